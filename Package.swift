@@ -1,0 +1,104 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point one way, along the flow of ../shared/design.md:
+// Capture → Protocols → Analysis → Model → Load → Report → hotshard.
+let package = Package(
+    name: "hotshard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hotshard", targets: ["hotshard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .target(
+            name: "HotshardCapture",
+            dependencies: [
+                "CPcap",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "HotshardProtocols",
+            dependencies: [
+                "HotshardCapture",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "HotshardAnalysis",
+            dependencies: [
+                "HotshardProtocols",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "HotshardModel",
+            dependencies: [
+                "HotshardAnalysis",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "HotshardLoad",
+            dependencies: [
+                "HotshardCapture",
+                "HotshardProtocols",
+                "HotshardAnalysis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "HotshardReport",
+            dependencies: [
+                "HotshardCapture",
+                "HotshardProtocols",
+                "HotshardAnalysis",
+                "HotshardModel",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "hotshard",
+            dependencies: [
+                "HotshardCapture",
+                "HotshardProtocols",
+                "HotshardAnalysis",
+                "HotshardModel",
+                "HotshardLoad",
+                "HotshardReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared by the test targets: fixture paths and the real servers started on loopback.
+        .target(
+            name: "HotshardTestSupport",
+            dependencies: ["HotshardCapture"],
+            path: "Tests/HotshardTestSupport"
+        ),
+        .testTarget(name: "HotshardCaptureTests", dependencies: ["HotshardCapture", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardProtocolsTests", dependencies: ["HotshardProtocols", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardAnalysisTests", dependencies: ["HotshardAnalysis", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardModelTests", dependencies: ["HotshardModel", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardLoadTests", dependencies: ["HotshardLoad", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardReportTests", dependencies: ["HotshardReport", "HotshardTestSupport"]),
+    ]
+)

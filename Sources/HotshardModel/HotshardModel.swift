@@ -1,0 +1,1 @@
+// Placement functions, queue models and the planner land here (issue: ring and queue model).

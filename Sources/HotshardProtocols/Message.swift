@@ -1,0 +1,102 @@
+import HotshardCapture
+
+/// The wire protocol a flow speaks.
+public enum WireProtocol: String, Sendable, Codable, CaseIterable {
+    case resp
+    case memcached
+    case http
+}
+
+/// What a command does to its keys (from the server's own command flags where it has them).
+public enum OperationClass: String, Sendable, Codable {
+    case read
+    case write
+    case other
+}
+
+/// How a request was answered.
+public enum ReplyStatus: Sendable, Hashable {
+    /// Answered with a value or success.
+    case ok
+    /// A read that found nothing (nil bulk, memcached END without VALUE, HTTP 404).
+    case miss
+    /// An error reply; `kind` is the error's first word (`ERR`, `WRONGTYPE`, `MOVED`, `ASK`,
+    /// `SERVER_ERROR`, `5xx`, …).
+    case error(kind: String)
+    /// No reply was seen (capture ended, gap, or the client asked for none: noreply, CLIENT REPLY OFF).
+    case noReply
+
+    /// `ok`, `miss`, `error` or `noReply`: the result document's `byStatus` names.
+    public var name: String {
+        switch self {
+        case .ok: "ok"
+        case .miss: "miss"
+        case .error: "error"
+        case .noReply: "noReply"
+        }
+    }
+}
+
+/// One key a request named, with what the reply said about that key when the reply
+/// answers keys one by one (MGET, memcached multi-get); otherwise the message's status applies.
+public struct KeyReference: Sendable, Hashable {
+    public var key: Key
+    /// Per-key outcome when known (hit/miss of one key in a multi-get); nil otherwise.
+    public var hit: Bool?
+    /// Bytes of this key's value in the reply, when the reply carries one per key.
+    public var valueBytes: Int
+
+    public init(key: Key, hit: Bool? = nil, valueBytes: Int = 0) {
+        self.key = key
+        self.hit = hit
+        self.valueBytes = valueBytes
+    }
+}
+
+/// One request and, once paired, its reply: the unit everything downstream of the parsers sees.
+public struct Message: Sendable {
+    /// When the request's first byte was seen (ns since the Unix epoch).
+    public var timestampNanos: Int64
+    public var flow: FlowID
+    public var wireProtocol: WireProtocol
+    /// Upper-cased command or method (`GET`, `MGET`, `get`→`GET`, `POST`); memcached binary
+    /// opcodes by their name (`GETKQ`).
+    public var command: String
+    public var operation: OperationClass
+    /// Every key the request names, in request order (a 5-key MGET has five).
+    public var keys: [KeyReference]
+    public var requestBytes: Int
+    public var replyBytes: Int
+    public var status: ReplyStatus
+    /// From the request's last byte to the reply's first byte, in ns; nil when no reply was paired.
+    public var latencyNanos: Int64?
+
+    public init(
+        timestampNanos: Int64,
+        flow: FlowID,
+        wireProtocol: WireProtocol,
+        command: String,
+        operation: OperationClass,
+        keys: [KeyReference],
+        requestBytes: Int,
+        replyBytes: Int = 0,
+        status: ReplyStatus = .noReply,
+        latencyNanos: Int64? = nil
+    ) {
+        self.timestampNanos = timestampNanos
+        self.flow = flow
+        self.wireProtocol = wireProtocol
+        self.command = command
+        self.operation = operation
+        self.keys = keys
+        self.requestBytes = requestBytes
+        self.replyBytes = replyBytes
+        self.status = status
+        self.latencyNanos = latencyNanos
+    }
+}
+
+/// Receives the messages a decoder produces, in the order their requests were seen per flow.
+public protocol MessageSink: AnyObject {
+    func receive(_ message: Message)
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every system package Hotshard builds, tests and benchmarks with.
+# Runs `apt-get update` once, then installs only what is missing. Works as root or with sudo.
+set -euo pipefail
+
+packages=(
+  libpcap-dev zlib1g-dev pkg-config   # building: libpcap (CPcap) and zlib (.gz captures)
+  tcpdump tshark                      # tests: capinfos/tshark ground truth, live capture
+  redis-server redis-tools            # tests and benchmarks: a real Redis
+  memcached                           # tests: a real memcached
+  nginx-light                         # tests: a real HTTP server
+  wrk                                 # benchmarks: HTTP load baseline
+  chromium                            # report tests: headless browser
+  python3                             # scripts: command-table generation, clients
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all system packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
