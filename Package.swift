@@ -8,6 +8,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hotshard", targets: ["hotshard"]),
+        // Libraries are products so that the separate Benchmarks/ package can measure them.
+        .library(name: "HotshardCapture", targets: ["HotshardCapture"]),
+        .library(name: "HotshardProtocols", targets: ["HotshardProtocols"]),
+        .library(name: "HotshardAnalysis", targets: ["HotshardAnalysis"]),
+        .library(name: "HotshardModel", targets: ["HotshardModel"]),
+        .library(name: "HotshardLoad", targets: ["HotshardLoad"]),
+        .library(name: "HotshardReport", targets: ["HotshardReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
