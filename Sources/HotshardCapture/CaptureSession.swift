@@ -1,0 +1,177 @@
+import CPcap
+import Synchronization
+
+/// Reads captures — several files merged in time order, or one live interface — and delivers
+/// reassembled TCP streams and UDP datagrams to a `StreamSink`, counting everything it could not use.
+///
+/// Memory is bounded by `CaptureOptions` (flow and buffer caps), not by the capture's size.
+public final class CaptureSession: @unchecked Sendable {
+    private let sources: [PcapSource]
+    private let options: CaptureOptions
+    private let stopRequested = Atomic<Bool>(false)
+    private let packetsProgress = Atomic<Int>(0)
+    private let bytesProgress = Atomic<Int>(0)
+    private let totalBytes: Int?
+    private let healthLock = Mutex(CaptureHealth())
+    private let problemsLock = Mutex([CaptureError]())
+
+    /// Opens every file now, so that a file libpcap refuses is reported before any work.
+    public init(files: [String], options: CaptureOptions = CaptureOptions()) throws {
+        var sources: [PcapSource] = []
+        for path in files {
+            let source = try PcapSource(file: path)
+            if let filter = options.filter { try source.apply(filter: filter) }
+            sources.append(source)
+        }
+        self.sources = sources
+        self.options = options
+        let sizes = sources.compactMap(\.sizeBytes)
+        self.totalBytes = sizes.count == sources.count ? sizes.reduce(0, +) : nil
+    }
+
+    /// Opens a live interface. Errors say whether the interface is missing or permission lacking.
+    public init(liveInterface: String, options: CaptureOptions = CaptureOptions()) throws {
+        let source = try PcapSource(interface: liveInterface, options: options)
+        if let filter = options.filter { try source.apply(filter: filter) }
+        self.sources = [source]
+        self.options = options
+        self.totalBytes = nil
+    }
+
+    /// Counters so far; `kernelDrops` is filled for live captures.
+    public var health: CaptureHealth { healthLock.withLock { $0 } }
+
+    /// Files that stopped part-way (truncated records, damaged compression): what came before was used.
+    public var problems: [CaptureError] { problemsLock.withLock { $0 } }
+
+    public var progress: CaptureProgress {
+        CaptureProgress(bytesRead: bytesProgress.load(ordering: .relaxed), totalBytes: totalBytes,
+                        packets: packetsProgress.load(ordering: .relaxed))
+    }
+
+    /// Asks `run` to finish: safe from another thread or a signal handler's dispatch source.
+    public func stop() {
+        stopRequested.store(true, ordering: .relaxed)
+        for source in sources where source.isLive { source.breakLoop() }
+    }
+
+    /// Reads until the input ends, a limit is reached or `stop()` is called, then closes every
+    /// flow (delivering what was buffered). Calls into `sink` happen on the calling thread.
+    public func run<Sink: StreamSink>(into sink: Sink) throws {
+        var health = CaptureHealth()
+        let reassembler = TCPReassembler(options: options)
+        var decoders = sources.map { PacketDecoder(link: $0.link) }
+        var active: [Int] = []
+        var lastTimestamp: Int64 = 0
+        for (index, source) in sources.enumerated() where advance(index, source) {
+            active.append(index)
+        }
+        let deadline: Int64? = options.durationSeconds.map { Int64($0 * 1e9) }
+        let startClock = ContinuousClock.now
+        var packets = 0
+
+        while !active.isEmpty {
+            if stopRequested.load(ordering: .relaxed) { break }
+            if let limit = options.packetLimit, packets >= limit { break }
+            // The file whose current packet is oldest goes next (few files: a scan beats a heap).
+            var position = 0
+            for candidate in 1..<max(1, active.count)
+            where sources[active[candidate]].timestampNanos < sources[active[position]].timestampNanos {
+                position = candidate
+            }
+            let index = active[position]
+            let source = sources[index]
+            if let header = source.header, let data = source.data {
+                packets += 1
+                let captured = Int(header.pointee.caplen)
+                let wire = Int(header.pointee.len)
+                let timestamp = source.timestampNanos
+                lastTimestamp = max(lastTimestamp, timestamp)
+                let frame = UnsafeRawBufferPointer(start: data, count: captured)
+                handle(frame: frame, wireLength: wire, timestampNanos: timestamp, decoder: &decoders[index],
+                       linkName: source.linkName, reassembler: reassembler, health: &health, sink: sink)
+                if packets & 0xfff == 0 { publish(health, packets: packets) }
+            }
+            if let deadline, (ContinuousClock.now - startClock).nanoseconds >= deadline { break }
+            if !advance(index, source) { active.remove(at: position) }
+        }
+        reassembler.finish(timestampNanos: lastTimestamp, health: &health, sink: sink)
+        if let live = sources.first(where: \.isLive), let stats = live.statistics() {
+            health.kernelDrops = stats.dropped
+            health.interfaceDrops = stats.interfaceDropped
+        }
+        publish(health, packets: packets)
+    }
+
+    /// Moves a source to its next packet; false when it has no more (end, stop or read failure).
+    private func advance(_ index: Int, _ source: PcapSource) -> Bool {
+        while true {
+            switch source.advance() {
+            case .packet:
+                return true
+            case .timeout:
+                if stopRequested.load(ordering: .relaxed) { return false }
+                if source.isLive {
+                    // Let the loop check its deadline: report a packet-less wake-up as "still active".
+                    if options.durationSeconds != nil || options.packetLimit != nil { return source.header != nil }
+                    continue
+                }
+                return false
+            case .end:
+                return false
+            case .failed(let reason):
+                let problem = CaptureError.readFailed(path: source.name, packet: source.packetsRead, reason: reason)
+                problemsLock.withLock { $0.append(problem) }
+                return false
+            }
+        }
+    }
+
+    private func publish(_ health: CaptureHealth, packets: Int) {
+        healthLock.withLock { $0 = health }
+        packetsProgress.store(packets, ordering: .relaxed)
+        bytesProgress.store(sources.reduce(0) { $0 + $1.bytesRead }, ordering: .relaxed)
+    }
+
+    @inline(__always)
+    private func handle<Sink: StreamSink>(frame: UnsafeRawBufferPointer, wireLength: Int, timestampNanos: Int64,
+                                          decoder: inout PacketDecoder, linkName: String, reassembler: TCPReassembler,
+                                          health: inout CaptureHealth, sink: Sink) {
+        health.packets += 1
+        health.bytes += wireLength
+        health.byLinkType[linkName, default: 0] += 1
+        if frame.count < wireLength { health.truncated += 1 }
+        switch decoder.decode(frame, wireLength: wireLength) {
+        case .tcp:
+            health.tcpSegments += 1
+            let packet = decoder.packet
+            let payload = UnsafeRawBufferPointer(rebasing: frame[packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength)])
+            reassembler.process(packet, payload: payload, timestampNanos: timestampNanos, health: &health, sink: sink)
+        case .udp:
+            health.udpDatagrams += 1
+            let packet = decoder.packet
+            guard packet.missingLength == 0 else { return }
+            let payload = UnsafeRawBufferPointer(rebasing: frame[packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength)])
+            let sourceIsClient = packet.source.port != packet.destination.port
+                ? packet.source.port > packet.destination.port : true
+            let flow = sourceIsClient
+                ? FlowID(client: packet.source, server: packet.destination, transport: .udp)
+                : FlowID(client: packet.destination, server: packet.source, transport: .udp)
+            sink.datagram(flow, sourceIsClient ? .clientToServer : .serverToClient, timestampNanos: timestampNanos,
+                          bytes: payload)
+        case .nonIP: health.nonIP += 1
+        case .nonTCPUDP: health.nonTCPUDP += 1
+        case .fragment: health.fragments += 1
+        case .malformed: health.malformed += 1
+        case .truncated: break  // counted above: the capture cut it inside a header
+        case .unsupportedLink: health.unsupportedLinkType += 1
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let parts = components
+        return parts.seconds &* 1_000_000_000 &+ parts.attoseconds / 1_000_000_000
+    }
+}
