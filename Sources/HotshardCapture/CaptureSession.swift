@@ -163,7 +163,10 @@ public final class CaptureSession: @unchecked Sendable {
         case .nonTCPUDP: health.nonTCPUDP += 1
         case .fragment: health.fragments += 1
         case .malformed: health.malformed += 1
-        case .truncated: break  // counted above: the capture cut it inside a header
+        case .truncated:
+            // Cut inside a header: by snaplen (counted above as truncated) or a header that claims
+            // more bytes than the packet has on the wire (malformed).
+            if frame.count >= wireLength { health.malformed += 1 }
         case .unsupportedLink: health.unsupportedLinkType += 1
         }
     }

@@ -77,6 +77,7 @@ import HotshardTestSupport
             #expect(got.serverToClient.count == fromServer.count, "\(flow) server→client")
             #expect(firstDifference(got.clientToServer, fromClient) == nil, "\(flow) client→server bytes")
             #expect(firstDifference(got.serverToClient, fromServer) == nil, "\(flow) server→client bytes")
+            #expect(got.gapBytes == stream.missingBytes, "\(flow) gap bytes")
         }
     }
 

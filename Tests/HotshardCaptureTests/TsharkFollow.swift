@@ -8,6 +8,8 @@ struct TsharkStream {
     var node1Port: UInt16
     var fromNode0: [UInt8]
     var fromNode1: [UInt8]
+    /// Bytes tshark reported missing ("[N bytes missing in capture file]." markers, removed from the data).
+    var missingBytes = 0
 }
 
 enum TsharkFollow {
@@ -26,7 +28,11 @@ enum TsharkFollow {
             } else if line.hasPrefix("Node 1: ") {
                 current?.node1Port = port(line)
             } else if line.hasPrefix("====") {
-                if let stream = current { result.append(stream) }
+                if var stream = current {
+                    stream.missingBytes += removeMissingMarkers(&stream.fromNode0)
+                    stream.missingBytes += removeMissingMarkers(&stream.fromNode1)
+                    result.append(stream)
+                }
                 current = nil
             } else if current != nil, !line.isEmpty {
                 if line.hasPrefix("\t") {
@@ -37,6 +43,37 @@ enum TsharkFollow {
             }
         }
         return result
+    }
+
+    /// Wireshark's follow inserts "[N bytes missing in capture file]" where data is missing.
+    private static func removeMissingMarkers(_ bytes: inout [UInt8]) -> Int {
+        let suffix = Array(" bytes missing in capture file]".utf8)
+        var missing = 0
+        var index = 0
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "[") {
+                var cursor = index + 1
+                var number = 0
+                while cursor < bytes.count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+                    number = number * 10 + Int(bytes[cursor] - 0x30)
+                    cursor += 1
+                }
+                if cursor > index + 1, cursor + suffix.count <= bytes.count,
+                   Array(bytes[cursor..<(cursor + suffix.count)]) == suffix {
+                    missing += number
+                    index = cursor + suffix.count
+                    // tshark ends the marker with a NUL (raw mode) or a period (text mode).
+                    if index < bytes.count, bytes[index] == 0 || bytes[index] == UInt8(ascii: ".") { index += 1 }
+                    continue
+                }
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        bytes = out
+        return missing
     }
 
     private static func port(_ line: Substring) -> UInt16 {
