@@ -1,7 +1,7 @@
 import HotshardCapture
 
 /// A sink that keeps every stream's bytes per direction, for comparison with tshark.
-final class StreamRecorder: StreamSink {
+final class StreamRecorder: StreamSink, @unchecked Sendable {
     struct Stream {
         var clientToServer: [UInt8] = []
         var serverToClient: [UInt8] = []
