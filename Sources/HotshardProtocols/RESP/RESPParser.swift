@@ -1,0 +1,472 @@
+import DequeModule
+import HotshardCapture
+
+/// Redis / Valkey / KeyDB conversations (RESP2 and RESP3): requests with every key they name,
+/// paired in order with their replies.
+///
+/// Pairing follows the server's rules: pipelined replies come in request order; commands inside
+/// MULTI are answered `+QUEUED` and their real replies arrive in EXEC's array; CLIENT REPLY
+/// OFF/SKIP suppress replies; pub/sub messages and RESP3 pushes answer no request. A reply is
+/// never paired with a request sent after the reply began (which keeps pairing honest after a gap).
+/// Latency runs from the request's last byte to the reply's first byte.
+public struct RESPParser: ConversationParser {
+    private struct PendingRequest {
+        var command: String
+        var operation: OperationClass
+        var keys: [KeyReference]
+        var requestBytes: Int
+        var firstByteNanos: Int64
+        var lastByteNanos: Int64
+        var expectsReply: Bool
+        var role: Role
+    }
+
+    private enum Role { case plain, multi, exec, discard, subscribe(channels: Int) }
+
+    /// One finished top-level reply.
+    private struct Reply {
+        var firstByteNanos: Int64 = 0
+        var bytes = 0
+        var isNull = false
+        var errorKind: String?
+        var isPush = false
+        var pushKind: String?
+        var queued = false
+        /// Direct elements of a top-level aggregate: null?, error?, value bytes.
+        var elements: [(isNull: Bool, isError: Bool, bytes: Int)] = []
+    }
+
+    private let flow: FlowID
+    private var requestReader = RESPReader(isRequestSide: true)
+    private var replyReader = RESPReader(isRequestSide: false)
+    private var arguments = RESPArguments()
+    private var pending = Deque<PendingRequest>()
+    private var queued: [PendingRequest] = []
+    private let maxPending: Int
+
+    // Request being assembled.
+    private var requestExpected = -1
+    private var requestBytes = 0
+    private var requestFirstNanos: Int64 = 0
+    private var argumentOpen = false
+
+    // Reply being assembled.
+    private var reply = Reply()
+    private var replyStack: [(remaining: Int, isAttribute: Bool)] = []
+    private var replyStarted = false
+    private var elementBytes = 0
+    private var elementIsError = false
+    private var firstElementText: [UInt8] = []
+    private var errorText: [UInt8] = []
+
+    private var inMulti = false
+    private var repliesOff = false
+    private var skipNext = false
+    private var parserHealth = ParserHealth()
+
+    public init(flow: FlowID, maxPendingRequests: Int = 100_000) {
+        self.flow = flow
+        self.maxPending = maxPendingRequests
+        pending.reserveCapacity(64)
+    }
+
+    public var health: ParserHealth {
+        var total = parserHealth
+        total += requestReader.health
+        total += replyReader.health
+        return total
+    }
+
+    public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+                              emit: (Message) -> Void) {
+        if direction == .clientToServer {
+            var reader = requestReader
+            reader.consume(bytes) { token, wireBytes in
+                requestToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+            }
+            requestReader = reader
+        } else {
+            var reader = replyReader
+            reader.consume(bytes) { token, wireBytes in
+                replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+            }
+            replyReader = reader
+        }
+    }
+
+    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int,
+                             emit: (Message) -> Void) {
+        if direction == .clientToServer {
+            requestExpected = -1
+            requestReader.resynchronise()
+        } else {
+            if replyStarted {
+                // The reply being read is lost: its request gets no reply.
+                if let request = popAnswerable(before: reply.firstByteNanos) {
+                    emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+                }
+                replyStarted = false
+                replyStack.removeAll(keepingCapacity: true)
+            }
+            replyReader.resynchronise()
+        }
+        parserHealth.skippedBytes += length
+    }
+
+    public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
+        for request in queued + Array(pending) {
+            if request.expectsReply { parserHealth.unansweredRequests += 1 }
+            emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+        }
+        queued.removeAll()
+        pending.removeAll()
+    }
+
+    // MARK: Requests
+
+    private mutating func requestToken(_ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
+                                       emit: (Message) -> Void) {
+        switch token {
+        case .aggregate(let kind, let count):
+            if requestExpected > 0 || kind != UInt8(ascii: "*") {
+                // A new array inside an unfinished request: the request was malformed.
+                parserHealth.parseErrors += 1
+            }
+            arguments.reset()
+            requestBytes = wireBytes
+            requestFirstNanos = timestampNanos
+            requestExpected = max(0, count)
+            if requestExpected == 0 { requestExpected = -1 }
+        case .bulkHeader(_, let length):
+            guard requestExpected > 0 else {
+                parserHealth.parseErrors += 1
+                return
+            }
+            requestBytes += wireBytes
+            argumentOpen = arguments.begin(fullLength: max(0, length))
+            if length < 0 { finishArgument(timestampNanos: timestampNanos, emit: emit) }
+        case .bulkChunk(let chunk):
+            requestBytes += wireBytes
+            if argumentOpen { arguments.append(chunk) }
+        case .bulkEnd:
+            requestBytes += wireBytes
+            finishArgument(timestampNanos: timestampNanos, emit: emit)
+        case .inline(let line):
+            arguments.reset()
+            requestFirstNanos = timestampNanos
+            requestBytes = wireBytes
+            Self.splitInline(line, into: &arguments)
+            if arguments.count > 0 { completeRequest(timestampNanos: timestampNanos, emit: emit) }
+        case .simple:
+            parserHealth.parseErrors += 1
+        }
+    }
+
+    private mutating func finishArgument(timestampNanos: Int64, emit: (Message) -> Void) {
+        guard requestExpected > 0 else { return }
+        requestExpected -= 1
+        if requestExpected == 0 {
+            requestExpected = -1
+            completeRequest(timestampNanos: timestampNanos, emit: emit)
+        }
+    }
+
+    /// Telnet-style commands: words split on blanks, double quotes group words.
+    static func splitInline(_ line: UnsafeRawBufferPointer, into arguments: inout RESPArguments) {
+        var index = 0
+        let count = line.count
+        while index < count {
+            while index < count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+            guard index < count else { break }
+            var start = index
+            var end: Int
+            if line[index] == UInt8(ascii: "\"") {
+                start = index + 1
+                end = start
+                while end < count, line[end] != UInt8(ascii: "\"") { end += 1 }
+                index = min(count, end + 1)
+            } else {
+                end = index
+                while end < count, line[end] != 0x20, line[end] != 0x09 { end += 1 }
+                index = end
+            }
+            if arguments.begin(fullLength: end - start) {
+                arguments.append(UnsafeRawBufferPointer(rebasing: line[start..<end]))
+            }
+        }
+    }
+
+    private mutating func completeRequest(timestampNanos: Int64, emit: (Message) -> Void) {
+        let command: String
+        var operation = OperationClass.other
+        var keys: [KeyReference] = []
+        var role = Role.plain
+        if let (name, spec) = RedisCommandTable.lookup(arguments) {
+            command = name
+            operation = spec.operation
+            let found = RedisCommandTable.keys(of: arguments, spec: spec, name: name)
+            keys.reserveCapacity(found.count)
+            for key in found { keys.append(KeyReference(key: key)) }
+            switch name {
+            case "MULTI": role = .multi
+            case "EXEC": role = .exec
+            case "DISCARD": role = .discard
+            case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE":
+                role = .subscribe(channels: max(1, arguments.count - 1))
+            default: break
+            }
+        } else {
+            command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
+        }
+        var expectsReply = !repliesOff
+        if skipNext {
+            expectsReply = false
+            skipNext = false
+        }
+        if command == "CLIENT|REPLY", arguments.count > 2 {
+            if arguments.equalsIgnoringCase(2, Array("OFF".utf8)) {
+                repliesOff = true
+                expectsReply = false
+            } else if arguments.equalsIgnoringCase(2, Array("SKIP".utf8)) {
+                skipNext = true
+                expectsReply = false
+            } else if arguments.equalsIgnoringCase(2, Array("ON".utf8)) {
+                repliesOff = false
+                expectsReply = true
+            }
+        }
+        let request = PendingRequest(command: command, operation: operation, keys: keys, requestBytes: requestBytes,
+                                     firstByteNanos: requestFirstNanos, lastByteNanos: timestampNanos,
+                                     expectsReply: expectsReply, role: role)
+        if case .multi = role { inMulti = true }
+        if case .exec = role { inMulti = false }
+        if case .discard = role { inMulti = false }
+        if !expectsReply && pending.isEmpty {
+            emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+            return
+        }
+        if pending.count >= maxPending, let oldest = pending.popFirst() {
+            parserHealth.unansweredRequests += 1
+            emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
+        }
+        pending.append(request)
+    }
+
+    // MARK: Replies
+
+    private mutating func replyToken(_ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
+                                     emit: (Message) -> Void) {
+        if !replyStarted {
+            replyStarted = true
+            reply = Reply()
+            reply.elements.removeAll(keepingCapacity: true)
+            reply.firstByteNanos = timestampNanos
+            firstElementText.removeAll(keepingCapacity: true)
+            errorText.removeAll(keepingCapacity: true)
+        }
+        reply.bytes += wireBytes
+        let depth = replyStack.count
+        switch token {
+        case .aggregate(let kind, let count):
+            let isAttribute = kind == UInt8(ascii: "|")
+            if depth == 0, !isAttribute {
+                reply.isPush = kind == UInt8(ascii: ">")
+                reply.isNull = count < 0
+            }
+            let elements = kind == UInt8(ascii: "%") || isAttribute ? count * 2 : count
+            if elements > 0 {
+                replyStack.append((elements, isAttribute))
+            } else {
+                valueCompleted(isNull: count < 0, isError: false, bytes: 0, isAttribute: isAttribute,
+                               timestampNanos: timestampNanos, emit: emit)
+            }
+        case .simple(let kind, let line):
+            let isError = kind == UInt8(ascii: "-")
+            let isNull = kind == UInt8(ascii: "_")
+            if isError, depth == 0 { errorText = Array(line.prefix(32)) }
+            if depth == 0 {
+                reply.isNull = isNull
+                if kind == UInt8(ascii: "+"), line.count == 6, Array(line) == Array("QUEUED".utf8) { reply.queued = true }
+            }
+            valueCompleted(isNull: isNull, isError: isError, bytes: line.count, isAttribute: false,
+                           timestampNanos: timestampNanos, emit: emit)
+        case .bulkHeader(let kind, let length):
+            elementBytes = max(0, length)
+            elementIsError = kind == UInt8(ascii: "!")
+            if length < 0 {
+                if depth == 0 { reply.isNull = true }
+                valueCompleted(isNull: true, isError: false, bytes: 0, isAttribute: false,
+                               timestampNanos: timestampNanos, emit: emit)
+            }
+        case .bulkChunk(let chunk):
+            if depth == 0, elementIsError, errorText.count < 32 { errorText += chunk.prefix(32 - errorText.count) }
+            if depth == 1, replyStack.last?.isAttribute == false, reply.elements.isEmpty, firstElementText.count < 16 {
+                firstElementText += chunk.prefix(16 - firstElementText.count)
+            }
+        case .bulkEnd:
+            valueCompleted(isNull: false, isError: elementIsError, bytes: elementBytes, isAttribute: false,
+                           timestampNanos: timestampNanos, emit: emit)
+        case .inline:
+            break
+        }
+    }
+
+    private mutating func valueCompleted(isNull: Bool, isError: Bool, bytes: Int, isAttribute: Bool,
+                                         timestampNanos: Int64, emit: (Message) -> Void) {
+        var completedAttribute = isAttribute
+        var isNull = isNull, isError = isError, bytes = bytes
+        while true {
+            if replyStack.isEmpty {
+                if completedAttribute {
+                    // An attribute precedes the real reply: keep reading.
+                    replyStarted = true
+                    return
+                }
+                if isError { reply.errorKind = Self.errorKind(errorText) }
+                finishReply(emit: emit)
+                return
+            }
+            if completedAttribute {
+                completedAttribute = false
+                if replyStack.count == 1, replyStack[0].isAttribute == false { return }
+                return
+            }
+            if replyStack.count == 1, !replyStack[0].isAttribute, reply.elements.count < 65_536 {
+                reply.elements.append((isNull, isError, bytes))
+            }
+            replyStack[replyStack.count - 1].remaining -= 1
+            guard replyStack[replyStack.count - 1].remaining == 0 else { return }
+            let finished = replyStack.removeLast()
+            completedAttribute = finished.isAttribute
+            isNull = false
+            isError = false
+            bytes = 0
+        }
+    }
+
+    private mutating func finishReply(emit: (Message) -> Void) {
+        replyStarted = false
+        let current = reply
+        // RESP2 pub/sub messages arrive as arrays whose first element names them.
+        if !current.isPush, !current.elements.isEmpty {
+            switch String(decoding: firstElementText, as: UTF8.self).lowercased() {
+            case "message", "pmessage", "smessage": reply.isPush = true
+            case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe":
+                reply.pushKind = "subscribe"
+            default: break
+            }
+        } else if current.isPush {
+            let kind = String(decoding: firstElementText, as: UTF8.self).lowercased()
+            if kind.hasSuffix("subscribe") { reply.pushKind = "subscribe" }
+        }
+        if reply.isPush, reply.pushKind == nil {
+            return  // out-of-band: answers no request
+        }
+        if reply.pushKind == "subscribe" {
+            // Confirmations: the first answers the SUBSCRIBE; the others (one per channel) answer nothing.
+            guard let first = pending.first, case .subscribe(let channels) = first.role else { return }
+            if channels > 1 {
+                pending[0].role = .subscribe(channels: channels - 1)
+                return
+            }
+        }
+        guard var request = popAnswerable(before: reply.firstByteNanos) else {
+            parserHealth.unpairedReplies += 1
+            return
+        }
+        let latency = max(0, reply.firstByteNanos - request.lastByteNanos)
+        if reply.queued, inMultiRole(request) {
+            queued.append(request)
+            emitNoReplyFront(emit: emit)
+            return
+        }
+        switch request.role {
+        case .exec:
+            // EXEC's array answers the queued commands in order.
+            let commands = queued
+            queued.removeAll()
+            for (index, queuedRequest) in commands.enumerated() {
+                if index < reply.elements.count {
+                    let element = reply.elements[index]
+                    let status: ReplyStatus = element.isError ? .error(kind: "EXECABORT")
+                        : element.isNull && queuedRequest.operation == .read ? .miss : .ok
+                    var answered = queuedRequest
+                    for k in answered.keys.indices where answered.operation == .read && answered.keys.count == 1 {
+                        answered.keys[k].hit = !element.isNull
+                        answered.keys[k].valueBytes = element.bytes
+                    }
+                    emit(message(answered, status: status, replyBytes: element.bytes, latency: latency))
+                } else {
+                    emit(message(queuedRequest, status: reply.isNull ? .error(kind: "EXECABORT") : .noReply,
+                                 replyBytes: 0, latency: nil))
+                }
+            }
+        case .discard:
+            for queuedRequest in queued { emit(message(queuedRequest, status: .noReply, replyBytes: 0, latency: nil)) }
+            queued.removeAll()
+        default:
+            break
+        }
+        let status: ReplyStatus
+        if let kind = reply.errorKind {
+            status = .error(kind: kind)
+        } else if reply.isNull, request.operation == .read {
+            status = .miss
+        } else {
+            status = .ok
+        }
+        if request.operation == .read, reply.errorKind == nil {
+            if request.keys.count == 1, reply.elements.isEmpty {
+                request.keys[0].hit = !reply.isNull
+                request.keys[0].valueBytes = reply.isNull ? 0 : max(0, reply.bytes)
+            } else if request.keys.count > 1, request.keys.count == reply.elements.count {
+                for index in request.keys.indices {
+                    request.keys[index].hit = !reply.elements[index].isNull
+                    request.keys[index].valueBytes = reply.elements[index].bytes
+                }
+            }
+        }
+        emit(message(request, status: status, replyBytes: reply.bytes, latency: latency))
+        emitNoReplyFront(emit: emit)
+    }
+
+    private func inMultiRole(_ request: PendingRequest) -> Bool {
+        if case .plain = request.role { return true }
+        return false
+    }
+
+    /// The oldest request that waits for a reply and was complete before the reply began.
+    private mutating func popAnswerable(before replyStart: Int64) -> PendingRequest? {
+        emitNothingButSkipNoReply()
+        guard let first = pending.first, first.lastByteNanos <= replyStart else { return nil }
+        return pending.popFirst()
+    }
+
+    /// Requests that expect no reply and stand at the front are emitted by `emitNoReplyFront`;
+    /// here they only must not be taken as the answer's owner.
+    private mutating func emitNothingButSkipNoReply() {
+        if let index = pending.firstIndex(where: { $0.expectsReply }), index > 0 {
+            let request = pending.remove(at: index)
+            pending.prepend(request)
+        }
+    }
+
+    private mutating func emitNoReplyFront(emit: (Message) -> Void) {
+        while let first = pending.first, !first.expectsReply {
+            pending.removeFirst()
+            emit(message(first, status: .noReply, replyBytes: 0, latency: nil))
+        }
+    }
+
+    private func message(_ request: PendingRequest, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
+        Message(timestampNanos: request.firstByteNanos, flow: flow, wireProtocol: .resp, command: request.command,
+                operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
+                replyBytes: replyBytes, status: status, latencyNanos: latency)
+    }
+
+    /// The error's first word: `ERR`, `WRONGTYPE`, `MOVED`, `ASK`, …
+    static func errorKind(_ text: [UInt8]) -> String {
+        let word = text.prefix { $0 != 0x20 && $0 != 0x0d && $0 != 0x0a }
+        return word.isEmpty ? "ERR" : String(decoding: word, as: UTF8.self)
+    }
+}

@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Tokenizes one direction of a RESP2/RESP3 byte stream incrementally.
+///
+/// Lines are parsed in place; only a line split across two feeds is copied (bounded by
+/// `maxLineBytes`). Bulk payloads are streamed in chunks and never buffered whole. After
+/// garbage or a gap the reader skips to the next plausible message start and counts what it skipped.
+struct RESPReader {
+    enum Token {
+        /// `*`, `%`, `~`, `>`, `|` with their element count (-1 for a null aggregate).
+        case aggregate(kind: UInt8, count: Int)
+        /// `+ - : , # _ (` with the line after the type byte.
+        case simple(kind: UInt8, line: UnsafeRawBufferPointer)
+        /// `$ ! =` with the payload length (-1 for a null bulk string).
+        case bulkHeader(kind: UInt8, length: Int)
+        case bulkChunk(UnsafeRawBufferPointer)
+        case bulkEnd
+        /// A request line that is not RESP (telnet-style inline command).
+        case inline(UnsafeRawBufferPointer)
+    }
+
+    private enum State {
+        case line
+        case bulk(remaining: Int)
+        case bulkTerminator(remaining: Int)
+        case resync
+    }
+
+    let isRequestSide: Bool
+    let maxLineBytes: Int
+    let maxBulkBytes: Int
+    let maxAggregateCount: Int
+    private var state: State
+    private var carry: [UInt8] = []
+    /// True at a message boundary: where resynchronisation may stop.
+    private var atLineStart = true
+    var health = ParserHealth()
+
+    init(isRequestSide: Bool, maxLineBytes: Int = 65_536, maxBulkBytes: Int = 512 << 20,
+         maxAggregateCount: Int = 1 << 20) {
+        self.isRequestSide = isRequestSide
+        self.maxLineBytes = maxLineBytes
+        self.maxBulkBytes = maxBulkBytes
+        self.maxAggregateCount = maxAggregateCount
+        self.state = .line
+    }
+
+    /// Drops partial state and looks for the next message start (after a gap or garbage).
+    mutating func resynchronise() {
+        carry.removeAll(keepingCapacity: true)
+        state = .resync
+        health.resyncs += 1
+    }
+
+    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered.
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int) -> Void) {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            switch state {
+            case .bulk(let remaining):
+                let take = min(remaining, count - index)
+                emit(.bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take)
+                index += take
+                state = remaining - take == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: remaining - take)
+            case .bulkTerminator(let remaining):
+                let take = min(remaining, count - index)
+                index += take
+                if remaining - take == 0 {
+                    state = .line
+                    emit(.bulkEnd, 2)
+                } else {
+                    state = .bulkTerminator(remaining: remaining - take)
+                }
+            case .resync:
+                // A message starts after a newline with a type byte (and, for requests, `*<digit>`).
+                while index < count {
+                    let byte = bytes[index]
+                    if atLineStart, isPlausibleStart(byte, next: index + 1 < count ? bytes[index + 1] : nil) {
+                        state = .line
+                        break
+                    }
+                    atLineStart = byte == UInt8(ascii: "\n")
+                    health.skippedBytes += 1
+                    index += 1
+                }
+            case .line:
+                guard let newline = firstNewline(bytes, from: index) else {
+                    let rest = count - index
+                    if carry.count + rest > maxLineBytes {
+                        health.oversized += 1
+                        health.parseErrors += 1
+                        health.skippedBytes += carry.count + rest
+                        carry.removeAll(keepingCapacity: true)
+                        atLineStart = false
+                        state = .resync
+                        health.resyncs += 1
+                    } else {
+                        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
+                    }
+                    return
+                }
+                let lineBytes = newline + 1 - index
+                if carry.isEmpty {
+                    let line = UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])
+                    handleLine(line, wireBytes: lineBytes, emit: emit)
+                } else {
+                    if carry.count + lineBytes > maxLineBytes {
+                        health.oversized += 1
+                        health.parseErrors += 1
+                        health.skippedBytes += carry.count + lineBytes
+                        carry.removeAll(keepingCapacity: true)
+                    } else {
+                        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)]))
+                        let joined = carry
+                        carry.removeAll(keepingCapacity: true)
+                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, emit: emit) }
+                    }
+                }
+                index = newline + 1
+                atLineStart = true
+            }
+        }
+    }
+
+    private func firstNewline(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start < bytes.count else { return nil }
+        guard let found = memchr(base + start, 0x0a, bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
+    private func isPlausibleStart(_ byte: UInt8, next: UInt8?) -> Bool {
+        if isRequestSide {
+            guard byte == UInt8(ascii: "*") else { return false }
+            guard let next else { return true }
+            return next >= 0x30 && next <= 0x39
+        }
+        switch byte {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "$"), UInt8(ascii: "*"),
+             UInt8(ascii: "%"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "_"), UInt8(ascii: ","),
+             UInt8(ascii: "#"), UInt8(ascii: "("), UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "|"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// One complete line including its `\n` (and usually `\r\n`).
+    private mutating func handleLine(_ line: UnsafeRawBufferPointer, wireBytes: Int,
+                                     emit: (Token, Int) -> Void) {
+        var end = line.count - 1
+        if end > 0, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        guard end > 0 else {
+            // An empty line: tolerated between inline commands, garbage otherwise.
+            if !isRequestSide { protocolError(wireBytes) }
+            return
+        }
+        let kind = line[0]
+        let body = UnsafeRawBufferPointer(rebasing: line[1..<end])
+        if isRequestSide, kind != UInt8(ascii: "*"), kind != UInt8(ascii: "$") {
+            // Requests are arrays of bulk strings, or inline commands (telnet style).
+            emit(.inline(UnsafeRawBufferPointer(rebasing: line[0..<end])), wireBytes)
+            return
+        }
+        switch kind {
+        case UInt8(ascii: "*"), UInt8(ascii: "%"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "|"):
+            guard let count = Self.decimal(body), count >= -1 else { return protocolError(wireBytes) }
+            guard count <= maxAggregateCount else {
+                health.oversized += 1
+                return protocolError(wireBytes)
+            }
+            emit(.aggregate(kind: kind, count: count), wireBytes)
+        case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
+            guard let length = Self.decimal(body), length >= -1 else { return protocolError(wireBytes) }
+            guard length <= maxBulkBytes else {
+                health.oversized += 1
+                return protocolError(wireBytes)
+            }
+            emit(.bulkHeader(kind: kind, length: length), wireBytes)
+            if length >= 0 { state = length == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: length) }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
+             UInt8(ascii: "_"), UInt8(ascii: "("):
+            emit(.simple(kind: kind, line: body), wireBytes)
+        default:
+            protocolError(wireBytes)
+        }
+    }
+
+    private mutating func protocolError(_ wireBytes: Int) {
+        health.parseErrors += 1
+        health.skippedBytes += wireBytes
+        state = .resync
+        health.resyncs += 1
+    }
+
+    /// A decimal integer from the wire, nil when malformed or beyond 18 digits.
+    static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var value = 0
+        var negative = false
+        for (offset, byte) in bytes.enumerated() {
+            if offset == 0, byte == UInt8(ascii: "-") {
+                negative = true
+                continue
+            }
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value &* 10 &+ Int(byte - 0x30)
+        }
+        if negative, bytes.count == 1 { return nil }
+        return negative ? -value : value
+    }
+}

@@ -1,0 +1,124 @@
+import HotshardCapture
+
+/// Connects the capture layer to the protocol parsers: picks each flow's protocol (server port,
+/// else content), keeps one parser per flow, and hands every completed message to the sink.
+public final class TrafficDecoder: StreamSink {
+    private enum FlowParser {
+        case resp(RESPParser)
+        case undetected
+        case unsupported
+    }
+
+    private let configuration: DecoderConfiguration
+    private let sink: MessageSink
+    private var parsers: [FlowID: FlowParser] = [:]
+    private var closedHealth = ParserHealth()
+    /// Flows by the protocol they were given, and flows no parser took.
+    public private(set) var flowsByProtocol: [WireProtocol: Int] = [:]
+    public private(set) var undetectedFlows = 0
+    public private(set) var flowCapHits = 0
+    /// Bytes that arrived for flows whose protocol is not (yet) parsed here.
+    public private(set) var unparsedBytes = 0
+
+    public init(configuration: DecoderConfiguration, sink: MessageSink) {
+        self.configuration = configuration
+        self.sink = sink
+    }
+
+    /// Parser health summed over every flow, closed and open.
+    public var health: ParserHealth {
+        var total = closedHealth
+        for parser in parsers.values {
+            if case .resp(let resp) = parser { total += resp.health }
+        }
+        return total
+    }
+
+    public func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+                           bytes: UnsafeRawBufferPointer) {
+        var parser = parsers[flow] ?? choose(flow, direction: direction, firstBytes: bytes)
+        // Take the parser out of the table while it works so that mutation does not copy it.
+        parsers[flow] = .unsupported
+        let sink = self.sink
+        switch parser {
+        case .resp(var resp):
+            resp.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+            parser = .resp(resp)
+        case .undetected:
+            if direction == .clientToServer, let chosen = detect(flow, bytes) {
+                parser = chosen
+                parsers[flow] = parser
+                streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
+                return
+            }
+            unparsedBytes += bytes.count
+        case .unsupported:
+            unparsedBytes += bytes.count
+        }
+        parsers[flow] = parser
+    }
+
+    public func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
+        guard var parser = parsers[flow] else { return }
+        parsers[flow] = .unsupported
+        let sink = self.sink
+        if case .resp(var resp) = parser {
+            resp.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
+            parser = .resp(resp)
+        }
+        parsers[flow] = parser
+    }
+
+    public func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
+        guard let parser = parsers.removeValue(forKey: flow) else { return }
+        let sink = self.sink
+        if case .resp(var resp) = parser {
+            resp.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += resp.health
+        }
+    }
+
+    public func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+                         bytes: UnsafeRawBufferPointer) {
+        unparsedBytes += bytes.count
+    }
+
+    /// Flushes every open flow (end of input).
+    public func finish(timestampNanos: Int64) {
+        for flow in Array(parsers.keys) {
+            streamClosed(flow, timestampNanos: timestampNanos, reason: .endOfInput)
+        }
+    }
+
+    private func choose(_ flow: FlowID, direction: FlowDirection, firstBytes: UnsafeRawBufferPointer) -> FlowParser {
+        if parsers.count >= configuration.maxFlows {
+            flowCapHits += 1
+            return .unsupported
+        }
+        if let proto = configuration.ports[flow.server.port] ?? configuration.ports[flow.client.port] {
+            return make(proto, flow: flow)
+        }
+        guard configuration.detectByContent else {
+            undetectedFlows += 1
+            return .unsupported
+        }
+        if direction == .clientToServer, let chosen = detect(flow, firstBytes) { return chosen }
+        undetectedFlows += 1
+        return .undetected
+    }
+
+    private func detect(_ flow: FlowID, _ bytes: UnsafeRawBufferPointer) -> FlowParser? {
+        guard let proto = ProtocolDetector.detect(bytes) else { return nil }
+        return make(proto, flow: flow)
+    }
+
+    private func make(_ proto: WireProtocol, flow: FlowID) -> FlowParser {
+        flowsByProtocol[proto, default: 0] += 1
+        switch proto {
+        case .resp:
+            return .resp(RESPParser(flow: flow, maxPendingRequests: configuration.maxPendingRequests))
+        case .memcached, .http:
+            return .unsupported
+        }
+    }
+}
