@@ -1,3 +1,4 @@
+import HotshardAnalysis
 import HotshardCapture
 import HotshardProtocols
 
@@ -17,6 +18,20 @@ public struct ResultDocument: Codable, Sendable {
     public var latency: Latency
     public var windows: Windows
     public var model: ModelSection?
+    /// Keys grouped by prefix (`user:*`), hottest first.
+    public var prefixGroups: [PrefixGroup]?
+    /// Keys that turned hot during the run.
+    public var emerging: [EmergingKey]?
+    public var popularity: Popularity?
+    /// Service latency per command, in µs.
+    public var latencyByCommand: [String: LatencySummary]?
+    /// What the protocol parsers could not use.
+    public var protocolHealth: ParserHealth?
+    /// Problems met while reading the input (truncated files, damaged compression); the
+    /// result covers what came before each.
+    public var inputProblems: [String]?
+    /// The analysis summary state: what `hotshard merge` combines.
+    public var summaryState: AnalysisSnapshot?
 
     public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
                 tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
@@ -328,6 +343,34 @@ public struct ResultDocument: Codable, Sendable {
             try c.encode(kind, forKey: .kind)
             try c.encodeIfPresent(factor, forKey: .factor)
             try c.encode(detail, forKey: .detail)
+        }
+    }
+
+    public struct PrefixGroup: Codable, Sendable {
+        public var prefix: Key
+        public var count: Int
+        public var errorBound: Int
+        public var share: Double
+        private enum CodingKeys: String, CodingKey { case count, errorBound, share }
+        public init(prefix: Key, count: Int, errorBound: Int, share: Double) {
+            self.prefix = prefix
+            self.count = count
+            self.errorBound = errorBound
+            self.share = share
+        }
+        public init(from decoder: any Decoder) throws {
+            prefix = try Key(from: decoder)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            count = try c.decode(Int.self, forKey: .count)
+            errorBound = try c.decode(Int.self, forKey: .errorBound)
+            share = try c.decode(Double.self, forKey: .share)
+        }
+        public func encode(to encoder: any Encoder) throws {
+            try prefix.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(count, forKey: .count)
+            try c.encode(errorBound, forKey: .errorBound)
+            try c.encode(share, forKey: .share)
         }
     }
 

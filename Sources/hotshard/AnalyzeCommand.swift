@@ -1,15 +1,170 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import HotshardAnalysis
+import HotshardCapture
+import HotshardProtocols
+import HotshardReport
 
 struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Hot keys from capture files or a live interface, then model and report."
+        abstract: "Hot keys from capture files or a live interface, then model and report.",
+        discussion: """
+        Exit status: 0 ok; 1 error (nothing usable written); 3 the input was damaged \
+        (truncated or malformed packets, gaps, parse errors) and the partial result was written.
+        """
     )
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments (this command has not landed yet).")
-    var arguments: [String] = []
+    @Argument(help: "pcap or pcapng files (.gz read transparently), merged in time order.")
+    var files: [String] = []
+
+    @Option(name: .shortAndLong, help: "Capture live from this interface instead of files.")
+    var interface: String?
+
+    @Option(help: "BPF filter applied to files and live capture.")
+    var filter: String?
+
+    @Option(help: "Stop a live capture after this many seconds.")
+    var duration: Double?
+
+    @Option(name: .customLong("packet-limit"), help: "Stop after this many packets.")
+    var packetLimit: Int?
+
+    @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port (resp, memcached, http); repeatable.")
+    var ports: [String] = []
+
+    @Flag(name: .customLong("no-detect"), help: "Do not recognise protocols by content on other ports.")
+    var noDetect = false
+
+    @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
+    var httpKey: String = "path"
+
+    @Option(help: "Number of hot keys to print and keep in the result.")
+    var top: Int = 20
+
+    @Option(help: "Keys tracked individually (Space-Saving capacity); default sized to about 64 MB.")
+    var capacity: Int?
+
+    @Option(name: .customLong("rank-by"), help: "Rank keys by requests, bytes or latency.")
+    var rankBy: String = "requests"
+
+    @Option(help: "Time window in seconds for the timeline and emerging hot keys.")
+    var window: Double = 1
+
+    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
+    var json: String?
+
+    @Option(help: "Where to write the HTML report (default reports/NAME.html).")
+    var html: String?
+
+    @Option(help: "Name of the run, used for default output paths.")
+    var name: String?
+
+    @Option(name: .customLong("emit-profile"), help: "Write a load profile that reproduces the measured traffic.")
+    var emitProfile: String?
+
+    @Flag(help: "Print the capture health counters.")
+    var stats = false
+
+    @Flag(help: "No progress line and no summary on the terminal.")
+    var quiet = false
+
+    func validate() throws {
+        if files.isEmpty && interface == nil {
+            throw ValidationError("give capture files or -i IFACE")
+        }
+        if !files.isEmpty && interface != nil {
+            throw ValidationError("give capture files or -i IFACE, not both")
+        }
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if window <= 0 { throw ValidationError("--window must be positive") }
+    }
 
     func run() async throws {
-        try NotAvailableYet.exit("analyze")
+        var captureOptions = CaptureOptions()
+        captureOptions.filter = filter
+        captureOptions.durationSeconds = duration
+        captureOptions.packetLimit = packetLimit
+        var decoderConfiguration = DecoderConfiguration()
+        decoderConfiguration.detectByContent = !noDetect
+        for option in ports { try decoderConfiguration.addPortOption(option) }
+        var analysisConfiguration = AnalysisConfiguration()
+        if let capacity { analysisConfiguration.capacity = capacity }
+        guard let rank = AnalysisConfiguration.RankBy(rawValue: rankBy) else {
+            throw ValidationError("--rank-by must be requests, bytes or latency")
+        }
+        analysisConfiguration.rankBy = rank
+        analysisConfiguration.windowSeconds = window
+        if httpKey != "path" {
+            throw ValidationError("--http-key \(httpKey): only `path` is available until the HTTP parser lands")
+        }
+
+        let session: CaptureSession
+        let source: ResultDocument.Source
+        if let interface {
+            session = try CaptureSession(liveInterface: interface, options: captureOptions)
+            source = ResultDocument.Source(kind: .live, inputs: [interface])
+        } else {
+            session = try CaptureSession(files: files, options: captureOptions)
+            source = ResultDocument.Source(kind: .capture, inputs: files)
+        }
+        let analyzer = HotKeyAnalyzer(configuration: analysisConfiguration)
+        let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: analyzer)
+
+        let interrupt = InterruptHandler { session.stop() }
+        let progress = ProgressLine(enabled: !quiet) { session.progress }
+        defer {
+            progress.stop()
+            interrupt.cancel()
+        }
+        try session.run(into: decoder)
+        decoder.finish(timestampNanos: 0)
+        progress.stop()
+
+        let problems = session.problems.map(\.description)
+        var document = ResultDocument(analysis: analyzer.snapshot(), capture: session.health, source: source,
+                                      topKeys: max(top, 100), protocolHealth: decoder.health,
+                                      inputProblems: problems)
+        document.hotKeys = Array(document.hotKeys.prefix(max(top, 100)))
+        let runName = name ?? defaultName()
+        let jsonPath = json ?? "reports/\(runName).json"
+        try document.write(toPath: jsonPath)
+        var stderr = StandardError()
+        if html != nil {
+            print("hotshard analyze: the HTML report is not available yet; wrote \(jsonPath)", to: &stderr)
+        }
+        if !quiet {
+            print(TerminalSummary.render(document, top: top, includeHealth: stats), terminator: "")
+            print("\nresult     \(jsonPath)")
+        } else if stats {
+            print(TerminalSummary.render(document, top: 0, includeHealth: true), terminator: "")
+        }
+        for problem in problems { print("hotshard analyze: \(problem)", to: &stderr) }
+        if interrupt.fired { print("hotshard analyze: interrupted; the result covers what was read", to: &stderr) }
+        if Self.inputWasDamaged(document) {
+            throw ExitCode(Self.damagedInputStatus)
+        }
+    }
+
+    /// Exit status when the input was damaged (truncated or malformed packets, parse errors,
+    /// a file cut short) and the partial result was written.
+    static let damagedInputStatus: Int32 = 3
+
+    static func inputWasDamaged(_ document: ResultDocument) -> Bool {
+        let capture = document.capture
+        let parser = document.protocolHealth
+        return !(document.inputProblems ?? []).isEmpty || capture.malformed > 0 || capture.truncated > 0
+            || (parser?.parseErrors ?? 0) > 0
+    }
+
+    private func defaultName() -> String {
+        if let interface { return "live-\(interface)" }
+        guard let first = files.first else { return "analyze" }
+        var base = URL(fileURLWithPath: first).lastPathComponent
+        for suffix in [".gz", ".pcapng", ".pcap", ".cap"] where base.hasSuffix(suffix) {
+            base = String(base.dropLast(suffix.count))
+        }
+        return base.isEmpty ? "analyze" : base
     }
 }

@@ -1,0 +1,127 @@
+import HotshardProtocols
+
+public enum AnalysisMergeError: Error, CustomStringConvertible {
+    case nothingToMerge
+    case differentConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case .nothingToMerge: "nothing to merge"
+        case .differentConfiguration(let what): "results were analysed with different \(what): they cannot be merged"
+        }
+    }
+}
+
+extension AnalysisSnapshot {
+    /// Combines snapshots of parts of the traffic (split by time, by flow, or by machine) into one,
+    /// as Space-Saving summaries merge (Agarwal et al., *Mergeable Summaries*, PODS 2012): a key
+    /// missing from a part may have had up to that part's minimum count there, which is added to
+    /// its count and its error; the merged summary keeps the largest `capacity` counters.
+    public static func merged(_ parts: [AnalysisSnapshot]) throws -> AnalysisSnapshot {
+        guard var result = parts.first else { throw AnalysisMergeError.nothingToMerge }
+        for part in parts.dropFirst() {
+            guard part.configuration.prefixDelimiter == result.configuration.prefixDelimiter,
+                  part.configuration.prefixDepth == result.configuration.prefixDepth else {
+                throw AnalysisMergeError.differentConfiguration("prefix settings")
+            }
+            result = merge(result, part)
+        }
+        return result
+    }
+
+    private static func merge(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot) -> AnalysisSnapshot {
+        var result = a
+        let capacity = max(a.configuration.capacity, b.configuration.capacity)
+        var combined: [Key: TrackedKey] = [:]
+        combined.reserveCapacity(a.keys.count + b.keys.count)
+        for tracked in a.keys { combined[tracked.key] = tracked }
+        for tracked in b.keys {
+            if var existing = combined[tracked.key] {
+                existing.count += tracked.count
+                existing.error += tracked.error
+                existing.statistics.merge(tracked.statistics)
+                combined[tracked.key] = existing
+            } else {
+                var added = tracked
+                added.count += a.minimumCount
+                added.error += a.minimumCount
+                combined[tracked.key] = added
+            }
+        }
+        let inB = Set(b.keys.map(\.key))
+        for tracked in a.keys where !inB.contains(tracked.key) {
+            combined[tracked.key]?.count += b.minimumCount
+            combined[tracked.key]?.error += b.minimumCount
+        }
+        var all = Array(combined.values)
+        all.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+        var dropped = 0
+        var droppedMaximum = 0
+        if all.count > capacity {
+            dropped = all.count - capacity
+            droppedMaximum = all[capacity].count
+            all.removeLast(dropped)
+        }
+        result.configuration.capacity = capacity
+        result.keys = all
+        result.evictions = a.evictions + b.evictions + dropped
+        result.minimumCount = max(droppedMaximum, a.minimumCount + b.minimumCount)
+        result.totals.add(b.totals)
+        result.distinct.merge(b.distinct)
+        result.service = mergeSparse(a.service, b.service)
+        result.byCommand = a.byCommand.merging(b.byCommand, uniquingKeysWith: mergeSparse)
+        var prefixCounts: [Key: PrefixCount] = [:]
+        for prefix in a.prefixes { prefixCounts[prefix.prefix] = prefix }
+        for prefix in b.prefixes {
+            if var existing = prefixCounts[prefix.prefix] {
+                existing.count += prefix.count
+                existing.error += prefix.error
+                prefixCounts[prefix.prefix] = existing
+            } else {
+                prefixCounts[prefix.prefix] = prefix
+            }
+        }
+        result.prefixes = prefixCounts.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.prefix < $1.prefix }
+        let series = WindowSeries.merge((a.windowOriginNanos, a.windowNanos, a.windows),
+                                        (b.windowOriginNanos, b.windowNanos, b.windows),
+                                        limit: a.configuration.topPerWindow)
+        result.windowOriginNanos = series.origin
+        result.windowNanos = series.length
+        result.windows = series.windows
+        return result
+    }
+
+    private static func mergeSparse(_ a: SparseHistogram, _ b: SparseHistogram) -> SparseHistogram {
+        var histogram = a.histogram()
+        histogram.add(b.histogram())
+        return SparseHistogram(histogram)
+    }
+
+    /// What the model needs: the top keys' rates, the tail, and measured service times.
+    public func workload(topKeys limit: Int = 10_000) -> Workload {
+        let duration = durationSeconds
+        var hot: [Workload.HotKey] = []
+        var trackedTotal = 0
+        for tracked in keys.prefix(limit) {
+            let stats = tracked.statistics
+            trackedTotal += tracked.count
+            let readFraction = stats.requests > 0 ? Double(stats.reads) / Double(stats.requests) : 0
+            let meanBytes = stats.requests > 0 ? Double(stats.requestBytes + stats.replyBytes) / Double(stats.requests) : 0
+            hot.append(Workload.HotKey(key: tracked.key, rate: Double(tracked.count) / duration,
+                                       readFraction: readFraction, meanBytes: meanBytes))
+        }
+        let tail = max(0, totals.keyReferences - trackedTotal)
+        var meanService: Double?
+        var scv: Double?
+        if service.count > 0 {
+            let histogram = service.histogram()
+            let mean = histogram.mean / 1e6
+            let deviation = histogram.stdDeviation / 1e6
+            meanService = mean
+            scv = mean > 0 ? (deviation * deviation) / (mean * mean) : nil
+        }
+        return Workload(hotKeys: hot, tailRate: Double(tail) / duration,
+                        tailKeys: max(0, distinctKeys.count - hot.count), durationSeconds: duration,
+                        meanServiceSeconds: meanService, serviceTimeSCV: scv)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import HotshardCapture
+
+/// A once-a-second progress line on stderr (bytes done/total, packets/s, ETA) when stderr is a
+/// terminal; silent otherwise.
+final class ProgressLine: @unchecked Sendable {
+    private let timer: DispatchSourceTimer?
+    private let lock = NSLock()
+    private var shown = false
+
+    init(enabled: Bool, read: @escaping @Sendable () -> CaptureProgress) {
+        guard enabled, isatty(STDERR_FILENO) == 1 else {
+            timer = nil
+            return
+        }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let start = Date()
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        self.timer = timer
+        timer.setEventHandler { [weak self] in
+            let progress = read()
+            let elapsed = max(0.001, Date().timeIntervalSince(start))
+            var line = "\r\(progress.packets) packets, \(Int(Double(progress.packets) / elapsed)) packets/s"
+            if let total = progress.totalBytes, total > 0 {
+                let fraction = min(1, Double(progress.bytesRead) / Double(total))
+                line += String(format: ", %.1f%% of %.1f MB", fraction * 100, Double(total) / 1e6)
+                if fraction > 0.01 { line += String(format: ", ETA %.0f s", elapsed / fraction - elapsed) }
+            }
+            FileHandle.standardError.write(Data((line + "   ").utf8))
+            self?.lock.withLock { self?.shown = true }
+        }
+        timer.resume()
+    }
+
+    func stop() {
+        timer?.cancel()
+        if lock.withLock({ shown }) {
+            FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
+            lock.withLock { shown = false }
+        }
+    }
+}
