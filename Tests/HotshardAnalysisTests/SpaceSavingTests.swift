@@ -1,0 +1,112 @@
+import Testing
+import HotshardProtocols
+@testable import HotshardAnalysis
+
+@Suite struct SpaceSavingTests {
+    @Test func countsAreExactWhileKeysFit() {
+        var summary = StreamSummary(capacity: 100)
+        var truth: [Key: Int] = [:]
+        var generator = SeededGenerator(seed: 1)
+        for _ in 0..<10_000 {
+            let key = Key("k\(generator.next() % 100)")
+            truth[key, default: 0] += 1
+            _ = summary.increment(key)
+        }
+        #expect(summary.evictions == 0)
+        #expect(summary.checkInvariants())
+        for counter in summary.counters {
+            #expect(counter.count == truth[counter.key])
+            #expect(counter.error == 0)
+        }
+    }
+
+    /// After every update: structure intact and every tracked key's true count inside its bounds.
+    @Test func boundsHoldAfterEveryUpdate() {
+        var summary = StreamSummary(capacity: 16)
+        var truth: [Key: Int] = [:]
+        var generator = SeededGenerator(seed: 7)
+        let sampler = ZipfSampler(items: 200, exponent: 1.0)
+        for step in 0..<5_000 {
+            let key = Key("k\(sampler.sample(&generator))")
+            truth[key, default: 0] += 1
+            _ = summary.increment(key)
+            if step % 50 == 0 || step > 4_900 {
+                #expect(summary.checkInvariants())
+                for counter in summary.counters {
+                    let actual = truth[counter.key] ?? 0
+                    #expect(counter.count - counter.error <= actual && actual <= counter.count)
+                }
+            }
+        }
+        // Space-Saving: the minimum count bounds every untracked key.
+        let tracked = Set(summary.counters.map(\.key))
+        for (key, count) in truth where !tracked.contains(key) {
+            #expect(count <= summary.minimumCount)
+        }
+    }
+
+    /// 2,000,000 Zipf(0.99) draws over 1,000,000 keys with capacity 10,000: top-100 precision ≥ 0.99
+    /// and every reported count brackets the true count.
+    @Test func topHundredPrecisionOnALargeZipfStream() {
+        let analyzer = HotKeyAnalyzer(configuration: {
+            var configuration = AnalysisConfiguration()
+            configuration.capacity = 10_000
+            return configuration
+        }())
+        let sampler = ZipfSampler(items: 1_000_000, exponent: 0.99)
+        var generator = SeededGenerator(seed: 42)
+        var truth = [Int](repeating: 0, count: 1_000_000)
+        var summary = StreamSummary(capacity: 10_000)
+        for _ in 0..<2_000_000 {
+            let item = sampler.sample(&generator)
+            truth[item] += 1
+            _ = summary.increment(Key("key:\(item)"))
+        }
+        _ = analyzer
+        let reported = summary.slotsByCount().prefix(100).map { summary.counters[$0] }
+        let trueTop = truth.indices.sorted { truth[$0] > truth[$1] }.prefix(100).map { Key("key:\($0)") }
+        let precision = Double(Set(reported.map(\.key)).intersection(trueTop).count) / 100
+        #expect(precision >= 0.99)
+        for counter in reported {
+            let item = Int(String(decoding: counter.key.bytes.dropFirst(4), as: UTF8.self)) ?? -1
+            let actual = truth[item]
+            #expect(counter.count - counter.error <= actual && actual <= counter.count)
+        }
+    }
+
+    @Test func hyperLogLogIsWithinItsStandardError() {
+        var hll = HyperLogLog()
+        for value in 0..<1_000_000 { hll.add(hash: Key.fnv1a64("key:\(value)".utf8)) }
+        let error = abs(Double(hll.estimate) - 1_000_000) / 1_000_000
+        // Standard error 0.81%: three of them is a 99.7% bound.
+        #expect(error < 0.025)
+        var small = HyperLogLog()
+        for value in 0..<1_000 { small.add(hash: UInt64(value)) }
+        #expect(abs(small.estimate - 1_000) < 30)
+    }
+
+    @Test func zipfFitRecoversTheExponent() {
+        let analyzer = HotKeyAnalyzer()
+        // Exact Zipf(1.2) counts over 500 keys: count(rank) = 100000 / rank^1.2.
+        for rank in 1...500 {
+            let count = Int((100_000 / pow(Double(rank), 1.2)).rounded())
+            for _ in 0..<count { analyzer.receive(testMessage(["k\(rank)"], at: 0)) }
+        }
+        let popularity = analyzer.snapshot().popularity()
+        let exponent = try? #require(popularity.zipfExponent)
+        #expect(abs((exponent ?? 0) - 1.2) < 0.05)
+        #expect((popularity.zipfFitR2 ?? 0) > 0.99)
+    }
+
+    @Test func logHistogramPercentilesAreWithinOneBucket() {
+        var histogram = LogHistogram()
+        for value in 1...10_000 { histogram.record(Int64(value) * 1_000) }
+        let p50 = Double(histogram.value(at: 50) ?? 0)
+        #expect(abs(p50 - 5_000_000) / 5_000_000 < 0.2)
+        #expect(histogram.value(at: 100) == 10_000_000)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
