@@ -1,15 +1,55 @@
 import ArgumentParser
+import HotshardAnalysis
+import HotshardReport
 
 struct MergeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Combine results analysed on several machines into one."
+        abstract: "Combine results analysed on several machines into one.",
+        discussion: """
+        The results' summary state is merged as Space-Saving summaries merge (Agarwal et al., \
+        Mergeable Summaries, PODS 2012): the merged top keys and error bounds are those of \
+        analysing all the traffic together, latency histograms add, windows align on time.
+        """
     )
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments (this command has not landed yet).")
-    var arguments: [String] = []
+    @Argument(help: "Result JSON files written by analyze (or merge).")
+    var results: [String]
+
+    @Option(name: .shortAndLong, help: "Where to write the merged result (default reports/merged.json).")
+    var output: String = "reports/merged.json"
+
+    @Option(help: "Number of hot keys to print and keep in the result.")
+    var top: Int = 20
+
+    @Flag(help: "No summary on the terminal.")
+    var quiet = false
+
+    func validate() throws {
+        if results.count < 2 { throw ValidationError("give at least two result files") }
+    }
 
     func run() async throws {
-        try NotAvailableYet.exit("merge")
+        var snapshots: [AnalysisSnapshot] = []
+        var capture = CaptureHealthSum()
+        var inputs: [String] = []
+        for path in results {
+            let document = try ResultDocument.read(fromPath: path)
+            guard let state = document.summaryState else {
+                throw ValidationError("\(path): the result carries no summary state (it was not written by analyze)")
+            }
+            snapshots.append(state)
+            capture.add(document.capture)
+            inputs += document.source.inputs
+        }
+        let merged = try AnalysisSnapshot.merged(snapshots)
+        let document = ResultDocument(analysis: merged, capture: capture.total,
+                                      source: ResultDocument.Source(kind: .capture, inputs: inputs),
+                                      topKeys: max(top, 100))
+        try document.write(toPath: output)
+        if !quiet {
+            print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")
+            print("\nresult     \(output)")
+        }
     }
 }
