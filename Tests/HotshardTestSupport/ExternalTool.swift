@@ -31,8 +31,13 @@ public enum ExternalTool {
         process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try process.run()
         if let stdin {
-            input.fileHandleForWriting.write(stdin)
-            try? input.fileHandleForWriting.close()
+            // Written from another thread: a program that answers as it reads would otherwise
+            // fill its output pipe while we still block on its input.
+            let writer = input.fileHandleForWriting
+            DispatchQueue.global().async {
+                writer.write(stdin)
+                try? writer.close()
+            }
         }
         // Read both pipes concurrently so that a chatty program cannot fill one and block.
         nonisolated(unsafe) var errData = Data()
