@@ -95,6 +95,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target for the protocol parsers (`make fuzz`); in a normal build it replays inputs.
+        .executableTarget(
+            name: "HotshardFuzz",
+            dependencies: ["HotshardCapture", "HotshardProtocols"],
+            path: "Fuzz"
+        ),
         // Shared by the test targets: fixture paths and the real servers started on loopback.
         .target(
             name: "HotshardTestSupport",

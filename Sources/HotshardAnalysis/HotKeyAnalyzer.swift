@@ -1,5 +1,10 @@
 import Histogram
 import HotshardProtocols
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Per-key statistics over a message stream, in memory bounded by `AnalysisConfiguration`:
 /// Space-Saving top-k with full statistics for tracked keys, prefix groups, time windows,
@@ -7,14 +12,28 @@ import HotshardProtocols
 public final class HotKeyAnalyzer: MessageSink {
     public let configuration: AnalysisConfiguration
     private var summary: StreamSummary
-    private var statistics: [KeyStatistics] = []
+    /// Statistics per Space-Saving slot, in boxes so that an update happens in place.
+    private final class StatisticsBox {
+        var value = KeyStatistics()
+    }
+    private var statistics: [StatisticsBox] = []
     private var prefixes: StreamSummary
     private var windows: WindowSeries
     private var distinct = HyperLogLog()
     private var totals = AnalysisTotals()
     private var service = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
                                             numberOfSignificantValueDigits: .three)
-    private var byCommandLatency: [String: Histogram<UInt64>] = [:]
+    /// Per command: its count and latency (one dictionary lookup per message).
+    private final class CommandTally {
+        var count = 0
+        var latency = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
+                                        numberOfSignificantValueDigits: .two)
+    }
+    private var commands: [String: CommandTally] = [:]
+    private var protocolCounts = [Int](repeating: 0, count: WireProtocol.allCases.count)
+    private var statusCounts = [Int](repeating: 0, count: 4)
+    /// The last prefix group made, reused while keys share it (no allocation per key).
+    private var lastPrefix: Key?
 
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.configuration = configuration
@@ -25,25 +44,31 @@ public final class HotKeyAnalyzer: MessageSink {
 
     public func receive(_ message: Message) {
         totals.requests += 1
-        totals.byProtocol[message.wireProtocol.rawValue, default: 0] += 1
-        totals.byCommand[message.command, default: 0] += 1
-        totals.byStatus[message.status.name, default: 0] += 1
-        if case .noReply = message.status {} else { totals.replies += 1 }
+        protocolCounts[Self.protocolIndex(message.wireProtocol)] += 1
+        let tally: CommandTally
+        if let existing = commands[message.command] {
+            tally = existing
+        } else {
+            tally = CommandTally()
+            commands[message.command] = tally
+        }
+        tally.count += 1
         let isError: Bool
-        if case .error = message.status { isError = true } else { isError = false }
+        switch message.status {
+        case .ok: statusCounts[0] += 1; isError = false
+        case .miss: statusCounts[1] += 1; isError = false
+        case .error: statusCounts[2] += 1; isError = true
+        case .noReply: statusCounts[3] += 1; isError = false
+        }
         if isError { totals.errors += 1 }
         totals.firstNanos = min(totals.firstNanos, message.timestampNanos)
         totals.lastNanos = max(totals.lastNanos, message.timestampNanos)
         if let latency = message.latencyNanos {
             let micros = UInt64(max(0, latency / 1_000))
             _ = service.record(min(micros, SparseHistogram.highestMicros))
-            if byCommandLatency[message.command] == nil {
-                byCommandLatency[message.command] = Histogram<UInt64>(
-                    highestTrackableValue: SparseHistogram.highestMicros, numberOfSignificantValueDigits: .two)
-            }
-            _ = byCommandLatency[message.command]?.record(min(micros, SparseHistogram.highestMicros))
+            _ = tally.latency.record(min(micros, SparseHistogram.highestMicros))
         }
-        windows.record(timestampNanos: message.timestampNanos, keys: message.keys)
+        windows.record(timestampNanos: message.timestampNanos) { summary.counters[$0].key }
         guard !message.keys.isEmpty else { return }
         let share = message.keys.count
         let requestBytes = message.requestBytes / share
@@ -54,12 +79,23 @@ public final class HotKeyAnalyzer: MessageSink {
             distinct.add(hash: reference.key.hash64)
             let (slot, replaced) = summary.increment(reference.key)
             if slot >= statistics.count {
-                statistics.append(KeyStatistics())
+                statistics.append(StatisticsBox())
             } else if replaced {
-                statistics[slot] = KeyStatistics()
+                statistics[slot].value = KeyStatistics()
+                windows.forget(slot: slot)
             }
-            var stats = statistics[slot]
-            statistics[slot] = KeyStatistics()  // move out so the update does not copy
+            windows.count(slot: slot)
+            let box = statistics[slot]
+            update(&box.value, reference: reference, message: message, requestBytes: requestBytes, share: share,
+                   isError: isError, client: client, second: second)
+            if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
+        }
+    }
+
+    @inline(__always)
+    private func update(_ stats: inout KeyStatistics, reference: KeyReference, message: Message, requestBytes: Int,
+                        share: Int, isError: Bool, client: UInt64, second: Int64) {
+        do {
             if stats.protocolName.isEmpty { stats.protocolName = message.wireProtocol.rawValue }
             stats.requests += 1
             switch message.operation {
@@ -90,8 +126,6 @@ public final class HotKeyAnalyzer: MessageSink {
             }
             stats.peakPerSecond = max(stats.peakPerSecond, stats.currentSecondCount)
             stats.clients.record(client)
-            statistics[slot] = stats
-            if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
         }
     }
 
@@ -101,30 +135,54 @@ public final class HotKeyAnalyzer: MessageSink {
         for (index, byte) in key.bytes.enumerated() where byte == configuration.prefixDelimiter {
             seen += 1
             if seen == configuration.prefixDepth {
-                return Key(Array(key.bytes[...index]) + [UInt8(ascii: "*")])
+                if let last = lastPrefix, last.bytes.count == index + 2, last.bytes[...index] == key.bytes[...index] {
+                    return last
+                }
+                let made = Key(Array(key.bytes[...index]) + [UInt8(ascii: "*")])
+                lastPrefix = made
+                return made
             }
         }
         return nil
     }
 
+    private static func protocolIndex(_ wireProtocol: WireProtocol) -> Int {
+        switch wireProtocol {
+        case .resp: 0
+        case .memcached: 1
+        case .http: 2
+        }
+    }
+
     /// Everything measured so far, including the mergeable summary state.
     public func snapshot() -> AnalysisSnapshot {
-        let series = windows.finished()
+        let series = windows.finished { summary.counters[$0].key }
         var tracked: [TrackedKey] = []
         tracked.reserveCapacity(summary.count)
         for slot in summary.slotsByCount() {
             let counter = summary.counters[slot]
             tracked.append(TrackedKey(key: counter.key, count: counter.count, error: counter.error,
-                                      statistics: statistics[slot]))
+                                      statistics: statistics[slot].value))
         }
         let prefixCounts = prefixes.slotsByCount().map {
             PrefixCount(prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,
                         error: prefixes.counters[$0].error)
         }
+        var totals = self.totals
+        for (index, proto) in WireProtocol.allCases.enumerated() where protocolCounts[Self.protocolIndex(proto)] > 0 {
+            _ = index
+            totals.byProtocol[proto.rawValue] = protocolCounts[Self.protocolIndex(proto)]
+        }
+        totals.byCommand = commands.mapValues(\.count)
+        for (index, name) in ["ok", "miss", "error", "noReply"].enumerated() where statusCounts[index] > 0 {
+            totals.byStatus[name] = statusCounts[index]
+        }
+        totals.replies = totals.requests - statusCounts[3]
         return AnalysisSnapshot(
             configuration: configuration, totals: totals, keys: tracked, evictions: summary.evictions,
             minimumCount: summary.minimumCount, prefixes: prefixCounts, distinct: distinct,
-            service: SparseHistogram(service), byCommand: byCommandLatency.mapValues(SparseHistogram.init),
+            service: SparseHistogram(service),
+            byCommand: commands.filter { $0.value.latency.totalCount > 0 }.mapValues { SparseHistogram($0.latency) },
             windowOriginNanos: series.originNanos, windowNanos: series.windowNanos,
             windows: series.windows)
     }

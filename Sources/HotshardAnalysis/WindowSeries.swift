@@ -17,21 +17,22 @@ struct WindowSeries: Sendable {
     private(set) var windowNanos: Int64
     private(set) var windows: [Window] = []
     private var currentIndex = -1
-    private var current: StreamSummary
-    private let trackingCapacity: Int
+    /// Requests per Space-Saving slot in the current window, and the slots touched in it:
+    /// counting by slot needs no hashing (a slot given to another key is forgotten).
+    private var counts: [Int32] = []
+    private var touched: [Int32] = []
+    private var countingCurrent = false
     private let topPerWindow: Int
     private let budget: Int
 
     init(configuration: AnalysisConfiguration) {
         windowNanos = max(1_000_000, Int64(configuration.windowSeconds * 1e9))
-        trackingCapacity = configuration.windowTrackingCapacity
         topPerWindow = configuration.topPerWindow
         budget = max(2, configuration.windowBudget)
-        current = StreamSummary(capacity: trackingCapacity)
     }
 
-    /// Counts one request at `timestampNanos` naming `keys`.
-    mutating func record(timestampNanos: Int64, keys: [KeyReference]) {
+    /// Counts one request at `timestampNanos`; its keys follow through `count(slot:)`.
+    mutating func record(timestampNanos: Int64, keyOf: (Int) -> Key) {
         // Windows start on multiples of their length in absolute time, so that results analysed
         // apart (several machines, several files) align when merged.
         if originNanos == nil { originNanos = timestampNanos - timestampNanos % windowNanos }
@@ -40,30 +41,43 @@ struct WindowSeries: Sendable {
         var index = Int(delta / windowNanos)
         // A capture longer than the budget (or a wild timestamp) coarsens first: at most 64 halvings.
         while index >= budget {
+            closeCurrent(keyOf: keyOf)
             coarsen()
             index = Int(delta / windowNanos)
         }
         if index > currentIndex {
-            closeCurrent()
+            closeCurrent(keyOf: keyOf)
             currentIndex = index
             while windows.count <= index { windows.append(Window()) }
         }
-        let target = min(Int(max(0, timestampNanos - origin) / windowNanos), windows.count - 1)
+        let target = min(index, windows.count - 1)
         windows[target].requests += 1
-        if target == currentIndex {
-            for reference in keys { _ = current.increment(reference.key) }
-        }
+        // A late message (its window already closed) counts in that window's total only.
+        countingCurrent = target == currentIndex
     }
 
-    private mutating func closeCurrent() {
-        guard currentIndex >= 0, currentIndex < windows.count, current.count > 0 else {
-            current = StreamSummary(capacity: trackingCapacity)
-            return
+    @inline(__always)
+    mutating func count(slot: Int) {
+        guard countingCurrent else { return }
+        if slot >= counts.count { counts.append(contentsOf: repeatElement(0, count: slot + 1 - counts.count)) }
+        if counts[slot] == 0 { touched.append(Int32(slot)) }
+        counts[slot] &+= 1
+    }
+
+    mutating func forget(slot: Int) {
+        if slot < counts.count { counts[slot] = 0 }
+    }
+
+    private mutating func closeCurrent(keyOf: (Int) -> Key) {
+        defer {
+            for slot in touched { counts[Int(slot)] = 0 }
+            touched.removeAll(keepingCapacity: true)
         }
-        windows[currentIndex].top = current.slotsByCount().prefix(topPerWindow).map {
-            KeyCount(key: current.counters[$0].key, count: current.counters[$0].count)
-        }
-        current = StreamSummary(capacity: trackingCapacity)
+        guard currentIndex >= 0, currentIndex < windows.count, !touched.isEmpty else { return }
+        let live = touched.filter { counts[Int($0)] > 0 }
+        let top = live.sorted { counts[Int($0)] > counts[Int($1)] }.prefix(topPerWindow)
+        windows[currentIndex].top = top.map { KeyCount(key: keyOf(Int($0)), count: Int(counts[Int($0)])) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
     }
 
     /// Merges adjacent windows: the series keeps its whole time span at half the resolution.
@@ -128,9 +142,9 @@ struct WindowSeries: Sendable {
     }
 
     /// The finished series (closes the current window).
-    func finished() -> (originNanos: Int64, windowNanos: Int64, windows: [Window]) {
+    func finished(keyOf: (Int) -> Key) -> (originNanos: Int64, windowNanos: Int64, windows: [Window]) {
         var copy = self
-        copy.closeCurrent()
+        copy.closeCurrent(keyOf: keyOf)
         return (originNanos ?? 0, windowNanos, copy.windows)
     }
 }

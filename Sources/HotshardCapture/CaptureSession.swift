@@ -61,6 +61,8 @@ public final class CaptureSession: @unchecked Sendable {
         var health = CaptureHealth()
         let reassembler = TCPReassembler(options: options)
         var decoders = sources.map { PacketDecoder(link: $0.link) }
+        // Per-source packet counts, folded into `byLinkType` when published (no string hashing per packet).
+        var packetsPerSource = [Int](repeating: 0, count: sources.count)
         var active: [Int] = []
         var lastTimestamp: Int64 = 0
         for (index, source) in sources.enumerated() where advance(index, source) {
@@ -88,9 +90,10 @@ public final class CaptureSession: @unchecked Sendable {
                 let timestamp = source.timestampNanos
                 lastTimestamp = max(lastTimestamp, timestamp)
                 let frame = UnsafeRawBufferPointer(start: data, count: captured)
+                packetsPerSource[index] += 1
                 handle(frame: frame, wireLength: wire, timestampNanos: timestamp, decoder: &decoders[index],
-                       linkName: source.linkName, reassembler: reassembler, health: &health, sink: sink)
-                if packets & 0xfff == 0 { publish(health, packets: packets) }
+                       reassembler: reassembler, health: &health, sink: sink)
+                if packets & 0xfff == 0 { publish(health, packets: packets, perSource: packetsPerSource) }
             }
             if let deadline, (ContinuousClock.now - startClock).nanoseconds >= deadline { break }
             if !advance(index, source) { active.remove(at: position) }
@@ -100,7 +103,7 @@ public final class CaptureSession: @unchecked Sendable {
             health.kernelDrops = stats.dropped
             health.interfaceDrops = stats.interfaceDropped
         }
-        publish(health, packets: packets)
+        publish(health, packets: packets, perSource: packetsPerSource)
     }
 
     /// Moves a source to its next packet; false when it has no more (end, stop or read failure).
@@ -127,7 +130,11 @@ public final class CaptureSession: @unchecked Sendable {
         }
     }
 
-    private func publish(_ health: CaptureHealth, packets: Int) {
+    private func publish(_ health: CaptureHealth, packets: Int, perSource: [Int]) {
+        var health = health
+        for (index, count) in perSource.enumerated() where count > 0 {
+            health.byLinkType[sources[index].linkName, default: 0] += count
+        }
         healthLock.withLock { $0 = health }
         packetsProgress.store(packets, ordering: .relaxed)
         bytesProgress.store(sources.reduce(0) { $0 + $1.bytesRead }, ordering: .relaxed)
@@ -135,11 +142,10 @@ public final class CaptureSession: @unchecked Sendable {
 
     @inline(__always)
     private func handle<Sink: StreamSink>(frame: UnsafeRawBufferPointer, wireLength: Int, timestampNanos: Int64,
-                                          decoder: inout PacketDecoder, linkName: String, reassembler: TCPReassembler,
+                                          decoder: inout PacketDecoder, reassembler: TCPReassembler,
                                           health: inout CaptureHealth, sink: Sink) {
         health.packets += 1
         health.bytes += wireLength
-        health.byLinkType[linkName, default: 0] += 1
         if frame.count < wireLength { health.truncated += 1 }
         switch decoder.decode(frame, wireLength: wireLength) {
         case .tcp:

@@ -42,6 +42,7 @@ public final class TrafficDecoder: StreamSink {
         let sink = self.sink
         switch parser {
         case .resp(var resp):
+            parser = .unsupported  // release the enum's copy so `resp` mutates in place, without copy-on-write
             resp.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
             parser = .resp(resp)
         case .undetected:
@@ -63,6 +64,7 @@ public final class TrafficDecoder: StreamSink {
         parsers[flow] = .unsupported
         let sink = self.sink
         if case .resp(var resp) = parser {
+            parser = .unsupported
             resp.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
             parser = .resp(resp)
         }

@@ -204,9 +204,7 @@ public struct RESPParser: ConversationParser {
         if let (name, spec) = RedisCommandTable.lookup(arguments) {
             command = name
             operation = spec.operation
-            let found = RedisCommandTable.keys(of: arguments, spec: spec, name: name)
-            keys.reserveCapacity(found.count)
-            for key in found { keys.append(KeyReference(key: key)) }
+            keys = RedisCommandTable.keys(of: arguments, spec: spec, name: name)
             switch name {
             case "MULTI": role = .multi
             case "EXEC": role = .exec

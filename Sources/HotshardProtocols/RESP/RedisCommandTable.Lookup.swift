@@ -49,9 +49,9 @@ enum RedisCommandTable {
     }
 
     /// Every key the request names, in the order the key specs give them.
-    static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> [Key] {
+    static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> [KeyReference] {
         let count = arguments.count
-        var keys: [Key] = []
+        var keys: [KeyReference] = []
         for keySpec in spec.keySpecs {
             var first: Int
             switch keySpec.begin {
@@ -104,7 +104,7 @@ enum RedisCommandTable {
             }
             var index = first
             while index <= last, index < count, index >= 0 {
-                keys.append(arguments.key(index))
+                keys.append(KeyReference(key: arguments.key(index)))
                 index += step
             }
         }
@@ -113,12 +113,12 @@ enum RedisCommandTable {
 
     /// Commands whose key spec Redis marks incomplete use a command-specific function in the
     /// server; SORT's (sortGetKeys) is the one that names keys: the argument after STORE.
-    private static func unspecifiedKeys(of arguments: RESPArguments, name: String) -> [Key] {
+    private static func unspecifiedKeys(of arguments: RESPArguments, name: String) -> [KeyReference] {
         guard name == "SORT" || name == "SORT_RO" else { return [] }
         let store = Array("STORE".utf8)
         var index = 2
         while index + 1 < arguments.count {
-            if arguments.equalsIgnoringCase(index, store) { return [arguments.key(index + 1)] }
+            if arguments.equalsIgnoringCase(index, store) { return [KeyReference(key: arguments.key(index + 1))] }
             index += 1
         }
         return []

@@ -1,0 +1,57 @@
+import Benchmark
+import HotshardAnalysis
+import HotshardCapture
+import HotshardProtocols
+
+/// Micro-benchmarks of the hot paths, with allocation counts (`make bench`).
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
+
+    let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
+                      server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+
+    // 1,000 pipelined GET/SET requests and their replies: the steady state of a cache workload.
+    var requests: [UInt8] = []
+    var replies: [UInt8] = []
+    for index in 0..<1_000 {
+        let key = "user:\(String(index % 97, radix: 10))"
+        if index % 10 == 0 {
+            requests += Array("*3\r\n$3\r\nSET\r\n$\(key.utf8.count)\r\n\(key)\r\n$5\r\nvalue\r\n".utf8)
+            replies += Array("+OK\r\n".utf8)
+        } else {
+            requests += Array("*2\r\n$3\r\nGET\r\n$\(key.utf8.count)\r\n\(key)\r\n".utf8)
+            replies += Array("$5\r\nvalue\r\n".utf8)
+        }
+    }
+    let streamBytes = requests.count + replies.count
+
+    Benchmark("RESP parse, 1,000 pipelined GET/SET (\(streamBytes) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            final class Count: MessageSink { var n = 0; func receive(_ message: Message) { n += 1 } }
+            var parser = RESPParser(flow: flow)
+            var count = 0
+            requests.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in count += 1 } }
+            replies.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { _ in count += 1 } }
+            blackHole(count)
+        }
+    }
+
+    let keys = (0..<100_000).map { Key("user:\($0)") }
+    Benchmark("Space-Saving update, 100,000 keys, capacity 10,000") { benchmark in
+        var configuration = AnalysisConfiguration()
+        configuration.capacity = 10_000
+        let analyzer = HotKeyAnalyzer(configuration: configuration)
+        var state: UInt64 = 1
+        for _ in benchmark.scaledIterations {
+            for _ in 0..<10_000 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let message = Message(timestampNanos: Int64(state >> 40), flow: flow, wireProtocol: .resp,
+                                      command: "GET", operation: .read,
+                                      keys: [KeyReference(key: keys[Int(state >> 33) % keys.count])],
+                                      requestBytes: 30, replyBytes: 10, status: .ok, latencyNanos: 40_000)
+                analyzer.receive(message)
+            }
+        }
+    }
+}
