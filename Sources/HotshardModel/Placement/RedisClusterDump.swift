@@ -1,11 +1,10 @@
 /// Reads the slot layout from `CLUSTER NODES` output: one node per line,
 /// `<id> <ip:port@cport[,hostname]> <flags> <master> <ping> <pong> <epoch> <link> <slot>…`,
 /// where a slot item is `N` or `A-B`; `[N->-id]` / `[N-<-id]` migration items are skipped.
-/// Only masters that own slots become nodes, named by their `ip:port`.
+/// Only masters that own slots become nodes, named by their `ip:port`, ordered by first slot.
 public enum RedisClusterDump {
     public static func parseClusterNodes(_ text: String) throws -> RedisClusterScheme {
-        var names: [String] = []
-        var owner = [Int](repeating: -1, count: RedisClusterScheme.slotCount)
+        var masters: [(address: String, slots: [ClosedRange<Int>])] = []
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: " \r\t")
             if line.isEmpty { continue }
@@ -24,10 +23,14 @@ public enum RedisClusterDump {
                 }
                 slots.append(low...high)
             }
-            if slots.isEmpty { continue }
-            let index = names.count
-            names.append(address)
-            for range in slots { for slot in range { owner[slot] = index } }
+            if !slots.isEmpty { masters.append((address, slots)) }
+        }
+        // Nodes in slot order, as redis-cli --cluster check lists them.
+        masters.sort { ($0.slots.map(\.lowerBound).min() ?? 0) < ($1.slots.map(\.lowerBound).min() ?? 0) }
+        let names = masters.map(\.address)
+        var owner = [Int](repeating: -1, count: RedisClusterScheme.slotCount)
+        for (index, master) in masters.enumerated() {
+            for range in master.slots { for slot in range { owner[slot] = index } }
         }
         guard !names.isEmpty else { throw PlacementError.badClusterDump(line: 0, "no master owns any slot") }
         // Unserved slots go to node 0 so that lookups stay total; callers may count them.
