@@ -65,10 +65,12 @@ public struct Planner: Sendable {
                     cacheHitRatio: hit, cacheTTLSeconds: hit / ((1 - hit) * hot.rate),
                     utilisationBefore: hot.rate / config.capacityPerNode,
                     utilisationAfter: hot.rate / Double(k) / config.capacityPerNode))
-                // Split into k sub-keys "key#i" (writes) — k read replicas spread reads the same way.
-                for i in 0..<k {
+                // The search assumes the key split into k' = ⌈rate ÷ (limit ÷ 2)⌉ sub-keys "key#i": k
+                // alone would leave a sub-key's node almost full, with no room for its other keys.
+                let searchK = max(k, Int((hot.rate / (limit / 2)).rounded(.up)))
+                for i in 0..<searchK {
                     remedied.keys.append(Key(hot.key.bytes + Array("#\(i)".utf8)))
-                    remedied.rates.append(hot.rate / Double(k))
+                    remedied.rates.append(hot.rate / Double(searchK))
                     remedied.readFractions.append(hot.readFraction)
                 }
             } else {
@@ -165,7 +167,7 @@ public struct Planner: Sendable {
             assumptions.append("replica j of a key on node (primary + j) mod N; writes go to all \(config.replicas) replicas, reads \(config.readPolicy == .primary ? "to the primary" : "spread evenly")")
         }
         if !remedies.isEmpty {
-            assumptions.append("node counts are for the workload after splitting each unfixable key into k sub-keys")
+            assumptions.append("node counts are for the workload after splitting each unfixable key into ⌈rate ÷ (target × capacity ÷ 2)⌉ sub-keys")
         }
         return Plan(configuration: config, totalRate: totalRate, queueKind: queueKind, schemes: results,
                     recommendedScheme: best?.scheme, recommendedNodes: best?.nodes, reason: reason,
