@@ -33,8 +33,21 @@ public final class RedisConnection {
 
     deinit { close(fd) }
 
-    /// Sends many commands at once (pipelined) and reads their replies in order.
+    /// Sends many commands pipelined, in batches of 256 (so that neither side's socket buffer
+    /// fills while the other waits), and reads their replies in order.
     public func pipeline(_ commands: [[[UInt8]]]) throws -> [Reply] {
+        var replies: [Reply] = []
+        replies.reserveCapacity(commands.count)
+        var start = 0
+        while start < commands.count {
+            let end = min(commands.count, start + 256)
+            replies += try send(Array(commands[start..<end]))
+            start = end
+        }
+        return replies
+    }
+
+    private func send(_ commands: [[[UInt8]]]) throws -> [Reply] {
         var out: [UInt8] = []
         for command in commands {
             out += Array("*\(command.count)\r\n".utf8)

@@ -1,1 +1,0 @@
-// Placement functions, queue models and the planner land here (issue: ring and queue model).

@@ -1,0 +1,62 @@
+import HotshardProtocols
+
+/// Consistent hashing with bounded loads (Mirrokni, Thorup & Zadimoghaddam 2018), as HAProxy's
+/// `hash-balance-factor` applies it (factor 125 ⇔ ε = 0.25): a ring of xxHash64("host:port-i")
+/// points, `vnodes × weight` per server; no node may carry more than
+/// `ceil((1 + ε) × total ÷ N)`. Given rates, keys are placed hottest first, each at the first node
+/// clockwise from its hash with room; a key that fits nowhere stays at its home node. Without
+/// rates (`node(forHash:)`) it is the plain ring.
+///
+/// Guarantee: when every key's rate is at most ε × the mean node load, max/mean ≤ 1 + ε.
+public struct BoundedLoadsScheme: PlacementScheme {
+    public let ring: HashRing
+    public let nodeNames: [String]
+    public let epsilon: Double
+    public var name: String { "bounded-loads" }
+    public var hashFamily: String { "xxhash64" }
+
+    public init(servers: [ServerSpec], epsilon: Double = 0.25, vnodes: Int = 100) {
+        nodeNames = servers.map(\.description)
+        self.epsilon = epsilon
+        var points: [(UInt64, Int)] = []
+        for (index, server) in servers.enumerated() {
+            for i in 0..<(max(vnodes, 1) * server.weight) {
+                points.append((XXHash64.hash(Array("\(server.description)-\(i)".utf8)), index))
+            }
+        }
+        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
+    }
+
+    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    public func shares() -> [Double] { ring.shares() }
+
+    public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
+        let n = nodeNames.count
+        guard n > 0 else { return [] }
+        let total = rates.reduce(0, +)
+        let capacity = (1 + epsilon) * total / Double(n)
+        var load = [Double](repeating: 0, count: n)
+        var result = [Int](repeating: 0, count: hashes.count)
+        let order = hashes.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
+        let points = ring.values.count
+        for index in order {
+            let rate = index < rates.count ? rates[index] : 0
+            let start = ring.pointIndex(hashes[index])
+            let home = ring.owners[start]
+            var chosen = home
+            var p = start
+            var visited = 0
+            // Walk at most one full turn of the ring.
+            while visited < points {
+                let candidate = ring.owners[p]
+                if load[candidate] + rate <= capacity { chosen = candidate; break }
+                p = p + 1 == points ? 0 : p + 1
+                visited += 1
+            }
+            load[chosen] += rate
+            result[index] = chosen
+        }
+        return result
+    }
+}

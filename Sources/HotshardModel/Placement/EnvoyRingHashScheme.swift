@@ -1,0 +1,37 @@
+import HotshardProtocols
+
+/// Envoy's `ring_hash` load balancer with the default XX_HASH function and
+/// `minimum_ring_size` 1024: weights are normalised, the scale is
+/// `min(ceil(minWeight × minRingSize) / minWeight, maxRingSize)`, and host h contributes
+/// points `xxHash64("address_i")` for i = 0, 1, … while its running target `Σ scale × weight` is
+/// not reached. A key (the request hash) is `xxHash64(key)`; lookup is the first point ≥ it.
+public struct EnvoyRingHashScheme: PlacementScheme {
+    public let ring: HashRing
+    public let nodeNames: [String]
+    public var name: String { "envoy-ring-hash" }
+    public var hashFamily: String { "xxhash64" }
+
+    public init(servers: [ServerSpec], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
+        nodeNames = servers.map(\.description)
+        let total = Double(servers.reduce(0) { $0 + $1.weight })
+        let normalised = servers.map { Double($0.weight) / total }
+        let minWeight = normalised.min() ?? 1
+        let scale = min((minWeight * Double(minimumRingSize)).rounded(.up) / minWeight, Double(maximumRingSize))
+        var points: [(UInt64, Int)] = []
+        var currentHashes = 0.0, targetHashes = 0.0
+        for (index, server) in servers.enumerated() {
+            targetHashes += scale * normalised[index]
+            var i = 0
+            while currentHashes < targetHashes {
+                points.append((XXHash64.hash(Array("\(server.description)_\(i)".utf8)), index))
+                i += 1
+                currentHashes += 1
+            }
+        }
+        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
+    }
+
+    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    public func shares() -> [Double] { ring.shares() }
+}

@@ -1,0 +1,60 @@
+/// A sorted continuum of points over `0..<2^bits`; a hash belongs to the first point at or after
+/// it, wrapping to the first point (libmemcached, twemproxy, nginx, Envoy and Cassandra all look up
+/// this way). Duplicate point values keep the first one after a stable sort, as nginx does.
+public struct HashRing: Sendable {
+    public private(set) var values: [UInt64]
+    public private(set) var owners: [Int]
+    public let nodeCount: Int
+    public let spaceBits: Int
+
+    /// `points` are (value, node) in generation order; sorting is stable.
+    public init(points: [(UInt64, Int)], nodeCount: Int, spaceBits: Int, dropDuplicates: Bool = false) {
+        let sorted = points.enumerated().sorted { a, b in
+            a.element.0 != b.element.0 ? a.element.0 < b.element.0 : a.offset < b.offset
+        }.map(\.element)
+        var values: [UInt64] = []
+        var owners: [Int] = []
+        values.reserveCapacity(sorted.count)
+        owners.reserveCapacity(sorted.count)
+        for (value, owner) in sorted {
+            if dropDuplicates, let last = values.last, last == value { continue }
+            values.append(value)
+            owners.append(owner)
+        }
+        self.values = values
+        self.owners = owners
+        self.nodeCount = nodeCount
+        self.spaceBits = spaceBits
+    }
+
+    /// Index of the first point with value ≥ `hash`, wrapping to 0. O(log points).
+    @inline(__always)
+    public func pointIndex(_ hash: UInt64) -> Int {
+        var low = 0, high = values.count
+        values.withUnsafeBufferPointer { v in
+            while low < high {
+                let mid = (low + high) >> 1
+                if v[mid] < hash { low = mid + 1 } else { high = mid }
+            }
+        }
+        return low == values.count ? 0 : low
+    }
+
+    public func node(_ hash: UInt64) -> Int {
+        guard !owners.isEmpty else { return 0 }
+        return owners[pointIndex(hash)]
+    }
+
+    /// Each node's share of the space: point i owns (point i−1, point i].
+    public func shares() -> [Double] {
+        var result = [Double](repeating: 0, count: nodeCount)
+        guard let last = values.last, let firstValue = values.first else { return result }
+        let space = spaceBits >= 64 ? 18_446_744_073_709_551_616.0 : Double(UInt64(1) << UInt64(spaceBits))
+        // The first point also owns the wrap-around arc from the last point.
+        result[owners[0]] += (space - Double(last) + Double(firstValue)) / space
+        for i in 1..<values.count {
+            result[owners[i]] += Double(values[i] - values[i - 1]) / space
+        }
+        return result
+    }
+}

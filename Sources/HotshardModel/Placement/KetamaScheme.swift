@@ -1,0 +1,50 @@
+import HotshardProtocols
+
+/// Weighted ketama as libmemcached (`MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED`) and twemproxy
+/// (`distribution: ketama`) build it: each server gets
+/// `floor(weight/Σweight × 160/4 × servers + 1e-10) × 4` points (single-precision, as the C code),
+/// four points per MD5 digest of the point name "NAME-i" (i from 0). The NAME differs:
+/// libmemcached uses "host" when the port is 11211 and "host:port" otherwise; twemproxy always
+/// uses the server's name, "host:port". A key hashes to the first four bytes of its MD5.
+public struct KetamaScheme: PlacementScheme {
+    public enum Variant: String, Sendable { case libmemcached, twemproxy }
+
+    public let variant: Variant
+    public let servers: [ServerSpec]
+    public let ring: HashRing
+    public let nodeNames: [String]
+    public var name: String { variant == .libmemcached ? "ketama" : "ketama-twemproxy" }
+    public var hashFamily: String { "md5" }
+
+    public init(variant: Variant, servers: [ServerSpec]) {
+        self.variant = variant
+        self.servers = servers
+        self.nodeNames = servers.map(\.description)
+        let totalWeight = Float(servers.reduce(0) { $0 + $1.weight })
+        let count = Float(servers.count)
+        var points: [(UInt64, Int)] = []
+        points.reserveCapacity(servers.count * 160)
+        for (index, server) in servers.enumerated() {
+            let pct = Float(server.weight) / totalWeight
+            // C: float product, + double 1e-10, cast back to float, floorf.
+            let perServer = Int(Float(Double(pct * 160 / 4 * count) + 0.0000000001).rounded(.down)) * 4
+            let base: String
+            switch variant {
+            case .libmemcached: base = server.port == 11211 ? server.host : "\(server.host):\(server.port)"
+            case .twemproxy: base = "\(server.host):\(server.port)"
+            }
+            for pointer in 0..<(perServer / 4) {
+                let digest = KetamaMD5.digest(Array("\(base)-\(pointer)".utf8))
+                for alignment in 0..<4 {
+                    points.append((UInt64(KetamaMD5.point(digest, alignment)), index))
+                }
+            }
+        }
+        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 32)
+    }
+
+    public func keyHash(_ key: Key) -> UInt64 { UInt64(KetamaMD5.keyHash(key.bytes)) }
+    public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    public func shares() -> [Double] { ring.shares() }
+}
+

@@ -1,0 +1,33 @@
+import HotshardProtocols
+
+/// `hash(key) mod N` with a selectable hash: crc32 (zlib CRC-32), fnv1a_64, murmur3
+/// (x86_32, seed 0), xxhash64 (seed 0) or md5 (first four digest bytes little-endian, as
+/// libhashkit's md5). Weights are ignored: every node owns 1/N.
+public struct ModuloScheme: PlacementScheme {
+    public enum HashFunction: String, Sendable, CaseIterable {
+        case crc32, fnv1a_64, murmur3, xxhash64, md5
+    }
+
+    public let function: HashFunction
+    public let nodeNames: [String]
+    public var name: String { "modulo-\(function.rawValue)" }
+
+    public init(function: HashFunction, nodeNames: [String]) {
+        self.function = function
+        self.nodeNames = nodeNames
+    }
+
+    public func keyHash(_ key: Key) -> UInt64 {
+        switch function {
+        case .crc32: UInt64(CRC32.checksum(key.bytes))
+        case .fnv1a_64: key.hash64
+        case .murmur3: UInt64(Murmur3.x86_32(key.bytes))
+        case .xxhash64: XXHash64.hash(key.bytes)
+        case .md5: UInt64(KetamaMD5.keyHash(key.bytes))
+        }
+    }
+
+    public func node(forHash hash: UInt64) -> Int { Int(hash % UInt64(max(nodeNames.count, 1))) }
+
+    public func shares() -> [Double] { [Double](repeating: 1 / Double(max(nodeNames.count, 1)), count: nodeNames.count) }
+}

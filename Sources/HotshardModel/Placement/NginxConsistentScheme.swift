@@ -1,0 +1,36 @@
+import HotshardProtocols
+
+/// nginx `hash $key consistent` (ngx_http_upstream_hash_module.c, the Cache::Memcached::Fast
+/// scheme): for a server "host:port" the base CRC covers `host`, a NUL byte and `port`; each of
+/// `160 × weight` points is the CRC-32 of that base continued with the previous point's four
+/// bytes (little-endian, starting from 0). Points are sorted and duplicates dropped; a key maps
+/// to the first point ≥ `crc32(key)`, wrapping.
+public struct NginxConsistentScheme: PlacementScheme {
+    public let ring: HashRing
+    public let nodeNames: [String]
+    public var name: String { "nginx-consistent" }
+    public var hashFamily: String { "crc32" }
+
+    public init(servers: [ServerSpec]) {
+        nodeNames = servers.map(\.description)
+        var points: [(UInt64, Int)] = []
+        for (index, server) in servers.enumerated() {
+            var base = CRC32.update(CRC32.initial, Array(server.host.utf8))
+            base = CRC32.update(base, [0])
+            base = CRC32.update(base, Array(String(server.port).utf8))
+            var previous: UInt32 = 0
+            for _ in 0..<(160 * server.weight) {
+                let bytes = [UInt8(previous & 0xff), UInt8((previous >> 8) & 0xff),
+                             UInt8((previous >> 16) & 0xff), UInt8(previous >> 24)]
+                let hash = CRC32.final(CRC32.update(base, bytes))
+                points.append((UInt64(hash), index))
+                previous = hash
+            }
+        }
+        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 32, dropDuplicates: true)
+    }
+
+    public func keyHash(_ key: Key) -> UInt64 { UInt64(CRC32.checksum(key.bytes)) }
+    public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    public func shares() -> [Double] { ring.shares() }
+}

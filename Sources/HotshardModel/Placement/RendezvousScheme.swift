@@ -1,0 +1,63 @@
+import HotshardProtocols
+
+/// Weighted rendezvous (highest random weight) hashing. For key hash k = xxHash64(key) and node
+/// seed s_i = xxHash64("host:port"), the node's draw is h = (splitmix64(k ⊕ s_i) + 0.5) / 2^64 in
+/// (0, 1) and its score is `−w_i / ln(h)` (Schindelhauer & Schomaker's logarithmic method); the
+/// highest score wins, so node i's expected share is exactly `w_i / Σw`. O(N) per key.
+public struct RendezvousScheme: PlacementScheme {
+    public let nodeNames: [String]
+    let seeds: [UInt64]
+    let weights: [Double]
+    let uniformWeights: Bool
+    public var name: String { "rendezvous" }
+    public var hashFamily: String { "xxhash64" }
+
+    public init(servers: [ServerSpec]) {
+        nodeNames = servers.map(\.description)
+        seeds = servers.map { XXHash64.hash(Array($0.description.utf8)) }
+        weights = servers.map { Double($0.weight) }
+        uniformWeights = Set(servers.map(\.weight)).count <= 1
+    }
+
+    @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+
+    public func node(forHash hash: UInt64) -> Int {
+        var best = 0
+        if uniformWeights {
+            // −1/ln(h) is increasing in h: the largest draw wins, no logarithm needed.
+            var bestDraw: UInt64 = 0
+            for i in seeds.indices {
+                let draw = Self.mix(hash ^ seeds[i])
+                if draw > bestDraw || i == 0 { bestDraw = draw; best = i }
+            }
+            return best
+        }
+        var bestScore = -Double.infinity
+        for i in seeds.indices {
+            let h = (Double(Self.mix(hash ^ seeds[i]) >> 11) + 0.5) / 9_007_199_254_740_992.0
+            let score = -weights[i] / log(h)
+            if score > bestScore { bestScore = score; best = i }
+        }
+        return best
+    }
+
+    public func shares() -> [Double] {
+        let total = weights.reduce(0, +)
+        return weights.map { $0 / total }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,50 @@
+/// A server as `--servers host:port[:weight]` names it.
+public struct ServerSpec: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var weight: Int
+
+    public init(host: String, port: Int, weight: Int = 1) {
+        self.host = host
+        self.port = port
+        self.weight = weight
+    }
+
+    /// "host:port" (the weight is not part of the name, as twemproxy and nginx print servers).
+    public var description: String { "\(host):\(port)" }
+
+    /// Parses `host:port[:weight]`; IPv6 hosts go in brackets (`[::1]:11211`).
+    public static func parse(_ text: String) throws -> ServerSpec {
+        var rest = Substring(text)
+        var host: Substring
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { throw PlacementError.badServer(text, "unclosed '['") }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            rest = rest[rest.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw PlacementError.badServer(text, "expected ':port' after ']'") }
+            rest = rest.dropFirst()
+        } else {
+            guard let colon = rest.firstIndex(of: ":") else { throw PlacementError.badServer(text, "expected host:port") }
+            host = rest[..<colon]
+            rest = rest[rest.index(after: colon)...]
+        }
+        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard !host.isEmpty else { throw PlacementError.badServer(text, "empty host") }
+        guard parts.count == 1 || parts.count == 2, let port = Int(parts[0]), (1...65535).contains(port) else {
+            throw PlacementError.badServer(text, "port must be 1…65535")
+        }
+        var weight = 1
+        if parts.count == 2 {
+            guard let w = Int(parts[1]), (1...1_000_000).contains(w) else {
+                throw PlacementError.badServer(text, "weight must be a whole number 1…1000000")
+            }
+            weight = w
+        }
+        return ServerSpec(host: String(host), port: port, weight: weight)
+    }
+
+    /// Stand-in servers for `--nodes N`: host "node{i}", memcached's default port, weight 1.
+    public static func numbered(_ count: Int) -> [ServerSpec] {
+        (0..<max(count, 0)).map { ServerSpec(host: "node\($0)", port: 11211) }
+    }
+}

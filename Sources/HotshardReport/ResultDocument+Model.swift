@@ -1,0 +1,63 @@
+import HotshardAnalysis
+import HotshardModel
+import HotshardProtocols
+
+extension ResultDocument.ModelSection {
+    /// The model section of a result document from a plan: every scheme's per-node load at its
+    /// chosen node count (p99 nil where a node is saturated) and the recommendations.
+    public init(plan: Plan) {
+        let schemes = plan.schemes.map { result in
+            ResultDocument.SchemeLoad(
+                scheme: result.scheme, nodes: result.evaluatedNodes, maxOverMean: result.maxOverMean,
+                perNode: result.perNode.map { node in
+                    ResultDocument.NodeLoad(node: node.node, rate: node.rate, utilisation: node.prediction.utilisation,
+                                            p99Micros: node.prediction.p99Seconds.map { $0 * 1_000_000 })
+                })
+        }
+        var recommendations: [ResultDocument.Recommendation] = []
+        if let scheme = plan.recommendedScheme, let nodes = plan.recommendedNodes {
+            recommendations.append(.init(kind: .scheme, factor: nil, detail: "use \(scheme): \(plan.reason)"))
+            recommendations.append(.init(kind: .nodes, factor: Double(nodes), detail: "\(nodes) nodes of \(Int(plan.configuration.capacityPerNode)) ops/s at target utilisation \(plan.configuration.targetUtilisation)"))
+        } else {
+            recommendations.append(.init(kind: .nodes, factor: nil, detail: plan.reason))
+        }
+        for remedy in plan.remedies {
+            let k = Double(remedy.factor)
+            let pct = Int((remedy.utilisationBefore * 100).rounded())
+            if remedy.readFraction < 1 {
+                recommendations.append(.init(kind: .split, key: remedy.key, factor: k,
+                    detail: "split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one node's share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"))
+            }
+            if remedy.readFraction > 0 {
+                recommendations.append(.init(kind: .replicate, key: remedy.key, factor: k,
+                    detail: "serve its reads from \(remedy.factor) replicas (\(Int((remedy.readFraction * 100).rounded()))% of its requests are reads)"))
+                recommendations.append(.init(kind: .cache, key: remedy.key, factor: remedy.cacheTTLSeconds,
+                    detail: "client-side cache with hit ratio ≥ \(Int((remedy.cacheHitRatio * 100).rounded(.up)))%: a TTL of \(String(format: "%.3g", remedy.cacheTTLSeconds)) s per cache seeing the key's whole rate"))
+            }
+        }
+        self.init(capacityPerNode: plan.configuration.capacityPerNode, targetUtilisation: plan.configuration.targetUtilisation,
+                  schemes: schemes, recommendations: recommendations)
+    }
+}
+
+extension Workload {
+    /// A workload from a saved result: each hot key's rate is count ÷ duration, and the tail is
+    /// the key references not attributed to a hot key, per second. Service time from the
+    /// result's latency summary is not used (it includes network time).
+    public init(result: ResultDocument) {
+        let duration = result.totals.durationSeconds > 0 ? result.totals.durationSeconds : 1
+        let hot = result.hotKeys.map { entry in
+            Workload.HotKey(key: entry.key, rate: Double(entry.count) / duration,
+                            readFraction: entry.reads + entry.writes > 0 ? Double(entry.reads) / Double(entry.reads + entry.writes) : 1,
+                            meanBytes: entry.count > 0 ? Double(entry.requestBytes + entry.replyBytes) / Double(entry.count) : 0)
+        }
+        let hotCount = result.hotKeys.reduce(0) { $0 + $1.count }
+        let tail = max(0, result.totals.keyReferences - hotCount)
+        self.init(hotKeys: hot, tailRate: Double(tail) / duration,
+                  tailKeys: max(0, result.tracking.distinctKeys - result.hotKeys.count), durationSeconds: duration)
+    }
+}
+
+#if canImport(Foundation)
+import Foundation
+#endif

@@ -1,0 +1,55 @@
+import Testing
+import HotshardAnalysis
+import HotshardProtocols
+@testable import HotshardModel
+
+struct PlannerTests {
+    @Test(arguments: ["jump", "kafka", "modulo-crc32", "redis-cluster"])
+    func uniformWorkloadNeedsCeilTotalOverTargetCapacity(_ scheme: String) {
+        // 100,000 ops/s spread evenly, 10,000 ops/s per node, target 0.7: ⌈100000 ÷ 7000⌉ = 15.
+        let workload = Workload(hotKeys: [], tailRate: 100_000, tailKeys: 1_000_000, durationSeconds: 60)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: [scheme], nodeRange: 1...100)).plan(workload)
+        #expect(plan.schemes.first?.nodes == 15)
+        #expect(plan.recommendedNodes == 15)
+    }
+
+    @Test func hotKeyAboveCapacityGetsSplit() throws {
+        // One key at 20,000 ops/s against 10,000 per node at 0.7: k = ⌈20000 ÷ 7000⌉ = 3.
+        let hot = Workload.HotKey(key: Key("flash:sale"), rate: 20_000, readFraction: 0.9, meanBytes: 200)
+        let workload = Workload(hotKeys: [hot], tailRate: 3_000, tailKeys: 100_000, durationSeconds: 60)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: ["jump"], nodeRange: 1...64)).plan(workload)
+        let remedy = try #require(plan.remedies.first)
+        #expect(plan.remedies.count == 1)
+        #expect(remedy.key == Key("flash:sale"))
+        #expect(remedy.factor == 3)
+        #expect(abs(remedy.utilisationBefore - 2.0) < 1e-12)
+        #expect(abs(remedy.cacheHitRatio - 0.65) < 1e-12)
+        // Self-splitting stores cannot split one key carrying 20,000 QPS.
+        #expect(plan.selfSplitting.first { $0.system == "CockroachDB" }?.splitHelps == false)
+        #expect(plan.recommendedNodes != nil)
+    }
+
+    @Test func boundedLoadsPlanKeepsMaxOverMean() {
+        var rng = SplitMix64(seed: 9)
+        let keys = (0..<4000).map { Workload.HotKey(key: Key("k\($0)"), rate: 5 + 5 * rng.uniform(), readFraction: 1, meanBytes: 100) }
+        let workload = Workload(hotKeys: keys, tailRate: 0, tailKeys: 0, durationSeconds: 10)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 5_000, schemes: ["bounded-loads"], nodeRange: 1...50, epsilon: 0.25)).plan(workload)
+        let result = plan.schemes.first
+        #expect((result?.maxOverMean ?? 99) <= 1.25 + 1e-9)
+    }
+
+    @Test func moveCostAndHeadroom() {
+        let workload = Workload(hotKeys: (0..<1000).map { Workload.HotKey(key: Key("k\($0)"), rate: 10, readFraction: 1, meanBytes: 1) },
+                                tailRate: 50_000, tailKeys: 10_000, durationSeconds: 10)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: ["jump", "modulo-crc32"], nodeRange: 1...40,
+                                             currentNodes: 4)).plan(workload)
+        let jump = plan.schemes.first { $0.scheme == "jump" }, modulo = plan.schemes.first { $0.scheme == "modulo-crc32" }
+        // 60,000 ops/s at 7,000 per node: at least 9 nodes; going from 4 to N, jump moves 1 − 4/N
+        // of keys, modulo nearly all (1 − 1/N in expectation for coprime counts).
+        let n = Double(jump?.nodes ?? 0)
+        #expect(n >= 9)
+        #expect(abs((jump?.moveCost?.keyShare ?? 0) - (1 - 4 / n)) < 0.05)
+        #expect((modulo?.moveCost?.keyShare ?? 0) > 0.6)
+        #expect(jump?.survivesNodeLoss == false || (jump?.nodes ?? 0) > 9)
+    }
+}
