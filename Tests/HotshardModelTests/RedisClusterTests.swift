@@ -24,7 +24,11 @@ struct RedisClusterTests {
         let directory = try Fixtures.temporaryDirectory("hotshard-redis-cluster")
         let server = try RealServer(.redis, extraArguments: ["--cluster-enabled", "yes", "--cluster-config-file",
                                                              directory.appendingPathComponent("nodes.conf").path])
-        defer { server.stop() }
+        // A cluster-enabled redis-server may not exit on SIGTERM promptly; SIGKILL it so stop() returns.
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.stop()
+        }
         let keys = Self.keys()
         // redis-cli reads one command per line; inside double quotes "\xNN" is any byte.
         var script = ""
@@ -37,7 +41,11 @@ struct RedisClusterTests {
             script += "\"\n"
         }
         let cli = try #require(ExternalTool.find("redis-cli"))
-        let output = try ExternalTool.run(cli, ["-p", "\(server.port)"], stdin: Data(script.utf8))
+        // Through a file, not a pipe: redis-cli answers while it reads, and a pipe written in full
+        // before reading would fill and deadlock.
+        let commands = directory.appendingPathComponent("commands.txt")
+        try script.write(to: commands, atomically: true, encoding: .utf8)
+        let output = try ExternalTool.run("/bin/sh", ["-c", "exec \"$0\" -p \"$1\" < \"$2\"", cli, "\(server.port)", commands.path])
         let answers = output.stdout.split(separator: "\n").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         try #require(answers.count == keys.count, "redis-cli answered \(answers.count) of \(keys.count): \(output.stderr)")
         var mismatches = 0
