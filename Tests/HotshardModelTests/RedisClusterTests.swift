@@ -18,18 +18,36 @@ struct RedisClusterTests {
         return keys
     }
 
-    @Test(.enabled(if: RealServer.isAvailable(.redis), "needs redis-server (make setup)"))
+    @Test(.enabled(if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
+                   "needs redis-server and redis-cli (make setup)"))
     func slotsEqualRealRedisClusterKeyslot() throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-redis-cluster")
         let server = try RealServer(.redis, extraArguments: ["--cluster-enabled", "yes", "--cluster-config-file",
                                                              directory.appendingPathComponent("nodes.conf").path])
-        defer { server.stop() }
+        // A cluster-enabled redis-server may not exit on SIGTERM promptly; SIGKILL it so stop() returns.
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.stop()
+        }
         let keys = Self.keys()
-        // Asked over a plain RESP connection: binary-safe, one pipeline.
-        let connection = try RedisConnection(port: server.port)
-        let replies = try connection.pipeline(keys.map { [Array("CLUSTER".utf8), Array("KEYSLOT".utf8), $0] })
-        let answers: [Int?] = replies.map { if case .integer(let slot) = $0 { slot } else { nil } }
-        try #require(answers.count == keys.count)
+        // redis-cli reads one command per line; inside double quotes "\xNN" is any byte.
+        var script = ""
+        for key in keys {
+            script += "CLUSTER KEYSLOT \""
+            for byte in key {
+                if (0x21..<0x7f).contains(byte) && byte != 0x22 && byte != 0x5c { script.unicodeScalars.append(Unicode.Scalar(byte)) }
+                else { script += String(format: "\\x%02x", byte) }
+            }
+            script += "\"\n"
+        }
+        let cli = try #require(ExternalTool.find("redis-cli"))
+        // Through a file, not a pipe: redis-cli answers while it reads, and a pipe written in full
+        // before reading would fill and deadlock.
+        let commands = directory.appendingPathComponent("commands.txt")
+        try script.write(to: commands, atomically: true, encoding: .utf8)
+        let output = try ExternalTool.run("/bin/sh", ["-c", "exec \"$0\" -p \"$1\" < \"$2\"", cli, "\(server.port)", commands.path])
+        let answers = output.stdout.split(separator: "\n").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        try #require(answers.count == keys.count, "redis-cli answered \(answers.count) of \(keys.count): \(output.stderr)")
         var mismatches = 0
         for (key, answer) in zip(keys, answers) where RedisClusterScheme.slot(key) != answer {
             mismatches += 1

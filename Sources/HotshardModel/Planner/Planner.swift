@@ -88,12 +88,16 @@ public struct Planner: Sendable {
             guard let probe = try? SchemeFactory.make(name, servers: ServerSpec.numbered(1), vnodes: config.vnodes,
                                                       epsilon: config.epsilon) else { continue }
             _ = probe
+            var evaluated: [Int: (Layout, [Plan.NodePrediction], Bool)] = [:]
             func evaluate(_ n: Int) -> (Layout, [Plan.NodePrediction], Bool)? {
+                if let known = evaluated[n] { return known }
                 guard let scheme = try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes,
                                                            epsilon: config.epsilon) else { return nil }
                 let layout = place(scheme, &remedied, tailRate: workload.tailRate, tailReadFraction: tailReadFraction)
                 let predictions = predict(layout)
-                return (layout, predictions, meets(predictions))
+                let outcome = (layout, predictions, meets(predictions))
+                evaluated[n] = outcome
+                return outcome
             }
             // Gallop up from the lower bound, then bisect: assumes more nodes never hurt much.
             var found: Int?
