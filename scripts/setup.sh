@@ -12,6 +12,7 @@ packages=(
   wrk                                 # benchmarks: HTTP load baseline
   chromium                            # report tests: headless browser
   python3                             # scripts: command-table generation, clients
+  time                                # benchmarks: /usr/bin/time -v for peak memory
 )
 
 missing=()
@@ -23,13 +24,15 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all system packages present"
-  exit 0
+else
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer once, non-interactively.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-# tshark asks whether non-root users may capture; answer once, non-interactively.
-echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Python packages the tests compare against (independent implementations: ketama, murmur3).
+bash "$(dirname "$0")/model-setup.sh"

@@ -1,4 +1,5 @@
 import Benchmark
+import Foundation
 import HotshardAnalysis
 import HotshardCapture
 import HotshardProtocols
@@ -34,6 +35,31 @@ let benchmarks: @Sendable () -> Void = {
             requests.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in count += 1 } }
             replies.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { _ in count += 1 } }
             blackHole(count)
+        }
+    }
+
+    // Read + decode + reassemble a capture into a sink that only counts: the capture layer alone.
+    // HOTSHARD_BENCH_PCAP names a large capture (make bench makes one with redis-benchmark).
+    final class NullSink: StreamSink {
+        var bytes = 0
+        func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
+            self.bytes &+= bytes.count
+        }
+        func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {}
+        func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {}
+        func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {}
+    }
+    if let path = ProcessInfo.processInfo.environment["HOTSHARD_BENCH_PCAP"] {
+        Benchmark("Capture read + decode + reassemble (\(path))",
+                  configuration: .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
+                                       maxDuration: .seconds(30), maxIterations: 5)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let session = try CaptureSession(files: [path])
+                let sink = NullSink()
+                try session.run(into: sink)
+                blackHole(sink.bytes)
+                blackHole(session.health.packets)
+            }
         }
     }
 
