@@ -5,6 +5,7 @@ import HotshardCapture
 public final class TrafficDecoder: StreamSink {
     private enum FlowParser {
         case resp(RESPParser)
+        case memcached(MemcachedParser)
         case undetected
         case unsupported
     }
@@ -29,7 +30,11 @@ public final class TrafficDecoder: StreamSink {
     public var health: ParserHealth {
         var total = closedHealth
         for parser in parsers.values {
-            if case .resp(let resp) = parser { total += resp.health }
+            switch parser {
+            case .resp(let resp): total += resp.health
+            case .memcached(let memcached): total += memcached.health
+            default: break
+            }
         }
         return total
     }
@@ -45,6 +50,10 @@ public final class TrafficDecoder: StreamSink {
             parser = .unsupported  // release the enum's copy so `resp` mutates in place, without copy-on-write
             resp.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
             parser = .resp(resp)
+        case .memcached(var memcached):
+            parser = .unsupported
+            memcached.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+            parser = .memcached(memcached)
         case .undetected:
             if direction == .clientToServer, let chosen = detect(flow, bytes) {
                 parser = chosen
@@ -63,10 +72,17 @@ public final class TrafficDecoder: StreamSink {
         guard var parser = parsers[flow] else { return }
         parsers[flow] = .unsupported
         let sink = self.sink
-        if case .resp(var resp) = parser {
+        switch parser {
+        case .resp(var resp):
             parser = .unsupported
             resp.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
             parser = .resp(resp)
+        case .memcached(var memcached):
+            parser = .unsupported
+            memcached.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
+            parser = .memcached(memcached)
+        default:
+            break
         }
         parsers[flow] = parser
     }
@@ -74,15 +90,34 @@ public final class TrafficDecoder: StreamSink {
     public func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
         guard let parser = parsers.removeValue(forKey: flow) else { return }
         let sink = self.sink
-        if case .resp(var resp) = parser {
+        switch parser {
+        case .resp(var resp):
             resp.finish(timestampNanos: timestampNanos) { sink.receive($0) }
             closedHealth += resp.health
+        case .memcached(var memcached):
+            memcached.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += memcached.health
+        default:
+            break
         }
     }
 
+    /// memcached over UDP: each flow (client port) keeps a parser; datagrams carry the frame header.
     public func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
                          bytes: UnsafeRawBufferPointer) {
-        unparsedBytes += bytes.count
+        guard configuration.ports[flow.server.port] == .memcached else {
+            unparsedBytes += bytes.count
+            return
+        }
+        var parser = parsers[flow] ?? make(.memcached, flow: flow)
+        parsers[flow] = .unsupported
+        let sink = self.sink
+        if case .memcached(var memcached) = parser {
+            parser = .unsupported
+            memcached.datagram(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+            parser = .memcached(memcached)
+        }
+        parsers[flow] = parser
     }
 
     /// Flushes every open flow (end of input).
@@ -119,7 +154,9 @@ public final class TrafficDecoder: StreamSink {
         switch proto {
         case .resp:
             return .resp(RESPParser(flow: flow, maxPendingRequests: configuration.maxPendingRequests))
-        case .memcached, .http:
+        case .memcached:
+            return .memcached(MemcachedParser(flow: flow, configuration: configuration))
+        case .http:
             return .unsupported
         }
     }

@@ -92,3 +92,29 @@ import HotshardTestSupport
         #expect(decoder.flowsByProtocol[.resp] == 4 || name == "redis-mget-mset" || name == "redis-ipv6-sll2")
     }
 }
+
+/// The memcached lab captures (text, multi-get, binary): every key's count, reads and writes equal the truth.
+@Suite struct MemcachedLabTruthTests {
+    @Test(arguments: ["memcached-text", "memcached-multiget", "memcached-binary"], [true, false])
+    func memcachedKeyCountsEqualTruth(name: String, byPort: Bool) throws {
+        let truth = try LabTruthTests.truth(name)
+        var configuration = DecoderConfiguration()
+        if byPort { try configuration.addPortOption("memcached=\(truth.port)") }
+        let counter = LabTruthTests.Counter()
+        let decoder = TrafficDecoder(configuration: configuration, sink: counter)
+        let session = try CaptureSession(files: [Fixtures.path("lab/\(name).pcap.gz")])
+        try session.run(into: decoder)
+        decoder.finish(timestampNanos: 0)
+        let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
+        let wrong = expected.filter { counter.keys[$0.key] != $0.value }.prefix(5)
+        #expect(wrong.isEmpty, "first mismatches: \(wrong.map { "\($0.key)=\($0.value) got \(counter.keys[$0.key] ?? 0)" })")
+        #expect(counter.keys.count == expected.count)
+        let expectedWrites = Dictionary(uniqueKeysWithValues: (truth.writes ?? [:]).map { (Key($0.key), $0.value) })
+        #expect(counter.writes == expectedWrites)
+        // pymemcache sends text-protocol sets with `noreply`: exactly the writes go unanswered.
+        let noreplyWrites = name == "memcached-binary" ? 0 : expectedWrites.values.reduce(0, +)
+        #expect(counter.unanswered == noreplyWrites)
+        #expect(decoder.health.parseErrors == 0 && decoder.health.unpairedReplies == 0)
+        #expect(decoder.flowsByProtocol[.memcached] ?? 0 >= 1)
+    }
+}

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One direction of a line-oriented protocol with length-counted data blocks (memcached text,
+/// HTTP headers): lines are handed out in place; a line split across feeds is joined in a small
+/// bounded buffer; data blocks are skipped (counted) without being buffered.
+struct TextStreamReader {
+    private var carry: [UInt8] = []
+    /// Bytes of a data block still to skip.
+    private(set) var skipping = 0
+    let maxLineBytes: Int
+    var health = ParserHealth()
+
+    init(maxLineBytes: Int = 16_384) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    mutating func reset() {
+        carry.removeAll(keepingCapacity: true)
+        skipping = 0
+    }
+
+    /// Feeds bytes. `onLine` gets each line without its CRLF and returns how many bytes of data
+    /// block follow it (0 for none); `onData` gets each skipped chunk's length.
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, onLine: (UnsafeRawBufferPointer, Int) -> Int,
+                          onData: (Int) -> Void = { _ in }) {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            if skipping > 0 {
+                let take = min(skipping, count - index)
+                skipping -= take
+                index += take
+                onData(take)
+                continue
+            }
+            guard let base = bytes.baseAddress,
+                  let found = memchr(base + index, 0x0a, count - index) else {
+                let rest = count - index
+                if carry.count + rest > maxLineBytes {
+                    health.oversized += 1
+                    health.parseErrors += 1
+                    health.skippedBytes += carry.count + rest
+                    carry.removeAll(keepingCapacity: true)
+                } else {
+                    carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
+                }
+                return
+            }
+            let newline = UnsafeRawPointer(found) - base
+            let wire = newline + 1 - index
+            if carry.isEmpty {
+                var end = newline
+                if end > index, bytes[end - 1] == 0x0d { end -= 1 }
+                skipping = onLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), wire)
+            } else if carry.count + wire > maxLineBytes {
+                health.oversized += 1
+                health.parseErrors += 1
+                health.skippedBytes += carry.count + wire
+                carry.removeAll(keepingCapacity: true)
+            } else {
+                carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)]))
+                let joined = carry
+                carry.removeAll(keepingCapacity: true)
+                var end = joined.count - 1
+                if end > 0, joined[end - 1] == 0x0d { end -= 1 }
+                skipping = joined.withUnsafeBytes { onLine(UnsafeRawBufferPointer(rebasing: $0[0..<end]), joined.count) }
+            }
+            index = newline + 1
+        }
+    }
+}
+
+/// Splits a line into space-separated words (ranges into the line).
+func words(_ line: UnsafeRawBufferPointer, limit: Int = 4_096) -> [Range<Int>] {
+    var result: [Range<Int>] = []
+    var index = 0
+    while index < line.count, result.count < limit {
+        while index < line.count, line[index] == 0x20 { index += 1 }
+        let start = index
+        while index < line.count, line[index] != 0x20 { index += 1 }
+        if index > start { result.append(start..<index) }
+    }
+    return result
+}
+
+func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+    var value = 0
+    for byte in bytes {
+        guard byte >= 0x30, byte <= 0x39 else { return nil }
+        value = value * 10 + Int(byte - 0x30)
+    }
+    return value
+}
