@@ -8,6 +8,8 @@ public struct DecoderConfiguration: Sendable {
     public var maxPendingRequests = 100_000
     /// Flows with a live parser at once; beyond it new flows are counted, not parsed.
     public var maxFlows = 1_000_000
+    /// What names an HTTP request's key.
+    public var httpKey = HTTPKeyMode.path
 
     public init() {}
 

@@ -6,6 +6,7 @@ public final class TrafficDecoder: StreamSink {
     private enum FlowParser {
         case resp(RESPParser)
         case memcached(MemcachedParser)
+        case http(HTTPParser)
         case undetected
         case unsupported
     }
@@ -33,6 +34,7 @@ public final class TrafficDecoder: StreamSink {
             switch parser {
             case .resp(let resp): total += resp.health
             case .memcached(let memcached): total += memcached.health
+            case .http(let http): total += http.health
             default: break
             }
         }
@@ -54,6 +56,10 @@ public final class TrafficDecoder: StreamSink {
             parser = .unsupported
             memcached.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
             parser = .memcached(memcached)
+        case .http(var http):
+            parser = .unsupported
+            http.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+            parser = .http(http)
         case .undetected:
             if direction == .clientToServer, let chosen = detect(flow, bytes) {
                 parser = chosen
@@ -81,6 +87,10 @@ public final class TrafficDecoder: StreamSink {
             parser = .unsupported
             memcached.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
             parser = .memcached(memcached)
+        case .http(var http):
+            parser = .unsupported
+            http.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
+            parser = .http(http)
         default:
             break
         }
@@ -97,6 +107,9 @@ public final class TrafficDecoder: StreamSink {
         case .memcached(var memcached):
             memcached.finish(timestampNanos: timestampNanos) { sink.receive($0) }
             closedHealth += memcached.health
+        case .http(var http):
+            http.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += http.health
         default:
             break
         }
@@ -157,7 +170,7 @@ public final class TrafficDecoder: StreamSink {
         case .memcached:
             return .memcached(MemcachedParser(flow: flow, configuration: configuration))
         case .http:
-            return .unsupported
+            return .http(HTTPParser(flow: flow, configuration: configuration))
         }
     }
 }

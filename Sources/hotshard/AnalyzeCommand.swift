@@ -96,9 +96,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
         analysisConfiguration.rankBy = rank
         analysisConfiguration.windowSeconds = window
-        if httpKey != "path" {
-            throw ValidationError("--http-key \(httpKey): only `path` is available until the HTTP parser lands")
+        guard let httpKeyMode = HTTPKeyMode(option: httpKey) else {
+            throw ValidationError("--http-key \(httpKey): expected path, path-query, host-path, route, header:NAME or query:NAME")
         }
+        decoderConfiguration.httpKey = httpKeyMode
 
         let session: CaptureSession
         let source: ResultDocument.Source

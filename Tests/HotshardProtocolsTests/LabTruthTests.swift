@@ -118,3 +118,29 @@ import HotshardTestSupport
         #expect(decoder.flowsByProtocol[.memcached] ?? 0 >= 1)
     }
 }
+
+/// The HTTP lab capture (keep-alive clients against nginx): every path's count and writes equal the truth.
+@Suite struct HTTPLabTruthTests {
+    @Test(arguments: [true, false])
+    func httpKeyCountsEqualTruth(byPort: Bool) throws {
+        let truth = try LabTruthTests.truth("http-keepalive")
+        var configuration = DecoderConfiguration()
+        if byPort { try configuration.addPortOption("http=\(truth.port)") }
+        let counter = LabTruthTests.Counter()
+        let decoder = TrafficDecoder(configuration: configuration, sink: counter)
+        let session = try CaptureSession(files: [Fixtures.path("lab/http-keepalive.pcap.gz")])
+        try session.run(into: decoder)
+        decoder.finish(timestampNanos: 0)
+        let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
+        let wrong = expected.filter { counter.keys[$0.key] != $0.value }.prefix(5)
+        #expect(wrong.isEmpty, "first mismatches: \(wrong.map { "\($0.key)=\($0.value) got \(counter.keys[$0.key] ?? 0)" })")
+        #expect(counter.keys.count == expected.count)
+        let expectedWrites = Dictionary(uniqueKeysWithValues: (truth.writes ?? [:]).map { (Key($0.key), $0.value) })
+        #expect(counter.writes == expectedWrites)
+        #expect(counter.requests == truth.ops)
+        #expect(counter.unanswered == 0)
+        #expect(decoder.health.parseErrors == 0 && decoder.health.unpairedReplies == 0)
+        // tshark -Y 'tcp.flags.syn==1 && tcp.flags.ack==0': the client opened 8 connections.
+        #expect(decoder.flowsByProtocol[.http] == 8)
+    }
+}

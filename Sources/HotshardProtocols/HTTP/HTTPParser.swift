@@ -1,0 +1,357 @@
+import DequeModule
+import HotshardCapture
+
+/// HTTP/1.1 conversations: requests and replies framed by Content-Length or chunked transfer
+/// encoding (with trailers), replies without a body (HEAD, 1xx, 204, 304), bodies until close,
+/// pipelining (replies pair in order), `Expect: 100-continue` (the interim 100 is not the
+/// answer), and a stop at a protocol switch (101, or 2xx to CONNECT). GET and HEAD are reads;
+/// POST, PUT, PATCH and DELETE writes. 2xx/3xx are ok, 404 a miss, other 4xx/5xx errors.
+public struct HTTPParser: ConversationParser {
+    private enum State {
+        case startLine
+        case headers
+        /// Chunked body: expecting a chunk-size line.
+        case chunkSize
+        /// After the last chunk: trailer lines until an empty one.
+        case trailers
+        /// A reply whose body runs until the connection closes.
+        case untilClose
+        /// The flow switched protocols: nothing more is parsed.
+        case switched
+    }
+
+    private struct Direction {
+        var reader = TextStreamReader(maxLineBytes: 65_536)
+        var state = State.startLine
+        var headerCount = 0
+        var contentLength: Int?
+        var chunked = false
+        var connectionClose = false
+        var bytes = 0
+        var firstNanos: Int64 = 0
+        // Request fields.
+        var method: [UInt8] = []
+        var target: [UInt8] = []
+        var host: [UInt8]?
+        var keyHeader: [UInt8]?
+        var expectContinue = false
+        // Reply fields.
+        var statusCode = 0
+    }
+
+    private struct Pending {
+        var method: String
+        var operation: OperationClass
+        var key: [UInt8]?
+        var requestBytes: Int
+        var firstNanos: Int64
+        var lastNanos: Int64
+    }
+
+    static let maxHeaders = 256
+    private let flow: FlowID
+    private let keyMode: HTTPKeyMode
+    private let maxPending: Int
+    private var request = Direction()
+    private var reply = Direction()
+    private var pending = Deque<Pending>()
+    private var parserHealth = ParserHealth()
+    /// Flows that switched protocol (Upgrade, CONNECT): counted, not parsed further.
+    public private(set) var switchedProtocol = false
+
+    public init(flow: FlowID, configuration: DecoderConfiguration = DecoderConfiguration()) {
+        self.flow = flow
+        self.keyMode = configuration.httpKey
+        self.maxPending = configuration.maxPendingRequests
+    }
+
+    public var health: ParserHealth {
+        var total = parserHealth
+        total += request.reader.health
+        total += reply.reader.health
+        return total
+    }
+
+    public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+                              emit: (Message) -> Void) {
+        if switchedProtocol { return }
+        if direction == .clientToServer {
+            // The reader is taken out of its direction so the callbacks may change the rest of it.
+            var side = request
+            var reader = side.reader
+            reader.consume(bytes) { line, wire in
+                requestLine(&side, line, wire: wire, timestampNanos: timestampNanos, emit: emit)
+            } onData: { count in
+                side.bytes += count
+            }
+            side.reader = reader
+            request = side
+        } else {
+            var side = reply
+            if side.state == .untilClose {
+                side.bytes += bytes.count
+                reply = side
+                return
+            }
+            var reader = side.reader
+            reader.consume(bytes) { line, wire in
+                replyLine(&side, line, wire: wire, timestampNanos: timestampNanos, emit: emit)
+            } onData: { count in
+                side.bytes += count
+            }
+            side.reader = reader
+            reply = side
+        }
+    }
+
+    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (Message) -> Void) {
+        parserHealth.skippedBytes += length
+        parserHealth.resyncs += 1
+        if direction == .clientToServer {
+            request = Direction()
+        } else {
+            if reply.state != .startLine, let lost = pending.popFirst() {
+                emit(message(lost, status: .noReply, replyBytes: 0, latency: nil))
+            }
+            reply = Direction()
+        }
+    }
+
+    public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
+        if reply.state == .untilClose {
+            var side = reply
+            completeReply(&side, emit: emit)
+            reply = side
+        }
+        while let open = pending.popFirst() {
+            parserHealth.unansweredRequests += 1
+            emit(message(open, status: .noReply, replyBytes: 0, latency: nil))
+        }
+    }
+
+    // MARK: Requests
+
+    private mutating func requestLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer, wire: Int,
+                                      timestampNanos: Int64, emit: (Message) -> Void) -> Int {
+        side.bytes += wire
+        switch side.state {
+        case .startLine:
+            if line.isEmpty { side.bytes -= wire; return 0 }  // stray CRLF between requests
+            let parts = words(line, limit: 4)
+            guard parts.count == 3, line[parts[2]].starts(with: "HTTP/1.".utf8) else {
+                // Not a request line: skip to the next line (resynchronisation).
+                parserHealth.parseErrors += 1
+                parserHealth.skippedBytes += wire
+                side.bytes = 0
+                return 0
+            }
+            side = Direction()  // the caller puts its reader back
+            side.bytes = wire
+            side.firstNanos = timestampNanos
+            side.method = Array(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
+            side.target = Array(UnsafeRawBufferPointer(rebasing: line[parts[1]]))
+            side.state = .headers
+        case .headers:
+            if line.isEmpty {
+                return endOfRequestHeaders(&side, timestampNanos: timestampNanos, emit: emit)
+            }
+            header(&side, line)
+        case .chunkSize:
+            return chunkLine(&side, line)
+        case .trailers:
+            if line.isEmpty { completeRequest(&side, timestampNanos: timestampNanos, emit: emit) }
+        case .untilClose, .switched:
+            break
+        }
+        return 0
+    }
+
+    private mutating func endOfRequestHeaders(_ side: inout Direction, timestampNanos: Int64,
+                                              emit: (Message) -> Void) -> Int {
+        if side.chunked {
+            side.state = .chunkSize
+            return 0
+        }
+        let length = side.contentLength ?? 0
+        // The body's bytes follow; the request is complete once they are skipped. Pairing only
+        // needs the request in the queue before its reply, so it is queued now.
+        completeRequest(&side, timestampNanos: timestampNanos, emit: emit)
+        return length
+    }
+
+    private mutating func completeRequest(_ side: inout Direction, timestampNanos: Int64, emit: (Message) -> Void) {
+        let method = String(decoding: side.method, as: UTF8.self).uppercased()
+        let operation: OperationClass
+        switch method {
+        case "GET", "HEAD": operation = .read
+        case "POST", "PUT", "PATCH", "DELETE": operation = .write
+        default: operation = .other
+        }
+        let keyHeader = side.keyHeader
+        let key = keyMode.key(target: side.target, host: side.host) { _ in keyHeader }
+        if pending.count >= maxPending, let oldest = pending.popFirst() {
+            parserHealth.unansweredRequests += 1
+            emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
+        }
+        pending.append(Pending(method: method, operation: operation, key: key,
+                               requestBytes: side.bytes + (side.contentLength ?? 0), firstNanos: side.firstNanos,
+                               lastNanos: timestampNanos))
+        side.state = .startLine
+    }
+
+    // MARK: Replies
+
+    private mutating func replyLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer, wire: Int,
+                                    timestampNanos: Int64, emit: (Message) -> Void) -> Int {
+        side.bytes += wire
+        switch side.state {
+        case .startLine:
+            if line.isEmpty { side.bytes -= wire; return 0 }
+            let parts = words(line, limit: 3)
+            guard parts.count >= 2, line[parts[0]].starts(with: "HTTP/1.".utf8),
+                  let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]])) else {
+                parserHealth.parseErrors += 1
+                parserHealth.skippedBytes += wire
+                side.bytes = 0
+                return 0
+            }
+            side = Direction()  // the caller puts its reader back
+            side.bytes = wire
+            side.firstNanos = timestampNanos
+            side.statusCode = code
+            side.state = .headers
+        case .headers:
+            guard line.isEmpty else {
+                header(&side, line)
+                return 0
+            }
+            let code = side.statusCode
+            let method = pending.first?.method ?? ""
+            if code == 101 || (method == "CONNECT" && (200..<300).contains(code)) {
+                completeReply(&side, emit: emit)
+                switchedProtocol = true
+                side.state = .switched
+                return 0
+            }
+            if (100..<200).contains(code) {
+                // An interim reply (100 Continue): the final one follows.
+                side.state = .startLine
+                side.bytes = 0
+                return 0
+            }
+            if method == "HEAD" || code == 204 || code == 304 {
+                completeReply(&side, emit: emit)
+                return 0
+            }
+            if side.chunked {
+                side.state = .chunkSize
+                return 0
+            }
+            if let length = side.contentLength {
+                side.bytes += length
+                completeReply(&side, emit: emit)
+                return length
+            }
+            side.state = .untilClose
+            // Everything after the headers is body: the reader hands it over as data.
+            return Int.max
+        case .chunkSize:
+            return chunkLine(&side, line)
+        case .trailers:
+            if line.isEmpty { completeReply(&side, emit: emit) }
+        case .untilClose, .switched:
+            break
+        }
+        return 0
+    }
+
+    private mutating func completeReply(_ side: inout Direction, emit: (Message) -> Void) {
+        side.state = .startLine
+        guard let request = pending.first, request.lastNanos <= side.firstNanos else {
+            parserHealth.unpairedReplies += 1
+            return
+        }
+        pending.removeFirst()
+        let code = side.statusCode
+        let status: ReplyStatus
+        switch code {
+        case 200..<400: status = .ok
+        case 404: status = .miss
+        case 400..<500: status = .error(kind: "4xx")
+        default: status = .error(kind: "\(code / 100)xx")
+        }
+        emit(message(request, status: status, replyBytes: side.bytes,
+                     latency: max(0, side.firstNanos - request.lastNanos)))
+    }
+
+    // MARK: Shared
+
+    /// A chunk-size line: the size in hex (extensions after `;` ignored); 0 starts the trailers.
+    private mutating func chunkLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer) -> Int {
+        var size = 0
+        var digits = 0
+        for byte in line {
+            let value: Int
+            switch byte {
+            case 0x30...0x39: value = Int(byte - 0x30)
+            case 0x61...0x66: value = Int(byte - 0x61 + 10)
+            case 0x41...0x46: value = Int(byte - 0x41 + 10)
+            default: value = -1
+            }
+            if value < 0 { break }
+            digits += 1
+            guard digits <= 15 else {
+                parserHealth.oversized += 1
+                parserHealth.parseErrors += 1
+                side.state = .startLine
+                return 0
+            }
+            size = size * 16 + value
+        }
+        guard digits > 0 else {
+            parserHealth.parseErrors += 1
+            side.state = .startLine
+            return 0
+        }
+        if size == 0 {
+            side.state = .trailers
+            return 0
+        }
+        return size + 2
+    }
+
+    private mutating func header(_ side: inout Direction, _ line: UnsafeRawBufferPointer) {
+        side.headerCount += 1
+        guard side.headerCount <= Self.maxHeaders, let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+            parserHealth.parseErrors += 1
+            return
+        }
+        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+        var start = colon + 1
+        while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        var end = line.count
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        switch name {
+        case "content-length":
+            if let length = decimal(value) { side.contentLength = length } else { parserHealth.parseErrors += 1 }
+        case "transfer-encoding":
+            side.chunked = String(decoding: value, as: UTF8.self).lowercased().contains("chunked")
+        case "connection":
+            side.connectionClose = String(decoding: value, as: UTF8.self).lowercased().contains("close")
+        case "host":
+            side.host = Array(value)
+        case "expect":
+            side.expectContinue = true
+        default:
+            break
+        }
+        if case .header(let wanted) = keyMode, wanted == name { side.keyHeader = Array(value) }
+    }
+
+    private func message(_ request: Pending, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
+        Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
+                operation: request.operation, keys: request.key.map { [KeyReference(key: Key($0))] } ?? [],
+                requestBytes: request.requestBytes, replyBytes: replyBytes, status: status, latencyNanos: latency)
+    }
+}

@@ -1,0 +1,142 @@
+import Testing
+import HotshardCapture
+@testable import HotshardProtocols
+
+/// HTTP/1.1 framing: each case is a conversation whose requests, keys and reply statuses are
+/// known from RFC 9112's rules, fed in small pieces so that framing never relies on segment edges.
+@Suite struct HTTPParserTests {
+    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_000),
+                             server: Endpoint(ipv4: 0x7f00_0001, port: 8080), transport: .tcp)
+
+    /// Feeds the parts in order, each split into 7-byte pieces, with timestamps that increase.
+    static func run(_ parts: [(FlowDirection, String)], key: HTTPKeyMode = .path) -> (messages: [Message], parser: HTTPParser) {
+        var configuration = DecoderConfiguration()
+        configuration.httpKey = key
+        var parser = HTTPParser(flow: flow, configuration: configuration)
+        var messages: [Message] = []
+        var clock: Int64 = 1_000
+        for (direction, text) in parts {
+            let bytes = Array(text.utf8)
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + 7, bytes.count)
+                clock += 10
+                bytes[start..<end].withUnsafeBytes { chunk in
+                    parser.feed(direction, timestampNanos: clock, bytes: chunk) { messages.append($0) }
+                }
+                start = end
+            }
+        }
+        parser.finish(timestampNanos: clock + 1) { messages.append($0) }
+        return (messages, parser)
+    }
+
+    static func keys(_ messages: [Message]) -> [String] {
+        messages.map { $0.keys.first?.key.utf8Text ?? "-" }
+    }
+
+    @Test func pipelinedRequestsPairInOrderWithContentLengthAndChunkedReplies() {
+        let (messages, parser) = Self.run([
+            (.clientToServer, "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"),
+            (.serverToClient, "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nnope\r\n0\r\nX-Trailer: t\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n"),
+        ])
+        #expect(Self.keys(messages) == ["/a", "/b", "/c"])
+        #expect(messages.map(\.command) == ["GET", "GET", "POST"])
+        #expect(messages.map(\.status) == [.ok, .miss, .error(kind: "5xx")])
+        #expect(messages.map(\.operation) == [.read, .read, .write])
+        #expect(messages[0].replyBytes == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc".utf8.count)
+        #expect(messages[2].requestBytes == "POST /c HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".utf8.count)
+        #expect(messages.allSatisfy { $0.latencyNanos ?? -1 >= 0 })
+        #expect(parser.health.parseErrors == 0 && parser.health.unpairedReplies == 0)
+    }
+
+    @Test func chunkedRequestBodyAndBodylessReplies() {
+        let (messages, parser) = Self.run([
+            (.clientToServer, "PUT /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 204 No Content\r\n\r\n"),
+            (.clientToServer, "HEAD /h HTTP/1.1\r\n\r\n"),
+            // HEAD's reply announces a length but carries no body.
+            (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"),
+            (.clientToServer, "GET /cached HTTP/1.1\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\n\r\n"),
+            (.clientToServer, "GET /after HTTP/1.1\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+        ])
+        #expect(Self.keys(messages) == ["/up", "/h", "/cached", "/after"])
+        #expect(messages.map(\.status) == [.ok, .ok, .ok, .ok])
+        #expect(parser.health.parseErrors == 0 && parser.health.unpairedReplies == 0)
+    }
+
+    @Test func expectContinueInterimReplyIsNotTheAnswer() {
+        let (messages, _) = Self.run([
+            (.clientToServer, "POST /big HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 100 Continue\r\n\r\n"),
+            (.clientToServer, "data"),
+            (.serverToClient, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"),
+        ])
+        #expect(Self.keys(messages) == ["/big"])
+        #expect(messages.map(\.status) == [.ok])
+        #expect(messages[0].replyBytes == "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n".utf8.count)
+    }
+
+    @Test func replyUntilCloseAndUpgradeStopParsing() {
+        let untilClose = Self.run([
+            (.clientToServer, "GET /old HTTP/1.1\r\nConnection: close\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\n\r\nbody runs to the end"),
+        ])
+        #expect(untilClose.messages.map(\.status) == [.ok])
+        #expect(untilClose.messages[0].replyBytes == "HTTP/1.1 200 OK\r\n\r\nbody runs to the end".utf8.count)
+
+        let upgrade = Self.run([
+            (.clientToServer, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\u{81}\u{05}hello"),
+            (.clientToServer, "\u{81}\u{85}GET / HTTP/1.1 not a request"),
+        ])
+        #expect(Self.keys(upgrade.messages) == ["/ws"])
+        #expect(upgrade.parser.switchedProtocol)
+        #expect(upgrade.parser.health.parseErrors == 0)
+    }
+
+    @Test func garbageIsSkippedAndCountedThenParsingResumes() {
+        let (messages, parser) = Self.run([
+            (.clientToServer, "\u{16}\u{03}\u{01}garbage line\r\nGET /ok HTTP/1.1\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+        ])
+        #expect(Self.keys(messages) == ["/ok"])
+        #expect(parser.health.parseErrors == 1)
+        #expect(parser.health.skippedBytes == "\u{16}\u{03}\u{01}garbage line\r\n".utf8.count)
+    }
+
+    @Test func unansweredRequestsAreReportedAtTheEnd() {
+        let (messages, parser) = Self.run([(.clientToServer, "GET /x HTTP/1.1\r\n\r\nDELETE /y HTTP/1.1\r\n\r\n")])
+        #expect(messages.map(\.status) == [.noReply, .noReply])
+        #expect(messages.map(\.operation) == [.read, .write])
+        #expect(parser.health.unansweredRequests == 2)
+    }
+
+    @Test(arguments: [
+        ("path", "/user/42"),
+        ("path-query", "/user/42?id=7&v=1"),
+        ("host-path", "shop.example/user/42"),
+        ("header:X-Tenant", "acme"),
+        ("query:id", "7"),
+        ("route", "/user/:id"),
+    ])
+    func keyModes(option: String, expected: String) throws {
+        let mode = try #require(HTTPKeyMode(option: option))
+        let (messages, _) = Self.run([
+            (.clientToServer, "GET /user/42?id=7&v=1 HTTP/1.1\r\nHost: shop.example\r\nX-Tenant: acme\r\n\r\n"),
+            (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+        ], key: mode)
+        #expect(Self.keys(messages) == [expected])
+    }
+
+    @Test func routeCollapsesNumbersUUIDsAndLongHex() {
+        let target = Array("/v1/orders/550e8400-e29b-41d4-a716-446655440000/items/12/blob/0123456789abcdef0/x1".utf8)
+        let key = HTTPKeyMode.route.key(target: target, host: nil) { _ in nil }
+        #expect(key.map { String(decoding: $0, as: UTF8.self) } == "/v1/orders/:id/items/:id/blob/:id/x1")
+        #expect(HTTPKeyMode(option: "bogus") == nil)
+    }
+}
