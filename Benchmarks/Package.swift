@@ -1,5 +1,9 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+// SwiftPM names a path dependency after its folder: whatever the clone is called.
+let hotshard = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 // Micro-benchmarks of the hot paths, in their own package so that building the tool stays lean.
 // `make bench` runs them with allocation counts (malloc interposer).
@@ -15,10 +19,10 @@ let package = Package(
             name: "HotshardBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "HotshardCapture", package: "hotshard"),
-                .product(name: "HotshardProtocols", package: "hotshard"),
-                .product(name: "HotshardAnalysis", package: "hotshard"),
-                .product(name: "HotshardModel", package: "hotshard"),
+                .product(name: "HotshardCapture", package: hotshard),
+                .product(name: "HotshardProtocols", package: hotshard),
+                .product(name: "HotshardAnalysis", package: hotshard),
+                .product(name: "HotshardModel", package: hotshard),
             ],
             path: "Benchmarks/HotshardBenchmarks",
             plugins: [
