@@ -56,7 +56,10 @@ public final class RealServer: @unchecked Sendable {
 
     public func stop() {
         if process.isRunning {
-            process.terminate()
+            // SIGKILL, not SIGTERM: servers started from a test's worker thread inherit its
+            // blocked-signal mask (SIGTERM included) and would never see a SIGTERM. A test
+            // server has nothing to save.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: workDirectory)
@@ -84,6 +87,12 @@ public final class RealServer: @unchecked Sendable {
             server {
                 listen 127.0.0.1:\(port);
                 location / { return 200 "ok\\n"; }
+                # A chunked reply (gzip drops Content-Length) and a 404, for the HTTP parser's tests.
+                location /chunked {
+                    gzip on; gzip_min_length 1; gzip_types text/plain; default_type text/plain;
+                    return 200 "a reply that nginx compresses and sends chunked\\n";
+                }
+                location /missing { return 404; }
             }
         }
         """

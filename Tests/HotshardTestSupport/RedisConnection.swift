@@ -11,27 +11,11 @@ public final class RedisConnection {
         case array([Reply]?)
     }
 
-    private let fd: Int32
-    private var buffer: [UInt8] = []
+    private let socket: LoopbackSocket
 
     public init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else {
-            close(fd)
-            throw RealServerError.notAccepting("redis", port)
-        }
+        socket = try LoopbackSocket(port: port)
     }
-
-    deinit { close(fd) }
 
     /// Sends many commands pipelined, in batches of 256 (so that neither side's socket buffer
     /// fills while the other waits), and reads their replies in order.
@@ -55,12 +39,7 @@ public final class RedisConnection {
                 out += Array("$\(argument.count)\r\n".utf8) + argument + [13, 10]
             }
         }
-        var offset = 0
-        while offset < out.count {
-            let written = out.withUnsafeBytes { write(fd, $0.baseAddress! + offset, out.count - offset) }
-            guard written > 0 else { throw RealServerError.notAccepting("redis write", 0) }
-            offset += written
-        }
+        try socket.send(out)
         return try commands.map { _ in try readReply() }
     }
 
@@ -70,20 +49,13 @@ public final class RedisConnection {
 
     private func readLine() throws -> [UInt8] {
         while true {
-            if let newline = buffer.firstIndex(of: 10) {
-                let line = Array(buffer[..<max(0, newline - 1)])
-                buffer.removeFirst(newline + 1)
+            if let newline = socket.buffer.firstIndex(of: 10) {
+                let line = Array(socket.buffer[..<max(0, newline - 1)])
+                socket.buffer.removeFirst(newline + 1)
                 return line
             }
-            try fill()
+            try socket.fill()
         }
-    }
-
-    private func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { throw RealServerError.notAccepting("redis read", 0) }
-        buffer += chunk[..<n]
     }
 
     private func readReply() throws -> Reply {
@@ -97,10 +69,8 @@ public final class RedisConnection {
         case UInt8(ascii: "$"):
             let length = Int(rest) ?? -1
             guard length >= 0 else { return .bulk(nil) }
-            while buffer.count < length + 2 { try fill() }
-            let value = Array(buffer[..<length])
-            buffer.removeFirst(length + 2)
-            return .bulk(value)
+            let value = try socket.receive(count: length + 2)
+            return .bulk(Array(value.dropLast(2)))
         case UInt8(ascii: "*"):
             let count = Int(rest) ?? -1
             guard count >= 0 else { return .array(nil) }

@@ -48,7 +48,7 @@ enum MemcachedBinaryOpcode {
     static func status(_ code: UInt16, operation: OperationClass) -> ReplyStatus {
         switch code {
         case 0x0000: .ok
-        case 0x0001: operation == .read ? .miss : .error(kind: "NOT_FOUND")
+        case 0x0001: .miss  // key not found, for reads and writes alike (as text NOT_FOUND)
         case 0x0002: .error(kind: "EXISTS")
         case 0x0003: .error(kind: "E2BIG")
         case 0x0004: .error(kind: "EINVAL")

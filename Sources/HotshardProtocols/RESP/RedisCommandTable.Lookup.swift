@@ -52,6 +52,7 @@ enum RedisCommandTable {
     static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> [KeyReference] {
         let count = arguments.count
         var keys: [KeyReference] = []
+        var askedCommandSpecific = false
         for keySpec in spec.keySpecs {
             var first: Int
             switch keySpec.begin {
@@ -76,7 +77,9 @@ enum RedisCommandTable {
                 guard let found else { continue }
                 first = found + 1
             case .unknown:
-                keys += unspecifiedKeys(of: arguments, name: name)
+                // One function names all of a command's unspecified keys (SORT has two such specs).
+                if !askedCommandSpecific { keys += unspecifiedKeys(of: arguments, name: name) }
+                askedCommandSpecific = true
                 continue
             }
             var last: Int
@@ -108,6 +111,8 @@ enum RedisCommandTable {
                 index += step
             }
         }
+        // MIGRATE … KEYS k1 k2: the key argument is then "" and not a key (migrateGetKeys).
+        if name == "MIGRATE", keys.count > 1 { keys.removeFirst() }
         return keys
     }
 
