@@ -113,5 +113,7 @@ let package = Package(
         .testTarget(name: "HotshardModelTests", dependencies: ["HotshardModel", "HotshardTestSupport"]),
         .testTarget(name: "HotshardLoadTests", dependencies: ["HotshardLoad", "HotshardTestSupport"]),
         .testTarget(name: "HotshardReportTests", dependencies: ["HotshardReport", "HotshardTestSupport"]),
+        // Runs the built `hotshard` binary (in a terminal where it needs one).
+        .testTarget(name: "HotshardCommandTests", dependencies: ["hotshard", "HotshardTestSupport"]),
     ]
 )

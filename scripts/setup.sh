@@ -10,6 +10,7 @@ packages=(
   memcached                           # tests: a real memcached
   nginx-light                         # tests: a real HTTP server
   wrk                                 # benchmarks: HTTP load baseline
+  tmux                                # tests: `hotshard top` driven in a terminal
   chromium                            # report tests: headless browser
   python3                             # scripts: command-table generation, clients
   time                                # benchmarks: /usr/bin/time -v for peak memory

@@ -71,6 +71,8 @@ public final class CaptureSession: @unchecked Sendable {
         let deadline: Int64? = options.durationSeconds.map { Int64($0 * 1e9) }
         let startClock = ContinuousClock.now
         var packets = 0
+        let live = sources.first(where: \.isLive)
+        var lastLivePublish = startClock
 
         while !active.isEmpty {
             if stopRequested.load(ordering: .relaxed) { break }
@@ -95,11 +97,20 @@ public final class CaptureSession: @unchecked Sendable {
                        reassembler: reassembler, health: &health, sink: sink)
                 if packets & 0xfff == 0 { publish(health, packets: packets, perSource: packetsPerSource) }
             }
+            if let live, ContinuousClock.now - lastLivePublish >= .milliseconds(250) {
+                // A live view (`top`) reads the counters while packets still arrive.
+                lastLivePublish = ContinuousClock.now
+                if let stats = live.statistics() {
+                    health.kernelDrops = stats.dropped
+                    health.interfaceDrops = stats.interfaceDropped
+                }
+                publish(health, packets: packets, perSource: packetsPerSource)
+            }
             if let deadline, (ContinuousClock.now - startClock).nanoseconds >= deadline { break }
             if !advance(index, source) { active.remove(at: position) }
         }
         reassembler.finish(timestampNanos: lastTimestamp, health: &health, sink: sink)
-        if let live = sources.first(where: \.isLive), let stats = live.statistics() {
+        if let live, let stats = live.statistics() {
             health.kernelDrops = stats.dropped
             health.interfaceDrops = stats.interfaceDropped
         }

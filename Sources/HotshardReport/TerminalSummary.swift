@@ -89,17 +89,17 @@ public enum TerminalSummary {
     }
 
     /// Text from the input (commands, paths) with control characters escaped.
-    static func escapeText(_ text: String) -> String {
+    public static func escapeText(_ text: String) -> String {
         Key(Array(text.utf8)).escaped
     }
 
-    static func micros(_ value: Double) -> String {
+    public static func micros(_ value: Double) -> String {
         if value >= 1_000_000 { return format(value / 1_000_000, 2) + "s" }
         if value >= 1_000 { return format(value / 1_000, 2) + "ms" }
         return format(value, 0) + "µs"
     }
 
-    static func bytes(_ value: Int) -> String {
+    public static func bytes(_ value: Int) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]
         var amount = Double(value)
         var unit = 0
@@ -110,7 +110,7 @@ public enum TerminalSummary {
         return unit == 0 ? "\(value)B" : format(amount, 1) + units[unit]
     }
 
-    static func format(_ value: Double, _ decimals: Int) -> String {
+    public static func format(_ value: Double, _ decimals: Int) -> String {
         guard value.isFinite else { return "-" }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
@@ -124,7 +124,7 @@ public enum TerminalSummary {
         return text
     }
 
-    static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+    public static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
         let count = text.count
         guard count < width else { return text + (left ? " " : "") }
         let padding = String(repeating: " ", count: width - count)
