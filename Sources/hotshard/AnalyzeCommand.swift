@@ -124,13 +124,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
         progress.stop()
 
         let problems = session.problems.map(\.description)
-        var document = ResultDocument(analysis: analyzer.snapshot(), capture: session.health, source: source,
+        let snapshot = analyzer.snapshot()
+        var document = ResultDocument(analysis: snapshot, capture: session.health, source: source,
                                       topKeys: max(top, 100), protocolHealth: decoder.health,
                                       inputProblems: problems)
         document.hotKeys = Array(document.hotKeys.prefix(max(top, 100)))
         let runName = name ?? defaultName()
         let jsonPath = json ?? "reports/\(runName).json"
         try document.write(toPath: jsonPath)
+        if let emitProfile {
+            let listed = ResultDocument(analysis: snapshot, capture: session.health, source: source,
+                                        topKeys: ProfileEmitter.listedKeys)
+            let url = URL(fileURLWithPath: emitProfile)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(ProfileEmitter.yaml(listed).utf8).write(to: url, options: .atomic)
+        }
         var stderr = StandardError()
         if html != nil {
             print("hotshard analyze: the HTML report is not available yet; wrote \(jsonPath)", to: &stderr)
