@@ -1,0 +1,38 @@
+import HotshardProtocols
+
+/// Consecutive time windows grouped into at most `limit` buckets so that charts and their tables
+/// stay small for long runs (an hour of 1 s windows becomes 120 buckets of 30 s).
+struct WindowBuckets {
+    struct Bucket {
+        var start: Double
+        var seconds: Double
+        var requests: Int
+        /// Requests per key (from each window's top list) in this bucket.
+        var counts: [Key: Int]
+    }
+
+    let windowsPerBucket: Int
+    let bucketSeconds: Double
+    let buckets: [Bucket]
+
+    init(_ windows: ResultDocument.Windows, limit: Int) {
+        let series = windows.series
+        let per = max(1, (series.count + max(1, limit) - 1) / max(1, limit))
+        windowsPerBucket = per
+        bucketSeconds = windows.seconds * Double(per)
+        var buckets: [Bucket] = []
+        buckets.reserveCapacity(series.count / per + 1)
+        var index = 0
+        while index < series.count {
+            let slice = series[index..<min(series.count, index + per)]
+            var bucket = Bucket(start: slice.first?.start ?? 0, seconds: windows.seconds * Double(slice.count), requests: 0, counts: [:])
+            for window in slice {
+                bucket.requests += window.requests
+                for entry in window.top { bucket.counts[entry.key, default: 0] += entry.count }
+            }
+            buckets.append(bucket)
+            index += per
+        }
+        self.buckets = buckets
+    }
+}
