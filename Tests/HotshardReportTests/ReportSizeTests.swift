@@ -11,7 +11,8 @@ import Testing
         var html = ""
         let elapsed = try clock.measure { html = try HTMLReport.render(document) }
         let bytes = html.utf8.count
-        print("report size for 1,000 keys × 3,600 windows: \(bytes) bytes; rendered in \(elapsed)")
+        let view = clock.measure { _ = ReportView(document) }
+        print("report size for 1,000 keys × 3,600 windows: \(bytes) bytes; rendered in \(elapsed) (view model \(view))")
         #expect(bytes < 2_000_000)
         #expect(ReportHTML(html: html).hotKeyRows.count == 1_000)
     }
