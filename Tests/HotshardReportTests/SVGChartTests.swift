@@ -71,7 +71,7 @@ import Testing
 
     @Test func trafficChartStepsThroughEachWindow() throws {
         let svg = try Self.chart("chart-traffic", in: try HTMLReport.render(Self.document))
-        #expect(Self.attribute(svg, "viewBox") == "0 0 720 220")
+        #expect(Self.attribute(svg, "viewBox") == "0 0 720 236")
         #expect(Self.count(svg, "polygon", className: "area") == 1)
         #expect(Self.count(svg, "polyline", className: "s2") == 1)
         let polygon = try #require((svg.children ?? []).compactMap { $0 as? XMLElement }.first { $0.name == "polygon" })

@@ -26,6 +26,7 @@ enum ReportFormat {
     /// A rate: 12.3k, 1.2M, or the plain number below 1,000.
     static func rate(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
+        if value == 0 { return "0" }
         if value >= 1_000_000 { return decimal(value / 1_000_000, 2) + "M" }
         if value >= 10_000 { return decimal(value / 1_000, 1) + "k" }
         if value >= 100 { return integer(Int(value.rounded())) }

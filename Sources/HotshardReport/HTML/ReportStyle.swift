@@ -23,10 +23,12 @@ code{font:13px/1.3 ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;overfl
 .c-reduced{border-left-color:var(--warn)}.c-low{border-left-color:var(--bad)}
 .redaction{color:var(--muted);font-style:italic}
 .scroll{overflow-x:auto;max-width:100%}
+.scroll.tall{max-height:34rem;overflow-y:auto;border-bottom:1px solid var(--line)}
 table.data{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;min-width:50%}
 table.data caption{text-align:left;color:var(--muted);padding:4px 0}
-table.data th,table.data td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:right;white-space:nowrap}
-table.data th[scope=row],table.data td.key,table.data td:first-child{text-align:left}
+table.data th,table.data td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:right;white-space:nowrap}
+table.data th[scope=row],table.data td.key,table.data td:first-child,table.data td.text{text-align:left}
+#health-table td:last-child{text-align:left;white-space:normal}
 table.data thead th{position:sticky;top:0;background:var(--bg);vertical-align:bottom}
 td.key{max-width:28rem;overflow:hidden;text-overflow:ellipsis}
 tr.flag td,tr.flag th{color:var(--bad);font-weight:600}
@@ -54,6 +56,6 @@ details{margin:6px 0 14px}summary{cursor:pointer;color:var(--accent)}
 footer{color:var(--muted);font-size:.85rem;margin:32px auto 24px}
 @media (max-width:700px){body{font-size:14px}.figure dd{font-size:1.3rem}td.key{max-width:14rem}}
 @page{size:A4;margin:14mm 12mm}
-@media print{:root{--bg:#fff;--fg:#000;--muted:#444;--panel:#f4f4f4;--line:#bbb}nav,summary,th button::after{display:none}body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}figure,svg,.figure,tr{break-inside:avoid}h2,h3{break-after:avoid}svg.chart{max-width:100%}.scroll{overflow:visible}table.data thead th{position:static}a{color:inherit;text-decoration:none}}
+@media print{:root{--bg:#fff;--fg:#000;--muted:#444;--panel:#f4f4f4;--line:#bbb}nav,summary,th button::after{display:none}body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}figure,svg,.figure,tr{break-inside:avoid}h2,h3{break-after:avoid}svg.chart{max-width:100%}.scroll,.scroll.tall{overflow:visible;max-height:none}table.data thead th{position:static}a{color:inherit;text-decoration:none}}
 """
 }

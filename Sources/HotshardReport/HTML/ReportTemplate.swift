@@ -35,7 +35,7 @@ enum ReportTemplate {
 <section id="hot-keys-section" aria-labelledby="hot-keys-h">
 <h2 id="hot-keys-h">Hot keys</h2>
 <p>{{hotKeysNote}} Select a column heading to sort.</p>
-<div class="scroll">
+<div class="scroll tall">
 <table id="hot-keys" class="sortable data">
 <caption>Hot keys, hottest first</caption>
 <thead><tr>

@@ -1,3 +1,4 @@
+import Foundation
 import HotshardProtocols
 
 extension ReportView {
@@ -15,7 +16,8 @@ extension ReportView {
         let confidence = ConfidenceAssessment(document)
         let verdict = Verdict(document, confidence: confidence)
         let inputs = document.source.inputs.map { KeyText(text: $0).full }
-        title = "Hotshard report: " + (inputs.isEmpty ? document.source.kind.rawValue : inputs.joined(separator: ", "))
+        let names = document.source.inputs.map { KeyText(text: URL(fileURLWithPath: $0).lastPathComponent, limit: 60).short }
+        title = "Hotshard report: " + (names.isEmpty ? document.source.kind.rawValue : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : ""))
         toolVersion = "\(KeyText(text: document.tool.name).full) \(KeyText(text: document.tool.version).full)"
         schemaVersion = String(document.schemaVersion)
         sourceKind = document.source.kind.rawValue

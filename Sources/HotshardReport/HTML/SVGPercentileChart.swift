@@ -25,7 +25,8 @@ struct SVGPercentileChart {
 
     func render() -> String {
         var frame = ChartFrame()
-        frame.height = 240
+        frame.height = 256
+        frame.top = 28
         let all = series.flatMap { Self.values($0.summary) }.filter { $0 > 0 }
         let low = all.min() ?? 1
         let high = all.max() ?? 10
@@ -49,7 +50,7 @@ struct SVGPercentileChart {
                 svg.circle(cx: x(position.nines), cy: y(value), r: 3.5, className: "dot \(className)",
                            tooltip: "\(entry.name) \(position.label): \(ReportFormat.micros(value))")
             }
-            svg.text(entry.name, x: frame.left + 8 + Double(index) * 120, y: frame.top + 10, className: "lbl \(className)t")
+            svg.text(entry.name, x: frame.left + 8 + Double(index) * 120, y: 16, className: "lbl \(className)t")
         }
         return svg.markup
     }

@@ -5,6 +5,9 @@ import HotshardProtocols
 struct WindowBuckets {
     struct Bucket {
         var start: Double
+        /// Where the next bucket starts (a first window clamped to the run's start is shorter).
+        var end: Double
+        /// The nominal length: windows × window seconds; rates divide by this.
         var seconds: Double
         var requests: Int
         /// Requests per key (from each window's top list) in this bucket.
@@ -25,7 +28,10 @@ struct WindowBuckets {
         var index = 0
         while index < series.count {
             let slice = series[index..<min(series.count, index + per)]
-            var bucket = Bucket(start: slice.first?.start ?? 0, seconds: windows.seconds * Double(slice.count), requests: 0, counts: [:])
+            let start = slice.first?.start ?? 0
+            let seconds = windows.seconds * Double(slice.count)
+            let end = index + per < series.count ? series[index + per].start : start + seconds
+            var bucket = Bucket(start: start, end: max(start, end), seconds: seconds, requests: 0, counts: [:])
             for window in slice {
                 bucket.requests += window.requests
                 for entry in window.top { bucket.counts[entry.key, default: 0] += entry.count }
