@@ -145,4 +145,18 @@ struct BrowserTests {
             }
         }
     }
+
+    /// Printing: A4 pages, every chart kept (the print CSS shows the whole hot-key table).
+    @Test func printsOnA4() throws {
+        let directory = try Fixtures.temporaryDirectory("hotshard-browser")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let page = try Self.write(try HTMLReport.render(ReportDocuments.synthetic(keys: 60, windows: 120, nodes: 8)), "report.html", in: directory)
+        let pdf = directory.appendingPathComponent("report.pdf")
+        let run = try Self.load(page.absoluteString, extra: ["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer"])
+        #expect(run.console.isEmpty, "console: \(run.console.joined(separator: "\n"))")
+        let text = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
+        let boxes = text.components(separatedBy: "/MediaBox [0 0 594.9").count - 1
+        #expect(boxes >= 2, "A4 pages (595 × 842 pt): \(boxes)")
+        #expect(!text.contains("/MediaBox [0 0 612"), "no US Letter pages")
+    }
 }

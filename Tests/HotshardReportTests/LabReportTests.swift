@@ -110,4 +110,37 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("missing.json"))
     }
+
+    /// `analyze --redact`: no key of the capture in the JSON or the HTML; the same secret gives the same tokens.
+    @Test func analyzeRedactsKeysInBothFiles() throws {
+        let binary = Fixtures.builtProduct("hotshard")
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("the hotshard binary is not built at \(binary); run swift build --build-tests")
+            return
+        }
+        let directory = try Fixtures.temporaryDirectory("hotshard-report")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = try ReportDocuments.fromLab("redis-mget-mset", top: 100)  // analyze keeps at least 100
+        var outputs: [String] = []
+        for run in 0..<2 {
+            let json = directory.appendingPathComponent("r\(run).json").path
+            let result = try ExternalTool.run(binary, ["analyze", Fixtures.path("lab/redis-mget-mset.pcap.gz"), "--quiet", "--top", "20",
+                                                       "--json", json, "--redact", "--redact-key", "team-secret", "--redact-keep-prefix"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let html = try String(contentsOfFile: directory.appendingPathComponent("r\(run).html").path, encoding: .utf8)
+            let text = try String(contentsOfFile: json, encoding: .utf8)
+            for entry in plain.hotKeys {
+                let key = try #require(entry.key.utf8Text)
+                #expect(!html.contains(key) && !text.contains(key), "\(key) survived redaction")
+            }
+            #expect(html.contains("Keys are redacted"))
+            outputs.append(text)
+        }
+        let first = try ResultDocument.read(fromPath: directory.appendingPathComponent("r0.json").path)
+        let second = try ResultDocument.read(fromPath: directory.appendingPathComponent("r1.json").path)
+        #expect(first.hotKeys.map(\.key) == second.hotKeys.map(\.key))
+        #expect(first.hotKeys.map(\.count) == plain.hotKeys.map(\.count))
+        #expect(first.hotKeys.first?.key.utf8Text?.hasPrefix("user:#") == true)
+        #expect(first.summaryState == nil)
+    }
 }
