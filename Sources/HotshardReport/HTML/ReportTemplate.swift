@@ -129,7 +129,7 @@ enum ReportTemplate {
 {{#hasRecommendations}}
 <section id="recommendations" aria-labelledby="recommendations-h">
 <h2 id="recommendations-h">Recommendations</h2>
-<ol class="recommendations">{{#recommendations}}<li><strong>{{kind}}</strong>{{#hasKey}} <code title="{{keyFull}}">{{key}}</code>{{/hasKey}}{{#factor}} ×{{factor}}{{/factor}}: {{detail}}</li>
+<ol class="recommendations">{{#recommendations}}<li><strong>{{kind}}</strong>{{#hasKey}} <code title="{{keyFull}}">{{key}}</code>{{/hasKey}}{{#factor}} ({{factor}}){{/factor}}: {{detail}}</li>
 {{/recommendations}}</ol>
 </section>
 {{/hasRecommendations}}

@@ -71,7 +71,7 @@ extension ReportView {
             let key = recommendation.key.map { KeyText($0) }
             return Recommendation(kind: recommendation.kind.rawValue, key: key?.short ?? "", hasKey: key != nil,
                                   keyFull: key?.full ?? "",
-                                  factor: recommendation.factor.map { ReportFormat.decimal($0, $0 == $0.rounded() ? 0 : 3) },
+                                  factor: Self.factorText(recommendation),
                                   detail: KeyText(text: recommendation.detail).full)
         }
         health = Self.healthRows(document)
@@ -81,6 +81,17 @@ extension ReportView {
         hasEmerging = !emerging.isEmpty
         hasRecommendations = !recommendations.isEmpty
         hasLatencyByCommand = !latencyByCommand.isEmpty
+    }
+
+    /// What a recommendation's factor means for its kind: nodes, sub-keys, replicas or a cache TTL.
+    static func factorText(_ recommendation: ResultDocument.Recommendation) -> String? {
+        guard let factor = recommendation.factor, factor.isFinite else { return nil }
+        switch recommendation.kind {
+        case .nodes: return ReportFormat.integer(Int(factor.rounded())) + " nodes"
+        case .split, .replicate: return "×" + ReportFormat.decimal(factor, factor == factor.rounded() ? 0 : 2)
+        case .cache: return "TTL " + ReportFormat.micros(factor * 1_000_000)
+        case .scheme: return nil
+        }
     }
 
     static func hotKeyRows(_ entries: [ResultDocument.HotKeyEntry]) -> [HotKeyRow] {

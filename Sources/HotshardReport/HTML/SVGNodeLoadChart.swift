@@ -17,7 +17,7 @@ struct SVGNodeLoadChart {
                               description: "Busiest node at \(ReportFormat.decimal(scheme.maxOverMean, 2))× the mean; "
                                 + "dashed lines at the target utilisation (\(ReportFormat.percent(targetUtilisation))) and 100%.")
         let y = frame.yLinear(0, peak)
-        frame.drawYTicks(y.yTicksPercent(peak), at: { y($0) }, label: { ReportFormat.percent($0) }, into: &svg)
+        frame.drawYTicks(y.yTicksPercent(peak), at: { y($0) }, label: { ReportFormat.decimal($0 * 100, 0) + "%" }, into: &svg)
         frame.drawAxes(into: &svg)
         if nodes.count <= Self.barLimit {
             let slot = frame.plotWidth / Double(max(nodes.count, 1))
@@ -28,11 +28,12 @@ struct SVGNodeLoadChart {
                          height: frame.height - frame.bottom - top, className: className,
                          tooltip: "\(node.node): \(ReportFormat.percent(node.utilisation)), \(ReportFormat.rate(node.rate))/s")
             }
-            if nodes.count <= 24 {
-                for (position, node) in nodes.enumerated() {
-                    svg.text(KeyText(text: node.node, limit: 10).short, x: frame.left + (Double(position) + 0.5) * slot,
-                             y: frame.height - frame.bottom + 14, anchor: .middle, className: "tick")
-                }
+            // Names under the bars when they fit, else every k-th position (names are in the table).
+            let step = nodes.count <= 12 ? 1 : max(1, nodes.count / 12)
+            for (position, node) in nodes.enumerated() where position % step == 0 {
+                let label = nodes.count <= 12 ? KeyText(text: node.node, limit: 10).short : "#\(position)"
+                svg.text(label, x: frame.left + (Double(position) + 0.5) * slot,
+                         y: frame.height - frame.bottom + 14, anchor: .middle, className: "tick")
             }
         } else {
             let sorted = nodes.map(\.utilisation).sorted(by: >)
