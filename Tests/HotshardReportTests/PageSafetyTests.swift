@@ -58,3 +58,37 @@ import Testing
         #expect(html.hasSuffix("</html>\n") || html.hasSuffix("</html>"))
     }
 }
+
+/// Numbers from a crafted result file: extreme, infinite or negative values render without a trap
+/// or an endless loop.
+@Suite struct HostileNumberTests {
+    @Test func extremeValuesRender() throws {
+        var document = ReportDocuments.synthetic(keys: 4, windows: 5, perWindow: 3, nodes: 3)
+        document.totals.durationSeconds = 1e300
+        document.totals.requests = .max
+        document.hotKeys[0].count = .max
+        document.hotKeys[0].requestBytes = .max
+        document.hotKeys[0].replyBytes = .max
+        document.hotKeys[0].hits = .max
+        document.hotKeys[0].misses = .max
+        document.hotKeys[0].share = .infinity
+        document.hotKeys[1].share = -3
+        document.hotKeys[1].ratePerSecond = .nan
+        document.hotKeys[2].latencyMicros = .init(p50: .infinity, p90: -1, p99: .nan, max: 1e300)
+        document.windows.series[0].requests = .max
+        document.windows.series[1].requests = .max
+        document.windows.series[0].top[0].count = .max
+        document.windows.series[1].top[0].count = .max
+        document.latency.service = .init(p50: 0, p90: -5, p99: .infinity, p999: 1e300, max: .nan, count: .min)
+        document.model?.capacityPerNode = .infinity
+        document.model?.schemes[0].perNode[0].utilisation = .infinity
+        document.model?.schemes[1].perNode[0].utilisation = 1e300
+        document.model?.schemes[2].perNode[0].p99Micros = .infinity
+        document.model?.recommendations.append(.init(kind: .nodes, factor: 1e300, detail: "huge"))
+        document.model?.recommendations.append(.init(kind: .cache, factor: .infinity, detail: "inf"))
+        let html = try HTMLReport.render(document)
+        #expect(html.contains("</html>"))
+        #expect(ReportHTML(html: html).hotKeyRows.count == 4)
+        #expect(!html.contains("nan\"") && !html.contains("inf\""), "no NaN or infinity in coordinates")
+    }
+}

@@ -28,7 +28,7 @@ struct ChartFrame {
         }
         /// About `count` round tick values inside the domain.
         func ticks(_ count: Int = 5) -> [Double] {
-            guard high > low, count > 0 else { return [low] }
+            guard high > low, count > 0, low.isFinite, high.isFinite else { return low.isFinite ? [low] : [] }
             let raw = (high - low) / Double(count)
             let magnitude = pow(10, floor(log10(raw)))
             let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
@@ -49,8 +49,9 @@ struct ChartFrame {
         var from: Double
         var to: Double
         init(low: Double, high: Double, from: Double, to: Double) {
-            lowExponent = floor(log10(max(low, 1e-9)))
-            highExponent = max(lowExponent + 1, ceil(log10(max(high, 1e-9))))
+            // Clamped so that an infinite or absurd value cannot make an endless list of decades.
+            lowExponent = min(15, max(-9, floor(log10(max(low, 1e-9)))))
+            highExponent = min(18, max(lowExponent + 1, ceil(log10(max(high, 1e-9)))))
             self.from = from
             self.to = to
         }

@@ -47,7 +47,7 @@ struct ConfidenceAssessment {
                 note("\(ReportFormat.integer(parser.parseErrors)) protocol messages could not be parsed (\(ReportFormat.integer(parser.resyncs)) resynchronisations, \(ReportFormat.bytes(parser.skippedBytes)) skipped).",
                      lost: fraction(parser.parseErrors, of: requests))
             }
-            let unpaired = parser.unpairedReplies + parser.unansweredRequests
+            let unpaired = parser.unpairedReplies.saturatingAdd(parser.unansweredRequests)
             if unpaired > 0 {
                 findings.append("\(ReportFormat.integer(parser.unansweredRequests)) requests without a reply and \(ReportFormat.integer(parser.unpairedReplies)) replies without a request: latency, hit ratio and reply bytes leave them out.")
                 raise(.reduced)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How numbers read in the report. Display only: the exact values travel in `data-v` attributes.
 enum ReportFormat {
     /// 1234567 → "1,234,567".
@@ -11,8 +13,11 @@ enum ReportFormat {
         return out
     }
 
+    /// `decimals` places; beyond 10¹⁵ three significant digits with an exponent (never a trap).
     static func decimal(_ value: Double, _ decimals: Int) -> String {
-        TerminalSummary.format(value, decimals)
+        guard value.isFinite else { return "–" }
+        guard abs(value) < 1e15 else { return String(format: "%.3g", value) }
+        return TerminalSummary.format(value, decimals)
     }
 
     /// A fraction as a percentage with enough decimals to tell small shares apart.

@@ -87,7 +87,7 @@ extension ReportView {
     static func factorText(_ recommendation: ResultDocument.Recommendation) -> String? {
         guard let factor = recommendation.factor, factor.isFinite else { return nil }
         switch recommendation.kind {
-        case .nodes: return ReportFormat.integer(Int(factor.rounded())) + " nodes"
+        case .nodes: return ReportFormat.decimal(factor, 0) + " nodes"
         case .split, .replicate: return "×" + ReportFormat.decimal(factor, factor == factor.rounded() ? 0 : 2)
         case .cache: return "TTL " + ReportFormat.micros(factor * 1_000_000)
         case .scheme: return nil
@@ -99,9 +99,9 @@ extension ReportView {
         return entries.enumerated().map { index, entry in
             cumulative += entry.share
             let key = KeyText(entry.key)
-            let lookups = entry.hits + entry.misses
+            let lookups = entry.hits.saturatingAdd(entry.misses)
             let hitRatio: Double? = lookups > 0 ? Double(entry.hits) / Double(lookups) : nil
-            let bytes = entry.requestBytes + entry.replyBytes
+            let bytes = entry.requestBytes.saturatingAdd(entry.replyBytes)
             let p99 = entry.latencyMicros?.p99
             return HotKeyRow(
                 rank: index + 1, keyShort: key.short, keyFull: key.full, shortened: key.isShortened,
@@ -147,7 +147,7 @@ extension ReportView {
         let hot = Set(document.hotKeys.prefix(hotCount).map(\.key))
         let svg = SVGTrafficChart(buckets: buckets, hotKeys: hot, hotKeyCount: hotCount).render()
         let rows = buckets.buckets.map { bucket in
-            let hotRequests = bucket.counts.reduce(0) { hot.contains($1.key) ? $0 + $1.value : $0 }
+            let hotRequests = bucket.counts.reduce(0) { hot.contains($1.key) ? $0.saturatingAdd($1.value) : $0 }
             let seconds = max(bucket.seconds, 1e-9)
             return Row(cells: [Cell(ReportFormat.seconds(bucket.start), exact: ReportFormat.exact(bucket.start)),
                                Cell(ReportFormat.integer(bucket.requests), exact: ReportFormat.exact(bucket.requests)),

@@ -11,7 +11,8 @@ struct SVGNodeLoadChart {
         var frame = ChartFrame()
         frame.height = 180
         let nodes = scheme.perNode
-        let peak = max(1.05, (nodes.map(\.utilisation).max() ?? 0) * 1.05)
+        // At most 2,000%: beyond that the bars are clipped (the table has the numbers).
+        let peak = min(20, max(1.05, (nodes.map(\.utilisation).filter(\.isFinite).max() ?? 0) * 1.05))
         var svg = SVGDocument(id: "chart-ring-\(index)", width: frame.width, height: frame.height,
                               title: "Utilisation per node under \(scheme.scheme) with \(scheme.nodes) nodes",
                               description: "Busiest node at \(ReportFormat.decimal(scheme.maxOverMean, 2))× the mean; "

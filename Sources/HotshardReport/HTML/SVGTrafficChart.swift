@@ -14,7 +14,7 @@ struct SVGTrafficChart {
         frame.top = 28
         let points = buckets.buckets.map { bucket -> (start: Double, end: Double, total: Double, hot: Double) in
             let seconds = max(bucket.seconds, 1e-9)
-            let hot = bucket.counts.reduce(0) { hotKeys.contains($1.key) ? $0 + $1.value : $0 }
+            let hot = bucket.counts.reduce(0) { hotKeys.contains($1.key) ? $0.saturatingAdd($1.value) : $0 }
             return (bucket.start, bucket.end, Double(bucket.requests) / seconds, Double(hot) / seconds)
         }
         let end = points.last?.end ?? 0

@@ -33,8 +33,8 @@ struct WindowBuckets {
             let end = index + per < series.count ? series[index + per].start : start + seconds
             var bucket = Bucket(start: start, end: max(start, end), seconds: seconds, requests: 0, counts: [:])
             for window in slice {
-                bucket.requests += window.requests
-                for entry in window.top { bucket.counts[entry.key, default: 0] += entry.count }
+                bucket.requests = bucket.requests.saturatingAdd(window.requests)
+                for entry in window.top { bucket.counts[entry.key, default: 0] = (bucket.counts[entry.key] ?? 0).saturatingAdd(entry.count) }
             }
             buckets.append(bucket)
             index += per
