@@ -36,7 +36,7 @@ extension ReportView {
 
         hotKeyRows = Self.hotKeyRows(document.hotKeys)
         hotKeysNote = tracking.exact
-            ? "Counts are exact."
+            ? "Counts are exact (error bound 0 ✓)."
             : "Counts are upper bounds: the true count lies between count − error bound and count. ✓ marks keys certainly in this ranking."
         let buckets = WindowBuckets(document.windows, limit: Limits.heatColumns)
         heat = Self.heatChart(document, buckets: buckets)
