@@ -32,6 +32,8 @@ public struct ResultDocument: Codable, Sendable {
     public var inputProblems: [String]?
     /// The analysis summary state: what `hotshard merge` combines.
     public var summaryState: AnalysisSnapshot?
+    /// Present when keys were replaced by a keyed hash (`--redact`).
+    public var redaction: Redaction?
 
     public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
                 tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,

@@ -115,7 +115,7 @@ public enum TerminalSummary {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (value * scale).rounded() / scale
-        if decimals == 0 { return String(Int(rounded)) }
+        if decimals == 0 { return abs(rounded) < 9e18 ? String(Int(rounded)) : String(rounded) }
         var text = String(rounded)
         if let dot = text.firstIndex(of: ".") {
             let fraction = text[text.index(after: dot)...].count

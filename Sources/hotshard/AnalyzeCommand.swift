@@ -55,8 +55,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Where to write the result JSON (default reports/NAME.json).")
     var json: String?
 
-    @Option(help: "Where to write the HTML report (default reports/NAME.html).")
+    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
     var html: String?
+
+    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
+    var noHTML = false
+
+    @OptionGroup var redaction: RedactionOptions
 
     @Option(help: "Name of the run, used for default output paths.")
     var name: String?
@@ -79,6 +84,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if window <= 0 { throw ValidationError("--window must be positive") }
+        if noHTML && html != nil { throw ValidationError("give --html PATH or --no-html, not both") }
     }
 
     func run() async throws {
@@ -129,23 +135,25 @@ struct AnalyzeCommand: AsyncParsableCommand {
                                       topKeys: max(top, 100), protocolHealth: decoder.health,
                                       inputProblems: problems)
         document.hotKeys = Array(document.hotKeys.prefix(max(top, 100)))
+        if let redactor = redaction.redactor { document = redactor.redact(document) }
         let runName = name ?? defaultName()
         let jsonPath = json ?? "reports/\(runName).json"
         try document.write(toPath: jsonPath)
+        let htmlPath: String? = noHTML ? nil : (html ?? Self.htmlPath(besideJSON: jsonPath))
+        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
         if let emitProfile {
-            let listed = ResultDocument(analysis: snapshot, capture: session.health, source: source,
+            var listed = ResultDocument(analysis: snapshot, capture: session.health, source: source,
                                         topKeys: ProfileEmitter.listedKeys)
+            if let redactor = redaction.redactor { listed = redactor.redact(listed) }
             let url = URL(fileURLWithPath: emitProfile)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(ProfileEmitter.yaml(listed).utf8).write(to: url, options: .atomic)
         }
         var stderr = StandardError()
-        if html != nil {
-            print("hotshard analyze: the HTML report is not available yet; wrote \(jsonPath)", to: &stderr)
-        }
         if !quiet {
             print(TerminalSummary.render(document, top: top, includeHealth: stats), terminator: "")
             print("\nresult     \(jsonPath)")
+            if let htmlPath { print("report     \(htmlPath)") }
         } else if stats {
             print(TerminalSummary.render(document, top: 0, includeHealth: true), terminator: "")
         }
@@ -165,6 +173,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let parser = document.protocolHealth
         return !(document.inputProblems ?? []).isEmpty || capture.malformed > 0 || capture.truncated > 0
             || (parser?.parseErrors ?? 0) > 0
+    }
+
+    /// `reports/NAME.json` → `reports/NAME.html`: the report goes where the result goes.
+    static func htmlPath(besideJSON jsonPath: String) -> String {
+        (jsonPath.hasSuffix(".json") ? String(jsonPath.dropLast(5)) : jsonPath) + ".html"
     }
 
     private func defaultName() -> String {

@@ -107,7 +107,7 @@ def bench_analyze(rows, failures):
     size_mb = os.path.getsize(capture) / 1e6
     tools = {
         "hotshard analyze": [HOTSHARD, "analyze", capture, "--port", f"resp={port}", "--quiet",
-                             "--json", os.path.join(WORK, "bench.json")],
+                             "--json", os.path.join(WORK, "bench.json"), "--no-html"],
         "tcpdump -r -w /dev/null (floor)": ["tcpdump", "-r", capture, "-w", "/dev/null"],
     }
     # tshark is ~50x slower: run it on a prefix of the capture and scale by packets.

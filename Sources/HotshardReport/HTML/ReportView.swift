@@ -1,0 +1,145 @@
+/// What the template shows: every value already formatted as text (escaped by the template) or,
+/// for the `…SVG` fields only, markup built by the `SVG…` types, which escape all text themselves.
+/// Exact numbers go in `data-v` attributes so that tests and scripts read what the document holds.
+struct ReportView {
+    struct Figure {
+        var id: String
+        var label: String
+        var value: String
+        var exact: String
+        var note: String
+    }
+
+    struct Row {
+        var cells: [Cell]
+    }
+
+    struct Cell {
+        var text: String
+        var exact: String
+        var hasExact: Bool
+        init(_ text: String, exact: String? = nil) {
+            self.text = text
+            self.exact = exact ?? ""
+            self.hasExact = exact != nil
+        }
+    }
+
+    struct HotKeyRow {
+        var rank: Int
+        var keyShort: String
+        var keyFull: String
+        var shortened: Bool
+        var wireProtocol: String
+        var count: String
+        var countExact: String
+        var share: String
+        var shareExact: String
+        var cumulative: String
+        var cumulativeExact: String
+        var reads: String
+        var readsExact: String
+        var writes: String
+        var writesExact: String
+        var bytes: String
+        var bytesExact: String
+        var bytesDetail: String
+        var largest: String
+        var largestExact: String
+        var hitRatio: String
+        var hitRatioExact: String
+        var p99: String
+        var p99Exact: String
+        var clients: String
+        var clientsExact: String
+        var errorBound: String
+        var errorBoundExact: String
+        var guaranteed: Bool
+        var hotSince: String
+        var hotSinceExact: String
+    }
+
+    struct Chart {
+        var svg: String
+        var caption: String
+        var header: [String]
+        var rows: [Row]
+    }
+
+    struct Scheme {
+        var name: String
+        var nodes: String
+        var maxOverMean: String
+        var recommended: Bool
+        var chartSVG: String
+        var rows: [Row]
+        var rowsNote: String
+    }
+
+    struct Model {
+        var capacity: String
+        var target: String
+        var schemes: [Scheme]
+        var queueSVG: String
+        var queueRows: [Row]
+    }
+
+    struct Recommendation {
+        var kind: String
+        var key: String
+        var hasKey: Bool
+        var keyFull: String
+        var factor: String?
+        var detail: String
+    }
+
+    struct Pair {
+        var name: String
+        var value: String
+        var exact: String
+    }
+
+    struct HealthRow {
+        var name: String
+        var value: String
+        var exact: String
+        var meaning: String
+        var flagged: Bool
+    }
+
+    var title: String
+    var toolVersion: String
+    var schemaVersion: String
+    var sourceKind: String
+    var sourceInputs: [String]
+    var measured: String
+    var verdict: String
+    var figures: [Figure]
+    var redaction: String?
+    var confidenceLevel: String
+    var confidenceSummary: String
+    var confidenceFindings: [String]
+
+    var hotKeyRows: [HotKeyRow]
+    var hotKeysNote: String
+    var heat: Chart?
+    var traffic: Chart?
+    var latency: Chart?
+    var latencyByCommand: [Row]
+    var prefixes: [Row]
+    var emerging: [Row]
+    var popularity: String?
+    var model: Model?
+    var recommendations: [Recommendation]
+    var health: [HealthRow]
+    var configuration: [Pair]
+    var totals: [Pair]
+    var hasPrefixes: Bool
+    /// The page's constants, set by `HTMLReport`: its CSP, CSS and script (never input).
+    var csp = ""
+    var style = ""
+    var script = ""
+    var hasEmerging: Bool
+    var hasRecommendations: Bool
+    var hasLatencyByCommand: Bool
+}

@@ -1,0 +1,44 @@
+import HotshardProtocols
+
+/// Consecutive time windows grouped into at most `limit` buckets so that charts and their tables
+/// stay small for long runs (an hour of 1 s windows becomes 120 buckets of 30 s).
+struct WindowBuckets {
+    struct Bucket {
+        var start: Double
+        /// Where the next bucket starts (a first window clamped to the run's start is shorter).
+        var end: Double
+        /// The nominal length: windows × window seconds; rates divide by this.
+        var seconds: Double
+        var requests: Int
+        /// Requests per key (from each window's top list) in this bucket.
+        var counts: [Key: Int]
+    }
+
+    let windowsPerBucket: Int
+    let bucketSeconds: Double
+    let buckets: [Bucket]
+
+    init(_ windows: ResultDocument.Windows, limit: Int) {
+        let series = windows.series
+        let per = max(1, (series.count + max(1, limit) - 1) / max(1, limit))
+        windowsPerBucket = per
+        bucketSeconds = windows.seconds * Double(per)
+        var buckets: [Bucket] = []
+        buckets.reserveCapacity(series.count / per + 1)
+        var index = 0
+        while index < series.count {
+            let slice = series[index..<min(series.count, index + per)]
+            let start = slice.first?.start ?? 0
+            let seconds = windows.seconds * Double(slice.count)
+            let end = index + per < series.count ? series[index + per].start : start + seconds
+            var bucket = Bucket(start: start, end: max(start, end), seconds: seconds, requests: 0, counts: [:])
+            for window in slice {
+                bucket.requests = bucket.requests.saturatingAdd(window.requests)
+                for entry in window.top { bucket.counts[entry.key, default: 0] = (bucket.counts[entry.key] ?? 0).saturatingAdd(entry.count) }
+            }
+            buckets.append(bucket)
+            index += per
+        }
+        self.buckets = buckets
+    }
+}
