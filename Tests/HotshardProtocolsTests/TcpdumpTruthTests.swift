@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import HotshardCapture
+import HotshardTestSupport
+@testable import HotshardProtocols
+
+/// tcpdump's RESP printer read the same captures (`*.out`, from tcpdump's own test suite): the
+/// commands it shows going to the server are the commands found here, command by command, and
+/// its malformed-input markers are parse errors here too.
+@Suite struct TcpdumpTruthTests {
+    /// Per command, how often tcpdump shows it in client-to-server packets: the first word of each
+    /// quoted string (arrays print one string per element, inline commands one string per line).
+    static func tcpdumpCommands(_ file: String, commands: Set<String>) throws -> [String: Int] {
+        let text = try String(contentsOfFile: Fixtures.path("capture/\(file)"), encoding: .utf8)
+        var counts: [String: Int] = [:]
+        for line in text.split(separator: "\n") where line.contains(".6379: ") {
+            guard let resp = line.range(of: ": RESP ") else { continue }
+            let quoted = line[resp.upperBound...].split(separator: "\"", omittingEmptySubsequences: false)
+            for (index, part) in quoted.enumerated() where index % 2 == 1 {
+                let word = part.split(separator: " ").first.map { $0.uppercased() } ?? ""
+                if commands.contains(word) { counts[word, default: 0] += 1 }
+            }
+        }
+        return counts
+    }
+
+    static func decode(_ file: String) throws -> (commands: [String: Int], health: ParserHealth) {
+        final class Tally: MessageSink, @unchecked Sendable {
+            var commands: [String: Int] = [:]
+            func receive(_ message: Message) { commands[message.command.uppercased(), default: 0] += 1 }
+        }
+        let tally = Tally()
+        let decoder = TrafficDecoder(configuration: DecoderConfiguration(), sink: tally)
+        let session = try CaptureSession(files: [Fixtures.path("capture/\(file)")])
+        try session.run(into: decoder)
+        decoder.finish(timestampNanos: Int64.max)
+        return (tally.commands, decoder.health)
+    }
+
+    @Test(arguments: [("resp_1_benchmark.pcap", "resp_1.out"), ("resp_2_inline.pcap", "resp_2.out")])
+    func commandsAgree(capture: String, out: String) throws {
+        let (ours, health) = try Self.decode(capture)
+        let theirs = try Self.tcpdumpCommands(out, commands: Set(ours.keys))
+        #expect(!ours.isEmpty)
+        #expect(ours == theirs)
+        #expect(health.parseErrors == 0)
+    }
+
+    /// resp_3: tcpdump marks a length too large, negative lengths and an empty message; the
+    /// well-formed PING/INCR pipelines around them still count. resp_4 used to loop tcpdump forever.
+    @Test func malformedStreamsAreCountedAndTheRestStillParses() throws {
+        let (malicious, maliciousHealth) = try Self.decode("resp_3_malicious.pcap")
+        #expect(maliciousHealth.parseErrors > 0)
+        #expect(malicious["PING"] ?? 0 >= 9 && malicious["INCR"] ?? 0 >= 3)
+        let (_, loopHealth) = try Self.decode("resp_4_infiniteloop.pcapng")
+        #expect(loopHealth.parseErrors > 0)
+    }
+}
