@@ -117,7 +117,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             source = ResultDocument.Source(kind: .capture, inputs: files)
         }
         let analyzer = HotKeyAnalyzer(configuration: analysisConfiguration)
-        let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: analyzer)
+        // Reading and parsing on this thread, analysis on another: both cores work.
+        let pipe = PipelinedSink(analyzer)
+        let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
 
         let interrupt = InterruptHandler { session.stop() }
         let progress = ProgressLine(enabled: !quiet) { session.progress }
@@ -125,8 +127,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
             progress.stop()
             interrupt.cancel()
         }
-        try session.run(into: decoder)
+        do {
+            try session.run(into: decoder)
+        } catch {
+            pipe.finish()
+            throw error
+        }
         decoder.finish(timestampNanos: 0)
+        pipe.finish()
         progress.stop()
 
         let problems = session.problems.map(\.description)
