@@ -32,6 +32,8 @@ public struct ResultDocument: Codable, Sendable {
     public var inputProblems: [String]?
     /// The analysis summary state: what `hotshard merge` combines.
     public var summaryState: AnalysisSnapshot?
+    /// Load and replay runs: how the load was made and what it achieved (nil for captures).
+    public var load: LoadSection?
 
     public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
                 tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,

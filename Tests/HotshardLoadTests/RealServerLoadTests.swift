@@ -1,0 +1,224 @@
+import Foundation
+import HotshardAnalysis
+import HotshardProtocols
+import HotshardTestSupport
+import Testing
+@testable import HotshardLoad
+
+/// Load against real servers on loopback, started by the tests: the servers' own counters must
+/// equal what the result reports. Serialized: the machine has two cores, shared.
+@Suite(.serialized) struct RealServerLoadTests {
+    static func perKey(_ run: LoadRun) -> [Key: Int] {
+        Dictionary(uniqueKeysWithValues: run.analysis.hotKeys(limit: 1_000_000).map { ($0.key, $0.count) })
+    }
+
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func redisCommandStatsEqualTheResult() async throws {
+        let server = try RealServer(.redis)
+        defer { server.stop() }
+        let run = try await LoadTestSupport.run("""
+            target: redis://127.0.0.1:\(server.port)
+            connections: 4
+            pipeline: 4
+            seed: 9
+            arrival: {kind: poisson, rate: 3000}
+            duration: 2s
+            keys: {count: 500, format: "user:{n:04}", distribution: {kind: zipfian, theta: 0.99}}
+            operations:
+              - {op: GET, weight: 70}
+              - {op: SET, weight: 20}
+              - {op: MGET, keys: 3, weight: 5}
+              - {op: DEL, weight: 5}
+            values: {size: 32}
+            """)
+        let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+        let byCommand = run.analysis.totals.byCommand
+        print("redis: result \(byCommand), server \(calls), sent \(run.requestsSent), errors \(run.errorCount)")
+        #expect(run.errorCount == 0)
+        #expect(run.requestsSent == run.completed)
+        #expect(run.requestsSent > 5_000)
+        for command in ["GET", "SET", "MGET", "DEL"] {
+            #expect(byCommand[command] == calls[command], "\(command)")
+        }
+        #expect(byCommand.values.reduce(0, +) == run.requestsSent)
+        // Per-key counts are exact (all 500 keys fit) and add up to the key references.
+        let keys = Self.perKey(run)
+        #expect(run.analysis.exact)
+        #expect(keys.values.reduce(0, +) == run.analysis.totals.keyReferences)
+        #expect(keys[Key("user:0000")] == keys.values.max())
+    }
+
+    @Test(.enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"))
+    func memcachedStatsEqualTheResult() async throws {
+        let server = try RealServer(.memcached)
+        defer { server.stop() }
+        let run = try await LoadTestSupport.run("""
+            target: memcached://127.0.0.1:\(server.port)
+            connections: 4
+            pipeline: 2
+            arrival: {kind: constant, rate: 2000}
+            duration: 2s
+            keys: {count: 300, format: "s:{n}", distribution: {kind: hotspot, hotSet: 0.1, hotOperations: 0.9}}
+            operations:
+              - {op: get, weight: 60}
+              - {op: multi-get, keys: 4, weight: 10}
+              - {op: set, weight: 30}
+            values: {min: 10, max: 200}
+            """)
+        let stats = try LoadTestSupport.memcachedStats(port: server.port)
+        let hotKeys = run.analysis.hotKeys(limit: 1_000_000)
+        let getKeys = hotKeys.reduce(0) { $0 + $1.reads }
+        let hits = hotKeys.reduce(0) { $0 + $1.hits }
+        let sets = run.analysis.totals.byCommand["SET"] ?? 0
+        print("memcached: cmd_get \(stats["cmd_get"] ?? "?") vs \(getKeys), get_hits \(stats["get_hits"] ?? "?") vs \(hits), cmd_set \(stats["cmd_set"] ?? "?") vs \(sets)")
+        #expect(run.errorCount == 0)
+        #expect(stats["cmd_get"] == String(getKeys))
+        #expect(stats["get_hits"] == String(hits))
+        #expect(stats["cmd_set"] == String(sets))
+        #expect(hits > 0 && hits < getKeys)
+    }
+
+    @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"))
+    func nginxAccessLogEqualsTheResult() async throws {
+        let server = try RealServer(.nginx)
+        defer { server.stop() }
+        let run = try await LoadTestSupport.run("""
+            target: http://127.0.0.1:\(server.port)
+            http: {path: "/product/{key}"}
+            connections: 4
+            arrival: {kind: constant, rate: 1000}
+            duration: 2s
+            keys: {count: 50, format: "p{n:03}", distribution: {kind: exponential}}
+            operations:
+              - {op: GET, weight: 9}
+              - {op: POST, weight: 1}
+            values: {size: 64}
+            """)
+        // nginx writes its log line after the reply: give it a moment.
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let log = (try? String(contentsOf: server.nginxAccessLog, encoding: .utf8)) ?? ""
+        let lines = log.split(separator: "\n")
+        var perPath: [String: Int] = [:]
+        for line in lines {
+            // 127.0.0.1 - - [date] "GET /product/p001 HTTP/1.1" 200 …
+            guard let quote = line.firstIndex(of: "\"") else { continue }
+            let request = line[line.index(after: quote)...].split(separator: " ")
+            if request.count >= 2 { perPath[String(request[1]), default: 0] += 1 }
+        }
+        let keys = Self.perKey(run)
+        print("nginx: \(lines.count) log lines, result \(run.requestsSent) sent, \(run.completed) completed, errors \(run.errorsByKind)")
+        #expect(run.errorCount == 0)
+        #expect(lines.count == run.completed)
+        #expect(perPath.count == keys.count)
+        for (key, count) in keys {
+            #expect(perPath[key.utf8Text ?? ""] == count, "\(key)")
+        }
+    }
+
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func constantRateHoldsEverySecond() async throws {
+        // 20,000 requests/s for 3 s (the issue asks 10 s; 3 s keeps the suite short on a shared machine).
+        let server = try RealServer(.redis)
+        defer { server.stop() }
+        let run = try await LoadTestSupport.run("""
+            target: redis://127.0.0.1:\(server.port)
+            connections: 8
+            pipeline: 16
+            arrival: {kind: constant, rate: 20000}
+            duration: 3s
+            keys: {count: 10000, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            """)
+        let seconds = run.seconds.filter(\.measured).prefix(3)
+        print("rate: per second sent \(seconds.map(\.sent)), completed \(seconds.map(\.completed)); corrected p99 \(run.corrected?.valueAtPercentile(99) ?? 0) µs")
+        #expect(seconds.count == 3)
+        for second in seconds {
+            #expect(abs(second.sent - 20_000) <= 200, "second \(second.second): \(second.sent)")
+        }
+        #expect(run.errorCount == 0)
+        #expect(run.completed == 60_000)
+    }
+
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func coordinatedOmissionIsCorrected() async throws {
+        let server = try RealServer(.redis)
+        defer { server.stop() }
+        let pid = server.processIdentifier
+        let run = try await LoadTestSupport.run("""
+            target: redis://127.0.0.1:\(server.port)
+            connections: 4
+            pipeline: 1
+            arrival: {kind: constant, rate: 2000}
+            duration: 3s
+            keys: {count: 1000, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            """, during: {
+                try? await Task.sleep(nanoseconds: 1_200_000_000)
+                kill(pid, SIGSTOP)
+                try? await Task.sleep(nanoseconds: 500_000_000)
+                kill(pid, SIGCONT)
+            })
+        let corrected = Double(run.corrected?.valueAtPercentile(99) ?? 0) / 1000
+        let service = Double(run.service?.valueAtPercentile(99) ?? 0) / 1000
+        print("stall of 500 ms: corrected p99 \(corrected) ms, service p99 \(service) ms, max corrected \(Double(run.corrected?.max ?? 0) / 1000) ms")
+        #expect(corrected >= 200)
+        #expect(service < 50)
+        #expect(run.errorCount == 0)
+    }
+
+    @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+                   "redis-server or the hotshard executable is missing"))
+    func serverKilledAndRestartedMidRun() async throws {
+        let port = try RealServer.freePort()
+        let directory = try Fixtures.temporaryDirectory("hotshard-restart")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var server = try LoadTestSupport.startRedis(port: port, directory: directory)
+        let profilePath = directory.appendingPathComponent("restart.yaml").path
+        try """
+            target: redis://127.0.0.1:\(port)
+            connections: 4
+            arrival: {kind: constant, rate: 1000}
+            duration: 4s
+            timeout: 1s
+            keys: {count: 100, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            thresholds:
+              - errors < 0.1%
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+        let resultPath = directory.appendingPathComponent("restart.json").path
+        guard let executable = LoadTestSupport.hotshardExecutable else { return }
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: executable)
+        load.arguments = ["load", profilePath, "--json", resultPath, "--quiet"]
+        load.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        load.standardError = errors
+        try load.run()
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        server = try LoadTestSupport.startRedis(port: port, directory: directory)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        load.waitUntilExit()
+        print("restart: exit \(load.terminationStatus); \(stderr)")
+        #expect(load.terminationStatus == 4)
+        let data = try Data(contentsOf: URL(fileURLWithPath: resultPath))
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let section = json?["load"] as? [String: Any]
+        let errorCount = section?["errors"] as? Int ?? 0
+        let completed = section?["completed"] as? Int ?? 0
+        print("restart: errors \(errorCount) \(section?["errorsByKind"] ?? ""), completed \(completed), reconnects \(section?["reconnects"] ?? "")")
+        #expect(errorCount > 0)
+        #expect(completed > 2_000)
+        #expect((json?["source"] as? [String: Any])?["kind"] as? String == "load")
+        #expect(stderr.contains("MISSED"))
+        // Requests after the restart reached the new server.
+        let calls = try LoadTestSupport.redisCommandCalls(port: port)
+        #expect((calls["GET"] ?? 0) > 500)
+    }
+}
