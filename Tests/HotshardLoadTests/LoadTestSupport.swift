@@ -16,6 +16,24 @@ enum LoadTestSupport {
         return run
     }
 
+    /// Stops a server with SIGKILL: servers started from a thread that blocks signals (Swift
+    /// concurrency, Dispatch) inherit the blocked mask and never see SIGTERM.
+    static func stop(_ server: RealServer) {
+        kill(server.processIdentifier, SIGKILL)
+        let deadline = Date().addingTimeInterval(5)
+        while kill(server.processIdentifier, 0) == 0, Date() < deadline {
+            usleep(10_000)
+        }
+        server.stop()
+    }
+
+    /// Waits for a killed process without Foundation's run-loop wait (which spins on a
+    /// concurrency thread): polls until it has exited, for at most five seconds.
+    static func reap(_ process: Process, seconds: Double = 5) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+    }
+
     /// memcached's `stats` as name → value.
     static func memcachedStats(port: UInt16) throws -> [String: String] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
