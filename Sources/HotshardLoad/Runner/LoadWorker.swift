@@ -145,6 +145,7 @@ final class LoadWorker: @unchecked Sendable {
             slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow), flow: flow))
         }
         for slot in slots { connect(slot) }
+        nextDueNanos = schedule.next()
         task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
             tick()
         }

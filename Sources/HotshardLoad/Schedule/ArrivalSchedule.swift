@@ -14,6 +14,10 @@ public struct ArrivalSchedule: Sendable {
     let scale: Double
     private var random: SeededGenerator
     private var seconds: Double
+    /// Evenly spaced times are computed as anchor + k/rate (no drift from summing 1/rate).
+    private var anchorSeconds = 0.0
+    private var anchorIndex = 0
+    private var anchorRate = -1.0
 
     public init(spec: ArrivalSpec, phases: [Phase], seed: UInt64, shares: Int = 1, index: Int = 0) {
         self.spec = spec
@@ -55,9 +59,17 @@ public struct ArrivalSchedule: Sendable {
         let now = seconds
         let rate = max(1e-9, rate(at: now))
         switch spec {
-        case .poisson: seconds += -log(random.nextOpenDouble()) / rate
-        default: seconds += 1 / rate
+        case .poisson:
+            seconds += -log(random.nextOpenDouble()) / rate
+        default:
+            if rate != anchorRate {
+                anchorRate = rate
+                anchorSeconds = now
+                anchorIndex = 0
+            }
+            anchorIndex += 1
+            seconds = anchorSeconds + Double(anchorIndex) / rate
         }
-        return Int64(now * 1e9)
+        return Int64((now * 1e9).rounded())
     }
 }
