@@ -89,7 +89,8 @@ final class LoadWorker: @unchecked Sendable {
     private var roundRobin = 0
     private var scratch: [UInt8] = []
     private var startUptime: Int64 = 0
-    private let startWall: Int64
+    private var startWall: Int64
+    private var pendingConnects = 0
     private var lastProgressSecond = 0
     private let warmupNanos: Int64
     private let endNanos: Int64?
@@ -144,10 +145,33 @@ final class LoadWorker: @unchecked Sendable {
                               transport: .tcp)
             slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow), flow: flow))
         }
+        pendingConnects = slots.count
         for slot in slots { connect(slot) }
+    }
+
+    /// The schedule starts once every connection has been tried (as wrk2 does): connection set-up
+    /// is not load, and must not show as the first requests' latency.
+    private func beginSchedule() {
+        guard task == nil, !finished else { return }
+        let elapsed = now()
+        startUptime += elapsed
+        startWall += elapsed
+        for slot in slots {
+            slot.reconnectAtNanos -= elapsed
+            for index in slot.inflight.indices {
+                slot.inflight[index].intendedNanos -= elapsed
+                slot.inflight[index].sentNanos -= elapsed
+            }
+        }
         nextDueNanos = schedule.next()
         task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
             tick()
+        }
+        if closedLoop {
+            for slot in slots where slot.state == .up {
+                refill(slot)
+                flush(slot)
+            }
         }
     }
 
@@ -170,15 +194,14 @@ final class LoadWorker: @unchecked Sendable {
         guard !finished else { return }
         slot.state = .connecting
         let worker = self
+        let slotIndex = slot.index - slotRange.lowerBound
         let address: SocketAddress
         do {
             address = try SocketAddress(ipAddress: profile.target.host, port: profile.target.port)
         } catch {
-            slot.state = .down
-            stats.connectFailures += 1
+            connected(slotIndex, .failure(error))
             return
         }
-        let slotIndex = slot.index - slotRange.lowerBound
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(2))
@@ -195,6 +218,12 @@ final class LoadWorker: @unchecked Sendable {
 
     private func connected(_ slotIndex: Int, _ result: Result<Channel, Error>) {
         let slot = slots[slotIndex]
+        defer {
+            if task == nil {
+                pendingConnects -= 1
+                if pendingConnects <= 0 { beginSchedule() }
+            }
+        }
         switch result {
         case .success(let channel):
             if finished {
@@ -212,8 +241,12 @@ final class LoadWorker: @unchecked Sendable {
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: slot)
             }
-            if closedLoop { refill(slot) } else { dispatch() }
-            flush(slot)
+            if task != nil {
+                if closedLoop { refill(slot) } else { dispatch() }
+                flush(slot)
+            } else {
+                flush(slot)
+            }
         case .failure:
             slot.state = .down
             stats.connectFailures += 1
