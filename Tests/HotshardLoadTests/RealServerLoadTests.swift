@@ -236,4 +236,51 @@ import Testing
         let calls = try LoadTestSupport.redisCommandCalls(port: port)
         #expect((calls["GET"] ?? 0) > 500)
     }
+
+    @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+                   "redis-server or the hotshard executable is missing"))
+    func sigintStopsDrainsAndWritesTheResult() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        let directory = try Fixtures.temporaryDirectory("hotshard-sigint")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let profilePath = directory.appendingPathComponent("long.yaml").path
+        try """
+            target: redis://127.0.0.1:\(server.port)
+            connections: 2
+            arrival: {kind: constant, rate: 1000}
+            duration: 60s
+            keys: {count: 100, format: "k:{n}"}
+            operations: [{op: GET}]
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+        let resultPath = directory.appendingPathComponent("long.json").path
+        guard let executable = LoadTestSupport.hotshardExecutable else { return }
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: executable)
+        load.arguments = ["load", profilePath, "--json", resultPath]
+        load.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        load.standardError = errors
+        try load.run()
+        try await Task.sleep(nanoseconds: 2_500_000_000)
+        let interruptedAt = Date()
+        kill(load.processIdentifier, SIGINT)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        LoadTestSupport.reap(load, seconds: 10)
+        let stoppedAfter = Date().timeIntervalSince(interruptedAt)
+        print("sigint: exit \(load.terminationStatus) after \(stoppedAfter) s; progress lines \(stderr.split(separator: "\n").filter { $0.contains("actual") }.count)")
+        #expect(load.terminationStatus == 0)
+        #expect(stoppedAfter < 3)
+        #expect(stderr.contains("interrupted"))
+        // Progress once a second on stderr: target, actual, percentiles, errors, in flight.
+        #expect(stderr.contains("target 1000/s  actual"))
+        #expect(stderr.contains("in flight"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: resultPath))) as? [String: Any]
+        let section = json?["load"] as? [String: Any]
+        #expect(section?["interrupted"] as? Bool == true)
+        let completed = section?["completed"] as? Int ?? 0
+        #expect(completed > 1_500 && completed < 4_000)
+        let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+        #expect(calls["GET"] == completed)
+    }
 }
