@@ -1,5 +1,6 @@
 import Foundation
 import HotshardAnalysis
+import HotshardCapture
 import HotshardProtocols
 import HotshardTestSupport
 import Testing
@@ -282,5 +283,48 @@ import Testing
         #expect(completed > 1_500 && completed < 4_000)
         let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
         #expect(calls["GET"] == completed)
+    }
+
+    /// A capture of the run on `lo`, analysed, has the per-key counts the load result reports.
+    @Test(.enabled(if: RealServer.isAvailable(.redis) && getuid() == 0, "needs redis-server and root (live capture on lo)"))
+    func captureOfTheRunHasTheSamePerKeyCounts() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        var options = CaptureOptions()
+        options.filter = "tcp port \(server.port)"
+        options.durationSeconds = 30
+        let session = try CaptureSession(liveInterface: "lo", options: options)
+        nonisolated(unsafe) let analyzer = HotKeyAnalyzer()
+        var decoding = DecoderConfiguration()
+        decoding.ports[server.port] = .resp
+        nonisolated(unsafe) let decoder = TrafficDecoder(configuration: decoding, sink: analyzer)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            try? session.run(into: decoder)
+            decoder.finish(timestampNanos: 0)
+            done.signal()
+        }
+        thread.start()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let run = try await LoadTestSupport.run("""
+            target: redis://127.0.0.1:\(server.port)
+            connections: 3
+            pipeline: 8
+            arrival: {kind: constant, rate: 1500}
+            duration: 2s
+            keys: {count: 300, format: "item:{n}", distribution: {kind: zipfian, theta: 0.9}}
+            operations:
+              - {op: GET, weight: 8}
+              - {op: MGET, keys: 4, weight: 1}
+              - {op: SET, weight: 1}
+            values: {size: 2000}
+            """)
+        try await Task.sleep(nanoseconds: 500_000_000)
+        session.stop()
+        _ = done.wait(timeout: .now() + 10)
+        let captured = Dictionary(uniqueKeysWithValues: analyzer.snapshot().hotKeys(limit: 1_000_000).map { ($0.key, $0.count) })
+        let reported = Self.perKey(run)
+        print("capture on lo: \(captured.values.reduce(0, +)) key references captured, \(reported.values.reduce(0, +)) reported; kernel drops \(session.health.kernelDrops ?? -1)")
+        #expect(captured == reported)
     }
 }

@@ -42,6 +42,18 @@ import Testing
         values: {size: 2000}
         """
 
+    static let httpProfile = """
+        target: http://127.0.0.1:8080
+        http: {path: "/product/{key}"}
+        connections: 2
+        seed: 8
+        arrival: {kind: constant, rate: 1000}
+        duration: 1s
+        keys: {count: 100, format: "p{n:03}", distribution: exponential}
+        operations: [{op: GET, weight: 9}, {op: POST, weight: 1}]
+        values: {size: 1500}
+        """
+
     /// Writes the profile's capture and returns the true requests per key.
     static func synthesize(_ yaml: String, to path: String) throws -> (truth: [Key: Int], requests: Int) {
         let profile = try ProfileReader.parse(yaml, file: "synth.yaml")
@@ -80,7 +92,7 @@ import Testing
     }
 
     @Test(.enabled(if: ExternalTool.find("tshark") != nil, "tshark is not installed: run make setup"),
-          arguments: [("redis", redisProfile), ("memcached", memcachedProfile)])
+          arguments: [("redis", redisProfile), ("memcached", memcachedProfile), ("http", httpProfile)])
     func tsharkReadsItWithoutComplaint(_ name: String, _ yaml: String) throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-synth")
         defer { try? FileManager.default.removeItem(at: directory) }
