@@ -45,20 +45,39 @@ public struct KeyFormat: Sendable, Equatable {
 
     /// The key bytes for item `number`.
     public func render(_ number: UInt64) -> [UInt8] {
-        var digits: [UInt8] = []
-        var rest = number
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        var out: [UInt8] = []
-        out.reserveCapacity(prefix.count + max(width, digits.count) + suffix.count)
-        out += prefix
-        if digits.count < width {
-            out += repeatElement(zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " "), count: width - digits.count)
+        var digitCount = 1
+        var probe = number
+        while probe >= 10 {
+            probe /= 10
+            digitCount += 1
         }
-        out += digits.reversed()
-        out += suffix
-        return out
+        let padding = max(0, width - digitCount)
+        let total = prefix.count + padding + digitCount + suffix.count
+        // One allocation: the key's bytes, filled in place.
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var index = 0
+            for byte in prefix {
+                buffer[index] = byte
+                index += 1
+            }
+            let pad = zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " ")
+            for _ in 0..<padding {
+                buffer[index] = pad
+                index += 1
+            }
+            var rest = number
+            var position = index + digitCount - 1
+            repeat {
+                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                position -= 1
+            } while rest > 0
+            index += digitCount
+            for byte in suffix {
+                buffer[index] = byte
+                index += 1
+            }
+            initialized = total
+        }
     }
 }

@@ -47,6 +47,9 @@ public struct RequestEncoder: Sendable {
         }
     }
 
+    private static let getName = Array("GET".utf8), setName = Array("SET".utf8), mgetName = Array("MGET".utf8),
+                       delName = Array("DEL".utf8), incrName = Array("INCR".utf8)
+
     /// `HELLO 3`, sent first on each RESP3 connection.
     public static let hello3: [UInt8] = Array("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".utf8)
 
@@ -54,11 +57,11 @@ public struct RequestEncoder: Sendable {
         let name: [UInt8]
         var extra = 0
         switch request.kind {
-        case .get, .httpGet: name = Array("GET".utf8)
-        case .set, .httpPost: name = Array("SET".utf8); extra = 1
-        case .multiGet: name = Array("MGET".utf8)
-        case .delete: name = Array("DEL".utf8)
-        case .incr: name = Array("INCR".utf8)
+        case .get, .httpGet: name = Self.getName
+        case .set, .httpPost: name = Self.setName; extra = 1
+        case .multiGet: name = Self.mgetName
+        case .delete: name = Self.delName
+        case .incr: name = Self.incrName
         }
         out.append(UInt8(ascii: "*"))
         appendDecimal(1 + request.keys.count + extra, to: &out)
@@ -159,12 +162,13 @@ public struct RequestEncoder: Sendable {
             out.append(UInt8(ascii: "0") + UInt8(max(0, value)))
             return
         }
-        var digits: [UInt8] = []
+        // Digits written in place, then reversed: no temporary array.
+        let start = out.count
         var rest = value
         while rest > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
             rest /= 10
         }
-        out += digits.reversed()
+        out[start...].reverse()
     }
 }
