@@ -41,6 +41,8 @@ extension ResultDocument {
         public var connectFailures: Int
         public var reconnects: Int
         public var interrupted: Bool
+        /// Client CPU seconds (user + system) during the run, without writing the result.
+        public var clientCPUSeconds: Double
         public var seconds: [Second]
         public var thresholds: [ThresholdOutcome]
     }
@@ -58,7 +60,7 @@ extension ResultDocument {
             targetRate: run.targetRate, actualRate: run.completedPerSecond, requestsSent: run.requestsSent,
             completed: run.completed, errors: run.errorCount, errorsByKind: run.errorsByKind, dropped: run.dropped,
             timeouts: run.timeouts, connectFailures: run.connectFailures, reconnects: run.reconnects,
-            interrupted: run.interrupted,
+            interrupted: run.interrupted, clientCPUSeconds: run.clientCPUSeconds,
             seconds: run.seconds.map {
                 LoadSection.Second(second: $0.second, measured: $0.measured, intended: $0.intended, sent: $0.sent,
                        completed: $0.completed, errors: $0.errors)

@@ -43,6 +43,9 @@ public struct LoadRun: Sendable {
     public var connectFailures: Int
     public var reconnects: Int
     public var interrupted: Bool
+    /// CPU time (user + system) the client process used from the first connection to the end of
+    /// the drain — the load itself, not the writing of the result.
+    public var clientCPUSeconds: Double = 0
     public var service: Histogram<UInt64>?
     public var corrected: Histogram<UInt64>?
     public var seconds: [Second]

@@ -27,6 +27,7 @@ public final class LoadRunner: @unchecked Sendable {
         let threads = max(1, min(profile.threads, profile.connections))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let board = ProgressBoard()
+        let cpuAtStart = Self.processCPUSeconds()
         let startWall = Int64(Date().timeIntervalSince1970 * 1e9)
         let start = Int64(NIODeadline.now().uptimeNanoseconds)
         var made: [LoadWorker] = []
@@ -60,10 +61,21 @@ public final class LoadRunner: @unchecked Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+        let cpu = Self.processCPUSeconds() - cpuAtStart
         reporter.cancel()
         try? await group.shutdownGracefully()
         let interrupted = lock.withLock { stopRequested }
-        return try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
+        var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
+        run.clientCPUSeconds = cpu
+        return run
+    }
+
+    /// User + system CPU seconds of this process so far (getrusage).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Stops sending; in-flight requests get up to a second, then the run returns what it measured.
