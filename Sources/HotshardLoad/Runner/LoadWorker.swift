@@ -393,6 +393,17 @@ final class LoadWorker: @unchecked Sendable {
         }
         if time - lastTimeoutCheck > 10_000_000 {
             lastTimeoutCheck = time
+            // Requests that waited `timeout` for a connection (server gone) are given up, as a client would.
+            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
+                backlog.removeFirst()
+                intervalErrors += 1
+                if first.intendedNanos >= warmupNanos {
+                    stats.timeouts += 1
+                    stats.errors += 1
+                    stats.errorsByKind["timeout-waiting", default: 0] += 1
+                    addSecond(time) { $0.errors += 1 }
+                }
+            }
             for slot in slots where slot.state == .up {
                 if let first = slot.inflight.first, time - first.sentNanos > timeoutNanos {
                     stats.timeouts += 1
