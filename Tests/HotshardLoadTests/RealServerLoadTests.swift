@@ -49,6 +49,29 @@ import Testing
         #expect(keys[Key("user:0000")] == keys.values.max())
     }
 
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func redisOverRESP3() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        let run = try await LoadTestSupport.run("""
+            target: redis://127.0.0.1:\(server.port)
+            protocol: resp3
+            connections: 2
+            pipeline: 4
+            arrival: {kind: poisson, rate: 1000}
+            duration: 1s
+            keys: {count: 100, format: "k:{n}"}
+            operations: [{op: GET, weight: 1}, {op: SET, weight: 1}, {op: MGET, keys: 3, weight: 1}]
+            """)
+        let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+        let byCommand = run.analysis.totals.byCommand
+        // One HELLO 3 per connection, not counted as load.
+        #expect(calls["HELLO"] == 2)
+        #expect(byCommand["HELLO"] == nil)
+        for command in ["GET", "SET", "MGET"] { #expect(byCommand[command] == calls[command], "\(command)") }
+        #expect(run.errorCount == 0 && run.completed == run.requestsSent)
+    }
+
     @Test(.enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"))
     func memcachedStatsEqualTheResult() async throws {
         let server = try RealServer(.memcached)
