@@ -66,6 +66,7 @@ let package = Package(
                 "HotshardCapture",
                 "HotshardProtocols",
                 "HotshardAnalysis",
+                .product(name: "Collections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -79,6 +80,8 @@ let package = Package(
                 "HotshardProtocols",
                 "HotshardAnalysis",
                 "HotshardModel",
+                "HotshardLoad",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -111,7 +114,8 @@ let package = Package(
         .testTarget(name: "HotshardProtocolsTests", dependencies: ["HotshardProtocols", "HotshardTestSupport"]),
         .testTarget(name: "HotshardAnalysisTests", dependencies: ["HotshardAnalysis", "HotshardTestSupport"]),
         .testTarget(name: "HotshardModelTests", dependencies: ["HotshardModel", "HotshardTestSupport"]),
-        .testTarget(name: "HotshardLoadTests", dependencies: ["HotshardLoad", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardLoadTests", dependencies: ["HotshardLoad", "HotshardTestSupport", "HotshardCapture",
+                                                             "HotshardProtocols", "HotshardAnalysis"]),
         .testTarget(name: "HotshardReportTests", dependencies: ["HotshardReport", "HotshardTestSupport"]),
         // Runs the built `hotshard` binary (in a terminal where it needs one).
         .testTarget(name: "HotshardCommandTests", dependencies: ["hotshard", "HotshardTestSupport"]),

@@ -34,6 +34,8 @@ public struct ResultDocument: Codable, Sendable {
     public var summaryState: AnalysisSnapshot?
     /// Present when keys were replaced by a keyed hash (`--redact`).
     public var redaction: Redaction?
+    /// Load and replay runs: how the load was made and what it achieved (nil for captures).
+    public var load: LoadSection?
 
     public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
                 tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,

@@ -1,15 +1,66 @@
 import ArgumentParser
+import Foundation
+import HotshardLoad
 
 struct SynthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Write a profile's traffic as a valid pcap capture, deterministic under --seed."
+        abstract: "Write a profile's traffic as a valid pcap capture, deterministic under --seed.",
+        discussion: """
+        Requests follow the profile's schedule over its connections (handshakes, sequence numbers, \
+        checksums), each answered by a plausible reply. Closed-loop profiles use --rate (default 10000/s).
+        """
     )
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments (this command has not landed yet).")
-    var arguments: [String] = []
+    @Argument(help: "The workload profile (YAML).")
+    var profile: String
+
+    @Option(name: .shortAndLong, help: "The pcap file to write.")
+    var output: String
+
+    @Option(help: "Override the random seed.")
+    var seed: UInt64?
+
+    @Option(help: "Override the arrival rate (requests/s).")
+    var rate: Double?
+
+    @Option(help: "Override the duration (30s, 500ms, 2m).")
+    var duration: String?
+
+    @Option(help: "Override: this many requests.")
+    var requests: Int?
+
+    @Option(help: "Override the number of connections.")
+    var connections: Int?
+
+    @Option(name: .customLong("max-requests"), help: "Refuse to write more requests than this.")
+    var maxRequests: Int = 10_000_000
 
     func run() async throws {
-        try NotAvailableYet.exit("synth")
+        var stderr = StandardError()
+        let loaded: LoadProfile
+        do {
+            var overrides = ProfileOverrides()
+            overrides.seed = seed
+            overrides.rate = rate
+            overrides.duration = duration
+            overrides.requests = requests
+            overrides.connections = connections
+            loaded = try overrides.apply(to: try ProfileReader.read(path: profile))
+        } catch {
+            print("hotshard synth: \(error.description)", to: &stderr)
+            throw ExitCode.failure
+        }
+        var synthesizer = TrafficSynthesizer(profile: loaded)
+        synthesizer.maxRequests = maxRequests
+        if let rate { synthesizer.closedLoopRate = rate }
+        do {
+            let summary = try synthesizer.write(to: output)
+            print("wrote \(output): \(summary.requests) requests, \(summary.packets) packets, \(summary.connections) connections, "
+                + "\(String(format: "%.3f", summary.seconds)) s")
+        } catch let problem as TrafficSynthesizer.Problem {
+            print("hotshard synth: \(problem.description)", to: &stderr)
+            throw ExitCode.failure
+        }
     }
 }

@@ -51,9 +51,17 @@ import HotshardTestSupport
         let directory = try Fixtures.temporaryDirectory("hotshard-top")
         let json = directory.appendingPathComponent("top.json").path
         let session = "hotshard-top-\(getpid())"
-        let command = "\(Self.binary) top -i lo --port resp=\(server.port) --filter 'tcp port \(server.port)' "
+        let command = "\(Self.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
             + "--interval 0.5 --duration 60 --json \(json)"
-        _ = try ExternalTool.run(Self.tmux, ["new-session", "-d", "-s", session, "-x", "160", "-y", "40", command])
+        // Through system(3), not Process: the tmux server this may start keeps its client's
+        // descriptors (ExternalTool would wait for its pipes to close), and Foundation's Process
+        // never reaped the tmux client here. Signals unblocked: tmux lives on SIGCHLD.
+        var empty = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &saved)
+        _ = system("\(Self.tmux) new-session -d -s \(session) -x 160 -y 40 '\(command)' </dev/null >/dev/null 2>&1")
+        pthread_sigmask(SIG_SETMASK, &saved, nil)
         defer { _ = try? ExternalTool.run(Self.tmux, ["kill-session", "-t", session]) }
         let started = try Self.waitForScreen(session) { $0.contains("ranked by requests") }
         #expect(started.contains("hotshard top"))

@@ -29,7 +29,7 @@ public enum ExternalTool {
         process.standardError = err
         let input = Pipe()
         process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try process.run()
+        try process.runWithUnblockedSignals()
         if let stdin {
             // Written from another thread: a program that answers as it reads would otherwise
             // fill its output pipe while we still block on its input.

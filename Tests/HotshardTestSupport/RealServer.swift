@@ -45,7 +45,7 @@ public final class RealServer: @unchecked Sendable {
             process.arguments = ["-c", configURL.path, "-p", workDirectory.path] + extraArguments
         }
         self.process = process
-        try process.run()
+        try process.runWithUnblockedSignals()
         try waitUntilAccepting(timeoutSeconds: 10)
     }
 

@@ -1,1 +1,0 @@
-// Profiles, key distributions, the open-loop runner, replay and synth land here (issue: load generator).

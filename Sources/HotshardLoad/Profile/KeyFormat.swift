@@ -1,0 +1,83 @@
+/// Renders item numbers as keys from a template such as `user:{n:07}`: literal bytes around one
+/// `{n}` placeholder, optionally `{n:0W}` (zero-padded to W digits) or `{n:W}` (space-padded).
+/// Rendering allocates only the key's bytes.
+public struct KeyFormat: Sendable, Equatable {
+    public let template: String
+    let prefix: [UInt8]
+    let suffix: [UInt8]
+    let width: Int
+    let zeroPad: Bool
+
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case missingPlaceholder
+        case badPlaceholder(String)
+        public var description: String {
+            switch self {
+            case .missingPlaceholder: "the format needs one {n} placeholder for the item number"
+            case .badPlaceholder(let text): "placeholder \(text) is not {n}, {n:0W} or {n:W}"
+            }
+        }
+    }
+
+    public init(_ template: String) throws(Problem) {
+        self.template = template
+        let bytes = Array(template.utf8)
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "{")),
+              let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) else {
+            throw .missingPlaceholder
+        }
+        let inner = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+        guard inner.hasPrefix("n") else { throw .badPlaceholder("{\(inner)}") }
+        var width = 0
+        var zeroPad = false
+        if inner != "n" {
+            guard inner.hasPrefix("n:") else { throw .badPlaceholder("{\(inner)}") }
+            let spec = inner.dropFirst(2)
+            zeroPad = spec.hasPrefix("0")
+            guard let parsed = Int(spec), parsed >= 0, parsed <= 20 else { throw .badPlaceholder("{\(inner)}") }
+            width = parsed
+        }
+        prefix = Array(bytes[..<open])
+        suffix = Array(bytes[(close + 1)...])
+        self.width = width
+        self.zeroPad = zeroPad
+    }
+
+    /// The key bytes for item `number`.
+    public func render(_ number: UInt64) -> [UInt8] {
+        var digitCount = 1
+        var probe = number
+        while probe >= 10 {
+            probe /= 10
+            digitCount += 1
+        }
+        let padding = max(0, width - digitCount)
+        let total = prefix.count + padding + digitCount + suffix.count
+        // One allocation: the key's bytes, filled in place.
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var index = 0
+            for byte in prefix {
+                buffer[index] = byte
+                index += 1
+            }
+            let pad = zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " ")
+            for _ in 0..<padding {
+                buffer[index] = pad
+                index += 1
+            }
+            var rest = number
+            var position = index + digitCount - 1
+            repeat {
+                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                position -= 1
+            } while rest > 0
+            index += digitCount
+            for byte in suffix {
+                buffer[index] = byte
+                index += 1
+            }
+            initialized = total
+        }
+    }
+}

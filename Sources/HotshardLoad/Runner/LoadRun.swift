@@ -1,0 +1,90 @@
+import Histogram
+import HotshardAnalysis
+
+/// What a load run measured (after the warm-up): counts, errors by kind, both latency
+/// histograms (µs) — `service` from the actual send, `corrected` from the intended send time
+/// (coordinated omission corrected, as wrk2) — per-second counts, and the per-key analysis of the
+/// requests sent, with exact counts while the distinct keys fit the analyzer's capacity.
+public struct LoadRun: Sendable {
+    /// One second of the run (warm-up included; `measured` false for warm-up seconds).
+    public struct Second: Sendable, Equatable {
+        public var second: Int
+        public var measured: Bool
+        /// Requests written to a connection in this second (by actual send time).
+        public var sent: Int
+        /// Requests the schedule intended in this second.
+        public var intended: Int
+        public var completed: Int
+        public var errors: Int
+    }
+
+    public var target: String
+    public var wireProtocol: String
+    public var arrival: String
+    public var connections: Int
+    public var pipeline: Int
+    public var seed: UInt64
+    /// The mean target rate over the measured time (req/s); nil in closed loop.
+    public var targetRate: Double?
+    /// Wall-clock start of the run (ns since the epoch) and the measured seconds.
+    public var startNanos: Int64
+    public var measuredSeconds: Double
+    public var warmupSeconds: Double
+    /// Requests written to the server (measured part).
+    public var requestsSent: Int
+    /// Requests with a reply (any status).
+    public var completed: Int
+    /// Error replies, connection losses, timeouts and dropped requests.
+    public var errorCount: Int
+    public var errorsByKind: [String: Int]
+    /// Requests the schedule made but that never went out (backlog cap or the end of the drain).
+    public var dropped: Int
+    public var timeouts: Int
+    public var connectFailures: Int
+    public var reconnects: Int
+    public var interrupted: Bool
+    /// CPU time (user + system) the client process used from the first connection to the end of
+    /// the drain — the load itself, not the writing of the result.
+    public var clientCPUSeconds: Double = 0
+    public var service: Histogram<UInt64>?
+    public var corrected: Histogram<UInt64>?
+    public var seconds: [Second]
+    public var analysis: AnalysisSnapshot
+
+    /// Completed requests per measured second.
+    public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }
+
+    /// Each threshold with whether it passed and the measured value.
+    public func evaluate(_ thresholds: [Threshold]) -> [(threshold: Threshold, passed: Bool, measured: Double)] {
+        thresholds.map { threshold in
+            let (passed, measured) = threshold.evaluate(self)
+            return (threshold, passed, measured)
+        }
+    }
+}
+
+/// The numbers of one progress line: the last second of the run.
+public struct LoadProgress: Sendable {
+    public var elapsedSeconds: Double
+    public var measuring: Bool
+    public var targetRate: Double?
+    public var actualRate: Double
+    /// Corrected latency of the last second, µs.
+    public var p50: Double
+    public var p99: Double
+    public var p999: Double
+    public var errors: Int
+    public var inFlight: Int
+    public var backlog: Int
+
+    /// `12s  target 20000/s  actual 19998/s  p50 0.21ms  p99 0.9ms  p99.9 2.1ms  errors 0  in flight 3`
+    public var line: String {
+        func ms(_ micros: Double) -> String {
+            micros >= 10_000 ? "\(Int(micros / 1000))ms" : "\(Double(Int(micros / 10)) / 100)ms"
+        }
+        let target = targetRate.map { "target \(Int($0))/s  " } ?? "closed loop  "
+        return "\(Int(elapsedSeconds))s\(measuring ? "" : " (warm-up)")  \(target)actual \(Int(actualRate))/s  "
+            + "p50 \(ms(p50))  p99 \(ms(p99))  p99.9 \(ms(p999))  errors \(errors)  in flight \(inFlight)"
+            + (backlog > 0 ? "  waiting \(backlog)" : "")
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import HotshardAnalysis
+import HotshardProtocols
+import NIOCore
+import NIOPosix
+
+/// Runs a profile against its target with SwiftNIO: `profile.threads` event loops, each a
+/// `LoadWorker` with its share of the connections and of the schedule. Open loop by default —
+/// every request has an intended send time and latency is measured from it as well as from the
+/// actual send — or closed loop. Stops by itself (duration or request count, then a bounded drain),
+/// or on `stop()` (SIGINT), which drains in-flight requests for up to a second.
+public final class LoadRunner: @unchecked Sendable {
+    public let profile: LoadProfile
+    public let analysis: AnalysisConfiguration
+    private let lock = NSLock()
+    private var workers: [LoadWorker] = []
+    private var stopRequested = false
+    private var stopped = false
+
+    public init(profile: LoadProfile, analysis: AnalysisConfiguration = AnalysisConfiguration()) {
+        self.profile = profile
+        self.analysis = analysis
+    }
+
+    /// Runs to the end. `progress` is called about once a second (on another thread).
+    public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadRun {
+        let threads = max(1, min(profile.threads, profile.connections))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let board = ProgressBoard()
+        let cpuAtStart = Self.processCPUSeconds()
+        let startWall = Int64(Date().timeIntervalSince1970 * 1e9)
+        let start = Int64(NIODeadline.now().uptimeNanoseconds)
+        var made: [LoadWorker] = []
+        var loops = group.makeIterator()
+        for index in 0..<threads {
+            let first = profile.connections * index / threads
+            let last = profile.connections * (index + 1) / threads
+            guard let loop = loops.next() else { break }
+            made.append(LoadWorker(loop: loop, profile: profile, index: index, workers: threads, connections: first..<last,
+                                   analysis: analysis, board: board, startWallNanos: startWall))
+        }
+        let alreadyStopped = lock.withLock {
+            workers = made
+            return stopRequested
+        }
+        for worker in made {
+            worker.loop.execute { worker.start(uptimeNanos: start) }
+        }
+        if alreadyStopped { stop() }
+        let reporter = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                if let line = board.take() { progress?(line) }
+            }
+        }
+        var results: [LoadWorker.WorkerResult] = []
+        do {
+            for worker in made { results.append(try await worker.future.get()) }
+        } catch {
+            reporter.cancel()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let cpu = Self.processCPUSeconds() - cpuAtStart
+        reporter.cancel()
+        try? await group.shutdownGracefully()
+        let interrupted = lock.withLock { stopRequested }
+        var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
+        run.clientCPUSeconds = cpu
+        return run
+    }
+
+    /// User + system CPU seconds of this process so far (getrusage).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Stops sending; in-flight requests get up to a second, then the run returns what it measured.
+    public func stop() {
+        let current: [LoadWorker] = lock.withLock {
+            stopRequested = true
+            return workers
+        }
+        for worker in current {
+            worker.loop.execute { worker.stop(drainSeconds: 1) }
+        }
+    }
+
+    static func merge(_ results: [LoadWorker.WorkerResult], profile: LoadProfile, startWall: Int64,
+                      interrupted: Bool) throws -> LoadRun {
+        var stats = LoadWorker.Stats()
+        var seconds: [LoadRun.Second] = []
+        for result in results {
+            let part = result.stats
+            stats.service.add(part.service)
+            stats.corrected.add(part.corrected)
+            stats.sent += part.sent
+            stats.completed += part.completed
+            stats.errors += part.errors
+            stats.errorsByKind.merge(part.errorsByKind, uniquingKeysWith: +)
+            stats.dropped += part.dropped
+            stats.timeouts += part.timeouts
+            stats.connectFailures += part.connectFailures
+            stats.reconnects += part.reconnects
+            stats.intendedMeasured += part.intendedMeasured
+            for second in part.seconds {
+                while seconds.count <= second.second {
+                    seconds.append(LoadRun.Second(second: seconds.count, measured: second.measured, sent: 0, intended: 0,
+                                                  completed: 0, errors: 0))
+                }
+                seconds[second.second].sent += second.sent
+                seconds[second.second].intended += second.intended
+                seconds[second.second].completed += second.completed
+                seconds[second.second].errors += second.errors
+                seconds[second.second].measured = second.measured
+            }
+        }
+        let analysis = results.count == 1 ? results[0].analysis : try AnalysisSnapshot.merged(results.map(\.analysis))
+        // Measured time: from the end of the warm-up to the last measured second with traffic.
+        let measuredSeconds: Double
+        if let total = profile.durationSeconds, !interrupted {
+            measuredSeconds = total
+        } else {
+            let spanNanos = analysis.totals.lastNanos - analysis.totals.firstNanos
+            measuredSeconds = max(1e-3, Double(max(0, spanNanos)) / 1e9)
+        }
+        var targetRate: Double?
+        if profile.arrival.isOpenLoop {
+            targetRate = Double(stats.intendedMeasured) / max(1e-9, measuredSeconds)
+            if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) { targetRate = rate }
+        }
+        return LoadRun(
+            target: profile.target.description, wireProtocol: profile.wireProtocol.rawValue,
+            arrival: Self.describe(profile.arrival), connections: profile.connections, pipeline: profile.pipeline,
+            seed: profile.seed, targetRate: targetRate, startNanos: startWall, measuredSeconds: measuredSeconds,
+            warmupSeconds: profile.warmupSeconds, requestsSent: stats.sent, completed: stats.completed,
+            errorCount: stats.errors, errorsByKind: stats.errorsByKind, dropped: stats.dropped, timeouts: stats.timeouts,
+            connectFailures: stats.connectFailures, reconnects: stats.reconnects, interrupted: interrupted,
+            service: stats.service.totalCount > 0 ? stats.service : nil,
+            corrected: stats.corrected.totalCount > 0 ? stats.corrected : nil,
+            seconds: seconds, analysis: analysis)
+    }
+
+    static func describe(_ arrival: ArrivalSpec) -> String {
+        switch arrival {
+        case .constant(let rate): "constant \(rate)/s"
+        case .poisson(let rate): "poisson \(rate)/s"
+        case .ramp(let from, let to, let seconds): "ramp \(from)→\(to)/s over \(seconds)s"
+        case .steps(let steps): "steps " + steps.map { "\($0.rate)/s×\($0.seconds)s" }.joined(separator: ", ")
+        case .closedLoop: "closed loop"
+        }
+    }
+}

@@ -1,0 +1,583 @@
+import DequeModule
+import Histogram
+import HotshardAnalysis
+import HotshardCapture
+import HotshardProtocols
+import NIOCore
+import NIOPosix
+
+/// One event loop's share of a load run: its connections, its part of the schedule, its
+/// histograms and its analyzer. Every method runs on `loop` (hence `@unchecked Sendable`:
+/// confinement, not locks); the runner merges the workers' results at the end.
+final class LoadWorker: @unchecked Sendable {
+    struct Scheduled {
+        var request: LoadRequest
+        var intendedNanos: Int64
+    }
+
+    struct InFlight {
+        var intendedNanos: Int64
+        var sentNanos: Int64
+        var measured: Bool
+        var control: Bool
+        var kind: OperationSpec.Kind
+        var keys: [[UInt8]]
+        var requestBytes: Int
+    }
+
+    final class Slot {
+        enum State { case down, connecting, up }
+        let index: Int
+        var state = State.down
+        var channel: Channel?
+        var inflight = Deque<InFlight>()
+        var decoder: ReplyDecoder
+        var outgoing: ByteBuffer?
+        var backoffNanos: Int64 = 10_000_000
+        var reconnectAtNanos: Int64 = 0
+        var closeReason: String?
+        var flow: FlowID
+        init(index: Int, decoder: ReplyDecoder, flow: FlowID) {
+            self.index = index
+            self.decoder = decoder
+            self.flow = flow
+        }
+    }
+
+    struct WorkerResult {
+        var stats: Stats
+        var analysis: AnalysisSnapshot
+        var parserHealth: ParserHealth
+    }
+
+    struct Stats {
+        var service = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var corrected = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var sent = 0
+        var completed = 0
+        var errors = 0
+        var errorsByKind: [String: Int] = [:]
+        var dropped = 0
+        var timeouts = 0
+        var connectFailures = 0
+        var reconnects = 0
+        var seconds: [LoadRun.Second] = []
+        var intendedMeasured = 0
+    }
+
+    let loop: EventLoop
+    let profile: LoadProfile
+    let encoder: RequestEncoder
+    let index: Int
+    private let slotRange: Range<Int>
+    private var slots: [Slot] = []
+    private var schedule: ArrivalSchedule
+    private var generator: RequestGenerator
+    private let analyzer: HotKeyAnalyzer
+    private let board: ProgressBoard
+    private var stats = Stats()
+    private var interval = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+    private var intervalCompleted = 0
+    private var intervalErrors = 0
+    private var backlog = Deque<Scheduled>()
+    private var nextDueNanos: Int64 = 0
+    private var generated = 0
+    private var generating = true
+    private var drainDeadline: Int64?
+    private var finished = false
+    private var task: RepeatedTask?
+    private var roundRobin = 0
+    private var scratch: [UInt8] = []
+    private var startUptime: Int64 = 0
+    private var startWall: Int64
+    private var pendingConnects = 0
+    private var lastProgressSecond = 0
+    private let warmupNanos: Int64
+    private let endNanos: Int64?
+    private let requestLimit: Int?
+    private let timeoutNanos: Int64
+    private let closedLoop: Bool
+    private let promise: EventLoopPromise<WorkerResult>
+    private var lastTimeoutCheck: Int64 = 0
+
+    init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
+         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64) {
+        self.loop = loop
+        self.profile = profile
+        self.index = index
+        self.slotRange = connections
+        self.encoder = RequestEncoder(profile: profile)
+        self.schedule = ArrivalSchedule(spec: profile.arrival, phases: profile.phases, seed: profile.seed,
+                                        shares: workers, index: index)
+        self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
+        self.analyzer = HotKeyAnalyzer(configuration: analysis)
+        self.board = board
+        self.startWall = startWallNanos
+        self.warmupNanos = Int64(profile.warmupSeconds * 1e9)
+        self.endNanos = profile.totalSeconds.map { Int64($0 * 1e9) }
+        if let requests = profile.requests {
+            // Split the request budget among the workers; the warm-up comes on top.
+            let share = requests / workers + (index < requests % workers ? 1 : 0)
+            self.requestLimit = share
+        } else {
+            self.requestLimit = nil
+        }
+        self.timeoutNanos = Int64(profile.timeoutSeconds * 1e9)
+        self.closedLoop = !profile.arrival.isOpenLoop
+        self.promise = loop.makePromise(of: WorkerResult.self)
+    }
+
+    var future: EventLoopFuture<WorkerResult> { promise.futureResult }
+
+    // MARK: Clock
+
+    private func now() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) - startUptime }
+    private func wall(_ offset: Int64) -> Int64 { startWall + offset }
+
+    // MARK: Start and stop
+
+    func start(uptimeNanos: Int64) {
+        loop.assertInEventLoop()
+        startUptime = uptimeNanos
+        for index in slotRange {
+            let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
+                              server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: profile.target.port)),
+                              transport: .tcp)
+            slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow), flow: flow))
+        }
+        pendingConnects = slots.count
+        for slot in slots { connect(slot) }
+    }
+
+    /// The schedule starts once every connection has been tried (as wrk2 does): connection set-up
+    /// is not load, and must not show as the first requests' latency.
+    private func beginSchedule() {
+        guard task == nil, !finished else { return }
+        let elapsed = now()
+        startUptime += elapsed
+        startWall += elapsed
+        for slot in slots {
+            slot.reconnectAtNanos -= elapsed
+            for index in slot.inflight.indices {
+                slot.inflight[index].intendedNanos -= elapsed
+                slot.inflight[index].sentNanos -= elapsed
+            }
+        }
+        nextDueNanos = schedule.next()
+        task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
+            tick()
+        }
+        if closedLoop {
+            for slot in slots where slot.state == .up {
+                refill(slot)
+                flush(slot)
+            }
+        }
+    }
+
+    /// Stops sending (SIGINT): in-flight requests get `drainSeconds` to finish.
+    func stop(drainSeconds: Double) {
+        loop.assertInEventLoop()
+        guard !finished else { return }
+        if generating {
+            generating = false
+            drainDeadline = now() + Int64(drainSeconds * 1e9)
+        }
+        // Requests not yet sent will not be: they are dropped, not errors of the server.
+        stats.dropped += backlog.filter { $0.intendedNanos >= warmupNanos }.count
+        backlog.removeAll()
+    }
+
+    // MARK: Connections
+
+    private func connect(_ slot: Slot) {
+        guard !finished else { return }
+        slot.state = .connecting
+        let worker = self
+        let slotIndex = slot.index - slotRange.lowerBound
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(ipAddress: profile.target.host, port: profile.target.port)
+        } catch {
+            connected(slotIndex, .failure(error))
+            return
+        }
+        ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(2))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(LoadConnectionHandler(worker: worker, slot: slotIndex))
+                }
+            }
+            .connect(to: address)
+            .whenComplete { result in
+                worker.connected(slotIndex, result)
+            }
+    }
+
+    private func connected(_ slotIndex: Int, _ result: Result<Channel, Error>) {
+        let slot = slots[slotIndex]
+        defer {
+            if task == nil {
+                pendingConnects -= 1
+                if pendingConnects <= 0 { beginSchedule() }
+            }
+        }
+        switch result {
+        case .success(let channel):
+            if finished {
+                channel.close(promise: nil)
+                return
+            }
+            slot.channel = channel
+            slot.state = .up
+            slot.backoffNanos = 10_000_000
+            slot.closeReason = nil
+            let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
+            slot.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
+            slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow)
+            slot.outgoing = channel.allocator.buffer(capacity: 4_096)
+            if profile.wireProtocol == .resp, profile.respVersion == 3 {
+                sendControl(EncodedHello.bytes, on: slot)
+            }
+            if task != nil {
+                if closedLoop { refill(slot) } else { dispatch() }
+                flush(slot)
+            } else {
+                flush(slot)
+            }
+        case .failure:
+            slot.state = .down
+            stats.connectFailures += 1
+            scheduleReconnect(slot)
+        }
+    }
+
+    private func scheduleReconnect(_ slot: Slot) {
+        guard !finished, generating || !backlog.isEmpty else { return }
+        slot.reconnectAtNanos = now() + slot.backoffNanos
+        slot.backoffNanos = min(1_000_000_000, slot.backoffNanos * 2)
+    }
+
+    /// The channel closed (server gone, timeout, reset): its in-flight requests failed.
+    func closed(_ slotIndex: Int) {
+        let slot = slots[slotIndex]
+        guard slot.state == .up else { return }
+        slot.state = .down
+        slot.channel = nil
+        slot.outgoing = nil
+        let kind = slot.closeReason ?? "connection-closed"
+        let time = now()
+        while let request = slot.inflight.popFirst() {
+            if !request.control { fail(request, kind: kind, at: time, flow: slot.flow) }
+        }
+        slot.inflight.removeAll()
+        stats.reconnects += 1
+        scheduleReconnect(slot)
+        if finished { return }
+        checkFinished(time)
+    }
+
+    /// A request that got no reply: counted as an error of `kind`, and analysed as such.
+    private func fail(_ request: InFlight, kind: String, at time: Int64, flow: FlowID) {
+        intervalErrors += 1
+        guard request.measured else { return }
+        stats.errors += 1
+        stats.errorsByKind[kind, default: 0] += 1
+        addSecond(time) { $0.errors += 1 }
+        let keys = request.keys.map { KeyReference(key: Key($0)) }
+        let command = encoder.commandName(request.kind)
+        analyzer.receive(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
+                                 command: command, operation: request.kind == .get || request.kind == .multiGet || request.kind == .httpGet ? .read : .write,
+                                 keys: keys, requestBytes: request.requestBytes, status: .error(kind: kind)))
+    }
+
+    // MARK: Replies
+
+    func received(_ slotIndex: Int, _ buffer: ByteBuffer) {
+        let slot = slots[slotIndex]
+        guard slot.state == .up else { return }
+        let time = now()
+        let wallTime = wall(time)
+        var failure = false
+        buffer.withUnsafeReadableBytes { bytes in
+            do {
+                try slot.decoder.received(bytes, atNanos: wallTime) { message in
+                    complete(message, slot: slot, at: time)
+                }
+            } catch {
+                failure = true
+            }
+        }
+        if failure {
+            slot.closeReason = "malformed-reply"
+            slot.channel?.close(promise: nil)
+            return
+        }
+        if closedLoop {
+            refill(slot)
+            flush(slot)
+        } else if !backlog.isEmpty {
+            dispatch()
+            for other in slots where other.state == .up { flush(other) }
+        }
+        checkFinished(time)
+    }
+
+    private func complete(_ message: Message, slot: Slot, at time: Int64) {
+        guard let request = slot.inflight.popFirst() else { return }
+        if request.control { return }
+        let service = max(0, time - request.sentNanos)
+        let corrected = max(0, time - request.intendedNanos)
+        _ = interval.record(UInt64(corrected / 1_000))
+        intervalCompleted += 1
+        var isError = false
+        if case .error(let kind) = message.status {
+            isError = true
+            intervalErrors += 1
+            if request.measured { stats.errorsByKind[kind, default: 0] += 1 }
+        }
+        guard request.measured else { return }
+        stats.completed += 1
+        if isError { stats.errors += 1 }
+        _ = stats.service.record(UInt64(service / 1_000))
+        _ = stats.corrected.record(UInt64(corrected / 1_000))
+        addSecond(time) {
+            $0.completed += 1
+            if isError { $0.errors += 1 }
+        }
+        var analysed = message
+        analysed.timestampNanos = wall(request.intendedNanos)
+        analysed.latencyNanos = service
+        analyzer.receive(analysed)
+    }
+
+    // MARK: Sending
+
+    private func tick() {
+        guard !finished else { return }
+        let time = now()
+        if generating, !closedLoop {
+            while nextDueNanos <= time {
+                if let endNanos, nextDueNanos >= endNanos { stopGenerating(time); break }
+                if let requestLimit, generated - warmupCount >= requestLimit, nextDueNanos >= warmupNanos {
+                    stopGenerating(time)
+                    break
+                }
+                let intended = nextDueNanos
+                let request = generator.next(at: Double(intended) / 1e9)
+                generated += 1
+                if intended < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
+                addSecond(intended) { $0.intended += 1 }
+                if backlog.count >= profile.maxBacklog {
+                    if let dropped = backlog.popFirst(), dropped.intendedNanos >= warmupNanos {
+                        stats.dropped += 1
+                        stats.errors += 1
+                        stats.errorsByKind["dropped", default: 0] += 1
+                    }
+                }
+                backlog.append(Scheduled(request: request, intendedNanos: intended))
+                nextDueNanos = schedule.next()
+            }
+            dispatch()
+            for slot in slots where slot.state == .up { flush(slot) }
+        } else if generating, closedLoop {
+            if let endNanos, time >= endNanos { stopGenerating(time) }
+        } else if !backlog.isEmpty {
+            dispatch()
+            for slot in slots where slot.state == .up { flush(slot) }
+        }
+        for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || !backlog.isEmpty) {
+            connect(slot)
+        }
+        if time - lastTimeoutCheck > 10_000_000 {
+            lastTimeoutCheck = time
+            // Requests that waited `timeout` for a connection (server gone) are given up, as a client would.
+            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
+                backlog.removeFirst()
+                intervalErrors += 1
+                if first.intendedNanos >= warmupNanos {
+                    stats.timeouts += 1
+                    stats.errors += 1
+                    stats.errorsByKind["timeout-waiting", default: 0] += 1
+                    addSecond(time) { $0.errors += 1 }
+                }
+            }
+            for slot in slots where slot.state == .up {
+                if let first = slot.inflight.first, time - first.sentNanos > timeoutNanos {
+                    stats.timeouts += 1
+                    slot.closeReason = "timeout"
+                    slot.channel?.close(promise: nil)
+                }
+            }
+        }
+        let second = Int(time / 1_000_000_000)
+        if second > lastProgressSecond {
+            lastProgressSecond = second
+            postProgress(time)
+        }
+        checkFinished(time)
+    }
+
+    private var warmupCount = 0
+
+    private func stopGenerating(_ time: Int64) {
+        guard generating else { return }
+        generating = false
+        drainDeadline = time + max(timeoutNanos, 1_000_000_000)
+    }
+
+    private func dispatch() {
+        guard !backlog.isEmpty else { return }
+        let count = slots.count
+        var idle = 0
+        while !backlog.isEmpty, idle < count {
+            let slot = slots[roundRobin % count]
+            roundRobin &+= 1
+            if slot.state == .up, slot.inflight.count < profile.pipeline, let next = backlog.popFirst() {
+                send(next.request, intended: next.intendedNanos, on: slot)
+                idle = 0
+            } else {
+                idle += 1
+            }
+        }
+    }
+
+    /// Closed loop: keep `pipeline` requests in flight on the connection.
+    private func refill(_ slot: Slot) {
+        guard generating, slot.state == .up else { return }
+        let time = now()
+        while slot.inflight.count < profile.pipeline {
+            if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
+                stopGenerating(time)
+                return
+            }
+            let request = generator.next(at: Double(time) / 1e9)
+            generated += 1
+            if time < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
+            addSecond(time) { $0.intended += 1 }
+            send(request, intended: time, on: slot)
+        }
+    }
+
+    private func send(_ request: LoadRequest, intended: Int64, on slot: Slot) {
+        let time = now()
+        scratch.removeAll(keepingCapacity: true)
+        encoder.encode(request, into: &scratch)
+        let command = encoder.commandName(request.kind)
+        let httpKey = profile.wireProtocol == .http ? encoder.path(for: request.keys.first ?? []) : nil
+        let measured = intended >= warmupNanos
+        slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
+                                      kind: request.kind, keys: request.keys, requestBytes: scratch.count))
+        let wallTime = wall(time)
+        scratch.withUnsafeBytes { bytes in
+            slot.decoder.sent(bytes, atNanos: wallTime, command: command, httpKey: httpKey) { _ in }
+        }
+        slot.outgoing?.writeBytes(scratch)
+        if measured {
+            stats.sent += 1
+            addSecond(time) { $0.sent += 1 }
+        }
+    }
+
+    private func sendControl(_ bytes: [UInt8], on slot: Slot) {
+        let time = now()
+        slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
+                                      kind: .get, keys: [], requestBytes: bytes.count))
+        bytes.withUnsafeBytes { raw in
+            slot.decoder.sent(raw, atNanos: wall(time), command: "HELLO", httpKey: nil) { _ in }
+        }
+        slot.outgoing?.writeBytes(bytes)
+    }
+
+    private func flush(_ slot: Slot) {
+        guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { return }
+        channel.writeAndFlush(outgoing, promise: nil)
+        outgoing = channel.allocator.buffer(capacity: 4_096)
+        slot.outgoing = outgoing
+    }
+
+    // MARK: Accounting
+
+    private func addSecond(_ time: Int64, _ update: (inout LoadRun.Second) -> Void) {
+        let second = Int(max(0, time) / 1_000_000_000)
+        guard second < 7 * 86_400 else { return }
+        while stats.seconds.count <= second {
+            let start = Int64(stats.seconds.count) * 1_000_000_000
+            stats.seconds.append(LoadRun.Second(second: stats.seconds.count, measured: start >= warmupNanos,
+                                                sent: 0, intended: 0, completed: 0, errors: 0))
+        }
+        update(&stats.seconds[second])
+    }
+
+    private func postProgress(_ time: Int64) {
+        let inFlight = slots.reduce(0) { $0 + $1.inflight.count }
+        board.post(worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
+                   targetRate: schedule.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
+                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count)
+        interval.reset()
+        intervalCompleted = 0
+        intervalErrors = 0
+    }
+
+    private func checkFinished(_ time: Int64) {
+        guard !finished, !generating else { return }
+        let idle = backlog.isEmpty && slots.allSatisfy { $0.inflight.allSatisfy(\.control) }
+        let expired = drainDeadline.map { time >= $0 } ?? true
+        guard idle || expired else { return }
+        finished = true
+        task?.cancel()
+        for slot in slots {
+            while let request = slot.inflight.popFirst() {
+                if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow) }
+            }
+        }
+        let left = backlog.filter { $0.intendedNanos >= warmupNanos }.count
+        stats.dropped += left
+        if left > 0 {
+            stats.errors += left
+            stats.errorsByKind["dropped", default: 0] += left
+        }
+        backlog.removeAll()
+        var health = ParserHealth()
+        for slot in slots {
+            health += slot.decoder.health
+            slot.state = .down
+            slot.channel?.close(promise: nil)
+            slot.channel = nil
+        }
+        postProgress(time)
+        promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))
+    }
+}
+
+/// `HELLO 3`, which switches a connection to RESP3.
+enum EncodedHello {
+    static let bytes = RequestEncoder.hello3
+}
+
+/// Hands a connection's bytes and its closing to the worker that owns it.
+final class LoadConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let worker: LoadWorker
+    let slot: Int
+
+    init(worker: LoadWorker, slot: Int) {
+        self.worker = worker
+        self.slot = slot
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        worker.received(slot, Self.unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        worker.closed(slot)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Histogram
+
+/// Where workers post their last second once a second, and the runner reads one progress line:
+/// a lock taken once per worker per second, never on the request path.
+final class ProgressBoard: @unchecked Sendable {
+    private struct Entry {
+        var elapsed: Double
+        var measuring: Bool
+        var targetRate: Double?
+        var completed: Int
+        var errors: Int
+        var histogram: Histogram<UInt64>
+        var inFlight: Int
+        var backlog: Int
+    }
+
+    private let lock = NSLock()
+    private var entries: [Int: Entry] = [:]
+
+    func post(worker: Int, elapsed: Double, measuring: Bool, targetRate: Double?, completed: Int, errors: Int,
+              histogram: Histogram<UInt64>, inFlight: Int, backlog: Int) {
+        lock.withLock {
+            entries[worker] = Entry(elapsed: elapsed, measuring: measuring, targetRate: targetRate, completed: completed,
+                                    errors: errors, histogram: histogram, inFlight: inFlight, backlog: backlog)
+        }
+    }
+
+    /// The latest second over all workers, and clears it; nil when nothing was posted since.
+    func take() -> LoadProgress? {
+        let taken: [Entry] = lock.withLock {
+            defer { entries.removeAll() }
+            return Array(entries.values)
+        }
+        guard var histogram = taken.first?.histogram else { return nil }
+        for entry in taken.dropFirst() { histogram.add(entry.histogram) }
+        let target = taken.first?.targetRate
+        return LoadProgress(
+            elapsedSeconds: taken.map(\.elapsed).max() ?? 0, measuring: taken.allSatisfy(\.measuring),
+            targetRate: target, actualRate: Double(taken.reduce(0) { $0 + $1.completed }),
+            p50: Double(histogram.valueAtPercentile(50)), p99: Double(histogram.valueAtPercentile(99)),
+            p999: Double(histogram.valueAtPercentile(99.9)), errors: taken.reduce(0) { $0 + $1.errors },
+            inFlight: taken.reduce(0) { $0 + $1.inFlight }, backlog: taken.reduce(0) { $0 + $1.backlog })
+    }
+}

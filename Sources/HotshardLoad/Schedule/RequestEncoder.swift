@@ -1,0 +1,174 @@
+/// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text commands,
+/// HTTP/1.1 requests with keep-alive. Appends to a caller's byte array (no allocation once it
+/// has grown). Values are filler bytes of the requested size.
+public struct RequestEncoder: Sendable {
+    public let scheme: LoadTarget.Scheme
+    let pathPrefix: [UInt8]
+    let pathSuffix: [UInt8]
+    let headerBlock: [UInt8]
+
+    public init(profile: LoadProfile) {
+        scheme = profile.target.scheme
+        let path = Array(profile.httpPath.utf8)
+        let placeholder = Array("{key}".utf8)
+        var split = path.count
+        if path.count >= placeholder.count {
+            for start in 0...(path.count - placeholder.count) where Array(path[start..<(start + placeholder.count)]) == placeholder {
+                split = start
+                break
+            }
+        }
+        pathPrefix = Array(path[..<split])
+        pathSuffix = split < path.count ? Array(path[(split + placeholder.count)...]) : []
+        var headers = "Host: \(profile.target.host.contains(":") ? "[\(profile.target.host)]" : profile.target.host):\(profile.target.port)\r\n"
+        for (name, value) in profile.httpHeaders { headers += "\(name): \(value)\r\n" }
+        headerBlock = Array(headers.utf8)
+    }
+
+    /// The command name the result will count for a request (`GET`, `MGET`, `DEL`, …).
+    public func commandName(_ kind: OperationSpec.Kind) -> String {
+        switch (scheme, kind) {
+        case (.redis, .get), (.memcached, .get), (.memcached, .multiGet), (.http, .httpGet): "GET"
+        case (.redis, .set), (.memcached, .set): "SET"
+        case (.redis, .multiGet): "MGET"
+        case (.redis, .delete): "DEL"
+        case (.memcached, .delete): "DELETE"
+        case (_, .incr): "INCR"
+        case (_, .httpPost): "POST"
+        default: "?"
+        }
+    }
+
+    public func encode(_ request: LoadRequest, into out: inout [UInt8]) {
+        switch scheme {
+        case .redis: encodeRESP(request, into: &out)
+        case .memcached: encodeMemcached(request, into: &out)
+        case .http: encodeHTTP(request, into: &out)
+        }
+    }
+
+    private static let getName = Array("GET".utf8), setName = Array("SET".utf8), mgetName = Array("MGET".utf8),
+                       delName = Array("DEL".utf8), incrName = Array("INCR".utf8)
+
+    /// `HELLO 3`, sent first on each RESP3 connection.
+    public static let hello3: [UInt8] = Array("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".utf8)
+
+    private func encodeRESP(_ request: LoadRequest, into out: inout [UInt8]) {
+        let name: [UInt8]
+        var extra = 0
+        switch request.kind {
+        case .get, .httpGet: name = Self.getName
+        case .set, .httpPost: name = Self.setName; extra = 1
+        case .multiGet: name = Self.mgetName
+        case .delete: name = Self.delName
+        case .incr: name = Self.incrName
+        }
+        out.append(UInt8(ascii: "*"))
+        appendDecimal(1 + request.keys.count + extra, to: &out)
+        out += [0x0d, 0x0a]
+        appendBulk(name, to: &out)
+        for key in request.keys { appendBulk(key, to: &out) }
+        if extra == 1 {
+            out.append(UInt8(ascii: "$"))
+            appendDecimal(request.valueSize, to: &out)
+            out += [0x0d, 0x0a]
+            appendFiller(request.valueSize, to: &out)
+            out += [0x0d, 0x0a]
+        }
+    }
+
+    private func encodeMemcached(_ request: LoadRequest, into out: inout [UInt8]) {
+        switch request.kind {
+        case .get, .multiGet, .httpGet:
+            out += Array("get".utf8)
+            for key in request.keys {
+                out.append(0x20)
+                out += key
+            }
+            out += [0x0d, 0x0a]
+        case .set, .httpPost:
+            out += Array("set ".utf8)
+            out += request.keys.first ?? []
+            out += Array(" 0 0 ".utf8)
+            appendDecimal(request.valueSize, to: &out)
+            out += [0x0d, 0x0a]
+            appendFiller(request.valueSize, to: &out)
+            out += [0x0d, 0x0a]
+        case .delete:
+            out += Array("delete ".utf8)
+            out += request.keys.first ?? []
+            out += [0x0d, 0x0a]
+        case .incr:
+            out += Array("incr ".utf8)
+            out += request.keys.first ?? []
+            out += Array(" 1\r\n".utf8)
+        }
+    }
+
+    private func encodeHTTP(_ request: LoadRequest, into out: inout [UInt8]) {
+        let isPost = request.kind == .httpPost || request.kind == .set
+        out += Array((isPost ? "POST " : "GET ").utf8)
+        appendPath(request.keys.first ?? [], to: &out)
+        out += Array(" HTTP/1.1\r\n".utf8)
+        out += headerBlock
+        if isPost {
+            out += Array("Content-Length: ".utf8)
+            appendDecimal(request.valueSize, to: &out)
+            out += [0x0d, 0x0a, 0x0d, 0x0a]
+            appendFiller(request.valueSize, to: &out)
+        } else {
+            out += [0x0d, 0x0a]
+        }
+    }
+
+    /// The request path for a key: the template with the key percent-encoded where needed.
+    public func path(for key: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        appendPath(key, to: &out)
+        return out
+    }
+
+    private func appendPath(_ key: [UInt8], to out: inout [UInt8]) {
+        out += pathPrefix
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in key {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: ","),
+                 UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "+"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
+            }
+        }
+        out += pathSuffix
+    }
+
+    private func appendBulk(_ bytes: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "$"))
+        appendDecimal(bytes.count, to: &out)
+        out += [0x0d, 0x0a]
+        out += bytes
+        out += [0x0d, 0x0a]
+    }
+
+    private func appendFiller(_ count: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: "v"), count: count))
+    }
+
+    func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(max(0, value)))
+            return
+        }
+        // Digits written in place, then reversed: no temporary array.
+        let start = out.count
+        var rest = value
+        while rest > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        }
+        out[start...].reverse()
+    }
+}

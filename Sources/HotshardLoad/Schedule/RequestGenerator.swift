@@ -1,0 +1,87 @@
+import HotshardProtocols
+
+/// Makes the requests of a profile, deterministically for a seed: the operation from the mix,
+/// keys from the distribution (moved by hot-set shifts, replaced by a phase's flash key with
+/// its share), the value size. O(log operations) per request plus the key distribution's cost.
+public struct RequestGenerator: Sendable {
+    private struct Mix: Sendable {
+        var operations: [OperationSpec]
+        var cumulative: [Double]
+        init(_ operations: [OperationSpec]) {
+            self.operations = operations.filter { $0.weight > 0 }
+            var running = 0.0
+            cumulative = self.operations.map { running += $0.weight; return running }
+        }
+        func pick(_ u: Double) -> OperationSpec {
+            let target = u * (cumulative.last ?? 0)
+            var low = 0, high = cumulative.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if cumulative[middle] > target { high = middle } else { low = middle + 1 }
+            }
+            return operations[max(0, low)]
+        }
+    }
+
+    private let profile: LoadProfile
+    private var sampler: KeySampler
+    private var random: SeededGenerator
+    private let baseMix: Mix
+    private let phaseMixes: [Mix?]
+    private let explicitKeys: [[UInt8]]
+    private let sizeChoices: Mix?
+
+    public init(profile: LoadProfile, seed: UInt64) {
+        self.profile = profile
+        sampler = KeySampler(profile.distribution, count: profile.keyCount)
+        random = SeededGenerator(seed: seed)
+        baseMix = Mix(profile.operations)
+        phaseMixes = profile.phases.map { $0.operations.map(Mix.init) }
+        if case .weighted(let entries, _) = profile.distribution {
+            explicitKeys = entries.map(\.key.bytes)
+        } else {
+            explicitKeys = []
+        }
+        if case .choices(let choices) = profile.valueSize {
+            sizeChoices = Mix(choices.map { OperationSpec(kind: .set, keys: $0.size, weight: $0.weight) })
+        } else {
+            sizeChoices = nil
+        }
+    }
+
+    /// The request intended at `seconds` from the start of the run.
+    public mutating func next(at seconds: Double) -> LoadRequest {
+        var mix = baseMix
+        var shift: UInt64 = 0
+        var flash: (key: Key, share: Double)?
+        for (index, phase) in profile.phases.enumerated() where phase.contains(seconds) {
+            if let phaseMix = phaseMixes[index] { mix = phaseMix }
+            if let hotShift = phase.hotShift { shift = hotShift }
+            if let key = phase.flashKey { flash = (key, phase.flashShare) }
+        }
+        let operation = mix.pick(random.nextDouble())
+        var keys: [[UInt8]] = []
+        keys.reserveCapacity(operation.keys)
+        for index in 0..<operation.keys {
+            if index == 0, let flash, random.nextDouble() < flash.share {
+                keys.append(flash.key.bytes)
+                continue
+            }
+            switch sampler.next(&random) {
+            case .item(let item):
+                keys.append(profile.keyFormat.render((item &+ shift) % profile.keyCount))
+            case .explicit(let entry):
+                keys.append(explicitKeys[entry])
+            }
+        }
+        var size = 0
+        if operation.kind == .set || operation.kind == .httpPost {
+            switch profile.valueSize {
+            case .fixed(let fixed): size = fixed
+            case .uniform(let low, let high): size = low + Int(random.next(below: UInt64(high - low + 1)))
+            case .choices: size = sizeChoices?.pick(random.nextDouble()).keys ?? 0
+            }
+        }
+        return LoadRequest(kind: operation.kind, keys: keys, valueSize: size)
+    }
+}

@@ -1,0 +1,81 @@
+import Histogram
+import HotshardCapture
+import HotshardLoad
+import HotshardProtocols
+
+extension ResultDocument {
+    /// How a load run was made and what it achieved, beside the usual hot-key sections.
+    public struct LoadSection: Codable, Sendable {
+        public struct Second: Codable, Sendable {
+            public var second: Int
+            public var measured: Bool
+            public var intended: Int
+            public var sent: Int
+            public var completed: Int
+            public var errors: Int
+        }
+
+        public struct ThresholdOutcome: Codable, Sendable {
+            public var rule: String
+            public var passed: Bool
+            /// In the rule's units: µs for latency, a fraction or count for errors, req/s or a fraction for throughput.
+            public var measured: Double
+        }
+
+        public var target: String
+        public var wireProtocol: String
+        public var arrival: String
+        public var connections: Int
+        public var pipeline: Int
+        public var seed: UInt64
+        public var warmupSeconds: Double
+        public var measuredSeconds: Double
+        public var targetRate: Double?
+        public var actualRate: Double
+        public var requestsSent: Int
+        public var completed: Int
+        public var errors: Int
+        public var errorsByKind: [String: Int]
+        public var dropped: Int
+        public var timeouts: Int
+        public var connectFailures: Int
+        public var reconnects: Int
+        public var interrupted: Bool
+        /// Client CPU seconds (user + system) during the run, without writing the result.
+        public var clientCPUSeconds: Double
+        public var seconds: [Second]
+        public var thresholds: [ThresholdOutcome]
+    }
+
+    /// The result of a load run: the analysis of the requests sent (exact per-key counts while
+    /// they fit the analyzer's capacity), both latency histograms, and the load section.
+    public init(load run: LoadRun, profilePath: String, topKeys: Int, thresholds: [Threshold] = []) {
+        self.init(analysis: run.analysis, capture: CaptureHealth(), source: Source(kind: .load, inputs: [profilePath]),
+                  topKeys: topKeys)
+        latency = Latency(service: run.service.map(LatencySummary.init(histogram:)),
+                          corrected: run.corrected.map(LatencySummary.init(histogram:)))
+        load = LoadSection(
+            target: run.target, wireProtocol: run.wireProtocol, arrival: run.arrival, connections: run.connections,
+            pipeline: run.pipeline, seed: run.seed, warmupSeconds: run.warmupSeconds, measuredSeconds: run.measuredSeconds,
+            targetRate: run.targetRate, actualRate: run.completedPerSecond, requestsSent: run.requestsSent,
+            completed: run.completed, errors: run.errorCount, errorsByKind: run.errorsByKind, dropped: run.dropped,
+            timeouts: run.timeouts, connectFailures: run.connectFailures, reconnects: run.reconnects,
+            interrupted: run.interrupted, clientCPUSeconds: run.clientCPUSeconds,
+            seconds: run.seconds.map {
+                LoadSection.Second(second: $0.second, measured: $0.measured, intended: $0.intended, sent: $0.sent,
+                       completed: $0.completed, errors: $0.errors)
+            },
+            thresholds: run.evaluate(thresholds).map {
+                LoadSection.ThresholdOutcome(rule: $0.threshold.text, passed: $0.passed, measured: $0.measured)
+            })
+    }
+}
+
+extension ResultDocument.LatencySummary {
+    /// From a µs HdrHistogram.
+    init(histogram: Histogram<UInt64>) {
+        self.init(p50: Double(histogram.valueAtPercentile(50)), p90: Double(histogram.valueAtPercentile(90)),
+                  p99: Double(histogram.valueAtPercentile(99)), p999: Double(histogram.valueAtPercentile(99.9)),
+                  max: Double(histogram.max), count: Int(histogram.totalCount))
+    }
+}

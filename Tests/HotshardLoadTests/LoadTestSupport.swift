@@ -1,0 +1,112 @@
+import Foundation
+import HotshardTestSupport
+@testable import HotshardLoad
+
+/// Small helpers for the load tests: run a profile given as YAML, and read memcached's stats.
+enum LoadTestSupport {
+    static func profile(_ yaml: String) throws -> LoadProfile {
+        try ProfileReader.parse(yaml, file: "test-profile.yaml")
+    }
+
+    static func run(_ yaml: String, during: (@Sendable () async -> Void)? = nil) async throws -> LoadRun {
+        let runner = LoadRunner(profile: try profile(yaml))
+        let side = Task { await during?() }
+        let run = try await runner.run()
+        await side.value
+        return run
+    }
+
+    /// Stops a server with SIGKILL: servers started from a thread that blocks signals (Swift
+    /// concurrency, Dispatch) inherit the blocked mask and never see SIGTERM.
+    static func stop(_ server: RealServer) {
+        kill(server.processIdentifier, SIGKILL)
+        let deadline = Date().addingTimeInterval(5)
+        while kill(server.processIdentifier, 0) == 0, Date() < deadline {
+            usleep(10_000)
+        }
+        server.stop()
+    }
+
+    /// Waits for a killed process without Foundation's run-loop wait (which spins on a
+    /// concurrency thread): polls until it has exited, for at most five seconds.
+    static func reap(_ process: Process, seconds: Double = 5) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+    }
+
+    /// memcached's `stats` as name → value.
+    static func memcachedStats(port: UInt16) throws -> [String: String] {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard connected else { throw RealServerError.notAccepting("memcached", port) }
+        let request = Array("stats\r\n".utf8)
+        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while !received.suffix(5).elementsEqual(Array("END\r\n".utf8)) {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            received += chunk[0..<count]
+        }
+        var stats: [String: String] = [:]
+        for line in String(decoding: received, as: UTF8.self).split(separator: "\r\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 3, parts[0] == "STAT" { stats[String(parts[1])] = String(parts[2]) }
+        }
+        return stats
+    }
+
+    /// redis `INFO commandstats` as command → calls.
+    static func redisCommandCalls(port: UInt16) throws -> [String: Int] {
+        let connection = try RedisConnection(port: port)
+        guard case .bulk(let bytes?) = try connection.call("INFO", "commandstats") else { return [:] }
+        var calls: [String: Int] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix("cmdstat_") {
+            // cmdstat_get:calls=123,usec=…
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[line.index(line.startIndex, offsetBy: 8)..<colon].uppercased()
+            for field in line[line.index(after: colon)...].split(separator: ",") where field.hasPrefix("calls=") {
+                calls[name] = Int(field.dropFirst(6))
+            }
+        }
+        return calls
+    }
+
+    /// The built `hotshard` executable next to the test bundle.
+    static var hotshardExecutable: String? {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        for configuration in ["debug", "release"] {
+            let candidate = url.appendingPathComponent(".build/\(configuration)/hotshard").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Starts redis-server on a given loopback port (for the restart test), waiting until it accepts.
+    static func startRedis(port: UInt16, directory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ExternalTool.find("redis-server") ?? "/usr/bin/redis-server")
+        process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", directory.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.runWithUnblockedSignals()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? RedisConnection(port: port)) != nil { return process }
+            usleep(20_000)
+        }
+        process.terminate()
+        throw RealServerError.notAccepting("redis-server", port)
+    }
+}
