@@ -99,6 +99,8 @@ struct PlanCommand: AsyncParsableCommand {
         if timings {
             func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
             print("timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)), render \(seconds(clock.now - planned))", to: &stderr)
+            let perScheme = plan.schemes.map { "\($0.scheme) \(String(format: "%.3f", $0.plannedSeconds))" }.joined(separator: ", ")
+            print("timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)", to: &stderr)
         }
         if let json {
             document.model = ResultDocument.ModelSection(plan: plan)

@@ -52,4 +52,41 @@ struct PlannerTests {
         #expect((modulo?.moveCost?.keyShare ?? 0) > 0.6)
         #expect(jump?.survivesNodeLoss == false || (jump?.nodes ?? 0) > 9)
     }
+
+    /// The planner's fast layouts (`PlacementEvaluator`: ring merges, slot and table sums,
+    /// rendezvous records, bounded loads from precomputed orders) equal placing every key with
+    /// the scheme itself, for every scheme, at several node counts, with and without replicas.
+    @Test(arguments: SchemeFactory.names)
+    func evaluatorEqualsPlainPlacement(_ name: String) throws {
+        var rng = SplitMix64(seed: 11)
+        var keys = PlannerKeys()
+        for i in 0..<3000 {
+            keys.append(Key("user:\(i):\(rng.next() % 1000)"), rate: 1 + 100 * rng.uniform() * rng.uniform(), readFraction: rng.uniform())
+        }
+        let probe = try SchemeFactory.make(name, servers: ServerSpec.numbered(1))
+        keys.prepare(for: [probe])
+        var evaluator = PlacementEvaluator(probe: probe, keys: keys)
+        // Out of order on purpose: rendezvous records are extended, then read below their end.
+        for n in [7, 1, 64, 33, 2, 200, 64, 150] {
+            let scheme = try SchemeFactory.make(name, servers: ServerSpec.numbered(n))
+            let hashes = keys.keys.map { scheme.keyHash($0) }
+            let expected = scheme.assign(hashes: hashes, rates: keys.rates)
+            #expect(evaluator.assignment(scheme) == expected, "\(name) at \(n) nodes")
+            for (replicas, policy) in [(1, PlanConfiguration.ReadPolicy.primary), (3, .spread), (2, .primary)] {
+                var plain = LoadAccumulator(nodes: n, replicas: replicas, readPolicy: policy)
+                for i in expected.indices { plain.add(expected[i], keys.rates[i], keys.readFractions[i]) }
+                let fast = evaluator.loads(scheme, replicas: replicas, readPolicy: policy).loads
+                let close = zip(plain.loads, fast).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) }
+                #expect(close, "\(name) at \(n) nodes, \(replicas) replicas")
+            }
+        }
+    }
+
+    /// Uniform-weight rendezvous' batch placement (tight loop, split across cores) equals its
+    /// per-key lookup.
+    @Test func rendezvousBatchEqualsPerKey() {
+        let scheme = RendezvousScheme(servers: ServerSpec.numbered(300))
+        let hashes = (0..<20_000).map { XXHash64.hash(Array("k\($0)".utf8)) }
+        #expect(scheme.assign(hashes: hashes, rates: []) == hashes.map { scheme.node(forHash: $0) })
+    }
 }
