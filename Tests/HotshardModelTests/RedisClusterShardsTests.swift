@@ -21,17 +21,21 @@ struct RedisClusterShardsTests {
                 server.stop()
             }
         }
+        var busPorts: [UInt16] = []
         for index in 0..<3 {
+            // The bus port defaults to port + 10,000, past 65,535 for high ephemeral ports: name one.
+            busPorts.append(try RealServer.freePort())
             servers.append(try RealServer(.redis, extraArguments: [
                 "--cluster-enabled", "yes",
+                "--cluster-port", "\(busPorts[index])",
                 "--cluster-config-file", directory.appendingPathComponent("nodes-\(index).conf").path,
             ]))
         }
         let a = try RedisConnection(port: servers[0].port)
         let b = try RedisConnection(port: servers[1].port)
         let c = try RedisConnection(port: servers[2].port)
-        for server in servers.dropFirst() {
-            #expect(try a.call("CLUSTER", "MEET", "127.0.0.1", "\(server.port)") == .simple("OK"))
+        for index in 1..<servers.count {
+            #expect(try a.call("CLUSTER", "MEET", "127.0.0.1", "\(servers[index].port)", "\(busPorts[index])") == .simple("OK"))
         }
         #expect(try a.call("CLUSTER", "ADDSLOTSRANGE", "0", "5000", "5002", "5002", "12000", "16383") == .simple("OK"))
         #expect(try b.call("CLUSTER", "ADDSLOTSRANGE", "5001", "5001", "5003", "11999") == .simple("OK"))
