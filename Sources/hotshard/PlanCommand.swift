@@ -93,12 +93,15 @@ struct PlanCommand: AsyncParsableCommand {
             schemes: schemeList, nodeRange: try parsedRange(), currentNodes: currentNodes, replicas: replicas,
             readPolicy: PlanConfiguration.ReadPolicy(rawValue: readPolicy) ?? .primary, serverThreads: threads, simulate: simulate)
         let read = clock.now
+        // Process CPU time, all threads (POSIX fixes CLOCKS_PER_SEC at 1,000,000).
+        let cpuBefore = Double(Foundation.clock()) / 1_000_000
         let plan = Planner(config).plan(workload)
         let planned = clock.now
+        let planCPU = Double(Foundation.clock()) / 1_000_000 - cpuBefore
         print(PlanText.render(plan), terminator: "")
         if timings {
             func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
-            print("timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)), render \(seconds(clock.now - planned))", to: &stderr)
+            print("timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)) (\(String(format: "%.3f", planCPU)) s CPU), render \(seconds(clock.now - planned))", to: &stderr)
             let perScheme = plan.schemes.map { "\($0.scheme) \(String(format: "%.3f", $0.plannedSeconds))" }.joined(separator: ", ")
             print("timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)", to: &stderr)
         }

@@ -65,17 +65,23 @@ struct PlannerTests {
         }
         let probe = try SchemeFactory.make(name, servers: ServerSpec.numbered(1))
         keys.prepare(for: [probe])
-        var evaluator = PlacementEvaluator(probe: probe, keys: keys)
+        var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: 200) { n in
+            try? SchemeFactory.make(name, servers: ServerSpec.numbered(n))
+        }
         // Out of order on purpose: rendezvous records are extended, then read below their end.
-        for n in [7, 1, 64, 33, 2, 200, 64, 150] {
+        for n in [7, 1, 64, 33, 2, 200, 64, 150, 199] {
             let scheme = try SchemeFactory.make(name, servers: ServerSpec.numbered(n))
             let hashes = keys.keys.map { scheme.keyHash($0) }
             let expected = scheme.assign(hashes: hashes, rates: keys.rates)
-            #expect(evaluator.assignment(scheme) == expected, "\(name) at \(n) nodes")
+            // The evaluator's own scheme: ring schemes cut down from the ring built at 200 nodes.
+            let built = evaluator.scheme(nodes: n)
+            let fastScheme = try #require(built)
+            #expect(fastScheme.shares() == scheme.shares(), "\(name) at \(n) nodes")
+            #expect(evaluator.assignment(fastScheme) == expected, "\(name) at \(n) nodes")
             for (replicas, policy) in [(1, PlanConfiguration.ReadPolicy.primary), (3, .spread), (2, .primary)] {
                 var plain = LoadAccumulator(nodes: n, replicas: replicas, readPolicy: policy)
                 for i in expected.indices { plain.add(expected[i], keys.rates[i], keys.readFractions[i]) }
-                let fast = evaluator.loads(scheme, replicas: replicas, readPolicy: policy).loads
+                let fast = evaluator.loads(fastScheme, replicas: replicas, readPolicy: policy).loads
                 let close = zip(plain.loads, fast).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) }
                 #expect(close, "\(name) at \(n) nodes, \(replicas) replicas")
             }

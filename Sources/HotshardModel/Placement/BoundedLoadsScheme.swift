@@ -27,6 +27,13 @@ public struct BoundedLoadsScheme: PlacementScheme {
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
     }
 
+    /// A ring built elsewhere (the planner's prefix of a larger ring).
+    init(nodeNames: [String], epsilon: Double, ring: HashRing) {
+        self.nodeNames = nodeNames
+        self.epsilon = epsilon
+        self.ring = ring
+    }
+
     public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }

@@ -39,7 +39,16 @@ struct PlacementEvaluator {
     private var bucketRates: [Double] = []
     private var records: RendezvousRecords?
 
-    init(probe: any PlacementScheme, keys: PlannerKeys) {
+    /// Builds the scheme at a node count (the planner's numbered servers).
+    private let build: (Int) -> (any PlacementScheme)?
+    /// The largest node count asked for; ring schemes are built there once and cut down.
+    private let limit: Int
+    private var largest: (any PlacementScheme)??
+
+    init(probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
+         build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }) {
+        self.build = build
+        self.limit = limit
         self.keys = keys
         strategy = Strategy(probe)
         hashes = keys.hashes(for: probe)
@@ -61,6 +70,43 @@ struct PlacementEvaluator {
             let b = bucket(hash)
             bucketRates[b] += keys.rates[i]
             bucketReads[b] += keys.rates[i] * keys.readFractions[i]
+        }
+    }
+
+    /// The scheme at `n` nodes. Ring schemes whose nodes' points do not depend on the node count
+    /// (nginx, Cassandra, bounded loads, and ketama where its points per server come out equal)
+    /// are the ring built once at the largest count, cut down to nodes `0..<n`.
+    mutating func scheme(nodes n: Int) -> (any PlacementScheme)? {
+        guard n >= 1 else { return nil }
+        if n < limit, strategy == .ring || strategy == .boundedLoads {
+            if largest == nil { largest = .some(build(limit)) }
+            if let base = largest ?? nil, let cut = Self.prefix(base, nodes: n) { return cut }
+        }
+        return build(n)
+    }
+
+    static func prefix(_ base: any PlacementScheme, nodes n: Int) -> (any PlacementScheme)? {
+        guard n <= base.nodeNames.count else { return nil }
+        let names = Array(base.nodeNames.prefix(n))
+        switch base {
+        case let ketama as KetamaScheme:
+            let servers = Array(ketama.servers.prefix(n))
+            let allWeight = Float(ketama.servers.reduce(0) { $0 + $1.weight })
+            let weight = Float(servers.reduce(0) { $0 + $1.weight })
+            let samePoints = servers.allSatisfy {
+                KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: weight, servers: Float(n))
+                    == KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: allWeight, servers: Float(ketama.servers.count))
+            }
+            guard samePoints else { return nil }
+            return KetamaScheme(variant: ketama.variant, servers: servers, ring: ketama.ring.prefix(nodes: n))
+        case let nginx as NginxConsistentScheme:
+            return NginxConsistentScheme(nodeNames: names, ring: nginx.ring.prefix(nodes: n))
+        case let cassandra as CassandraScheme:
+            return CassandraScheme(nodeNames: names, numTokens: cassandra.numTokens, ring: cassandra.ring.prefix(nodes: n))
+        case let bounded as BoundedLoadsScheme:
+            return BoundedLoadsScheme(nodeNames: names, epsilon: bounded.epsilon, ring: bounded.ring.prefix(nodes: n))
+        default:
+            return nil
         }
     }
 

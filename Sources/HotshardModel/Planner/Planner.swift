@@ -87,6 +87,7 @@ public struct Planner: Sendable {
         remedied.prepare(for: probes.compactMap { $0 })
         let prepared = (clock.now - preparing).components
         let keys = remedied
+        let spreadKeys = Self.spreadKeys(nodes: max(config.nodeRange.upperBound, config.currentNodes ?? 0))
         let planner = self
         let order = config.schemes.indices.sorted { (Self.costRank(config.schemes[$0]), $0) < (Self.costRank(config.schemes[$1]), $1) }
         let slots = ResultSlots<Plan.SchemeResult>(count: config.schemes.count)
@@ -94,7 +95,7 @@ public struct Planner: Sendable {
             let index = order[k]
             guard let probe = probes[index] else { return }
             let started = clock.now
-            var result = planner.planScheme(config.schemes[index], probe: probe, keys: keys, lowerBound: lowerBound,
+            var result = planner.planScheme(config.schemes[index], probe: probe, keys: keys, spreadKeys: spreadKeys, lowerBound: lowerBound,
                                             tailRate: workload.tailRate, tailReadFraction: tailReadFraction)
             let elapsed = (clock.now - started).components
             result?.plannedSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -152,13 +153,14 @@ public struct Planner: Sendable {
 
     /// One scheme's smallest sufficient node count (gallop up from the lower bound, then bisect:
     /// assumes more nodes never hurt much), its layout there, N−1 headroom, move cost and spread.
-    func planScheme(_ name: String, probe: any PlacementScheme, keys: PlannerKeys, lowerBound: Int,
+    func planScheme(_ name: String, probe: any PlacementScheme, keys: PlannerKeys, spreadKeys: [[Key]], lowerBound: Int,
                     tailRate: Double, tailReadFraction: Double) -> Plan.SchemeResult? {
         let config = configuration
-        var evaluator = PlacementEvaluator(probe: probe, keys: keys)
-        func build(_ n: Int) -> (any PlacementScheme)? {
+        let limit = max(config.nodeRange.upperBound, config.currentNodes ?? 0)
+        var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: limit) { n in
             try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon)
         }
+        func build(_ n: Int) -> (any PlacementScheme)? { evaluator.scheme(nodes: n) }
         var evaluated: [Int: (loads: [Double], predictions: [Plan.NodePrediction], ok: Bool)] = [:]
         func evaluate(_ n: Int) -> (loads: [Double], predictions: [Plan.NodePrediction], ok: Bool)? {
             if let known = evaluated[n] { return known }
@@ -200,7 +202,7 @@ public struct Planner: Sendable {
             moveCost = self.moveCost(from: from, to: scheme, fromAssignment: evaluator.assignment(from),
                                      toAssignment: layout.assignment, keys: keys, tailRate: tailRate)
         }
-        let spread = hashingSpread(name, nodes: chosen)
+        let spread = hashingSpread(scheme, keySets: spreadKeys)
         return summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
                          keys: keys, survives: survives, moveCost: moveCost, spread: spread)
     }
@@ -256,21 +258,27 @@ public struct Planner: Sendable {
                              trafficShare: totalRate > 0 ? movedRate / totalRate : 0)
     }
 
-    /// max/mean of equal-rate keys (20 per node, at least 2,000) over 5 key sets ("seeds"):
-    /// the imbalance hashing alone produces, mean and worst.
-    func hashingSpread(_ name: String, nodes: Int) -> (Double, Double) {
-        guard nodes > 1, let scheme = try? SchemeFactory.make(name, servers: ServerSpec.numbered(nodes),
-                                                              vnodes: configuration.vnodes, epsilon: configuration.epsilon)
-        else { return (1, 1) }
+    /// The key sets of `hashingSpread`: 5 "seeds" of keys "seed{s}:key{i}", enough for `nodes`.
+    static func spreadKeys(nodes: Int) -> [[Key]] {
+        let count = min(max(2000, 20 * nodes), 50_000)
+        return (0..<5).map { seed in (0..<count).map { Key(Array("seed\(seed):key\($0)".utf8)) } }
+    }
+
+    /// max/mean of equal-rate keys (20 per node, at least 2,000, at most 50,000) over 5 key sets
+    /// ("seeds"): the imbalance hashing alone produces, mean and worst. `keySets` holds at least
+    /// that many keys per seed (`spreadKeys`).
+    func hashingSpread(_ scheme: any PlacementScheme, keySets: [[Key]]) -> (Double, Double) {
+        let nodes = scheme.nodeNames.count
+        guard nodes > 1 else { return (1, 1) }
         let count = min(max(2000, 20 * nodes), 50_000)
         var values: [Double] = []
-        for seed in 0..<5 {
+        for keys in keySets {
             var counts = [Double](repeating: 0, count: nodes)
-            let hashes = (0..<count).map { scheme.keyHash(Key(Array("seed\(seed):key\($0)".utf8))) }
-            for node in scheme.assign(hashes: hashes, rates: [Double](repeating: 1, count: count)) { counts[node] += 1 }
-            values.append((counts.max() ?? 0) / (Double(count) / Double(nodes)))
+            let hashes = keys.prefix(count).map { scheme.keyHash($0) }
+            for node in scheme.assign(hashes: hashes, rates: [Double](repeating: 1, count: hashes.count)) { counts[node] += 1 }
+            values.append((counts.max() ?? 0) / (Double(hashes.count) / Double(nodes)))
         }
-        return (values.reduce(0, +) / Double(values.count), values.max() ?? 1)
+        return (values.reduce(0, +) / Double(max(values.count, 1)), values.max() ?? 1)
     }
 
     /// The smallest Cassandra `num_tokens` whose hash-space max/mean at `nodes` is ≤ 1.1.
