@@ -10,11 +10,13 @@ import HotshardProtocols
 /// - rendezvous keeps, per key, the nodes where its running best draw changes ("records") over
 ///   node0…node{M−1}; the planner's node sets are prefixes of one another, so the owner among the
 ///   first n nodes is the key's last record below n, and a larger n only extends the scan;
+/// - jump hash keeps, per key, the buckets its loop visits (`PrefixRecords`): the bucket for n is
+///   the last one below n, so each count costs a short lookup instead of the loop;
 /// - bounded loads reuses the key order by rate and the keys' start points on the ring;
-/// - the rest (modulo, Kafka, jump) computes each key's node from its cached hash.
+/// - the rest (modulo, Kafka) computes each key's node from its cached hash.
 struct PlacementEvaluator {
     enum Strategy: Equatable {
-        case ring, boundedLoads, slots, table, rendezvous, modulo32, perKey
+        case ring, boundedLoads, slots, table, rendezvous, jump, modulo32, perKey
 
         init(_ scheme: any PlacementScheme) {
             switch scheme {
@@ -23,6 +25,7 @@ struct PlacementEvaluator {
             case is RedisClusterScheme: self = .slots
             case is MaglevScheme: self = .table
             case let rendezvous as RendezvousScheme: self = rendezvous.uniformWeights ? .rendezvous : .perKey
+            case is JumpScheme: self = .jump
             case is KafkaScheme, is LibrdkafkaConsistentRandomScheme: self = .modulo32
             case let modulo as ModuloScheme: self = modulo.function == .xxhash64 || modulo.function == .fnv1a_64 ? .perKey : .modulo32
             default: self = .perKey
@@ -37,7 +40,7 @@ struct PlacementEvaluator {
     /// Per slot (Redis Cluster) or table entry (Maglev): the keys' read and total rates.
     private var bucketReads: [Double] = []
     private var bucketRates: [Double] = []
-    private var records: RendezvousRecords?
+    private var records: PrefixRecords?
 
     /// Builds the scheme at a node count (the planner's numbered servers).
     private let build: (Int) -> (any PlacementScheme)?
@@ -140,12 +143,9 @@ struct PlacementEvaluator {
     mutating func assignment(_ scheme: any PlacementScheme) -> [Int] {
         let n = scheme.nodeNames.count
         switch strategy {
-        case .rendezvous:
-            if records == nil, scheme is RendezvousScheme { records = RendezvousRecords(hashes: hashes) }
-            if let records {
-                records.extend(to: n)
-                return records.owners(nodes: n)
-            }
+        case .rendezvous, .jump:
+            if records == nil { records = PrefixRecords(hashes: hashes, kind: strategy == .jump ? .jump : .rendezvous) }
+            if let records { return records.owners(nodes: n) }
         case .modulo32:
             // Every hash of these families fits 32 bits: a 32-bit division gives the same remainder.
             let divisor = UInt32(truncatingIfNeeded: max(n, 1))

@@ -57,10 +57,20 @@ struct PlannerKeys: Sendable {
             let values = keys.map { scheme.keyHash($0) }
             var order: HashOrder?
             if families[job].sorted {
-                var pairs = values.enumerated().map { HashIndex(hash: $0.element, index: Int32(truncatingIfNeeded: $0.offset)) }
-                pairs.sort { $0.hash < $1.hash }
-                let indices = pairs.map(\.index)
-                order = HashOrder(order: indices, hashes: pairs.map(\.hash), rates: indices.map { rates[Int($0)] },
+                var indices: [Int32], sortedHashes: [UInt64]
+                if values.allSatisfy({ $0 >> 32 == 0 }) {
+                    // 32-bit hashes (md5, crc32, slots): sort `hash << 32 | index` as plain integers.
+                    var packed = values.indices.map { values[$0] << 32 | UInt64(truncatingIfNeeded: $0) }
+                    packed.sort()
+                    indices = packed.map { Int32(truncatingIfNeeded: $0 & 0xffff_ffff) }
+                    sortedHashes = packed.map { $0 >> 32 }
+                } else {
+                    var pairs = values.enumerated().map { HashIndex(hash: $0.element, index: Int32(truncatingIfNeeded: $0.offset)) }
+                    pairs.sort { $0.hash < $1.hash }
+                    indices = pairs.map(\.index)
+                    sortedHashes = pairs.map(\.hash)
+                }
+                order = HashOrder(order: indices, hashes: sortedHashes, rates: indices.map { rates[Int($0)] },
                                   readFractions: indices.map { readFractions[Int($0)] })
             }
             hashed[job] = (values, order)

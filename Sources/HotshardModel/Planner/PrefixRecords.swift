@@ -1,20 +1,29 @@
 import Dispatch
 import Foundation
 
-/// Uniform-weight rendezvous owners of many keys among node0…node{n−1} for any n up to what has
-/// been scanned, as the planner asks them while it searches node counts. For each key it keeps
-/// the "records": the node indices where the running best draw over node0, node1, … rises. The
-/// owner among the first n nodes is the last record below n. Scanning to M nodes costs
-/// keys × M draws once (split over the cores); each owner lookup then costs O(records) — about
-/// ln M per key. Extending to more nodes continues the scan where it stopped.
+/// Owners of many keys among nodes 0…n−1 for any n up to what has been scanned, for schemes whose
+/// owner among the first n nodes is the last of a per-key increasing sequence of "records" below n,
+/// as the planner asks while it searches node counts:
+/// - uniform-weight rendezvous: the node indices where the running best draw over node0, node1, …
+///   rises (the planner's node sets are prefixes of one another). Scanning to M nodes costs
+///   keys × M draws once (split over the cores);
+/// - jump hash: the buckets its loop visits (Lamping & Veach's b values), about ln M per key.
+/// An owner lookup costs O(records) — about ln M per key. Extending to more nodes continues the
+/// scan where it stopped.
 ///
-/// Equal to `RendezvousScheme(servers: ServerSpec.numbered(n)).assign` (PlannerTests checks it).
-final class RendezvousRecords: @unchecked Sendable {
+/// Equal to `RendezvousScheme(servers: ServerSpec.numbered(n)).assign` and to `JumpScheme`'s
+/// buckets (PlannerTests checks both).
+final class PrefixRecords: @unchecked Sendable {
+    enum Kind: Sendable { case rendezvous, jump }
+
     /// Keys `range` of the whole; each chunk is scanned by one thread at a time.
     struct Chunk {
         var range: Range<Int>
+        /// Rendezvous: the best draw so far; jump: the generator state.
         var bestDraw: [UInt64]
         var bestNode: [Int32]
+        /// Jump: the next bucket the loop would visit.
+        var next: [Int64] = []
         /// Per scanned segment: each key's best node before the segment, and its records in it.
         var before: [[Int32]] = []
         var offsets: [[Int32]] = []
@@ -22,13 +31,15 @@ final class RendezvousRecords: @unchecked Sendable {
     }
 
     let hashes: [UInt64]
+    let kind: Kind
     private(set) var scanned = 0
     /// Segment s covers nodes `boundaries[s]..<boundaries[s + 1]`.
     private var boundaries: [Int] = [0]
     private var chunks: [Chunk]
 
-    init(hashes: [UInt64]) {
+    init(hashes: [UInt64], kind: Kind) {
         self.hashes = hashes
+        self.kind = kind
         let count = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, hashes.count / 4096))
         let size = (hashes.count + count - 1) / max(count, 1)
         chunks = stride(from: 0, to: max(hashes.count, 1), by: max(size, 1)).map { start in
@@ -41,14 +52,18 @@ final class RendezvousRecords: @unchecked Sendable {
     /// Scans node0…node{nodes−1} (nothing when already scanned).
     func extend(to nodes: Int) {
         guard nodes > scanned else { return }
-        let seeds = RendezvousScheme(servers: ServerSpec.numbered(nodes)).seeds
-        let low = scanned
+        let seeds = kind == .rendezvous ? RendezvousScheme(servers: ServerSpec.numbered(nodes)).seeds : []
+        let low = scanned, kind = self.kind
         let hashes = self.hashes
         chunks.withUnsafeMutableBufferPointer { buffer in
             // Each chunk is scanned by exactly one iteration.
             let chunks = UncheckedSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: buffer.count) { c in
-                chunks.value[c].scan(hashes: hashes, seeds: seeds, from: low)
+                if kind == .rendezvous {
+                    chunks.value[c].scan(hashes: hashes, seeds: seeds, from: low)
+                } else {
+                    chunks.value[c].jump(hashes: hashes, from: low, to: nodes)
+                }
             }
         }
         scanned = nodes
@@ -76,7 +91,36 @@ final class RendezvousRecords: @unchecked Sendable {
     }
 }
 
-extension RendezvousRecords.Chunk {
+extension PrefixRecords.Chunk {
+    /// Continues every key's jump-hash loop over buckets `from..<to`, recording each bucket visited.
+    mutating func jump(hashes: [UInt64], from low: Int, to high: Int) {
+        if next.isEmpty { next = [Int64](repeating: 0, count: range.count) }
+        var before = [Int32](repeating: -1, count: range.count)
+        var offsets = [Int32](repeating: 0, count: range.count + 1)
+        var records: [Int32] = []
+        records.reserveCapacity(range.count * 2)
+        let limit = Int64(high)
+        for local in 0..<range.count {
+            var key = low == 0 ? hashes[range.lowerBound + local] : bestDraw[local]
+            var j = low == 0 ? 0 : next[local]
+            var b = bestNode[local]
+            before[local] = b
+            while j < limit {
+                b = Int32(truncatingIfNeeded: j)
+                records.append(b)
+                key = key &* 2_862_933_555_777_941_757 &+ 1
+                j = Int64(Double(j + 1) * (Double(Int64(1) << 31) / Double((key >> 33) + 1)))
+            }
+            bestDraw[local] = key
+            bestNode[local] = b
+            next[local] = j
+            offsets[local + 1] = Int32(truncatingIfNeeded: records.count)
+        }
+        self.before.append(before)
+        self.offsets.append(offsets)
+        self.records.append(records)
+    }
+
     /// Continues every key's scan over seeds `from..<seeds.count`, recording where the best rises.
     mutating func scan(hashes: [UInt64], seeds: [UInt64], from low: Int) {
         var before = [Int32](repeating: -1, count: range.count)
