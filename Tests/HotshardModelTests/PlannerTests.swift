@@ -51,6 +51,11 @@ struct PlannerTests {
         #expect(abs((jump?.moveCost?.keyShare ?? 0) - (1 - 4 / n)) < 0.05)
         #expect((modulo?.moveCost?.keyShare ?? 0) > 0.6)
         #expect(jump?.survivesNodeLoss == false || (jump?.nodes ?? 0) > 9)
+        // One node more: jump moves 1/(N+1) of keys, modulo most of them; one node less: jump
+        // moves the last node's 1/N.
+        #expect(abs((jump?.moveOnAddingNode?.keyShare ?? 0) - 1 / (n + 1)) < 0.03)
+        #expect(abs((jump?.moveOnRemovingNode?.keyShare ?? 0) - 1 / n) < 0.03)
+        #expect((modulo?.moveOnAddingNode?.keyShare ?? 0) > 0.6)
     }
 
     /// The planner's fast layouts (`PlacementEvaluator`: ring merges, slot and table sums,

@@ -36,6 +36,10 @@ public struct Plan: Sendable {
         /// Whether the layout still meets the objectives with one node fewer (N − 1).
         public var survivesNodeLoss: Bool
         public var moveCost: MoveCost?
+        /// What moves when the recommended layout gains one node (N → N+1) or loses its last
+        /// (N → N−1): the churn of scaling out or in by one.
+        public var moveOnAddingNode: MoveCost?
+        public var moveOnRemovingNode: MoveCost?
         /// max/mean from hashing alone (uniform keys, several seeds): mean and worst over seeds.
         public var hashingSpreadMean: Double
         public var hashingSpreadWorst: Double

@@ -202,9 +202,18 @@ public struct Planner: Sendable {
             moveCost = self.moveCost(from: from, to: scheme, fromAssignment: evaluator.assignment(from),
                                      toAssignment: layout.assignment, keys: keys, tailRate: tailRate)
         }
+        // Scaling by one node from the chosen layout.
+        func move(to n: Int) -> Plan.MoveCost? {
+            guard n >= 1, let other = build(n) else { return nil }
+            return self.moveCost(from: scheme, to: other, fromAssignment: layout.assignment,
+                                 toAssignment: evaluator.assignment(other), keys: keys, tailRate: tailRate)
+        }
         let spread = hashingSpread(scheme, keySets: spreadKeys)
-        return summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
-                         keys: keys, survives: survives, moveCost: moveCost, spread: spread)
+        var result = summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
+                               keys: keys, survives: survives, moveCost: moveCost, spread: spread)
+        result.moveOnAddingNode = move(to: chosen + 1)
+        result.moveOnRemovingNode = move(to: chosen - 1)
+        return result
     }
 
     func predict(_ layout: Layout) -> [Plan.NodePrediction] {
