@@ -99,5 +99,7 @@ struct PlannerTests {
         let scheme = RendezvousScheme(servers: ServerSpec.numbered(300))
         let hashes = (0..<20_000).map { XXHash64.hash(Array("k\($0)".utf8)) }
         #expect(scheme.assign(hashes: hashes, rates: []) == hashes.map { scheme.node(forHash: $0) })
+        let weighted = RendezvousScheme(servers: (0..<300).map { ServerSpec(host: "10.0.0.\($0 % 250)", port: 7000 + $0, weight: 1 + $0 % 3) })
+        #expect(weighted.assign(hashes: hashes, rates: []) == hashes.map { weighted.node(forHash: $0) })
     }
 }

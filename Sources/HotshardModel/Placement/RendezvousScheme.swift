@@ -51,10 +51,11 @@ public struct RendezvousScheme: PlacementScheme {
         return best
     }
 
-    /// Places many keys: with equal weights the draws of a key over all nodes run in one tight
-    /// loop (no logarithm), and large batches are split across the cores.
+    /// Places many keys, large batches split across the cores: with equal weights the draws of a
+    /// key over all nodes run in one tight loop (no logarithm); weighted, each key as `node(forHash:)`.
     public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
-        guard uniformWeights, !seeds.isEmpty else { return hashes.map { node(forHash: $0) } }
+        guard !seeds.isEmpty else { return hashes.map { node(forHash: $0) } }
+        let uniform = uniformWeights
         var result = [Int](repeating: 0, count: hashes.count)
         let work = hashes.count * seeds.count
         let chunks = work < 4_000_000 ? 1 : min(hashes.count, ProcessInfo.processInfo.activeProcessorCount * 4)
@@ -66,7 +67,13 @@ public struct RendezvousScheme: PlacementScheme {
                     let out = UncheckedSendable(buffer), s = UncheckedSendable(seedBuffer), h = UncheckedSendable(hashBuffer)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                         let seeds = s.value, hashes = h.value
-                        for k in min(chunk * size, hashes.count)..<min((chunk + 1) * size, hashes.count) {
+                        let keys = min(chunk * size, hashes.count)..<min((chunk + 1) * size, hashes.count)
+                        guard uniform else {
+                            // Weighted: the logarithmic scores of `node(forHash:)`, per key.
+                            for k in keys { out.value[k] = node(forHash: hashes[k]) }
+                            return
+                        }
+                        for k in keys {
                             let hash = hashes[k]
                             var best = 0
                             var bestDraw = Self.mix(hash ^ seeds[0])
