@@ -25,12 +25,20 @@ struct PlaceCommand: AsyncParsableCommand {
     @Option(help: "A CLUSTER NODES dump to read Redis Cluster slot ownership from (with --scheme redis-cluster).")
     var clusterNodes: String?
 
+    @Option(help: "A CLUSTER SHARDS dump to read Redis Cluster slot ownership from (with --scheme redis-cluster): redis-cli's output piped to a file, copied from its terminal display, or its --json / -2 --json output.")
+    var clusterShards: String?
+
     @Argument(help: "Keys to place (as given, UTF-8 bytes).")
     var keys: [String] = []
 
     func validate() throws {
-        let given = [nodes != nil, servers != nil, clusterNodes != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --nodes N, --servers host:port[:weight],… or --cluster-nodes FILE") }
+        let given = [nodes != nil, servers != nil, clusterNodes != nil, clusterShards != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw ValidationError("give exactly one of --nodes N, --servers host:port[:weight],…, --cluster-nodes FILE or --cluster-shards FILE")
+        }
+        if clusterNodes != nil || clusterShards != nil, scheme != "redis-cluster" {
+            throw ValidationError("--cluster-nodes and --cluster-shards need --scheme redis-cluster")
+        }
         if let nodes, !(1...100_000).contains(nodes) { throw ValidationError("--nodes must be 1…100000, got \(nodes)") }
         guard !keys.isEmpty else { throw ValidationError("give at least one KEY") }
     }
@@ -40,10 +48,20 @@ struct PlaceCommand: AsyncParsableCommand {
         do {
             let placement: any PlacementScheme
             var named = servers != nil
-            if let clusterNodes {
-                guard scheme == "redis-cluster" else { throw ValidationError("--cluster-nodes needs --scheme redis-cluster") }
-                let text = try String(contentsOfFile: clusterNodes, encoding: .utf8)
-                placement = try RedisClusterDump.parseClusterNodes(text)
+            if let dump = clusterNodes ?? clusterShards {
+                let text: String
+                do {
+                    text = try String(contentsOfFile: dump, encoding: .utf8)
+                } catch {
+                    print("hotshard place: cannot read '\(dump)': \(error.localizedDescription)", to: &stderr)
+                    throw ExitCode(2)
+                }
+                do {
+                    placement = clusterNodes != nil ? try RedisClusterDump.parseClusterNodes(text) : try RedisClusterShards.parse(text)
+                } catch let error as PlacementError {
+                    print("hotshard place: \(dump): \(error)", to: &stderr)
+                    throw ExitCode(2)
+                }
                 named = true
             } else if let servers {
                 let specs = try servers.split(separator: ",").map { try ServerSpec.parse(String($0)) }

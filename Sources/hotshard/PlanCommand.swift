@@ -46,6 +46,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Write the result document with its model section to this file.")
     var json: String?
 
+    @Flag(help: "Print how long reading the result, planning and rendering took (to standard error).")
+    var timings = false
+
     func parsedRange() throws -> ClosedRange<Int> {
         let parts = nodes.split(separator: "-")
         guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), 1 <= low, low <= high, high <= 100_000 else {
@@ -73,6 +76,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         var stderr = StandardError()
+        let clock = ContinuousClock()
+        let started = clock.now
         let data: Data
         var document: ResultDocument
         do {
@@ -87,8 +92,19 @@ struct PlanCommand: AsyncParsableCommand {
             capacityPerNode: capacity, targetUtilisation: targetUtilisation, p99ObjectiveSeconds: p99.map { $0 / 1000 },
             schemes: schemeList, nodeRange: try parsedRange(), currentNodes: currentNodes, replicas: replicas,
             readPolicy: PlanConfiguration.ReadPolicy(rawValue: readPolicy) ?? .primary, serverThreads: threads, simulate: simulate)
+        let read = clock.now
+        // Process CPU time, all threads (POSIX fixes CLOCKS_PER_SEC at 1,000,000).
+        let cpuBefore = Double(Foundation.clock()) / 1_000_000
         let plan = Planner(config).plan(workload)
+        let planned = clock.now
+        let planCPU = Double(Foundation.clock()) / 1_000_000 - cpuBefore
         print(PlanText.render(plan), terminator: "")
+        if timings {
+            func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
+            print("timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)) (\(String(format: "%.3f", planCPU)) s CPU), render \(seconds(clock.now - planned))", to: &stderr)
+            let perScheme = plan.schemes.map { "\($0.scheme) \(String(format: "%.3f", $0.plannedSeconds))" }.joined(separator: ", ")
+            print("timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)", to: &stderr)
+        }
         if let json {
             document.model = ResultDocument.ModelSection(plan: plan)
             let encoder = JSONEncoder()

@@ -27,6 +27,17 @@ enum PlanText {
                 out += "    hot keys, not bad luck: hottest node \(s.perNode[s.hottestNode].node) carries \(s.hottestKeys.map(\.escaped).joined(separator: ", "))\n"
             }
         }
+        out += "\nMoves when one node is added / removed (share of keys / of traffic):\n"
+        for s in plan.schemes {
+            func share(_ m: Plan.MoveCost?) -> String {
+                m.map { String(format: "%.1f%% / %.1f%%", $0.keyShare * 100, $0.trafficShare * 100) } ?? "-"
+            }
+            out += "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0)
+                + " " + "\(s.evaluatedNodes)→\(s.evaluatedNodes + 1):".padding(toLength: 12, withPad: " ", startingAt: 0)
+                + share(s.moveOnAddingNode).leftPad(15) + "   "
+                + "\(s.evaluatedNodes)→\(s.evaluatedNodes - 1):".padding(toLength: 12, withPad: " ", startingAt: 0)
+                + share(s.moveOnRemovingNode).leftPad(15) + "\n"
+        }
         out += "\nRecommendation: \(plan.reason)\n"
         for r in plan.remedies {
             out += "  key '\(r.key.escaped)': \(number(r.rate)) ops/s = \(String(format: "%.0f", r.utilisationBefore * 100))% of a node; no node count fixes it.\n"

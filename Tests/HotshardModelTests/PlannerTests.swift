@@ -51,5 +51,55 @@ struct PlannerTests {
         #expect(abs((jump?.moveCost?.keyShare ?? 0) - (1 - 4 / n)) < 0.05)
         #expect((modulo?.moveCost?.keyShare ?? 0) > 0.6)
         #expect(jump?.survivesNodeLoss == false || (jump?.nodes ?? 0) > 9)
+        // One node more: jump moves 1/(N+1) of keys, modulo most of them; one node less: jump
+        // moves the last node's 1/N.
+        #expect(abs((jump?.moveOnAddingNode?.keyShare ?? 0) - 1 / (n + 1)) < 0.03)
+        #expect(abs((jump?.moveOnRemovingNode?.keyShare ?? 0) - 1 / n) < 0.03)
+        #expect((modulo?.moveOnAddingNode?.keyShare ?? 0) > 0.6)
+    }
+
+    /// The planner's fast layouts (`PlacementEvaluator`: ring merges, slot and table sums,
+    /// rendezvous records, bounded loads from precomputed orders) equal placing every key with
+    /// the scheme itself, for every scheme, at several node counts, with and without replicas.
+    @Test(arguments: SchemeFactory.names)
+    func evaluatorEqualsPlainPlacement(_ name: String) throws {
+        var rng = SplitMix64(seed: 11)
+        var keys = PlannerKeys()
+        for i in 0..<3000 {
+            keys.append(Key("user:\(i):\(rng.next() % 1000)"), rate: 1 + 100 * rng.uniform() * rng.uniform(), readFraction: rng.uniform())
+        }
+        let probe = try SchemeFactory.make(name, servers: ServerSpec.numbered(1))
+        keys.prepare(for: [probe])
+        var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: 200) { n in
+            try? SchemeFactory.make(name, servers: ServerSpec.numbered(n))
+        }
+        // Out of order on purpose: rendezvous records are extended, then read below their end.
+        for n in [7, 1, 64, 33, 2, 200, 64, 150, 199] {
+            let scheme = try SchemeFactory.make(name, servers: ServerSpec.numbered(n))
+            let hashes = keys.keys.map { scheme.keyHash($0) }
+            let expected = scheme.assign(hashes: hashes, rates: keys.rates)
+            // The evaluator's own scheme: ring schemes cut down from the ring built at 200 nodes.
+            let built = evaluator.scheme(nodes: n)
+            let fastScheme = try #require(built)
+            #expect(fastScheme.shares() == scheme.shares(), "\(name) at \(n) nodes")
+            #expect(evaluator.assignment(fastScheme) == expected, "\(name) at \(n) nodes")
+            for (replicas, policy) in [(1, PlanConfiguration.ReadPolicy.primary), (3, .spread), (2, .primary)] {
+                var plain = LoadAccumulator(nodes: n, replicas: replicas, readPolicy: policy)
+                for i in expected.indices { plain.add(expected[i], keys.rates[i], keys.readFractions[i]) }
+                let fast = evaluator.loads(fastScheme, replicas: replicas, readPolicy: policy).loads
+                let close = zip(plain.loads, fast).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) }
+                #expect(close, "\(name) at \(n) nodes, \(replicas) replicas")
+            }
+        }
+    }
+
+    /// Uniform-weight rendezvous' batch placement (tight loop, split across cores) equals its
+    /// per-key lookup.
+    @Test func rendezvousBatchEqualsPerKey() {
+        let scheme = RendezvousScheme(servers: ServerSpec.numbered(300))
+        let hashes = (0..<20_000).map { XXHash64.hash(Array("k\($0)".utf8)) }
+        #expect(scheme.assign(hashes: hashes, rates: []) == hashes.map { scheme.node(forHash: $0) })
+        let weighted = RendezvousScheme(servers: (0..<300).map { ServerSpec(host: "10.0.0.\($0 % 250)", port: 7000 + $0, weight: 1 + $0 % 3) })
+        #expect(weighted.assign(hashes: hashes, rates: []) == hashes.map { weighted.node(forHash: $0) })
     }
 }

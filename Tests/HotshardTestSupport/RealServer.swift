@@ -20,7 +20,10 @@ public final class RealServer: @unchecked Sendable {
     }
 
     /// Starts the server on 127.0.0.1 with `extraArguments` and waits until it accepts connections.
-    public init(_ kind: Kind, extraArguments: [String] = []) throws {
+    /// `nginxConfig` replaces nginx's configuration: given the port it must listen on and the
+    /// work directory, it returns the whole nginx.conf.
+    public init(_ kind: Kind, extraArguments: [String] = [],
+                nginxConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil) throws {
         guard let binary = ExternalTool.find(kind.rawValue) else {
             throw RealServerError.missingBinary(kind.rawValue)
         }
@@ -39,7 +42,7 @@ public final class RealServer: @unchecked Sendable {
         case .memcached:
             process.arguments = ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "64", "-u", "root"] + extraArguments
         case .nginx:
-            let config = RealServer.nginxConfig(port: port, directory: workDirectory)
+            let config = nginxConfig?(port, workDirectory) ?? RealServer.nginxConfig(port: port, directory: workDirectory)
             let configURL = workDirectory.appendingPathComponent("nginx.conf")
             try config.write(to: configURL, atomically: true, encoding: .utf8)
             process.arguments = ["-c", configURL.path, "-p", workDirectory.path] + extraArguments

@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import HotshardAnalysis
 import HotshardCapture
+import HotshardModel
 import HotshardProtocols
 
 /// Micro-benchmarks of the hot paths, with allocation counts (`make bench`).
@@ -80,4 +81,43 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+
+    // Issue 5's figure: 1,000,000 weighted keys (Zipf 0.99) placed on 1,000 nodes, per scheme
+    // (key hashing and building the scheme included), and a whole plan of that workload (all
+    // default schemes, node counts 1…1000). `scripts/model-bench.sh` times the same work through
+    // a release `hotshard plan` without this harness.
+    let zipf = zipfWorkload(keys: 1_000_000)
+    let zipfKeys = zipf.hotKeys.map(\.key)
+    let zipfRates = zipf.hotKeys.map(\.rate)
+    let placementConfiguration = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident],
+                                                         maxDuration: .seconds(10), maxIterations: 3)
+    for name in PlanConfiguration.defaultSchemes {
+        Benchmark("Place 1M Zipf keys on 1,000 nodes: \(name)", configuration: placementConfiguration) { benchmark in
+            for _ in benchmark.scaledIterations {
+                guard let scheme = try? SchemeFactory.make(name, servers: ServerSpec.numbered(1000)) else { continue }
+                let hashes = zipfKeys.map { scheme.keyHash($0) }
+                blackHole(scheme.assign(hashes: hashes, rates: zipfRates))
+            }
+        }
+    }
+    Benchmark("Plan 1M Zipf keys, all schemes, nodes 1-1000",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(60), maxIterations: 2)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(Planner(PlanConfiguration(capacityPerNode: 50_000)).plan(zipf))
+        }
+    }
+}
+
+/// The model benchmark's workload, as scripts/model-bench-result.py writes it: keys "key:r"
+/// (r = 1…keys) with Zipf(0.99) request counts over 60 s at 17,500,000 requests per second in
+/// total (ideal spread: 500 nodes of 50,000 ops/s at 70%), 90% reads, no untracked tail.
+func zipfWorkload(keys: Int) -> Workload {
+    let weights = (1...keys).map { pow(Double($0), -0.99) }
+    let norm = weights.reduce(0, +)
+    let duration = 60.0, totalRequests = 17_500_000.0 * duration
+    let hot = weights.enumerated().map { index, weight in
+        let count = (totalRequests * weight / norm + 0.5).rounded(.down)
+        return Workload.HotKey(key: Key("key:\(index + 1)"), rate: count / duration, readFraction: 0.9, meanBytes: 340)
+    }
+    return Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: duration)
 }

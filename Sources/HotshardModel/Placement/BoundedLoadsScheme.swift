@@ -27,35 +27,50 @@ public struct BoundedLoadsScheme: PlacementScheme {
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
     }
 
+    /// A ring built elsewhere (the planner's prefix of a larger ring).
+    init(nodeNames: [String], epsilon: Double, ring: HashRing) {
+        self.nodeNames = nodeNames
+        self.epsilon = epsilon
+        self.ring = ring
+    }
+
     public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 
     public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
+        let order = hashes.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
+        return assign(startPoints: hashes.map { Int32(truncatingIfNeeded: ring.pointIndex($0)) }, rates: rates, order: order)
+    }
+
+    /// `assign(hashes:rates:)` with each key's ring start point (`ring.pointIndex(hash)`) and the
+    /// placing order (descending rate, ties by index) given: the planner computes them once for
+    /// every node count.
+    func assign(startPoints: [Int32], rates: [Double], order: [Int]) -> [Int] {
         let n = nodeNames.count
-        guard n > 0 else { return [] }
+        guard n > 0, !ring.owners.isEmpty else { return [Int](repeating: 0, count: startPoints.count) }
         let total = rates.reduce(0, +)
         let capacity = (1 + epsilon) * total / Double(n)
         var load = [Double](repeating: 0, count: n)
-        var result = [Int](repeating: 0, count: hashes.count)
-        let order = hashes.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
+        var result = [Int](repeating: 0, count: startPoints.count)
         let points = ring.values.count
-        for index in order {
-            let rate = index < rates.count ? rates[index] : 0
-            let start = ring.pointIndex(hashes[index])
-            let home = ring.owners[start]
-            var chosen = home
-            var p = start
-            var visited = 0
-            // Walk at most one full turn of the ring.
-            while visited < points {
-                let candidate = ring.owners[p]
-                if load[candidate] + rate <= capacity { chosen = candidate; break }
-                p = p + 1 == points ? 0 : p + 1
-                visited += 1
+        ring.owners.withUnsafeBufferPointer { owners in
+            for index in order {
+                let rate = index < rates.count ? rates[index] : 0
+                let start = Int(startPoints[index])
+                var chosen = owners[start]
+                var p = start
+                var visited = 0
+                // Walk at most one full turn of the ring.
+                while visited < points {
+                    let candidate = owners[p]
+                    if load[candidate] + rate <= capacity { chosen = candidate; break }
+                    p = p + 1 == points ? 0 : p + 1
+                    visited += 1
+                }
+                load[chosen] += rate
+                result[index] = chosen
             }
-            load[chosen] += rate
-            result[index] = chosen
         }
         return result
     }

@@ -26,6 +26,13 @@ public struct CassandraScheme: PlacementScheme {
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
     }
 
+    /// A ring built elsewhere (the planner's prefix of a larger ring drawn from the same stream).
+    init(nodeNames: [String], numTokens: Int, ring: HashRing) {
+        self.nodeNames = nodeNames
+        self.numTokens = numTokens
+        self.ring = ring
+    }
+
     /// Signed token order as an unsigned ring position.
     static func ordered(_ token: Int64) -> UInt64 { UInt64(bitPattern: token) ^ 0x8000_0000_0000_0000 }
 

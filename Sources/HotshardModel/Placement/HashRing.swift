@@ -4,27 +4,56 @@
 public struct HashRing: Sendable {
     public private(set) var values: [UInt64]
     public private(set) var owners: [Int]
-    public let nodeCount: Int
+    public private(set) var nodeCount: Int
     public let spaceBits: Int
 
-    /// `points` are (value, node) in generation order; sorting is stable.
+    /// `points` are (value, node) in generation order; sorting is stable (equal values keep
+    /// generation order). Rings of at most 32 bits sort `value << 32 | generation index` as plain
+    /// integers, which is that same order.
     public init(points: [(UInt64, Int)], nodeCount: Int, spaceBits: Int, dropDuplicates: Bool = false) {
-        let sorted = points.enumerated().sorted { a, b in
-            a.element.0 != b.element.0 ? a.element.0 < b.element.0 : a.offset < b.offset
-        }.map(\.element)
         var values: [UInt64] = []
         var owners: [Int] = []
-        values.reserveCapacity(sorted.count)
-        owners.reserveCapacity(sorted.count)
-        for (value, owner) in sorted {
-            if dropDuplicates, let last = values.last, last == value { continue }
+        values.reserveCapacity(points.count)
+        owners.reserveCapacity(points.count)
+        func keep(_ value: UInt64, _ owner: Int) {
+            if dropDuplicates, let last = values.last, last == value { return }
             values.append(value)
             owners.append(owner)
+        }
+        if spaceBits <= 32 && points.count < Int(UInt32.max) && points.allSatisfy({ $0.0 >> 32 == 0 }) {
+            var packed = points.indices.map { points[$0].0 << 32 | UInt64($0) }
+            packed.sort()
+            for entry in packed { keep(entry >> 32, points[Int(entry & 0xffff_ffff)].1) }
+        } else {
+            var order = Array(points.indices)
+            order.sort { a, b in
+                let x = points[a].0, y = points[b].0
+                return x != y ? x < y : a < b
+            }
+            for index in order { keep(points[index].0, points[index].1) }
         }
         self.values = values
         self.owners = owners
         self.nodeCount = nodeCount
         self.spaceBits = spaceBits
+    }
+
+    /// The ring of nodes `0..<nodes` alone: this ring's points owned by them, in the same order.
+    /// Equal to building those nodes' points afresh when each node's points do not depend on the
+    /// node count (duplicates dropped first-in-generation-order stay dropped the same way).
+    func prefix(nodes: Int) -> HashRing {
+        var ring = self
+        var values: [UInt64] = [], owners: [Int] = []
+        values.reserveCapacity(self.values.count)
+        owners.reserveCapacity(self.values.count)
+        for i in self.values.indices where self.owners[i] < nodes {
+            values.append(self.values[i])
+            owners.append(self.owners[i])
+        }
+        ring.values = values
+        ring.owners = owners
+        ring.nodeCount = nodes
+        return ring
     }
 
     /// Index of the first point with value ≥ `hash`, wrapping to 0. O(log points).

@@ -25,9 +25,7 @@ public struct KetamaScheme: PlacementScheme {
         var points: [(UInt64, Int)] = []
         points.reserveCapacity(servers.count * 160)
         for (index, server) in servers.enumerated() {
-            let pct = Float(server.weight) / totalWeight
-            // C: float product, + double 1e-10, cast back to float, floorf.
-            let perServer = Int(Float(Double(pct * 160 / 4 * count) + 0.0000000001).rounded(.down)) * 4
+            let perServer = Self.pointsPerServer(weight: server.weight, totalWeight: totalWeight, servers: count)
             let base: String
             switch variant {
             case .libmemcached: base = server.port == 11211 ? server.host : "\(server.host):\(server.port)"
@@ -41,6 +39,21 @@ public struct KetamaScheme: PlacementScheme {
             }
         }
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 32)
+    }
+
+    /// A ring built elsewhere (the planner's prefix of a larger ring with the same points per server).
+    init(variant: Variant, servers: [ServerSpec], ring: HashRing) {
+        self.variant = variant
+        self.servers = servers
+        self.nodeNames = servers.map(\.description)
+        self.ring = ring
+    }
+
+    /// `floor(weight/Σweight × 160/4 × servers + 1e-10) × 4` in C's single precision.
+    static func pointsPerServer(weight: Int, totalWeight: Float, servers: Float) -> Int {
+        let pct = Float(weight) / totalWeight
+        // C: float product, + double 1e-10, cast back to float, floorf.
+        return Int(Float(Double(pct * 160 / 4 * servers) + 0.0000000001).rounded(.down)) * 4
     }
 
     public func keyHash(_ key: Key) -> UInt64 { UInt64(KetamaMD5.keyHash(key.bytes)) }

@@ -11,6 +11,17 @@ public struct ModuloScheme: PlacementScheme {
     public let function: HashFunction
     public let nodeNames: [String]
     public var name: String { "modulo-\(function.rawValue)" }
+    /// The key hash alone names the family: crc32, md5 and xxhash64 hashes are shared with the
+    /// schemes that hash keys the same way (librdkafka and nginx, ketama, Envoy and jump).
+    public var hashFamily: String {
+        switch function {
+        case .crc32: "crc32"
+        case .md5: "md5"
+        case .xxhash64: "xxhash64"
+        case .fnv1a_64: "fnv1a_64"
+        case .murmur3: "murmur3-x86-32"
+        }
+    }
 
     public init(function: HashFunction, nodeNames: [String]) {
         self.function = function

@@ -30,6 +30,12 @@ public struct NginxConsistentScheme: PlacementScheme {
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 32, dropDuplicates: true)
     }
 
+    /// A ring built elsewhere (the planner's prefix of a larger ring).
+    init(nodeNames: [String], ring: HashRing) {
+        self.nodeNames = nodeNames
+        self.ring = ring
+    }
+
     public func keyHash(_ key: Key) -> UInt64 { UInt64(CRC32.checksum(key.bytes)) }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }

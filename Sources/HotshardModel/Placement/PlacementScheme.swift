@@ -9,6 +9,9 @@ public protocol PlacementScheme: Sendable {
     var name: String { get }
     /// One name per node, in node-index order (a server as given, or "node{i}").
     var nodeNames: [String] { get }
+    /// Names the key-hash function: schemes with equal families compute equal `keyHash`es, so
+    /// callers (the planner) hash each key once per family. Defaults to `name`.
+    var hashFamily: String { get }
     /// The key's hash as the real system computes it (widened to 64 bits).
     func keyHash(_ key: Key) -> UInt64
     /// The node that owns a key hash. Always in `0..<nodeNames.count`.
@@ -28,6 +31,6 @@ extension PlacementScheme {
         hashes.map { node(forHash: $0) }
     }
 
-    /// Identifies the key-hash function, so that callers can reuse hashes across node counts.
+    /// The scheme's own name: its key hash is shared with no other scheme.
     public var hashFamily: String { name }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import HotshardProtocols
 
 /// Weighted rendezvous (highest random weight) hashing. For key hash k = xxHash64(key) and node
@@ -32,10 +34,11 @@ public struct RendezvousScheme: PlacementScheme {
         var best = 0
         if uniformWeights {
             // −1/ln(h) is increasing in h: the largest draw wins, no logarithm needed.
-            var bestDraw: UInt64 = 0
-            for i in seeds.indices {
+            guard !seeds.isEmpty else { return 0 }
+            var bestDraw = Self.mix(hash ^ seeds[0])
+            for i in seeds.indices.dropFirst() {
                 let draw = Self.mix(hash ^ seeds[i])
-                if draw > bestDraw || i == 0 { bestDraw = draw; best = i }
+                if draw > bestDraw { bestDraw = draw; best = i }
             }
             return best
         }
@@ -46,6 +49,47 @@ public struct RendezvousScheme: PlacementScheme {
             if score > bestScore { bestScore = score; best = i }
         }
         return best
+    }
+
+    /// Places many keys, large batches split across the cores: with equal weights the draws of a
+    /// key over all nodes run in one tight loop (no logarithm); weighted, each key as `node(forHash:)`.
+    public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
+        guard !seeds.isEmpty else { return hashes.map { node(forHash: $0) } }
+        let uniform = uniformWeights
+        var result = [Int](repeating: 0, count: hashes.count)
+        let work = hashes.count * seeds.count
+        let chunks = work < 4_000_000 ? 1 : min(hashes.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let size = (hashes.count + chunks - 1) / max(chunks, 1)
+        result.withUnsafeMutableBufferPointer { buffer in
+            seeds.withUnsafeBufferPointer { seedBuffer in
+                hashes.withUnsafeBufferPointer { hashBuffer in
+                    // Each chunk writes only its own range of `out`.
+                    let out = UncheckedSendable(buffer), s = UncheckedSendable(seedBuffer), h = UncheckedSendable(hashBuffer)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let seeds = s.value, hashes = h.value
+                        let keys = min(chunk * size, hashes.count)..<min((chunk + 1) * size, hashes.count)
+                        guard uniform else {
+                            // Weighted: the logarithmic scores of `node(forHash:)`, per key.
+                            for k in keys { out.value[k] = node(forHash: hashes[k]) }
+                            return
+                        }
+                        for k in keys {
+                            let hash = hashes[k]
+                            var best = 0
+                            var bestDraw = Self.mix(hash ^ seeds[0])
+                            var i = 1
+                            while i < seeds.count {
+                                let draw = Self.mix(hash ^ seeds[i])
+                                if draw > bestDraw { bestDraw = draw; best = i }
+                                i += 1
+                            }
+                            out.value[k] = best
+                        }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     public func shares() -> [Double] {

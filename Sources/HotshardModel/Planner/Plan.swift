@@ -36,9 +36,16 @@ public struct Plan: Sendable {
         /// Whether the layout still meets the objectives with one node fewer (N − 1).
         public var survivesNodeLoss: Bool
         public var moveCost: MoveCost?
+        /// What moves when the recommended layout gains one node (N → N+1) or loses its last
+        /// (N → N−1): the churn of scaling out or in by one.
+        public var moveOnAddingNode: MoveCost?
+        public var moveOnRemovingNode: MoveCost?
         /// max/mean from hashing alone (uniform keys, several seeds): mean and worst over seeds.
         public var hashingSpreadMean: Double
         public var hashingSpreadWorst: Double
+        /// Wall-clock seconds the planner spent on this scheme (schemes are planned in parallel),
+        /// for `hotshard plan --timings`; not part of the answer.
+        public var plannedSeconds: Double = 0
     }
 
     /// A key no node count can carry within the target, and what fixes it.
@@ -97,4 +104,7 @@ public struct Plan: Sendable {
     public var configurations: [(system: String, text: String)]
     public var simulation: SimulationCheck?
     public var assumptions: [String]
+    /// Wall-clock seconds spent hashing and ordering the keys before the schemes were planned
+    /// (for `hotshard plan --timings`; not part of the answer).
+    public var keyPreparationSeconds: Double = 0
 }

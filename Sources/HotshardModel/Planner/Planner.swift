@@ -1,3 +1,4 @@
+import Dispatch
 import HotshardAnalysis
 import HotshardProtocols
 
@@ -6,8 +7,10 @@ import HotshardProtocols
 /// from hashing alone, self-splitting stores' behaviour and ready-to-paste configuration.
 /// Pure computation: no I/O.
 ///
-/// Cost: every evaluated layout places every hot key once (key hashes are computed once per hash
-/// family and reused); the node-count search evaluates O(log range) layouts per scheme.
+/// Cost: keys are hashed once per hash family (`PlannerKeys`); each evaluated layout costs what
+/// `PlacementEvaluator` says for its scheme (a merge along the ring, a sum over slots, a lookup of
+/// rendezvous records, one hash lookup per key at worst); the node-count search evaluates
+/// O(log range) layouts per scheme; schemes are planned in parallel, one per core.
 public struct Planner: Sendable {
     public var configuration: PlanConfiguration
 
@@ -15,26 +18,22 @@ public struct Planner: Sendable {
         self.configuration = configuration
     }
 
-    /// Keys the planner places: hot keys (remedied or not) plus a synthetic tail sample used only
-    /// for key-count move shares and hashing-alone spread.
-    struct PlacedKeys {
-        var keys: [Key]
-        var rates: [Double]
-        var readFractions: [Double]
-        var hashes: [String: [UInt64]] = [:]
-
-        mutating func hashes(for scheme: any PlacementScheme) -> [UInt64] {
-            if let cached = hashes[scheme.hashFamily] { return cached }
-            let computed = keys.map { scheme.keyHash($0) }
-            hashes[scheme.hashFamily] = computed
-            return computed
-        }
-    }
-
     struct Layout {
         var loads: [Double]
         var assignment: [Int]
         var nodeNames: [String]
+    }
+
+    /// The cost rank of planning a scheme (most expensive first), so that the long ones start first.
+    static func costRank(_ name: String) -> Int {
+        switch name {
+        case "rendezvous": 0
+        case "jump": 1
+        case "bounded-loads", "haproxy-bounded": 2
+        case "ketama", "ketama-libmemcached", "ketama-twemproxy": 3
+        case "cassandra", "nginx-consistent": 4
+        default: 5
+        }
     }
 
     var queueKind: QueueModel.Kind = .mm1
@@ -53,10 +52,8 @@ public struct Planner: Sendable {
 
         // Keys above one node's target capacity cannot be fixed by adding nodes.
         var remedies: [Plan.HotKeyRemedy] = []
-        var remedied = PlacedKeys(keys: [], rates: [], readFractions: [])
-        var original = PlacedKeys(keys: [], rates: [], readFractions: [])
+        var remedied = PlannerKeys()
         for hot in workload.hotKeys {
-            original.keys.append(hot.key); original.rates.append(hot.rate); original.readFractions.append(hot.readFraction)
             if hot.rate > limit && limit > 0 {
                 let k = Int((hot.rate / limit).rounded(.up))
                 let hit = 1 - limit / hot.rate
@@ -69,12 +66,11 @@ public struct Planner: Sendable {
                 // alone would leave a sub-key's node almost full, with no room for its other keys.
                 let searchK = max(k, Int((hot.rate / (limit / 2)).rounded(.up)))
                 for i in 0..<searchK {
-                    remedied.keys.append(Key(hot.key.bytes + Array("#\(i)".utf8)))
-                    remedied.rates.append(hot.rate / Double(searchK))
-                    remedied.readFractions.append(hot.readFraction)
+                    remedied.append(Key(hot.key.bytes + Array("#\(i)".utf8)), rate: hot.rate / Double(searchK),
+                                    readFraction: hot.readFraction)
                 }
             } else {
-                remedied.keys.append(hot.key); remedied.rates.append(hot.rate); remedied.readFractions.append(hot.readFraction)
+                remedied.append(hot.key, rate: hot.rate, readFraction: hot.readFraction)
             }
         }
         let hotTotal = workload.hotKeys.reduce(0) { $0 + $1.rate }
@@ -83,57 +79,29 @@ public struct Planner: Sendable {
         let totalRate = workload.totalRate
         let lowerBound = max(config.nodeRange.lowerBound, Int((totalRate * Double(config.replicas) / max(limit, 1e-9)).rounded(.up)), 1)
 
-        var results: [Plan.SchemeResult] = []
-        for name in config.schemes {
-            guard let probe = try? SchemeFactory.make(name, servers: ServerSpec.numbered(1), vnodes: config.vnodes,
-                                                      epsilon: config.epsilon) else { continue }
-            _ = probe
-            var evaluated: [Int: (Layout, [Plan.NodePrediction], Bool)] = [:]
-            func evaluate(_ n: Int) -> (Layout, [Plan.NodePrediction], Bool)? {
-                if let known = evaluated[n] { return known }
-                guard let scheme = try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes,
-                                                           epsilon: config.epsilon) else { return nil }
-                let layout = place(scheme, &remedied, tailRate: workload.tailRate, tailReadFraction: tailReadFraction)
-                let predictions = predict(layout)
-                let outcome = (layout, predictions, meets(predictions))
-                evaluated[n] = outcome
-                return outcome
-            }
-            // Gallop up from the lower bound, then bisect: assumes more nodes never hurt much.
-            var found: Int?
-            var lastFail = lowerBound - 1
-            var n = min(lowerBound, config.nodeRange.upperBound)
-            var step = max(1, n / 8)
-            while n <= config.nodeRange.upperBound {
-                guard let (_, _, ok) = evaluate(n) else { break }
-                if ok { found = n; break }
-                lastFail = n
-                if n == config.nodeRange.upperBound { break }
-                n = min(n + step, config.nodeRange.upperBound)
-                step *= 2
-            }
-            if var high = found {
-                var low = lastFail + 1
-                while low < high {
-                    let mid = (low + high) / 2
-                    if let (_, _, ok) = evaluate(mid), ok { high = mid } else { low = mid + 1 }
-                }
-                found = high
-            }
-            let chosen = found ?? config.nodeRange.upperBound
-            guard let (layout, predictions, _) = evaluate(chosen) else { continue }
-            let survives = chosen > 1 ? (evaluate(chosen - 1)?.2 ?? false) : false
-            let current = config.currentNodes ?? config.nodeRange.lowerBound
-            var moveCost: Plan.MoveCost?
-            if current != chosen, current >= 1,
-               let from = try? SchemeFactory.make(name, servers: ServerSpec.numbered(current), vnodes: config.vnodes, epsilon: config.epsilon),
-               let to = try? SchemeFactory.make(name, servers: ServerSpec.numbered(chosen), vnodes: config.vnodes, epsilon: config.epsilon) {
-                moveCost = self.moveCost(from: from, to: to, &remedied, tailRate: workload.tailRate)
-            }
-            let spread = hashingSpread(name, nodes: chosen)
-            results.append(summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
-                                     keys: remedied, survives: survives, moveCost: moveCost, spread: spread))
+        let probes = config.schemes.map {
+            try? SchemeFactory.make($0, servers: ServerSpec.numbered(1), vnodes: config.vnodes, epsilon: config.epsilon)
         }
+        let clock = ContinuousClock()
+        let preparing = clock.now
+        remedied.prepare(for: probes.compactMap { $0 })
+        let prepared = (clock.now - preparing).components
+        let keys = remedied
+        let spreadKeys = Self.spreadKeys(nodes: max(config.nodeRange.upperBound, config.currentNodes ?? 0))
+        let planner = self
+        let order = config.schemes.indices.sorted { (Self.costRank(config.schemes[$0]), $0) < (Self.costRank(config.schemes[$1]), $1) }
+        let slots = ResultSlots<Plan.SchemeResult>(count: config.schemes.count)
+        DispatchQueue.concurrentPerform(iterations: order.count) { k in
+            let index = order[k]
+            guard let probe = probes[index] else { return }
+            let started = clock.now
+            var result = planner.planScheme(config.schemes[index], probe: probe, keys: keys, spreadKeys: spreadKeys, lowerBound: lowerBound,
+                                            tailRate: workload.tailRate, tailReadFraction: tailReadFraction)
+            let elapsed = (clock.now - started).components
+            result?.plannedSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            slots[index] = result
+        }
+        let results = config.schemes.indices.compactMap { slots[$0] }
 
         // Recommend the scheme needing the fewest nodes; ties go to the more even spread.
         let best = results.filter { $0.nodes != nil }.min { a, b in
@@ -173,34 +141,79 @@ public struct Planner: Sendable {
         if !remedies.isEmpty {
             assumptions.append("node counts are for the workload after splitting each unfixable key into ⌈rate ÷ (target × capacity ÷ 2)⌉ sub-keys")
         }
-        return Plan(configuration: config, totalRate: totalRate, queueKind: queueKind, schemes: results,
+        var plan = Plan(configuration: config, totalRate: totalRate, queueKind: queueKind, schemes: results,
                     recommendedScheme: best?.scheme, recommendedNodes: best?.nodes, reason: reason,
                     remedies: remedies, selfSplitting: SelfSplittingStores.verdicts(workload),
                     vnodeRecommendation: vnodeAdvice,
                     configurations: best.flatMap { b in b.nodes.map { ConfigurationSnippets.all(nodes: $0) } } ?? [],
                     simulation: simulation, assumptions: assumptions)
+        plan.keyPreparationSeconds = Double(prepared.seconds) + Double(prepared.attoseconds) / 1e18
+        return plan
     }
 
-    /// Places keys and the tail; returns per-node rates including replicas.
-    func place(_ scheme: any PlacementScheme, _ keys: inout PlacedKeys, tailRate: Double, tailReadFraction: Double) -> Layout {
-        let n = scheme.nodeNames.count
-        let hashes = keys.hashes(for: scheme)
-        let assignment = scheme.assign(hashes: hashes, rates: keys.rates)
-        var loads = [Double](repeating: 0, count: n)
-        let r = max(1, min(configuration.replicas, n))
-        let shares = scheme.shares()
-        func add(_ primary: Int, _ rate: Double, _ readFraction: Double) {
-            if r == 1 { loads[primary] += rate; return }
-            let reads = rate * readFraction, writes = rate - reads
-            for j in 0..<r {
-                let node = (primary + j) % n
-                loads[node] += writes
-                if configuration.readPolicy == .spread { loads[node] += reads / Double(r) } else if j == 0 { loads[node] += reads }
-            }
+    /// One scheme's smallest sufficient node count (gallop up from the lower bound, then bisect:
+    /// assumes more nodes never hurt much), its layout there, N−1 headroom, move cost and spread.
+    func planScheme(_ name: String, probe: any PlacementScheme, keys: PlannerKeys, spreadKeys: [[Key]], lowerBound: Int,
+                    tailRate: Double, tailReadFraction: Double) -> Plan.SchemeResult? {
+        let config = configuration
+        let limit = max(config.nodeRange.upperBound, config.currentNodes ?? 0)
+        var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: limit) { n in
+            try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon)
         }
-        for i in assignment.indices { add(assignment[i], keys.rates[i], keys.readFractions[i]) }
-        for (node, share) in shares.enumerated() { add(node, tailRate * share, tailReadFraction) }
-        return Layout(loads: loads, assignment: assignment, nodeNames: scheme.nodeNames)
+        func build(_ n: Int) -> (any PlacementScheme)? { evaluator.scheme(nodes: n) }
+        var evaluated: [Int: (loads: [Double], predictions: [Plan.NodePrediction], ok: Bool)] = [:]
+        func evaluate(_ n: Int) -> (loads: [Double], predictions: [Plan.NodePrediction], ok: Bool)? {
+            if let known = evaluated[n] { return known }
+            guard let scheme = build(n) else { return nil }
+            var accumulator = evaluator.loads(scheme, replicas: config.replicas, readPolicy: config.readPolicy)
+            for (node, share) in scheme.shares().enumerated() { accumulator.add(node, tailRate * share, tailReadFraction) }
+            let predictions = predict(Layout(loads: accumulator.loads, assignment: [], nodeNames: scheme.nodeNames))
+            let outcome = (accumulator.loads, predictions, meets(predictions))
+            evaluated[n] = outcome
+            return outcome
+        }
+        var found: Int?
+        var lastFail = lowerBound - 1
+        var n = min(lowerBound, config.nodeRange.upperBound)
+        var step = max(1, n / 8)
+        while n <= config.nodeRange.upperBound {
+            guard let (_, _, ok) = evaluate(n) else { break }
+            if ok { found = n; break }
+            lastFail = n
+            if n == config.nodeRange.upperBound { break }
+            n = min(n + step, config.nodeRange.upperBound)
+            step *= 2
+        }
+        if var high = found {
+            var low = lastFail + 1
+            while low < high {
+                let mid = (low + high) / 2
+                if let (_, _, ok) = evaluate(mid), ok { high = mid } else { low = mid + 1 }
+            }
+            found = high
+        }
+        let chosen = found ?? config.nodeRange.upperBound
+        guard let (loads, predictions, _) = evaluate(chosen), let scheme = build(chosen) else { return nil }
+        let layout = Layout(loads: loads, assignment: evaluator.assignment(scheme), nodeNames: scheme.nodeNames)
+        let survives = chosen > 1 ? (evaluate(chosen - 1)?.ok ?? false) : false
+        let current = config.currentNodes ?? config.nodeRange.lowerBound
+        var moveCost: Plan.MoveCost?
+        if current != chosen, current >= 1, let from = build(current) {
+            moveCost = self.moveCost(from: from, to: scheme, fromAssignment: evaluator.assignment(from),
+                                     toAssignment: layout.assignment, keys: keys, tailRate: tailRate)
+        }
+        // Scaling by one node from the chosen layout.
+        func move(to n: Int) -> Plan.MoveCost? {
+            guard n >= 1, let other = build(n) else { return nil }
+            return self.moveCost(from: scheme, to: other, fromAssignment: layout.assignment,
+                                 toAssignment: evaluator.assignment(other), keys: keys, tailRate: tailRate)
+        }
+        let spread = hashingSpread(scheme, keySets: spreadKeys)
+        var result = summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
+                               keys: keys, survives: survives, moveCost: moveCost, spread: spread)
+        result.moveOnAddingNode = move(to: chosen + 1)
+        result.moveOnRemovingNode = move(to: chosen - 1)
+        return result
     }
 
     func predict(_ layout: Layout) -> [Plan.NodePrediction] {
@@ -221,7 +234,7 @@ public struct Planner: Sendable {
     }
 
     func summarise(_ name: String, found: Int?, evaluated: Int, layout: Layout, predictions: [Plan.NodePrediction],
-                   keys: PlacedKeys, survives: Bool, moveCost: Plan.MoveCost?, spread: (Double, Double)) -> Plan.SchemeResult {
+                   keys: PlannerKeys, survives: Bool, moveCost: Plan.MoveCost?, spread: (Double, Double)) -> Plan.SchemeResult {
         let loads = layout.loads
         let mean = loads.reduce(0, +) / Double(max(loads.count, 1))
         let maxLoad = loads.max() ?? 0
@@ -238,12 +251,10 @@ public struct Planner: Sendable {
                                  hashingSpreadMean: spread.0, hashingSpreadWorst: spread.1)
     }
 
-    /// Share of keys and traffic that change node between two layouts of one scheme. The tail is
-    /// represented by 2,000 sample keys carrying equal parts of its rate.
-    func moveCost(from: any PlacementScheme, to: any PlacementScheme, _ keys: inout PlacedKeys, tailRate: Double) -> Plan.MoveCost {
-        let hashes = keys.hashes(for: from)
-        let a = from.assign(hashes: hashes, rates: keys.rates)
-        let b = to.assign(hashes: hashes, rates: keys.rates)
+    /// Share of keys and traffic that change node between two layouts of one scheme, given each
+    /// key's node in both. The tail is represented by 2,000 sample keys carrying equal parts of its rate.
+    func moveCost(from: any PlacementScheme, to: any PlacementScheme, fromAssignment a: [Int], toAssignment b: [Int],
+                  keys: PlannerKeys, tailRate: Double) -> Plan.MoveCost {
         let sample = (0..<2000).map { Key(Array("tail-sample:\($0)".utf8)) }
         let sampleRate = tailRate / Double(sample.count)
         var movedKeys = 0, movedRate = 0.0
@@ -256,21 +267,27 @@ public struct Planner: Sendable {
                              trafficShare: totalRate > 0 ? movedRate / totalRate : 0)
     }
 
-    /// max/mean of equal-rate keys (20 per node, at least 2,000) over 5 key sets ("seeds"):
-    /// the imbalance hashing alone produces, mean and worst.
-    func hashingSpread(_ name: String, nodes: Int) -> (Double, Double) {
-        guard nodes > 1, let scheme = try? SchemeFactory.make(name, servers: ServerSpec.numbered(nodes),
-                                                              vnodes: configuration.vnodes, epsilon: configuration.epsilon)
-        else { return (1, 1) }
+    /// The key sets of `hashingSpread`: 5 "seeds" of keys "seed{s}:key{i}", enough for `nodes`.
+    static func spreadKeys(nodes: Int) -> [[Key]] {
+        let count = min(max(2000, 20 * nodes), 50_000)
+        return (0..<5).map { seed in (0..<count).map { Key(Array("seed\(seed):key\($0)".utf8)) } }
+    }
+
+    /// max/mean of equal-rate keys (20 per node, at least 2,000, at most 50,000) over 5 key sets
+    /// ("seeds"): the imbalance hashing alone produces, mean and worst. `keySets` holds at least
+    /// that many keys per seed (`spreadKeys`).
+    func hashingSpread(_ scheme: any PlacementScheme, keySets: [[Key]]) -> (Double, Double) {
+        let nodes = scheme.nodeNames.count
+        guard nodes > 1 else { return (1, 1) }
         let count = min(max(2000, 20 * nodes), 50_000)
         var values: [Double] = []
-        for seed in 0..<5 {
+        for keys in keySets {
             var counts = [Double](repeating: 0, count: nodes)
-            let hashes = (0..<count).map { scheme.keyHash(Key(Array("seed\(seed):key\($0)".utf8))) }
-            for node in scheme.assign(hashes: hashes, rates: [Double](repeating: 1, count: count)) { counts[node] += 1 }
-            values.append((counts.max() ?? 0) / (Double(count) / Double(nodes)))
+            let hashes = keys.prefix(count).map { scheme.keyHash($0) }
+            for node in scheme.assign(hashes: hashes, rates: [Double](repeating: 1, count: hashes.count)) { counts[node] += 1 }
+            values.append((counts.max() ?? 0) / (Double(hashes.count) / Double(nodes)))
         }
-        return (values.reduce(0, +) / Double(values.count), values.max() ?? 1)
+        return (values.reduce(0, +) / Double(max(values.count, 1)), values.max() ?? 1)
     }
 
     /// The smallest Cassandra `num_tokens` whose hash-space max/mean at `nodes` is ≤ 1.1.

@@ -1,0 +1,225 @@
+import Dispatch
+import HotshardProtocols
+
+/// One scheme's layouts of the planner's keys at many node counts, cheaper than placing every key
+/// anew per count and equal to `PlacementScheme.assign` (PlannerTests checks every scheme):
+/// - ring schemes walk the keys in hash order along the sorted ring once: O(keys + points)
+///   instead of a binary search per key;
+/// - Redis Cluster and Maglev sum the keys' rates per slot / table entry once; a layout then sums
+///   16,384 / 65,537 entries;
+/// - rendezvous keeps, per key, the nodes where its running best draw changes ("records") over
+///   node0…node{M−1}; the planner's node sets are prefixes of one another, so the owner among the
+///   first n nodes is the key's last record below n, and a larger n only extends the scan;
+/// - jump hash keeps, per key, the buckets its loop visits (`PrefixRecords`): the bucket for n is
+///   the last one below n, so each count costs a short lookup instead of the loop;
+/// - bounded loads reuses the key order by rate and the keys' start points on the ring;
+/// - the rest (modulo, Kafka) computes each key's node from its cached hash.
+struct PlacementEvaluator {
+    enum Strategy: Equatable {
+        case ring, boundedLoads, slots, table, rendezvous, jump, modulo32, perKey
+
+        init(_ scheme: any PlacementScheme) {
+            switch scheme {
+            case is BoundedLoadsScheme: self = .boundedLoads
+            case is any RingPlacement: self = .ring
+            case is RedisClusterScheme: self = .slots
+            case is MaglevScheme: self = .table
+            case let rendezvous as RendezvousScheme: self = rendezvous.uniformWeights ? .rendezvous : .perKey
+            case is JumpScheme: self = .jump
+            case is KafkaScheme, is LibrdkafkaConsistentRandomScheme: self = .modulo32
+            case let modulo as ModuloScheme: self = modulo.function == .xxhash64 || modulo.function == .fnv1a_64 ? .perKey : .modulo32
+            default: self = .perKey
+            }
+        }
+    }
+
+    let keys: PlannerKeys
+    let strategy: Strategy
+    let hashes: [UInt64]
+    let hashOrder: PlannerKeys.HashOrder?
+    /// Per slot (Redis Cluster) or table entry (Maglev): the keys' read and total rates.
+    private var bucketReads: [Double] = []
+    private var bucketRates: [Double] = []
+    private var records: PrefixRecords?
+
+    /// Builds the scheme at a node count (the planner's numbered servers).
+    private let build: (Int) -> (any PlacementScheme)?
+    /// The largest node count asked for; ring schemes are built there once and cut down.
+    private let limit: Int
+    private var largest: (any PlacementScheme)??
+
+    init(probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
+         build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }) {
+        self.build = build
+        self.limit = limit
+        self.keys = keys
+        strategy = Strategy(probe)
+        hashes = keys.hashes(for: probe)
+        hashOrder = keys.hashOrders[probe.hashFamily]
+        switch probe {
+        case is RedisClusterScheme:
+            aggregate(buckets: RedisClusterScheme.slotCount) { Int($0 & 0x3fff) }
+        case let maglev as MaglevScheme:
+            let size = UInt64(maglev.tableSize)
+            aggregate(buckets: maglev.tableSize) { Int($0 % size) }
+        default: break
+        }
+    }
+
+    private mutating func aggregate(buckets: Int, _ bucket: (UInt64) -> Int) {
+        bucketReads = [Double](repeating: 0, count: buckets)
+        bucketRates = [Double](repeating: 0, count: buckets)
+        for (i, hash) in hashes.enumerated() {
+            let b = bucket(hash)
+            bucketRates[b] += keys.rates[i]
+            bucketReads[b] += keys.rates[i] * keys.readFractions[i]
+        }
+    }
+
+    /// The scheme at `n` nodes. Ring schemes whose nodes' points do not depend on the node count
+    /// (nginx, Cassandra, bounded loads, and ketama where its points per server come out equal)
+    /// are the ring built once at the largest count, cut down to nodes `0..<n`.
+    mutating func scheme(nodes n: Int) -> (any PlacementScheme)? {
+        guard n >= 1 else { return nil }
+        if n < limit, strategy == .ring || strategy == .boundedLoads {
+            if largest == nil { largest = .some(build(limit)) }
+            if let base = largest ?? nil, let cut = Self.prefix(base, nodes: n) { return cut }
+        }
+        return build(n)
+    }
+
+    static func prefix(_ base: any PlacementScheme, nodes n: Int) -> (any PlacementScheme)? {
+        guard n <= base.nodeNames.count else { return nil }
+        let names = Array(base.nodeNames.prefix(n))
+        switch base {
+        case let ketama as KetamaScheme:
+            let servers = Array(ketama.servers.prefix(n))
+            let allWeight = Float(ketama.servers.reduce(0) { $0 + $1.weight })
+            let weight = Float(servers.reduce(0) { $0 + $1.weight })
+            let samePoints = servers.allSatisfy {
+                KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: weight, servers: Float(n))
+                    == KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: allWeight, servers: Float(ketama.servers.count))
+            }
+            guard samePoints else { return nil }
+            return KetamaScheme(variant: ketama.variant, servers: servers, ring: ketama.ring.prefix(nodes: n))
+        case let nginx as NginxConsistentScheme:
+            return NginxConsistentScheme(nodeNames: names, ring: nginx.ring.prefix(nodes: n))
+        case let cassandra as CassandraScheme:
+            return CassandraScheme(nodeNames: names, numTokens: cassandra.numTokens, ring: cassandra.ring.prefix(nodes: n))
+        case let bounded as BoundedLoadsScheme:
+            return BoundedLoadsScheme(nodeNames: names, epsilon: bounded.epsilon, ring: bounded.ring.prefix(nodes: n))
+        default:
+            return nil
+        }
+    }
+
+    /// Per-node rates of the keys (not the tail) under `scheme`, replicas included.
+    mutating func loads(_ scheme: any PlacementScheme, replicas: Int, readPolicy: PlanConfiguration.ReadPolicy) -> LoadAccumulator {
+        var accumulator = LoadAccumulator(nodes: scheme.nodeNames.count, replicas: replicas, readPolicy: readPolicy)
+        if strategy == .ring, let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
+            ring.values.withUnsafeBufferPointer { values in
+                ring.owners.withUnsafeBufferPointer { owners in
+                    var p = 0
+                    let points = values.count
+                    for j in order.hashes.indices {
+                        let hash = order.hashes[j]
+                        while p < points && values[p] < hash { p += 1 }
+                        accumulator.add(owners[p == points ? 0 : p], order.rates[j], order.readFractions[j])
+                    }
+                }
+            }
+        } else if strategy == .slots || strategy == .table, !bucketRates.isEmpty {
+            for b in bucketRates.indices where bucketRates[b] > 0 {
+                accumulator.add(scheme.node(forHash: UInt64(b)), reads: bucketReads[b], total: bucketRates[b])
+            }
+        } else {
+            let assignment = self.assignment(scheme)
+            for i in assignment.indices { accumulator.add(assignment[i], keys.rates[i], keys.readFractions[i]) }
+        }
+        return accumulator
+    }
+
+    /// Each key's node under `scheme`, equal to `scheme.assign(hashes:rates:)`.
+    mutating func assignment(_ scheme: any PlacementScheme) -> [Int] {
+        let n = scheme.nodeNames.count
+        switch strategy {
+        case .rendezvous, .jump:
+            if records == nil { records = PrefixRecords(hashes: hashes, kind: strategy == .jump ? .jump : .rendezvous) }
+            if let records { return records.owners(nodes: n) }
+        case .modulo32:
+            // Every hash of these families fits 32 bits: a 32-bit division gives the same remainder.
+            let divisor = UInt32(truncatingIfNeeded: max(n, 1))
+            return hashes.map { $0 >> 32 == 0 ? Int(UInt32(truncatingIfNeeded: $0) % divisor) : scheme.node(forHash: $0) }
+        case .ring:
+            if let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
+                var result = [Int](repeating: 0, count: hashes.count)
+                ring.values.withUnsafeBufferPointer { values in
+                    var p = 0
+                    let points = values.count
+                    for j in order.hashes.indices {
+                        while p < points && values[p] < order.hashes[j] { p += 1 }
+                        result[Int(order.order[j])] = ring.owners[p == points ? 0 : p]
+                    }
+                }
+                return result
+            }
+        case .boundedLoads:
+            if let bounded = scheme as? BoundedLoadsScheme, let order = hashOrder, !keys.rateOrder.isEmpty, !bounded.ring.owners.isEmpty {
+                var start = [Int32](repeating: 0, count: hashes.count)
+                bounded.ring.values.withUnsafeBufferPointer { values in
+                    var p = 0
+                    let points = values.count
+                    for j in order.hashes.indices {
+                        while p < points && values[p] < order.hashes[j] { p += 1 }
+                        start[Int(order.order[j])] = Int32(truncatingIfNeeded: p == points ? 0 : p)
+                    }
+                }
+                return bounded.assign(startPoints: start, rates: keys.rates, order: keys.rateOrder)
+            }
+        case .slots, .table, .perKey:
+            break
+        }
+        return scheme.assign(hashes: hashes, rates: keys.rates)
+    }
+}
+
+/// Adds key rates to node loads, replicas included: replica j of a key sits on (primary + j)
+/// mod N; writes go to every replica, reads to the primary or spread evenly.
+struct LoadAccumulator {
+    var loads: [Double]
+    let replicas: Int
+    let readPolicy: PlanConfiguration.ReadPolicy
+
+    init(nodes: Int, replicas: Int, readPolicy: PlanConfiguration.ReadPolicy) {
+        loads = [Double](repeating: 0, count: nodes)
+        self.replicas = max(1, min(replicas, nodes))
+        self.readPolicy = readPolicy
+    }
+
+    @inline(__always)
+    mutating func add(_ primary: Int, _ rate: Double, _ readFraction: Double) {
+        if replicas == 1 { loads[primary] += rate; return }
+        add(primary, reads: rate * readFraction, total: rate)
+    }
+
+    mutating func add(_ primary: Int, reads: Double, total: Double) {
+        if replicas == 1 { loads[primary] += total; return }
+        let writes = total - reads
+        let n = loads.count
+        for j in 0..<replicas {
+            let node = (primary + j) % n
+            loads[node] += writes
+            if readPolicy == .spread { loads[node] += reads / Double(replicas) } else if j == 0 { loads[node] += reads }
+        }
+    }
+}
+
+/// Schemes that place by a `HashRing` lookup alone (first point at or after the key's hash).
+protocol RingPlacement: PlacementScheme {
+    var ring: HashRing { get }
+}
+
+extension KetamaScheme: RingPlacement {}
+extension NginxConsistentScheme: RingPlacement {}
+extension EnvoyRingHashScheme: RingPlacement {}
+extension CassandraScheme: RingPlacement {}
