@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: analyse a small real capture shipped in the repo.
+# The main job on a fresh machine, no server needed: synthesize a flash sale (profiles/
+# redis-flash-sale.yaml: Zipf traffic, then one key takes a third of the requests) as a capture,
+# and analyse it — hot keys, the moment `sale:item:42` turned hot, the report.
 set -euo pipefail
 bin="${1:-.build/release/hotshard}"
-capture="Tests/Fixtures/lab/redis-mget-mset.pcap.gz"
 mkdir -p reports
-"$bin" analyze "$capture" --port resp=16379 --top 20 --json reports/demo.json --html reports/demo.html
+"$bin" synth profiles/redis-flash-sale.yaml -o reports/demo.pcap
+"$bin" analyze reports/demo.pcap --top 20 --json reports/demo.json --html reports/demo.html
