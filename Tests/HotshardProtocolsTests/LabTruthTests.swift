@@ -93,14 +93,14 @@ import HotshardTestSupport
     }
 }
 
-/// The memcached lab captures (text, multi-get, binary): every key's count, reads and writes equal the truth.
-@Suite struct MemcachedLabTruthTests {
-    @Test(arguments: ["memcached-text", "memcached-multiget", "memcached-binary"], [true, false])
-    func memcachedKeyCountsEqualTruth(name: String, byPort: Bool) throws {
-        let truth = try LabTruthTests.truth(name)
+extension LabTruthTests {
+    /// Decodes a lab capture (protocol by `portOption`, or by content when nil) and checks that
+    /// every key's count and writes equal the truth; returns what was counted for further checks.
+    static func decodeAndCompare(_ name: String, portOption: String?) throws -> (Truth, Counter, TrafficDecoder) {
+        let truth = try truth(name)
         var configuration = DecoderConfiguration()
-        if byPort { try configuration.addPortOption("memcached=\(truth.port)") }
-        let counter = LabTruthTests.Counter()
+        if let portOption { try configuration.addPortOption(portOption) }
+        let counter = Counter()
         let decoder = TrafficDecoder(configuration: configuration, sink: counter)
         let session = try CaptureSession(files: [Fixtures.path("lab/\(name).pcap.gz")])
         try session.run(into: decoder)
@@ -111,10 +111,20 @@ import HotshardTestSupport
         #expect(counter.keys.count == expected.count)
         let expectedWrites = Dictionary(uniqueKeysWithValues: (truth.writes ?? [:]).map { (Key($0.key), $0.value) })
         #expect(counter.writes == expectedWrites)
-        // pymemcache sends text-protocol sets with `noreply`: exactly the writes go unanswered.
-        let noreplyWrites = name == "memcached-binary" ? 0 : expectedWrites.values.reduce(0, +)
-        #expect(counter.unanswered == noreplyWrites)
         #expect(decoder.health.parseErrors == 0 && decoder.health.unpairedReplies == 0)
+        return (truth, counter, decoder)
+    }
+}
+
+/// The memcached lab captures (text, multi-get, binary): every key's count, reads and writes equal the truth.
+@Suite struct MemcachedLabTruthTests {
+    @Test(arguments: ["memcached-text", "memcached-multiget", "memcached-binary"], [true, false])
+    func memcachedKeyCountsEqualTruth(name: String, byPort: Bool) throws {
+        let port = try LabTruthTests.truth(name).port
+        let (truth, counter, decoder) = try LabTruthTests.decodeAndCompare(name, portOption: byPort ? "memcached=\(port)" : nil)
+        // pymemcache sends text-protocol sets with `noreply`: exactly the writes go unanswered.
+        let noreplyWrites = name == "memcached-binary" ? 0 : (truth.writes ?? [:]).values.reduce(0, +)
+        #expect(counter.unanswered == noreplyWrites)
         #expect(decoder.flowsByProtocol[.memcached] ?? 0 >= 1)
     }
 }
@@ -123,23 +133,10 @@ import HotshardTestSupport
 @Suite struct HTTPLabTruthTests {
     @Test(arguments: [true, false])
     func httpKeyCountsEqualTruth(byPort: Bool) throws {
-        let truth = try LabTruthTests.truth("http-keepalive")
-        var configuration = DecoderConfiguration()
-        if byPort { try configuration.addPortOption("http=\(truth.port)") }
-        let counter = LabTruthTests.Counter()
-        let decoder = TrafficDecoder(configuration: configuration, sink: counter)
-        let session = try CaptureSession(files: [Fixtures.path("lab/http-keepalive.pcap.gz")])
-        try session.run(into: decoder)
-        decoder.finish(timestampNanos: 0)
-        let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
-        let wrong = expected.filter { counter.keys[$0.key] != $0.value }.prefix(5)
-        #expect(wrong.isEmpty, "first mismatches: \(wrong.map { "\($0.key)=\($0.value) got \(counter.keys[$0.key] ?? 0)" })")
-        #expect(counter.keys.count == expected.count)
-        let expectedWrites = Dictionary(uniqueKeysWithValues: (truth.writes ?? [:]).map { (Key($0.key), $0.value) })
-        #expect(counter.writes == expectedWrites)
+        let port = try LabTruthTests.truth("http-keepalive").port
+        let (truth, counter, decoder) = try LabTruthTests.decodeAndCompare("http-keepalive", portOption: byPort ? "http=\(port)" : nil)
         #expect(counter.requests == truth.ops)
         #expect(counter.unanswered == 0)
-        #expect(decoder.health.parseErrors == 0 && decoder.health.unpairedReplies == 0)
         // tshark -Y 'tcp.flags.syn==1 && tcp.flags.ack==0': the client opened 8 connections.
         #expect(decoder.flowsByProtocol[.http] == 8)
     }
