@@ -56,6 +56,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Where to write the result JSON (default reports/NAME.json).")
     var json: String?
 
+    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
+    var html: String?
+
+    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
+    var noHTML = false
+
     @Option(help: "Name of the run, used for default output paths.")
     var name: String?
 
@@ -106,11 +112,14 @@ struct LoadCommand: AsyncParsableCommand {
         let runName = name ?? URL(fileURLWithPath: profile).deletingPathExtension().lastPathComponent
         let jsonPath = json ?? "reports/\(runName).json"
         try document.write(toPath: jsonPath)
+        let htmlPath: String? = noHTML ? nil : (html ?? AnalyzeCommand.htmlPath(besideJSON: jsonPath))
+        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
         let outcomes = document.load?.thresholds ?? []
         if !quiet {
             print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")
             print(Self.loadSummary(document))
             print("result     \(jsonPath)")
+            if let htmlPath { print("report     \(htmlPath)") }
         }
         for outcome in outcomes {
             print("threshold  \(outcome.passed ? "pass" : "MISSED")  \(outcome.rule)  (measured \(Self.format(outcome)))",
