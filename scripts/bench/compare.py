@@ -129,7 +129,9 @@ def bench_analyze(rows, failures):
         mbps = statistics.median([v[1] for v in values])
         rss = max(v[2] for v in values)
         summary[name] = pps
-        rows.append(("analyze", name, f"{packets:,} packets, {size_mb:.0f} MB, redis-benchmark -P 16",
+        workload = (f"first {prefix_packets:,} of {packets:,} packets (scaled by packets)" if name.startswith("tshark")
+                    else f"{packets:,} packets, {size_mb:.0f} MB")
+        rows.append(("analyze", name, f"{workload}, redis-benchmark -P 16",
                      f"{pps:,.0f} packets/s (±{spread:.0f}%)" + (f", {mbps:.0f} MB/s" if mbps else ""),
                      f"{rss:.0f} MB peak"))
     hotshard = summary["hotshard analyze"]
