@@ -140,3 +140,18 @@ import HotshardCapture
         #expect(HTTPKeyMode(option: "bogus") == nil)
     }
 }
+
+extension HTTPParserTests {
+    /// Header names match ignoring ASCII case only: "-" is not a lowered CR.
+    @Test func headerNamesCompareIgnoringASCIICaseOnly() {
+        func matches(_ text: [UInt8], _ name: String) -> Bool {
+            text.withUnsafeBytes { HTTPParser.equalsIgnoringCase($0, Array(name.utf8)) }
+        }
+        #expect(matches(Array("Content-Length".utf8), "content-length"))
+        #expect(matches(Array("CONTENT-LENGTH".utf8), "content-length"))
+        #expect(!matches(Array("content\rlength".utf8), "content-length"))
+        #expect(!matches(Array("content-lengths".utf8), "content-length"))
+        let chunked = Array("gzip, CHUNKED".utf8)
+        #expect(chunked.withUnsafeBytes { HTTPParser.containsIgnoringCase($0, HTTPParser.chunkedCoding) })
+    }
+}

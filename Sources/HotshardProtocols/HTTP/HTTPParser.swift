@@ -26,7 +26,6 @@ public struct HTTPParser: ConversationParser {
         var headerCount = 0
         var contentLength: Int?
         var chunked = false
-        var connectionClose = false
         var bytes = 0
         var firstNanos: Int64 = 0
         // Request fields.
@@ -34,7 +33,6 @@ public struct HTTPParser: ConversationParser {
         var target: [UInt8] = []
         var host: [UInt8]?
         var keyHeader: [UInt8]?
-        var expectContinue = false
         // Reply fields.
         var statusCode = 0
     }
@@ -51,6 +49,8 @@ public struct HTTPParser: ConversationParser {
     static let maxHeaders = 256
     private let flow: FlowID
     private let keyMode: HTTPKeyMode
+    /// The lowercased header that names the key (`--http-key header:NAME`), if any.
+    private let keyHeaderName: [UInt8]?
     private let maxPending: Int
     private var request = Direction()
     private var reply = Direction()
@@ -62,6 +62,11 @@ public struct HTTPParser: ConversationParser {
     public init(flow: FlowID, configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.flow = flow
         self.keyMode = configuration.httpKey
+        if case .header(let name) = configuration.httpKey {
+            keyHeaderName = Array(name.lowercased().utf8)
+        } else {
+            keyHeaderName = nil
+        }
         self.maxPending = configuration.maxPendingRequests
     }
 
@@ -326,27 +331,46 @@ public struct HTTPParser: ConversationParser {
             parserHealth.parseErrors += 1
             return
         }
-        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         var start = colon + 1
         while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
         var end = line.count
         while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        switch name {
-        case "content-length":
+        // Header names compared as bytes, without a String per header.
+        if Self.equalsIgnoringCase(name, Self.contentLength) {
             if let length = decimal(value) { side.contentLength = length } else { parserHealth.parseErrors += 1 }
-        case "transfer-encoding":
-            side.chunked = String(decoding: value, as: UTF8.self).lowercased().contains("chunked")
-        case "connection":
-            side.connectionClose = String(decoding: value, as: UTF8.self).lowercased().contains("close")
-        case "host":
+        } else if Self.equalsIgnoringCase(name, Self.transferEncoding) {
+            side.chunked = Self.containsIgnoringCase(value, Self.chunkedCoding)
+        } else if Self.equalsIgnoringCase(name, Self.hostHeader) {
             side.host = Array(value)
-        case "expect":
-            side.expectContinue = true
-        default:
-            break
         }
-        if case .header(let wanted) = keyMode, wanted == name { side.keyHeader = Array(value) }
+        if let keyHeaderName, Self.equalsIgnoringCase(name, keyHeaderName) { side.keyHeader = Array(value) }
+    }
+
+    static let contentLength = Array("content-length".utf8)
+    static let transferEncoding = Array("transfer-encoding".utf8)
+    static let hostHeader = Array("host".utf8)
+    static let chunkedCoding = Array("chunked".utf8)
+
+    /// `bytes` equals `lowercase` ignoring ASCII case.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
+        for (byte, expected) in zip(bytes, lowercase) {
+            let lowered = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte
+            if lowered != expected { return false }
+        }
+        return true
+    }
+
+    /// `bytes` contains `lowercase` ignoring ASCII case.
+    static func containsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count >= lowercase.count else { return false }
+        for offset in 0...(bytes.count - lowercase.count)
+        where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + lowercase.count)]), lowercase) {
+            return true
+        }
+        return false
     }
 
     private func message(_ request: Pending, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
