@@ -30,10 +30,11 @@ public final class HotKeyAnalyzer: MessageSink {
                                         numberOfSignificantValueDigits: .two)
     }
     private var commands: [String: CommandTally] = [:]
+    /// The first few commands' tallies, searched before the dictionary: a workload uses a handful
+    /// of commands, and comparing short strings is cheaper than hashing them.
+    private var firstTallies: [(name: String, tally: CommandTally)] = []
     private var protocolCounts = [Int](repeating: 0, count: WireProtocol.allCases.count)
     private var statusCounts = [Int](repeating: 0, count: 4)
-    /// The last prefix group made, reused while keys share it (no allocation per key).
-    private var lastPrefix: Key?
 
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) {
         self.configuration = configuration
@@ -45,13 +46,7 @@ public final class HotKeyAnalyzer: MessageSink {
     public func receive(_ message: Message) {
         totals.requests += 1
         protocolCounts[Self.protocolIndex(message.wireProtocol)] += 1
-        let tally: CommandTally
-        if let existing = commands[message.command] {
-            tally = existing
-        } else {
-            tally = CommandTally()
-            commands[message.command] = tally
-        }
+        let tally = tally(for: message.command)
         tally.count += 1
         let isError: Bool
         switch message.status {
@@ -92,6 +87,15 @@ public final class HotKeyAnalyzer: MessageSink {
         }
     }
 
+    private func tally(for command: String) -> CommandTally {
+        for entry in firstTallies where entry.name == command { return entry.tally }
+        if let existing = commands[command] { return existing }
+        let tally = CommandTally()
+        commands[command] = tally
+        if firstTallies.count < 8 { firstTallies.append((command, tally)) }
+        return tally
+    }
+
     @inline(__always)
     private func update(_ stats: inout KeyStatistics, reference: KeyReference, message: Message, requestBytes: Int,
                         share: Int, isError: Bool, client: UInt64, second: Int64) {
@@ -130,20 +134,23 @@ public final class HotKeyAnalyzer: MessageSink {
     }
 
     /// `user:*` for `user:42` at depth 1; nil when the key has fewer delimiters than the depth.
+    /// Built on the stack: a prefix of an inline key is inline too, so this allocates nothing.
     private func prefix(of key: Key) -> Key? {
-        var seen = 0
-        for (index, byte) in key.bytes.enumerated() where byte == configuration.prefixDelimiter {
-            seen += 1
-            if seen == configuration.prefixDepth {
-                if let last = lastPrefix, last.bytes.count == index + 2, last.bytes[...index] == key.bytes[...index] {
-                    return last
+        let delimiter = configuration.prefixDelimiter
+        let depth = configuration.prefixDepth
+        return key.withUnsafeBytes { bytes -> Key? in
+            var seen = 0
+            for index in bytes.indices where bytes[index] == delimiter {
+                seen += 1
+                guard seen == depth else { continue }
+                return withUnsafeTemporaryAllocation(byteCount: index + 2, alignment: 1) { buffer -> Key in
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[...index]))
+                    buffer[index + 1] = UInt8(ascii: "*")
+                    return Key(UnsafeRawBufferPointer(buffer))
                 }
-                let made = Key(Array(key.bytes[...index]) + [UInt8(ascii: "*")])
-                lastPrefix = made
-                return made
             }
+            return nil
         }
-        return nil
     }
 
     private static func protocolIndex(_ wireProtocol: WireProtocol) -> Int {

@@ -27,7 +27,7 @@ struct StreamSummary {
     private(set) var counters: [Counter] = []
     private var buckets: [Bucket] = []
     private var freeBuckets: [Int32] = []
-    private var index: [Key: Int32] = [:]
+    private var index: KeySlotTable
     /// The bucket with the smallest count (where the eviction victim is).
     private var minBucket: Int32 = -1
     /// Keys replaced so far: 0 means every count is exact.
@@ -36,37 +36,37 @@ struct StreamSummary {
     init(capacity: Int) {
         self.capacity = max(1, capacity)
         counters.reserveCapacity(min(self.capacity, 1 << 20))
-        index.reserveCapacity(min(self.capacity, 1 << 20))
+        index = KeySlotTable(minimumCapacity: min(self.capacity, 1 << 16))
     }
 
     var count: Int { counters.count }
 
     func slot(of key: Key) -> Int? {
-        index[key].map(Int.init)
+        index.slot(hash: key.hash64) { counters[Int($0)].key == key }.map(Int.init)
     }
 
     /// Counts one occurrence of `key`; returns its slot and, when the key took over an evicted
     /// slot, true (the caller resets per-slot statistics).
     @inline(__always)
     mutating func increment(_ key: Key) -> (slot: Int, replaced: Bool) {
-        if let slot = index[key] {
+        if let slot = index.slot(hash: key.hash64, matches: { counters[Int($0)].key == key }) {
             bump(slot)
             return (Int(slot), false)
         }
         if counters.count < capacity {
             let slot = Int32(counters.count)
             counters.append(Counter(key: key, count: 0, error: 0, bucket: -1, previous: -1, next: -1))
-            index[key] = slot
+            index.insert(hash: key.hash64, slot: slot)
             attach(slot, toBucketWithCount: 1, after: -1)
             return (Int(slot), false)
         }
         // Replace the key with the smallest count: the newcomer inherits that count as its error.
         let victim = buckets[Int(minBucket)].head
         let minimum = counters[Int(victim)].count
-        index[counters[Int(victim)].key] = nil
+        index.remove(hash: counters[Int(victim)].key.hash64, slot: victim)
         counters[Int(victim)].key = key
         counters[Int(victim)].error = minimum
-        index[key] = victim
+        index.insert(hash: key.hash64, slot: victim)
         evictions += 1
         bump(victim)
         return (Int(victim), true)
@@ -74,10 +74,10 @@ struct StreamSummary {
 
     /// Sets a slot's count and error directly (merging summaries).
     mutating func insert(_ key: Key, count: Int, error: Int) {
-        precondition(counters.count < capacity && index[key] == nil)
+        precondition(counters.count < capacity && slot(of: key) == nil)
         let slot = Int32(counters.count)
         counters.append(Counter(key: key, count: 0, error: error, bucket: -1, previous: -1, next: -1))
-        index[key] = slot
+        index.insert(hash: key.hash64, slot: slot)
         attachSorted(slot, count: count)
     }
 

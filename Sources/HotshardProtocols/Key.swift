@@ -1,25 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A key as the server sees it: raw bytes, never assumed to be UTF-8.
 ///
-/// `hash64` is computed once (FNV-1a 64) so that tables keyed by `Key` do not rehash the bytes.
+/// Keys of up to `inlineCapacity` bytes — most real keys — live inside the value, so that making
+/// one (once per request on the parsers' hot path) allocates nothing; longer keys keep their
+/// bytes in an array. `hash64` is computed once, eight bytes at a time, so that tables keyed by
+/// `Key` never rehash the bytes. It is a table hash, not a published one: placement schemes hash
+/// `bytes` with their own functions.
 public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    public static let inlineCapacity = 24
+
+    /// The bytes of an inline key, zero-padded (so that equal keys have equal words).
+    private var words: (UInt64, UInt64, UInt64)
+    /// The bytes of a key longer than `inlineCapacity`; nil for inline keys.
+    private let longBytes: [UInt8]?
+    public let count: Int
     public let hash64: UInt64
 
-    public init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        self.hash64 = Key.fnv1a64(bytes)
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        count = bytes.count
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        if bytes.count <= Self.inlineCapacity {
+            if let base = bytes.baseAddress {
+                withUnsafeMutableBytes(of: &words) { $0.baseAddress?.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            longBytes = nil
+            hash64 = Self.hashInline(words, count: bytes.count)
+        } else {
+            longBytes = [UInt8](bytes)
+            hash64 = Self.hashLong(bytes)
+        }
+        self.words = words
     }
 
-    public init(_ bytes: UnsafeRawBufferPointer) {
-        self.init([UInt8](bytes))
+    public init(_ bytes: [UInt8]) {
+        if bytes.count <= Self.inlineCapacity {
+            self = bytes.withUnsafeBytes { Key($0) }
+        } else {
+            count = bytes.count
+            words = (0, 0, 0)
+            longBytes = bytes
+            hash64 = bytes.withUnsafeBytes { Self.hashLong($0) }
+        }
     }
 
     public init(_ text: String) {
-        self.init(Array(text.utf8))
+        var text = text
+        self = text.withUTF8 { Key(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The key's bytes, valid only inside `body`: the way to read a key without copying it.
+    @inline(__always)
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        if let longBytes {
+            return try longBytes.withUnsafeBytes(body)
+        }
+        var words = self.words
+        let count = self.count
+        return try Swift.withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// A copy of the key's bytes.
+    public var bytes: [UInt8] {
+        withUnsafeBytes { [UInt8]($0) }
     }
 
     public static func == (lhs: Key, rhs: Key) -> Bool {
-        lhs.hash64 == rhs.hash64 && lhs.bytes == rhs.bytes
+        guard lhs.hash64 == rhs.hash64, lhs.count == rhs.count else { return false }
+        if let left = lhs.longBytes, let right = rhs.longBytes { return left == right }
+        return lhs.words == rhs.words
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -27,28 +80,39 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public static func < (lhs: Key, rhs: Key) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                let common = min(left.count, right.count)
+                if common > 0, let l = left.baseAddress, let r = right.baseAddress {
+                    let order = memcmp(l, r, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
     }
 
     /// The key as text when it is valid UTF-8, otherwise nil (the result document then carries base64).
     public var utf8Text: String? {
-        String(validating: bytes, as: UTF8.self)
+        withUnsafeBytes { String(validating: $0, as: UTF8.self) }
     }
 
     /// Printable ASCII as is, backslash as `\\`, every other byte as `\xNN`: safe for a terminal.
     public var escaped: String {
-        var out = ""
-        out.reserveCapacity(bytes.count)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): out += "\\\\"
-            case 0x20..<0x7f: out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: false)
-                out += byte < 0x10 ? "\\x0\(hex)" : "\\x\(hex)"
+        withUnsafeBytes { bytes in
+            var out = ""
+            out.reserveCapacity(bytes.count)
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\\"): out += "\\\\"
+                case 0x20..<0x7f: out.unicodeScalars.append(Unicode.Scalar(byte))
+                default:
+                    let hex = String(byte, radix: 16, uppercase: false)
+                    out += byte < 0x10 ? "\\x0\(hex)" : "\\x\(hex)"
+                }
             }
+            return out
         }
-        return out
     }
 
     public var description: String { escaped }
@@ -60,5 +124,38 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         return hash
+    }
+
+    // MARK: Table hash (wyhash's multiply-fold mixing, a word at a time)
+
+    private static let seeds: (UInt64, UInt64, UInt64, UInt64) =
+        (0xa076_1d64_78bd_642f, 0xe703_7ed1_a0b4_28db, 0x8ebc_6af0_9c88_c6e3, 0x5899_65cc_7537_4cc3)
+
+    @inline(__always)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    @inline(__always)
+    private static func hashInline(_ words: (UInt64, UInt64, UInt64), count: Int) -> UInt64 {
+        let first = fold(words.0 ^ seeds.0, words.1 ^ seeds.1)
+        let second = fold(words.2 ^ seeds.2, UInt64(count) ^ seeds.3)
+        return fold(first ^ seeds.1, second ^ seeds.0)
+    }
+
+    private static func hashLong(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var state = fold(UInt64(bytes.count) ^ seeds.0, seeds.1)
+        var offset = 0
+        while offset < bytes.count {
+            var pair: (UInt64, UInt64) = (0, 0)
+            let take = min(16, bytes.count - offset)
+            withUnsafeMutableBytes(of: &pair) { destination in
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
+            }
+            state = fold(pair.0 ^ seeds.2 ^ state, pair.1 ^ seeds.3)
+            offset += take
+        }
+        return fold(state ^ seeds.1, seeds.0)
     }
 }

@@ -64,7 +64,7 @@ public struct Message: Sendable {
     public var command: String
     public var operation: OperationClass
     /// Every key the request names, in request order (a 5-key MGET has five).
-    public var keys: [KeyReference]
+    public var keys: KeyList
     public var requestBytes: Int
     public var replyBytes: Int
     public var status: ReplyStatus
@@ -77,7 +77,7 @@ public struct Message: Sendable {
         wireProtocol: WireProtocol,
         command: String,
         operation: OperationClass,
-        keys: [KeyReference],
+        keys: KeyList,
         requestBytes: Int,
         replyBytes: Int = 0,
         status: ReplyStatus = .noReply,

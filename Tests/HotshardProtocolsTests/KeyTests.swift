@@ -28,4 +28,29 @@ import Testing
         #expect(json == #"{"keyBase64":"\/\/4="}"#)
         #expect(try JSONDecoder().decode(Key.self, from: Data(json.utf8)) == key)
     }
+
+    /// Keys up to 24 bytes are stored inline, longer ones in an array: every road to a key
+    /// (bytes, raw buffer, text) must give the same value, hash and order on both sides of that line.
+    @Test func inlineAndLongKeysAgreeAcrossTheBoundary() {
+        let lengths = [0, 1, 7, 8, 15, 16, 23, 24, 25, 31, 32, 40, 100]
+        let keys = lengths.map { length in (0..<length).map { UInt8(0x61 + $0 % 26) } }
+        for bytes in keys {
+            let fromArray = Key(bytes)
+            let fromBuffer = bytes.withUnsafeBytes { Key($0) }
+            let fromText = Key(String(decoding: bytes, as: UTF8.self))
+            #expect(fromArray == fromBuffer && fromBuffer == fromText)
+            #expect(fromArray.hash64 == fromBuffer.hash64 && fromBuffer.hash64 == fromText.hash64)
+            #expect(fromArray.bytes == bytes)
+            #expect(fromArray.count == bytes.count)
+        }
+        // Prefixes sort before the longer key; a difference after byte 24 still tells keys apart.
+        let sorted = keys.map { Key($0) }
+        #expect(sorted == sorted.sorted())
+        let a = Key(Array(repeating: 0x61, count: 30) + [0x01])
+        let b = Key(Array(repeating: 0x61, count: 30) + [0x02])
+        #expect(a != b && a < b && a.hash64 != b.hash64)
+        // Zero bytes are part of the key: "a" and "a\0" differ.
+        #expect(Key([0x61]) != Key([0x61, 0x00]))
+        #expect(Key([0x61]) < Key([0x61, 0x00]))
+    }
 }

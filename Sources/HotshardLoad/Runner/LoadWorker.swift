@@ -286,7 +286,7 @@ final class LoadWorker: @unchecked Sendable {
         stats.errors += 1
         stats.errorsByKind[kind, default: 0] += 1
         addSecond(time) { $0.errors += 1 }
-        let keys = request.keys.map { KeyReference(key: Key($0)) }
+        let keys = KeyList(request.keys.lazy.map { KeyReference(key: Key($0)) })
         let command = encoder.commandName(request.kind)
         analyzer.receive(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
                                  command: command, operation: request.kind == .get || request.kind == .multiGet || request.kind == .httpGet ? .read : .write,

@@ -27,7 +27,7 @@ public struct MemcachedParser: ConversationParser {
     private struct Pending {
         var command: String
         var operation: OperationClass
-        var keys: [KeyReference]
+        var keys: KeyList
         var requestBytes: Int
         var firstNanos: Int64
         var lastNanos: Int64
@@ -165,11 +165,11 @@ public struct MemcachedParser: ConversationParser {
         case "get", "gets":
             request.operation = .read
             request.shape = .values
-            request.keys = (1..<fields.count).map(key)
+            request.keys = KeyList((1..<fields.count).map(key))
         case "gat", "gats":
             request.operation = .read
             request.shape = .values
-            request.keys = fields.count > 2 ? (2..<fields.count).map(key) : []
+            request.keys = fields.count > 2 ? KeyList((2..<fields.count).map(key)) : []
         case "set", "add", "replace", "append", "prepend", "cas":
             request.operation = .write
             guard fields.count >= 5, let length = decimal(field(4)) else {
@@ -375,7 +375,7 @@ public struct MemcachedParser: ConversationParser {
     private mutating func binaryRequest(_ frame: BinaryFrameReader.Frame, timestampNanos: Int64,
                                         emit: (Message) -> Void) {
         let info = MemcachedBinaryOpcode.info(frame.opcode)
-        let keys = frame.key.isEmpty ? [] : [KeyReference(key: Key(frame.key))]
+        let keys: KeyList = frame.key.isEmpty ? [] : [KeyReference(key: Key(frame.key))]
         let request = Pending(command: info.name, operation: info.operation, keys: keys, requestBytes: frame.totalBytes,
                               firstNanos: frame.firstNanos, lastNanos: timestampNanos, shape: .line,
                               expectsReply: true, quiet: info.quiet, opaque: frame.opaque)

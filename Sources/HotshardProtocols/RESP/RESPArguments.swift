@@ -1,13 +1,19 @@
-/// The arguments of one request, stored back to back in one reusable buffer.
+/// The arguments of one request: byte ranges either in a reusable buffer of their own (a request
+/// that arrived in pieces) or in the caller's input (a request that arrived whole: the common case,
+/// read without copying).
 ///
-/// An argument longer than `maxStoredBytes` keeps only its first bytes (a value, never a real
-/// key, is that long in practice); its full length is still known. Reused across requests,
-/// so the steady path does not allocate.
+/// A stored argument longer than `maxStoredBytes` keeps only its first bytes (a value, never a
+/// real key, is that long in practice). Reused across requests, so the steady path does not allocate.
 struct RESPArguments {
-    private(set) var storage: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    private(set) var fullLengths: [Int] = []
+    private struct Span {
+        var start: Int
+        var length: Int
+    }
+
+    private var storage: [UInt8] = []
+    private var spans: [Span] = []
+    /// The input the spans point into while a whole request is read in place; nil when stored.
+    private var borrowed: UnsafeRawPointer?
     let maxStoredBytes: Int
     let maxArguments: Int
     /// Arguments beyond `maxArguments` are counted, not stored.
@@ -16,53 +22,78 @@ struct RESPArguments {
     init(maxStoredBytes: Int = 4096, maxArguments: Int = 65_536) {
         self.maxStoredBytes = maxStoredBytes
         self.maxArguments = maxArguments
+        spans.reserveCapacity(16)
     }
 
-    var count: Int { starts.count }
+    var count: Int { spans.count }
 
     mutating func reset() {
         storage.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        fullLengths.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+        borrowed = nil
         droppedArguments = 0
     }
 
-    /// Starts a new argument whose length on the wire is `fullLength`.
-    mutating func begin(fullLength: Int) -> Bool {
-        guard starts.count < maxArguments else {
+    /// Starts reading a request in place: arguments are then ranges of `base`, which must stay
+    /// valid until the request is finished.
+    @inline(__always)
+    mutating func borrow(_ base: UnsafeRawPointer) {
+        spans.removeAll(keepingCapacity: true)
+        borrowed = base
+        droppedArguments = 0
+    }
+
+    /// Adds an argument lying at `start..<start+length` of the borrowed input.
+    @inline(__always)
+    mutating func appendBorrowed(start: Int, length: Int) -> Bool {
+        guard spans.count < maxArguments else {
             droppedArguments += 1
             return false
         }
-        starts.append(storage.count)
-        lengths.append(0)
-        fullLengths.append(fullLength)
+        spans.append(Span(start: start, length: length))
         return true
     }
 
-    /// Appends bytes to the argument begun last, up to the storage cap.
+    /// Starts a new stored argument.
+    mutating func begin() -> Bool {
+        guard spans.count < maxArguments else {
+            droppedArguments += 1
+            return false
+        }
+        spans.append(Span(start: storage.count, length: 0))
+        return true
+    }
+
+    /// Appends bytes to the stored argument begun last, up to the storage cap.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let last = lengths.indices.last else { return }
-        let room = maxStoredBytes - lengths[last]
+        guard let last = spans.indices.last else { return }
+        let room = maxStoredBytes - spans[last].length
         guard room > 0 else { return }
         let take = min(room, bytes.count)
         storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
-        lengths[last] += take
+        spans[last].length += take
     }
 
+    @inline(__always)
     func withArgument<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        storage.withUnsafeBytes { all in
-            let start = starts[index], length = lengths[index]
-            return body(UnsafeRawBufferPointer(rebasing: all[start..<(start + length)]))
+        let span = spans[index]
+        if let borrowed {
+            return body(UnsafeRawBufferPointer(start: borrowed + span.start, count: span.length))
+        }
+        return storage.withUnsafeBytes { all in
+            body(UnsafeRawBufferPointer(rebasing: all[span.start..<(span.start + span.length)]))
         }
     }
 
+    func length(_ index: Int) -> Int { spans[index].length }
+
+    /// The argument as a key, cut at `maxStoredBytes` however it arrived (memory stays bounded).
     func key(_ index: Int) -> Key {
-        withArgument(index) { Key($0) }
+        withArgument(index) { Key(UnsafeRawBufferPointer(rebasing: $0.prefix(maxStoredBytes))) }
     }
 
     func equalsIgnoringCase(_ index: Int, _ upper: [UInt8]) -> Bool {
-        guard index >= 0, index < count, lengths[index] == upper.count else { return false }
+        guard index >= 0, index < count, spans[index].length == upper.count else { return false }
         return withArgument(index) { bytes in
             for (byte, expected) in zip(bytes, upper) {
                 let folded = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
@@ -74,7 +105,7 @@ struct RESPArguments {
 
     /// The argument as a decimal integer, nil when it is not one.
     func integer(_ index: Int) -> Int? {
-        guard index >= 0, index < count, lengths[index] > 0, lengths[index] <= 18 else { return nil }
+        guard index >= 0, index < count, spans[index].length > 0, spans[index].length <= 18 else { return nil }
         return withArgument(index) { bytes in
             var value = 0
             var negative = false

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DequeModule
 import HotshardCapture
 
@@ -13,7 +18,7 @@ public struct RESPParser: ConversationParser {
     private struct PendingRequest {
         var command: String
         var operation: OperationClass
-        var keys: [KeyReference]
+        var keys: KeyList
         var requestBytes: Int
         var firstByteNanos: Int64
         var lastByteNanos: Int64
@@ -34,6 +39,18 @@ public struct RESPParser: ConversationParser {
         var queued = false
         /// Direct elements of a top-level aggregate: null?, error?, value bytes.
         var elements: [(isNull: Bool, isError: Bool, bytes: Int)] = []
+
+        /// Starts the next reply, keeping the elements' storage.
+        mutating func reset(firstByteNanos: Int64) {
+            self.firstByteNanos = firstByteNanos
+            bytes = 0
+            isNull = false
+            errorKind = nil
+            isPush = false
+            pushKind = nil
+            queued = false
+            elements.removeAll(keepingCapacity: true)
+        }
     }
 
     private let flow: FlowID
@@ -79,18 +96,37 @@ public struct RESPParser: ConversationParser {
 
     public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
                               emit: (Message) -> Void) {
+        // Whole messages are read straight from the input; the token reader takes what arrives
+        // in pieces, and hands back at the first message boundary after a finished message.
+        var index = 0
         if direction == .clientToServer {
-            var reader = requestReader
-            reader.consume(bytes) { token, wireBytes in
-                requestToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+            while index < bytes.count {
+                if requestExpected < 0, requestReader.isAtMessageBoundary {
+                    index += readWholeRequests(UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                                               timestampNanos: timestampNanos, emit: emit)
+                    if index >= bytes.count { break }
+                }
+                var reader = requestReader
+                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes in
+                    requestToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+                    return requestExpected < 0
+                }
+                requestReader = reader
             }
-            requestReader = reader
         } else {
-            var reader = replyReader
-            reader.consume(bytes) { token, wireBytes in
-                replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+            while index < bytes.count {
+                if !replyStarted, replyReader.isAtMessageBoundary {
+                    index += readWholeReplies(UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                                              timestampNanos: timestampNanos, emit: emit)
+                    if index >= bytes.count { break }
+                }
+                var reader = replyReader
+                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes in
+                    replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+                    return !replyStarted
+                }
+                replyReader = reader
             }
-            replyReader = reader
         }
     }
 
@@ -143,7 +179,7 @@ public struct RESPParser: ConversationParser {
                 return
             }
             requestBytes += wireBytes
-            argumentOpen = arguments.begin(fullLength: max(0, length))
+            argumentOpen = arguments.begin()
             if length < 0 { finishArgument(timestampNanos: timestampNanos, emit: emit) }
         case .bulkChunk(let chunk):
             requestBytes += wireBytes
@@ -190,7 +226,7 @@ public struct RESPParser: ConversationParser {
                 while end < count, line[end] != 0x20, line[end] != 0x09 { end += 1 }
                 index = end
             }
-            if arguments.begin(fullLength: end - start) {
+            if arguments.begin() {
                 arguments.append(UnsafeRawBufferPointer(rebasing: line[start..<end]))
             }
         }
@@ -199,19 +235,20 @@ public struct RESPParser: ConversationParser {
     private mutating func completeRequest(timestampNanos: Int64, emit: (Message) -> Void) {
         let command: String
         var operation = OperationClass.other
-        var keys: [KeyReference] = []
+        var keys = KeyList()
         var role = Role.plain
-        if let (name, spec) = RedisCommandTable.lookup(arguments) {
-            command = name
-            operation = spec.operation
-            keys = RedisCommandTable.keys(of: arguments, spec: spec, name: name)
-            switch name {
-            case "MULTI": role = .multi
-            case "EXEC": role = .exec
-            case "DISCARD": role = .discard
-            case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE":
-                role = .subscribe(channels: max(1, arguments.count - 1))
-            default: break
+        var isClientReply = false
+        if let entry = RedisCommandTable.lookup(arguments) {
+            command = entry.name
+            operation = entry.spec.operation
+            keys = RedisCommandTable.keys(of: arguments, spec: entry.spec, name: entry.name)
+            switch entry.role {
+            case .plain: break
+            case .multi: role = .multi
+            case .exec: role = .exec
+            case .discard: role = .discard
+            case .subscribe: role = .subscribe(channels: max(1, arguments.count - 1))
+            case .clientReply: isClientReply = true
             }
         } else {
             command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
@@ -221,7 +258,7 @@ public struct RESPParser: ConversationParser {
             expectsReply = false
             skipNext = false
         }
-        if command == "CLIENT|REPLY", arguments.count > 2 {
+        if isClientReply, arguments.count > 2 {
             if arguments.equalsIgnoringCase(2, Array("OFF".utf8)) {
                 repliesOff = true
                 expectsReply = false
@@ -250,15 +287,126 @@ public struct RESPParser: ConversationParser {
         pending.append(request)
     }
 
+    // MARK: Whole messages, read in place
+
+    /// Reads the whole requests at the start of `bytes` without copying them; returns how many
+    /// bytes they took. Stops at a request that is incomplete or not a plain array of bulk
+    /// strings: the token reader takes it from there, with its error handling.
+    private mutating func readWholeRequests(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+                                            emit: (Message) -> Void) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let end = bytes.count
+        var index = 0
+        while index < end {
+            let start = index
+            guard base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "*"),
+                  let header = Self.lengthLine(base, from: index + 1, end: end),
+                  header.value > 0, header.value <= Self.maxWholeArguments else { return start }
+            index = header.next
+            arguments.borrow(base)
+            for _ in 0..<header.value {
+                guard index < end, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "$"),
+                      let bulk = Self.lengthLine(base, from: index + 1, end: end),
+                      bulk.value <= end - bulk.next - 2,
+                      base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf else {
+                    arguments.reset()
+                    return start
+                }
+                _ = arguments.appendBorrowed(start: bulk.next, length: bulk.value)
+                index = bulk.next + bulk.value + 2
+            }
+            requestBytes = index - start
+            requestFirstNanos = timestampNanos
+            completeRequest(timestampNanos: timestampNanos, emit: emit)
+            arguments.reset()
+        }
+        return end
+    }
+
+    /// Reads the whole simple replies (`+`, `-`, `:`, bulk strings) at the start of `bytes`;
+    /// returns how many bytes they took. Aggregates and RESP3 types go to the token reader.
+    private mutating func readWholeReplies(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+                                           emit: (Message) -> Void) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let end = bytes.count
+        var index = 0
+        while index < end {
+            let start = index
+            let kind = base.load(fromByteOffset: index, as: UInt8.self)
+            switch kind {
+            case UInt8(ascii: "$"):
+                guard let bulk = Self.lengthLine(base, from: index + 1, end: end, allowingNull: true) else { return start }
+                reply.reset(firstByteNanos: timestampNanos)
+                if bulk.value < 0 {
+                    reply.isNull = true
+                    index = bulk.next
+                } else {
+                    guard bulk.value <= end - bulk.next - 2,
+                          base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf else {
+                        return start
+                    }
+                    index = bulk.next + bulk.value + 2
+                }
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"):
+                guard index + 1 < end, let found = memchr(base + index + 1, 0x0a, end - index - 1) else { return start }
+                let newline = UnsafeRawPointer(found) - base
+                guard base.load(fromByteOffset: newline - 1, as: UInt8.self) == 0x0d, newline - 1 > index else {
+                    return start
+                }
+                let line = UnsafeRawBufferPointer(start: base + index + 1, count: newline - 1 - index - 1)
+                reply.reset(firstByteNanos: timestampNanos)
+                if kind == UInt8(ascii: "-") {
+                    reply.errorKind = Self.errorKind(Array(line.prefix(32)))
+                } else if kind == UInt8(ascii: "+"), line.count == 6, line.elementsEqual("QUEUED".utf8) {
+                    reply.queued = true
+                }
+                index = newline + 1
+            default:
+                return start
+            }
+            reply.bytes = index - start
+            replyStarted = true
+            finishReply(emit: emit)
+        }
+        return end
+    }
+
+    private static let maxWholeArguments = 1_024
+    private static let crlf = UInt16(0x0a0d)
+
+    /// A length line's value (`*3\r\n`, `$5\r\n`, after the type byte) and where the line ends;
+    /// nil when it is incomplete, malformed or longer than nine digits.
+    @inline(__always)
+    private static func lengthLine(_ base: UnsafeRawPointer, from start: Int, end: Int,
+                                   allowingNull: Bool = false) -> (value: Int, next: Int)? {
+        if allowingNull, start + 4 <= end, base.load(fromByteOffset: start, as: UInt8.self) == UInt8(ascii: "-"),
+           base.load(fromByteOffset: start + 1, as: UInt8.self) == UInt8(ascii: "1"),
+           base.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self) == crlf {
+            return (-1, start + 4)
+        }
+        var value = 0
+        var index = start
+        while index < end {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte == 0x0d {
+                guard index > start, index - start <= 9, index + 1 < end,
+                      base.load(fromByteOffset: index + 1, as: UInt8.self) == 0x0a else { return nil }
+                return (value, index + 2)
+            }
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value &* 10 &+ Int(byte &- 0x30)
+            index += 1
+        }
+        return nil
+    }
+
     // MARK: Replies
 
     private mutating func replyToken(_ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
                                      emit: (Message) -> Void) {
         if !replyStarted {
             replyStarted = true
-            reply = Reply()
-            reply.elements.removeAll(keepingCapacity: true)
-            reply.firstByteNanos = timestampNanos
+            reply.reset(firstByteNanos: timestampNanos)
             firstElementText.removeAll(keepingCapacity: true)
             errorText.removeAll(keepingCapacity: true)
         }
@@ -344,16 +492,15 @@ public struct RESPParser: ConversationParser {
 
     private mutating func finishReply(emit: (Message) -> Void) {
         replyStarted = false
-        let current = reply
         // RESP2 pub/sub messages arrive as arrays whose first element names them.
-        if !current.isPush, !current.elements.isEmpty {
+        if !reply.isPush, !reply.elements.isEmpty {
             switch String(decoding: firstElementText, as: UTF8.self).lowercased() {
             case "message", "pmessage", "smessage": reply.isPush = true
             case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe":
                 reply.pushKind = "subscribe"
             default: break
             }
-        } else if current.isPush {
+        } else if reply.isPush {
             let kind = String(decoding: firstElementText, as: UTF8.self).lowercased()
             if kind.hasSuffix("subscribe") { reply.pushKind = "subscribe" }
         }

@@ -36,6 +36,8 @@ struct RESPReader {
     let maxAggregateCount: Int
     private var state: State
     private var carry: [UInt8] = []
+    /// Set when `emit` said a message ended: `consume` returns at the next boundary.
+    private var stopRequested = false
     /// True at a message boundary: where resynchronisation may stop.
     private var atLineStart = true
     var health = ParserHealth()
@@ -56,15 +58,25 @@ struct RESPReader {
         health.resyncs += 1
     }
 
-    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int) -> Void) {
+    /// True between messages, with nothing carried over: where a caller may read whole messages itself.
+    var isAtMessageBoundary: Bool {
+        guard case .line = state else { return false }
+        return carry.isEmpty
+    }
+
+    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered, and
+    /// returns true when a message just ended. The reader then stops at that boundary, and
+    /// returns how many bytes it consumed (all of them otherwise).
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int) -> Bool) -> Int {
         var index = 0
         let count = bytes.count
+        stopRequested = false
         while index < count {
+            if stopRequested, isAtMessageBoundary { return index }
             switch state {
             case .bulk(let remaining):
                 let take = min(remaining, count - index)
-                emit(.bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take)
+                deliver(emit, .bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take)
                 index += take
                 state = remaining - take == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: remaining - take)
             case .bulkTerminator(let remaining):
@@ -72,7 +84,7 @@ struct RESPReader {
                 index += take
                 if remaining - take == 0 {
                     state = .line
-                    emit(.bulkEnd, 2)
+                    deliver(emit, .bulkEnd, 2)
                 } else {
                     state = .bulkTerminator(remaining: remaining - take)
                 }
@@ -102,7 +114,7 @@ struct RESPReader {
                     } else {
                         carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
                     }
-                    return
+                    return count
                 }
                 let lineBytes = newline + 1 - index
                 if carry.isEmpty {
@@ -125,6 +137,7 @@ struct RESPReader {
                 atLineStart = true
             }
         }
+        return count
     }
 
     private func firstNewline(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
@@ -151,7 +164,7 @@ struct RESPReader {
 
     /// One complete line including its `\n` (and usually `\r\n`).
     private mutating func handleLine(_ line: UnsafeRawBufferPointer, wireBytes: Int,
-                                     emit: (Token, Int) -> Void) {
+                                     emit: (Token, Int) -> Bool) {
         var end = line.count - 1
         if end > 0, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         guard end > 0 else {
@@ -163,7 +176,7 @@ struct RESPReader {
         let body = UnsafeRawBufferPointer(rebasing: line[1..<end])
         if isRequestSide, kind != UInt8(ascii: "*"), kind != UInt8(ascii: "$") {
             // Requests are arrays of bulk strings, or inline commands (telnet style).
-            emit(.inline(UnsafeRawBufferPointer(rebasing: line[0..<end])), wireBytes)
+            deliver(emit, .inline(UnsafeRawBufferPointer(rebasing: line[0..<end])), wireBytes)
             return
         }
         switch kind {
@@ -173,21 +186,26 @@ struct RESPReader {
                 health.oversized += 1
                 return protocolError(wireBytes)
             }
-            emit(.aggregate(kind: kind, count: count), wireBytes)
+            deliver(emit, .aggregate(kind: kind, count: count), wireBytes)
         case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
             guard let length = Self.decimal(body), length >= -1 else { return protocolError(wireBytes) }
             guard length <= maxBulkBytes else {
                 health.oversized += 1
                 return protocolError(wireBytes)
             }
-            emit(.bulkHeader(kind: kind, length: length), wireBytes)
+            deliver(emit, .bulkHeader(kind: kind, length: length), wireBytes)
             if length >= 0 { state = length == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: length) }
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
              UInt8(ascii: "_"), UInt8(ascii: "("):
-            emit(.simple(kind: kind, line: body), wireBytes)
+            deliver(emit, .simple(kind: kind, line: body), wireBytes)
         default:
             protocolError(wireBytes)
         }
+    }
+
+    @inline(__always)
+    private mutating func deliver(_ emit: (Token, Int) -> Bool, _ token: Token, _ wireBytes: Int) {
+        if emit(token, wireBytes) { stopRequested = true }
     }
 
     private mutating func protocolError(_ wireBytes: Int) {

@@ -1,23 +1,61 @@
+/// One command of the table, found once per request. A class, so that a lookup hands out one
+/// reference rather than a copy of the name and key specs.
+final class RedisCommandEntry: Sendable {
+    /// What the parser must do beyond pairing the reply.
+    enum Role: Sendable { case plain, multi, exec, discard, subscribe, clientReply }
+
+    let name: String
+    let spec: RedisCommandSpec
+    let role: Role
+    let hash: UInt64
+
+    /// A container (`OBJECT`, `CLIENT`, …) whose subcommand decides the keys.
+    let isContainer: Bool
+
+    init(name: String, spec: RedisCommandSpec, hash: UInt64, isContainer: Bool) {
+        self.name = name
+        self.isContainer = isContainer
+        self.spec = spec
+        self.hash = hash
+        switch name {
+        case "MULTI": role = .multi
+        case "EXEC": role = .exec
+        case "DISCARD": role = .discard
+        case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE": role = .subscribe
+        case "CLIENT|REPLY": role = .clientReply
+        default: role = .plain
+        }
+    }
+}
+
 /// Finds a command's specification and the keys a request names, exactly as the server's
 /// `getKeysUsingKeySpecs` does (db.c), so that `COMMAND GETKEYS` and Hotshard agree.
 enum RedisCommandTable {
-    /// Specs keyed by the FNV-1a hash of the upper-case name, so that a lookup needs no String.
-    private static let byHash: [UInt64: (name: String, spec: RedisCommandSpec)] = {
-        var table: [UInt64: (name: String, spec: RedisCommandSpec)] = [:]
+    /// Entries by the FNV-1a hash of the upper-case name in an open-addressed table (linear
+    /// probing), so that a lookup needs neither a String nor a hasher.
+    private static let slots: [RedisCommandEntry?] = {
+        var slots = [RedisCommandEntry?](repeating: nil, count: slotCount)
+        let containers = Set(specs.keys.compactMap { name in name.firstIndex(of: "|").map { name[..<$0] } })
         for (name, spec) in specs {
-            table[Key.fnv1a64(name.utf8)] = (name, spec)
+            let hash = Key.fnv1a64(name.utf8)
+            var index = Int(truncatingIfNeeded: hash) & (slotCount - 1)
+            while slots[index] != nil { index = (index + 1) & (slotCount - 1) }
+            slots[index] = RedisCommandEntry(name: name, spec: spec, hash: hash,
+                                             isContainer: containers.contains(Substring(name)))
         }
-        return table
+        return slots
     }()
+    private static let slotCount = 2048
 
-    /// Upper-case names of containers (`OBJECT`, `CLIENT`, …) whose subcommand decides the keys.
-    private static let containers: Set<UInt64> = {
-        var set = Set<UInt64>()
-        for name in specs.keys where name.contains("|") {
-            if let container = name.split(separator: "|").first { set.insert(Key.fnv1a64(container.utf8)) }
+    @inline(__always)
+    private static func entry(hash: UInt64) -> RedisCommandEntry? {
+        var index = Int(truncatingIfNeeded: hash) & (slotCount - 1)
+        while let entry = slots[index] {
+            if entry.hash == hash { return entry }
+            index = (index + 1) & (slotCount - 1)
         }
-        return set
-    }()
+        return nil
+    }
 
     static func upperHash(_ bytes: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -35,23 +73,23 @@ enum RedisCommandTable {
         return hash
     }
 
-    /// The command's name and spec, with the subcommand (`OBJECT|ENCODING`) when it has one.
-    static func lookup(_ arguments: RESPArguments) -> (name: String, spec: RedisCommandSpec)? {
+    /// The command's entry, the subcommand's (`OBJECT|ENCODING`) when it has one.
+    static func lookup(_ arguments: RESPArguments) -> RedisCommandEntry? {
         guard arguments.count > 0 else { return nil }
-        return arguments.withArgument(0) { command -> (String, RedisCommandSpec)? in
-            let hash = upperHash(command)
-            if containers.contains(hash), arguments.count > 1,
-               let sub = arguments.withArgument(1, { byHash[upperHash(command, suffix: $0)] }) {
+        return arguments.withArgument(0) { command -> RedisCommandEntry? in
+            let found = entry(hash: upperHash(command))
+            if let found, found.isContainer, arguments.count > 1,
+               let sub = arguments.withArgument(1, { entry(hash: upperHash(command, suffix: $0)) }) {
                 return sub
             }
-            return byHash[hash]
+            return found
         }
     }
 
     /// Every key the request names, in the order the key specs give them.
-    static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> [KeyReference] {
+    static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> KeyList {
         let count = arguments.count
-        var keys: [KeyReference] = []
+        var keys = KeyList()
         var askedCommandSpecific = false
         for keySpec in spec.keySpecs {
             var first: Int
@@ -118,7 +156,7 @@ enum RedisCommandTable {
 
     /// Commands whose key spec Redis marks incomplete use a command-specific function in the
     /// server; SORT's (sortGetKeys) is the one that names keys: the argument after STORE.
-    private static func unspecifiedKeys(of arguments: RESPArguments, name: String) -> [KeyReference] {
+    private static func unspecifiedKeys(of arguments: RESPArguments, name: String) -> KeyList {
         guard name == "SORT" || name == "SORT_RO" else { return [] }
         let store = Array("STORE".utf8)
         var index = 2

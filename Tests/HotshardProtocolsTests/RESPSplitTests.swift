@@ -1,0 +1,97 @@
+import Testing
+import HotshardCapture
+@testable import HotshardProtocols
+
+/// The RESP parser reads whole messages in place and messages split across segments through its
+/// token reader. Both roads must give the same messages: each conversation below has its answer
+/// written out from the protocol's rules, and is fed whole and then cut at every offset.
+@Suite struct RESPSplitTests {
+    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_001),
+                             server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+
+    /// What a test compares: command, keys with per-key hit, status, request and reply bytes.
+    struct Seen: Equatable, CustomStringConvertible {
+        var command: String
+        var keys: [String]
+        var hits: [Bool?]
+        var status: String
+        var requestBytes: Int
+        var replyBytes: Int
+        var description: String { "\(command) \(keys) \(hits) \(status) \(requestBytes)/\(replyBytes)" }
+    }
+
+    static func seen(_ message: Message) -> Seen {
+        let status: String
+        switch message.status {
+        case .ok: status = "ok"
+        case .miss: status = "miss"
+        case .error(let kind): status = "error:\(kind)"
+        case .noReply: status = "noReply"
+        }
+        return Seen(command: message.command, keys: message.keys.map { $0.key.escaped }, hits: message.keys.map(\.hit),
+                    status: status, requestBytes: message.requestBytes, replyBytes: message.replyBytes)
+    }
+
+    /// Requests then replies, each direction cut into the given pieces.
+    static func run(requests: [UInt8], replies: [UInt8], cuts: (Int, Int)) -> [Seen] {
+        var parser = RESPParser(flow: flow)
+        var messages: [Seen] = []
+        var clock: Int64 = 1_000
+        for (direction, bytes, cut) in [(FlowDirection.clientToServer, requests, cuts.0),
+                                        (.serverToClient, replies, cuts.1)] {
+            for start in stride(from: 0, to: bytes.count, by: max(1, cut)) {
+                clock += 10
+                bytes[start..<min(bytes.count, start + max(1, cut))].withUnsafeBytes { piece in
+                    parser.feed(direction, timestampNanos: clock, bytes: piece) { messages.append(seen($0)) }
+                }
+            }
+        }
+        parser.finish(timestampNanos: clock + 1) { messages.append(seen($0)) }
+        #expect(parser.health.parseErrors == 0)
+        return messages
+    }
+
+    static let requests = Array(("*2\r\n$3\r\nGET\r\n$7\r\nuser:42\r\n"
+        + "*3\r\n$3\r\nset\r\n$31\r\nsession:0123456789abcdef0123456\r\n$5\r\nhello\r\n"
+        + "*4\r\n$4\r\nMGET\r\n$1\r\na\r\n$0\r\n\r\n$2\r\n\u{00}\u{7f}\r\n"
+        + "GET inline:key\r\n"
+        + "*2\r\n$3\r\nGET\r\n$7\r\nmissing\r\n"
+        + "*2\r\n$4\r\nINCR\r\n$3\r\nctr\r\n"
+        + "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nm\r\n$1\r\n1\r\n*1\r\n$4\r\nEXEC\r\n"
+        + "*2\r\n$3\r\nGET\r\n$4\r\nlist\r\n").utf8)
+    static let replies = Array(("$5\r\nworld\r\n"
+        + "+OK\r\n"
+        + "*3\r\n$1\r\nx\r\n$-1\r\n$3\r\nyyy\r\n"
+        + "$-1\r\n"
+        + "$-1\r\n"
+        + ":7\r\n"
+        + "+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n"
+        + "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n").utf8)
+
+    static let expected: [Seen] = [
+        Seen(command: "GET", keys: ["user:42"], hits: [true], status: "ok", requestBytes: 26, replyBytes: 11),
+        Seen(command: "SET", keys: ["session:0123456789abcdef0123456"], hits: [nil], status: "ok", requestBytes: 62, replyBytes: 5),
+        Seen(command: "MGET", keys: ["a", "", "\\x00\\x7f"], hits: [true, false, true], status: "ok",
+             requestBytes: 35, replyBytes: 25),
+        Seen(command: "GET", keys: ["inline:key"], hits: [false], status: "miss", requestBytes: 16, replyBytes: 5),
+        Seen(command: "GET", keys: ["missing"], hits: [false], status: "miss", requestBytes: 26, replyBytes: 5),
+        Seen(command: "INCR", keys: ["ctr"], hits: [nil], status: "ok", requestBytes: 23, replyBytes: 4),
+        Seen(command: "MULTI", keys: [], hits: [], status: "ok", requestBytes: 15, replyBytes: 5),
+        Seen(command: "SET", keys: ["m"], hits: [nil], status: "ok", requestBytes: 27, replyBytes: 2),
+        Seen(command: "EXEC", keys: [], hits: [], status: "ok", requestBytes: 14, replyBytes: 9),
+        Seen(command: "GET", keys: ["list"], hits: [nil], status: "error:WRONGTYPE", requestBytes: 23, replyBytes: 68),
+    ]
+
+    @Test func wholeBuffersGiveTheKnownMessages() {
+        let whole = Self.run(requests: Self.requests, replies: Self.replies,
+                             cuts: (Self.requests.count, Self.replies.count))
+        #expect(whole == Self.expected)
+    }
+
+    @Test func everyCutGivesTheSameMessages() {
+        for cut in 1...48 {
+            let split = Self.run(requests: Self.requests, replies: Self.replies, cuts: (cut, cut + 3))
+            #expect(split == Self.expected, "cut \(cut)")
+        }
+    }
+}
