@@ -12,11 +12,8 @@ import Darwin
 public final class HotKeyAnalyzer: MessageSink {
     public let configuration: AnalysisConfiguration
     private var summary: StreamSummary
-    /// Statistics per Space-Saving slot, in boxes so that an update happens in place.
-    private final class StatisticsBox {
-        var value = KeyStatistics()
-    }
-    private var statistics: [StatisticsBox] = []
+    /// Statistics per Space-Saving slot, side by side (no box to chase per update).
+    private var statistics: [KeyStatistics] = []
     private var prefixes: StreamSummary
     private var windows: WindowSeries
     private var distinct = HyperLogLog()
@@ -74,14 +71,14 @@ public final class HotKeyAnalyzer: MessageSink {
             distinct.add(hash: reference.key.hash64)
             let (slot, replaced) = summary.increment(reference.key)
             if slot >= statistics.count {
-                statistics.append(StatisticsBox())
+                statistics.append(KeyStatistics())
             } else if replaced {
-                statistics[slot].value = KeyStatistics()
+                // Space-Saving replaces keys all the time on a wide key space: reuse the storage.
+                statistics[slot].reset()
                 windows.forget(slot: slot)
             }
             windows.count(slot: slot)
-            let box = statistics[slot]
-            update(&box.value, reference: reference, message: message, requestBytes: requestBytes, share: share,
+            update(&statistics[slot], reference: reference, message: message, requestBytes: requestBytes, share: share,
                    isError: isError, client: client, second: second)
             if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
         }
@@ -169,7 +166,7 @@ public final class HotKeyAnalyzer: MessageSink {
         for slot in summary.slotsByCount() {
             let counter = summary.counters[slot]
             tracked.append(TrackedKey(key: counter.key, count: counter.count, error: counter.error,
-                                      statistics: statistics[slot].value))
+                                      statistics: statistics[slot]))
         }
         let prefixCounts = prefixes.slotsByCount().map {
             PrefixCount(prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,

@@ -20,6 +20,19 @@ struct KeyStatistics: Codable, Sendable {
     var peakPerSecond = 0
     var clients = ClientTally()
 
+    /// Back to a fresh key's statistics, keeping the storage of the histogram and client tally.
+    mutating func reset() {
+        var histogram = latency
+        var tally = clients
+        latency = LogHistogram()
+        clients = ClientTally()
+        histogram.reset()
+        tally.reset()
+        self = KeyStatistics()
+        latency = histogram
+        clients = tally
+    }
+
     mutating func merge(_ other: KeyStatistics) {
         if protocolName.isEmpty { protocolName = other.protocolName }
         requests += other.requests
@@ -64,6 +77,13 @@ struct ClientTally: Codable, Sendable {
                 hashes.remove(at: zero)
             }
         }
+    }
+
+    mutating func reset() {
+        hashes.removeAll(keepingCapacity: true)
+        counts.removeAll(keepingCapacity: true)
+        bitmap = 0
+        total = 0
     }
 
     mutating func merge(_ other: ClientTally) {

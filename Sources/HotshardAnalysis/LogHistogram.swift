@@ -57,6 +57,24 @@ struct LogHistogram: Codable, Sendable, Equatable {
         maximum = max(maximum, nanos)
     }
 
+    /// Equal when they count the same: unused storage (empty, or all zeros after a reset) is no difference.
+    static func == (lhs: LogHistogram, rhs: LogHistogram) -> Bool {
+        guard lhs.total == rhs.total, lhs.maximum == rhs.maximum else { return false }
+        if lhs.counts.isEmpty || rhs.counts.isEmpty {
+            return lhs.counts.allSatisfy { $0 == 0 } && rhs.counts.allSatisfy { $0 == 0 }
+        }
+        return lhs.counts == rhs.counts
+    }
+
+    /// Empties the histogram, keeping its storage.
+    mutating func reset() {
+        if !counts.isEmpty {
+            counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        total = 0
+        maximum = 0
+    }
+
     mutating func add(_ other: LogHistogram) {
         guard other.total > 0 else { return }
         if counts.isEmpty { counts = [UInt32](repeating: 0, count: Self.bucketCount) }

@@ -3,10 +3,17 @@ import HotshardCapture
 /// Connects the capture layer to the protocol parsers: picks each flow's protocol (server port,
 /// else content), keeps one parser per flow, and hands every completed message to the sink.
 public final class TrafficDecoder: StreamSink {
+    /// A flow's parser in a box of its own, so that it is fed in place: one table lookup per
+    /// segment, and no copy of the parser's state in and out of the table.
+    private final class Box<Parser: ConversationParser> {
+        var parser: Parser
+        init(_ parser: Parser) { self.parser = parser }
+    }
+
     private enum FlowParser {
-        case resp(RESPParser)
-        case memcached(MemcachedParser)
-        case http(HTTPParser)
+        case resp(Box<RESPParser>)
+        case memcached(Box<MemcachedParser>)
+        case http(Box<HTTPParser>)
         case undetected
         case unsupported
     }
@@ -32,9 +39,9 @@ public final class TrafficDecoder: StreamSink {
         var total = closedHealth
         for parser in parsers.values {
             switch parser {
-            case .resp(let resp): total += resp.health
-            case .memcached(let memcached): total += memcached.health
-            case .http(let http): total += http.health
+            case .resp(let box): total += box.parser.health
+            case .memcached(let box): total += box.parser.health
+            case .http(let box): total += box.parser.health
             default: break
             }
         }
@@ -43,27 +50,24 @@ public final class TrafficDecoder: StreamSink {
 
     public func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
                            bytes: UnsafeRawBufferPointer) {
-        var parser = parsers[flow] ?? choose(flow, direction: direction, firstBytes: bytes)
-        // Take the parser out of the table while it works so that mutation does not copy it.
-        parsers[flow] = .unsupported
+        let parser: FlowParser
+        if let existing = parsers[flow] {
+            parser = existing
+        } else {
+            parser = choose(flow, direction: direction, firstBytes: bytes)
+            parsers[flow] = parser
+        }
         let sink = self.sink
         switch parser {
-        case .resp(var resp):
-            parser = .unsupported  // release the enum's copy so `resp` mutates in place, without copy-on-write
-            resp.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
-            parser = .resp(resp)
-        case .memcached(var memcached):
-            parser = .unsupported
-            memcached.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
-            parser = .memcached(memcached)
-        case .http(var http):
-            parser = .unsupported
-            http.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
-            parser = .http(http)
+        case .resp(let box):
+            box.parser.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+        case .memcached(let box):
+            box.parser.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+        case .http(let box):
+            box.parser.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
         case .undetected:
             if direction == .clientToServer, let chosen = detect(flow, bytes) {
-                parser = chosen
-                parsers[flow] = parser
+                parsers[flow] = chosen
                 streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
                 return
             }
@@ -71,45 +75,36 @@ public final class TrafficDecoder: StreamSink {
         case .unsupported:
             unparsedBytes += bytes.count
         }
-        parsers[flow] = parser
     }
 
     public func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
-        guard var parser = parsers[flow] else { return }
-        parsers[flow] = .unsupported
+        guard let parser = parsers[flow] else { return }
         let sink = self.sink
         switch parser {
-        case .resp(var resp):
-            parser = .unsupported
-            resp.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
-            parser = .resp(resp)
-        case .memcached(var memcached):
-            parser = .unsupported
-            memcached.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
-            parser = .memcached(memcached)
-        case .http(var http):
-            parser = .unsupported
-            http.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
-            parser = .http(http)
+        case .resp(let box):
+            box.parser.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
+        case .memcached(let box):
+            box.parser.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
+        case .http(let box):
+            box.parser.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
         default:
             break
         }
-        parsers[flow] = parser
     }
 
     public func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
         guard let parser = parsers.removeValue(forKey: flow) else { return }
         let sink = self.sink
         switch parser {
-        case .resp(var resp):
-            resp.finish(timestampNanos: timestampNanos) { sink.receive($0) }
-            closedHealth += resp.health
-        case .memcached(var memcached):
-            memcached.finish(timestampNanos: timestampNanos) { sink.receive($0) }
-            closedHealth += memcached.health
-        case .http(var http):
-            http.finish(timestampNanos: timestampNanos) { sink.receive($0) }
-            closedHealth += http.health
+        case .resp(let box):
+            box.parser.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += box.parser.health
+        case .memcached(let box):
+            box.parser.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += box.parser.health
+        case .http(let box):
+            box.parser.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += box.parser.health
         default:
             break
         }
@@ -122,15 +117,17 @@ public final class TrafficDecoder: StreamSink {
             unparsedBytes += bytes.count
             return
         }
-        var parser = parsers[flow] ?? make(.memcached, flow: flow)
-        parsers[flow] = .unsupported
-        let sink = self.sink
-        if case .memcached(var memcached) = parser {
-            parser = .unsupported
-            memcached.datagram(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
-            parser = .memcached(memcached)
+        let parser: FlowParser
+        if let existing = parsers[flow] {
+            parser = existing
+        } else {
+            parser = make(.memcached, flow: flow)
+            parsers[flow] = parser
         }
-        parsers[flow] = parser
+        let sink = self.sink
+        if case .memcached(let box) = parser {
+            box.parser.datagram(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+        }
     }
 
     /// Flushes every open flow (end of input).
@@ -166,11 +163,11 @@ public final class TrafficDecoder: StreamSink {
         flowsByProtocol[proto, default: 0] += 1
         switch proto {
         case .resp:
-            return .resp(RESPParser(flow: flow, maxPendingRequests: configuration.maxPendingRequests))
+            return .resp(Box(RESPParser(flow: flow, maxPendingRequests: configuration.maxPendingRequests)))
         case .memcached:
-            return .memcached(MemcachedParser(flow: flow, configuration: configuration))
+            return .memcached(Box(MemcachedParser(flow: flow, configuration: configuration)))
         case .http:
-            return .http(HTTPParser(flow: flow, configuration: configuration))
+            return .http(Box(HTTPParser(flow: flow, configuration: configuration)))
         }
     }
 }
