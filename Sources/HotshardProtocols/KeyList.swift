@@ -3,6 +3,8 @@
 public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection, Sendable, Hashable {
     private var head: KeyReference?
     private var tail: [KeyReference] = []
+    /// Kept apart so that asking the length never touches (or copies) the keys.
+    public private(set) var count = 0
 
     public init() {}
 
@@ -11,8 +13,8 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { head == nil ? 0 : 1 + tail.count }
-    public var isEmpty: Bool { head == nil }
+    public var endIndex: Int { count }
+    public var isEmpty: Bool { count == 0 }
 
     public subscript(position: Int) -> KeyReference {
         get {
@@ -20,7 +22,7 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
             return tail[position - 1]
         }
         set {
-            if position == 0, head != nil {
+            if position == 0, count > 0 {
                 head = newValue
             } else {
                 tail[position - 1] = newValue
@@ -29,16 +31,18 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
     }
 
     public mutating func append(_ reference: KeyReference) {
-        if head == nil {
+        if count == 0 {
             head = reference
         } else {
             tail.append(reference)
         }
+        count += 1
     }
 
     public mutating func removeAll(keepingCapacity keepCapacity: Bool = false) {
         head = nil
         tail.removeAll(keepingCapacity: keepCapacity)
+        count = 0
     }
 
     public mutating func replaceSubrange<C: Collection<KeyReference>>(_ subrange: Range<Int>, with newElements: C) {
