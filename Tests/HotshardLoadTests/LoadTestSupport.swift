@@ -92,6 +92,24 @@ enum LoadTestSupport {
         return nil
     }
 
+    /// `.build/release/hotshard` when it is newer than every source file (so it runs this code); nil otherwise.
+    static var freshReleaseExecutable: String? {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let binary = root.appendingPathComponent(".build/release/hotshard").path
+        let files = FileManager.default
+        guard files.isExecutableFile(atPath: binary),
+              let built = (try? files.attributesOfItem(atPath: binary))?[.modificationDate] as? Date,
+              let sources = files.enumerator(atPath: root.appendingPathComponent("Sources").path) else { return nil }
+        for case let path as String in sources where path.hasSuffix(".swift") {
+            let full = root.appendingPathComponent("Sources").appendingPathComponent(path).path
+            if let changed = (try? files.attributesOfItem(atPath: full))?[.modificationDate] as? Date, changed > built {
+                return nil
+            }
+        }
+        return binary
+    }
+
     /// Starts redis-server on a given loopback port (for the restart test), waiting until it accepts.
     static func startRedis(port: UInt16, directory: URL) throws -> Process {
         let process = Process()
