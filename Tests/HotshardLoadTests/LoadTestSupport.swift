@@ -92,6 +92,19 @@ enum LoadTestSupport {
         return nil
     }
 
+    /// The 1-minute load average is below the number of cores: the client gets a core when it needs one.
+    static var machineIsQuiet: Bool {
+        var load = [0.0]
+        guard getloadavg(&load, 1) == 1 else { return false }
+        return load[0] < Double(ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    static var machineLoad: String {
+        var load = [0.0]
+        _ = getloadavg(&load, 1)
+        return "load average \(load[0]) on \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    }
+
     /// `.build/release/hotshard` when it is newer than every source file (so it runs this code); nil otherwise.
     static var freshReleaseExecutable: String? {
         var root = URL(fileURLWithPath: #filePath)

@@ -205,7 +205,8 @@ final class LoadWorker: @unchecked Sendable {
         }
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(2))
+            // A server that stopped accepting is given up on as soon as a request would be.
+            .connectTimeout(.nanoseconds(timeoutNanos))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(LoadConnectionHandler(worker: worker, slot: slotIndex))
@@ -286,6 +287,7 @@ final class LoadWorker: @unchecked Sendable {
         guard request.measured else { return }
         stats.errors += 1
         stats.errorsByKind[kind, default: 0] += 1
+        if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
         // Keys as the parser names them: for HTTP the request path.
         let http = profile.wireProtocol == .http
@@ -408,7 +410,6 @@ final class LoadWorker: @unchecked Sendable {
             }
             for slot in slots where slot.state == .up {
                 if let first = slot.inflight.first, time - first.sentNanos > timeoutNanos {
-                    stats.timeouts += 1
                     slot.closeReason = "timeout"
                     slot.channel?.close(promise: nil)
                 }
