@@ -143,13 +143,16 @@ import Testing
         #expect(deletes == byCommand[delete])
     }
 
-    @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"))
-    func nginxAccessLogEqualsTheResult() async throws {
+    /// nginx's access log, request target by request target, equals the result's keys (the key in
+    /// the path, or in the query: the key is then the path with its query).
+    @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"),
+          arguments: ["/product/{key}", "/product?id={key}"])
+    func nginxAccessLogEqualsTheResult(path: String) async throws {
         let server = try RealServer(.nginx)
         defer { LoadTestSupport.stop(server) }
         let run = try await LoadTestSupport.run("""
             target: http://127.0.0.1:\(server.port)
-            http: {path: "/product/{key}"}
+            http: {path: "\(path)"}
             connections: 4
             arrival: {kind: constant, rate: 1000}
             duration: 2s

@@ -99,6 +99,8 @@ final class LoadWorker: @unchecked Sendable {
     private let timeoutNanos: Int64
     private let closedLoop: Bool
     private let promise: EventLoopPromise<WorkerResult>
+    /// HTTP keys as the parser names them: the request path, with its query when the key is in it.
+    private var httpKey: HTTPKeyMode { profile.httpPath.contains("?") ? .pathWithQuery : .path }
     private var lastTimeoutCheck: Int64 = 0
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
@@ -144,7 +146,7 @@ final class LoadWorker: @unchecked Sendable {
             let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
                               server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: profile.target.port)),
                               transport: .tcp)
-            slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow), flow: flow))
+            slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
         pendingConnects = slots.count
         for slot in slots { connect(slot) }
@@ -238,7 +240,7 @@ final class LoadWorker: @unchecked Sendable {
             slot.closeReason = nil
             let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
             slot.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
-            slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow)
+            slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow, httpKey: httpKey)
             slot.outgoing.clear()
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: slot)

@@ -13,11 +13,16 @@ struct ReplyDecoder {
     /// Parse errors seen so far: a reply that raises them is not the protocol spoken.
     private var parseErrors = 0
 
-    init(wireProtocol: WireProtocol, flow: FlowID) {
+    /// `httpKey`: what names an HTTP request's key (the path, or the path with its query when the
+    /// profile puts the key in the query).
+    init(wireProtocol: WireProtocol, flow: FlowID, httpKey: HTTPKeyMode = .path) {
         switch wireProtocol {
         case .resp: resp = RESPParser(flow: flow, maxPendingRequests: 1 << 20)
         case .memcached: memcached = MemcachedParser(flow: flow)
-        case .http: http = HTTPParser(flow: flow)
+        case .http:
+            var configuration = DecoderConfiguration()
+            configuration.httpKey = httpKey
+            http = HTTPParser(flow: flow, configuration: configuration)
         }
     }
 
