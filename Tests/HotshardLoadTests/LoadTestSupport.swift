@@ -92,11 +92,12 @@ enum LoadTestSupport {
         return nil
     }
 
-    /// The 1-minute load average is below the number of cores: the client gets a core when it needs one.
+    /// The 1-minute load average is below 4 per core. On this 2-core machine 20,000/s held ±1% per
+    /// second at load averages 6.4-8.5 and missed at 10-10.7 (stalls of 70-680 ms).
     static var machineIsQuiet: Bool {
         var load = [0.0]
         guard getloadavg(&load, 1) == 1 else { return false }
-        return load[0] < Double(ProcessInfo.processInfo.activeProcessorCount)
+        return load[0] < 4 * Double(ProcessInfo.processInfo.activeProcessorCount)
     }
 
     static var machineLoad: String {
