@@ -90,6 +90,8 @@ import Testing
         BadProfile(yaml: "target: [unclosed\n", line: 2, field: "", says: "not valid YAML"),
         BadProfile(yaml: "target: memcached://127.0.0.1:11211\noperations:\n  - op: get\n    keys: 3\n", line: 4,
                    field: "operations[0].keys", says: "only multi-key"),
+        BadProfile(yaml: "target: memcached://127.0.0.1:11211\nprotocol: meta\noperations:\n  - op: multi-get\n", line: 4,
+                   field: "operations[0].op", says: "no multi-key get"),
     ]
 
     @Test(arguments: badProfiles)

@@ -34,7 +34,7 @@ import Testing
             """)
         let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
         let byCommand = run.analysis.totals.byCommand
-        print("redis: result \(byCommand), server \(calls), sent \(run.requestsSent), errors \(run.errorCount)")
+        print("redis: result \(byCommand), server \(calls), sent \(run.requestsSent), errors \(run.errorCount) \(run.errorsByKind)")
         #expect(run.errorCount == 0)
         #expect(run.requestsSent == run.completed)
         #expect(run.requestsSent > 5_000)
@@ -102,13 +102,57 @@ import Testing
         #expect(hits > 0 && hits < getKeys)
     }
 
-    @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"))
-    func nginxAccessLogEqualsTheResult() async throws {
+    /// The meta and binary protocols: memcached's own counters equal the result, command by command.
+    @Test(.enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"),
+          arguments: ["meta", "binary"])
+    func memcachedMetaAndBinaryStatsEqualTheResult(wire: String) async throws {
+        let server = try RealServer(.memcached)
+        defer { LoadTestSupport.stop(server) }
+        let run = try await LoadTestSupport.run("""
+            target: memcached://127.0.0.1:\(server.port)
+            protocol: \(wire)
+            connections: 4
+            pipeline: 4
+            seed: 5
+            arrival: {kind: constant, rate: 2000}
+            duration: 2s
+            keys: {count: 300, format: "s:{n}", distribution: {kind: zipfian, theta: 0.9}}
+            operations:
+              - {op: get, weight: 60}
+              - {op: set, weight: 30}
+              - {op: delete, weight: 10}
+            values: {min: 10, max: 200}
+            """)
+        let stats = try LoadTestSupport.memcachedStats(port: server.port)
+        let hotKeys = run.analysis.hotKeys(limit: 1_000_000)
+        let reads = hotKeys.reduce(0) { $0 + $1.reads }
+        let hits = hotKeys.reduce(0) { $0 + $1.hits }
+        let byCommand = run.analysis.totals.byCommand
+        let (get, set, delete) = wire == "meta" ? ("MG", "MS", "MD") : ("GET", "SET", "DELETE")
+        let deletes = (Int(stats["delete_hits"] ?? "") ?? -1) + (Int(stats["delete_misses"] ?? "") ?? -1)
+        print("memcached \(wire): \(byCommand); cmd_get \(stats["cmd_get"] ?? "?") get_hits \(stats["get_hits"] ?? "?") vs \(hits), cmd_set \(stats["cmd_set"] ?? "?"), deletes \(deletes); errors \(run.errorsByKind)")
+        #expect(run.errorCount == 0)
+        #expect(run.completed == run.requestsSent)
+        #expect(run.requestsSent > 3_000)
+        #expect(byCommand.values.reduce(0, +) == run.requestsSent)
+        #expect(stats["cmd_get"] == String(reads))
+        #expect(byCommand[get] == reads)
+        #expect(stats["get_hits"] == String(hits))
+        #expect(hits > 0 && hits < reads)
+        #expect(stats["cmd_set"] == byCommand[set].map(String.init))
+        #expect(deletes == byCommand[delete])
+    }
+
+    /// nginx's access log, request target by request target, equals the result's keys (the key in
+    /// the path, or in the query: the key is then the path with its query).
+    @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"),
+          arguments: ["/product/{key}", "/product?id={key}"])
+    func nginxAccessLogEqualsTheResult(path: String) async throws {
         let server = try RealServer(.nginx)
         defer { LoadTestSupport.stop(server) }
         let run = try await LoadTestSupport.run("""
             target: http://127.0.0.1:\(server.port)
-            http: {path: "/product/{key}"}
+            http: {path: "\(path)"}
             connections: 4
             arrival: {kind: constant, rate: 1000}
             duration: 2s
@@ -177,6 +221,52 @@ import Testing
         #expect(run.completed == 3 * rate)
     }
 
+    /// The issue's claim itself: 20,000 requests/s for 10 s, every second within ±1%, with the
+    /// optimised build (`swift build -c release`), run as a user runs it. Skipped when there is no
+    /// release binary newer than the sources, and on a machine with a load average of 4 per core or
+    /// more: there the client is descheduled for tens to hundreds of ms at a time (seen here at load
+    /// average 10 on 2 cores: 18,654 then 21,311, and a 680 ms stall even at nice -10), and no
+    /// schedule can deliver in a second it is not running.
+    @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.freshReleaseExecutable != nil,
+                   "needs redis-server and a release build newer than the sources (swift build -c release --product hotshard)"),
+          .enabled(if: LoadTestSupport.machineIsQuiet, "\(LoadTestSupport.machineLoad): a second's count would measure the OS scheduler, not the runner"))
+    func releaseBuildHoldsTwentyThousandPerSecondForTenSeconds() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        guard let executable = LoadTestSupport.freshReleaseExecutable else { return }
+        let directory = try Fixtures.temporaryDirectory("hotshard-rate")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let profilePath = directory.appendingPathComponent("rate.yaml").path
+        try """
+            target: redis://127.0.0.1:\(server.port)
+            connections: 8
+            pipeline: 16
+            arrival: {kind: constant, rate: 20000}
+            duration: 10s
+            keys: {count: 10000, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+        let resultPath = directory.appendingPathComponent("rate.json").path
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: executable)
+        load.arguments = ["load", profilePath, "--json", resultPath, "--no-html", "--quiet"]
+        load.standardOutput = FileHandle.nullDevice
+        try load.run()
+        LoadTestSupport.reap(load, seconds: 60)
+        #expect(load.terminationStatus == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: resultPath))) as? [String: Any]
+        let section = json?["load"] as? [String: Any]
+        let seconds = (section?["seconds"] as? [[String: Any]] ?? []).filter { $0["measured"] as? Bool == true }.prefix(10)
+        let sent = seconds.map { $0["sent"] as? Int ?? 0 }
+        print("release rate 20,000/s × 10 s: sent per second \(sent); completed \(section?["completed"] ?? "?"), errors \(section?["errors"] ?? "?")")
+        #expect(sent.count == 10)
+        for (second, count) in sent.enumerated() {
+            #expect(abs(count - 20_000) <= 200, "second \(second): \(count)")
+        }
+        #expect(section?["completed"] as? Int == 200_000)
+        #expect(section?["errors"] as? Int == 0)
+    }
+
     @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
     func coordinatedOmissionIsCorrected() async throws {
         // 2,000 requests/s; the server is stopped for 500 ms at 1.2 s. At most 32 requests are in
@@ -206,6 +296,45 @@ import Testing
         #expect(corrected >= 200)
         #expect(service < 50)
         #expect(run.errorCount == 0)
+    }
+
+    /// A server that stops answering (SIGSTOP for 1 s, timeout 300 ms): connections whose oldest
+    /// request waited the timeout are closed and counted, their requests are errors of kind
+    /// `timeout`, and the client reconnects with backoff and carries on once the server resumes.
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func unansweredRequestsTimeOutAndTheClientReconnects() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        let pid = server.processIdentifier
+        let run = try await LoadTestSupport.run("""
+            target: redis://127.0.0.1:\(server.port)
+            connections: 4
+            pipeline: 4
+            arrival: {kind: constant, rate: 1000}
+            duration: 3s
+            timeout: 300ms
+            keys: {count: 100, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            """, during: {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                kill(pid, SIGSTOP)
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                kill(pid, SIGCONT)
+            })
+        let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+        let last = run.seconds.first { $0.second == 2 }  // the run's last second (1 s after the resume)
+        print("timeouts: \(run.timeouts) requests timed out, errors \(run.errorsByKind), reconnects \(run.reconnects), completed \(run.completed) of \(run.requestsSent) sent, last second completed \(last?.completed ?? 0), server GET \(calls["GET"] ?? 0)")
+        // Every connection timed out at least once (4 in flight each), and requests that came due
+        // while all were stuck waited the timeout too.
+        #expect((run.errorsByKind["timeout"] ?? 0) >= 16)
+        #expect((run.errorsByKind["timeout-waiting"] ?? 0) > 0)
+        #expect(run.timeouts == (run.errorsByKind["timeout"] ?? 0) + (run.errorsByKind["timeout-waiting"] ?? 0))
+        #expect(run.errorCount == run.errorsByKind.values.reduce(0, +))
+        #expect(run.reconnects >= 4)
+        // After the resume the client is back: most of the last second is answered (requests that
+        // came due before the connections were back up may have waited the timeout; seen 892-1,291).
+        #expect((last?.completed ?? 0) >= 500)
+        #expect((calls["GET"] ?? 0) >= run.completed)
     }
 
     @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,

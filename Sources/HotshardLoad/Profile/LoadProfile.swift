@@ -8,6 +8,8 @@ public struct LoadProfile: Sendable {
     public var target: LoadTarget
     /// RESP protocol version for redis targets (2 or 3; 3 sends `HELLO 3` when a connection opens).
     public var respVersion: Int = 2
+    /// memcached targets: text, meta or binary protocol.
+    public var memcachedProtocol = MemcachedProtocol.text
     /// HTTP: the path for a key (`{key}` is replaced by the key), extra headers, POST body size.
     public var httpPath: String = "/{key}"
     public var httpHeaders: [(String, String)] = []

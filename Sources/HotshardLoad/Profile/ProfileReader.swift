@@ -149,12 +149,12 @@ struct FieldReader {
             switch (target.scheme, text) {
             case (.redis, "resp2"), (.redis, "resp"): profile.respVersion = 2
             case (.redis, "resp3"): profile.respVersion = 3
-            case (.memcached, "text"), (.memcached, "ascii"): break
+            case (.memcached, "text"), (.memcached, "ascii"): profile.memcachedProtocol = .text
+            case (.memcached, "meta"): profile.memcachedProtocol = .meta
+            case (.memcached, "binary"): profile.memcachedProtocol = .binary
             case (.http, "http/1.1"), (.http, "http1.1"): break
-            case (.memcached, "meta"), (.memcached, "binary"):
-                throw fail(node, "protocol", "memcached \(text) is not available for load yet; use text")
             default:
-                throw fail(node, "protocol", "`\(text)` does not fit a \(target.scheme.rawValue) target (resp2 or resp3; text; http/1.1)")
+                throw fail(node, "protocol", "`\(text)` does not fit a \(target.scheme.rawValue) target (resp2 or resp3; text, meta or binary; http/1.1)")
             }
         }
         if let node = fields["http"] {
@@ -218,7 +218,8 @@ struct FieldReader {
         guard let operationsNode = fields["operations"] else {
             throw fail(root, "operations", "missing: list the operations with their weights (- op: GET, weight: 90)")
         }
-        profile.operations = try operations(operationsNode, "operations", scheme: target.scheme)
+        profile.operations = try operations(operationsNode, "operations", scheme: target.scheme,
+                                            memcached: profile.memcachedProtocol)
         if let node = fields["values"] { profile.valueSize = try valueSize(node) }
         if let node = fields["phases"] {
             for (index, phaseNode) in try sequence(node, "phases").enumerated() {
@@ -352,7 +353,8 @@ struct FieldReader {
         }
     }
 
-    func operations(_ node: Node, _ field: String, scheme: LoadTarget.Scheme) throws(ProfileError) -> [OperationSpec] {
+    func operations(_ node: Node, _ field: String, scheme: LoadTarget.Scheme,
+                    memcached: MemcachedProtocol = .text) throws(ProfileError) -> [OperationSpec] {
         var out: [OperationSpec] = []
         for (index, item) in try sequence(node, field).enumerated() {
             let itemField = "\(field)[\(index)]"
@@ -375,6 +377,9 @@ struct FieldReader {
                 case .http: "GET, POST"
                 }
                 throw fail(opNode, "\(itemField).op", "`\(name)` is not an operation for \(scheme.rawValue) (\(allowed))")
+            }
+            if kind == .multiGet, scheme == .memcached, memcached != .text {
+                throw fail(opNode, "\(itemField).op", "memcached \(memcached.rawValue) has no multi-key get (one key per request); use get, or protocol: text")
             }
             var keys = 1
             if let keysNode = fields["keys"] {
@@ -423,7 +428,8 @@ struct FieldReader {
             phase.rate = try double(rate, "\(field).rate", min: 0, max: 10_000_000, exclusiveMin: true)
         }
         if let operations = fields["operations"] {
-            phase.operations = try self.operations(operations, "\(field).operations", scheme: profile.target.scheme)
+            phase.operations = try self.operations(operations, "\(field).operations", scheme: profile.target.scheme,
+                                                   memcached: profile.memcachedProtocol)
         }
         if let shift = fields["hotShift"] {
             phase.hotShift = UInt64(try int(shift, "\(field).hotShift", min: 0, max: Int(min(profile.keyCount, 10_000_000_000))))

@@ -39,6 +39,8 @@ public struct LoadRun: Sendable {
     public var errorsByKind: [String: Int]
     /// Requests the schedule made but that never went out (backlog cap or the end of the drain).
     public var dropped: Int
+    /// Requests given up after `timeout`: unanswered on a connection (which is then closed and
+    /// reopened) or still waiting for a connection.
     public var timeouts: Int
     public var connectFailures: Int
     public var reconnects: Int

@@ -32,7 +32,8 @@ final class LoadWorker: @unchecked Sendable {
         var channel: Channel?
         var inflight = Deque<InFlight>()
         var decoder: ReplyDecoder
-        var outgoing: ByteBuffer?
+        /// Requests encoded since the last flush; reused (cleared, not reallocated) once written.
+        var outgoing = ByteBufferAllocator().buffer(capacity: 4_096)
         var backoffNanos: Int64 = 10_000_000
         var reconnectAtNanos: Int64 = 0
         var closeReason: String?
@@ -98,6 +99,8 @@ final class LoadWorker: @unchecked Sendable {
     private let timeoutNanos: Int64
     private let closedLoop: Bool
     private let promise: EventLoopPromise<WorkerResult>
+    /// HTTP keys as the parser names them: the request path, with its query when the key is in it.
+    private var httpKey: HTTPKeyMode { profile.httpPath.contains("?") ? .pathWithQuery : .path }
     private var lastTimeoutCheck: Int64 = 0
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
@@ -143,7 +146,7 @@ final class LoadWorker: @unchecked Sendable {
             let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
                               server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: profile.target.port)),
                               transport: .tcp)
-            slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow), flow: flow))
+            slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
         pendingConnects = slots.count
         for slot in slots { connect(slot) }
@@ -204,7 +207,8 @@ final class LoadWorker: @unchecked Sendable {
         }
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(2))
+            // A server that stopped accepting is given up on as soon as a request would be.
+            .connectTimeout(.nanoseconds(timeoutNanos))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(LoadConnectionHandler(worker: worker, slot: slotIndex))
@@ -236,8 +240,8 @@ final class LoadWorker: @unchecked Sendable {
             slot.closeReason = nil
             let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
             slot.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
-            slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow)
-            slot.outgoing = channel.allocator.buffer(capacity: 4_096)
+            slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow, httpKey: httpKey)
+            slot.outgoing.clear()
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: slot)
             }
@@ -266,7 +270,7 @@ final class LoadWorker: @unchecked Sendable {
         guard slot.state == .up else { return }
         slot.state = .down
         slot.channel = nil
-        slot.outgoing = nil
+        slot.outgoing.clear()
         let kind = slot.closeReason ?? "connection-closed"
         let time = now()
         while let request = slot.inflight.popFirst() {
@@ -285,8 +289,11 @@ final class LoadWorker: @unchecked Sendable {
         guard request.measured else { return }
         stats.errors += 1
         stats.errorsByKind[kind, default: 0] += 1
+        if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
-        let keys = KeyList(request.keys.lazy.map { KeyReference(key: Key($0)) })
+        // Keys as the parser names them: for HTTP the request path.
+        let http = profile.wireProtocol == .http
+        let keys = KeyList(request.keys.map { KeyReference(key: Key(http ? encoder.path(for: $0) : $0)) })
         let command = encoder.commandName(request.kind)
         analyzer.receive(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
                                  command: command, operation: request.kind == .get || request.kind == .multiGet || request.kind == .httpGet ? .read : .write,
@@ -300,24 +307,23 @@ final class LoadWorker: @unchecked Sendable {
         guard slot.state == .up else { return }
         let time = now()
         let wallTime = wall(time)
-        var failure = false
-        buffer.withUnsafeReadableBytes { bytes in
-            do {
-                try slot.decoder.received(bytes, atNanos: wallTime) { message in
-                    complete(message, slot: slot, at: time)
-                }
-            } catch {
-                failure = true
+        let parsed = buffer.withUnsafeReadableBytes { bytes in
+            slot.decoder.received(bytes, atNanos: wallTime) { message in
+                complete(message, slot: slot, at: time)
             }
         }
-        if failure {
+        if !parsed {
             slot.closeReason = "malformed-reply"
             slot.channel?.close(promise: nil)
             return
         }
         if closedLoop {
-            refill(slot)
-            flush(slot)
+            // The next batch once the whole pipeline is answered, as redis-benchmark -P does: one
+            // write per `pipeline` requests, not one per reply that happened to arrive alone.
+            if slot.inflight.isEmpty {
+                refill(slot)
+                flush(slot)
+            }
         } else if !backlog.isEmpty {
             dispatch()
             for other in slots where other.state == .up { flush(other) }
@@ -406,7 +412,6 @@ final class LoadWorker: @unchecked Sendable {
             }
             for slot in slots where slot.state == .up {
                 if let first = slot.inflight.first, time - first.sentNanos > timeoutNanos {
-                    stats.timeouts += 1
                     slot.closeReason = "timeout"
                     slot.channel?.close(promise: nil)
                 }
@@ -430,13 +435,14 @@ final class LoadWorker: @unchecked Sendable {
 
     private func dispatch() {
         guard !backlog.isEmpty else { return }
+        let time = now()
         let count = slots.count
         var idle = 0
         while !backlog.isEmpty, idle < count {
             let slot = slots[roundRobin % count]
             roundRobin &+= 1
             if slot.state == .up, slot.inflight.count < profile.pipeline, let next = backlog.popFirst() {
-                send(next.request, intended: next.intendedNanos, on: slot)
+                send(next.request, intended: next.intendedNanos, at: time, on: slot)
                 idle = 0
             } else {
                 idle += 1
@@ -444,37 +450,38 @@ final class LoadWorker: @unchecked Sendable {
         }
     }
 
-    /// Closed loop: keep `pipeline` requests in flight on the connection.
+    /// Closed loop: `pipeline` requests in flight on the connection, sent as one batch.
     private func refill(_ slot: Slot) {
         guard generating, slot.state == .up else { return }
         let time = now()
+        let seconds = Double(time) / 1e9
+        let measured = time >= warmupNanos
+        var made = 0
         while slot.inflight.count < profile.pipeline {
-            if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
+            if let requestLimit, generated + made - warmupCount >= requestLimit, measured {
                 stopGenerating(time)
-                return
+                break
             }
-            let request = generator.next(at: Double(time) / 1e9)
-            generated += 1
-            if time < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
-            addSecond(time) { $0.intended += 1 }
-            send(request, intended: time, on: slot)
+            send(generator.next(at: seconds), intended: time, at: time, on: slot)
+            made += 1
+        }
+        generated += made
+        if measured {
+            stats.intendedMeasured += made
+            addSecond(time) { $0.intended += made }
+        } else {
+            warmupCount += made
         }
     }
 
-    private func send(_ request: LoadRequest, intended: Int64, on slot: Slot) {
-        let time = now()
+    /// Encodes a request into the connection's outgoing bytes (written at the next flush).
+    private func send(_ request: LoadRequest, intended: Int64, at time: Int64, on slot: Slot) {
         scratch.removeAll(keepingCapacity: true)
         encoder.encode(request, into: &scratch)
-        let command = encoder.commandName(request.kind)
-        let httpKey = profile.wireProtocol == .http ? encoder.path(for: request.keys.first ?? []) : nil
         let measured = intended >= warmupNanos
         slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
                                       kind: request.kind, keys: request.keys, requestBytes: scratch.count))
-        let wallTime = wall(time)
-        scratch.withUnsafeBytes { bytes in
-            slot.decoder.sent(bytes, atNanos: wallTime, command: command, httpKey: httpKey) { _ in }
-        }
-        slot.outgoing?.writeBytes(scratch)
+        slot.outgoing.writeBytes(scratch)
         if measured {
             stats.sent += 1
             addSecond(time) { $0.sent += 1 }
@@ -485,17 +492,17 @@ final class LoadWorker: @unchecked Sendable {
         let time = now()
         slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
                                       kind: .get, keys: [], requestBytes: bytes.count))
-        bytes.withUnsafeBytes { raw in
-            slot.decoder.sent(raw, atNanos: wall(time), command: "HELLO", httpKey: nil) { _ in }
-        }
-        slot.outgoing?.writeBytes(bytes)
+        slot.outgoing.writeBytes(bytes)
     }
 
+    /// Writes what was encoded since the last flush, and shows it to the parser (which pairs replies
+    /// with requests) in one piece.
     private func flush(_ slot: Slot) {
-        guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { return }
-        channel.writeAndFlush(outgoing, promise: nil)
-        outgoing = channel.allocator.buffer(capacity: 4_096)
-        slot.outgoing = outgoing
+        guard let channel = slot.channel, slot.outgoing.readableBytes > 0 else { return }
+        let wallTime = wall(now())
+        slot.outgoing.withUnsafeReadableBytes { slot.decoder.sent($0, atNanos: wallTime) }
+        channel.writeAndFlush(slot.outgoing, promise: nil)
+        slot.outgoing.clear()
     }
 
     // MARK: Accounting

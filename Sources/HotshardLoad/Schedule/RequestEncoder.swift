@@ -1,14 +1,16 @@
-/// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text commands,
-/// HTTP/1.1 requests with keep-alive. Appends to a caller's byte array (no allocation once it
+/// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text, meta or
+/// binary commands, HTTP/1.1 requests with keep-alive. Appends to a caller's byte array (no allocation once it
 /// has grown). Values are filler bytes of the requested size.
 public struct RequestEncoder: Sendable {
     public let scheme: LoadTarget.Scheme
+    public let memcachedProtocol: MemcachedProtocol
     let pathPrefix: [UInt8]
     let pathSuffix: [UInt8]
     let headerBlock: [UInt8]
 
     public init(profile: LoadProfile) {
         scheme = profile.target.scheme
+        memcachedProtocol = profile.memcachedProtocol
         let path = Array(profile.httpPath.utf8)
         let placeholder = Array("{key}".utf8)
         var split = path.count
@@ -27,7 +29,17 @@ public struct RequestEncoder: Sendable {
 
     /// The command name the result will count for a request (`GET`, `MGET`, `DEL`, …).
     public func commandName(_ kind: OperationSpec.Kind) -> String {
-        switch (scheme, kind) {
+        if scheme == .memcached, memcachedProtocol != .text {
+            // As MemcachedParser names them.
+            let binary = memcachedProtocol == .binary
+            switch kind {
+            case .get, .multiGet, .httpGet: return binary ? "GET" : "MG"
+            case .set, .httpPost: return binary ? "SET" : "MS"
+            case .delete: return binary ? "DELETE" : "MD"
+            case .incr: return binary ? "INCREMENT" : "MA"
+            }
+        }
+        return switch (scheme, kind) {
         case (.redis, .get), (.memcached, .get), (.memcached, .multiGet), (.http, .httpGet): "GET"
         case (.redis, .set), (.memcached, .set): "SET"
         case (.redis, .multiGet): "MGET"
@@ -42,7 +54,12 @@ public struct RequestEncoder: Sendable {
     public func encode(_ request: LoadRequest, into out: inout [UInt8]) {
         switch scheme {
         case .redis: encodeRESP(request, into: &out)
-        case .memcached: encodeMemcached(request, into: &out)
+        case .memcached:
+            switch memcachedProtocol {
+            case .text: encodeMemcached(request, into: &out)
+            case .meta: encodeMeta(request, into: &out)
+            case .binary: encodeBinary(request, into: &out)
+            }
         case .http: encodeHTTP(request, into: &out)
         }
     }
@@ -103,6 +120,66 @@ public struct RequestEncoder: Sendable {
             out += request.keys.first ?? []
             out += Array(" 1\r\n".utf8)
         }
+    }
+
+    /// Meta commands: `mg KEY v` (the value back, or EN), `ms KEY SIZE` + data, `md KEY`, `ma KEY`.
+    private func encodeMeta(_ request: LoadRequest, into out: inout [UInt8]) {
+        let key = request.keys.first ?? []
+        switch request.kind {
+        case .get, .multiGet, .httpGet:
+            out += Self.metaGet
+            out += key
+            out += Self.metaValueFlag
+        case .set, .httpPost:
+            out += Self.metaSet
+            out += key
+            out.append(0x20)
+            appendDecimal(request.valueSize, to: &out)
+            out += [0x0d, 0x0a]
+            appendFiller(request.valueSize, to: &out)
+            out += [0x0d, 0x0a]
+        case .delete:
+            out += Self.metaDelete
+            out += key
+            out += [0x0d, 0x0a]
+        case .incr:
+            out += Self.metaArithmetic
+            out += key
+            out += [0x0d, 0x0a]
+        }
+    }
+
+    private static let metaGet = Array("mg ".utf8), metaValueFlag = Array(" v\r\n".utf8), metaSet = Array("ms ".utf8),
+                       metaDelete = Array("md ".utf8), metaArithmetic = Array("ma ".utf8)
+
+    /// Binary frames (protocol_binary.h): GET, SET (flags 0, no expiry), DELETE, INCREMENT by 1
+    /// (expiry 0xffffffff: a missing key is NOT_FOUND, as text `incr`). Opaque 0: replies come in order.
+    private func encodeBinary(_ request: LoadRequest, into out: inout [UInt8]) {
+        let key = request.keys.first ?? []
+        let opcode: UInt8
+        var extras: [UInt8] = []
+        var value = 0
+        switch request.kind {
+        case .get, .multiGet, .httpGet: opcode = 0x00
+        case .set, .httpPost:
+            opcode = 0x01
+            extras = [UInt8](repeating: 0, count: 8)
+            value = request.valueSize
+        case .delete: opcode = 0x04
+        case .incr:
+            opcode = 0x05
+            extras = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
+        }
+        let keyLength = min(key.count, Int(UInt16.max))
+        let body = extras.count + keyLength + value
+        out += [0x80, opcode, UInt8(truncatingIfNeeded: keyLength >> 8), UInt8(truncatingIfNeeded: keyLength),
+                UInt8(truncatingIfNeeded: extras.count), 0, 0, 0,
+                UInt8(truncatingIfNeeded: body >> 24), UInt8(truncatingIfNeeded: body >> 16),
+                UInt8(truncatingIfNeeded: body >> 8), UInt8(truncatingIfNeeded: body)]
+        out += repeatElement(0, count: 12)  // opaque, CAS
+        out += extras
+        out += key.prefix(keyLength)
+        appendFiller(value, to: &out)
     }
 
     private func encodeHTTP(_ request: LoadRequest, into out: inout [UInt8]) {

@@ -18,8 +18,11 @@ public struct TrafficSynthesizer {
 
     public enum Problem: Error, CustomStringConvertible {
         case tooManyRequests(Int)
+        case memcachedProtocol(MemcachedProtocol)
         public var description: String {
             switch self {
+            case .memcachedProtocol(let wire):
+                "synth writes memcached text conversations only, not \(wire.rawValue) (use protocol: text)"
             case .tooManyRequests(let count):
                 "the profile makes \(count) requests; synth writes at most the --max-requests limit (use --duration or --requests)"
             }
@@ -60,6 +63,9 @@ public struct TrafficSynthesizer {
     /// Writes the capture to `path`; `onRequest` sees every request (for tests that need the truth).
     @discardableResult
     public func write(to path: String, onRequest: ((LoadRequest) -> Void)? = nil) throws -> Summary {
+        guard profile.target.scheme != .memcached || profile.memcachedProtocol == .text else {
+            throw Problem.memcachedProtocol(profile.memcachedProtocol)
+        }
         var spec = profile.arrival
         if case .closedLoop = spec { spec = .constant(rate: closedLoopRate) }
         var schedule = ArrivalSchedule(spec: spec, phases: profile.phases, seed: profile.seed)
