@@ -11,7 +11,7 @@ import NIOPosix
 /// confinement, not locks); the runner merges the workers' results at the end.
 final class LoadWorker: @unchecked Sendable {
     struct Scheduled {
-        var request: LoadRequest
+        var request: PreparedRequest
         var intendedNanos: Int64
     }
 
@@ -20,7 +20,8 @@ final class LoadWorker: @unchecked Sendable {
         var sentNanos: Int64
         var measured: Bool
         var control: Bool
-        var kind: OperationSpec.Kind
+        var command: String
+        var operation: OperationClass
         var keys: [[UInt8]]
         var requestBytes: Int
     }
@@ -31,6 +32,8 @@ final class LoadWorker: @unchecked Sendable {
         var state = State.down
         var channel: Channel?
         var inflight = Deque<InFlight>()
+        /// Requests bound to this connection (replay), due and waiting for room in the pipeline.
+        var waiting = Deque<Scheduled>()
         var decoder: ReplyDecoder
         var outgoing: ByteBuffer?
         var backoffNanos: Int64 = 10_000_000
@@ -63,16 +66,17 @@ final class LoadWorker: @unchecked Sendable {
         var reconnects = 0
         var seconds: [LoadRun.Second] = []
         var intendedMeasured = 0
+        /// First and last measured send (ns from the start of the schedule).
+        var firstSentNanos: Int64 = .max
+        var lastSentNanos: Int64 = .min
     }
 
     let loop: EventLoop
     let profile: LoadProfile
-    let encoder: RequestEncoder
     let index: Int
     private let slotRange: Range<Int>
     private var slots: [Slot] = []
-    private var schedule: ArrivalSchedule
-    private var generator: RequestGenerator
+    private let source: RequestSource
     private let analyzer: HotKeyAnalyzer
     private let board: ProgressBoard
     private var stats = Stats()
@@ -80,14 +84,14 @@ final class LoadWorker: @unchecked Sendable {
     private var intervalCompleted = 0
     private var intervalErrors = 0
     private var backlog = Deque<Scheduled>()
-    private var nextDueNanos: Int64 = 0
+    /// Requests waiting in the slots' own queues (sum of `waiting` counts).
+    private var waitingCount = 0
     private var generated = 0
     private var generating = true
     private var drainDeadline: Int64?
     private var finished = false
     private var task: RepeatedTask?
     private var roundRobin = 0
-    private var scratch: [UInt8] = []
     private var startUptime: Int64 = 0
     private var startWall: Int64
     private var pendingConnects = 0
@@ -101,15 +105,12 @@ final class LoadWorker: @unchecked Sendable {
     private var lastTimeoutCheck: Int64 = 0
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
-         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64) {
+         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
         self.loop = loop
         self.profile = profile
         self.index = index
         self.slotRange = connections
-        self.encoder = RequestEncoder(profile: profile)
-        self.schedule = ArrivalSchedule(spec: profile.arrival, phases: profile.phases, seed: profile.seed,
-                                        shares: workers, index: index)
-        self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
+        self.source = source
         self.analyzer = HotKeyAnalyzer(configuration: analysis)
         self.board = board
         self.startWall = startWallNanos
@@ -163,16 +164,10 @@ final class LoadWorker: @unchecked Sendable {
                 slot.inflight[index].sentNanos -= elapsed
             }
         }
-        nextDueNanos = schedule.next()
         task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
             tick()
         }
-        if closedLoop {
-            for slot in slots where slot.state == .up {
-                refill(slot)
-                flush(slot)
-            }
-        }
+        if closedLoop { topUp() }
     }
 
     /// Stops sending (SIGINT): in-flight requests get `drainSeconds` to finish.
@@ -186,6 +181,11 @@ final class LoadWorker: @unchecked Sendable {
         // Requests not yet sent will not be: they are dropped, not errors of the server.
         stats.dropped += backlog.filter { $0.intendedNanos >= warmupNanos }.count
         backlog.removeAll()
+        for slot in slots {
+            stats.dropped += slot.waiting.filter { $0.intendedNanos >= warmupNanos }.count
+            slot.waiting.removeAll()
+        }
+        waitingCount = 0
     }
 
     // MARK: Connections
@@ -242,7 +242,7 @@ final class LoadWorker: @unchecked Sendable {
                 sendControl(EncodedHello.bytes, on: slot)
             }
             if task != nil {
-                if closedLoop { refill(slot) } else { dispatch() }
+                if closedLoop { topUp() } else { dispatch() }
                 flush(slot)
             } else {
                 flush(slot)
@@ -255,7 +255,7 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func scheduleReconnect(_ slot: Slot) {
-        guard !finished, generating || !backlog.isEmpty else { return }
+        guard !finished, generating || hasQueued else { return }
         slot.reconnectAtNanos = now() + slot.backoffNanos
         slot.backoffNanos = min(1_000_000_000, slot.backoffNanos * 2)
     }
@@ -287,9 +287,8 @@ final class LoadWorker: @unchecked Sendable {
         stats.errorsByKind[kind, default: 0] += 1
         addSecond(time) { $0.errors += 1 }
         let keys = request.keys.map { KeyReference(key: Key($0)) }
-        let command = encoder.commandName(request.kind)
         analyzer.receive(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
-                                 command: command, operation: request.kind == .get || request.kind == .multiGet || request.kind == .httpGet ? .read : .write,
+                                 command: request.command, operation: request.operation,
                                  keys: keys, requestBytes: request.requestBytes, status: .error(kind: kind)))
     }
 
@@ -316,9 +315,8 @@ final class LoadWorker: @unchecked Sendable {
             return
         }
         if closedLoop {
-            refill(slot)
-            flush(slot)
-        } else if !backlog.isEmpty {
+            topUp()
+        } else if hasQueued {
             dispatch()
             for other in slots where other.state == .up { flush(other) }
         }
@@ -359,49 +357,51 @@ final class LoadWorker: @unchecked Sendable {
         guard !finished else { return }
         let time = now()
         if generating, !closedLoop {
-            while nextDueNanos <= time {
-                if let endNanos, nextDueNanos >= endNanos { stopGenerating(time); break }
-                if let requestLimit, generated - warmupCount >= requestLimit, nextDueNanos >= warmupNanos {
+            while let intended = source.nextIntendedNanos(), intended <= time {
+                if let endNanos, intended >= endNanos { stopGenerating(time); break }
+                if let requestLimit, generated - warmupCount >= requestLimit, intended >= warmupNanos {
                     stopGenerating(time)
                     break
                 }
-                let intended = nextDueNanos
-                let request = generator.next(at: Double(intended) / 1e9)
+                guard let request = source.take(intended: intended) else { break }
                 generated += 1
                 if intended < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
                 addSecond(intended) { $0.intended += 1 }
-                if backlog.count >= profile.maxBacklog {
-                    if let dropped = backlog.popFirst(), dropped.intendedNanos >= warmupNanos {
-                        stats.dropped += 1
-                        stats.errors += 1
-                        stats.errorsByKind["dropped", default: 0] += 1
-                    }
-                }
-                backlog.append(Scheduled(request: request, intendedNanos: intended))
-                nextDueNanos = schedule.next()
+                enqueue(Scheduled(request: request, intendedNanos: intended))
             }
+            if source.isExhausted { stopGenerating(time) }
             dispatch()
             for slot in slots where slot.state == .up { flush(slot) }
         } else if generating, closedLoop {
-            if let endNanos, time >= endNanos { stopGenerating(time) }
-        } else if !backlog.isEmpty {
+            if let endNanos, time >= endNanos { stopGenerating(time) } else { topUp() }
+        } else if hasQueued {
             dispatch()
             for slot in slots where slot.state == .up { flush(slot) }
         }
-        for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || !backlog.isEmpty) {
+        for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || hasQueued) {
             connect(slot)
         }
         if time - lastTimeoutCheck > 10_000_000 {
             lastTimeoutCheck = time
             // Requests that waited `timeout` for a connection (server gone) are given up, as a client would.
-            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
-                backlog.removeFirst()
+            func giveUp(_ first: Scheduled) {
                 intervalErrors += 1
                 if first.intendedNanos >= warmupNanos {
                     stats.timeouts += 1
                     stats.errors += 1
                     stats.errorsByKind["timeout-waiting", default: 0] += 1
                     addSecond(time) { $0.errors += 1 }
+                }
+            }
+            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
+                backlog.removeFirst()
+                giveUp(first)
+            }
+            for slot in slots {
+                while let first = slot.waiting.first, time - first.intendedNanos > timeoutNanos {
+                    slot.waiting.removeFirst()
+                    waitingCount -= 1
+                    giveUp(first)
                 }
             }
             for slot in slots where slot.state == .up {
@@ -428,7 +428,43 @@ final class LoadWorker: @unchecked Sendable {
         drainDeadline = time + max(timeoutNanos, 1_000_000_000)
     }
 
+    /// Requests due and not yet sent.
+    private var hasQueued: Bool { !backlog.isEmpty || waitingCount > 0 }
+
+    /// Queues a due request: on its own connection's queue when it names one, else on the shared backlog.
+    /// Beyond `maxBacklog` queued requests the oldest is dropped and counted.
+    private func enqueue(_ scheduled: Scheduled) {
+        if backlog.count + waitingCount >= profile.maxBacklog {
+            var dropped = backlog.popFirst()
+            if dropped == nil, let fullest = slots.max(by: { $0.waiting.count < $1.waiting.count }) {
+                dropped = fullest.waiting.popFirst()
+                if dropped != nil { waitingCount -= 1 }
+            }
+            if let dropped, dropped.intendedNanos >= warmupNanos {
+                stats.dropped += 1
+                stats.errors += 1
+                stats.errorsByKind["dropped", default: 0] += 1
+            }
+        }
+        if let connection = scheduled.request.connection {
+            let local = connection - slotRange.lowerBound
+            guard slots.indices.contains(local) else { return }
+            slots[local].waiting.append(scheduled)
+            waitingCount += 1
+        } else {
+            backlog.append(scheduled)
+        }
+    }
+
     private func dispatch() {
+        if waitingCount > 0 {
+            for slot in slots where slot.state == .up {
+                while slot.inflight.count < profile.pipeline, let next = slot.waiting.popFirst() {
+                    waitingCount -= 1
+                    send(next.request, intended: next.intendedNanos, on: slot)
+                }
+            }
+        }
         guard !backlog.isEmpty else { return }
         let count = slots.count
         var idle = 0
@@ -444,39 +480,49 @@ final class LoadWorker: @unchecked Sendable {
         }
     }
 
-    /// Closed loop: keep `pipeline` requests in flight on the connection.
-    private func refill(_ slot: Slot) {
-        guard generating, slot.state == .up else { return }
-        let time = now()
-        while slot.inflight.count < profile.pipeline {
-            if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
-                stopGenerating(time)
-                return
+    /// Closed loop: keep `pipeline` requests in flight on every open connection. Requests bound to
+    /// a connection may wait for it; at most `connections × pipeline` are in flight or waiting.
+    private func topUp() {
+        if generating {
+            let time = now()
+            let window = slots.count * profile.pipeline
+            var open = window - backlog.count - waitingCount - slots.reduce(0) { $0 + $1.inflight.count }
+            let anyUp = slots.contains { $0.state == .up }
+            while anyUp, open > 0 {
+                if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
+                    stopGenerating(time)
+                    break
+                }
+                guard let request = source.take(intended: time) else {
+                    if source.isExhausted { stopGenerating(time) }
+                    break
+                }
+                generated += 1
+                if time < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
+                addSecond(time) { $0.intended += 1 }
+                enqueue(Scheduled(request: request, intendedNanos: time))
+                open -= 1
             }
-            let request = generator.next(at: Double(time) / 1e9)
-            generated += 1
-            if time < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
-            addSecond(time) { $0.intended += 1 }
-            send(request, intended: time, on: slot)
         }
+        dispatch()
+        for slot in slots where slot.state == .up { flush(slot) }
     }
 
-    private func send(_ request: LoadRequest, intended: Int64, on slot: Slot) {
+    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot) {
         let time = now()
-        scratch.removeAll(keepingCapacity: true)
-        encoder.encode(request, into: &scratch)
-        let command = encoder.commandName(request.kind)
-        let httpKey = profile.wireProtocol == .http ? encoder.path(for: request.keys.first ?? []) : nil
         let measured = intended >= warmupNanos
         slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
-                                      kind: request.kind, keys: request.keys, requestBytes: scratch.count))
+                                      command: request.command, operation: request.operation, keys: request.keys,
+                                      requestBytes: request.bytes.count))
         let wallTime = wall(time)
-        scratch.withUnsafeBytes { bytes in
-            slot.decoder.sent(bytes, atNanos: wallTime, command: command, httpKey: httpKey) { _ in }
+        request.bytes.withUnsafeBytes { bytes in
+            slot.decoder.sent(bytes, atNanos: wallTime, command: request.command, httpKey: request.httpKey) { _ in }
         }
-        slot.outgoing?.writeBytes(scratch)
+        slot.outgoing?.writeBytes(request.bytes)
         if measured {
             stats.sent += 1
+            stats.firstSentNanos = min(stats.firstSentNanos, time)
+            stats.lastSentNanos = max(stats.lastSentNanos, time)
             addSecond(time) { $0.sent += 1 }
         }
     }
@@ -484,7 +530,7 @@ final class LoadWorker: @unchecked Sendable {
     private func sendControl(_ bytes: [UInt8], on slot: Slot) {
         let time = now()
         slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
-                                      kind: .get, keys: [], requestBytes: bytes.count))
+                                      command: "HELLO", operation: .other, keys: [], requestBytes: bytes.count))
         bytes.withUnsafeBytes { raw in
             slot.decoder.sent(raw, atNanos: wall(time), command: "HELLO", httpKey: nil) { _ in }
         }
@@ -514,8 +560,8 @@ final class LoadWorker: @unchecked Sendable {
     private func postProgress(_ time: Int64) {
         let inFlight = slots.reduce(0) { $0 + $1.inflight.count }
         board.post(worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
-                   targetRate: schedule.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
-                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count)
+                   targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
+                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
         interval.reset()
         intervalCompleted = 0
         intervalErrors = 0
@@ -523,7 +569,7 @@ final class LoadWorker: @unchecked Sendable {
 
     private func checkFinished(_ time: Int64) {
         guard !finished, !generating else { return }
-        let idle = backlog.isEmpty && slots.allSatisfy { $0.inflight.allSatisfy(\.control) }
+        let idle = !hasQueued && slots.allSatisfy { $0.inflight.allSatisfy(\.control) }
         let expired = drainDeadline.map { time >= $0 } ?? true
         guard idle || expired else { return }
         finished = true
@@ -533,7 +579,12 @@ final class LoadWorker: @unchecked Sendable {
                 if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow) }
             }
         }
-        let left = backlog.filter { $0.intendedNanos >= warmupNanos }.count
+        var left = backlog.filter { $0.intendedNanos >= warmupNanos }.count
+        for slot in slots {
+            left += slot.waiting.filter { $0.intendedNanos >= warmupNanos }.count
+            slot.waiting.removeAll()
+        }
+        waitingCount = 0
         stats.dropped += left
         if left > 0 {
             stats.errors += left

@@ -19,6 +19,7 @@ public struct RESPParser: ConversationParser {
         var lastByteNanos: Int64
         var expectsReply: Bool
         var role: Role
+        var streamOffset: Int
     }
 
     private enum Role { case plain, multi, exec, discard, subscribe(channels: Int) }
@@ -48,6 +49,7 @@ public struct RESPParser: ConversationParser {
     private var requestExpected = -1
     private var requestBytes = 0
     private var requestFirstNanos: Int64 = 0
+    private var requestStreamOffset = 0
     private var argumentOpen = false
 
     // Reply being assembled.
@@ -81,13 +83,13 @@ public struct RESPParser: ConversationParser {
                               emit: (Message) -> Void) {
         if direction == .clientToServer {
             var reader = requestReader
-            reader.consume(bytes) { token, wireBytes in
-                requestToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+            reader.consume(bytes) { token, wireBytes, end in
+                requestToken(token, wireBytes: wireBytes, end: end, timestampNanos: timestampNanos, emit: emit)
             }
             requestReader = reader
         } else {
             var reader = replyReader
-            reader.consume(bytes) { token, wireBytes in
+            reader.consume(bytes) { token, wireBytes, _ in
                 replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
             }
             replyReader = reader
@@ -99,6 +101,7 @@ public struct RESPParser: ConversationParser {
         if direction == .clientToServer {
             requestExpected = -1
             requestReader.resynchronise()
+            requestReader.skip(length)
         } else {
             if replyStarted {
                 // The reply being read is lost: its request gets no reply.
@@ -124,7 +127,7 @@ public struct RESPParser: ConversationParser {
 
     // MARK: Requests
 
-    private mutating func requestToken(_ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
+    private mutating func requestToken(_ token: RESPReader.Token, wireBytes: Int, end: Int, timestampNanos: Int64,
                                        emit: (Message) -> Void) {
         switch token {
         case .aggregate(let kind, let count):
@@ -135,6 +138,7 @@ public struct RESPParser: ConversationParser {
             arguments.reset()
             requestBytes = wireBytes
             requestFirstNanos = timestampNanos
+            requestStreamOffset = end - wireBytes
             requestExpected = max(0, count)
             if requestExpected == 0 { requestExpected = -1 }
         case .bulkHeader(_, let length):
@@ -155,6 +159,7 @@ public struct RESPParser: ConversationParser {
             arguments.reset()
             requestFirstNanos = timestampNanos
             requestBytes = wireBytes
+            requestStreamOffset = end - wireBytes
             Self.splitInline(line, into: &arguments)
             if arguments.count > 0 { completeRequest(timestampNanos: timestampNanos, emit: emit) }
         case .simple:
@@ -235,7 +240,7 @@ public struct RESPParser: ConversationParser {
         }
         let request = PendingRequest(command: command, operation: operation, keys: keys, requestBytes: requestBytes,
                                      firstByteNanos: requestFirstNanos, lastByteNanos: timestampNanos,
-                                     expectsReply: expectsReply, role: role)
+                                     expectsReply: expectsReply, role: role, streamOffset: requestStreamOffset)
         if case .multi = role { inMulti = true }
         if case .exec = role { inMulti = false }
         if case .discard = role { inMulti = false }
@@ -459,7 +464,7 @@ public struct RESPParser: ConversationParser {
     private func message(_ request: PendingRequest, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
         Message(timestampNanos: request.firstByteNanos, flow: flow, wireProtocol: .resp, command: request.command,
                 operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
-                replyBytes: replyBytes, status: status, latencyNanos: latency)
+                replyBytes: replyBytes, status: status, latencyNanos: latency, requestOffset: request.streamOffset)
     }
 
     /// The error's first word: `ERR`, `WRONGTYPE`, `MOVED`, `ASK`, …

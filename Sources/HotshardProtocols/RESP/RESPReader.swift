@@ -39,6 +39,8 @@ struct RESPReader {
     /// True at a message boundary: where resynchronisation may stop.
     private var atLineStart = true
     var health = ParserHealth()
+    /// Offset in this direction's stream of the next byte fed (gaps included: see `skip`).
+    private(set) var streamOffset = 0
 
     init(isRequestSide: Bool, maxLineBytes: Int = 65_536, maxBulkBytes: Int = 512 << 20,
          maxAggregateCount: Int = 1 << 20) {
@@ -56,15 +58,23 @@ struct RESPReader {
         health.resyncs += 1
     }
 
-    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int) -> Void) {
+    /// `length` bytes of the stream were lost: offsets after them stay true.
+    mutating func skip(_ length: Int) {
+        streamOffset += max(0, length)
+    }
+
+    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered and the
+    /// stream offset just after it.
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int, Int) -> Void) {
         var index = 0
         let count = bytes.count
+        let base = streamOffset
+        defer { streamOffset = base + count }
         while index < count {
             switch state {
             case .bulk(let remaining):
                 let take = min(remaining, count - index)
-                emit(.bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take)
+                emit(.bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take, base + index + take)
                 index += take
                 state = remaining - take == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: remaining - take)
             case .bulkTerminator(let remaining):
@@ -72,7 +82,7 @@ struct RESPReader {
                 index += take
                 if remaining - take == 0 {
                     state = .line
-                    emit(.bulkEnd, 2)
+                    emit(.bulkEnd, 2, base + index)
                 } else {
                     state = .bulkTerminator(remaining: remaining - take)
                 }
@@ -107,7 +117,7 @@ struct RESPReader {
                 let lineBytes = newline + 1 - index
                 if carry.isEmpty {
                     let line = UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])
-                    handleLine(line, wireBytes: lineBytes, emit: emit)
+                    handleLine(line, wireBytes: lineBytes) { emit($0, $1, base + newline + 1) }
                 } else {
                     if carry.count + lineBytes > maxLineBytes {
                         health.oversized += 1
@@ -118,7 +128,9 @@ struct RESPReader {
                         carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)]))
                         let joined = carry
                         carry.removeAll(keepingCapacity: true)
-                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, emit: emit) }
+                        joined.withUnsafeBytes { line in
+                            handleLine(line, wireBytes: joined.count) { emit($0, $1, base + newline + 1) }
+                        }
                     }
                 }
                 index = newline + 1
