@@ -49,6 +49,14 @@ final class ReplayQueue: @unchecked Sendable {
         return (taken, finished && taken.isEmpty)
     }
 
+    /// Whether a request is waiting or the reader has finished: the replay's schedule starts then,
+    /// so that reading the capture's start (and the reorder window) is not taken as lateness.
+    var isReady: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !items.isEmpty || finished || cancelled
+    }
+
     /// Worker side: stop the reader (it returns from `put` with false).
     func cancel() {
         condition.lock()

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import HotshardAnalysis
 import HotshardCapture
 import HotshardProtocols
@@ -36,7 +38,23 @@ public final class ReplayRunner: @unchecked Sendable {
         return counter.count
     }
 
+    /// Fails when the target accepts no connection (a replay would otherwise wait on it forever).
+    static func checkReachable(_ target: LoadTarget) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var failure: Error?
+        do {
+            let address = try SocketAddress(ipAddress: target.host, port: target.port)
+            let channel = try await ClientBootstrap(group: group).connectTimeout(.seconds(3)).connect(to: address).get()
+            try await channel.close()
+        } catch {
+            failure = error
+        }
+        try? await group.shutdownGracefully()
+        if let failure { throw ReplayError.unreachable(target.description, String(describing: failure)) }
+    }
+
     public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> ReplayRun {
+        try await Self.checkReachable(target)
         let connections = try options.connections ?? max(1, Self.countConnections(files: files, decoder: options.decoder))
         guard let keyFormat = try? KeyFormat("{n}") else { throw ReplayError.internalProfile }
         var profile = LoadProfile(source: "replay", target: target, keyFormat: keyFormat,
@@ -75,6 +93,7 @@ public final class ReplayRunner: @unchecked Sendable {
         thread.name = "hotshard-replay-reader"
         thread.start()
         if alreadyStopped { stop() }
+        while !queue.isReady { try? await Task.sleep(nanoseconds: 2_000_000) }
         var run: LoadRun
         do {
             run = try await runner.run(progress: progress)
@@ -111,5 +130,11 @@ public final class ReplayRunner: @unchecked Sendable {
 
 public enum ReplayError: Error, CustomStringConvertible {
     case internalProfile
-    public var description: String { "internal: the replay profile could not be made" }
+    case unreachable(String, String)
+    public var description: String {
+        switch self {
+        case .internalProfile: "internal: the replay profile could not be made"
+        case .unreachable(let target, let reason): "target \(target) accepts no connection: \(reason)"
+        }
+    }
 }

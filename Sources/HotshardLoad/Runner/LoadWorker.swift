@@ -326,6 +326,16 @@ final class LoadWorker: @unchecked Sendable {
     private func complete(_ message: Message, slot: Slot, at time: Int64) {
         guard let request = slot.inflight.popFirst() else { return }
         if request.control { return }
+        if case .noReply = message.status {
+            // Answered by silence: sent and done, with no latency to measure.
+            guard request.measured else { return }
+            stats.completed += 1
+            addSecond(time) { $0.completed += 1 }
+            var analysed = message
+            analysed.timestampNanos = wall(request.intendedNanos)
+            analyzer.receive(analysed)
+            return
+        }
         let service = max(0, time - request.sentNanos)
         let corrected = max(0, time - request.intendedNanos)
         _ = interval.record(UInt64(corrected / 1_000))
@@ -515,8 +525,12 @@ final class LoadWorker: @unchecked Sendable {
                                       command: request.command, operation: request.operation, keys: request.keys,
                                       requestBytes: request.bytes.count))
         let wallTime = wall(time)
+        // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
+        // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
         request.bytes.withUnsafeBytes { bytes in
-            slot.decoder.sent(bytes, atNanos: wallTime, command: request.command, httpKey: request.httpKey) { _ in }
+            slot.decoder.sent(bytes, atNanos: wallTime, command: request.command, httpKey: request.httpKey) { message in
+                complete(message, slot: slot, at: time)
+            }
         }
         slot.outgoing?.writeBytes(request.bytes)
         if measured {
