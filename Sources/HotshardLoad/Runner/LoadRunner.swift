@@ -145,7 +145,9 @@ public final class LoadRunner: @unchecked Sendable {
         if let total = profile.durationSeconds, !interrupted {
             measuredSeconds = total
         } else {
-            let spanNanos = analysis.totals.lastNanos - analysis.totals.firstNanos
+            // Nothing analysed (interrupted before the first reply): first/last are still .max/.min.
+            let totals = analysis.totals
+            let spanNanos = totals.lastNanos >= totals.firstNanos ? totals.lastNanos - totals.firstNanos : 0
             measuredSeconds = max(1e-3, Double(max(0, spanNanos)) / 1e9)
         }
         var targetRate: Double?
