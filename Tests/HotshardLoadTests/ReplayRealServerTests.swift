@@ -182,6 +182,56 @@ import Testing
         #expect(Self.perKey(run.load.analysis).values.reduce(0, +) == truth.ops - writes)
     }
 
+    /// `--from/--to`, `--sample`, `--exclude` and `--connections`: every request of the capture is
+    /// either replayed or counted under the reason it was left out, and the server saw exactly the
+    /// replayed ones.
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func shapingAccountsForEveryRequest() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        let options = try ReplayTestSupport.options(for: "redis-pipelined") {
+            $0.timing = .max
+            $0.pipeline = 16
+            $0.fromSeconds = 0.2
+            $0.toSeconds = 0.5
+            $0.sample = 0.5
+            $0.exclude = ["CLIENT", "HELLO"]
+            $0.connections = 2
+        }
+        let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                                                     scheme: .redis, options: options)
+        let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+        let left = run.skipped.values.reduce(0, +)
+        print("shaping: server \(calls), replayed \(run.requestsPerPass), skipped \(run.skipped), connections \(run.load.connections)")
+        #expect(run.requestsPerPass + left == 30_016)
+        #expect(calls.values.reduce(0, +) == run.requestsPerPass)
+        #expect(calls["GET"] == run.load.analysis.totals.byCommand["GET"])
+        #expect(run.load.connections == 2)
+        #expect(run.skipped[.timeRange, default: 0] > 10_000)
+        // Half of what is in the time range, give or take (a seeded draw per request).
+        let inRange = run.requestsPerPass + run.skipped[.sample, default: 0]
+        #expect(abs(Double(run.requestsPerPass) / Double(inRange) - 0.5) < 0.03)
+    }
+
+    /// `--loop 0 --duration 2s --rate 500`: the capture loops until the duration; 1,000 requests sent.
+    @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+    func durationBoundsAnEndlessLoop() async throws {
+        let server = try RealServer(.redis)
+        defer { LoadTestSupport.stop(server) }
+        let options = try ReplayTestSupport.options(for: "redis-pipelined") {
+            $0.timing = .rate(500)
+            $0.loops = 0
+            $0.include = ["GET"]
+        }
+        let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                                                     scheme: .redis, options: options, duration: 2)
+        let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+        print("duration: sent \(run.load.requestsSent), server \(calls), measured \(run.load.measuredSeconds) s")
+        #expect(run.load.requestsSent == 1_000)
+        #expect(calls["GET"] == 1_000)
+        #expect(run.load.measuredSeconds == 2)
+    }
+
     /// `--include SET --key-prefix replay:` twice over (`--loop 2`): the server holds the written keys under the new prefix only.
     @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
     func includeKeyPrefixAndLoop() async throws {
