@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import HotshardTestSupport
 @testable import HotshardLoad
 import HotshardProtocols
@@ -37,3 +38,7 @@ enum ReplayTestSupport {
         return try await runner.run()
     }
 }
+
+/// Every suite that drives real servers runs inside this one, one test at a time: the machine has
+/// two cores, shared, and the rate and timing tests must not compete with each other.
+@Suite(.serialized) enum RealServerSuites {}
