@@ -53,6 +53,9 @@ extension RealServerSuites {
             var capture = CaptureOptions()
             capture.filter = "tcp port \(server.port)"
             capture.durationSeconds = 60
+            // The whole replay's packets fit the kernel buffer even if the reading thread is starved
+            // (a whole-suite run at load average 10 dropped 1,064 packets with the 32 MB default).
+            capture.bufferSizeBytes = 256 << 20
             let session = try CaptureSession(liveInterface: "lo", options: capture)
             nonisolated(unsafe) let analyzer = HotKeyAnalyzer()
             var decoding = DecoderConfiguration()
@@ -71,7 +74,12 @@ extension RealServerSuites {
             let options = try ReplayTestSupport.options(for: "redis-pipelined") { $0.timing = .rate(6_000) }
             let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
                                                          scheme: .redis, options: options)
-            try await Task.sleep(nanoseconds: 500_000_000)
+            // Stop once the capture has read everything: a starved reading thread can be seconds behind.
+            var packets = -1
+            for _ in 0..<60 where packets != session.progress.packets {
+                packets = session.progress.packets
+                try await Task.sleep(nanoseconds: 500_000_000)
+            }
             session.stop()
             _ = done.wait(timeout: .now() + 10)
             let captured = Self.perKey(analyzer.snapshot())
