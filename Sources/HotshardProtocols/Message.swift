@@ -70,6 +70,10 @@ public struct Message: Sendable {
     public var status: ReplyStatus
     /// From the request's last byte to the reply's first byte, in ns; nil when no reply was paired.
     public var latencyNanos: Int64?
+    /// Where the request's first byte lies in its client→server stream (bytes from the flow's
+    /// start, lost bytes of gaps included; UDP: the datagrams' payloads after their frame
+    /// headers, one after another); nil when the source has no stream.
+    public var requestOffset: Int?
 
     public init(
         timestampNanos: Int64,
@@ -81,7 +85,8 @@ public struct Message: Sendable {
         requestBytes: Int,
         replyBytes: Int = 0,
         status: ReplyStatus = .noReply,
-        latencyNanos: Int64? = nil
+        latencyNanos: Int64? = nil,
+        requestOffset: Int? = nil
     ) {
         self.timestampNanos = timestampNanos
         self.flow = flow
@@ -93,6 +98,7 @@ public struct Message: Sendable {
         self.replyBytes = replyBytes
         self.status = status
         self.latencyNanos = latencyNanos
+        self.requestOffset = requestOffset
     }
 }
 

@@ -1,5 +1,5 @@
 /// Recognises a flow's protocol from the first bytes the client sent.
-enum ProtocolDetector {
+public enum ProtocolDetector {
     private static let httpMethods: [[UInt8]] = ["GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ",
                                                  "CONNECT ", "TRACE "].map { Array($0.utf8) }
     private static let memcachedVerbs: [[UInt8]] = ["get ", "gets ", "gat ", "gats ", "set ", "add ", "replace ",
@@ -11,7 +11,7 @@ enum ProtocolDetector {
                                                  "LRANGE ", "SADD "].map { Array($0.utf8) }
 
     /// Nil when the bytes fit no protocol (yet).
-    static func detect(_ bytes: UnsafeRawBufferPointer) -> WireProtocol? {
+    public static func detect(_ bytes: UnsafeRawBufferPointer) -> WireProtocol? {
         guard let first = bytes.first else { return nil }
         if first == UInt8(ascii: "*"), bytes.count > 1, bytes[1] >= 0x30, bytes[1] <= 0x39 { return .resp }
         if first == 0x80, bytes.count >= 24 { return .memcached }

@@ -13,6 +13,8 @@ struct TextStreamReader {
     private(set) var skipping = 0
     let maxLineBytes: Int
     var health = ParserHealth()
+    /// Offset in this direction's stream of the next byte fed (gaps included: see `skip`).
+    private(set) var streamOffset = 0
 
     init(maxLineBytes: Int = 16_384) {
         self.maxLineBytes = maxLineBytes
@@ -23,12 +25,20 @@ struct TextStreamReader {
         skipping = 0
     }
 
-    /// Feeds bytes. `onLine` gets each line without its CRLF and returns how many bytes of data
-    /// block follow it (0 for none); `onData` gets each skipped chunk's length.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, onLine: (UnsafeRawBufferPointer, Int) -> Int,
+    /// `length` bytes of the stream were lost: offsets after them stay true.
+    mutating func skip(_ length: Int) {
+        streamOffset += max(0, length)
+    }
+
+    /// Feeds bytes. `onLine` gets each line without its CRLF, its wire bytes and the stream offset
+    /// just after it, and returns how many bytes of data block follow it (0 for none); `onData`
+    /// gets each skipped chunk's length.
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, onLine: (UnsafeRawBufferPointer, Int, Int) -> Int,
                           onData: (Int) -> Void = { _ in }) {
         var index = 0
         let count = bytes.count
+        let origin = streamOffset
+        defer { streamOffset = origin + count }
         while index < count {
             if skipping > 0 {
                 let take = min(skipping, count - index)
@@ -55,7 +65,7 @@ struct TextStreamReader {
             if carry.isEmpty {
                 var end = newline
                 if end > index, bytes[end - 1] == 0x0d { end -= 1 }
-                skipping = onLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), wire)
+                skipping = onLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), wire, origin + newline + 1)
             } else if carry.count + wire > maxLineBytes {
                 health.oversized += 1
                 health.parseErrors += 1
@@ -67,7 +77,9 @@ struct TextStreamReader {
                 carry.removeAll(keepingCapacity: true)
                 var end = joined.count - 1
                 if end > 0, joined[end - 1] == 0x0d { end -= 1 }
-                skipping = joined.withUnsafeBytes { onLine(UnsafeRawBufferPointer(rebasing: $0[0..<end]), joined.count) }
+                skipping = joined.withUnsafeBytes {
+                    onLine(UnsafeRawBufferPointer(rebasing: $0[0..<end]), joined.count, origin + newline + 1)
+                }
             }
             index = newline + 1
         }

@@ -36,6 +36,8 @@ public struct ResultDocument: Codable, Sendable {
     public var redaction: Redaction?
     /// Load and replay runs: how the load was made and what it achieved (nil for captures).
     public var load: LoadSection?
+    /// Replay runs: what was replayed, what was skipped, and the capture's latency beside the replay's.
+    public var replay: ReplaySection?
 
     public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
                 tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,

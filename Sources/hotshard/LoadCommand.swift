@@ -142,7 +142,8 @@ struct LoadCommand: AsyncParsableCommand {
     static func loadSummary(_ document: ResultDocument) -> String {
         guard let load = document.load else { return "" }
         var lines: [String] = []
-        let target = load.targetRate.map { String(format: "%.0f/s", $0) } ?? "closed loop"
+        let target = load.targetRate.map { String(format: "%.0f/s", $0) }
+            ?? (document.replay.map { $0.timing } ?? "closed loop")
         lines.append(String(format: "load       %@ → %@; target %@, actual %.0f/s over %.1f s", load.arrival, load.target,
                             target, load.actualRate, load.measuredSeconds))
         lines.append("requests   sent \(load.requestsSent), completed \(load.completed), errors \(load.errors)"

@@ -1,15 +1,248 @@
 import ArgumentParser
+import Foundation
+import HotshardAnalysis
+import HotshardLoad
+import HotshardProtocols
+import HotshardReport
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Re-send the requests of a capture to a server at original timing, a speed factor or a rate."
+        abstract: "Re-send the requests of captures to a server: original timing, a speed factor, a rate, or as fast as possible.",
+        discussion: """
+        Each original connection's requests keep their order on one replay connection. Progress once a second on \
+        stderr; Ctrl-C stops sending, drains in-flight requests for up to a second and writes the result. Writes to a \
+        target that is not on loopback need --allow-writes (or --only-reads).
+        Exit status: 0 ok; 1 error; \(LoadCommand.thresholdMissedStatus) a --threshold was missed (the result is written).
+        """
     )
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments (this command has not landed yet).")
-    var arguments: [String] = []
+    @Argument(help: "Capture files (pcap, pcapng, .gz), merged in time order.")
+    var captures: [String]
+
+    @Option(help: "Where to send: redis://HOST:PORT, memcached://HOST:PORT or http://HOST:PORT.")
+    var target: String
+
+    @Option(help: "Replay connections (default: one per original connection; original i goes to i mod N).")
+    var connections: Int?
+
+    @Option(help: "Replay F times as fast as captured (2 = twice as fast).")
+    var speed: Double?
+
+    @Option(help: "Replay at a fixed rate (requests/s), in capture order.")
+    var rate: Double?
+
+    @Flag(help: "As fast as possible: every connection keeps --pipeline requests in flight.")
+    var max = false
+
+    @Option(help: "Requests in flight per connection at most (default 1 with --max, 1000 otherwise).")
+    var pipeline: Int?
+
+    @Option(help: "Times through the capture (0: until --duration).")
+    var loop: Int?
+
+    @Option(help: "Stop after this long (30s, 500ms, 2m); loops the capture when no --loop is given.")
+    var duration: String?
+
+    @Flag(name: .customLong("only-reads"), help: "Send reads only (writes and anything else are dropped).")
+    var onlyReads = false
+
+    @Flag(name: .customLong("allow-writes"), help: "Allow replaying writes to a target that is not on loopback.")
+    var allowWrites = false
+
+    @Option(help: "Replay only this command (GET, SET, CLIENT…); repeatable.")
+    var include: [String] = []
+
+    @Option(help: "Do not replay this command; repeatable.")
+    var exclude: [String] = []
+
+    @Option(name: .customLong("key-prefix"), help: "P: put P before every key; FROM=TO: replace a leading FROM by TO.")
+    var keyPrefix: String?
+
+    @Option(help: "Replay this fraction of the requests (0 < P ≤ 1), chosen by --seed.")
+    var sample: Double?
+
+    @Option(help: "Seed of --sample.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Replay from this time in the capture (seconds from its first packet, or 30s, 2m).")
+    var from: String?
+
+    @Option(help: "Replay up to this time in the capture.")
+    var to: String?
+
+    @Option(help: "Rule that sets the exit status, as in profiles: \"p99 < 5ms\", \"errors < 1%\"; repeatable.")
+    var threshold: [String] = []
+
+    @Option(help: "A request unanswered this long is a timeout (seconds).")
+    var timeout: Double = 5
+
+    @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port of the capture; repeatable.")
+    var ports: [String] = []
+
+    @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
+    var httpKey: String = "path"
+
+    @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
+    var maxQueued: Int = 100_000
+
+    @Option(help: "Keys tracked individually (Space-Saving capacity); counts are exact below it.")
+    var capacity: Int?
+
+    @Option(help: "Number of hot keys to print and keep in the result.")
+    var top: Int = 20
+
+    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
+    var json: String?
+
+    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
+    var html: String?
+
+    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
+    var noHTML = false
+
+    @Option(help: "Name of the run, used for default output paths.")
+    var name: String?
+
+    @Flag(help: "No progress lines and no summary on the terminal.")
+    var quiet = false
+
+    func validate() throws {
+        if [speed != nil, rate != nil, max].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --speed, --rate and --max")
+        }
+        if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be above 0") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be above 0") }
+        if let sample, !(sample > 0 && sample <= 1) { throw ValidationError("--sample must be in (0, 1]") }
+        if let connections, connections < 1 { throw ValidationError("--connections must be at least 1") }
+        if let pipeline, pipeline < 1 { throw ValidationError("--pipeline must be at least 1") }
+        if let loop, loop < 0 { throw ValidationError("--loop must be 0 or more") }
+        if loop == 0, duration == nil { throw ValidationError("--loop 0 (endless) needs --duration") }
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if maxQueued < 1 { throw ValidationError("--max-queued must be at least 1") }
+    }
 
     func run() async throws {
-        try NotAvailableYet.exit("replay")
+        var stderr = StandardError()
+        let parsedTarget: LoadTarget
+        do {
+            parsedTarget = try LoadTarget(parsing: target, loopbackOnly: false)
+        } catch {
+            print("hotshard replay: \(error.description)", to: &stderr)
+            throw ExitCode.failure
+        }
+        if !LoadTarget.isLoopback(parsedTarget.host), !onlyReads, !allowWrites {
+            print("hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
+                + "(or --only-reads)", to: &stderr)
+            throw ExitCode.failure
+        }
+        var options = ReplayOptions()
+        if let speed { options.timing = .original(speed: speed) }
+        if let rate { options.timing = .rate(rate) }
+        if max { options.timing = .max }
+        options.pipeline = pipeline ?? (max ? 1 : 1_000)
+        options.connections = connections
+        options.loops = loop ?? (duration == nil ? 1 : 0)
+        options.onlyReads = onlyReads
+        options.include = Set(include.map { $0.uppercased() })
+        options.exclude = Set(exclude.map { $0.uppercased() })
+        options.keyRewrite = keyPrefix.map(KeyRewrite.init(parsing:))
+        options.sample = sample ?? 1
+        options.seed = seed
+        options.maxQueuedRequests = maxQueued
+        for (text, label) in [(from, "--from"), (to, "--to")] {
+            guard let text else { continue }
+            guard let seconds = Double(text) ?? ProfileOverrides.seconds(text), seconds >= 0 else {
+                throw ValidationError("\(label) \(text): expected seconds from the capture's start, such as 30 or 2m")
+            }
+            if label == "--from" { options.fromSeconds = seconds } else { options.toSeconds = seconds }
+        }
+        for option in ports { try options.decoder.addPortOption(option) }
+        guard let httpKeyMode = HTTPKeyMode(option: httpKey) else {
+            throw ValidationError("--http-key \(httpKey): expected path, path-query, host-path, route, header:NAME or query:NAME")
+        }
+        options.decoder.httpKey = httpKeyMode
+        var thresholds: [Threshold] = []
+        for rule in threshold {
+            do {
+                thresholds.append(try Threshold(parsing: rule))
+            } catch {
+                print("hotshard replay: --threshold \(rule): \(error.description)", to: &stderr)
+                throw ExitCode.failure
+            }
+        }
+        var analysis = AnalysisConfiguration()
+        if let capacity { analysis.capacity = capacity }
+        let runner = ReplayRunner(files: captures, target: parsedTarget, options: options, analysis: analysis)
+        if let duration {
+            guard let seconds = ProfileOverrides.seconds(duration), seconds > 0 else {
+                throw ValidationError("--duration \(duration) is not a duration such as 30s or 500ms")
+            }
+            runner.durationSeconds = seconds
+        }
+        runner.thresholds = thresholds
+        runner.timeoutSeconds = timeout
+        let interrupt = InterruptHandler { runner.stop() }
+        defer { interrupt.cancel() }
+        if !quiet {
+            print("hotshard replay: \(captures.joined(separator: ", ")) → \(parsedTarget)", to: &stderr)
+        }
+        let quiet = self.quiet
+        let run: ReplayRun
+        do {
+            run = try await runner.run { progress in
+                guard !quiet else { return }
+                var stderr = StandardError()
+                print(progress.line, to: &stderr)
+            }
+        } catch {
+            print("hotshard replay: \(error)", to: &stderr)
+            throw ExitCode.failure
+        }
+        var document = ResultDocument(replay: run, topKeys: Swift.max(top, 100), thresholds: thresholds)
+        document.hotKeys = Array(document.hotKeys.prefix(Swift.max(top, 100)))
+        let firstName = URL(fileURLWithPath: captures.first ?? "replay").lastPathComponent
+            .replacingOccurrences(of: ".gz", with: "").replacingOccurrences(of: ".pcapng", with: "")
+            .replacingOccurrences(of: ".pcap", with: "")
+        let jsonPath = json ?? "reports/replay-\(name ?? firstName).json"
+        try document.write(toPath: jsonPath)
+        let htmlPath: String? = noHTML ? nil : (html ?? AnalyzeCommand.htmlPath(besideJSON: jsonPath))
+        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
+        let outcomes = document.load?.thresholds ?? []
+        if !quiet {
+            print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")
+            print(LoadCommand.loadSummary(document))
+            print(Self.replaySummary(document, top: top))
+            print("result     \(jsonPath)")
+            if let htmlPath { print("report     \(htmlPath)") }
+        }
+        for problem in run.problems { print("hotshard replay: \(problem)", to: &stderr) }
+        for outcome in outcomes {
+            print("threshold  \(outcome.passed ? "pass" : "MISSED")  \(outcome.rule)  (measured \(LoadCommand.format(outcome)))",
+                  to: &stderr)
+        }
+        if interrupt.fired { print("hotshard replay: interrupted; the result covers what was replayed", to: &stderr) }
+        if outcomes.contains(where: { !$0.passed }) {
+            throw ExitCode(LoadCommand.thresholdMissedStatus)
+        }
+    }
+
+    static func replaySummary(_ document: ResultDocument, top: Int) -> String {
+        guard let replay = document.replay else { return "" }
+        var lines: [String] = []
+        lines.append(String(format: "replay     %@, %d pass(es) of %d requests over %.1f s of capture; %d → %d connections",
+                            replay.timing, replay.passes, replay.requestsPerPass, replay.captureSpanSeconds,
+                            replay.originalConnections, replay.replayConnections))
+        if !replay.skipped.isEmpty {
+            lines.append("skipped    " + replay.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", "))
+        }
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.3fms", $0 / 1000) } ?? "—" }
+        lines.append("latency p50 / p99: capture → replay")
+        for row in replay.byCommand {
+            lines.append("  \(row.command ?? "?")  \(ms(row.capture?.p50)) / \(ms(row.capture?.p99)) → "
+                + "\(ms(row.replay?.p50)) / \(ms(row.replay?.p99))  (\(row.captureCount) → \(row.replayCount))")
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -27,8 +27,9 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `redis://127.0.0.1:6379` (default ports 6379, 11211, 80); refuses non-loopback hosts.
-    public init(parsing text: String) throws(Problem) {
+    /// Parses `redis://127.0.0.1:6379` (default ports 6379, 11211, 80); refuses non-loopback hosts
+    /// unless `loopbackOnly` is false (replay, whose writes to other hosts ask for `--allow-writes`).
+    public init(parsing text: String, loopbackOnly: Bool = true) throws(Problem) {
         guard let separator = text.range(of: "://"),
               let scheme = Scheme(rawValue: String(text[..<separator.lowerBound]).lowercased()) else {
             throw .badURL(text)
@@ -56,7 +57,7 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw .badURL(text) }
         if host.lowercased() == "localhost" { host = "127.0.0.1" }
-        guard Self.isLoopback(host) else { throw .notLoopback(host) }
+        guard !loopbackOnly || Self.isLoopback(host) else { throw .notLoopback(host) }
         self.init(scheme: scheme, host: host, port: port)
     }
 

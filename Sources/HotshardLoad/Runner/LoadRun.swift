@@ -52,6 +52,8 @@ public struct LoadRun: Sendable {
     public var corrected: Histogram<UInt64>?
     public var seconds: [Second]
     public var analysis: AnalysisSnapshot
+    /// From the first measured request written to the last (s).
+    public var sendSpanSeconds: Double = 0
 
     /// Completed requests per measured second.
     public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }

@@ -17,9 +17,22 @@ public final class LoadRunner: @unchecked Sendable {
     private var stopRequested = false
     private var stopped = false
 
+    /// Makes worker `index` of `workers` its request source (default: the profile's generator).
+    let makeSource: @Sendable (_ index: Int, _ workers: Int) -> RequestSource
+
     public init(profile: LoadProfile, analysis: AnalysisConfiguration = AnalysisConfiguration()) {
         self.profile = profile
         self.analysis = analysis
+        self.makeSource = { index, workers in GeneratedRequests(profile: profile, workers: workers, index: index) }
+    }
+
+    /// A run whose requests come from `makeSource` (replay) instead of the profile's generator; the
+    /// profile gives the target, connections, pipeline, threads, duration, timeouts and thresholds.
+    init(profile: LoadProfile, analysis: AnalysisConfiguration,
+         makeSource: @escaping @Sendable (_ index: Int, _ workers: Int) -> RequestSource) {
+        self.profile = profile
+        self.analysis = analysis
+        self.makeSource = makeSource
     }
 
     /// Runs to the end. `progress` is called about once a second (on another thread).
@@ -37,7 +50,8 @@ public final class LoadRunner: @unchecked Sendable {
             let last = profile.connections * (index + 1) / threads
             guard let loop = loops.next() else { break }
             made.append(LoadWorker(loop: loop, profile: profile, index: index, workers: threads, connections: first..<last,
-                                   analysis: analysis, board: board, startWallNanos: startWall))
+                                   analysis: analysis, board: board, startWallNanos: startWall,
+                                   source: makeSource(index, threads)))
         }
         let alreadyStopped = lock.withLock {
             workers = made
@@ -111,6 +125,8 @@ public final class LoadRunner: @unchecked Sendable {
             stats.connectFailures += part.connectFailures
             stats.reconnects += part.reconnects
             stats.intendedMeasured += part.intendedMeasured
+            stats.firstSentNanos = min(stats.firstSentNanos, part.firstSentNanos)
+            stats.lastSentNanos = max(stats.lastSentNanos, part.lastSentNanos)
             for second in part.seconds {
                 while seconds.count <= second.second {
                     seconds.append(LoadRun.Second(second: seconds.count, measured: second.measured, sent: 0, intended: 0,
@@ -129,7 +145,9 @@ public final class LoadRunner: @unchecked Sendable {
         if let total = profile.durationSeconds, !interrupted {
             measuredSeconds = total
         } else {
-            let spanNanos = analysis.totals.lastNanos - analysis.totals.firstNanos
+            // Nothing analysed (interrupted before the first reply): first/last are still .max/.min.
+            let totals = analysis.totals
+            let spanNanos = totals.lastNanos >= totals.firstNanos ? totals.lastNanos - totals.firstNanos : 0
             measuredSeconds = max(1e-3, Double(max(0, spanNanos)) / 1e9)
         }
         var targetRate: Double?
@@ -146,7 +164,9 @@ public final class LoadRunner: @unchecked Sendable {
             connectFailures: stats.connectFailures, reconnects: stats.reconnects, interrupted: interrupted,
             service: stats.service.totalCount > 0 ? stats.service : nil,
             corrected: stats.corrected.totalCount > 0 ? stats.corrected : nil,
-            seconds: seconds, analysis: analysis)
+            seconds: seconds, analysis: analysis,
+            sendSpanSeconds: stats.lastSentNanos >= stats.firstSentNanos
+                ? Double(stats.lastSentNanos - stats.firstSentNanos) / 1e9 : 0)
     }
 
     static func describe(_ arrival: ArrivalSpec) -> String {

@@ -11,7 +11,7 @@ import NIOPosix
 /// confinement, not locks); the runner merges the workers' results at the end.
 final class LoadWorker: @unchecked Sendable {
     struct Scheduled {
-        var request: LoadRequest
+        var request: PreparedRequest
         var intendedNanos: Int64
     }
 
@@ -20,7 +20,8 @@ final class LoadWorker: @unchecked Sendable {
         var sentNanos: Int64
         var measured: Bool
         var control: Bool
-        var kind: OperationSpec.Kind
+        var command: String
+        var operation: OperationClass
         var keys: [[UInt8]]
         var requestBytes: Int
     }
@@ -31,9 +32,10 @@ final class LoadWorker: @unchecked Sendable {
         var state = State.down
         var channel: Channel?
         var inflight = Deque<InFlight>()
+        /// Requests bound to this connection (replay), due and waiting for room in the pipeline.
+        var waiting = Deque<Scheduled>()
         var decoder: ReplyDecoder
-        /// Requests encoded since the last flush; reused (cleared, not reallocated) once written.
-        var outgoing = ByteBufferAllocator().buffer(capacity: 4_096)
+        var outgoing: ByteBuffer?
         var backoffNanos: Int64 = 10_000_000
         var reconnectAtNanos: Int64 = 0
         var closeReason: String?
@@ -64,16 +66,17 @@ final class LoadWorker: @unchecked Sendable {
         var reconnects = 0
         var seconds: [LoadRun.Second] = []
         var intendedMeasured = 0
+        /// First and last measured send (ns from the start of the schedule).
+        var firstSentNanos: Int64 = .max
+        var lastSentNanos: Int64 = .min
     }
 
     let loop: EventLoop
     let profile: LoadProfile
-    let encoder: RequestEncoder
     let index: Int
     private let slotRange: Range<Int>
     private var slots: [Slot] = []
-    private var schedule: ArrivalSchedule
-    private var generator: RequestGenerator
+    private let source: RequestSource
     private let analyzer: HotKeyAnalyzer
     private let board: ProgressBoard
     private var stats = Stats()
@@ -81,14 +84,14 @@ final class LoadWorker: @unchecked Sendable {
     private var intervalCompleted = 0
     private var intervalErrors = 0
     private var backlog = Deque<Scheduled>()
-    private var nextDueNanos: Int64 = 0
+    /// Requests waiting in the slots' own queues (sum of `waiting` counts).
+    private var waitingCount = 0
     private var generated = 0
     private var generating = true
     private var drainDeadline: Int64?
     private var finished = false
     private var task: RepeatedTask?
     private var roundRobin = 0
-    private var scratch: [UInt8] = []
     private var startUptime: Int64 = 0
     private var startWall: Int64
     private var pendingConnects = 0
@@ -104,15 +107,12 @@ final class LoadWorker: @unchecked Sendable {
     private var lastTimeoutCheck: Int64 = 0
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
-         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64) {
+         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
         self.loop = loop
         self.profile = profile
         self.index = index
         self.slotRange = connections
-        self.encoder = RequestEncoder(profile: profile)
-        self.schedule = ArrivalSchedule(spec: profile.arrival, phases: profile.phases, seed: profile.seed,
-                                        shares: workers, index: index)
-        self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
+        self.source = source
         self.analyzer = HotKeyAnalyzer(configuration: analysis)
         self.board = board
         self.startWall = startWallNanos
@@ -166,16 +166,10 @@ final class LoadWorker: @unchecked Sendable {
                 slot.inflight[index].sentNanos -= elapsed
             }
         }
-        nextDueNanos = schedule.next()
         task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
             tick()
         }
-        if closedLoop {
-            for slot in slots where slot.state == .up {
-                refill(slot)
-                flush(slot)
-            }
-        }
+        if closedLoop { topUp() }
     }
 
     /// Stops sending (SIGINT): in-flight requests get `drainSeconds` to finish.
@@ -189,6 +183,11 @@ final class LoadWorker: @unchecked Sendable {
         // Requests not yet sent will not be: they are dropped, not errors of the server.
         stats.dropped += backlog.filter { $0.intendedNanos >= warmupNanos }.count
         backlog.removeAll()
+        for slot in slots {
+            stats.dropped += slot.waiting.filter { $0.intendedNanos >= warmupNanos }.count
+            slot.waiting.removeAll()
+        }
+        waitingCount = 0
     }
 
     // MARK: Connections
@@ -241,12 +240,12 @@ final class LoadWorker: @unchecked Sendable {
             let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
             slot.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
             slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow, httpKey: httpKey)
-            slot.outgoing.clear()
+            slot.outgoing = channel.allocator.buffer(capacity: 4_096)
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: slot)
             }
             if task != nil {
-                if closedLoop { refill(slot) } else { dispatch() }
+                if closedLoop { topUp() } else { dispatch() }
                 flush(slot)
             } else {
                 flush(slot)
@@ -259,7 +258,7 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func scheduleReconnect(_ slot: Slot) {
-        guard !finished, generating || !backlog.isEmpty else { return }
+        guard !finished, generating || hasQueued else { return }
         slot.reconnectAtNanos = now() + slot.backoffNanos
         slot.backoffNanos = min(1_000_000_000, slot.backoffNanos * 2)
     }
@@ -270,7 +269,7 @@ final class LoadWorker: @unchecked Sendable {
         guard slot.state == .up else { return }
         slot.state = .down
         slot.channel = nil
-        slot.outgoing.clear()
+        slot.outgoing = nil
         let kind = slot.closeReason ?? "connection-closed"
         let time = now()
         while let request = slot.inflight.popFirst() {
@@ -291,13 +290,10 @@ final class LoadWorker: @unchecked Sendable {
         stats.errorsByKind[kind, default: 0] += 1
         if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
-        // Keys as the parser names them: for HTTP the request path.
-        let http = profile.wireProtocol == .http
-        let keys = KeyList(request.keys.map { KeyReference(key: Key(http ? encoder.path(for: $0) : $0)) })
-        let command = encoder.commandName(request.kind)
+        let keys = request.keys.map { KeyReference(key: Key($0)) }
         analyzer.receive(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
-                                 command: command, operation: request.kind == .get || request.kind == .multiGet || request.kind == .httpGet ? .read : .write,
-                                 keys: keys, requestBytes: request.requestBytes, status: .error(kind: kind)))
+                                 command: request.command, operation: request.operation,
+                                 keys: KeyList(keys), requestBytes: request.requestBytes, status: .error(kind: kind)))
     }
 
     // MARK: Replies
@@ -318,13 +314,8 @@ final class LoadWorker: @unchecked Sendable {
             return
         }
         if closedLoop {
-            // The next batch once the whole pipeline is answered, as redis-benchmark -P does: one
-            // write per `pipeline` requests, not one per reply that happened to arrive alone.
-            if slot.inflight.isEmpty {
-                refill(slot)
-                flush(slot)
-            }
-        } else if !backlog.isEmpty {
+            topUp()
+        } else if hasQueued {
             dispatch()
             for other in slots where other.state == .up { flush(other) }
         }
@@ -334,6 +325,16 @@ final class LoadWorker: @unchecked Sendable {
     private func complete(_ message: Message, slot: Slot, at time: Int64) {
         guard let request = slot.inflight.popFirst() else { return }
         if request.control { return }
+        if case .noReply = message.status {
+            // Answered by silence: sent and done, with no latency to measure.
+            guard request.measured else { return }
+            stats.completed += 1
+            addSecond(time) { $0.completed += 1 }
+            var analysed = message
+            analysed.timestampNanos = wall(request.intendedNanos)
+            analyzer.receive(analysed)
+            return
+        }
         let service = max(0, time - request.sentNanos)
         let corrected = max(0, time - request.intendedNanos)
         _ = interval.record(UInt64(corrected / 1_000))
@@ -365,49 +366,51 @@ final class LoadWorker: @unchecked Sendable {
         guard !finished else { return }
         let time = now()
         if generating, !closedLoop {
-            while nextDueNanos <= time {
-                if let endNanos, nextDueNanos >= endNanos { stopGenerating(time); break }
-                if let requestLimit, generated - warmupCount >= requestLimit, nextDueNanos >= warmupNanos {
+            while let intended = source.nextIntendedNanos(), intended <= time {
+                if let endNanos, intended >= endNanos { stopGenerating(time); break }
+                if let requestLimit, generated - warmupCount >= requestLimit, intended >= warmupNanos {
                     stopGenerating(time)
                     break
                 }
-                let intended = nextDueNanos
-                let request = generator.next(at: Double(intended) / 1e9)
+                guard let request = source.take(intended: intended) else { break }
                 generated += 1
                 if intended < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
                 addSecond(intended) { $0.intended += 1 }
-                if backlog.count >= profile.maxBacklog {
-                    if let dropped = backlog.popFirst(), dropped.intendedNanos >= warmupNanos {
-                        stats.dropped += 1
-                        stats.errors += 1
-                        stats.errorsByKind["dropped", default: 0] += 1
-                    }
-                }
-                backlog.append(Scheduled(request: request, intendedNanos: intended))
-                nextDueNanos = schedule.next()
+                enqueue(Scheduled(request: request, intendedNanos: intended))
             }
+            if source.isExhausted { stopGenerating(time) }
             dispatch()
             for slot in slots where slot.state == .up { flush(slot) }
         } else if generating, closedLoop {
-            if let endNanos, time >= endNanos { stopGenerating(time) }
-        } else if !backlog.isEmpty {
+            if let endNanos, time >= endNanos { stopGenerating(time) } else { topUp() }
+        } else if hasQueued {
             dispatch()
             for slot in slots where slot.state == .up { flush(slot) }
         }
-        for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || !backlog.isEmpty) {
+        for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || hasQueued) {
             connect(slot)
         }
         if time - lastTimeoutCheck > 10_000_000 {
             lastTimeoutCheck = time
             // Requests that waited `timeout` for a connection (server gone) are given up, as a client would.
-            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
-                backlog.removeFirst()
+            func giveUp(_ first: Scheduled) {
                 intervalErrors += 1
                 if first.intendedNanos >= warmupNanos {
                     stats.timeouts += 1
                     stats.errors += 1
                     stats.errorsByKind["timeout-waiting", default: 0] += 1
                     addSecond(time) { $0.errors += 1 }
+                }
+            }
+            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
+                backlog.removeFirst()
+                giveUp(first)
+            }
+            for slot in slots {
+                while let first = slot.waiting.first, time - first.intendedNanos > timeoutNanos {
+                    slot.waiting.removeFirst()
+                    waitingCount -= 1
+                    giveUp(first)
                 }
             }
             for slot in slots where slot.state == .up {
@@ -433,16 +436,51 @@ final class LoadWorker: @unchecked Sendable {
         drainDeadline = time + max(timeoutNanos, 1_000_000_000)
     }
 
+    /// Requests due and not yet sent.
+    private var hasQueued: Bool { !backlog.isEmpty || waitingCount > 0 }
+
+    /// Queues a due request: on its own connection's queue when it names one, else on the shared backlog.
+    /// Beyond `maxBacklog` queued requests the oldest is dropped and counted.
+    private func enqueue(_ scheduled: Scheduled) {
+        if backlog.count + waitingCount >= profile.maxBacklog {
+            var dropped = backlog.popFirst()
+            if dropped == nil, let fullest = slots.max(by: { $0.waiting.count < $1.waiting.count }) {
+                dropped = fullest.waiting.popFirst()
+                if dropped != nil { waitingCount -= 1 }
+            }
+            if let dropped, dropped.intendedNanos >= warmupNanos {
+                stats.dropped += 1
+                stats.errors += 1
+                stats.errorsByKind["dropped", default: 0] += 1
+            }
+        }
+        if let connection = scheduled.request.connection {
+            let local = connection - slotRange.lowerBound
+            guard slots.indices.contains(local) else { return }
+            slots[local].waiting.append(scheduled)
+            waitingCount += 1
+        } else {
+            backlog.append(scheduled)
+        }
+    }
+
     private func dispatch() {
+        if waitingCount > 0 {
+            for slot in slots where slot.state == .up {
+                while slot.inflight.count < profile.pipeline, let next = slot.waiting.popFirst() {
+                    waitingCount -= 1
+                    send(next.request, intended: next.intendedNanos, on: slot)
+                }
+            }
+        }
         guard !backlog.isEmpty else { return }
-        let time = now()
         let count = slots.count
         var idle = 0
         while !backlog.isEmpty, idle < count {
             let slot = slots[roundRobin % count]
             roundRobin &+= 1
             if slot.state == .up, slot.inflight.count < profile.pipeline, let next = backlog.popFirst() {
-                send(next.request, intended: next.intendedNanos, at: time, on: slot)
+                send(next.request, intended: next.intendedNanos, on: slot)
                 idle = 0
             } else {
                 idle += 1
@@ -450,40 +488,53 @@ final class LoadWorker: @unchecked Sendable {
         }
     }
 
-    /// Closed loop: `pipeline` requests in flight on the connection, sent as one batch.
-    private func refill(_ slot: Slot) {
-        guard generating, slot.state == .up else { return }
-        let time = now()
-        let seconds = Double(time) / 1e9
-        let measured = time >= warmupNanos
-        var made = 0
-        while slot.inflight.count < profile.pipeline {
-            if let requestLimit, generated + made - warmupCount >= requestLimit, measured {
-                stopGenerating(time)
-                break
+    /// Closed loop: keep `pipeline` requests in flight on every open connection. Requests bound to
+    /// a connection may wait for it; at most `connections × pipeline` are in flight or waiting.
+    private func topUp() {
+        if generating {
+            let time = now()
+            let window = slots.count * profile.pipeline
+            var open = window - backlog.count - waitingCount - slots.reduce(0) { $0 + $1.inflight.count }
+            let anyUp = slots.contains { $0.state == .up }
+            while anyUp, open > 0 {
+                if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
+                    stopGenerating(time)
+                    break
+                }
+                guard let request = source.take(intended: time) else {
+                    if source.isExhausted { stopGenerating(time) }
+                    break
+                }
+                generated += 1
+                if time < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
+                addSecond(time) { $0.intended += 1 }
+                enqueue(Scheduled(request: request, intendedNanos: time))
+                open -= 1
             }
-            send(generator.next(at: seconds), intended: time, at: time, on: slot)
-            made += 1
         }
-        generated += made
-        if measured {
-            stats.intendedMeasured += made
-            addSecond(time) { $0.intended += made }
-        } else {
-            warmupCount += made
-        }
+        dispatch()
+        for slot in slots where slot.state == .up { flush(slot) }
     }
 
-    /// Encodes a request into the connection's outgoing bytes (written at the next flush).
-    private func send(_ request: LoadRequest, intended: Int64, at time: Int64, on slot: Slot) {
-        scratch.removeAll(keepingCapacity: true)
-        encoder.encode(request, into: &scratch)
+    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot) {
+        let time = now()
         let measured = intended >= warmupNanos
         slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
-                                      kind: request.kind, keys: request.keys, requestBytes: scratch.count))
-        slot.outgoing.writeBytes(scratch)
+                                      command: request.command, operation: request.operation, keys: request.keys,
+                                      requestBytes: request.bytes.count))
+        let wallTime = wall(time)
+        // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
+        // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
+        request.bytes.withUnsafeBytes { bytes in
+            slot.decoder.sent(bytes, atNanos: wallTime) { message in
+                complete(message, slot: slot, at: time)
+            }
+        }
+        slot.outgoing?.writeBytes(request.bytes)
         if measured {
             stats.sent += 1
+            stats.firstSentNanos = min(stats.firstSentNanos, time)
+            stats.lastSentNanos = max(stats.lastSentNanos, time)
             addSecond(time) { $0.sent += 1 }
         }
     }
@@ -491,18 +542,18 @@ final class LoadWorker: @unchecked Sendable {
     private func sendControl(_ bytes: [UInt8], on slot: Slot) {
         let time = now()
         slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
-                                      kind: .get, keys: [], requestBytes: bytes.count))
-        slot.outgoing.writeBytes(bytes)
+                                      command: "HELLO", operation: .other, keys: [], requestBytes: bytes.count))
+        bytes.withUnsafeBytes { raw in
+            slot.decoder.sent(raw, atNanos: wall(time))
+        }
+        slot.outgoing?.writeBytes(bytes)
     }
 
-    /// Writes what was encoded since the last flush, and shows it to the parser (which pairs replies
-    /// with requests) in one piece.
     private func flush(_ slot: Slot) {
-        guard let channel = slot.channel, slot.outgoing.readableBytes > 0 else { return }
-        let wallTime = wall(now())
-        slot.outgoing.withUnsafeReadableBytes { slot.decoder.sent($0, atNanos: wallTime) }
-        channel.writeAndFlush(slot.outgoing, promise: nil)
-        slot.outgoing.clear()
+        guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { return }
+        channel.writeAndFlush(outgoing, promise: nil)
+        outgoing = channel.allocator.buffer(capacity: 4_096)
+        slot.outgoing = outgoing
     }
 
     // MARK: Accounting
@@ -521,8 +572,8 @@ final class LoadWorker: @unchecked Sendable {
     private func postProgress(_ time: Int64) {
         let inFlight = slots.reduce(0) { $0 + $1.inflight.count }
         board.post(worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
-                   targetRate: schedule.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
-                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count)
+                   targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
+                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
         interval.reset()
         intervalCompleted = 0
         intervalErrors = 0
@@ -530,7 +581,7 @@ final class LoadWorker: @unchecked Sendable {
 
     private func checkFinished(_ time: Int64) {
         guard !finished, !generating else { return }
-        let idle = backlog.isEmpty && slots.allSatisfy { $0.inflight.allSatisfy(\.control) }
+        let idle = !hasQueued && slots.allSatisfy { $0.inflight.allSatisfy(\.control) }
         let expired = drainDeadline.map { time >= $0 } ?? true
         guard idle || expired else { return }
         finished = true
@@ -540,7 +591,12 @@ final class LoadWorker: @unchecked Sendable {
                 if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow) }
             }
         }
-        let left = backlog.filter { $0.intendedNanos >= warmupNanos }.count
+        var left = backlog.filter { $0.intendedNanos >= warmupNanos }.count
+        for slot in slots {
+            left += slot.waiting.filter { $0.intendedNanos >= warmupNanos }.count
+            slot.waiting.removeAll()
+        }
+        waitingCount = 0
         stats.dropped += left
         if left > 0 {
             stats.errors += left

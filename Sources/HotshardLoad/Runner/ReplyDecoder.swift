@@ -30,9 +30,10 @@ struct ReplyDecoder {
         resp?.health ?? memcached?.health ?? http?.health ?? ParserHealth()
     }
 
-    /// Requests went out (one or more, whole).
-    mutating func sent(_ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64) {
-        feed(.clientToServer, bytes, atNanos: nanos) { _ in }
+    /// Requests went out (one or more, whole). `emit` gets requests that expect no reply (memcached
+    /// noreply, CLIENT REPLY OFF) once the requests before them are answered.
+    mutating func sent(_ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64, emit: (Message) -> Void = { _ in }) {
+        feed(.clientToServer, bytes, atNanos: nanos, emit: emit)
     }
 
     /// Reply bytes arrived; `emit` gets each request paired with its reply. Returns false when the

@@ -28,6 +28,8 @@ public struct HTTPParser: ConversationParser {
         var chunked = false
         var bytes = 0
         var firstNanos: Int64 = 0
+        /// Where the message's start line begins in this direction's stream.
+        var streamOffset = 0
         // Request fields.
         var method: [UInt8] = []
         var target: [UInt8] = []
@@ -44,6 +46,7 @@ public struct HTTPParser: ConversationParser {
         var requestBytes: Int
         var firstNanos: Int64
         var lastNanos: Int64
+        var streamOffset: Int
     }
 
     static let maxHeaders = 256
@@ -84,8 +87,8 @@ public struct HTTPParser: ConversationParser {
             // The reader is taken out of its direction so the callbacks may change the rest of it.
             var side = request
             var reader = side.reader
-            reader.consume(bytes) { line, wire in
-                requestLine(&side, line, wire: wire, timestampNanos: timestampNanos, emit: emit)
+            reader.consume(bytes) { line, wire, end in
+                requestLine(&side, line, wire: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
                 side.bytes += count
             }
@@ -99,7 +102,7 @@ public struct HTTPParser: ConversationParser {
                 return
             }
             var reader = side.reader
-            reader.consume(bytes) { line, wire in
+            reader.consume(bytes) { line, wire, _ in
                 replyLine(&side, line, wire: wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
                 side.bytes += count
@@ -113,7 +116,9 @@ public struct HTTPParser: ConversationParser {
         parserHealth.skippedBytes += length
         parserHealth.resyncs += 1
         if direction == .clientToServer {
+            let offset = request.reader.streamOffset
             request = Direction()
+            request.reader.skip(offset + length)
         } else {
             if reply.state != .startLine, let lost = pending.popFirst() {
                 emit(message(lost, status: .noReply, replyBytes: 0, latency: nil))
@@ -136,7 +141,7 @@ public struct HTTPParser: ConversationParser {
 
     // MARK: Requests
 
-    private mutating func requestLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer, wire: Int,
+    private mutating func requestLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
                                       timestampNanos: Int64, emit: (Message) -> Void) -> Int {
         side.bytes += wire
         switch side.state {
@@ -153,6 +158,7 @@ public struct HTTPParser: ConversationParser {
             side = Direction()  // the caller puts its reader back
             side.bytes = wire
             side.firstNanos = timestampNanos
+            side.streamOffset = offset
             side.method = Array(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
             side.target = Array(UnsafeRawBufferPointer(rebasing: line[parts[1]]))
             side.state = .headers
@@ -200,7 +206,7 @@ public struct HTTPParser: ConversationParser {
         }
         pending.append(Pending(method: method, operation: operation, key: key,
                                requestBytes: side.bytes + (side.contentLength ?? 0), firstNanos: side.firstNanos,
-                               lastNanos: timestampNanos))
+                               lastNanos: timestampNanos, streamOffset: side.streamOffset))
         side.state = .startLine
     }
 
@@ -376,6 +382,7 @@ public struct HTTPParser: ConversationParser {
     private func message(_ request: Pending, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
         Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
                 operation: request.operation, keys: request.key.map { [KeyReference(key: Key($0))] } ?? [],
-                requestBytes: request.requestBytes, replyBytes: replyBytes, status: status, latencyNanos: latency)
+                requestBytes: request.requestBytes, replyBytes: replyBytes, status: status, latencyNanos: latency,
+                requestOffset: request.streamOffset)
     }
 }

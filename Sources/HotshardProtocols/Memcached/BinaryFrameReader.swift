@@ -9,6 +9,8 @@ struct BinaryFrameReader {
         var valueBytes = 0
         var totalBytes = 0
         var firstNanos: Int64 = 0
+        /// Where the frame's first byte lies in this direction's stream.
+        var streamOffset = 0
     }
 
     /// Bodies above this are counted as oversized and the stream resynchronises.
@@ -20,6 +22,13 @@ struct BinaryFrameReader {
     private var valueRemaining = 0
     private var inBody = false
     var health = ParserHealth()
+    /// Offset in this direction's stream of the next byte fed (gaps included: see `skip`).
+    private(set) var streamOffset = 0
+
+    /// `length` bytes of the stream were lost: offsets after them stay true.
+    mutating func skip(_ length: Int) {
+        streamOffset += max(0, length)
+    }
 
     mutating func reset() {
         header.removeAll(keepingCapacity: true)
@@ -30,6 +39,8 @@ struct BinaryFrameReader {
     mutating func consume(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64, expectedMagic: UInt8,
                           onFrame: (Frame) -> Void) {
         var index = 0
+        let base = streamOffset
+        defer { streamOffset = base + bytes.count }
         while index < bytes.count {
             if !inBody {
                 if header.isEmpty {
@@ -41,6 +52,7 @@ struct BinaryFrameReader {
                     guard index < bytes.count else { return }
                     frame = Frame()
                     frame.firstNanos = timestampNanos
+                    frame.streamOffset = base + index
                 }
                 let take = min(24 - header.count, bytes.count - index)
                 header.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]))

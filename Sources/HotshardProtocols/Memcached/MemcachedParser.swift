@@ -35,6 +35,7 @@ public struct MemcachedParser: ConversationParser {
         var expectsReply: Bool
         var quiet: Bool
         var opaque: UInt32
+        var streamOffset: Int
     }
 
     private let flow: FlowID
@@ -93,11 +94,11 @@ public struct MemcachedParser: ConversationParser {
             replyFrame = reader
         case (_, .clientToServer):
             var reader = requestReader
-            reader.consume(bytes) { line, wire in
-                textRequest(line, wireBytes: wire, timestampNanos: timestampNanos, emit: emit)
-            } onData: { count in
+            reader.consume(bytes) { line, wire, end in
+                textRequest(line, wireBytes: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
+            } onData: { _ in
+                // The data block's bytes are in the request's size already (a noreply request may be gone).
                 if var last = pending.popLast() {
-                    last.requestBytes += count
                     last.lastNanos = timestampNanos
                     pending.append(last)
                 }
@@ -105,7 +106,7 @@ public struct MemcachedParser: ConversationParser {
             requestReader = reader
         case (_, .serverToClient):
             var reader = replyReader
-            reader.consume(bytes) { line, wire in
+            reader.consume(bytes) { line, wire, _ in
                 textReply(line, wireBytes: wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
                 replyBytes += count
@@ -120,6 +121,8 @@ public struct MemcachedParser: ConversationParser {
         if direction == .clientToServer {
             requestReader.reset()
             requestFrame.reset()
+            requestReader.skip(length)
+            requestFrame.skip(length)
         } else {
             replyReader.reset()
             replyFrame.reset()
@@ -149,7 +152,7 @@ public struct MemcachedParser: ConversationParser {
 
     // MARK: Text requests
 
-    private mutating func textRequest(_ line: UnsafeRawBufferPointer, wireBytes: Int, timestampNanos: Int64,
+    private mutating func textRequest(_ line: UnsafeRawBufferPointer, wireBytes: Int, offset: Int, timestampNanos: Int64,
                                       emit: (Message) -> Void) -> Int {
         let fields = words(line)
         guard let verbRange = fields.first else { return 0 }
@@ -159,7 +162,7 @@ public struct MemcachedParser: ConversationParser {
         let noreply = fields.count > 1 && field(fields.count - 1).elementsEqual("noreply".utf8)
         var request = Pending(command: verb.uppercased(), operation: .other, keys: [], requestBytes: wireBytes,
                               firstNanos: timestampNanos, lastNanos: timestampNanos, shape: .line,
-                              expectsReply: !noreply, quiet: false, opaque: 0)
+                              expectsReply: !noreply, quiet: false, opaque: 0, streamOffset: offset)
         var dataBytes = 0
         switch verb {
         case "get", "gets":
@@ -226,6 +229,7 @@ public struct MemcachedParser: ConversationParser {
             break  // version, verbosity, flush_all, quit, …: one line or none
         }
         if verb == "quit" { request.expectsReply = false }
+        request.requestBytes += dataBytes
         enqueue(request, emit: emit)
         return dataBytes
     }
@@ -378,7 +382,8 @@ public struct MemcachedParser: ConversationParser {
         let keys: KeyList = frame.key.isEmpty ? [] : [KeyReference(key: Key(frame.key))]
         let request = Pending(command: info.name, operation: info.operation, keys: keys, requestBytes: frame.totalBytes,
                               firstNanos: frame.firstNanos, lastNanos: timestampNanos, shape: .line,
-                              expectsReply: true, quiet: info.quiet, opaque: frame.opaque)
+                              expectsReply: true, quiet: info.quiet, opaque: frame.opaque,
+                              streamOffset: frame.streamOffset)
         if pending.count >= maxPending, let oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
             emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
@@ -418,6 +423,6 @@ public struct MemcachedParser: ConversationParser {
     private func message(_ request: Pending, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
         Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .memcached, command: request.command,
                 operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
-                replyBytes: replyBytes, status: status, latencyNanos: latency)
+                replyBytes: replyBytes, status: status, latencyNanos: latency, requestOffset: request.streamOffset)
     }
 }

@@ -24,6 +24,7 @@ public struct RESPParser: ConversationParser {
         var lastByteNanos: Int64
         var expectsReply: Bool
         var role: Role
+        var streamOffset: Int
     }
 
     private enum Role { case plain, multi, exec, discard, subscribe(channels: Int) }
@@ -65,6 +66,7 @@ public struct RESPParser: ConversationParser {
     private var requestExpected = -1
     private var requestBytes = 0
     private var requestFirstNanos: Int64 = 0
+    private var requestStreamOffset = 0
     private var argumentOpen = false
 
     // Reply being assembled.
@@ -102,13 +104,15 @@ public struct RESPParser: ConversationParser {
         if direction == .clientToServer {
             while index < bytes.count {
                 if requestExpected < 0, requestReader.isAtMessageBoundary {
-                    index += readWholeRequests(UnsafeRawBufferPointer(rebasing: bytes[index...]),
-                                               timestampNanos: timestampNanos, emit: emit)
+                    let read = readWholeRequests(UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                                                 timestampNanos: timestampNanos, emit: emit)
+                    requestReader.skip(read)
+                    index += read
                     if index >= bytes.count { break }
                 }
                 var reader = requestReader
-                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes in
-                    requestToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
+                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, end in
+                    requestToken(token, wireBytes: wireBytes, end: end, timestampNanos: timestampNanos, emit: emit)
                     return requestExpected < 0
                 }
                 requestReader = reader
@@ -116,12 +120,14 @@ public struct RESPParser: ConversationParser {
         } else {
             while index < bytes.count {
                 if !replyStarted, replyReader.isAtMessageBoundary {
-                    index += readWholeReplies(UnsafeRawBufferPointer(rebasing: bytes[index...]),
-                                              timestampNanos: timestampNanos, emit: emit)
+                    let read = readWholeReplies(UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                                                timestampNanos: timestampNanos, emit: emit)
+                    replyReader.skip(read)
+                    index += read
                     if index >= bytes.count { break }
                 }
                 var reader = replyReader
-                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes in
+                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, _ in
                     replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
                     return !replyStarted
                 }
@@ -135,6 +141,7 @@ public struct RESPParser: ConversationParser {
         if direction == .clientToServer {
             requestExpected = -1
             requestReader.resynchronise()
+            requestReader.skip(length)
         } else {
             if replyStarted {
                 // The reply being read is lost: its request gets no reply.
@@ -160,7 +167,7 @@ public struct RESPParser: ConversationParser {
 
     // MARK: Requests
 
-    private mutating func requestToken(_ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
+    private mutating func requestToken(_ token: RESPReader.Token, wireBytes: Int, end: Int, timestampNanos: Int64,
                                        emit: (Message) -> Void) {
         switch token {
         case .aggregate(let kind, let count):
@@ -171,6 +178,7 @@ public struct RESPParser: ConversationParser {
             arguments.reset()
             requestBytes = wireBytes
             requestFirstNanos = timestampNanos
+            requestStreamOffset = end - wireBytes
             requestExpected = max(0, count)
             if requestExpected == 0 { requestExpected = -1 }
         case .bulkHeader(_, let length):
@@ -191,6 +199,7 @@ public struct RESPParser: ConversationParser {
             arguments.reset()
             requestFirstNanos = timestampNanos
             requestBytes = wireBytes
+            requestStreamOffset = end - wireBytes
             Self.splitInline(line, into: &arguments)
             if arguments.count > 0 { completeRequest(timestampNanos: timestampNanos, emit: emit) }
         case .simple:
@@ -272,7 +281,7 @@ public struct RESPParser: ConversationParser {
         }
         let request = PendingRequest(command: command, operation: operation, keys: keys, requestBytes: requestBytes,
                                      firstByteNanos: requestFirstNanos, lastByteNanos: timestampNanos,
-                                     expectsReply: expectsReply, role: role)
+                                     expectsReply: expectsReply, role: role, streamOffset: requestStreamOffset)
         if case .multi = role { inMulti = true }
         if case .exec = role { inMulti = false }
         if case .discard = role { inMulti = false }
@@ -317,6 +326,7 @@ public struct RESPParser: ConversationParser {
             }
             requestBytes = index - start
             requestFirstNanos = timestampNanos
+            requestStreamOffset = requestReader.streamOffset + start
             completeRequest(timestampNanos: timestampNanos, emit: emit)
             arguments.reset()
         }
@@ -606,7 +616,7 @@ public struct RESPParser: ConversationParser {
     private func message(_ request: PendingRequest, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
         Message(timestampNanos: request.firstByteNanos, flow: flow, wireProtocol: .resp, command: request.command,
                 operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
-                replyBytes: replyBytes, status: status, latencyNanos: latency)
+                replyBytes: replyBytes, status: status, latencyNanos: latency, requestOffset: request.streamOffset)
     }
 
     /// The error's first word: `ERR`, `WRONGTYPE`, `MOVED`, `ASK`, …

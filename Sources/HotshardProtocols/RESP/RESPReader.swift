@@ -41,6 +41,9 @@ struct RESPReader {
     /// True at a message boundary: where resynchronisation may stop.
     private var atLineStart = true
     var health = ParserHealth()
+    /// Offset in this direction's stream of the next byte fed (gaps and bytes read by the caller
+    /// included: see `skip`).
+    private(set) var streamOffset = 0
 
     init(isRequestSide: Bool, maxLineBytes: Int = 65_536, maxBulkBytes: Int = 512 << 20,
          maxAggregateCount: Int = 1 << 20) {
@@ -58,25 +61,33 @@ struct RESPReader {
         health.resyncs += 1
     }
 
+    /// `length` bytes of the stream were lost, or read by the caller itself: offsets after them stay true.
+    mutating func skip(_ length: Int) {
+        streamOffset += max(0, length)
+    }
+
     /// True between messages, with nothing carried over: where a caller may read whole messages itself.
     var isAtMessageBoundary: Bool {
         guard case .line = state else { return false }
         return carry.isEmpty
     }
 
-    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered, and
-    /// returns true when a message just ended. The reader then stops at that boundary, and
-    /// returns how many bytes it consumed (all of them otherwise).
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int) -> Bool) -> Int {
+    /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered and the
+    /// stream offset just after it, and returns true when a message just ended. The reader then
+    /// stops at that boundary, and returns how many bytes it consumed (all of them otherwise).
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int, Int) -> Bool) -> Int {
         var index = 0
         let count = bytes.count
+        let base = streamOffset
+        defer { streamOffset = base + index }
         stopRequested = false
         while index < count {
             if stopRequested, isAtMessageBoundary { return index }
             switch state {
             case .bulk(let remaining):
                 let take = min(remaining, count - index)
-                deliver(emit, .bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take)
+                deliver(emit, .bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take,
+                        end: base + index + take)
                 index += take
                 state = remaining - take == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: remaining - take)
             case .bulkTerminator(let remaining):
@@ -84,7 +95,7 @@ struct RESPReader {
                 index += take
                 if remaining - take == 0 {
                     state = .line
-                    deliver(emit, .bulkEnd, 2)
+                    deliver(emit, .bulkEnd, 2, end: base + index)
                 } else {
                     state = .bulkTerminator(remaining: remaining - take)
                 }
@@ -114,12 +125,13 @@ struct RESPReader {
                     } else {
                         carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
                     }
+                    index = count
                     return count
                 }
                 let lineBytes = newline + 1 - index
                 if carry.isEmpty {
                     let line = UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])
-                    handleLine(line, wireBytes: lineBytes, emit: emit)
+                    handleLine(line, wireBytes: lineBytes, streamEnd: base + newline + 1, emit: emit)
                 } else {
                     if carry.count + lineBytes > maxLineBytes {
                         health.oversized += 1
@@ -130,7 +142,7 @@ struct RESPReader {
                         carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)]))
                         let joined = carry
                         carry.removeAll(keepingCapacity: true)
-                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, emit: emit) }
+                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, streamEnd: base + newline + 1, emit: emit) }
                     }
                 }
                 index = newline + 1
@@ -164,7 +176,7 @@ struct RESPReader {
 
     /// One complete line including its `\n` (and usually `\r\n`).
     private mutating func handleLine(_ line: UnsafeRawBufferPointer, wireBytes: Int,
-                                     emit: (Token, Int) -> Bool) {
+                                     streamEnd: Int, emit: (Token, Int, Int) -> Bool) {
         var end = line.count - 1
         if end > 0, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         guard end > 0 else {
@@ -176,7 +188,7 @@ struct RESPReader {
         let body = UnsafeRawBufferPointer(rebasing: line[1..<end])
         if isRequestSide, kind != UInt8(ascii: "*"), kind != UInt8(ascii: "$") {
             // Requests are arrays of bulk strings, or inline commands (telnet style).
-            deliver(emit, .inline(UnsafeRawBufferPointer(rebasing: line[0..<end])), wireBytes)
+            deliver(emit, .inline(UnsafeRawBufferPointer(rebasing: line[0..<end])), wireBytes, end: streamEnd)
             return
         }
         switch kind {
@@ -186,26 +198,26 @@ struct RESPReader {
                 health.oversized += 1
                 return protocolError(wireBytes)
             }
-            deliver(emit, .aggregate(kind: kind, count: count), wireBytes)
+            deliver(emit, .aggregate(kind: kind, count: count), wireBytes, end: streamEnd)
         case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
             guard let length = Self.decimal(body), length >= -1 else { return protocolError(wireBytes) }
             guard length <= maxBulkBytes else {
                 health.oversized += 1
                 return protocolError(wireBytes)
             }
-            deliver(emit, .bulkHeader(kind: kind, length: length), wireBytes)
+            deliver(emit, .bulkHeader(kind: kind, length: length), wireBytes, end: streamEnd)
             if length >= 0 { state = length == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: length) }
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
              UInt8(ascii: "_"), UInt8(ascii: "("):
-            deliver(emit, .simple(kind: kind, line: body), wireBytes)
+            deliver(emit, .simple(kind: kind, line: body), wireBytes, end: streamEnd)
         default:
             protocolError(wireBytes)
         }
     }
 
     @inline(__always)
-    private mutating func deliver(_ emit: (Token, Int) -> Bool, _ token: Token, _ wireBytes: Int) {
-        if emit(token, wireBytes) { stopRequested = true }
+    private mutating func deliver(_ emit: (Token, Int, Int) -> Bool, _ token: Token, _ wireBytes: Int, end: Int) {
+        if emit(token, wireBytes, end) { stopRequested = true }
     }
 
     private mutating func protocolError(_ wireBytes: Int) {

@@ -17,7 +17,7 @@ enum ReportTemplate {
 <body>
 <header>
 <h1>{{title}}</h1>
-<nav aria-label="Sections"><a href="#summary">Summary</a> <a href="#hot-keys-section">Hot keys</a> <a href="#heat">Heat timeline</a> <a href="#traffic">Traffic</a> <a href="#latency">Latency</a> {{#hasPrefixes}}<a href="#prefixes">Prefixes</a> {{/hasPrefixes}}{{#model}}<a href="#model">Model</a> {{/model}}{{#hasRecommendations}}<a href="#recommendations">Recommendations</a> {{/hasRecommendations}}<a href="#health">Capture health</a> <a href="#configuration">Configuration</a></nav>
+<nav aria-label="Sections"><a href="#summary">Summary</a> <a href="#hot-keys-section">Hot keys</a> <a href="#heat">Heat timeline</a> <a href="#traffic">Traffic</a> <a href="#latency">Latency</a> {{#hasPrefixes}}<a href="#prefixes">Prefixes</a> {{/hasPrefixes}}{{#model}}<a href="#model">Model</a> {{/model}}{{#hasRecommendations}}<a href="#recommendations">Recommendations</a> {{/hasRecommendations}}{{#replayNote}}<a href="#replay">Replay</a> {{/replayNote}}<a href="#health">Capture health</a> <a href="#configuration">Configuration</a></nav>
 </header>
 <main>
 <section id="summary" aria-labelledby="summary-h">
@@ -97,6 +97,20 @@ enum ReportTemplate {
 <tbody>{{#latencyByCommand}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
 {{/latencyByCommand}}</tbody></table></div>{{/hasLatencyByCommand}}
 </section>
+{{#replayNote}}
+<section id="replay" aria-labelledby="replay-h">
+<h2 id="replay-h">Capture and replay</h2>
+<p>{{.}} Latency in the capture runs from a request's last byte to its reply's first byte as captured; in the replay, from send to reply at the client.</p>
+<h3>By command</h3>
+<div class="scroll"><table class="sortable data" id="replay-by-command"><thead><tr><th scope="col" data-col="command" data-type="text">command</th><th scope="col" data-col="ccount" data-type="num">captured</th><th scope="col" data-col="cp50" data-type="num">capture p50</th><th scope="col" data-col="cp99" data-type="num">capture p99</th><th scope="col" data-col="rcount" data-type="num">replayed</th><th scope="col" data-col="rp50" data-type="num">replay p50</th><th scope="col" data-col="rp99" data-type="num">replay p99</th></tr></thead>
+<tbody>{{#replayByCommand}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/replayByCommand}}</tbody></table></div>
+<h3>Hot keys</h3>
+<div class="scroll"><table class="sortable data" id="replay-hot-keys"><thead><tr><th scope="col" data-col="key" data-type="text">key</th><th scope="col" data-col="ccount" data-type="num">captured</th><th scope="col" data-col="cp50" data-type="num">capture p50</th><th scope="col" data-col="cp99" data-type="num">capture p99</th><th scope="col" data-col="rcount" data-type="num">replayed</th><th scope="col" data-col="rp50" data-type="num">replay p50</th><th scope="col" data-col="rp99" data-type="num">replay p99</th></tr></thead>
+<tbody>{{#replayHotKeys}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/replayHotKeys}}</tbody></table></div>
+</section>
+{{/replayNote}}
 
 {{#hasPrefixes}}
 <section id="prefixes" aria-labelledby="prefixes-h">

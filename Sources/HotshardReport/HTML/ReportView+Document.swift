@@ -81,6 +81,29 @@ extension ReportView {
         hasEmerging = !emerging.isEmpty
         hasRecommendations = !recommendations.isEmpty
         hasLatencyByCommand = !latencyByCommand.isEmpty
+        if let replay = document.replay {
+            let skipped = replay.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            replayNote = "\(replay.timing), \(replay.passes) pass(es) of \(ReportFormat.integer(replay.requestsPerPass)) requests "
+                + "over \(ReportFormat.seconds(replay.captureSpanSeconds)) of capture, \(replay.originalConnections) → "
+                + "\(replay.replayConnections) connections" + (skipped.isEmpty ? "." : "; not replayed: \(skipped).")
+            replayByCommand = replay.byCommand.map { Self.comparisonRow(KeyText(text: $0.command ?? "?", limit: 32).short, $0) }
+            replayHotKeys = replay.hotKeys.prefix(50).map { row in
+                let bytes = row.key.map { Array($0.utf8) } ?? row.keyBase64.flatMap { Base64.decode($0) } ?? []
+                return Self.comparisonRow(KeyText(bytes: bytes).short, row)
+            }
+        }
+    }
+
+    /// name, then count, p50 and p99 in the capture, then the same in the replay.
+    static func comparisonRow(_ name: String, _ row: ResultDocument.ReplaySection.Comparison) -> Row {
+        func micros(_ value: Double?) -> Cell {
+            value.map { Cell(ReportFormat.micros($0), exact: ReportFormat.exact($0)) } ?? Cell("—")
+        }
+        return Row(cells: [Cell(name),
+                           Cell(ReportFormat.integer(row.captureCount), exact: ReportFormat.exact(row.captureCount)),
+                           micros(row.capture?.p50), micros(row.capture?.p99),
+                           Cell(ReportFormat.integer(row.replayCount), exact: ReportFormat.exact(row.replayCount)),
+                           micros(row.replay?.p50), micros(row.replay?.p99)])
     }
 
     /// What a recommendation's factor means for its kind: nodes, sub-keys, replicas or a cache TTL.

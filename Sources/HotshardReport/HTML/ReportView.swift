@@ -142,4 +142,8 @@ struct ReportView {
     var hasEmerging: Bool
     var hasRecommendations: Bool
     var hasLatencyByCommand: Bool
+    /// Replay runs: what was replayed, and the capture's latency beside the replay's.
+    var replayNote: String?
+    var replayByCommand: [Row] = []
+    var replayHotKeys: [Row] = []
 }

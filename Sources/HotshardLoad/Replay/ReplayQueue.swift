@@ -1,0 +1,130 @@
+import DequeModule
+import Foundation
+
+/// One request on its way from the capture reader to the replay worker, with its time in the
+/// capture (ns from the first replayed request, later passes of `--loop` shifted on).
+struct ReplayItem: Sendable {
+    var captureNanos: Int64
+    var request: PreparedRequest
+}
+
+/// The hand-over from the reader thread to the event loop: the reader blocks while `capacity`
+/// requests wait (so a capture of any size streams through bounded memory); the worker never
+/// blocks and takes everything waiting at once (one lock per batch, not per request).
+final class ReplayQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items = Deque<ReplayItem>()
+    private var finished = false
+    private var cancelled = false
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Reader side: false when the consumer cancelled (stop reading).
+    func put(_ batch: [ReplayItem]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity, !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(contentsOf: batch)
+        return true
+    }
+
+    /// Reader side: nothing more will come.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.unlock()
+    }
+
+    /// Worker side: everything waiting, and whether the reader has finished.
+    func takeAll() -> (items: Deque<ReplayItem>, finished: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        let taken = items
+        items = Deque()
+        condition.broadcast()
+        return (taken, finished && taken.isEmpty)
+    }
+
+    /// Whether a request is waiting or the reader has finished: the replay's schedule starts then,
+    /// so that reading the capture's start (and the reorder window) is not taken as lateness.
+    var isReady: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !items.isEmpty || finished || cancelled
+    }
+
+    /// Worker side: stop the reader (it returns from `put` with false).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        items.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// `replay`'s request source: the reader's requests at the capture's times divided by the speed,
+/// at a fixed rate, or as fast as the connections take them.
+final class ReplayRequests: RequestSource {
+    private let queue: ReplayQueue
+    private let timing: ReplayOptions.Timing
+    private var local = Deque<ReplayItem>()
+    private var readerFinished = false
+    private var taken = 0
+    private var lastTaken = 0
+    private var perSecond: [Int: Int] = [:]
+
+    init(queue: ReplayQueue, timing: ReplayOptions.Timing) {
+        self.queue = queue
+        self.timing = timing
+    }
+
+    private func refill() {
+        guard local.isEmpty, !readerFinished else { return }
+        let (items, finished) = queue.takeAll()
+        local = items
+        readerFinished = finished
+    }
+
+    private func intended(_ item: ReplayItem, index: Int) -> Int64 {
+        switch timing {
+        case .original(let speed): Int64((Double(item.captureNanos) / speed).rounded())
+        case .rate(let rate): Int64((Double(index) * 1e9 / rate).rounded())
+        case .max: 0
+        }
+    }
+
+    func nextIntendedNanos() -> Int64? {
+        refill()
+        guard let first = local.first else { return nil }
+        return intended(first, index: taken)
+    }
+
+    func take(intended time: Int64) -> PreparedRequest? {
+        refill()
+        guard let item = local.popFirst() else { return nil }
+        taken += 1
+        let second = Int(max(0, time) / 1_000_000_000)
+        perSecond[second, default: 0] += 1
+        perSecond.removeValue(forKey: second - 3)
+        return item.request
+    }
+
+    var isExhausted: Bool {
+        refill()
+        return local.isEmpty && readerFinished
+    }
+
+    /// Fixed rate: that rate; otherwise the requests intended in the last whole second.
+    func targetRate(at seconds: Double) -> Double? {
+        switch timing {
+        case .rate(let rate): return rate
+        case .max: return nil
+        case .original: return Double(perSecond[Int(seconds) - 1] ?? 0)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import HeapModule
+import HotshardAnalysis
+import HotshardCapture
+import HotshardProtocols
+
+/// Reads the capture on its own thread, once per `--loop` pass: extracts each request's bytes,
+/// puts them back in the order they were sent (messages leave the parsers when answered),
+/// shapes them (protocol, time range, reads only, commands, sample, key rewriting), maps each
+/// original connection onto a replay connection, and hands them to the worker through the
+/// bounded `ReplayQueue`. The requests of the first pass also go through a `HotKeyAnalyzer`: the
+/// capture's own latency, per command and per key, for the comparison with the replay's.
+final class ReplayReader: @unchecked Sendable {
+    private struct Held: Comparable {
+        var nanos: Int64
+        var sequence: Int
+        var request: CapturedRequest
+        static func < (lhs: Held, rhs: Held) -> Bool { (lhs.nanos, lhs.sequence) < (rhs.nanos, rhs.sequence) }
+        static func == (lhs: Held, rhs: Held) -> Bool { lhs.nanos == rhs.nanos && lhs.sequence == rhs.sequence }
+    }
+
+    let files: [String]
+    let options: ReplayOptions
+    let target: WireProtocol
+    let connections: Int
+    let queue: ReplayQueue
+    let captureAnalyzer: HotKeyAnalyzer
+    private let stopLock = NSLock()
+    private var session: CaptureSession?
+    private var stopped = false
+
+    // Results, read once the thread has finished.
+    private(set) var skipped: [SkipReason: Int] = [:]
+    private(set) var health = CaptureHealth()
+    private(set) var problems: [String] = []
+    private(set) var parserHealth = ParserHealth()
+    private(set) var error: Error?
+    /// Requests replayed per pass (the first pass's count) and the span they cover in the capture.
+    private(set) var requestsPerPass = 0
+    private(set) var captureSpanNanos: Int64 = 0
+    private(set) var passes = 0
+    private(set) var originalConnections = 0
+
+    // Per pass.
+    private var heap = Heap<Held>()
+    private var sequence = 0
+    private var batch: [ReplayItem] = []
+    private var passFirst: Int64?
+    private var passLast: Int64 = 0
+    private var passCount = 0
+    private var passStart: Int64 = 0
+    private var random: SeededGenerator
+    private var cancelled = false
+
+    init(files: [String], options: ReplayOptions, target: WireProtocol, connections: Int, queue: ReplayQueue,
+         analysis: AnalysisConfiguration) {
+        self.files = files
+        self.options = options
+        self.target = target
+        self.connections = max(1, connections)
+        self.queue = queue
+        self.captureAnalyzer = HotKeyAnalyzer(configuration: analysis)
+        self.random = SeededGenerator(seed: options.seed ^ 0x5eed_5a3b_1e00_0000)
+    }
+
+    /// Stops reading (from any thread).
+    func stop() {
+        let current: CaptureSession? = stopLock.withLock {
+            stopped = true
+            return session
+        }
+        current?.stop()
+        queue.cancel()
+    }
+
+    /// Runs every pass, then tells the queue it is finished. Errors are kept in `error`.
+    func run() {
+        defer { queue.finish() }
+        var pass = 0
+        while options.loops == 0 || pass < options.loops {
+            if stopLock.withLock({ stopped }) || cancelled { break }
+            do {
+                try readPass(pass)
+            } catch {
+                self.error = error
+                break
+            }
+            passes = pass + 1
+            if pass == 0 {
+                requestsPerPass = passCount
+                if passCount == 0 { break }  // nothing to loop over
+            }
+            pass += 1
+        }
+    }
+
+    private func readPass(_ pass: Int) throws {
+        let session = try CaptureSession(files: files)
+        let proceed = stopLock.withLock {
+            self.session = session
+            return !stopped
+        }
+        guard proceed else { return }
+        heap = Heap()
+        passFirst = nil
+        passCount = 0
+        var extractorClock: () -> Int64 = { .min }
+        var captureStart: () -> Int64? = { nil }
+        let extractor = RequestExtractor(configuration: options.decoder, maxBytesPerFlow: options.maxBytesPerFlow) {
+            [unowned self] request in
+            sequence += 1
+            heap.insert(Held(nanos: request.message.timestampNanos, sequence: sequence, request: request))
+            let horizon = extractorClock() - Int64(options.reorderWindowSeconds * 1e9)
+            while let oldest = heap.min, oldest.nanos <= horizon || heap.count > options.maxQueuedRequests {
+                heap.removeMin()
+                shape(oldest.request, pass: pass, captureStart: captureStart())
+            }
+        }
+        extractorClock = { [unowned extractor] in extractor.clockNanos }
+        captureStart = { [unowned extractor] in extractor.firstNanos }
+        try session.run(into: extractor)
+        extractor.finish()
+        while let oldest = heap.popMin() { shape(oldest.request, pass: pass, captureStart: extractor.firstNanos) }
+        flush()
+        if pass == 0 {
+            health = session.health
+            problems = session.problems.map { String(describing: $0) }
+            parserHealth = extractor.trafficDecoder?.health ?? ParserHealth()
+            for (reason, count) in extractor.skipped { skipped[reason, default: 0] += count }
+            if let first = passFirst { captureSpanNanos = passLast - first }
+        }
+        // The next pass follows this one by its span and one mean gap.
+        if let first = passFirst {
+            let span = passLast - first
+            passStart += span + (passCount > 1 ? span / Int64(passCount - 1) : 1_000_000)
+        }
+    }
+
+    private func shape(_ captured: CapturedRequest, pass: Int, captureStart: Int64?) {
+        guard !cancelled else { return }
+        var message = captured.message
+        func skip(_ reason: SkipReason) {
+            if pass == 0 { skipped[reason, default: 0] += 1 }
+        }
+        guard message.wireProtocol == target else { return skip(.otherProtocol) }
+        if let start = captureStart {
+            let seconds = Double(message.timestampNanos - start) / 1e9
+            if let from = options.fromSeconds, seconds < from { return skip(.timeRange) }
+            if let to = options.toSeconds, seconds >= to { return skip(.timeRange) }
+        }
+        if let reason = options.keeps(command: message.command, operation: message.operation) { return skip(reason) }
+        if options.sample < 1, random.nextDouble() >= options.sample { return skip(.sample) }
+        var bytes = captured.bytes
+        if let rule = options.keyRewrite {
+            guard let rewritten = KeyPrefixRewriter.rewrite(bytes, message: message, with: rule) else {
+                return skip(.rewrite)
+            }
+            bytes = rewritten
+            for index in message.keys.indices {
+                message.keys[index].key = Key(rule.apply(message.keys[index].key.bytes))
+            }
+        }
+        let first = passFirst ?? message.timestampNanos
+        passFirst = first
+        passLast = max(passLast, message.timestampNanos)
+        passCount += 1
+        if pass == 0 {
+            originalConnections = max(originalConnections, captured.connection + 1)
+            captureAnalyzer.receive(message)
+        }
+        let keys = message.keys.map { $0.key.bytes }
+        let request = PreparedRequest(bytes: bytes, command: message.command, operation: message.operation, keys: keys,
+                                      httpKey: message.wireProtocol == .http ? keys.first ?? [] : nil,
+                                      connection: captured.connection % connections)
+        batch.append(ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request))
+        if batch.count >= 256 { flush() }
+    }
+
+    private func flush() {
+        guard !batch.isEmpty, !cancelled else { return }
+        if !queue.put(batch) {
+            cancelled = true
+            stopLock.withLock { session }?.stop()
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+}

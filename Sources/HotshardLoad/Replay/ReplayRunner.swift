@@ -1,0 +1,140 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import HotshardAnalysis
+import HotshardCapture
+import HotshardProtocols
+
+/// Replays captured requests against a target with the load runner's machinery: the same NIO
+/// connections, schedule, corrected latency, reply decoding and progress. The capture is read on
+/// a thread of its own and streamed to the event loop through a bounded queue (memory: the
+/// queue, the reorder heap and the per-flow byte buffers, all capped by `ReplayOptions`).
+public final class ReplayRunner: @unchecked Sendable {
+    public let files: [String]
+    public let target: LoadTarget
+    public let options: ReplayOptions
+    public let analysis: AnalysisConfiguration
+    /// Measured seconds before the replay stops (nil: until the capture's passes are done).
+    public var durationSeconds: Double?
+    public var thresholds: [Threshold] = []
+    public var timeoutSeconds = 5.0
+    private let lock = NSLock()
+    private var runner: LoadRunner?
+    private var reader: ReplayReader?
+    private var stopRequested = false
+
+    public init(files: [String], target: LoadTarget, options: ReplayOptions,
+                analysis: AnalysisConfiguration = AnalysisConfiguration()) {
+        self.files = files
+        self.target = target
+        self.options = options
+        self.analysis = analysis
+    }
+
+    /// The connections a replay opens by default: one per flow the decoder would parse.
+    public static func countConnections(files: [String], decoder: DecoderConfiguration) throws -> Int {
+        let counter = FlowCounter(configuration: decoder)
+        try CaptureSession(files: files).run(into: counter)
+        return counter.count
+    }
+
+    /// Fails when the target accepts no connection (a replay would otherwise wait on it forever).
+    static func checkReachable(_ target: LoadTarget) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var failure: Error?
+        do {
+            let address = try SocketAddress(ipAddress: target.host, port: target.port)
+            let channel = try await ClientBootstrap(group: group).connectTimeout(.seconds(3)).connect(to: address).get()
+            try await channel.close()
+        } catch {
+            failure = error
+        }
+        try? await group.shutdownGracefully()
+        if let failure { throw ReplayError.unreachable(target.description, String(describing: failure)) }
+    }
+
+    public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> ReplayRun {
+        try await Self.checkReachable(target)
+        let connections = try options.connections ?? max(1, Self.countConnections(files: files, decoder: options.decoder))
+        guard let keyFormat = try? KeyFormat("{n}") else { throw ReplayError.internalProfile }
+        var profile = LoadProfile(source: "replay", target: target, keyFormat: keyFormat,
+                                  operations: [OperationSpec(kind: .get, weight: 1)])
+        profile.connections = connections
+        profile.threads = 1
+        profile.durationSeconds = durationSeconds
+        profile.requests = nil
+        profile.timeoutSeconds = timeoutSeconds
+        profile.thresholds = thresholds
+        profile.maxBacklog = max(1, options.maxQueuedRequests)
+        switch options.timing {
+        case .original: profile.arrival = .constant(rate: 1)  // placeholder: the source gives the times
+        case .rate(let rate): profile.arrival = .constant(rate: rate)
+        case .max: profile.arrival = .closedLoop
+        }
+        profile.pipeline = max(1, options.pipeline)
+        let queue = ReplayQueue(capacity: options.maxQueuedRequests)
+        let reader = ReplayReader(files: files, options: options, target: profile.wireProtocol, connections: connections,
+                                  queue: queue, analysis: analysis)
+        let timing = options.timing
+        let runner = LoadRunner(profile: profile, analysis: analysis) { _, _ in
+            ReplayRequests(queue: queue, timing: timing)
+        }
+        let alreadyStopped = lock.withLock {
+            self.runner = runner
+            self.reader = reader
+            return stopRequested
+        }
+        let done = DispatchGroup()
+        done.enter()
+        let thread = Thread {
+            reader.run()
+            done.leave()
+        }
+        thread.name = "hotshard-replay-reader"
+        thread.start()
+        if alreadyStopped { stop() }
+        while !queue.isReady { try? await Task.sleep(nanoseconds: 2_000_000) }
+        var run: LoadRun
+        do {
+            run = try await runner.run(progress: progress)
+        } catch {
+            reader.stop()
+            await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+            throw error
+        }
+        reader.stop()  // a duration or an interrupt may end the run before the capture does
+        await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+        if let error = reader.error, reader.passes == 0 { throw error }
+        run.arrival = "replay of \(files.count == 1 ? files[0] : "\(files.count) captures")"
+        if case .original = timing { run.targetRate = nil }
+        // Without a duration the run lasts as long as the sending did (a slow target stretches it).
+        if durationSeconds == nil { run.measuredSeconds = max(run.measuredSeconds, run.sendSpanSeconds) }
+        return ReplayRun(load: run, captureAnalysis: reader.captureAnalyzer.snapshot(), timing: timing, files: files,
+                         skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
+                         captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
+                         originalConnections: reader.originalConnections, capture: reader.health,
+                         problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? []),
+                         parserHealth: reader.parserHealth)
+    }
+
+    /// Stops sending (SIGINT): in-flight requests get up to a second; the result covers what was replayed.
+    public func stop() {
+        let (runner, reader) = lock.withLock {
+            stopRequested = true
+            return (self.runner, self.reader)
+        }
+        runner?.stop()
+        reader?.stop()
+    }
+}
+
+public enum ReplayError: Error, CustomStringConvertible {
+    case internalProfile
+    case unreachable(String, String)
+    public var description: String {
+        switch self {
+        case .internalProfile: "internal: the replay profile could not be made"
+        case .unreachable(let target, let reason): "target \(target) accepts no connection: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import DequeModule
+import HotshardCapture
+import HotshardProtocols
+
+/// Sits between the capture and the `TrafficDecoder`: keeps each flow's client→server bytes and,
+/// as each request's message comes out of the parsers, cuts the request's exact bytes at the
+/// message's `requestOffset`. A message may come before all of its bytes did (a request body
+/// still arriving when the reply began); it then waits for them.
+///
+/// Memory: bytes before the end of the last request cut are dropped at once; a flow keeps at most
+/// `maxBytesPerFlow` (older bytes go, and the requests in them are skipped as `bufferCap`).
+/// Gaps are kept as holes, so offsets stay true; a request across a hole is `incomplete`.
+public final class RequestExtractor: StreamSink, MessageSink {
+    private struct Chunk {
+        var offset: Int
+        var bytes: [UInt8]
+        var end: Int { offset + bytes.count }
+    }
+
+    private final class FlowBytes {
+        var chunks = Deque<Chunk>()
+        /// Stream offset of the next byte (gaps included).
+        var end = 0
+        /// Bytes before this offset are gone.
+        var floor = 0
+        var messages = Deque<Message>()
+        var connection: Int?
+        /// Whether the decoder parses this flow (as it decides: port, else content).
+        var parsed: Bool?
+        var held: Int { chunks.reduce(0) { $0 + $1.bytes.count } }
+    }
+
+    public let maxBytesPerFlow: Int
+    private var flows: [FlowID: FlowBytes] = [:]
+    private let configuration: DecoderConfiguration
+    private var decoder: TrafficDecoder?
+    private var nextConnection = 0
+    private let output: (CapturedRequest) -> Void
+    /// Requests not extracted, by reason.
+    public private(set) var skipped: [SkipReason: Int] = [:]
+    /// Latest capture timestamp seen (any packet event).
+    public private(set) var clockNanos: Int64 = .min
+    /// First capture timestamp seen.
+    public private(set) var firstNanos: Int64?
+
+    /// `output` gets each request in the order its message came out of the parsers (per flow: request order).
+    public init(configuration: DecoderConfiguration, maxBytesPerFlow: Int = 16 << 20,
+                output: @escaping (CapturedRequest) -> Void) {
+        self.maxBytesPerFlow = max(1, maxBytesPerFlow)
+        self.output = output
+        self.configuration = configuration
+        self.decoder = nil
+        self.decoder = TrafficDecoder(configuration: configuration, sink: self)
+    }
+
+    /// The decoder's health and flow counts.
+    public var trafficDecoder: TrafficDecoder? { decoder }
+
+    private func tick(_ nanos: Int64) {
+        if firstNanos == nil { firstNanos = nanos }
+        if nanos > clockNanos { clockNanos = nanos }
+    }
+
+    private func flowBytes(_ flow: FlowID) -> FlowBytes {
+        if let existing = flows[flow] { return existing }
+        let made = FlowBytes()
+        flows[flow] = made
+        return made
+    }
+
+    private func append(_ flow: FlowID, _ bytes: UnsafeRawBufferPointer) {
+        let state = flowBytes(flow)
+        if state.parsed == nil || state.parsed == false {
+            // Keep bytes only of flows the decoder parses (decided as it does), so others cost nothing.
+            if configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
+                || (configuration.detectByContent && ProtocolDetector.detect(bytes) != nil) {
+                // A flow detected late: its parser's stream starts here, as the decoder's does.
+                if state.parsed == false {
+                    state.end = 0
+                    state.floor = 0
+                }
+                state.parsed = true
+            } else {
+                state.parsed = false
+                state.end += bytes.count
+                state.floor = state.end
+                return
+            }
+        }
+        if let last = state.chunks.last, last.end == state.end {
+            state.chunks[state.chunks.count - 1].bytes.append(contentsOf: bytes)
+        } else {
+            state.chunks.append(Chunk(offset: state.end, bytes: Array(bytes)))
+        }
+        state.end += bytes.count
+        // The cap: drop the oldest bytes (requests in them will be skipped as bufferCap).
+        var held = state.held
+        while held > maxBytesPerFlow, let first = state.chunks.first {
+            let drop = min(first.bytes.count, held - maxBytesPerFlow)
+            if drop == first.bytes.count {
+                state.chunks.removeFirst()
+            } else {
+                state.chunks[0].bytes.removeFirst(drop)
+                state.chunks[0].offset += drop
+            }
+            state.floor = max(state.floor, first.offset + drop)
+            held -= drop
+        }
+    }
+
+    // MARK: StreamSink
+
+    public func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+                           bytes: UnsafeRawBufferPointer) {
+        tick(timestampNanos)
+        if direction == .clientToServer { append(flow, bytes) }
+        decoder?.streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
+        if direction == .clientToServer, let state = flows[flow], !state.messages.isEmpty { drain(flow, state) }
+    }
+
+    public func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
+        tick(timestampNanos)
+        if direction == .clientToServer {
+            let state = flowBytes(flow)
+            state.end += max(0, length)
+        }
+        decoder?.streamGap(flow, direction, timestampNanos: timestampNanos, length: length)
+        if direction == .clientToServer, let state = flows[flow], !state.messages.isEmpty { drain(flow, state) }
+    }
+
+    public func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
+        tick(timestampNanos)
+        decoder?.streamClosed(flow, timestampNanos: timestampNanos, reason: reason)
+        if let state = flows.removeValue(forKey: flow) {
+            drain(flow, state)
+            skip(.incomplete, state.messages.count)
+        }
+    }
+
+    public func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+                         bytes: UnsafeRawBufferPointer) {
+        tick(timestampNanos)
+        // memcached over UDP: the parser's stream is the payloads after their 8-byte frame headers.
+        if direction == .clientToServer, bytes.count > 8 {
+            append(flow, UnsafeRawBufferPointer(rebasing: bytes[8...]))
+        }
+        decoder?.datagram(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
+        if direction == .clientToServer, let state = flows[flow], !state.messages.isEmpty { drain(flow, state) }
+    }
+
+    /// End of input: flushes the decoder's open flows and every waiting message.
+    public func finish() {
+        decoder?.finish(timestampNanos: clockNanos == .min ? 0 : clockNanos)
+        for (flow, state) in flows {
+            drain(flow, state)
+            skip(.incomplete, state.messages.count)
+        }
+        flows.removeAll()
+    }
+
+    // MARK: MessageSink
+
+    public func receive(_ message: Message) {
+        guard let state = flows[message.flow] else {
+            // A message after its flow's bytes were released (cannot happen for TCP; counted if it does).
+            skip(.incomplete, 1)
+            return
+        }
+        state.messages.append(message)
+        drain(message.flow, state)
+    }
+
+    /// Cuts every waiting message whose bytes are all here, in order; stops at the first still arriving.
+    private func drain(_ flow: FlowID, _ state: FlowBytes) {
+        while let message = state.messages.first {
+            guard let offset = message.requestOffset, message.requestBytes > 0 else {
+                state.messages.removeFirst()
+                skip(.incomplete, 1)
+                continue
+            }
+            let end = offset + message.requestBytes
+            if end > state.end { return }  // still arriving
+            state.messages.removeFirst()
+            guard offset >= state.floor else {
+                skip(.bufferCap, 1)
+                continue
+            }
+            guard let chunk = state.chunks.first(where: { $0.offset <= offset && end <= $0.end }) else {
+                skip(.incomplete, 1)
+                release(state, before: end)
+                continue
+            }
+            let bytes = Array(chunk.bytes[(offset - chunk.offset)..<(end - chunk.offset)])
+            release(state, before: end)
+            guard Self.looksLike(message, bytes) else {
+                skip(.unrecognised, 1)
+                continue
+            }
+            let connection: Int
+            if let known = state.connection {
+                connection = known
+            } else {
+                connection = nextConnection
+                nextConnection += 1
+                state.connection = connection
+            }
+            output(CapturedRequest(message: message, bytes: bytes, connection: connection))
+        }
+    }
+
+    /// Requests come out in order: bytes before the end of one cut are not needed again.
+    private func release(_ state: FlowBytes, before offset: Int) {
+        state.floor = max(state.floor, offset)
+        while let first = state.chunks.first, first.offset < offset {
+            if first.end <= offset {
+                state.chunks.removeFirst()
+            } else {
+                state.chunks[0].bytes.removeFirst(offset - first.offset)
+                state.chunks[0].offset = offset
+                break
+            }
+        }
+    }
+
+    private func skip(_ reason: SkipReason, _ count: Int) {
+        guard count > 0 else { return }
+        skipped[reason, default: 0] += count
+    }
+
+    /// A cheap check that the bytes at the offset are this request: RESP arrays start with `*`,
+    /// memcached binary with 0x80, text protocols with their command.
+    static func looksLike(_ message: Message, _ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first else { return false }
+        switch message.wireProtocol {
+        case .resp:
+            return first == UInt8(ascii: "*") || (first > 0x20 && first < 0x7f)
+        case .memcached:
+            if first == 0x80 { return true }
+            return startsWithWord(bytes, message.command)
+        case .http:
+            return startsWithWord(bytes, message.command)
+        }
+    }
+
+    private static func startsWithWord(_ bytes: [UInt8], _ command: String) -> Bool {
+        let word = Array(command.utf8)
+        guard bytes.count > word.count else { return false }
+        for (byte, expected) in zip(bytes, word) {
+            let lowered = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte
+            let wanted = expected >= 0x41 && expected <= 0x5a ? expected | 0x20 : expected
+            if lowered != wanted { return false }
+        }
+        let next = bytes[word.count]
+        return next == 0x20 || next == 0x0d || next == 0x0a
+    }
+}

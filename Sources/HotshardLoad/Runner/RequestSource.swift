@@ -1,0 +1,78 @@
+import HotshardProtocols
+
+/// One request ready to go out: its wire bytes, what it is (for the analysis of failures and for
+/// HTTP reply pairing), and the connection it must use when the order on a connection matters.
+public struct PreparedRequest: Sendable {
+    public var bytes: [UInt8]
+    public var command: String
+    public var operation: OperationClass
+    public var keys: [[UInt8]]
+    /// HTTP: the key the request names (its path), for pairing the reply.
+    public var httpKey: [UInt8]?
+    /// The run-wide connection index the request must be sent on (replay keeps each original
+    /// connection's order); nil: any connection.
+    public var connection: Int?
+
+    public init(bytes: [UInt8], command: String, operation: OperationClass, keys: [[UInt8]], httpKey: [UInt8]? = nil,
+                connection: Int? = nil) {
+        self.bytes = bytes
+        self.command = command
+        self.operation = operation
+        self.keys = keys
+        self.httpKey = httpKey
+        self.connection = connection
+    }
+}
+
+/// Where one worker's requests come from: a profile's generator on its arrival schedule (`load`),
+/// or a capture's requests on the capture's schedule (`replay`). Called on the worker's event loop only.
+protocol RequestSource: AnyObject {
+    /// Intended send time of the next request (ns from the start of the schedule); nil when none is
+    /// ready yet (a replay's reader is behind) or none is left.
+    func nextIntendedNanos() -> Int64?
+    /// The next request; `intended` is when it is sent for (closed loop: now).
+    func take(intended: Int64) -> PreparedRequest?
+    /// True once nothing more will come.
+    var isExhausted: Bool { get }
+    /// The whole client's target rate at `seconds` (for progress); nil when there is none.
+    func targetRate(at seconds: Double) -> Double?
+}
+
+/// `load`: requests from the profile's generator at the arrival schedule's times.
+final class GeneratedRequests: RequestSource {
+    private var schedule: ArrivalSchedule
+    private var generator: RequestGenerator
+    private let encoder: RequestEncoder
+    private let profile: LoadProfile
+    private var nextDue: Int64
+
+    init(profile: LoadProfile, workers: Int, index: Int) {
+        self.profile = profile
+        self.encoder = RequestEncoder(profile: profile)
+        self.schedule = ArrivalSchedule(spec: profile.arrival, phases: profile.phases, seed: profile.seed,
+                                        shares: workers, index: index)
+        self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
+        self.nextDue = schedule.next()
+    }
+
+    func nextIntendedNanos() -> Int64? { nextDue }
+
+    func take(intended: Int64) -> PreparedRequest? {
+        let request = generator.next(at: Double(intended) / 1e9)
+        if profile.arrival.isOpenLoop { nextDue = schedule.next() }
+        var bytes: [UInt8] = []
+        encoder.encode(request, into: &bytes)
+        let operation: OperationClass = switch request.kind {
+        case .get, .multiGet, .httpGet: .read
+        default: .write
+        }
+        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation,
+                               // Keys as the parser names them: for HTTP the request path.
+                               keys: profile.wireProtocol == .http ? request.keys.map { encoder.path(for: $0) } : request.keys,
+                               httpKey: profile.wireProtocol == .http ? encoder.path(for: request.keys.first ?? []) : nil)
+    }
+
+    var isExhausted: Bool { false }
+
+    func targetRate(at seconds: Double) -> Double? { schedule.targetRate(at: seconds) }
+}
