@@ -53,9 +53,12 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The rendezvous scan's inner loop (AVX2 where the CPU has it); RendezvousScheme wraps it.
+        .target(name: "CRendezvous"),
         .target(
             name: "HotshardModel",
             dependencies: [
+                "CRendezvous",
                 "HotshardAnalysis",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

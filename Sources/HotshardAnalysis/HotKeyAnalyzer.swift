@@ -60,7 +60,7 @@ public final class HotKeyAnalyzer: MessageSink {
             _ = service.record(min(micros, SparseHistogram.highestMicros))
             _ = tally.latency.record(min(micros, SparseHistogram.highestMicros))
         }
-        windows.record(timestampNanos: message.timestampNanos) { summary.counters[$0].key }
+        windows.record(timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos) { summary.counters[$0].key }
         guard !message.keys.isEmpty else { return }
         let share = message.keys.count
         let requestBytes = message.requestBytes / share

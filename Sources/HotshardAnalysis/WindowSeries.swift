@@ -1,11 +1,37 @@
 import HotshardProtocols
 
-/// Per-window totals and top keys over time, in bounded memory: when the number of windows
-/// exceeds the budget, adjacent pairs merge (the window length doubles); totals stay exact.
+/// Per-window totals, top keys and latency over time, in bounded memory: when the number of
+/// windows exceeds the budget, adjacent pairs merge (the window length doubles); totals stay exact
+/// and latency histograms add up.
 struct WindowSeries: Sendable {
     struct Window: Codable, Sendable {
         var requests = 0
         var top: [KeyCount] = []
+        /// Latency of the window's paired requests (empty, 0 bytes, when none was paired).
+        var latency = LogHistogram()
+
+        init(requests: Int = 0, top: [KeyCount] = [], latency: LogHistogram = LogHistogram()) {
+            self.requests = requests
+            self.top = top
+            self.latency = latency
+        }
+
+        private enum CodingKeys: String, CodingKey { case requests, top, latency }
+
+        /// Summary states written before windows had latency read with an empty histogram.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            requests = try container.decode(Int.self, forKey: .requests)
+            top = try container.decode([KeyCount].self, forKey: .top)
+            latency = try container.decodeIfPresent(LogHistogram.self, forKey: .latency) ?? LogHistogram()
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(top, forKey: .top)
+            if latency.total > 0 { try container.encode(latency, forKey: .latency) }
+        }
     }
 
     struct KeyCount: Codable, Sendable {
@@ -31,8 +57,9 @@ struct WindowSeries: Sendable {
         budget = max(2, configuration.windowBudget)
     }
 
-    /// Counts one request at `timestampNanos`; its keys follow through `count(slot:)`.
-    mutating func record(timestampNanos: Int64, keyOf: (Int) -> Key) {
+    /// Counts one request at `timestampNanos` (and its latency, when paired); its keys follow
+    /// through `count(slot:)`.
+    mutating func record(timestampNanos: Int64, latencyNanos: Int64?, keyOf: (Int) -> Key) {
         // Windows start on multiples of their length in absolute time, so that results analysed
         // apart (several machines, several files) align when merged.
         if originNanos == nil { originNanos = timestampNanos - timestampNanos % windowNanos }
@@ -52,6 +79,7 @@ struct WindowSeries: Sendable {
         }
         let target = min(index, windows.count - 1)
         windows[target].requests += 1
+        if let latencyNanos { windows[target].latency.record(latencyNanos) }
         // A late message (its window already closed) counts in that window's total only.
         countingCurrent = target == currentIndex
     }
@@ -138,7 +166,9 @@ struct WindowSeries: Sendable {
         for entry in a.top + b.top { counts[entry.key, default: 0] += entry.count }
         let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .prefix(limit).map { KeyCount(key: $0.key, count: $0.value) }
-        return Window(requests: a.requests + b.requests, top: top)
+        var latency = a.latency
+        latency.add(b.latency)
+        return Window(requests: a.requests + b.requests, top: top, latency: latency)
     }
 
     /// The finished series (closes the current window).
@@ -146,5 +176,25 @@ struct WindowSeries: Sendable {
         var copy = self
         copy.closeCurrent(keyOf: keyOf)
         return (originNanos ?? 0, windowNanos, copy.windows)
+    }
+}
+
+extension AnalysisSnapshot {
+    /// One window's latency in µs: p50, p90, p99 as the upper bound of their `LogHistogram` bucket
+    /// (at most 25% above the true value, never above the maximum) and the exact maximum.
+    public struct WindowLatency: Sendable, Equatable {
+        public var p50, p90, p99, max: Double
+        public var count: Int
+    }
+
+    /// Each window's latency, in the order of `windowSeries`; nil where no reply was paired.
+    public var windowLatencies: [WindowLatency?] {
+        windows.map { window in
+            let histogram = window.latency
+            guard histogram.total > 0 else { return nil }
+            func micros(_ percentile: Double) -> Double { Double(histogram.value(at: percentile) ?? 0) / 1_000 }
+            return WindowLatency(p50: micros(50), p90: micros(90), p99: micros(99),
+                                 max: Double(histogram.maximum) / 1_000, count: histogram.total)
+        }
     }
 }

@@ -30,9 +30,10 @@ extension ResultDocument {
         }
         let service = analysis.serviceLatency.map(LatencySummary.init)
         let windowStartOffset = Double(analysis.windowOriginNanos - totals.firstNanos) / 1e9
-        let windows = Windows(seconds: analysis.windowSeconds, series: analysis.windowSeries.map { window in
+        let windows = Windows(seconds: analysis.windowSeconds, series: zip(analysis.windowSeries, analysis.windowLatencies).map { window, latency in
             Window(start: max(0, window.startSeconds + windowStartOffset), requests: window.requests,
-                   top: window.top.map { WindowKeyCount(key: $0.key, count: $0.count) })
+                   top: window.top.map { WindowKeyCount(key: $0.key, count: $0.count) },
+                   latencyMicros: latency.map { Percentiles(p50: $0.p50, p90: $0.p90, p99: $0.p99, max: $0.max) })
         })
         self.init(source: source, capture: capture, totals: documentTotals, tracking: tracking, hotKeys: hotKeys,
                   latency: Latency(service: service), windows: windows)

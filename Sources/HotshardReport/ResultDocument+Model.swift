@@ -6,13 +6,17 @@ extension ResultDocument.ModelSection {
     /// The model section of a result document from a plan: every scheme's per-node load at its
     /// chosen node count (p99 nil where a node is saturated) and the recommendations.
     public init(plan: Plan) {
+        func loads(_ perNode: [Plan.NodePrediction]) -> [ResultDocument.NodeLoad] {
+            perNode.map { node in
+                ResultDocument.NodeLoad(node: node.node, rate: node.rate, utilisation: node.prediction.utilisation,
+                                        p99Micros: node.prediction.p99Seconds.map { $0 * 1_000_000 })
+            }
+        }
         let schemes = plan.schemes.map { result in
             ResultDocument.SchemeLoad(
                 scheme: result.scheme, nodes: result.evaluatedNodes, maxOverMean: result.maxOverMean,
-                perNode: result.perNode.map { node in
-                    ResultDocument.NodeLoad(node: node.node, rate: node.rate, utilisation: node.prediction.utilisation,
-                                            p99Micros: node.prediction.p99Seconds.map { $0 * 1_000_000 })
-                })
+                perNode: loads(result.perNode),
+                current: result.current.map { ResultDocument.Layout(nodes: $0.nodes, maxOverMean: $0.maxOverMean, perNode: loads($0.perNode)) })
         }
         var recommendations: [ResultDocument.Recommendation] = []
         if let scheme = plan.recommendedScheme, let nodes = plan.recommendedNodes {
@@ -36,7 +40,8 @@ extension ResultDocument.ModelSection {
             }
         }
         self.init(capacityPerNode: plan.configuration.capacityPerNode, targetUtilisation: plan.configuration.targetUtilisation,
-                  schemes: schemes, recommendations: recommendations)
+                  schemes: schemes, recommendations: recommendations,
+                  currentNodes: plan.configuration.currentNodes, currentScheme: plan.configuration.currentScheme)
     }
 }
 

@@ -280,10 +280,15 @@ public struct ResultDocument: Codable, Sendable {
         public var start: Double
         public var requests: Int
         public var top: [WindowKeyCount]
-        public init(start: Double, requests: Int, top: [WindowKeyCount]) {
+        /// The window's service latency in µs (p50, p90, p99 within 25% above the true value, as
+        /// `LogHistogram` buckets; max exact); absent where no reply was paired and in documents
+        /// written before windows had latency.
+        public var latencyMicros: Percentiles?
+        public init(start: Double, requests: Int, top: [WindowKeyCount], latencyMicros: Percentiles? = nil) {
             self.start = start
             self.requests = requests
             self.top = top
+            self.latencyMicros = latencyMicros
         }
     }
 
@@ -315,8 +320,26 @@ public struct ResultDocument: Codable, Sendable {
         public var nodes: Int
         public var maxOverMean: Double
         public var perNode: [NodeLoad]
-        public init(scheme: String, nodes: Int, maxOverMean: Double, perNode: [NodeLoad]) {
+        /// The same scheme at today's node count (`plan --current-nodes`); absent when none was given.
+        public var current: Layout?
+        public init(scheme: String, nodes: Int, maxOverMean: Double, perNode: [NodeLoad], current: Layout? = nil) {
             self.scheme = scheme
+            self.nodes = nodes
+            self.maxOverMean = maxOverMean
+            self.perNode = perNode
+            self.current = current
+        }
+
+        /// The recommended layout (the scheme's own node count and load).
+        public var layout: Layout { Layout(nodes: nodes, maxOverMean: maxOverMean, perNode: perNode) }
+    }
+
+    /// Per-node load of one scheme at one node count.
+    public struct Layout: Codable, Sendable {
+        public var nodes: Int
+        public var maxOverMean: Double
+        public var perNode: [NodeLoad]
+        public init(nodes: Int, maxOverMean: Double, perNode: [NodeLoad]) {
             self.nodes = nodes
             self.maxOverMean = maxOverMean
             self.perNode = perNode
@@ -385,12 +408,18 @@ public struct ResultDocument: Codable, Sendable {
         public var targetUtilisation: Double
         public var schemes: [SchemeLoad]
         public var recommendations: [Recommendation]
+        /// Today's layout as the user gave it (`plan --current-nodes`, `--current-scheme`); each
+        /// scheme's `current` holds its load there.
+        public var currentNodes: Int?
+        public var currentScheme: String?
         public init(capacityPerNode: Double, targetUtilisation: Double, schemes: [SchemeLoad],
-                    recommendations: [Recommendation]) {
+                    recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil) {
             self.capacityPerNode = capacityPerNode
             self.targetUtilisation = targetUtilisation
             self.schemes = schemes
             self.recommendations = recommendations
+            self.currentNodes = currentNodes
+            self.currentScheme = currentScheme
         }
     }
 }

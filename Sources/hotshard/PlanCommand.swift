@@ -31,6 +31,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("current-nodes"), help: "Today's node count, for the cost of moving (default: MIN).")
     var currentNodes: Int?
 
+    @Option(name: .customLong("current-scheme"), help: "Today's placement scheme (always among the candidates); the report marks it.")
+    var currentScheme: String?
+
     @Option(help: "Copies of each key.")
     var replicas: Int = 1
 
@@ -65,7 +68,8 @@ struct PlanCommand: AsyncParsableCommand {
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be 1…1024") }
         guard PlanConfiguration.ReadPolicy(rawValue: readPolicy) != nil else { throw ValidationError("--read-policy must be primary or spread") }
         if let p99, !(p99 > 0) { throw ValidationError("--p99 must be positive milliseconds") }
-        for name in schemeList where !SchemeFactory.names.contains(name) {
+        if let currentNodes, !(1...100_000).contains(currentNodes) { throw ValidationError("--current-nodes must be 1…100000") }
+        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.names.contains(name) {
             throw ValidationError("unknown scheme '\(name)'; known: \(SchemeFactory.names.joined(separator: ", "))")
         }
     }
@@ -90,7 +94,7 @@ struct PlanCommand: AsyncParsableCommand {
         let workload = Workload(result: document)
         let config = PlanConfiguration(
             capacityPerNode: capacity, targetUtilisation: targetUtilisation, p99ObjectiveSeconds: p99.map { $0 / 1000 },
-            schemes: schemeList, nodeRange: try parsedRange(), currentNodes: currentNodes, replicas: replicas,
+            schemes: schemeList, nodeRange: try parsedRange(), currentNodes: currentNodes, currentScheme: currentScheme, replicas: replicas,
             readPolicy: PlanConfiguration.ReadPolicy(rawValue: readPolicy) ?? .primary, serverThreads: threads, simulate: simulate)
         let read = clock.now
         // Process CPU time, all threads (POSIX fixes CLOCKS_PER_SEC at 1,000,000).

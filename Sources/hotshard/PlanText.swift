@@ -27,6 +27,15 @@ enum PlanText {
                 out += "    hot keys, not bad luck: hottest node \(s.perNode[s.hottestNode].node) carries \(s.hottestKeys.map(\.escaped).joined(separator: ", "))\n"
             }
         }
+        if let today = c.currentNodes {
+            out += "\nToday, \(today) nodes" + (c.currentScheme.map { " under \($0)" } ?? "") + " (busiest node's utilisation, max/mean):\n"
+            for s in plan.schemes {
+                guard let current = s.current else { continue }
+                let busiest = current.perNode.map(\.prediction.utilisation).max() ?? 0
+                out += "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + String(format: " %8.2f %8.3f", busiest, current.maxOverMean) + (s.scheme == c.currentScheme ? "   (in use)" : "") + "\n"
+            }
+        }
         out += "\nMoves when one node is added / removed (share of keys / of traffic):\n"
         for s in plan.schemes {
             func share(_ m: Plan.MoveCost?) -> String {

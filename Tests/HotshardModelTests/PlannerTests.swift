@@ -93,13 +93,25 @@ struct PlannerTests {
         }
     }
 
-    /// Uniform-weight rendezvous' batch placement (tight loop, split across cores) equals its
-    /// per-key lookup.
-    @Test func rendezvousBatchEqualsPerKey() {
-        let scheme = RendezvousScheme(servers: ServerSpec.numbered(300))
-        let hashes = (0..<20_000).map { XXHash64.hash(Array("k\($0)".utf8)) }
+    /// Uniform-weight rendezvous' batch placement (four keys at a time in CRendezvous, split across
+    /// cores) equals its per-key lookup, for node counts that do and do not fill the four lanes, a
+    /// key count that leaves a partial group, and a repeated server (equal draws: the first wins).
+    @Test(arguments: [1, 2, 3, 5, 300, 1001])
+    func rendezvousBatchEqualsPerKey(nodes: Int) {
+        let hashes = (0..<20_003).map { XXHash64.hash(Array("k\($0)".utf8)) }
+        let scheme = RendezvousScheme(servers: ServerSpec.numbered(nodes))
         #expect(scheme.assign(hashes: hashes, rates: []) == hashes.map { scheme.node(forHash: $0) })
-        let weighted = RendezvousScheme(servers: (0..<300).map { ServerSpec(host: "10.0.0.\($0 % 250)", port: 7000 + $0, weight: 1 + $0 % 3) })
+        let repeated = RendezvousScheme(servers: ServerSpec.numbered(nodes) + ServerSpec.numbered(nodes))
+        let once = scheme.assign(hashes: hashes, rates: [])
+        #expect(repeated.assign(hashes: hashes, rates: []) == once)
+        let weighted = RendezvousScheme(servers: (0..<nodes).map { ServerSpec(host: "10.0.0.\($0 % 250)", port: 7000 + $0, weight: 1 + $0 % 3) })
         #expect(weighted.assign(hashes: hashes, rates: []) == hashes.map { weighted.node(forHash: $0) })
+    }
+
+    /// Placements pinned from the per-key loop before the batch went to CRendezvous (1,000 nodes).
+    @Test func rendezvousPinnedPlacements() {
+        let scheme = RendezvousScheme(servers: ServerSpec.numbered(1000))
+        let hashes = (0..<8).map { scheme.keyHash(Key("key:\($0 + 1)")) }
+        #expect(scheme.assign(hashes: hashes, rates: []) == [149, 983, 867, 249, 527, 577, 900, 667])
     }
 }

@@ -82,6 +82,27 @@ import Testing
         }
     }
 
+    /// The latency-over-time table holds the JSON's per-window latency: one row per window with
+    /// latency (per step, the highest of its windows' values when steps hold several windows).
+    @Test(arguments: ReportDocuments.lab.keys.sorted())
+    func latencyOverTimeInTheHTMLEqualsTheJSON(capture: String) throws {
+        let document = try ReportDocuments.fromLab(capture, top: 100)
+        let json = try Self.json(document)
+        let windows = try #require(json["windows"]?["series"]?.array)
+        let per = max(1, (windows.count + ReportView.Limits.trafficBuckets - 1) / ReportView.Limits.trafficBuckets)
+        var expected: [[Double]] = []
+        for start in stride(from: 0, to: windows.count, by: per) {
+            let group = windows[start..<min(windows.count, start + per)]
+            let measured = group.compactMap { $0["latencyMicros"] }
+            guard !measured.isEmpty, let first = Self.number(group.first?["start"]) else { continue }
+            expected.append([first] + ["p50", "p90", "p99", "max"].map { name in measured.compactMap { Self.number($0[name]) }.max() ?? .nan })
+        }
+        let rows = ReportHTML(html: try HTMLReport.render(document)).tableRows("latency-time-table").map { $0.compactMap(Double.init) }
+        #expect(rows == expected, "\(capture)")
+        // Every capture with paired replies has latency in its windows.
+        if Self.number(json["latency"]?["service"]?["count"]) ?? 0 > 0 { #expect(!expected.isEmpty, "\(capture)") }
+    }
+
     /// `hotshard analyze --json --html` and `hotshard report` on its JSON give the same page.
     @Test func analyzeAndReportCommandsWriteTheSamePage() throws {
         let binary = Fixtures.builtProduct("hotshard")

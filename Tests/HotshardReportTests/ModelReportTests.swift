@@ -38,4 +38,45 @@ import Testing
         #expect(html.contains("id=\"chart-queue\""))
         #expect(!html.contains("This result has no model section"))
     }
+
+    /// With today's layout given (`plan --current-nodes 3 --current-scheme modulo-crc32`), every
+    /// scheme's load at 3 nodes equals placing each key with the scheme itself, and is drawn
+    /// beside the recommended layout; today's scheme joins the candidates and is marked.
+    @Test func todaysLayoutIsPlannedAndDrawnBesideTheRecommendedOne() throws {
+        var document = try ReportDocuments.fromLab("redis-mget-mset", top: 100)
+        let workload = Workload(result: document)
+        // A capacity no single key exceeds, so that no key is split (split keys are placed as sub-keys).
+        let capacity = 2 * (workload.hotKeys.map(\.rate).max() ?? 1)
+        let configuration = PlanConfiguration(capacityPerNode: capacity, targetUtilisation: 0.7, schemes: ["ketama", "jump"],
+                                              nodeRange: 1...24, currentNodes: 3, currentScheme: "modulo-crc32")
+        let plan = Planner(configuration).plan(workload)
+        let model = ResultDocument.ModelSection(plan: plan)
+        document.model = model
+        #expect(model.schemes.map(\.scheme).sorted() == ["jump", "ketama", "modulo-crc32"])
+        #expect(model.currentNodes == 3 && model.currentScheme == "modulo-crc32")
+        for scheme in model.schemes {
+            let current = try #require(scheme.current, "\(scheme.scheme)")
+            #expect(current.nodes == 3 && current.perNode.count == 3)
+            let placement = try SchemeFactory.make(scheme.scheme, servers: ServerSpec.numbered(3))
+            var expected = placement.shares().map { $0 * workload.tailRate }
+            let nodes = placement.assign(hashes: workload.hotKeys.map { placement.keyHash($0.key) }, rates: workload.hotKeys.map(\.rate))
+            for (key, node) in zip(workload.hotKeys, nodes) { expected[node] += key.rate }
+            for (shown, want) in zip(current.perNode.map(\.rate), expected) {
+                #expect(abs(shown - want) <= 1e-9 * max(1, want), "\(scheme.scheme): \(shown) vs \(want)")
+            }
+        }
+        let html = try HTMLReport.render(document)
+        let page = ReportHTML(html: html)
+        #expect(html.contains("Today: 3 nodes under modulo-crc32"))
+        #expect(html.components(separatedBy: "in use today").count - 1 == 1)
+        for (index, scheme) in model.schemes.enumerated() {
+            #expect(html.contains("id=\"chart-ring-\(index)-current\""))
+            // The first table of the article is today's: its busiest nodes' utilisations.
+            let article = page.section(from: "<h3>\(scheme.scheme):", to: "</article>")
+            let today = String(article[..<(article.range(of: "</table>")?.upperBound ?? article.endIndex)])
+            let shown = page.matches(#"<tr><td>([^<]*)</td><td data-v="([^"]*)">[^<]*</td><td data-v="([^"]*)">"#, in: today)
+            let expected = (scheme.current?.perNode ?? []).sorted { $0.utilisation > $1.utilisation }
+            #expect(shown.map { Double($0[3]) } == expected.map(\.utilisation), "\(scheme.scheme)")
+        }
+    }
 }

@@ -39,7 +39,9 @@ enum ReportDocuments {
     /// A document with `keys` hot keys (Zipf-like counts), `windows` windows of one second each with
     /// `perWindow` keys in each top list, a model with three schemes of `nodes` nodes, and keys
     /// given by `keyText(rank)`.
-    static func synthetic(keys: Int, windows: Int, perWindow: Int = 20, nodes: Int = 16,
+    /// Windows have latency (p99 rising by 30 µs a window, every 11th window back to 400 µs); with
+    /// `currentNodes`, each scheme has today's layout too.
+    static func synthetic(keys: Int, windows: Int, perWindow: Int = 20, nodes: Int = 16, currentNodes: Int? = nil,
                           keyText: (Int) -> [UInt8] = { Array("user:\(100_000 + $0):profile".utf8) }) -> ResultDocument {
         let total = 10_000_000
         var weights = (1...max(keys, 1)).map { 1 / pow(Double($0), 0.99) }
@@ -57,19 +59,29 @@ enum ReportDocuments {
                 latencyMicros: .init(p50: 80, p90: 150, p99: 420 + Double(rank), max: 9_000), clients: 12 + rank % 40,
                 topClientShare: 0.2, hotSince: rank % 97 == 3 ? Double(rank % windows) : nil, coolSince: nil)
         }
-        let series = (0..<windows).map { index in
-            ResultDocument.Window(start: Double(index), requests: total / max(windows, 1),
-                                  top: (0..<min(perWindow, keys)).map { slot in
-                                      let rank = (slot * 7 + index / 60) % max(keys, 1)
-                                      return .init(key: hotKeys[rank].key, count: 1_000 / (slot + 1) + index % 13)
-                                  })
+        let series = (0..<windows).map { (index: Int) -> ResultDocument.Window in
+            let top = (0..<min(perWindow, keys)).map { (slot: Int) -> ResultDocument.WindowKeyCount in
+                let rank = (slot * 7 + index / 60) % max(keys, 1)
+                return ResultDocument.WindowKeyCount(key: hotKeys[rank].key, count: 1_000 / (slot + 1) + index % 13)
+            }
+            let p50: Double = 80 + Double(index % 7), p90: Double = 150 + Double(index % 5)
+            let p99: Double = 400 + Double(index % 11) * 30, highest: Double = 5_000 + Double(index)
+            return ResultDocument.Window(start: Double(index), requests: total / max(windows, 1), top: top,
+                                         latencyMicros: ResultDocument.Percentiles(p50: p50, p90: p90, p99: p99, max: highest))
+        }
+        func perNode(_ count: Int, offset: Int, scale: Double) -> [ResultDocument.NodeLoad] {
+            (0..<count).map { (node: Int) -> ResultDocument.NodeLoad in
+                let utilisation: Double = (0.3 + 0.05 * Double((node * 7 + offset) % 13)) * scale
+                let p99: Double? = utilisation < 1 ? 92 / (1 - utilisation) : nil
+                return ResultDocument.NodeLoad(node: "node-\(node)", rate: utilisation * 50_000, utilisation: utilisation, p99Micros: p99)
+            }
         }
         let schemes = ["ketama", "redis-cluster", "jump"].enumerated().map { offset, scheme in
             ResultDocument.SchemeLoad(scheme: scheme, nodes: nodes, maxOverMean: 1.2 + Double(offset) * 0.4,
-                                      perNode: (0..<nodes).map { node in
-                                          let utilisation = 0.3 + 0.05 * Double((node * 7 + offset) % 13)
-                                          return .init(node: "node-\(node)", rate: utilisation * 50_000, utilisation: utilisation,
-                                                       p99Micros: utilisation < 1 ? 92 / (1 - utilisation) : nil)
+                                      perNode: perNode(nodes, offset: offset, scale: 1),
+                                      current: currentNodes.map { (today: Int) -> ResultDocument.Layout in
+                                          ResultDocument.Layout(nodes: today, maxOverMean: 1.5 + Double(offset) * 0.4,
+                                                                perNode: perNode(today, offset: offset, scale: Double(nodes) / Double(today)))
                                       })
         }
         let model = ResultDocument.ModelSection(
@@ -78,7 +90,7 @@ enum ReportDocuments {
                 .init(kind: .scheme, detail: "use jump: lowest max/mean"),
                 .init(kind: .nodes, factor: Double(nodes), detail: "\(nodes) nodes of 50000 ops/s at target utilisation 0.7"),
                 .init(kind: .split, key: hotKeys.first?.key, factor: 4, detail: "split into 4 sub-keys"),
-            ])
+            ], currentNodes: currentNodes, currentScheme: currentNodes == nil ? nil : "ketama")
         var capture = CaptureHealth()
         capture.packets = 2_000_000
         capture.bytes = 900_000_000

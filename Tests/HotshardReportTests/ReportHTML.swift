@@ -44,6 +44,14 @@ struct ReportHTML {
         return matches(#"<th scope="row">\#(NSRegularExpression.escapedPattern(for: name))</th><td data-v="([^"]*)">"#, in: body).first?[1]
     }
 
+    /// `data-v` of every cell of each row of the table with `id` (rows in order).
+    func tableRows(_ id: String) -> [[String]] {
+        let body = section(from: "id=\"\(id)\"", to: "</table>")
+        return matches(#"<tr>(<td.*?)</tr>"#, in: body).map { row in
+            matches(#"<td data-v="([^"]*)">"#, in: row[1]).map { $0[1] }
+        }
+    }
+
     func section(from start: String, to end: String) -> String {
         guard let from = html.range(of: start), let to = html.range(of: end, range: from.upperBound..<html.endIndex) else { return "" }
         return String(html[from.lowerBound..<to.upperBound])

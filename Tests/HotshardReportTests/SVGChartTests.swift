@@ -9,7 +9,7 @@ import Testing
 /// Golden structure of the SVG charts on a fixed small result: element counts, attributes and
 /// view boxes (not pixels). Each chart parses as XML on its own.
 @Suite struct SVGChartTests {
-    static let document = ReportDocuments.synthetic(keys: 6, windows: 10, perWindow: 4, nodes: 5)
+    static let document = ReportDocuments.synthetic(keys: 6, windows: 10, perWindow: 4, nodes: 5, currentNodes: 4)
 
     /// The chart with `id` from the rendered page, parsed.
     static func chart(_ id: String, in html: String) throws -> XMLElement {
@@ -37,7 +37,8 @@ import Testing
 
     @Test func everyChartIsLabelledAndSized() throws {
         let html = try HTMLReport.render(Self.document)
-        let ids = ["chart-heat", "chart-traffic", "chart-latency", "chart-ring-0", "chart-ring-1", "chart-ring-2", "chart-queue"]
+        let ids = ["chart-heat", "chart-traffic", "chart-latency-time", "chart-latency", "chart-ring-0-current", "chart-ring-0",
+                   "chart-ring-1-current", "chart-ring-1", "chart-ring-2-current", "chart-ring-2", "chart-queue"]
         for id in ids {
             let svg = try Self.chart(id, in: html)
             #expect(Self.attribute(svg, "role") == "img", "\(id)")
@@ -98,6 +99,52 @@ import Testing
         let queue = try Self.chart("chart-queue", in: try HTMLReport.render(Self.document))
         #expect(Self.count(queue, "circle") == 15)
         #expect(Self.count(queue, "polyline", className: "ref") == 1)
+    }
+
+    @Test func latencyOverTimeHasStepLinesForP50AndP99() throws {
+        let svg = try Self.chart("chart-latency-time", in: try HTMLReport.render(Self.document))
+        #expect(Self.attribute(svg, "viewBox") == "0 0 720 236")
+        let lines = (svg.children ?? []).compactMap { $0 as? XMLElement }.filter { $0.name == "polyline" }
+        #expect(lines.map { Self.attribute($0, "class") } == ["line s1", "line s2"])
+        // Two points per window (its start and end).
+        #expect(lines.allSatisfy { Self.attribute($0, "points")?.split(separator: " ").count == 10 * 2 })
+        let labels = (svg.children ?? []).compactMap { $0 as? XMLElement }.filter { $0.name == "text" }.compactMap(\.stringValue)
+        // p50 80 µs … p99 700 µs: decades 10 µs … 1 ms.
+        for label in ["p50", "p99", "10 µs", "100 µs", "1.00 ms"] { #expect(labels.contains(label), "\(label)") }
+        // The p99 line is above (smaller y than) the p50 line in every window.
+        func ys(_ line: XMLElement) -> [Double] {
+            (Self.attribute(line, "points") ?? "").split(separator: " ").compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+        }
+        #expect(zip(ys(lines[1]), ys(lines[0])).allSatisfy { $0 < $1 })
+    }
+
+    @Test func windowsWithoutLatencyBreakTheLines() throws {
+        var document = Self.document
+        for index in [4, 5] { document.windows.series[index].latencyMicros = nil }
+        let html = try HTMLReport.render(document)
+        let svg = try Self.chart("chart-latency-time", in: html)
+        #expect(Self.count(svg, "polyline", className: "s1") == 2)
+        #expect(Self.count(svg, "polyline", className: "s2") == 2)
+        #expect(ReportHTML(html: html).tableRows("latency-time-table").count == 8)
+        // Without any, the chart gives way to a note.
+        for index in document.windows.series.indices { document.windows.series[index].latencyMicros = nil }
+        let without = try HTMLReport.render(document)
+        #expect(!without.contains("chart-latency-time"))
+        #expect(without.contains("No latency per time window in this result"))
+    }
+
+    @Test func currentLayoutIsDrawnBesideTheRecommendedOne() throws {
+        let html = try HTMLReport.render(Self.document)
+        let current = try Self.chart("chart-ring-0-current", in: html)
+        #expect(Self.count(current, "rect", className: "bar") == 4)
+        #expect(Self.count(try Self.chart("chart-ring-0", in: html), "rect", className: "bar") == 5)
+        #expect(html.components(separatedBy: "<div class=\"pair\">").count - 1 == 3)
+        #expect(html.components(separatedBy: "in use today").count - 1 == 1)
+        #expect(html.contains("Today: 4 nodes under ketama"))
+        // Without today's layout: one chart per scheme and a hint.
+        let plain = try HTMLReport.render(ReportDocuments.synthetic(keys: 6, windows: 10, perWindow: 4, nodes: 5))
+        #expect(!plain.contains("chart-ring-0-current"))
+        #expect(plain.contains("give plan --current-nodes"))
     }
 
     @Test func manyNodesBecomeACurve() throws {

@@ -1,3 +1,4 @@
+import CRendezvous
 import Dispatch
 import Foundation
 import HotshardProtocols
@@ -51,8 +52,8 @@ public struct RendezvousScheme: PlacementScheme {
         return best
     }
 
-    /// Places many keys, large batches split across the cores: with equal weights the draws of a
-    /// key over all nodes run in one tight loop (no logarithm); weighted, each key as `node(forHash:)`.
+    /// Places many keys, large batches split across the cores: with equal weights four keys' draws
+    /// over all nodes at a time (`scan`, no logarithm); weighted, each key as `node(forHash:)`.
     public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
         guard !seeds.isEmpty else { return hashes.map { node(forHash: $0) } }
         let uniform = uniformWeights
@@ -73,23 +74,57 @@ public struct RendezvousScheme: PlacementScheme {
                             for k in keys { out.value[k] = node(forHash: hashes[k]) }
                             return
                         }
-                        for k in keys {
-                            let hash = hashes[k]
-                            var best = 0
-                            var bestDraw = Self.mix(hash ^ seeds[0])
-                            var i = 1
-                            while i < seeds.count {
-                                let draw = Self.mix(hash ^ seeds[i])
-                                if draw > bestDraw { bestDraw = draw; best = i }
-                                i += 1
-                            }
-                            out.value[k] = best
+                        var k = keys.lowerBound
+                        while k < keys.upperBound {
+                            let lanes = min(4, keys.upperBound - k)
+                            let group = Self.group(hashes, from: k, lanes: lanes)
+                            var best = Self.firstDraws(group, seeds: seeds)
+                            var node = SIMD4<Int32>(repeating: 0)
+                            _ = Self.scan(seeds: seeds, from: 1, hashes: group, best: &best, node: &node, events: nil)
+                            for lane in 0..<lanes { out.value[k + lane] = Int(node[lane]) }
+                            k += lanes
                         }
                     }
                 }
             }
         }
         return result
+    }
+
+    /// `hashes[from..<from + lanes]` (1…4 of them) as four lanes, the last repeated into unused lanes.
+    @inline(__always) static func group(_ hashes: UnsafeBufferPointer<UInt64>, from: Int, lanes: Int) -> SIMD4<UInt64> {
+        var group = SIMD4<UInt64>(repeating: hashes[from + lanes - 1])
+        for lane in 0..<lanes { group[lane] = hashes[from + lane] }
+        return group
+    }
+
+    /// Node 0's draw for each lane: where every scan starts.
+    @inline(__always) static func firstDraws(_ hashes: SIMD4<UInt64>, seeds: UnsafeBufferPointer<UInt64>) -> SIMD4<UInt64> {
+        SIMD4(mix(hashes[0] ^ seeds[0]), mix(hashes[1] ^ seeds[0]), mix(hashes[2] ^ seeds[0]), mix(hashes[3] ^ seeds[0]))
+    }
+
+    /// Continues four keys' uniform-weight scans over nodes `from..<seeds.count` (`from` ≥ 1): a
+    /// node whose draw `mix(hash ^ seed)` is strictly above the key's best so far takes over `best`
+    /// and `node`, nodes in order — the loop of `node(forHash:)`, run by CRendezvous four keys at a
+    /// time. `events`, when given, receives each rise as node × 4 + lane, in node order, and must
+    /// hold 4 × (seeds.count − from) values. Returns the number of rises.
+    static func scan(seeds: UnsafeBufferPointer<UInt64>, from: Int, hashes: SIMD4<UInt64>,
+                     best: inout SIMD4<UInt64>, node: inout SIMD4<Int32>, events: UnsafeMutablePointer<Int32>?) -> Int {
+        guard let base = seeds.baseAddress, from < seeds.count else { return 0 }
+        var hashes = hashes
+        return withUnsafeMutablePointer(to: &hashes) { hashes in
+            withUnsafeMutablePointer(to: &best) { best in
+                withUnsafeMutablePointer(to: &node) { node in
+                    hashes.withMemoryRebound(to: UInt64.self, capacity: 4) { hashes in
+                        best.withMemoryRebound(to: UInt64.self, capacity: 4) { best in
+                            node.withMemoryRebound(to: Int32.self, capacity: 4) { node in
+                                hotshard_rendezvous_scan4(base, from, seeds.count, hashes, best, node, events)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public func shares() -> [Double] {

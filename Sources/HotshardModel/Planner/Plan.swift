@@ -20,6 +20,13 @@ public struct Plan: Sendable {
         public var trafficShare: Double
     }
 
+    /// One scheme's per-node predictions at one node count.
+    public struct Layout: Sendable {
+        public var nodes: Int
+        public var perNode: [NodePrediction]
+        public var maxOverMean: Double
+    }
+
     /// One scheme at its smallest sufficient node count (or the range's top when none suffices).
     public struct SchemeResult: Sendable {
         public var scheme: String
@@ -36,6 +43,8 @@ public struct Plan: Sendable {
         /// Whether the layout still meets the objectives with one node fewer (N − 1).
         public var survivesNodeLoss: Bool
         public var moveCost: MoveCost?
+        /// The scheme at today's node count (`PlanConfiguration.currentNodes`), when one was given.
+        public var current: Layout?
         /// What moves when the recommended layout gains one node (N → N+1) or loses its last
         /// (N → N−1): the churn of scaling out or in by one.
         public var moveOnAddingNode: MoveCost?

@@ -18,8 +18,11 @@ public struct PlanConfiguration: Sendable {
     public var schemes: [String] = PlanConfiguration.defaultSchemes
     /// Node counts to consider.
     public var nodeRange: ClosedRange<Int> = 1...1000
-    /// The node count today, for the cost of moving (default: the range's lower bound).
+    /// The node count today, for the cost of moving (default: the range's lower bound). When
+    /// given, every scheme's load at this count is predicted too (`SchemeResult.current`).
     public var currentNodes: Int?
+    /// The scheme in use today, when known (it is always among the planned schemes).
+    public var currentScheme: String?
     /// Copies of each key (1 = no replication). Replica j of a key sits on (primary + j) mod N.
     public var replicas: Int = 1
     public var readPolicy: ReadPolicy = .primary
@@ -39,7 +42,7 @@ public struct PlanConfiguration: Sendable {
 
     public init(capacityPerNode: Double, targetUtilisation: Double = 0.7, p99ObjectiveSeconds: Double? = nil,
                 schemes: [String] = PlanConfiguration.defaultSchemes, nodeRange: ClosedRange<Int> = 1...1000,
-                currentNodes: Int? = nil, replicas: Int = 1, readPolicy: ReadPolicy = .primary,
+                currentNodes: Int? = nil, currentScheme: String? = nil, replicas: Int = 1, readPolicy: ReadPolicy = .primary,
                 serverThreads: Int = 1, epsilon: Double = 0.25, vnodes: Int? = nil, simulate: Bool = false) {
         self.capacityPerNode = capacityPerNode
         self.targetUtilisation = targetUtilisation
@@ -47,6 +50,8 @@ public struct PlanConfiguration: Sendable {
         self.schemes = schemes
         self.nodeRange = nodeRange
         self.currentNodes = currentNodes
+        self.currentScheme = currentScheme
+        if let currentScheme, !schemes.contains(currentScheme) { self.schemes.append(currentScheme) }
         self.replicas = replicas
         self.readPolicy = readPolicy
         self.serverThreads = serverThreads

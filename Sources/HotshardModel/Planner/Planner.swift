@@ -211,6 +211,10 @@ public struct Planner: Sendable {
         let spread = hashingSpread(scheme, keySets: spreadKeys)
         var result = summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
                                keys: keys, survives: survives, moveCost: moveCost, spread: spread)
+        if let today = config.currentNodes, today >= 1, let (loads, predictions, _) = evaluate(today) {
+            let mean = loads.reduce(0, +) / Double(max(loads.count, 1))
+            result.current = Plan.Layout(nodes: today, perNode: predictions, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1)
+        }
         result.moveOnAddingNode = move(to: chosen + 1)
         result.moveOnRemovingNode = move(to: chosen - 1)
         return result

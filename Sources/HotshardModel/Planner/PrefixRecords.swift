@@ -121,40 +121,46 @@ extension PrefixRecords.Chunk {
         self.records.append(records)
     }
 
-    /// Continues every key's scan over seeds `from..<seeds.count`, recording where the best rises.
+    /// Continues every key's scan over seeds `from..<seeds.count`, recording where the best rises;
+    /// four keys at a time (`RendezvousScheme.scan`).
     mutating func scan(hashes: [UInt64], seeds: [UInt64], from low: Int) {
         var before = [Int32](repeating: -1, count: range.count)
         var offsets = [Int32](repeating: 0, count: range.count + 1)
         var records: [Int32] = []
         records.reserveCapacity(range.count * 4)
         let high = seeds.count
+        var events = [Int32](repeating: 0, count: 4 * max(high - low, 1))
         seeds.withUnsafeBufferPointer { s in
             hashes.withUnsafeBufferPointer { h in
-                for local in 0..<range.count {
-                    let hash = h[range.lowerBound + local]
-                    var best = bestDraw[local]
-                    var node = bestNode[local]
-                    before[local] = node
-                    var i = low
-                    if i == 0 {
-                        // Node 0 always starts the scan (its draw is the first best).
-                        best = RendezvousScheme.mix(hash ^ s[0])
-                        node = 0
-                        records.append(0)
-                        i = 1
-                    }
-                    while i < high {
-                        let draw = RendezvousScheme.mix(hash ^ s[i])
-                        if draw > best {
-                            best = draw
-                            node = Int32(truncatingIfNeeded: i)
-                            records.append(node)
+                events.withUnsafeMutableBufferPointer { events in
+                    var local = 0
+                    while local < range.count {
+                        let lanes = min(4, range.count - local)
+                        let group = RendezvousScheme.group(h, from: range.lowerBound + local, lanes: lanes)
+                        var best = SIMD4<UInt64>(repeating: 0), node = SIMD4<Int32>(repeating: -1)
+                        for lane in 0..<lanes {
+                            best[lane] = bestDraw[local + lane]
+                            node[lane] = bestNode[local + lane]
+                            before[local + lane] = node[lane]
                         }
-                        i += 1
+                        var start = low
+                        if start == 0 {
+                            // Node 0 always starts the scan (its draw is the first best).
+                            best = RendezvousScheme.firstDraws(group, seeds: s)
+                            node = SIMD4(repeating: 0)
+                            start = 1
+                        }
+                        let rises = RendezvousScheme.scan(seeds: s, from: start, hashes: group, best: &best, node: &node,
+                                                          events: events.baseAddress)
+                        for lane in 0..<lanes {
+                            if low == 0 { records.append(0) }
+                            for event in events[0..<rises] where Int(event & 3) == lane { records.append(event >> 2) }
+                            bestDraw[local + lane] = best[lane]
+                            bestNode[local + lane] = node[lane]
+                            offsets[local + lane + 1] = Int32(truncatingIfNeeded: records.count)
+                        }
+                        local += lanes
                     }
-                    bestDraw[local] = best
-                    bestNode[local] = node
-                    offsets[local + 1] = Int32(truncatingIfNeeded: records.count)
                 }
             }
         }

@@ -51,10 +51,11 @@ svg .bar{fill:var(--s1)}svg .bar.warn{fill:var(--warn)}svg .bar.over{fill:var(--
 svg .limit{stroke-dasharray:5 4;stroke-width:1.5}svg .limit.target{stroke:var(--warn)}svg .limit.full{stroke:var(--bad)}
 .scheme.recommended h3{color:var(--good)}
 .badge{font-size:.75rem;border:1px solid var(--good);border-radius:10px;padding:1px 8px;margin-left:6px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:16px;align-items:start}.badge.now{border-color:var(--accent)}
 .columns{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 details{margin:6px 0 14px}summary{cursor:pointer;color:var(--accent)}
 footer{color:var(--muted);font-size:.85rem;margin:32px auto 24px}
-@media (max-width:700px){body{font-size:14px}.figure dd{font-size:1.3rem}td.key{max-width:14rem}}
+@media (max-width:700px){body{font-size:14px}.pair{grid-template-columns:1fr}.figure dd{font-size:1.3rem}td.key{max-width:14rem}}
 @page{size:A4;margin:14mm 12mm}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#444;--panel:#f4f4f4;--line:#bbb}nav,summary,th button::after{display:none}body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}figure,svg,.figure,tr{break-inside:avoid}h2,h3{break-after:avoid}svg.chart{max-width:100%}.scroll,.scroll.tall{overflow:visible;max-height:none}table.data thead th{position:static}a{color:inherit;text-decoration:none}}
 """

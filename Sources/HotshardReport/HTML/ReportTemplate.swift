@@ -83,7 +83,11 @@ enum ReportTemplate {
 <details><summary>Table behind the chart</summary><div class="scroll"><table class="data" id="traffic-table"><thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead><tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
 {{/rows}}</tbody></table></div></details>{{/traffic}}
 {{^traffic}}<p>No time windows in this result.</p>{{/traffic}}
-<p class="note">Latency per time window is not in the result document; the distribution below covers the whole run.</p>
+<h3 id="latency-time-h">Latency over time</h3>
+{{#latencyOverTime}}<figure>{{{svg}}}<figcaption>{{caption}}</figcaption></figure>
+<details><summary>Table behind the chart</summary><div class="scroll"><table class="data" id="latency-time-table"><thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead><tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/rows}}</tbody></table></div></details>{{/latencyOverTime}}
+{{^latencyOverTime}}<p class="note">No latency per time window in this result: no replies were paired, or it was written before windows had latency.</p>{{/latencyOverTime}}
 </section>
 
 <section id="latency" aria-labelledby="latency-h">
@@ -125,11 +129,17 @@ enum ReportTemplate {
 <section id="model" aria-labelledby="model-h">
 <h2 id="model-h">Ring model</h2>
 <p>Each scheme places the measured keys on its nodes; nodes serve {{capacity}} requests/s at 100% and should stay under {{target}}.</p>
+<p>{{today}}</p>
 {{#schemes}}<article class="scheme{{#recommended}} recommended{{/recommended}}">
-<h3>{{name}}: {{nodes}} nodes, busiest at {{maxOverMean}}× the mean{{#recommended}} <span class="badge">recommended</span>{{/recommended}}</h3>
-<figure>{{{chartSVG}}}</figure>
+<h3>{{name}}: {{nodes}} nodes, busiest at {{maxOverMean}}× the mean{{#recommended}} <span class="badge">recommended</span>{{/recommended}}{{#inUse}} <span class="badge now">in use today</span>{{/inUse}}</h3>
+<div{{#hasCurrent}} class="pair"{{/hasCurrent}}>
+{{#current}}<div><figure>{{{chartSVG}}}<figcaption>Today: {{nodes}} nodes, busiest at {{maxOverMean}}× the mean.</figcaption></figure>
 <details><summary>Table behind the chart</summary><p>{{rowsNote}}</p><div class="scroll"><table class="data"><thead><tr><th scope="col">node</th><th scope="col">requests/s</th><th scope="col">utilisation</th><th scope="col">p99</th></tr></thead><tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
-{{/rows}}</tbody></table></div></details>
+{{/rows}}</tbody></table></div></details></div>{{/current}}
+<div><figure>{{{chartSVG}}}{{#hasCurrent}}<figcaption>Recommended: {{nodes}} nodes.</figcaption>{{/hasCurrent}}</figure>
+<details><summary>Table behind the chart</summary><p>{{rowsNote}}</p><div class="scroll"><table class="data"><thead><tr><th scope="col">node</th><th scope="col">requests/s</th><th scope="col">utilisation</th><th scope="col">p99</th></tr></thead><tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/rows}}</tbody></table></div></details></div>
+</div>
 </article>
 {{/schemes}}
 <h2 id="queue-h">Queue model</h2>

@@ -42,6 +42,7 @@ extension ReportView {
         heat = Self.heatChart(document, buckets: buckets)
         traffic = Self.trafficChart(document)
         latency = Self.latencyChart(document.latency)
+        latencyOverTime = Self.latencyOverTimeChart(document)
         latencyByCommand = (document.latencyByCommand ?? [:]).sorted { $0.value.count > $1.value.count }.map { name, summary in
             Row(cells: [Cell(KeyText(text: name, limit: 32).short)] + Self.latencyCells(summary))
         }
@@ -179,6 +180,21 @@ extension ReportView {
         }
         let caption = "Requests in each \(ReportFormat.seconds(buckets.bucketSeconds)) step, and those to the top \(hotCount) keys."
         return Chart(svg: svg, caption: caption, header: ["start", "requests", "per second", "top \(hotCount) keys"], rows: rows)
+    }
+
+    static func latencyOverTimeChart(_ document: ResultDocument) -> Chart? {
+        let buckets = WindowBuckets(document.windows, limit: Limits.trafficBuckets)
+        guard buckets.buckets.contains(where: { $0.latency != nil }) else { return nil }
+        let rows = buckets.buckets.compactMap { bucket -> Row? in
+            guard let latency = bucket.latency else { return nil }
+            return Row(cells: [Cell(ReportFormat.seconds(bucket.start), exact: ReportFormat.exact(bucket.start))]
+                + [latency.p50, latency.p90, latency.p99, latency.max].map { Cell(ReportFormat.micros($0), exact: ReportFormat.exact($0)) })
+        }
+        let caption = "Service latency in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
+            + (buckets.windowsPerBucket > 1 ? ": the highest of its \(buckets.windowsPerBucket) windows' values." : ".")
+            + " p50, p90 and p99 are the upper bounds of histogram buckets (at most 25% above the true value); max is exact."
+        return Chart(svg: SVGLatencyTimeChart(buckets: buckets).render(), caption: caption,
+                     header: ["start", "p50", "p90", "p99", "max"], rows: rows)
     }
 
     static func latencyCells(_ summary: ResultDocument.LatencySummary) -> [Cell] {

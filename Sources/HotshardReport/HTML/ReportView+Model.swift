@@ -5,20 +5,14 @@ extension ReportView {
             model.schemes.first { recommendation.detail.hasPrefix("use \($0.scheme)") }?.scheme
         })
         let schemes = model.schemes.enumerated().map { index, scheme in
-            let hottest = scheme.perNode.sorted { $0.utilisation > $1.utilisation }.prefix(Limits.schemeTableRows)
-            let rows = hottest.map { node in
-                Row(cells: [Cell(KeyText(text: node.node, limit: 32).short),
-                            Cell(ReportFormat.rate(node.rate), exact: ReportFormat.exact(node.rate)),
-                            Cell(ReportFormat.percent(node.utilisation), exact: ReportFormat.exact(node.utilisation)),
-                            Cell(node.p99Micros.map(ReportFormat.micros) ?? "saturated", exact: ReportFormat.exact(node.p99Micros))])
-            }
-            let note = scheme.perNode.count > hottest.count
-                ? "The \(hottest.count) busiest of \(scheme.perNode.count) nodes." : "Every node, busiest first."
+            let recommended = side(scheme.scheme, scheme.layout, id: "chart-ring-\(index)", target: model.targetUtilisation)
             return Scheme(name: KeyText(text: scheme.scheme, limit: 40).short, nodes: ReportFormat.integer(scheme.nodes),
                           maxOverMean: ReportFormat.decimal(scheme.maxOverMean, 2),
                           recommended: recommendedSchemes.contains(scheme.scheme),
-                          chartSVG: SVGNodeLoadChart(scheme: scheme, index: index, targetUtilisation: model.targetUtilisation).render(),
-                          rows: rows, rowsNote: note)
+                          inUse: model.currentScheme == scheme.scheme,
+                          chartSVG: recommended.chartSVG, rows: recommended.rows, rowsNote: recommended.rowsNote,
+                          current: scheme.current.map { side(scheme.scheme, $0, id: "chart-ring-\(index)-current", target: model.targetUtilisation) },
+                          hasCurrent: scheme.current != nil)
         }
         let queueRows = model.schemes.map { scheme in
             let p99s = scheme.perNode.compactMap(\.p99Micros)
@@ -29,7 +23,27 @@ extension ReportView {
                                Cell(p99s.max().map(ReportFormat.micros) ?? "–", exact: ReportFormat.exact(p99s.max())),
                                Cell(ReportFormat.integer(saturated), exact: ReportFormat.exact(saturated))])
         }
+        let today = model.currentNodes.map { nodes in
+            "Today: \(ReportFormat.integer(nodes)) nodes" + (model.currentScheme.map { " under \(KeyText(text: $0, limit: 40).short)" } ?? "")
+                + ". Each scheme's load there is drawn beside its recommended layout."
+        } ?? "Today's layout is not in this result: give plan --current-nodes (and --current-scheme) to draw each scheme's load there beside the recommended one."
         return Model(capacity: ReportFormat.rate(model.capacityPerNode), target: ReportFormat.percent(model.targetUtilisation),
-                     schemes: schemes, queueSVG: SVGQueueChart(model: model).render(), queueRows: queueRows)
+                     today: today, schemes: schemes, queueSVG: SVGQueueChart(model: model).render(), queueRows: queueRows)
+    }
+
+    /// One layout of a scheme: its chart and the table behind it (the busiest nodes).
+    static func side(_ scheme: String, _ layout: ResultDocument.Layout, id: String, target: Double) -> Side {
+        let hottest = layout.perNode.sorted { $0.utilisation > $1.utilisation }.prefix(Limits.schemeTableRows)
+        let rows = hottest.map { node in
+            Row(cells: [Cell(KeyText(text: node.node, limit: 32).short),
+                        Cell(ReportFormat.rate(node.rate), exact: ReportFormat.exact(node.rate)),
+                        Cell(ReportFormat.percent(node.utilisation), exact: ReportFormat.exact(node.utilisation)),
+                        Cell(node.p99Micros.map(ReportFormat.micros) ?? "saturated", exact: ReportFormat.exact(node.p99Micros))])
+        }
+        let note = layout.perNode.count > hottest.count
+            ? "The \(hottest.count) busiest of \(layout.perNode.count) nodes." : "Every node, busiest first."
+        return Side(nodes: ReportFormat.integer(layout.nodes), maxOverMean: ReportFormat.decimal(layout.maxOverMean, 2),
+                    chartSVG: SVGNodeLoadChart(id: id, schemeName: scheme, layout: layout, targetUtilisation: target).render(),
+                    rows: rows, rowsNote: note)
     }
 }

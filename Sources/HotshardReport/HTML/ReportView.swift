@@ -71,6 +71,21 @@ struct ReportView {
         var nodes: String
         var maxOverMean: String
         var recommended: Bool
+        /// The scheme in use today (`plan --current-scheme`).
+        var inUse: Bool
+        var chartSVG: String
+        var rows: [Row]
+        var rowsNote: String
+        /// The same scheme at today's node count, drawn beside the recommended layout.
+        var current: Side?
+        /// Stored: the template reads fields by reflection.
+        var hasCurrent: Bool
+    }
+
+    /// One layout of a scheme: its chart and the busiest nodes' table.
+    struct Side {
+        var nodes: String
+        var maxOverMean: String
         var chartSVG: String
         var rows: [Row]
         var rowsNote: String
@@ -79,6 +94,8 @@ struct ReportView {
     struct Model {
         var capacity: String
         var target: String
+        /// Today's layout, or how to give it.
+        var today: String
         var schemes: [Scheme]
         var queueSVG: String
         var queueRows: [Row]
@@ -125,6 +142,7 @@ struct ReportView {
     var heat: Chart?
     var traffic: Chart?
     var latency: Chart?
+    var latencyOverTime: Chart?
     var latencyByCommand: [Row]
     var prefixes: [Row]
     var emerging: [Row]

@@ -1,21 +1,22 @@
 /// One placement scheme's load per node: a bar per node (in node order) for up to `barLimit`
 /// nodes, else the utilisation of every node sorted hottest first as a curve; dashed lines at the
-/// target utilisation and at 100%.
+/// target utilisation and at 100%. Draws one layout of a scheme: recommended or today's.
 struct SVGNodeLoadChart {
-    let scheme: ResultDocument.SchemeLoad
-    let index: Int
+    let id: String
+    let schemeName: String
+    let layout: ResultDocument.Layout
     let targetUtilisation: Double
     static let barLimit = 128
 
     func render() -> String {
         var frame = ChartFrame()
         frame.height = 180
-        let nodes = scheme.perNode
+        let nodes = layout.perNode
         // At most 2,000%: beyond that the bars are clipped (the table has the numbers).
         let peak = min(20, max(1.05, (nodes.map(\.utilisation).filter(\.isFinite).max() ?? 0) * 1.05))
-        var svg = SVGDocument(id: "chart-ring-\(index)", width: frame.width, height: frame.height,
-                              title: "Utilisation per node under \(scheme.scheme) with \(scheme.nodes) nodes",
-                              description: "Busiest node at \(ReportFormat.decimal(scheme.maxOverMean, 2))× the mean; "
+        var svg = SVGDocument(id: id, width: frame.width, height: frame.height,
+                              title: "Utilisation per node under \(schemeName) with \(layout.nodes) nodes",
+                              description: "Busiest node at \(ReportFormat.decimal(layout.maxOverMean, 2))× the mean; "
                                 + "dashed lines at the target utilisation (\(ReportFormat.percent(targetUtilisation))) and 100%.")
         let y = frame.yLinear(0, peak)
         frame.drawYTicks(y.yTicksPercent(peak), at: { y($0) }, label: { ReportFormat.decimal($0 * 100, 0) + "%" }, into: &svg)

@@ -12,6 +12,9 @@ struct WindowBuckets {
         var requests: Int
         /// Requests per key (from each window's top list) in this bucket.
         var counts: [Key: Int]
+        /// Latency percentiles: the highest of its windows' (each value is one window's), nil when
+        /// none of its windows has latency.
+        var latency: ResultDocument.Percentiles? = nil
     }
 
     let windowsPerBucket: Int
@@ -35,6 +38,11 @@ struct WindowBuckets {
             for window in slice {
                 bucket.requests = bucket.requests.saturatingAdd(window.requests)
                 for entry in window.top { bucket.counts[entry.key, default: 0] = (bucket.counts[entry.key] ?? 0).saturatingAdd(entry.count) }
+                if let latency = window.latencyMicros {
+                    let worst = bucket.latency ?? latency
+                    bucket.latency = .init(p50: max(worst.p50, latency.p50), p90: max(worst.p90, latency.p90),
+                                           p99: max(worst.p99, latency.p99), max: max(worst.max, latency.max))
+                }
             }
             buckets.append(bucket)
             index += per
