@@ -76,6 +76,29 @@ import Testing
         #expect(extractor.skipped.isEmpty)
     }
 
+    /// Memory stays under the total cap whatever the capture. Bytes are released as requests are
+    /// cut, so this capture never needs more than ~500 B at once; with 200 B for all flows together
+    /// the extractor never holds more, and every request is either cut or counted as lost to the cap.
+    @Test func totalBufferCapBoundsMemoryAndCountsWhatItDrops() throws {
+        let files = ["redis-pipelined.pcap.gz"].map(ReplayTestSupport.lab)
+        let options = try ReplayTestSupport.options(for: "redis-pipelined")
+        var uncapped = 0
+        let whole = RequestExtractor(configuration: options.decoder) { _ in uncapped += 1 }
+        try CaptureSession(files: files).run(into: whole)
+        whole.finish()
+        var cut = 0
+        let capped = RequestExtractor(configuration: options.decoder, maxBytesTotal: 200) { _ in cut += 1 }
+        try CaptureSession(files: files).run(into: capped)
+        capped.finish()
+        print("total cap 200 B: \(cut) of \(uncapped) cut, skipped \(capped.skipped), peak held \(capped.peakHeldBytes) B (uncapped peak \(whole.peakHeldBytes) B)")
+        #expect(whole.skipped.isEmpty)
+        #expect(whole.peakHeldBytes > 200)
+        #expect(capped.peakHeldBytes <= 200)
+        #expect((capped.skipped[.bufferCap] ?? 0) > 0)
+        #expect(cut + capped.skipped.values.reduce(0, +) == uncapped)
+        #expect(capped.heldBytes == 0)
+    }
+
     /// Requests fed in 7-byte pieces with the third lost in a gap: every other request is cut
     /// byte for byte (offsets stay true after the gap), in order, for each protocol.
     @Test(arguments: ["resp", "memcached", "http"])

@@ -21,7 +21,7 @@ public struct CapturedRequest: Sendable {
 public enum SkipReason: String, Sendable, CaseIterable, Codable {
     /// Its bytes were not all captured (a gap inside it, or the capture ended first).
     case incomplete
-    /// Its bytes were dropped by the per-flow buffer cap before its message arrived.
+    /// Its bytes were dropped by the per-flow or total buffer cap before its message arrived.
     case bufferCap = "buffer-cap"
     /// The bytes at its offset do not start like its command (the stream could not be followed).
     case unrecognised

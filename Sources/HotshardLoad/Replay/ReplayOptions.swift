@@ -30,6 +30,8 @@ public struct ReplayOptions: Sendable {
     public var keyRewrite: KeyRewrite?
     /// Bytes of one flow's client→server stream kept while its requests' messages are pending.
     public var maxBytesPerFlow = 16 << 20
+    /// Captured request bytes held over all flows at once.
+    public var maxBytesTotal = 256 << 20
     /// Requests read ahead of the replay clock (the hand-over queue) and held for reordering.
     public var maxQueuedRequests = 100_000
     /// Messages come out of the parsers when their reply arrives: requests are held this long in

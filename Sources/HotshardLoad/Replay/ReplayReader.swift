@@ -106,7 +106,8 @@ final class ReplayReader: @unchecked Sendable {
         passCount = 0
         var extractorClock: () -> Int64 = { .min }
         var captureStart: () -> Int64? = { nil }
-        let extractor = RequestExtractor(configuration: options.decoder, maxBytesPerFlow: options.maxBytesPerFlow) {
+        let extractor = RequestExtractor(configuration: options.decoder, maxBytesPerFlow: options.maxBytesPerFlow,
+                                         maxBytesTotal: options.maxBytesTotal) {
             [unowned self] request in
             sequence += 1
             heap.insert(Held(nanos: request.message.timestampNanos, sequence: sequence, request: request))

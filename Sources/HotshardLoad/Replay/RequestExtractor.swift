@@ -8,7 +8,8 @@ import HotshardProtocols
 /// still arriving when the reply began); it then waits for them.
 ///
 /// Memory: bytes before the end of the last request cut are dropped at once; a flow keeps at most
-/// `maxBytesPerFlow` (older bytes go, and the requests in them are skipped as `bufferCap`).
+/// `maxBytesPerFlow`, and all flows together at most `maxBytesTotal` (the flow that grows past
+/// either loses its oldest bytes, and the requests in them are skipped as `bufferCap`).
 /// Gaps are kept as holes, so offsets stay true; a request across a hole is `incomplete`.
 public final class RequestExtractor: StreamSink, MessageSink {
     private struct Chunk {
@@ -31,6 +32,10 @@ public final class RequestExtractor: StreamSink, MessageSink {
     }
 
     public let maxBytesPerFlow: Int
+    public let maxBytesTotal: Int
+    /// Bytes held over all flows, now and at most so far.
+    public private(set) var heldBytes = 0
+    public private(set) var peakHeldBytes = 0
     private var flows: [FlowID: FlowBytes] = [:]
     private let configuration: DecoderConfiguration
     private var decoder: TrafficDecoder?
@@ -44,9 +49,10 @@ public final class RequestExtractor: StreamSink, MessageSink {
     public private(set) var firstNanos: Int64?
 
     /// `output` gets each request in the order its message came out of the parsers (per flow: request order).
-    public init(configuration: DecoderConfiguration, maxBytesPerFlow: Int = 16 << 20,
+    public init(configuration: DecoderConfiguration, maxBytesPerFlow: Int = 16 << 20, maxBytesTotal: Int = 256 << 20,
                 output: @escaping (CapturedRequest) -> Void) {
         self.maxBytesPerFlow = max(1, maxBytesPerFlow)
+        self.maxBytesTotal = max(1, maxBytesTotal)
         self.output = output
         self.configuration = configuration
         self.decoder = nil
@@ -93,10 +99,18 @@ public final class RequestExtractor: StreamSink, MessageSink {
             state.chunks.append(Chunk(offset: state.end, bytes: Array(bytes)))
         }
         state.end += bytes.count
-        // The cap: drop the oldest bytes (requests in them will be skipped as bufferCap).
-        var held = state.held
-        while held > maxBytesPerFlow, let first = state.chunks.first {
-            let drop = min(first.bytes.count, held - maxBytesPerFlow)
+        heldBytes += bytes.count
+        // The caps: drop this flow's oldest bytes (requests in them will be skipped as bufferCap).
+        let held = state.held
+        let keep = min(maxBytesPerFlow, max(0, maxBytesTotal - (heldBytes - held)))
+        if held > keep { dropOldest(state, held: held, keep: keep) }
+        peakHeldBytes = max(peakHeldBytes, heldBytes)
+    }
+
+    private func dropOldest(_ state: FlowBytes, held: Int, keep: Int) {
+        var held = held
+        while held > keep, let first = state.chunks.first {
+            let drop = min(first.bytes.count, held - keep)
             if drop == first.bytes.count {
                 state.chunks.removeFirst()
             } else {
@@ -105,6 +119,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
             }
             state.floor = max(state.floor, first.offset + drop)
             held -= drop
+            heldBytes -= drop
         }
     }
 
@@ -134,6 +149,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
         if let state = flows.removeValue(forKey: flow) {
             drain(flow, state)
             skip(.incomplete, state.messages.count)
+            heldBytes -= state.held
         }
     }
 
@@ -156,6 +172,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
             skip(.incomplete, state.messages.count)
         }
         flows.removeAll()
+        heldBytes = 0
     }
 
     // MARK: MessageSink
@@ -214,7 +231,9 @@ public final class RequestExtractor: StreamSink, MessageSink {
         while let first = state.chunks.first, first.offset < offset {
             if first.end <= offset {
                 state.chunks.removeFirst()
+                heldBytes -= first.bytes.count
             } else {
+                heldBytes -= offset - first.offset
                 state.chunks[0].bytes.removeFirst(offset - first.offset)
                 state.chunks[0].offset = offset
                 break
