@@ -102,7 +102,8 @@ struct WindowSeries: Sendable {
             touched.removeAll(keepingCapacity: true)
         }
         guard currentIndex >= 0, currentIndex < windows.count, !touched.isEmpty else { return }
-        let live = touched.filter { counts[Int($0)] > 0 }
+        // A slot given to another key mid-window is touched again: count each slot once.
+        let live = Set(touched.filter { counts[Int($0)] > 0 })
         let top = live.sorted { counts[Int($0)] > counts[Int($1)] }.prefix(topPerWindow)
         windows[currentIndex].top = top.map { KeyCount(key: keyOf(Int($0)), count: Int(counts[Int($0)])) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }

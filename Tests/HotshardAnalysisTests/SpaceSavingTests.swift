@@ -3,6 +3,23 @@ import HotshardProtocols
 @testable import HotshardAnalysis
 
 @Suite struct SpaceSavingTests {
+    /// A key that takes over a slot mid-window is listed once in that window's top (the slot is
+    /// touched twice: by the key it evicted and by itself). Capacity 1: `a` three times, then `b`
+    /// twice replaces it; the window counts by slot, and a replaced key's window count is forgotten.
+    @Test func aSlotTakenOverMidWindowIsListedOnce() {
+        var configuration = AnalysisConfiguration()
+        configuration.capacity = 1
+        let analyzer = HotKeyAnalyzer(configuration: configuration)
+        for (index, key) in ["a", "a", "a", "b", "b"].enumerated() {
+            analyzer.receive(testMessage([key], at: 10 + Double(index) * 0.1))
+        }
+        let windows = analyzer.snapshot().windows
+        #expect(windows.count == 1)
+        #expect(windows.first?.requests == 5)
+        #expect(windows.first?.top.map(\.key) == [Key("b")])
+        #expect(windows.first?.top.map(\.count) == [2])
+    }
+
     @Test func countsAreExactWhileKeysFit() {
         var summary = StreamSummary(capacity: 100)
         var truth: [Key: Int] = [:]
