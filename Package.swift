@@ -45,9 +45,12 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),
+        // A cache prefetch hint for the analyzer's per-message lookups (Swift has none).
+        .target(name: "CPrefetch"),
         .target(
             name: "HotshardAnalysis",
             dependencies: [
+                "CPrefetch",
                 "HotshardProtocols",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -74,10 +74,7 @@ public struct AnalysisSnapshot: Codable, Sendable {
             let latency: (Double, Double, Double, Double)? = stats.latency.total > 0 ? (
                 Double(stats.latency.value(at: 50) ?? 0) / 1_000, Double(stats.latency.value(at: 90) ?? 0) / 1_000,
                 Double(stats.latency.value(at: 99) ?? 0) / 1_000, Double(stats.latency.maximum) / 1_000) : nil
-            var totalLatency = 0.0
-            for (index, count) in stats.latency.counts.enumerated() where count > 0 {
-                totalLatency += Double(count) * Double(LogHistogram.upperBound(ofBucket: index)) / 1_000
-            }
+            let totalLatency = stats.latency.upperBoundSum / 1_000
             return HotKey(
                 key: tracked.key, wireProtocol: stats.protocolName, count: tracked.count, errorBound: tracked.error,
                 guaranteed: false, reads: stats.reads, writes: stats.writes, requestBytes: stats.requestBytes,

@@ -1,3 +1,4 @@
+import CPrefetch
 import HotshardProtocols
 
 /// Slots of a stream summary by key, without hashing the key again: open addressing with linear
@@ -31,6 +32,27 @@ struct KeySlotTable {
             if entry.hash == hash, matches(entry.slot) { return entry.slot }
             index = (index + 1) & mask
         }
+    }
+
+    /// Starts loading the entry where a lookup of `hash` begins.
+    @inline(__always)
+    func prefetch(hash: UInt64) {
+        let index = Int(truncatingIfNeeded: hash) & mask
+        entries.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + index) } }
+    }
+
+    /// The slot a lookup of `hash` will most likely find: the first of the next few entries with that
+    /// hash, keys not compared (a hint for prefetching, never an answer).
+    @inline(__always)
+    func probableSlot(hash: UInt64) -> Int32? {
+        var index = Int(truncatingIfNeeded: hash) & mask
+        for _ in 0..<4 {
+            let entry = entries[index]
+            if entry.slot < 0 { return nil }
+            if entry.hash == hash { return entry.slot }
+            index = (index + 1) & mask
+        }
+        return nil
     }
 
     /// Stores `slot` for a key that is not in the table.

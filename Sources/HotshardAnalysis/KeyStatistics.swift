@@ -1,8 +1,10 @@
 import HotshardProtocols
 
 /// Everything measured about one tracked key. Reset when Space-Saving gives its slot to another key.
+/// Plain values only (no references): the analyzer keeps one per slot side by side and updates it for
+/// every message.
 struct KeyStatistics: Codable, Sendable {
-    var protocolName: String = ""
+    var wireProtocol: WireProtocol?
     var requests = 0
     var reads = 0
     var writes = 0
@@ -12,29 +14,92 @@ struct KeyStatistics: Codable, Sendable {
     var hits = 0
     var misses = 0
     var errors = 0
-    var latency = LogHistogram()
     var firstSeenNanos: Int64 = .max
     var lastSeenNanos: Int64 = .min
     var currentSecond: Int64 = .min
     var currentSecondCount = 0
     var peakPerSecond = 0
     var clients = ClientTally()
+    /// Last: an update touches one of its buckets, the fields above are touched every time.
+    var latency = LogHistogram()
 
-    /// Back to a fresh key's statistics, keeping the storage of the histogram and client tally.
+    init() {}
+
+    /// The protocol's name ("" before the first request).
+    var protocolName: String { wireProtocol?.rawValue ?? "" }
+
+    /// Back to a fresh key's statistics; the histogram clears only the buckets it used.
+    /// Field by field, not by assigning a fresh value: that would copy the whole (mostly untouched)
+    /// histogram twice on every eviction.
     mutating func reset() {
-        var histogram = latency
-        var tally = clients
-        latency = LogHistogram()
-        clients = ClientTally()
-        histogram.reset()
-        tally.reset()
-        self = KeyStatistics()
-        latency = histogram
-        clients = tally
+        wireProtocol = nil
+        requests = 0
+        reads = 0
+        writes = 0
+        requestBytes = 0
+        replyBytes = 0
+        maxReplyBytes = 0
+        hits = 0
+        misses = 0
+        errors = 0
+        latency.reset()
+        firstSeenNanos = .max
+        lastSeenNanos = .min
+        currentSecond = .min
+        currentSecondCount = 0
+        peakPerSecond = 0
+        clients.reset()
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case protocolName, requests, reads, writes, requestBytes, replyBytes, maxReplyBytes, hits, misses, errors
+        case latency, firstSeenNanos, lastSeenNanos, currentSecond, currentSecondCount, peakPerSecond, clients
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        wireProtocol = WireProtocol(rawValue: try container.decode(String.self, forKey: .protocolName))
+        requests = try container.decode(Int.self, forKey: .requests)
+        reads = try container.decode(Int.self, forKey: .reads)
+        writes = try container.decode(Int.self, forKey: .writes)
+        requestBytes = try container.decode(Int.self, forKey: .requestBytes)
+        replyBytes = try container.decode(Int.self, forKey: .replyBytes)
+        maxReplyBytes = try container.decode(Int.self, forKey: .maxReplyBytes)
+        hits = try container.decode(Int.self, forKey: .hits)
+        misses = try container.decode(Int.self, forKey: .misses)
+        errors = try container.decode(Int.self, forKey: .errors)
+        latency = try container.decode(LogHistogram.self, forKey: .latency)
+        firstSeenNanos = try container.decode(Int64.self, forKey: .firstSeenNanos)
+        lastSeenNanos = try container.decode(Int64.self, forKey: .lastSeenNanos)
+        currentSecond = try container.decode(Int64.self, forKey: .currentSecond)
+        currentSecondCount = try container.decode(Int.self, forKey: .currentSecondCount)
+        peakPerSecond = try container.decode(Int.self, forKey: .peakPerSecond)
+        clients = try container.decode(ClientTally.self, forKey: .clients)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(protocolName, forKey: .protocolName)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(reads, forKey: .reads)
+        try container.encode(writes, forKey: .writes)
+        try container.encode(requestBytes, forKey: .requestBytes)
+        try container.encode(replyBytes, forKey: .replyBytes)
+        try container.encode(maxReplyBytes, forKey: .maxReplyBytes)
+        try container.encode(hits, forKey: .hits)
+        try container.encode(misses, forKey: .misses)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(latency, forKey: .latency)
+        try container.encode(firstSeenNanos, forKey: .firstSeenNanos)
+        try container.encode(lastSeenNanos, forKey: .lastSeenNanos)
+        try container.encode(currentSecond, forKey: .currentSecond)
+        try container.encode(currentSecondCount, forKey: .currentSecondCount)
+        try container.encode(peakPerSecond, forKey: .peakPerSecond)
+        try container.encode(clients, forKey: .clients)
     }
 
     mutating func merge(_ other: KeyStatistics) {
-        if protocolName.isEmpty { protocolName = other.protocolName }
+        if wireProtocol == nil { wireProtocol = other.wireProtocol }
         requests += other.requests
         reads += other.reads
         writes += other.writes
@@ -54,34 +119,70 @@ struct KeyStatistics: Codable, Sendable {
 
 /// Clients of one key: the busiest few counted exactly (Misra–Gries), distinct clients by a
 /// 64-bit linear-counting bitmap (exact enough for the dozens, an estimate beyond).
+/// Stored inline, like `LogHistogram`: recording is on the per-message path.
 struct ClientTally: Codable, Sendable {
     static let tracked = 8
-    var hashes: [UInt64] = []
-    var counts: [Int] = []
+    private var used = 0
     var bitmap: UInt64 = 0
     var total = 0
+    /// Hash and count side by side: a key with one client touches one cache line.
+    private var entries = InlineArray<8, (hash: UInt64, count: Int)>(repeating: (0, 0))
 
+    init() {}
+
+    /// The tracked clients' hashes and counts, in the order they were first tracked.
+    var hashes: [UInt64] { (0..<used).map { entries[$0].hash } }
+    var counts: [Int] { (0..<used).map { entries[$0].count } }
+
+    private enum CodingKeys: String, CodingKey { case hashes, counts, bitmap, total }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let hashes = try container.decode([UInt64].self, forKey: .hashes)
+        let counts = try container.decode([Int].self, forKey: .counts)
+        bitmap = try container.decode(UInt64.self, forKey: .bitmap)
+        total = try container.decode(Int.self, forKey: .total)
+        for (hash, count) in zip(hashes, counts).prefix(Self.tracked) { append(hash, count) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(hashes, forKey: .hashes)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(bitmap, forKey: .bitmap)
+        try container.encode(total, forKey: .total)
+    }
+
+    private mutating func append(_ hash: UInt64, _ count: Int) {
+        entries[used] = (hash, count)
+        used += 1
+    }
+
+    @inline(__always)
     mutating func record(_ client: UInt64) {
         total += 1
         bitmap |= 1 << (HyperLogLog.mix(client) & 63)
-        if let index = hashes.firstIndex(of: client) {
-            counts[index] += 1
-        } else if hashes.count < Self.tracked {
-            hashes.append(client)
-            counts.append(1)
-        } else {
-            // Misra–Gries: decrement all; drop zeros.
-            for index in counts.indices { counts[index] -= 1 }
-            while let zero = counts.firstIndex(of: 0) {
-                counts.remove(at: zero)
-                hashes.remove(at: zero)
-            }
+        for index in 0..<used where entries[index].hash == client {
+            entries[index].count += 1
+            return
         }
+        if used < Self.tracked {
+            append(client, 1)
+            return
+        }
+        // Misra–Gries: decrement all; drop zeros, keeping the others' order.
+        var kept = 0
+        for index in 0..<used {
+            let count = entries[index].count - 1
+            guard count > 0 else { continue }
+            entries[kept] = (entries[index].hash, count)
+            kept += 1
+        }
+        used = kept
     }
 
     mutating func reset() {
-        hashes.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
+        used = 0
         bitmap = 0
         total = 0
     }
@@ -89,6 +190,7 @@ struct ClientTally: Codable, Sendable {
     mutating func merge(_ other: ClientTally) {
         bitmap |= other.bitmap
         total += other.total
+        var hashes = self.hashes, counts = self.counts
         for (hash, count) in zip(other.hashes, other.counts) {
             if let index = hashes.firstIndex(of: hash) {
                 counts[index] += count
@@ -102,6 +204,8 @@ struct ClientTally: Codable, Sendable {
             hashes = order.map { hashes[$0] }
             counts = order.map { counts[$0] }
         }
+        used = 0
+        for (hash, count) in zip(hashes, counts) { append(hash, count) }
     }
 
     var distinct: Int {

@@ -1,15 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// A small fixed-size latency histogram for one key: 4 buckets per power of two from 1 ns to
 /// ~18 minutes (160 counters), so a reported percentile is within 19% of the true value.
 /// Bounded memory per tracked key is what makes per-key percentiles affordable.
+///
+/// The counters are stored inline (no heap buffer to chase, count or copy-check on every record) and
+/// a bitmap names the non-empty ones, so that a reset clears the few buckets a key used instead of all
+/// 160: Space-Saving resets a slot on every eviction.
 struct LogHistogram: Codable, Sendable, Equatable {
     static let bucketCount = 160
-    private(set) var counts: [UInt32]
     private(set) var total: Int = 0
     private(set) var maximum: Int64 = 0
+    private var occupied = InlineArray<3, UInt64>(repeating: 0)
+    private var storage = InlineArray<160, UInt32>(repeating: 0)
 
-    init() {
-        counts = []
+    /// Where bucket `bucket`'s counter lies from the start of the histogram (for prefetching).
+    static func byteOffset(ofBucket bucket: Int) -> Int {
+        (MemoryLayout<LogHistogram>.offset(of: \LogHistogram.storage) ?? 0) + bucket * MemoryLayout<UInt32>.stride
     }
+
+    init() {}
 
     private enum CodingKeys: String, CodingKey { case buckets, counts, total, maximum }
 
@@ -20,19 +33,37 @@ struct LogHistogram: Codable, Sendable, Equatable {
         let values = try container.decode([UInt32].self, forKey: .counts)
         total = try container.decode(Int.self, forKey: .total)
         maximum = try container.decode(Int64.self, forKey: .maximum)
-        counts = buckets.isEmpty ? [] : [UInt32](repeating: 0, count: Self.bucketCount)
-        for (bucket, value) in zip(buckets, values) where bucket >= 0 && bucket < Self.bucketCount {
-            counts[bucket] = value
+        for (bucket, value) in zip(buckets, values) where bucket >= 0 && bucket < Self.bucketCount && value > 0 {
+            storage[bucket] = value
+            occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)
         }
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let used = counts.indices.filter { counts[$0] > 0 }
-        try container.encode(used, forKey: .buckets)
-        try container.encode(used.map { counts[$0] }, forKey: .counts)
+        let used = nonEmptyBuckets
+        try container.encode(used.map(\.bucket), forKey: .buckets)
+        try container.encode(used.map(\.count), forKey: .counts)
         try container.encode(total, forKey: .total)
         try container.encode(maximum, forKey: .maximum)
+    }
+
+    /// The non-empty buckets in ascending order.
+    var nonEmptyBuckets: [(bucket: Int, count: UInt32)] {
+        var result: [(bucket: Int, count: UInt32)] = []
+        forEachNonEmptyBucket { result.append(($0, $1)) }
+        return result
+    }
+
+    func forEachNonEmptyBucket(_ body: (Int, UInt32) -> Void) {
+        for word in 0..<3 {
+            var bits = occupied[word]
+            while bits != 0 {
+                let bucket = word << 6 | bits.trailingZeroBitCount
+                body(bucket, storage[bucket])
+                bits &= bits &- 1
+            }
+        }
     }
 
     static func bucket(_ nanos: Int64) -> Int {
@@ -49,27 +80,34 @@ struct LogHistogram: Codable, Sendable, Equatable {
         return base + (base >> 2) * Int64(quarter + 1) - 1
     }
 
+    @inline(__always)
     mutating func record(_ nanos: Int64) {
-        if counts.isEmpty { counts = [UInt32](repeating: 0, count: Self.bucketCount) }
         let index = Self.bucket(max(0, nanos))
-        counts[index] &+= 1
+        storage[index] &+= 1
+        occupied[index >> 6] |= 1 << UInt64(index & 63)
         total += 1
         maximum = max(maximum, nanos)
     }
 
-    /// Equal when they count the same: unused storage (empty, or all zeros after a reset) is no difference.
+    /// Equal when they count the same.
     static func == (lhs: LogHistogram, rhs: LogHistogram) -> Bool {
         guard lhs.total == rhs.total, lhs.maximum == rhs.maximum else { return false }
-        if lhs.counts.isEmpty || rhs.counts.isEmpty {
-            return lhs.counts.allSatisfy { $0 == 0 } && rhs.counts.allSatisfy { $0 == 0 }
-        }
-        return lhs.counts == rhs.counts
+        for word in 0..<3 where lhs.occupied[word] != rhs.occupied[word] { return false }
+        var equal = true
+        lhs.forEachNonEmptyBucket { bucket, count in equal = equal && rhs.storage[bucket] == count }
+        return equal
     }
 
-    /// Empties the histogram, keeping its storage.
+    /// Empties the histogram, touching only the buckets in use.
     mutating func reset() {
-        if !counts.isEmpty {
-            counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        guard total > 0 else { return }
+        for word in 0..<3 {
+            var bits = occupied[word]
+            while bits != 0 {
+                storage[word << 6 | bits.trailingZeroBitCount] = 0
+                bits &= bits &- 1
+            }
+            occupied[word] = 0
         }
         total = 0
         maximum = 0
@@ -77,10 +115,19 @@ struct LogHistogram: Codable, Sendable, Equatable {
 
     mutating func add(_ other: LogHistogram) {
         guard other.total > 0 else { return }
-        if counts.isEmpty { counts = [UInt32](repeating: 0, count: Self.bucketCount) }
-        for index in other.counts.indices { counts[index] &+= other.counts[index] }
+        other.forEachNonEmptyBucket { bucket, count in
+            storage[bucket] &+= count
+            occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)
+        }
         total += other.total
         maximum = max(maximum, other.maximum)
+    }
+
+    /// The sum of every recorded value taken at its bucket's upper bound, in nanoseconds.
+    var upperBoundSum: Double {
+        var sum = 0.0
+        forEachNonEmptyBucket { bucket, count in sum += Double(count) * Double(Self.upperBound(ofBucket: bucket)) }
+        return sum
     }
 
     /// The value at `percentile` (0–100), as the upper bound of its bucket, capped by the maximum.
@@ -88,10 +135,12 @@ struct LogHistogram: Codable, Sendable, Equatable {
         guard total > 0 else { return nil }
         let rank = max(1, Int((percentile / 100 * Double(total)).rounded(.up)))
         var seen = 0
-        for (index, count) in counts.enumerated() {
+        var found: Int64?
+        forEachNonEmptyBucket { bucket, count in
+            guard found == nil else { return }
             seen += Int(count)
-            if seen >= rank { return min(maximum, Self.upperBound(ofBucket: index)) }
+            if seen >= rank { found = min(maximum, Self.upperBound(ofBucket: bucket)) }
         }
-        return maximum
+        return found ?? maximum
     }
 }

@@ -65,7 +65,7 @@ public final class PipelinedSink<Downstream: MessageSink>: MessageSink, @uncheck
             let next = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
-            for message in next { downstream.receive(message) }
+            downstream.receive(contentsOf: next)
         }
     }
 }

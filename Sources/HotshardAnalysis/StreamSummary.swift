@@ -1,3 +1,4 @@
+import CPrefetch
 import HotshardProtocols
 
 /// Space-Saving top-k (Metwally, Agrawal & El Abbadi, 2005) as a stream summary: counters
@@ -43,6 +44,21 @@ struct StreamSummary {
 
     func slot(of key: Key) -> Int? {
         index.slot(hash: key.hash64) { counters[Int($0)].key == key }.map(Int.init)
+    }
+
+    /// Starts loading what `increment` of a key with `hash` reads first (its index entry).
+    @inline(__always)
+    func prefetchIndex(hash: UInt64) {
+        index.prefetch(hash: hash)
+    }
+
+    /// Starts loading the counter of the key with `hash` (once its index entry is in cache) and returns
+    /// its probable slot, for the caller to prefetch per-slot data of its own.
+    @inline(__always)
+    func prefetchCounter(hash: UInt64) -> Int? {
+        guard let slot = index.probableSlot(hash: hash), Int(slot) < counters.count else { return nil }
+        counters.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + Int(slot)) } }
+        return Int(slot)
     }
 
     /// Counts one occurrence of `key`; returns its slot and, when the key took over an evicted

@@ -1,3 +1,4 @@
+import CPrefetch
 import HotshardProtocols
 
 /// Per-window totals, top keys and latency over time, in bounded memory: when the number of
@@ -57,9 +58,15 @@ struct WindowSeries: Sendable {
         budget = max(2, configuration.windowBudget)
     }
 
-    /// Counts one request at `timestampNanos` (and its latency, when paired); its keys follow
-    /// through `count(slot:)`.
-    mutating func record(timestampNanos: Int64, latencyNanos: Int64?, keyOf: (Int) -> Key) {
+    /// Whether a request at `timestampNanos` falls after the current window: the caller then calls
+    /// `advance(to:keyOf:)`, which closes it (naming its top keys) before `record`.
+    @inline(__always)
+    func opensWindow(at timestampNanos: Int64) -> Bool {
+        guard let originNanos else { return true }
+        return Int(max(0, timestampNanos - originNanos) / windowNanos) > currentIndex
+    }
+
+    mutating func advance(to timestampNanos: Int64, keyOf: (Int) -> Key) {
         // Windows start on multiples of their length in absolute time, so that results analysed
         // apart (several machines, several files) align when merged.
         if originNanos == nil { originNanos = timestampNanos - timestampNanos % windowNanos }
@@ -77,7 +84,15 @@ struct WindowSeries: Sendable {
             currentIndex = index
             while windows.count <= index { windows.append(Window()) }
         }
-        let target = min(index, windows.count - 1)
+    }
+
+    /// Counts one request at `timestampNanos` (and its latency, when paired); its keys follow
+    /// through `count(slot:)`. `advance(to:keyOf:)` must have run when `opensWindow(at:)` said so.
+    @inline(__always)
+    mutating func record(timestampNanos: Int64, latencyNanos: Int64?) {
+        let delta = max(0, timestampNanos - (originNanos ?? timestampNanos))
+        let target = min(Int(delta / windowNanos), windows.count - 1)
+        guard target >= 0 else { return }
         windows[target].requests += 1
         if let latencyNanos { windows[target].latency.record(latencyNanos) }
         // A late message (its window already closed) counts in that window's total only.
@@ -92,6 +107,12 @@ struct WindowSeries: Sendable {
         counts[slot] &+= 1
     }
 
+    @inline(__always)
+    func prefetch(slot: Int) {
+        guard slot < counts.count else { return }
+        counts.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + slot) } }
+    }
+
     mutating func forget(slot: Int) {
         if slot < counts.count { counts[slot] = 0 }
     }
@@ -102,11 +123,21 @@ struct WindowSeries: Sendable {
             touched.removeAll(keepingCapacity: true)
         }
         guard currentIndex >= 0, currentIndex < windows.count, !touched.isEmpty else { return }
-        // A slot given to another key mid-window is touched again: count each slot once.
-        let live = Set(touched.filter { counts[Int($0)] > 0 })
-        let top = live.sorted { counts[Int($0)] > counts[Int($1)] }.prefix(topPerWindow)
-        windows[currentIndex].top = top.map { KeyCount(key: keyOf(Int($0)), count: Int(counts[Int($0)])) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+        // A slot given to another key mid-window is touched again: count each slot once (its count is
+        // cleared when taken).
+        var live: [(slot: Int32, count: Int32)] = []
+        for slot in touched where counts[Int(slot)] > 0 {
+            live.append((slot, counts[Int(slot)]))
+            counts[Int(slot)] = 0
+        }
+        guard topPerWindow > 0 else { return }
+        // Only keys at or above the top list's smallest count are named; ties are broken by key so that
+        // the list does not depend on the order slots were touched in.
+        var cut: Int32 = 0
+        if live.count > topPerWindow { cut = live.map(\.count).sorted(by: >)[topPerWindow - 1] }
+        let candidates = live.filter { $0.count >= cut }.map { KeyCount(key: keyOf(Int($0.slot)), count: Int($0.count)) }
+        windows[currentIndex].top = Array(
+            candidates.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }.prefix(topPerWindow))
     }
 
     /// Merges adjacent windows: the series keeps its whole time span at half the resolution.

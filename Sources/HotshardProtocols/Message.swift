@@ -105,4 +105,12 @@ public struct Message: Sendable {
 /// Receives the messages a decoder produces, in the order their requests were seen per flow.
 public protocol MessageSink: AnyObject {
     func receive(_ message: Message)
+    /// Messages in order; a sink that can look ahead (the analyzer prefetches) takes them together.
+    func receive(contentsOf messages: [Message])
+}
+
+extension MessageSink {
+    public func receive(contentsOf messages: [Message]) {
+        for message in messages { receive(message) }
+    }
 }

@@ -86,6 +86,27 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The analysis thread of `analyze` on the redis-benchmark capture of `make bench`: 100,000 uniform
+    // keys into the default capacity 65,536 (a third of the increments evict), messages in the
+    // batches the pipeline hands over. 64 batches are built once and replayed.
+    var generator: UInt64 = 7
+    let batches: [[Message]] = (0..<64).map { _ in
+        (0..<2_048).map { _ in
+            generator = generator &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Message(timestampNanos: 500_000_000, flow: flow, wireProtocol: .resp, command: "GET",
+                           operation: .read, keys: [KeyReference(key: keys[Int(generator >> 33) % keys.count])],
+                           requestBytes: 30, replyBytes: 10, status: .ok, latencyNanos: Int64(20_000 + generator % 40_000))
+        }
+    }
+    Benchmark("Analyzer, 131,072 messages over 100,000 uniform keys, capacity 65,536",
+              configuration: .init(metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let analyzer = HotKeyAnalyzer()
+            for batch in batches { analyzer.receive(contentsOf: batch) }
+            blackHole(analyzer)
+        }
+    }
+
     // Issue 5's figure: 1,000,000 weighted keys (Zipf 0.99) placed on 1,000 nodes, per scheme
     // (key hashing and building the scheme included), and a whole plan of that workload (all
     // default schemes, node counts 1…1000). `scripts/model-bench.sh` times the same work through

@@ -1,0 +1,224 @@
+import CPrefetch
+import Histogram
+import HotshardProtocols
+
+/// The mutable state of `HotKeyAnalyzer` and the per-message update. A struct, so that the update
+/// runs under one exclusive access instead of a dynamic check per field.
+struct AnalyzerState {
+    let configuration: AnalysisConfiguration
+    private var summary: StreamSummary
+    /// Statistics per Space-Saving slot, side by side (plain values: no box to chase per update).
+    private var statistics: [KeyStatistics] = []
+    private var prefixes: StreamSummary
+    private var windows: WindowSeries
+    private var distinct = HyperLogLog()
+    private var totals = AnalysisTotals()
+    private var service = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
+                                            numberOfSignificantValueDigits: .three)
+    /// Per command: its count and latency.
+    private struct CommandTally {
+        var name: String
+        var count = 0
+        var latency = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
+                                        numberOfSignificantValueDigits: .two)
+    }
+    private var tallies: [CommandTally] = []
+    private var tallyIndex: [String: Int] = [:]
+    private var protocolCounts = [Int](repeating: 0, count: WireProtocol.allCases.count)
+    private var statusCounts = [Int](repeating: 0, count: 4)
+
+    init(configuration: AnalysisConfiguration) {
+        self.configuration = configuration
+        summary = StreamSummary(capacity: configuration.capacity)
+        prefixes = StreamSummary(capacity: configuration.prefixCapacity)
+        windows = WindowSeries(configuration: configuration)
+    }
+
+    mutating func receive(_ message: Message) {
+        totals.requests += 1
+        protocolCounts[Self.protocolIndex(message.wireProtocol)] += 1
+        let tally = tallyIndex(for: message.command)
+        tallies[tally].count += 1
+        let isError: Bool
+        switch message.status {
+        case .ok: statusCounts[0] += 1; isError = false
+        case .miss: statusCounts[1] += 1; isError = false
+        case .error: statusCounts[2] += 1; isError = true
+        case .noReply: statusCounts[3] += 1; isError = false
+        }
+        if isError { totals.errors += 1 }
+        totals.firstNanos = min(totals.firstNanos, message.timestampNanos)
+        totals.lastNanos = max(totals.lastNanos, message.timestampNanos)
+        if let latency = message.latencyNanos {
+            let micros = min(UInt64(max(0, latency / 1_000)), SparseHistogram.highestMicros)
+            _ = service.record(micros)
+            _ = tallies[tally].latency.record(micros)
+        }
+        if windows.opensWindow(at: message.timestampNanos) {
+            let summary = summary
+            windows.advance(to: message.timestampNanos) { summary.counters[$0].key }
+        }
+        windows.record(timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos)
+        guard !message.keys.isEmpty else { return }
+        let share = message.keys.count
+        let requestBytes = message.requestBytes / share
+        let client = message.flow.client.addressHigh ^ (message.flow.client.addressLow &* 0x9e37_79b9_7f4a_7c15)
+        let second = message.timestampNanos / 1_000_000_000
+        for reference in message.keys {
+            totals.keyReferences += 1
+            distinct.add(hash: reference.key.hash64)
+            let (slot, replaced) = summary.increment(reference.key)
+            if slot >= statistics.count {
+                statistics.append(KeyStatistics())
+            } else if replaced {
+                // Space-Saving replaces keys all the time on a wide key space: reuse the storage.
+                statistics[slot].reset()
+                windows.forget(slot: slot)
+            }
+            windows.count(slot: slot)
+            Self.update(&statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
+                        share: share, isError: isError, client: client, second: second)
+            if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
+        }
+    }
+
+    /// The messages in order, as `receive` would take them one by one, with the memory of later
+    /// messages' keys requested ahead: their table entries `lookahead` messages ahead, their counters and
+    /// statistics half as far (by then the entry that names their slot is in cache). On a key space
+    /// larger than the caches each lookup is a chain of misses; this overlaps them.
+    mutating func receive(contentsOf messages: [Message]) {
+        let lookahead = 8
+        messages.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                if index + lookahead < buffer.count, let hash = buffer[index + lookahead].keys.first?.key.hash64 {
+                    summary.prefetchIndex(hash: hash)
+                }
+                if index + lookahead / 2 < buffer.count { prefetchSlot(of: buffer[index + lookahead / 2]) }
+                receive(buffer[index])
+            }
+        }
+    }
+
+    @inline(__always)
+    private func prefetchSlot(of message: Message) {
+        guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash),
+              slot < statistics.count else { return }
+        windows.prefetch(slot: slot)
+        let latencyOffset = MemoryLayout<KeyStatistics>.offset(of: \KeyStatistics.latency) ?? 0
+        let bucket = message.latencyNanos.map { LogHistogram.bucket(max(0, $0)) } ?? 0
+        statistics.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let start = UnsafeRawPointer(base + slot)
+            // The counters, the client tally's first entries, the histogram's totals and the bucket to count.
+            hotshard_prefetch(start)
+            hotshard_prefetch(start + 64)
+            hotshard_prefetch(start + 128)
+            hotshard_prefetch(start + latencyOffset)
+            hotshard_prefetch(start + latencyOffset + LogHistogram.byteOffset(ofBucket: bucket))
+        }
+    }
+
+    /// A workload uses a handful of commands: comparing against the first few is cheaper than hashing.
+    private mutating func tallyIndex(for command: String) -> Int {
+        for index in 0..<min(tallies.count, 8) where tallies[index].name == command { return index }
+        if let existing = tallyIndex[command] { return existing }
+        tallies.append(CommandTally(name: command))
+        tallyIndex[command] = tallies.count - 1
+        return tallies.count - 1
+    }
+
+    @inline(__always)
+    private static func update(_ stats: inout KeyStatistics, reference: KeyReference, message: Message,
+                               requestBytes: Int, share: Int, isError: Bool, client: UInt64, second: Int64) {
+        if stats.wireProtocol == nil { stats.wireProtocol = message.wireProtocol }
+        stats.requests += 1
+        switch message.operation {
+        case .read: stats.reads += 1
+        case .write: stats.writes += 1
+        case .other: break
+        }
+        stats.requestBytes += requestBytes
+        let replyBytes = reference.valueBytes > 0 ? reference.valueBytes : message.replyBytes / share
+        stats.replyBytes += replyBytes
+        stats.maxReplyBytes = max(stats.maxReplyBytes, replyBytes)
+        if let hit = reference.hit {
+            if hit { stats.hits += 1 } else { stats.misses += 1 }
+        } else if case .miss = message.status {
+            stats.misses += 1
+        } else if case .ok = message.status, message.operation == .read {
+            stats.hits += 1
+        }
+        if isError { stats.errors += 1 }
+        if let latency = message.latencyNanos { stats.latency.record(latency) }
+        stats.firstSeenNanos = min(stats.firstSeenNanos, message.timestampNanos)
+        stats.lastSeenNanos = max(stats.lastSeenNanos, message.timestampNanos)
+        if second == stats.currentSecond {
+            stats.currentSecondCount += 1
+        } else {
+            stats.currentSecond = second
+            stats.currentSecondCount = 1
+        }
+        stats.peakPerSecond = max(stats.peakPerSecond, stats.currentSecondCount)
+        stats.clients.record(client)
+    }
+
+    /// `user:*` for `user:42` at depth 1; nil when the key has fewer delimiters than the depth.
+    /// Built on the stack: a prefix of an inline key is inline too, so this allocates nothing.
+    private func prefix(of key: Key) -> Key? {
+        let delimiter = configuration.prefixDelimiter
+        let depth = configuration.prefixDepth
+        return key.withUnsafeBytes { bytes -> Key? in
+            var seen = 0
+            for index in bytes.indices where bytes[index] == delimiter {
+                seen += 1
+                guard seen == depth else { continue }
+                return withUnsafeTemporaryAllocation(byteCount: index + 2, alignment: 1) { buffer -> Key in
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[...index]))
+                    buffer[index + 1] = UInt8(ascii: "*")
+                    return Key(UnsafeRawBufferPointer(buffer))
+                }
+            }
+            return nil
+        }
+    }
+
+    private static func protocolIndex(_ wireProtocol: WireProtocol) -> Int {
+        switch wireProtocol {
+        case .resp: 0
+        case .memcached: 1
+        case .http: 2
+        }
+    }
+
+    func snapshot() -> AnalysisSnapshot {
+        let series = windows.finished { summary.counters[$0].key }
+        var tracked: [TrackedKey] = []
+        tracked.reserveCapacity(summary.count)
+        for slot in summary.slotsByCount() {
+            let counter = summary.counters[slot]
+            tracked.append(TrackedKey(key: counter.key, count: counter.count, error: counter.error,
+                                      statistics: statistics[slot]))
+        }
+        let prefixCounts = prefixes.slotsByCount().map {
+            PrefixCount(prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,
+                        error: prefixes.counters[$0].error)
+        }
+        var totals = self.totals
+        for proto in WireProtocol.allCases where protocolCounts[Self.protocolIndex(proto)] > 0 {
+            totals.byProtocol[proto.rawValue] = protocolCounts[Self.protocolIndex(proto)]
+        }
+        for tally in tallies { totals.byCommand[tally.name] = tally.count }
+        for (index, name) in ["ok", "miss", "error", "noReply"].enumerated() where statusCounts[index] > 0 {
+            totals.byStatus[name] = statusCounts[index]
+        }
+        totals.replies = totals.requests - statusCounts[3]
+        var byCommand: [String: SparseHistogram] = [:]
+        for tally in tallies where tally.latency.totalCount > 0 { byCommand[tally.name] = SparseHistogram(tally.latency) }
+        return AnalysisSnapshot(
+            configuration: configuration, totals: totals, keys: tracked, evictions: summary.evictions,
+            minimumCount: summary.minimumCount, prefixes: prefixCounts, distinct: distinct,
+            service: SparseHistogram(service), byCommand: byCommand,
+            windowOriginNanos: series.originNanos, windowNanos: series.windowNanos,
+            windows: series.windows)
+    }
+}
