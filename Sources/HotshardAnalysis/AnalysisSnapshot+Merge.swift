@@ -17,19 +17,23 @@ extension AnalysisSnapshot {
     /// as Space-Saving summaries merge (Agarwal et al., *Mergeable Summaries*, PODS 2012): a key
     /// missing from a part may have had up to that part's minimum count there, which is added to
     /// its count and its error; the merged summary keeps the largest `capacity` counters.
-    public static func merged(_ parts: [AnalysisSnapshot]) throws -> AnalysisSnapshot {
+    ///
+    /// `disjointKeys`: the parts saw disjoint sets of keys (analysis split by key, `ShardedAnalysis`),
+    /// so a key missing from a part had count 0 there: nothing is added, and an untracked key's bound
+    /// is the largest of the parts' minimums.
+    public static func merged(_ parts: [AnalysisSnapshot], disjointKeys: Bool = false) throws -> AnalysisSnapshot {
         guard var result = parts.first else { throw AnalysisMergeError.nothingToMerge }
         for part in parts.dropFirst() {
             guard part.configuration.prefixDelimiter == result.configuration.prefixDelimiter,
                   part.configuration.prefixDepth == result.configuration.prefixDepth else {
                 throw AnalysisMergeError.differentConfiguration("prefix settings")
             }
-            result = merge(result, part)
+            result = merge(result, part, disjointKeys: disjointKeys)
         }
         return result
     }
 
-    private static func merge(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot) -> AnalysisSnapshot {
+    private static func merge(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot, disjointKeys: Bool) -> AnalysisSnapshot {
         var result = a
         let capacity = max(a.configuration.capacity, b.configuration.capacity)
         var combined: [Key: TrackedKey] = [:]
@@ -43,15 +47,19 @@ extension AnalysisSnapshot {
                 combined[tracked.key] = existing
             } else {
                 var added = tracked
-                added.count += a.minimumCount
-                added.error += a.minimumCount
+                if !disjointKeys {
+                    added.count += a.minimumCount
+                    added.error += a.minimumCount
+                }
                 combined[tracked.key] = added
             }
         }
-        let inB = Set(b.keys.map(\.key))
-        for tracked in a.keys where !inB.contains(tracked.key) {
-            combined[tracked.key]?.count += b.minimumCount
-            combined[tracked.key]?.error += b.minimumCount
+        if !disjointKeys {
+            let inB = Set(b.keys.map(\.key))
+            for tracked in a.keys where !inB.contains(tracked.key) {
+                combined[tracked.key]?.count += b.minimumCount
+                combined[tracked.key]?.error += b.minimumCount
+            }
         }
         var all = Array(combined.values)
         all.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
@@ -65,7 +73,8 @@ extension AnalysisSnapshot {
         result.configuration.capacity = capacity
         result.keys = all
         result.evictions = a.evictions + b.evictions + dropped
-        result.minimumCount = max(droppedMaximum, a.minimumCount + b.minimumCount)
+        result.minimumCount = max(droppedMaximum, disjointKeys ? max(a.minimumCount, b.minimumCount)
+                                                               : a.minimumCount + b.minimumCount)
         result.totals.add(b.totals)
         result.distinct.merge(b.distinct)
         result.service = mergeSparse(a.service, b.service)

@@ -27,44 +27,75 @@ struct AnalyzerState {
     private var protocolCounts = [Int](repeating: 0, count: WireProtocol.allCases.count)
     private var statusCounts = [Int](repeating: 0, count: 4)
 
-    init(configuration: AnalysisConfiguration) {
+    init(configuration: AnalysisConfiguration, shard: Int = 0, of shardCount: Int = 1) {
         self.configuration = configuration
+        self.shard = shard
+        self.shardCount = max(1, shardCount)
         summary = StreamSummary(capacity: configuration.capacity)
         prefixes = StreamSummary(capacity: configuration.prefixCapacity)
         windows = WindowSeries(configuration: configuration)
     }
 
+    /// This state's part of the traffic when analysis is split over threads (`ShardedAnalysis`):
+    /// the keys whose `Self.shard(ofHash:count:)` is `shard`, and the messages it owns.
+    private let shard: Int
+    private let shardCount: Int
+
+    /// The shard of a key: high bits of its hash (the low ones pick its place in each shard's table).
+    @inline(__always)
+    static func shard(ofHash hash: UInt64, count: Int) -> Int {
+        count == 1 ? 0 : Int((hash >> 40) % UInt64(count))
+    }
+
+    /// The shard that counts a message itself (requests, commands, latency, windows): its first
+    /// key's, or for a message without keys its client port's.
+    @inline(__always)
+    static func shard(of message: Message, count: Int) -> Int {
+        guard count > 1 else { return 0 }
+        if let hash = message.keys.first?.key.hash64 { return shard(ofHash: hash, count: count) }
+        return Int(message.flow.client.port) % count
+    }
+
     mutating func receive(_ message: Message) {
-        totals.requests += 1
-        protocolCounts[Self.protocolIndex(message.wireProtocol)] += 1
-        let tally = tallyIndex(for: message.command)
-        tallies[tally].count += 1
         let isError: Bool
         switch message.status {
-        case .ok: statusCounts[0] += 1; isError = false
-        case .miss: statusCounts[1] += 1; isError = false
-        case .error: statusCounts[2] += 1; isError = true
-        case .noReply: statusCounts[3] += 1; isError = false
+        case .error: isError = true
+        default: isError = false
         }
-        if isError { totals.errors += 1 }
-        totals.firstNanos = min(totals.firstNanos, message.timestampNanos)
-        totals.lastNanos = max(totals.lastNanos, message.timestampNanos)
-        if let latency = message.latencyNanos {
-            let micros = min(UInt64(max(0, latency / 1_000)), SparseHistogram.highestMicros)
-            _ = service.record(micros)
-            _ = tallies[tally].latency.record(micros)
+        let countsMessage = shardCount == 1 || Self.shard(of: message, count: shardCount) == shard
+        if countsMessage {
+            totals.requests += 1
+            protocolCounts[Self.protocolIndex(message.wireProtocol)] += 1
+            let tally = tallyIndex(for: message.command)
+            tallies[tally].count += 1
+            switch message.status {
+            case .ok: statusCounts[0] += 1
+            case .miss: statusCounts[1] += 1
+            case .error: statusCounts[2] += 1
+            case .noReply: statusCounts[3] += 1
+            }
+            if isError { totals.errors += 1 }
+            totals.firstNanos = min(totals.firstNanos, message.timestampNanos)
+            totals.lastNanos = max(totals.lastNanos, message.timestampNanos)
+            if let latency = message.latencyNanos {
+                let micros = min(UInt64(max(0, latency / 1_000)), SparseHistogram.highestMicros)
+                _ = service.record(micros)
+                _ = tallies[tally].latency.record(micros)
+            }
         }
         if windows.opensWindow(at: message.timestampNanos) {
             let summary = summary
             windows.advance(to: message.timestampNanos) { summary.counters[$0].key }
         }
-        windows.record(timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos)
+        windows.record(timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos,
+                       countsRequest: countsMessage)
         guard !message.keys.isEmpty else { return }
         let share = message.keys.count
         let requestBytes = message.requestBytes / share
         let client = message.flow.client.addressHigh ^ (message.flow.client.addressLow &* 0x9e37_79b9_7f4a_7c15)
         let second = message.timestampNanos / 1_000_000_000
         for reference in message.keys {
+            if shardCount > 1, Self.shard(ofHash: reference.key.hash64, count: shardCount) != shard { continue }
             totals.keyReferences += 1
             distinct.add(hash: reference.key.hash64)
             let (slot, replaced) = summary.increment(reference.key)

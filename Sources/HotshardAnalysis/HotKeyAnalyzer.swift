@@ -20,6 +20,12 @@ public final class HotKeyAnalyzer: MessageSink {
         state = AnalyzerState(configuration: configuration)
     }
 
+    /// One of `shardCount` analyzers that split the traffic by key (`ShardedAnalysis`).
+    init(configuration: AnalysisConfiguration, shard: Int, of shardCount: Int) {
+        self.configuration = configuration
+        state = AnalyzerState(configuration: configuration, shard: shard, of: shardCount)
+    }
+
     public func receive(_ message: Message) {
         state.receive(message)
     }

@@ -89,12 +89,15 @@ struct WindowSeries: Sendable {
     /// Counts one request at `timestampNanos` (and its latency, when paired); its keys follow
     /// through `count(slot:)`. `advance(to:keyOf:)` must have run when `opensWindow(at:)` said so.
     @inline(__always)
-    mutating func record(timestampNanos: Int64, latencyNanos: Int64?) {
+    /// `countsRequest` false: another shard counts the request itself, this one only some of its keys.
+    mutating func record(timestampNanos: Int64, latencyNanos: Int64?, countsRequest: Bool = true) {
         let delta = max(0, timestampNanos - (originNanos ?? timestampNanos))
         let target = min(Int(delta / windowNanos), windows.count - 1)
         guard target >= 0 else { return }
-        windows[target].requests += 1
-        if let latencyNanos { windows[target].latency.record(latencyNanos) }
+        if countsRequest {
+            windows[target].requests += 1
+            if let latencyNanos { windows[target].latency.record(latencyNanos) }
+        }
         // A late message (its window already closed) counts in that window's total only.
         countingCurrent = target == currentIndex
     }

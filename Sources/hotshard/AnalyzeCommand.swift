@@ -116,9 +116,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             session = try CaptureSession(files: files, options: captureOptions)
             source = ResultDocument.Source(kind: .capture, inputs: files)
         }
-        let analyzer = HotKeyAnalyzer(configuration: analysisConfiguration)
-        // Reading and parsing on this thread, analysis on another: both cores work.
-        let pipe = PipelinedSink(analyzer)
+        // Reading and parsing on this thread, analysis split by key over one thread per core.
+        let pipe = ShardedAnalysis(configuration: analysisConfiguration,
+                                   shards: ProcessInfo.processInfo.activeProcessorCount)
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
 
         let interrupt = InterruptHandler { session.stop() }
@@ -138,7 +138,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         progress.stop()
 
         let problems = session.problems.map(\.description)
-        let snapshot = analyzer.snapshot()
+        let snapshot = pipe.snapshot()
         var document = ResultDocument(analysis: snapshot, capture: session.health, source: source,
                                       topKeys: max(top, 100), protocolHealth: decoder.health,
                                       inputProblems: problems)

@@ -1,0 +1,58 @@
+import HotshardProtocols
+
+/// Analysis split over threads by key: shard i tracks the keys whose hash falls to it (in
+/// `capacity ÷ shards` counters, so memory stays what the configuration says) and counts the
+/// messages whose first key does; each shard runs on a thread of its own behind a `PipelinedSink`.
+/// The caller's thread only routes. Keys never meet across shards, so the shards' summaries merge
+/// without adding each other's minimum (`AnalysisSnapshot.merged(_:disjointKeys:)`).
+public final class ShardedAnalysis: MessageSink {
+    public let configuration: AnalysisConfiguration
+    private let analyzers: [HotKeyAnalyzer]
+    private let pipes: [PipelinedSink<HotKeyAnalyzer>]
+
+    /// `shards` is clamped to 1…64.
+    public init(configuration: AnalysisConfiguration, shards: Int) {
+        self.configuration = configuration
+        let count = min(64, max(1, shards))
+        var part = configuration
+        part.capacity = max(1, (configuration.capacity + count - 1) / count)
+        analyzers = (0..<count).map { HotKeyAnalyzer(configuration: count == 1 ? configuration : part, shard: $0, of: count) }
+        pipes = analyzers.map { PipelinedSink($0) }
+    }
+
+    public func receive(_ message: Message) {
+        let count = pipes.count
+        let owner = AnalyzerState.shard(of: message, count: count)
+        guard message.keys.count > 1 else {
+            pipes[owner].receive(message)
+            return
+        }
+        // A multi-key request goes to every shard that holds one of its keys (each counts its own).
+        var shards: UInt64 = 1 << UInt64(owner)
+        for reference in message.keys {
+            shards |= 1 << UInt64(AnalyzerState.shard(ofHash: reference.key.hash64, count: count))
+        }
+        while shards != 0 {
+            pipes[shards.trailingZeroBitCount].receive(message)
+            shards &= shards &- 1
+        }
+    }
+
+    /// Delivers what is queued and waits for every shard to drain.
+    public func finish() {
+        for pipe in pipes { pipe.finish() }
+    }
+
+    /// Everything measured, the shards merged. Call after `finish()`.
+    public func snapshot() -> AnalysisSnapshot {
+        let parts = analyzers.map { analyzer in
+            var snapshot = analyzer.snapshot()
+            snapshot.configuration = configuration
+            return snapshot
+        }
+        guard parts.count > 1, let merged = try? AnalysisSnapshot.merged(parts, disjointKeys: true) else {
+            return parts[0]
+        }
+        return merged
+    }
+}
