@@ -36,40 +36,18 @@ extension AnalysisSnapshot {
     private static func merge(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot, disjointKeys: Bool) -> AnalysisSnapshot {
         var result = a
         let capacity = max(a.configuration.capacity, b.configuration.capacity)
-        var combined: [Key: TrackedKey] = [:]
-        combined.reserveCapacity(a.keys.count + b.keys.count)
-        for tracked in a.keys { combined[tracked.key] = tracked }
-        for tracked in b.keys {
-            if var existing = combined[tracked.key] {
-                existing.count += tracked.count
-                existing.error += tracked.error
-                existing.statistics.merge(tracked.statistics)
-                combined[tracked.key] = existing
-            } else {
-                var added = tracked
-                if !disjointKeys {
-                    added.count += a.minimumCount
-                    added.error += a.minimumCount
-                }
-                combined[tracked.key] = added
-            }
+        let values = disjointKeys ? a.keys + b.keys : combinedKeys(a, b)
+        // Sorted by reference: a tracked key carries about 1 kB of statistics, too much to move around.
+        let order = values.indices.sorted {
+            values[$0].count != values[$1].count ? values[$0].count > values[$1].count : values[$0].key < values[$1].key
         }
-        if !disjointKeys {
-            let inB = Set(b.keys.map(\.key))
-            for tracked in a.keys where !inB.contains(tracked.key) {
-                combined[tracked.key]?.count += b.minimumCount
-                combined[tracked.key]?.error += b.minimumCount
-            }
-        }
-        var all = Array(combined.values)
-        all.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
         var dropped = 0
         var droppedMaximum = 0
-        if all.count > capacity {
-            dropped = all.count - capacity
-            droppedMaximum = all[capacity].count
-            all.removeLast(dropped)
+        if order.count > capacity {
+            dropped = order.count - capacity
+            droppedMaximum = values[order[capacity]].count
         }
+        let all = order.prefix(capacity).map { values[$0] }
         result.configuration.capacity = capacity
         result.keys = all
         result.evictions = a.evictions + b.evictions + dropped
@@ -98,6 +76,33 @@ extension AnalysisSnapshot {
         result.windowNanos = series.length
         result.windows = series.windows
         return result
+    }
+
+    /// The keys of both, a key in both summed; a key missing from one may have had up to that one's
+    /// minimum count there, which is added to its count and its error.
+    private static func combinedKeys(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot) -> [TrackedKey] {
+        var combined: [Key: TrackedKey] = [:]
+        combined.reserveCapacity(a.keys.count + b.keys.count)
+        for tracked in a.keys { combined[tracked.key] = tracked }
+        for tracked in b.keys {
+            if var existing = combined[tracked.key] {
+                existing.count += tracked.count
+                existing.error += tracked.error
+                existing.statistics.merge(tracked.statistics)
+                combined[tracked.key] = existing
+            } else {
+                var added = tracked
+                added.count += a.minimumCount
+                added.error += a.minimumCount
+                combined[tracked.key] = added
+            }
+        }
+        let inB = Set(b.keys.map(\.key))
+        for tracked in a.keys where !inB.contains(tracked.key) {
+            combined[tracked.key]?.count += b.minimumCount
+            combined[tracked.key]?.error += b.minimumCount
+        }
+        return Array(combined.values)
     }
 
     private static func mergeSparse(_ a: SparseHistogram, _ b: SparseHistogram) -> SparseHistogram {
