@@ -1,6 +1,6 @@
 import HotshardProtocols
 
-/// Analysis split over threads by key: shard i tracks the keys whose hash falls to it (in
+/// Analysis split over threads by key: shard i tracks the keys whose hash falls to it (in about
 /// `capacity ÷ shards` counters, so memory stays what the configuration says) and counts the
 /// messages whose first key does; each shard runs on a thread of its own behind a `PipelinedSink`.
 /// The caller's thread only routes. Keys never meet across shards, so the shards' summaries merge
@@ -14,8 +14,11 @@ public final class ShardedAnalysis: MessageSink {
     public init(configuration: AnalysisConfiguration, shards: Int) {
         self.configuration = configuration
         let count = min(64, max(1, shards))
+        // A shard gets its share of the capacity plus four standard deviations of how many of the
+        // keys hashing spreads its way, so that counts stay exact while the distinct keys fit.
         var part = configuration
-        part.capacity = max(1, (configuration.capacity + count - 1) / count)
+        let share = (configuration.capacity + count - 1) / count
+        part.capacity = max(1, share + Int((4 * Double(share).squareRoot()).rounded(.up)))
         analyzers = (0..<count).map { HotKeyAnalyzer(configuration: count == 1 ? configuration : part, shard: $0, of: count) }
         pipes = analyzers.map { PipelinedSink($0) }
     }

@@ -43,6 +43,21 @@ import Testing
         #expect(try encoder.encode(actual) == encoder.encode(expected))
     }
 
+    @Test func countsStayExactWithKeysJustUnderTheCapacity() {
+        // 990 keys into capacity 1,000 over two shards: hashing does not split them 495/495 exactly.
+        var configuration = AnalysisConfiguration()
+        configuration.capacity = 1_000
+        let sharded = ShardedAnalysis(configuration: configuration, shards: 2)
+        for round in 0..<3 {
+            for key in 0..<990 { sharded.receive(testMessage(["k:\(key)"], at: Double(round))) }
+        }
+        sharded.finish()
+        let snapshot = sharded.snapshot()
+        #expect(snapshot.evictions == 0 && snapshot.minimumCount == 0)
+        #expect(snapshot.keys.count == 990)
+        #expect(snapshot.keys.allSatisfy { $0.count == 3 && $0.error == 0 })
+    }
+
     @Test func trueCountsStayInsideTheBoundsWhenKeysDoNotFit() throws {
         let (messages, truth) = Self.messages(count: 60_000, keys: 20_000)
         var configuration = AnalysisConfiguration()
