@@ -37,9 +37,11 @@ import HotshardTestSupport
         try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("lab/\(name).truth.json"))))
     }
 
+    /// Through `ShardedAnalysis` on two threads, as `hotshard analyze` runs it.
     @Test func topHundredEqualsTruth() throws {
-        let analyzer = HotKeyAnalyzer()
+        let analyzer = ShardedAnalysis(configuration: AnalysisConfiguration(), shards: 2)
         try Self.analyse(["redis-pipelined.pcap.gz"], into: analyzer)
+        analyzer.finish()
         let truth = try Self.truth("redis-pipelined")
         let top = analyzer.snapshot().hotKeys(limit: 100)
         #expect(top.count == 100)
@@ -53,8 +55,9 @@ import HotshardTestSupport
     }
 
     @Test func flashSaleKeyIsEmergingWithinOneWindow() throws {
-        let analyzer = HotKeyAnalyzer()
+        let analyzer = ShardedAnalysis(configuration: AnalysisConfiguration(), shards: 2)
         try Self.analyse(["redis-flash-sale.part1.pcap.gz", "redis-flash-sale.part2.pcap.gz"], into: analyzer)
+        analyzer.finish()
         let snapshot = analyzer.snapshot()
         let truth = try Self.truth("redis-flash-sale")
         // "sale:item:42@0.4@0.6@0.3": from 40% to 60% of the run, 30% of requests.
