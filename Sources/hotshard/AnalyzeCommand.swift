@@ -40,11 +40,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
     var httpKey: String = "path"
 
-    @Option(help: "Number of hot keys to print and keep in the result.")
-    var top: Int = 20
 
-    @Option(help: "Keys tracked individually (Space-Saving capacity); default sized to about 64 MB.")
-    var capacity: Int?
 
     @Option(name: .customLong("rank-by"), help: "Rank keys by requests, bytes or latency.")
     var rankBy: String = "requests"
@@ -52,19 +48,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Time window in seconds for the timeline and emerging hot keys.")
     var window: Double = 1
 
-    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
-    var json: String?
 
-    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
-    var html: String?
 
-    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
-    var noHTML = false
+
+    @OptionGroup var output: ResultOutputOptions
 
     @OptionGroup var redaction: RedactionOptions
 
-    @Option(help: "Name of the run, used for default output paths.")
-    var name: String?
 
     @Option(name: .customLong("emit-profile"), help: "Write a load profile that reproduces the measured traffic.")
     var emitProfile: String?
@@ -72,8 +62,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Flag(help: "Print the capture health counters.")
     var stats = false
 
-    @Flag(help: "No progress line and no summary on the terminal.")
-    var quiet = false
 
     func validate() throws {
         if files.isEmpty && interface == nil {
@@ -82,9 +70,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         if !files.isEmpty && interface != nil {
             throw ValidationError("give capture files or -i IFACE, not both")
         }
-        if top < 1 { throw ValidationError("--top must be at least 1") }
         if window <= 0 { throw ValidationError("--window must be positive") }
-        if noHTML && html != nil { throw ValidationError("give --html PATH or --no-html, not both") }
     }
 
     func run() async throws {
@@ -95,8 +81,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         var decoderConfiguration = DecoderConfiguration()
         decoderConfiguration.detectByContent = !noDetect
         for option in ports { try decoderConfiguration.addPortOption(option) }
-        var analysisConfiguration = AnalysisConfiguration()
-        if let capacity { analysisConfiguration.capacity = capacity }
+        var analysisConfiguration = output.analysis
         guard let rank = AnalysisConfiguration.RankBy(rawValue: rankBy) else {
             throw ValidationError("--rank-by must be requests, bytes or latency")
         }
@@ -122,7 +107,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
 
         let interrupt = InterruptHandler { session.stop() }
-        let progress = ProgressLine(enabled: !quiet) { session.progress }
+        let progress = ProgressLine(enabled: !output.quiet) { session.progress }
         defer {
             progress.stop()
             interrupt.cancel()
@@ -140,15 +125,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let problems = session.problems.map(\.description)
         let snapshot = pipe.snapshot()
         var document = ResultDocument(analysis: snapshot, capture: session.health, source: source,
-                                      topKeys: max(top, 100), protocolHealth: decoder.health,
+                                      topKeys: output.keptKeys, protocolHealth: decoder.health,
                                       inputProblems: problems)
-        document.hotKeys = Array(document.hotKeys.prefix(max(top, 100)))
+        document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         if let redactor = redaction.redactor { document = redactor.redact(document) }
-        let runName = name ?? defaultName()
-        let jsonPath = json ?? "reports/\(runName).json"
-        try document.write(toPath: jsonPath)
-        let htmlPath: String? = noHTML ? nil : (html ?? Self.htmlPath(besideJSON: jsonPath))
-        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
+        let (jsonPath, htmlPath) = try output.write(document, defaultName: defaultName())
         if let emitProfile {
             var listed = ResultDocument(analysis: snapshot, capture: session.health, source: source,
                                         topKeys: ProfileEmitter.listedKeys)
@@ -158,8 +139,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             try Data(ProfileEmitter.yaml(listed).utf8).write(to: url, options: .atomic)
         }
         var stderr = StandardError()
-        if !quiet {
-            print(TerminalSummary.render(document, top: top, includeHealth: stats), terminator: "")
+        if !output.quiet {
+            print(TerminalSummary.render(document, top: output.top, includeHealth: stats), terminator: "")
             print("\nresult     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }
         } else if stats {
@@ -184,9 +165,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
     }
 
     /// `reports/NAME.json` → `reports/NAME.html`: the report goes where the result goes.
-    static func htmlPath(besideJSON jsonPath: String) -> String {
-        (jsonPath.hasSuffix(".json") ? String(jsonPath.dropLast(5)) : jsonPath) + ".html"
-    }
 
     private func defaultName() -> String {
         if let interface { return "live-\(interface)" }

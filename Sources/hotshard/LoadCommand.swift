@@ -47,31 +47,14 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Override the random seed (keys, operations, Poisson gaps).")
     var seed: UInt64?
 
-    @Option(help: "Keys tracked individually (Space-Saving capacity); counts are exact below it.")
-    var capacity: Int?
 
-    @Option(help: "Number of hot keys to print and keep in the result.")
-    var top: Int = 20
 
-    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
-    var json: String?
 
-    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
-    var html: String?
 
-    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
-    var noHTML = false
 
-    @Option(help: "Name of the run, used for default output paths.")
-    var name: String?
 
-    @Flag(help: "No progress lines and no summary on the terminal.")
-    var quiet = false
 
-    func validate() throws {
-        if top < 1 { throw ValidationError("--top must be at least 1") }
-        if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1") }
-    }
+    @OptionGroup var output: ResultOutputOptions
 
     func run() async throws {
         var stderr = StandardError()
@@ -92,31 +75,26 @@ struct LoadCommand: AsyncParsableCommand {
             print("hotshard load: \(error.description)", to: &stderr)
             throw ExitCode.failure
         }
-        var analysis = AnalysisConfiguration()
-        if let capacity { analysis.capacity = capacity }
-        let runner = LoadRunner(profile: loaded, analysis: analysis)
+        let runner = LoadRunner(profile: loaded, analysis: output.analysis)
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
-        if !quiet {
+        if !output.quiet {
             print("hotshard load: \(loaded.target) \(LoadRunnerDescription.arrival(loaded)), \(loaded.connections) connections, pipeline \(loaded.pipeline)",
                   to: &stderr)
         }
-        let quiet = self.quiet
+        let quiet = output.quiet
         let run = try await runner.run { progress in
             guard !quiet else { return }
             var stderr = StandardError()
             print(progress.line, to: &stderr)
         }
-        var document = ResultDocument(load: run, profilePath: profile, topKeys: max(top, 100), thresholds: loaded.thresholds)
-        document.hotKeys = Array(document.hotKeys.prefix(max(top, 100)))
-        let runName = name ?? URL(fileURLWithPath: profile).deletingPathExtension().lastPathComponent
-        let jsonPath = json ?? "reports/\(runName).json"
-        try document.write(toPath: jsonPath)
-        let htmlPath: String? = noHTML ? nil : (html ?? AnalyzeCommand.htmlPath(besideJSON: jsonPath))
-        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
+        var document = ResultDocument(load: run, profilePath: profile, topKeys: output.keptKeys, thresholds: loaded.thresholds)
+        document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
+        let (jsonPath, htmlPath) = try output.write(
+            document, defaultName: URL(fileURLWithPath: profile).deletingPathExtension().lastPathComponent)
         let outcomes = document.load?.thresholds ?? []
-        if !quiet {
-            print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")
+        if !output.quiet {
+            print(TerminalSummary.render(document, top: output.top, includeHealth: false), terminator: "")
             print(Self.loadSummary(document))
             print("result     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }

@@ -86,26 +86,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
     var maxQueued: Int = 100_000
 
-    @Option(help: "Keys tracked individually (Space-Saving capacity); counts are exact below it.")
-    var capacity: Int?
 
-    @Option(help: "Number of hot keys to print and keep in the result.")
-    var top: Int = 20
 
-    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
-    var json: String?
 
-    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
-    var html: String?
 
-    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
-    var noHTML = false
 
-    @Option(help: "Name of the run, used for default output paths.")
-    var name: String?
 
-    @Flag(help: "No progress lines and no summary on the terminal.")
-    var quiet = false
+
+    @OptionGroup var output: ResultOutputOptions
 
     func validate() throws {
         if [speed != nil, rate != nil, max].filter({ $0 }).count > 1 {
@@ -118,7 +106,6 @@ struct ReplayCommand: AsyncParsableCommand {
         if let pipeline, pipeline < 1 { throw ValidationError("--pipeline must be at least 1") }
         if let loop, loop < 0 { throw ValidationError("--loop must be 0 or more") }
         if loop == 0, duration == nil { throw ValidationError("--loop 0 (endless) needs --duration") }
-        if top < 1 { throw ValidationError("--top must be at least 1") }
         if maxQueued < 1 { throw ValidationError("--max-queued must be at least 1") }
     }
 
@@ -171,9 +158,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        var analysis = AnalysisConfiguration()
-        if let capacity { analysis.capacity = capacity }
-        let runner = ReplayRunner(files: captures, target: parsedTarget, options: options, analysis: analysis)
+        let runner = ReplayRunner(files: captures, target: parsedTarget, options: options, analysis: output.analysis)
         if let duration {
             guard let seconds = ProfileOverrides.seconds(duration), seconds > 0 else {
                 throw ValidationError("--duration \(duration) is not a duration such as 30s or 500ms")
@@ -184,10 +169,10 @@ struct ReplayCommand: AsyncParsableCommand {
         runner.timeoutSeconds = timeout
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
-        if !quiet {
+        if !output.quiet {
             print("hotshard replay: \(captures.joined(separator: ", ")) → \(parsedTarget)", to: &stderr)
         }
-        let quiet = self.quiet
+        let quiet = output.quiet
         let run: ReplayRun
         do {
             run = try await runner.run { progress in
@@ -199,20 +184,17 @@ struct ReplayCommand: AsyncParsableCommand {
             print("hotshard replay: \(error)", to: &stderr)
             throw ExitCode.failure
         }
-        var document = ResultDocument(replay: run, topKeys: Swift.max(top, 100), thresholds: thresholds)
-        document.hotKeys = Array(document.hotKeys.prefix(Swift.max(top, 100)))
+        var document = ResultDocument(replay: run, topKeys: output.keptKeys, thresholds: thresholds)
+        document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         let firstName = URL(fileURLWithPath: captures.first ?? "replay").lastPathComponent
             .replacingOccurrences(of: ".gz", with: "").replacingOccurrences(of: ".pcapng", with: "")
             .replacingOccurrences(of: ".pcap", with: "")
-        let jsonPath = json ?? "reports/replay-\(name ?? firstName).json"
-        try document.write(toPath: jsonPath)
-        let htmlPath: String? = noHTML ? nil : (html ?? AnalyzeCommand.htmlPath(besideJSON: jsonPath))
-        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
+        let (jsonPath, htmlPath) = try output.write(document, defaultName: firstName, prefix: "replay-")
         let outcomes = document.load?.thresholds ?? []
-        if !quiet {
-            print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")
+        if !output.quiet {
+            print(TerminalSummary.render(document, top: output.top, includeHealth: false), terminator: "")
             print(LoadCommand.loadSummary(document))
-            print(Self.replaySummary(document, top: top))
+            print(Self.replaySummary(document, top: output.top))
             print("result     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }
         }

@@ -1,0 +1,58 @@
+import ArgumentParser
+import HotshardAnalysis
+import HotshardReport
+
+/// What `analyze`, `load` and `replay` keep and where they write it: tracking capacity, how many
+/// hot keys, the JSON and HTML paths, the run's name and the terminal's quiet mode.
+struct ResultOutputOptions: ParsableArguments {
+    @Option(help: "Keys tracked individually (Space-Saving capacity): counts are exact below it; the default, 65,536, takes about 64 MB.")
+    var capacity: Int?
+
+    @Option(help: "Number of hot keys to print and keep in the result.")
+    var top: Int = 20
+
+    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
+    var json: String?
+
+    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
+    var html: String?
+
+    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
+    var noHTML = false
+
+    @Option(help: "Name of the run, used for default output paths.")
+    var name: String?
+
+    @Flag(help: "No progress line and no summary on the terminal.")
+    var quiet = false
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1") }
+        if noHTML && html != nil { throw ValidationError("give --html PATH or --no-html, not both") }
+    }
+
+    /// Hot keys kept in the document: what is printed, and at least the 100 the report shows.
+    var keptKeys: Int { max(top, 100) }
+
+    /// The analysis settings with `--capacity` applied.
+    var analysis: AnalysisConfiguration {
+        var configuration = AnalysisConfiguration()
+        if let capacity { configuration.capacity = capacity }
+        return configuration
+    }
+
+    /// Writes the JSON (atomically) and, unless `--no-html`, the report beside it; without paths
+    /// they are `reports/PREFIX NAME.json` and `.html`, NAME being `--name` or `defaultName`.
+    func write(_ document: ResultDocument, defaultName: String, prefix: String = "") throws -> (json: String, html: String?) {
+        let jsonPath = json ?? "reports/\(prefix)\(name ?? defaultName).json"
+        try document.write(toPath: jsonPath)
+        let htmlPath: String? = noHTML ? nil : (html ?? Self.htmlPath(besideJSON: jsonPath))
+        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
+        return (jsonPath, htmlPath)
+    }
+
+    static func htmlPath(besideJSON jsonPath: String) -> String {
+        (jsonPath.hasSuffix(".json") ? String(jsonPath.dropLast(5)) : jsonPath) + ".html"
+    }
+}
