@@ -8,7 +8,7 @@ import Darwin
 /// HTTP headers): lines are handed out in place; a line split across feeds is joined in a small
 /// bounded buffer; data blocks are skipped (counted) without being buffered.
 struct TextStreamReader {
-    private var carry: [UInt8] = []
+    private var carry: LineCarry
     /// Bytes of a data block still to skip.
     private(set) var skipping = 0
     let maxLineBytes: Int
@@ -18,10 +18,11 @@ struct TextStreamReader {
 
     init(maxLineBytes: Int = 16_384) {
         self.maxLineBytes = maxLineBytes
+        carry = LineCarry(maxLineBytes: maxLineBytes)
     }
 
     mutating func reset() {
-        carry.removeAll(keepingCapacity: true)
+        carry.clear()
         skipping = 0
     }
 
@@ -49,14 +50,11 @@ struct TextStreamReader {
             }
             guard let base = bytes.baseAddress,
                   let found = memchr(base + index, 0x0a, count - index) else {
-                let rest = count - index
-                if carry.count + rest > maxLineBytes {
+                let held = carry.count
+                if !carry.hold(UnsafeRawBufferPointer(rebasing: bytes[index..<count])) {
                     health.oversized += 1
                     health.parseErrors += 1
-                    health.skippedBytes += carry.count + rest
-                    carry.removeAll(keepingCapacity: true)
-                } else {
-                    carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
+                    health.skippedBytes += held + count - index
                 }
                 return
             }
@@ -66,19 +64,19 @@ struct TextStreamReader {
                 var end = newline
                 if end > index, bytes[end - 1] == 0x0d { end -= 1 }
                 skipping = onLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), wire, origin + newline + 1)
-            } else if carry.count + wire > maxLineBytes {
-                health.oversized += 1
-                health.parseErrors += 1
-                health.skippedBytes += carry.count + wire
-                carry.removeAll(keepingCapacity: true)
             } else {
-                carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)]))
-                let joined = carry
-                carry.removeAll(keepingCapacity: true)
-                var end = joined.count - 1
-                if end > 0, joined[end - 1] == 0x0d { end -= 1 }
-                skipping = joined.withUnsafeBytes {
-                    onLine(UnsafeRawBufferPointer(rebasing: $0[0..<end]), joined.count, origin + newline + 1)
+                let held = carry.count
+                if var joined = carry.take(appending: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])) {
+                    var end = joined.count - 1
+                    if end > 0, joined[end - 1] == 0x0d { end -= 1 }
+                    skipping = joined.withUnsafeBytes {
+                        onLine(UnsafeRawBufferPointer(rebasing: $0[0..<end]), joined.count, origin + newline + 1)
+                    }
+                    carry.reuse(&joined)
+                } else {
+                    health.oversized += 1
+                    health.parseErrors += 1
+                    health.skippedBytes += held + wire
                 }
             }
             index = newline + 1

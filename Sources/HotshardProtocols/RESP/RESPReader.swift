@@ -35,7 +35,7 @@ struct RESPReader {
     let maxBulkBytes: Int
     let maxAggregateCount: Int
     private var state: State
-    private var carry: [UInt8] = []
+    private var carry: LineCarry
     /// Set when `emit` said a message ended: `consume` returns at the next boundary.
     private var stopRequested = false
     /// True at a message boundary: where resynchronisation may stop.
@@ -52,11 +52,12 @@ struct RESPReader {
         self.maxBulkBytes = maxBulkBytes
         self.maxAggregateCount = maxAggregateCount
         self.state = .line
+        carry = LineCarry(maxLineBytes: maxLineBytes)
     }
 
     /// Drops partial state and looks for the next message start (after a gap or garbage).
     mutating func resynchronise() {
-        carry.removeAll(keepingCapacity: true)
+        carry.clear()
         state = .resync
         health.resyncs += 1
     }
@@ -113,17 +114,14 @@ struct RESPReader {
                 }
             case .line:
                 guard let newline = firstNewline(bytes, from: index) else {
-                    let rest = count - index
-                    if carry.count + rest > maxLineBytes {
+                    let held = carry.count
+                    if !carry.hold(UnsafeRawBufferPointer(rebasing: bytes[index..<count])) {
                         health.oversized += 1
                         health.parseErrors += 1
-                        health.skippedBytes += carry.count + rest
-                        carry.removeAll(keepingCapacity: true)
+                        health.skippedBytes += held + count - index
                         atLineStart = false
                         state = .resync
                         health.resyncs += 1
-                    } else {
-                        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
                     }
                     index = count
                     return count
@@ -133,16 +131,14 @@ struct RESPReader {
                     let line = UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])
                     handleLine(line, wireBytes: lineBytes, streamEnd: base + newline + 1, emit: emit)
                 } else {
-                    if carry.count + lineBytes > maxLineBytes {
+                    let held = carry.count
+                    if var joined = carry.take(appending: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])) {
+                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, streamEnd: base + newline + 1, emit: emit) }
+                        carry.reuse(&joined)
+                    } else {
                         health.oversized += 1
                         health.parseErrors += 1
-                        health.skippedBytes += carry.count + lineBytes
-                        carry.removeAll(keepingCapacity: true)
-                    } else {
-                        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)]))
-                        let joined = carry
-                        carry.removeAll(keepingCapacity: true)
-                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, streamEnd: base + newline + 1, emit: emit) }
+                        health.skippedBytes += held + lineBytes
                     }
                 }
                 index = newline + 1
