@@ -85,8 +85,8 @@ struct PlanCommand: AsyncParsableCommand {
         let data: Data
         var document: ResultDocument
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: result))
-            document = try JSONDecoder().decode(ResultDocument.self, from: data)
+            data = try Data(contentsOf: URL(fileURLWithPath: result), options: .alwaysMapped)
+            document = try ResultDocument.decode(json: data)
         } catch {
             print("hotshard plan: cannot read result '\(result)': \(error)", to: &stderr)
             throw ExitCode(2)
