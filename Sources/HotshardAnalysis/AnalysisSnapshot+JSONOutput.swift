@@ -133,10 +133,10 @@ extension LogHistogram {
     /// Sparse, as `encode(to:)`: the non-empty buckets and their counts.
     func writeJSON(to output: JSONOutput) throws {
         try output.raw("{\"buckets\":")
-        let used = counts.indices.lazy.filter { counts[$0] > 0 }
-        try AnalysisSnapshot.write(used, to: output) { try output.int($0) }
+        let used = nonEmptyBuckets
+        try AnalysisSnapshot.write(used, to: output) { try output.int($0.bucket) }
         try output.raw(",\"counts\":")
-        try AnalysisSnapshot.write(used, to: output) { try output.uint64(UInt64(counts[$0])) }
+        try AnalysisSnapshot.write(used, to: output) { try output.uint64(UInt64($0.count)) }
         try output.raw(",\"maximum\":")
         try output.int64(maximum)
         try output.raw(",\"total\":")

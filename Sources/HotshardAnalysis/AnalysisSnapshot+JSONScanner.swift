@@ -192,11 +192,8 @@ extension ClientTally {
             }
             return true
         }
-        self.init()
-        self.hashes = try scanner.required(hashes, "hashes")
-        self.counts = try scanner.required(counts, "counts")
-        self.bitmap = try scanner.required(bitmap, "bitmap")
-        self.total = try scanner.required(total, "total")
+        self.init(hashes: try scanner.required(hashes, "hashes"), counts: try scanner.required(counts, "counts"),
+                  bitmap: try scanner.required(bitmap, "bitmap"), total: try scanner.required(total, "total"))
     }
 }
 

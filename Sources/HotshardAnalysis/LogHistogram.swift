@@ -41,6 +41,11 @@ struct LogHistogram: Codable, Sendable, Equatable {
         try container.encode(maximum, forKey: .maximum)
     }
 
+    /// The non-empty buckets in ascending order.
+    var nonEmptyBuckets: [(bucket: Int, count: UInt32)] {
+        counts.indices.compactMap { counts[$0] > 0 ? ($0, counts[$0]) : nil }
+    }
+
     static func bucket(_ nanos: Int64) -> Int {
         guard nanos > 1 else { return 0 }
         let log2 = 63 - nanos.leadingZeroBitCount

@@ -12,7 +12,9 @@ import Darwin
 /// The bytes must stay valid while the scanner is used.
 public struct JSONScanner {
     public let bytes: UnsafeRawBufferPointer
-    public private(set) var offset = 0
+    /// Where the next value starts (after any whitespace).
+    @usableFromInline var position = 0
+    public var offset: Int { position }
     /// Nesting deeper than this is refused rather than risking the stack in `skipValue`.
     static let maximumDepth = 512
 
@@ -22,15 +24,23 @@ public struct JSONScanner {
 
     /// Where an object's or array's members are: whether the first is still to come.
     public struct Cursor {
-        var first = true
+        @usableFromInline var first = true
+        @usableFromInline init() {}
     }
 
     /// A string's bytes (a member name or a value): a slice of the text, or decoded when it had escapes.
     public struct Text: CustomStringConvertible {
         /// The bytes between the quotes as written, escapes included.
         public let raw: UnsafeRawBufferPointer
-        let decoded: [UInt8]?
+        @usableFromInline let decoded: [UInt8]?
 
+        @usableFromInline init(raw: UnsafeRawBufferPointer, decoded: [UInt8]?) {
+            self.raw = raw
+            self.decoded = decoded
+        }
+
+        /// Inlined: member dispatch compares every name with a few literals.
+        @inlinable
         public static func == (name: Text, text: StaticString) -> Bool {
             let other = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
             if let decoded = name.decoded { return decoded.elementsEqual(other) }
@@ -50,11 +60,11 @@ public struct JSONScanner {
 
     // MARK: Structure
 
-    @inline(__always)
+    @inlinable
     mutating func skipSpace() {
         while offset < bytes.count {
             switch bytes[offset] {
-            case 0x20, 0x09, 0x0a, 0x0d: offset += 1
+            case 0x20, 0x09, 0x0a, 0x0d: position += 1
             default: return
             }
         }
@@ -70,24 +80,26 @@ public struct JSONScanner {
         JSONScanError(message: message, offset: offset)
     }
 
-    @inline(__always)
+    @inlinable
     mutating func expect(_ byte: UInt8, _ what: StaticString) throws {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == byte else { throw error("expected \(what)") }
-        offset += 1
+        position += 1
     }
 
+    @inlinable
     public mutating func beginObject() throws -> Cursor {
         try expect(UInt8(ascii: "{"), "an object")
         return Cursor()
     }
 
     /// The next member's name (its `:` consumed; the caller reads the value), or nil after `}`.
+    @inlinable
     public mutating func nextMember(_ cursor: inout Cursor) throws -> Text? {
         skipSpace()
         guard offset < bytes.count else { throw error("expected a member or }") }
         if bytes[offset] == UInt8(ascii: "}") {
-            offset += 1
+            position += 1
             return nil
         }
         if !cursor.first { try expect(UInt8(ascii: ","), ", or }") }
@@ -99,17 +111,19 @@ public struct JSONScanner {
         return name
     }
 
+    @inlinable
     public mutating func beginArray() throws -> Cursor {
         try expect(UInt8(ascii: "["), "an array")
         return Cursor()
     }
 
     /// Whether another element follows (the caller reads it); false after `]`.
+    @inlinable
     public mutating func nextElement(_ cursor: inout Cursor) throws -> Bool {
         skipSpace()
         guard offset < bytes.count else { throw error("expected an element or ]") }
         if bytes[offset] == UInt8(ascii: "]") {
-            offset += 1
+            position += 1
             return false
         }
         if !cursor.first { try expect(UInt8(ascii: ","), ", or ]") }
@@ -119,6 +133,7 @@ public struct JSONScanner {
 
     /// Reads an object member by member: `member` reads the value of a name it knows and returns
     /// true, or returns false and the value is skipped. An error names the member.
+    @inlinable
     public mutating func object(_ member: (Text, inout JSONScanner) throws -> Bool) throws {
         var cursor = try beginObject()
         while let name = try nextMember(&cursor) {
@@ -131,12 +146,14 @@ public struct JSONScanner {
     }
 
     /// A member that `object` should have met.
+    @inlinable
     public func required<Value>(_ value: Value?, _ name: StaticString) throws -> Value {
         guard let value else { throw error("missing \(name)") }
         return value
     }
 
     /// An array of values each read by `element`; an error names the element's index.
+    @inlinable
     public mutating func array<Element>(_ element: (inout JSONScanner) throws -> Element) throws -> [Element] {
         var cursor = try beginArray()
         var elements: [Element] = []
@@ -151,11 +168,12 @@ public struct JSONScanner {
     }
 
     /// Consumes `null` if it comes next.
+    @inlinable
     public mutating func null() -> Bool {
         skipSpace()
         guard offset + 4 <= bytes.count, bytes[offset] == UInt8(ascii: "n"), bytes[offset + 1] == UInt8(ascii: "u"),
               bytes[offset + 2] == UInt8(ascii: "l"), bytes[offset + 3] == UInt8(ascii: "l") else { return false }
-        offset += 4
+        position += 4
         return true
     }
 
@@ -170,7 +188,7 @@ public struct JSONScanner {
         let count = text.utf8CodeUnitCount
         guard offset + count <= bytes.count else { return false }
         for index in 0..<count where bytes[offset + index] != text.utf8Start[index] { return false }
-        offset += count
+        position += count
         return true
     }
 
@@ -224,24 +242,24 @@ public struct JSONScanner {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
-                offset += 1
+                position += 1
                 return Text(raw: raw, decoded: nil)
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw error("control byte in a string") }
-            offset += 1
+            position += 1
         }
         var decoded = Array(bytes[start..<offset])
         while offset < bytes.count {
             let byte = bytes[offset]
-            offset += 1
+            position += 1
             switch byte {
             case UInt8(ascii: "\""):
                 return Text(raw: UnsafeRawBufferPointer(rebasing: bytes[start..<offset - 1]), decoded: decoded)
             case UInt8(ascii: "\\"):
                 try unescape(into: &decoded)
             case 0..<0x20:
-                offset -= 1
+                position -= 1
                 throw error("control byte in a string")
             default:
                 decoded.append(byte)
@@ -253,7 +271,7 @@ public struct JSONScanner {
     private mutating func unescape(into decoded: inout [UInt8]) throws {
         guard offset < bytes.count else { throw error("unterminated string") }
         let escape = bytes[offset]
-        offset += 1
+        position += 1
         switch escape {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
         case UInt8(ascii: "b"): decoded.append(0x08)
@@ -272,7 +290,7 @@ public struct JSONScanner {
             guard let unicode = Unicode.Scalar(scalar) else { throw error("unpaired surrogate in \\u escape") }
             decoded.append(contentsOf: UTF8.encode(unicode) ?? UTF8.EncodedScalar())
         default:
-            offset -= 1
+            position -= 1
             throw error("unknown escape in a string")
         }
     }
@@ -290,7 +308,7 @@ public struct JSONScanner {
             default: throw error("bad hex digit in \\u escape")
             }
             value = value << 4 | UInt32(digit)
-            offset += 1
+            position += 1
         }
         return value
     }
@@ -300,7 +318,7 @@ public struct JSONScanner {
         let start = offset
         let text = try stringBytes()
         guard let value = text.withBytes({ String(validating: $0, as: UTF8.self) }) else {
-            offset = start
+            position = start
             throw error("string is not UTF-8")
         }
         return value
@@ -313,13 +331,13 @@ public struct JSONScanner {
         let text = try stringBytes()
         if base64 {
             guard let bytes = text.withBytes({ Base64.decode(bytes: $0) }) else {
-                offset = start
+                position = start
                 throw error("keyBase64 is not valid base64")
             }
             return Key(bytes)
         }
         guard text.withBytes(Key.isUTF8) else {
-            offset = start
+            position = start
             throw error("string is not UTF-8")
         }
         return text.withBytes { Key($0) }
@@ -331,18 +349,18 @@ public struct JSONScanner {
     private mutating func numberToken() throws -> (text: UnsafeRawBufferPointer, integer: Bool) {
         skipSpace()
         let start = offset
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { position += 1 }
         guard try digits() else { throw error("expected a number") }
         var integer = true
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
-            offset += 1
+            position += 1
             integer = false
             guard try digits() else { throw error("expected digits after the decimal point") }
         }
         if offset < bytes.count, bytes[offset] | 0x20 == UInt8(ascii: "e") {
-            offset += 1
+            position += 1
             integer = false
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { position += 1 }
             guard try digits() else { throw error("expected digits in the exponent") }
         }
         return (UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), integer)
@@ -350,7 +368,7 @@ public struct JSONScanner {
 
     private mutating func digits() throws -> Bool {
         let start = offset
-        while offset < bytes.count, bytes[offset] &- UInt8(ascii: "0") < 10 { offset += 1 }
+        while offset < bytes.count, bytes[offset] &- UInt8(ascii: "0") < 10 { position += 1 }
         return offset > start
     }
 
@@ -363,7 +381,7 @@ public struct JSONScanner {
             return strtod(base, nil)
         }
         guard value.isFinite else {
-            offset -= text.count
+            position -= text.count
             throw error("number out of range")
         }
         return value
@@ -377,13 +395,13 @@ public struct JSONScanner {
         let magnitude = try uint64(allowingSign: true)
         if negative {
             guard magnitude <= UInt64(Int.max) + 1 else {
-                offset = start
+                position = start
                 throw error("number out of range")
             }
             return magnitude == UInt64(Int.max) + 1 ? .min : -Int(magnitude)
         }
         guard magnitude <= UInt64(Int.max) else {
-            offset = start
+            position = start
             throw error("number out of range")
         }
         return Int(magnitude)
@@ -397,7 +415,7 @@ public struct JSONScanner {
         let start = offset
         let value = try uint64()
         guard let narrow = UInt32(exactly: value) else {
-            offset = start
+            position = start
             throw error("number out of range")
         }
         return narrow
@@ -407,7 +425,7 @@ public struct JSONScanner {
         let start = offset
         let value = try uint64()
         guard let narrow = UInt8(exactly: value) else {
-            offset = start
+            position = start
             throw error("number out of range")
         }
         return narrow
@@ -420,7 +438,7 @@ public struct JSONScanner {
         let (text, integer) = try numberToken()
         let negative = text.first == UInt8(ascii: "-")
         guard !negative || allowingSign else {
-            offset = start
+            position = start
             throw error("expected a number ≥ 0")
         }
         if integer {
@@ -429,17 +447,17 @@ public struct JSONScanner {
                 let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
                 let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte &- UInt8(ascii: "0")))
                 guard !overflow, !overflow2 else {
-                    offset = start
+                    position = start
                     throw error("number out of range")
                 }
                 value = sum
             }
             return value
         }
-        offset = start
+        position = start
         let value = try double()
         guard let magnitude = UInt64(exactly: value.magnitude) else {
-            offset = start
+            position = start
             throw error("expected an integer")
         }
         return magnitude

@@ -63,8 +63,7 @@ extension ResultDocument {
     public static func read(fromPath path: String) throws -> ResultDocument {
         let data: Data
         do {
-            // Mapped: a 360 MB document is read in place, not copied.
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ResultFileError.unreadable(path: path, reason: error.localizedDescription)
         }

@@ -85,7 +85,7 @@ struct PlanCommand: AsyncParsableCommand {
         let data: Data
         var document: ResultDocument
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: result), options: .alwaysMapped)
+            data = try Data(contentsOf: URL(fileURLWithPath: result))
             document = try ResultDocument.decode(json: data)
         } catch {
             print("hotshard plan: cannot read result '\(result)': \(error)", to: &stderr)
