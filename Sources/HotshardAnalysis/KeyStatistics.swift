@@ -130,6 +130,13 @@ struct ClientTally: Codable, Sendable {
 
     init() {}
 
+    /// From the stored form: at most `tracked` clients are kept.
+    init(hashes: [UInt64], counts: [Int], bitmap: UInt64, total: Int) {
+        self.bitmap = bitmap
+        self.total = total
+        for (hash, count) in zip(hashes, counts).prefix(Self.tracked) { append(hash, count) }
+    }
+
     /// The tracked clients' hashes and counts, in the order they were first tracked.
     var hashes: [UInt64] { (0..<used).map { entries[$0].hash } }
     var counts: [Int] { (0..<used).map { entries[$0].count } }
@@ -140,9 +147,8 @@ struct ClientTally: Codable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let hashes = try container.decode([UInt64].self, forKey: .hashes)
         let counts = try container.decode([Int].self, forKey: .counts)
-        bitmap = try container.decode(UInt64.self, forKey: .bitmap)
-        total = try container.decode(Int.self, forKey: .total)
-        for (hash, count) in zip(hashes, counts).prefix(Self.tracked) { append(hash, count) }
+        self.init(hashes: hashes, counts: counts, bitmap: try container.decode(UInt64.self, forKey: .bitmap),
+                  total: try container.decode(Int.self, forKey: .total))
     }
 
     func encode(to encoder: any Encoder) throws {

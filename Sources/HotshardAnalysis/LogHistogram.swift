@@ -29,10 +29,16 @@ struct LogHistogram: Codable, Sendable, Equatable {
     /// Encoded sparse (only non-empty buckets): most keys have a handful.
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let buckets = try container.decode([Int].self, forKey: .buckets)
-        let values = try container.decode([UInt32].self, forKey: .counts)
-        total = try container.decode(Int.self, forKey: .total)
-        maximum = try container.decode(Int64.self, forKey: .maximum)
+        self.init(buckets: try container.decode([Int].self, forKey: .buckets),
+                  counts: try container.decode([UInt32].self, forKey: .counts),
+                  total: try container.decode(Int.self, forKey: .total),
+                  maximum: try container.decode(Int64.self, forKey: .maximum))
+    }
+
+    /// From the sparse form: counts of the listed buckets (buckets out of range are dropped).
+    init(buckets: [Int], counts values: [UInt32], total: Int, maximum: Int64) {
+        self.total = total
+        self.maximum = maximum
         for (bucket, value) in zip(buckets, values) where bucket >= 0 && bucket < Self.bucketCount && value > 0 {
             storage[bucket] = value
             occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)

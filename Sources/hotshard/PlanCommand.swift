@@ -86,7 +86,7 @@ struct PlanCommand: AsyncParsableCommand {
         var document: ResultDocument
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: result))
-            document = try JSONDecoder().decode(ResultDocument.self, from: data)
+            document = try ResultDocument.decode(json: data)
         } catch {
             print("hotshard plan: cannot read result '\(result)': \(error)", to: &stderr)
             throw ExitCode(2)
