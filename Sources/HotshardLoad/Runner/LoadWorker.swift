@@ -22,7 +22,7 @@ final class LoadWorker: @unchecked Sendable {
         var control: Bool
         var command: String
         var operation: OperationClass
-        var keys: [[UInt8]]
+        var keys: KeyList
         var requestBytes: Int
     }
 
@@ -296,10 +296,9 @@ final class LoadWorker: @unchecked Sendable {
         stats.errorsByKind[kind, default: 0] += 1
         if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
-        let keys = request.keys.map { KeyReference(key: Key($0)) }
         analyse(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
                         command: request.command, operation: request.operation,
-                        keys: KeyList(keys), requestBytes: request.requestBytes, status: .error(kind: kind)))
+                        keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: kind)))
     }
 
     // MARK: Replies
