@@ -483,11 +483,14 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func dispatch() {
+        guard waitingCount > 0 || !backlog.isEmpty else { return }
+        // One clock reading for the whole batch: the requests go out in the same write.
+        let time = now()
         if waitingCount > 0 {
             for slot in slots where slot.state == .up {
                 while slot.inflight.count < profile.pipeline, let next = slot.waiting.popFirst() {
                     waitingCount -= 1
-                    send(next.request, intended: next.intendedNanos, on: slot)
+                    send(next.request, intended: next.intendedNanos, on: slot, at: time)
                 }
             }
         }
@@ -505,7 +508,7 @@ final class LoadWorker: @unchecked Sendable {
             if position >= openSlots.count { position = 0 }
             let index = openSlots[position]
             let slot = slots[index]
-            send(next.request, intended: next.intendedNanos, on: slot)
+            send(next.request, intended: next.intendedNanos, on: slot, at: time)
             roundRobin = index &+ 1
             if slot.inflight.count >= profile.pipeline { openSlots.remove(at: position) } else { position += 1 }
         }
@@ -539,8 +542,7 @@ final class LoadWorker: @unchecked Sendable {
         flushAll()
     }
 
-    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot) {
-        let time = now()
+    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64) {
         let measured = intended >= warmupNanos
         slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
                                       command: request.command, operation: request.operation, keys: request.keys,
@@ -573,11 +575,12 @@ final class LoadWorker: @unchecked Sendable {
     /// Writes and flushes every slot's queued requests, one write per connection, and feeds them to
     /// its decoder in one piece.
     private func flushAll() {
+        guard !unflushed.isEmpty else { return }
+        let time = now()
         for index in unflushed {
             let slot = slots[index]
             guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { continue }
             slot.outgoing = nil
-            let time = now()
             // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
             // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
             outgoing.withUnsafeReadableBytes { bytes in
