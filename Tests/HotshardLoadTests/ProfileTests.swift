@@ -50,9 +50,9 @@ import Testing
         #expect(profile.phases[1].hotShift == 25_000)
         // During the sale a third of the requests name the flash key; before it, almost none.
         var generator = RequestGenerator(profile: profile, seed: 1)
-        let flash = Array("sale:item:42".utf8)
-        let during = (0..<30_000).filter { _ in generator.next(at: 25).keys.first == flash }.count
-        let before = (0..<30_000).filter { _ in generator.next(at: 5).keys.first == flash }.count
+        let flash = Key("sale:item:42")
+        let during = (0..<30_000).filter { _ in generator.next(at: 25).keys.first?.key == flash }.count
+        let before = (0..<30_000).filter { _ in generator.next(at: 5).keys.first?.key == flash }.count
         #expect(abs(Double(during) / 30_000 - 0.33) < 0.015)
         #expect(Double(before) / 30_000 < 0.01)
         // The schedule doubles its rate in the sale.
@@ -171,15 +171,15 @@ import Testing
     @Test func encodesTheWireProtocols() throws {
         var profile = try ProfileReader.parse("target: redis://127.0.0.1:1\noperations: [{op: GET}]\n", file: "t")
         var out: [UInt8] = []
-        RequestEncoder(profile: profile).encode(LoadRequest(kind: .set, keys: [Array("k".utf8)], valueSize: 3), into: &out)
+        RequestEncoder(profile: profile).encode(LoadRequest(kind: .set, keys: [KeyReference(key: Key("k"))], valueSize: 3), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nvvv\r\n")
         profile = try ProfileReader.parse("target: memcached://127.0.0.1:1\noperations: [{op: get}]\n", file: "t")
         out = []
-        RequestEncoder(profile: profile).encode(LoadRequest(kind: .multiGet, keys: [Array("a".utf8), Array("b".utf8)], valueSize: 0), into: &out)
+        RequestEncoder(profile: profile).encode(LoadRequest(kind: .multiGet, keys: [KeyReference(key: Key("a")), KeyReference(key: Key("b"))], valueSize: 0), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "get a b\r\n")
         profile = try ProfileReader.parse("target: http://127.0.0.1:8080\nhttp: {path: \"/p/{key}\"}\noperations: [{op: GET}]\n", file: "t")
         out = []
-        RequestEncoder(profile: profile).encode(LoadRequest(kind: .httpGet, keys: [Array("a b".utf8)], valueSize: 0), into: &out)
+        RequestEncoder(profile: profile).encode(LoadRequest(kind: .httpGet, keys: [KeyReference(key: Key("a b"))], valueSize: 0), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "GET /p/a%20b HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
     }
 }

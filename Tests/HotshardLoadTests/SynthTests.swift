@@ -61,7 +61,7 @@ import Testing
         var requests = 0
         try TrafficSynthesizer(profile: profile).write(to: path) { request in
             requests += 1
-            for key in request.keys { truth[Key(key), default: 0] += 1 }
+            for reference in request.keys { truth[reference.key, default: 0] += 1 }
         }
         return (truth, requests)
     }

@@ -1,6 +1,9 @@
+import HotshardProtocols
+
 /// Renders item numbers as keys from a template such as `user:{n:07}`: literal bytes around one
 /// `{n}` placeholder, optionally `{n:0W}` (zero-padded to W digits) or `{n:W}` (space-padded).
-/// Rendering allocates only the key's bytes.
+/// `key(_:)` allocates nothing for keys of up to `Key.inlineCapacity` bytes (the load hot path);
+/// `render(_:)` allocates only the key's bytes.
 public struct KeyFormat: Sendable, Equatable {
     public let template: String
     let prefix: [UInt8]
@@ -45,39 +48,63 @@ public struct KeyFormat: Sendable, Equatable {
 
     /// The key bytes for item `number`.
     public func render(_ number: UInt64) -> [UInt8] {
+        let total = length(number)
+        // One allocation: the key's bytes, filled in place.
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            write(number, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = total
+        }
+    }
+
+    /// The key for item `number`, rendered on the stack (no allocation for inline-sized keys).
+    public func key(_ number: UInt64) -> Key {
+        withUnsafeTemporaryAllocation(byteCount: length(number), alignment: 1) { buffer in
+            write(number, into: buffer)
+            return Key(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    private func digits(_ number: UInt64) -> Int {
         var digitCount = 1
         var probe = number
         while probe >= 10 {
             probe /= 10
             digitCount += 1
         }
+        return digitCount
+    }
+
+    /// Bytes of the key for item `number`.
+    private func length(_ number: UInt64) -> Int {
+        let digitCount = digits(number)
+        return prefix.count + max(0, width - digitCount) + digitCount + suffix.count
+    }
+
+    /// Writes the key for `number` into `buffer`, which holds exactly `length(number)` bytes.
+    private func write(_ number: UInt64, into buffer: UnsafeMutableRawBufferPointer) {
+        let digitCount = digits(number)
         let padding = max(0, width - digitCount)
-        let total = prefix.count + padding + digitCount + suffix.count
-        // One allocation: the key's bytes, filled in place.
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var index = 0
-            for byte in prefix {
-                buffer[index] = byte
-                index += 1
-            }
-            let pad = zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " ")
-            for _ in 0..<padding {
-                buffer[index] = pad
-                index += 1
-            }
-            var rest = number
-            var position = index + digitCount - 1
-            repeat {
-                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                position -= 1
-            } while rest > 0
-            index += digitCount
-            for byte in suffix {
-                buffer[index] = byte
-                index += 1
-            }
-            initialized = total
+        var index = 0
+        for byte in prefix {
+            buffer[index] = byte
+            index += 1
+        }
+        let pad = zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " ")
+        for _ in 0..<padding {
+            buffer[index] = pad
+            index += 1
+        }
+        var rest = number
+        var position = index + digitCount - 1
+        repeat {
+            buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            position -= 1
+        } while rest > 0
+        index += digitCount
+        for byte in suffix {
+            buffer[index] = byte
+            index += 1
         }
     }
 }

@@ -169,9 +169,9 @@ final class ReplayReader: @unchecked Sendable {
             originalConnections = max(originalConnections, captured.connection + 1)
             captureAnalyzer.receive(message)
         }
-        let keys = message.keys.map { $0.key.bytes }
+        // The keys alone: what the captured reply said about them is not this run's answer.
+        let keys = KeyList(message.keys.map { KeyReference(key: $0.key) })
         let request = PreparedRequest(bytes: bytes, command: message.command, operation: message.operation, keys: keys,
-                                      httpKey: message.wireProtocol == .http ? keys.first ?? [] : nil,
                                       connection: captured.connection % connections)
         batch.append(ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request))
         if batch.count >= 256 { flush() }

@@ -22,7 +22,7 @@ final class LoadWorker: @unchecked Sendable {
         var control: Bool
         var command: String
         var operation: OperationClass
-        var keys: [[UInt8]]
+        var keys: KeyList
         var requestBytes: Int
     }
 
@@ -105,6 +105,14 @@ final class LoadWorker: @unchecked Sendable {
     /// HTTP keys as the parser names them: the request path, with its query when the key is in it.
     private var httpKey: HTTPKeyMode { profile.httpPath.contains("?") ? .pathWithQuery : .path }
     private var lastTimeoutCheck: Int64 = 0
+    /// Sum of the slots' `inflight` counts, kept so that a top-up does not walk every connection.
+    private var inFlightTotal = 0
+    /// Slots with bytes written since their last flush, each once.
+    private var unflushed: [Int] = []
+    /// Finished messages not yet given to the analyzer: it takes them in batches (it prefetches).
+    private var analysisBatch: [Message] = []
+    /// Scratch for `dispatch`: slots that have room, in round-robin order.
+    private var openSlots: [Int] = []
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
          analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
@@ -246,10 +254,8 @@ final class LoadWorker: @unchecked Sendable {
             }
             if task != nil {
                 if closedLoop { topUp() } else { dispatch() }
-                flush(slot)
-            } else {
-                flush(slot)
             }
+            flushAll()
         case .failure:
             slot.state = .down
             stats.connectFailures += 1
@@ -272,10 +278,10 @@ final class LoadWorker: @unchecked Sendable {
         slot.outgoing = nil
         let kind = slot.closeReason ?? "connection-closed"
         let time = now()
+        inFlightTotal -= slot.inflight.count
         while let request = slot.inflight.popFirst() {
             if !request.control { fail(request, kind: kind, at: time, flow: slot.flow) }
         }
-        slot.inflight.removeAll()
         stats.reconnects += 1
         scheduleReconnect(slot)
         if finished { return }
@@ -290,10 +296,9 @@ final class LoadWorker: @unchecked Sendable {
         stats.errorsByKind[kind, default: 0] += 1
         if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
-        let keys = request.keys.map { KeyReference(key: Key($0)) }
-        analyzer.receive(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
-                                 command: request.command, operation: request.operation,
-                                 keys: KeyList(keys), requestBytes: request.requestBytes, status: .error(kind: kind)))
+        analyse(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
+                        command: request.command, operation: request.operation,
+                        keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: kind)))
     }
 
     // MARK: Replies
@@ -317,13 +322,14 @@ final class LoadWorker: @unchecked Sendable {
             topUp()
         } else if hasQueued {
             dispatch()
-            for other in slots where other.state == .up { flush(other) }
+            flushAll()
         }
         checkFinished(time)
     }
 
     private func complete(_ message: Message, slot: Slot, at time: Int64) {
         guard let request = slot.inflight.popFirst() else { return }
+        inFlightTotal -= 1
         if request.control { return }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
@@ -332,7 +338,7 @@ final class LoadWorker: @unchecked Sendable {
             addSecond(time) { $0.completed += 1 }
             var analysed = message
             analysed.timestampNanos = wall(request.intendedNanos)
-            analyzer.receive(analysed)
+            analyse(analysed)
             return
         }
         let service = max(0, time - request.sentNanos)
@@ -357,7 +363,19 @@ final class LoadWorker: @unchecked Sendable {
         var analysed = message
         analysed.timestampNanos = wall(request.intendedNanos)
         analysed.latencyNanos = service
-        analyzer.receive(analysed)
+        analyse(analysed)
+    }
+
+    /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot).
+    private func analyse(_ message: Message) {
+        analysisBatch.append(message)
+        if analysisBatch.count >= 64 { drainAnalysis() }
+    }
+
+    private func drainAnalysis() {
+        guard !analysisBatch.isEmpty else { return }
+        analyzer.receive(contentsOf: analysisBatch)
+        analysisBatch.removeAll(keepingCapacity: true)
     }
 
     // MARK: Sending
@@ -380,12 +398,12 @@ final class LoadWorker: @unchecked Sendable {
             }
             if source.isExhausted { stopGenerating(time) }
             dispatch()
-            for slot in slots where slot.state == .up { flush(slot) }
+            flushAll()
         } else if generating, closedLoop {
             if let endNanos, time >= endNanos { stopGenerating(time) } else { topUp() }
         } else if hasQueued {
             dispatch()
-            for slot in slots where slot.state == .up { flush(slot) }
+            flushAll()
         }
         for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || hasQueued) {
             connect(slot)
@@ -465,26 +483,34 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func dispatch() {
+        guard waitingCount > 0 || !backlog.isEmpty else { return }
+        // One clock reading for the whole batch: the requests go out in the same write.
+        let time = now()
         if waitingCount > 0 {
             for slot in slots where slot.state == .up {
                 while slot.inflight.count < profile.pipeline, let next = slot.waiting.popFirst() {
                     waitingCount -= 1
-                    send(next.request, intended: next.intendedNanos, on: slot)
+                    send(next.request, intended: next.intendedNanos, on: slot, at: time)
                 }
             }
         }
         guard !backlog.isEmpty else { return }
+        // One request per connection with room, in turn (round robin, skipping full ones): the
+        // connections with room are listed once, not searched for once per request.
         let count = slots.count
-        var idle = 0
-        while !backlog.isEmpty, idle < count {
-            let slot = slots[roundRobin % count]
-            roundRobin &+= 1
-            if slot.state == .up, slot.inflight.count < profile.pipeline, let next = backlog.popFirst() {
-                send(next.request, intended: next.intendedNanos, on: slot)
-                idle = 0
-            } else {
-                idle += 1
-            }
+        openSlots.removeAll(keepingCapacity: true)
+        for step in 0..<count {
+            let index = (roundRobin &+ step) % count
+            if slots[index].state == .up, slots[index].inflight.count < profile.pipeline { openSlots.append(index) }
+        }
+        var position = 0
+        while !openSlots.isEmpty, let next = backlog.popFirst() {
+            if position >= openSlots.count { position = 0 }
+            let index = openSlots[position]
+            let slot = slots[index]
+            send(next.request, intended: next.intendedNanos, on: slot, at: time)
+            roundRobin = index &+ 1
+            if slot.inflight.count >= profile.pipeline { openSlots.remove(at: position) } else { position += 1 }
         }
     }
 
@@ -494,7 +520,7 @@ final class LoadWorker: @unchecked Sendable {
         if generating {
             let time = now()
             let window = slots.count * profile.pipeline
-            var open = window - backlog.count - waitingCount - slots.reduce(0) { $0 + $1.inflight.count }
+            var open = window - backlog.count - waitingCount - inFlightTotal
             let anyUp = slots.contains { $0.state == .up }
             while anyUp, open > 0 {
                 if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
@@ -513,24 +539,16 @@ final class LoadWorker: @unchecked Sendable {
             }
         }
         dispatch()
-        for slot in slots where slot.state == .up { flush(slot) }
+        flushAll()
     }
 
-    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot) {
-        let time = now()
+    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64) {
         let measured = intended >= warmupNanos
         slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
                                       command: request.command, operation: request.operation, keys: request.keys,
                                       requestBytes: request.bytes.count))
-        let wallTime = wall(time)
-        // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
-        // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
-        request.bytes.withUnsafeBytes { bytes in
-            slot.decoder.sent(bytes, atNanos: wallTime) { message in
-                complete(message, slot: slot, at: time)
-            }
-        }
-        slot.outgoing?.writeBytes(request.bytes)
+        inFlightTotal += 1
+        write(request.bytes, on: slot)
         if measured {
             stats.sent += 1
             stats.firstSentNanos = min(stats.firstSentNanos, time)
@@ -543,17 +561,39 @@ final class LoadWorker: @unchecked Sendable {
         let time = now()
         slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
                                       command: "HELLO", operation: .other, keys: [], requestBytes: bytes.count))
-        bytes.withUnsafeBytes { raw in
-            slot.decoder.sent(raw, atNanos: wall(time))
-        }
+        inFlightTotal += 1
+        write(bytes, on: slot)
+    }
+
+    /// Queues a request's bytes on the slot; they go out (and to the decoder) with the next `flushAll`.
+    private func write(_ bytes: [UInt8], on slot: Slot) {
+        guard slot.outgoing != nil else { return }
+        if slot.outgoing?.readableBytes == 0 { unflushed.append(slot.index - slotRange.lowerBound) }
         slot.outgoing?.writeBytes(bytes)
     }
 
-    private func flush(_ slot: Slot) {
-        guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { return }
-        channel.writeAndFlush(outgoing, promise: nil)
-        outgoing = channel.allocator.buffer(capacity: 4_096)
-        slot.outgoing = outgoing
+    /// Writes and flushes every slot's queued requests, one write per connection, and feeds them to
+    /// its decoder in one piece.
+    private func flushAll() {
+        guard !unflushed.isEmpty else { return }
+        let time = now()
+        for index in unflushed {
+            let slot = slots[index]
+            guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { continue }
+            slot.outgoing = nil
+            // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
+            // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
+            outgoing.withUnsafeReadableBytes { bytes in
+                slot.decoder.sent(bytes, atNanos: wall(time)) { message in
+                    complete(message, slot: slot, at: time)
+                }
+            }
+            channel.writeAndFlush(outgoing, promise: nil)
+            // Written at once when the socket takes it (the usual case): the storage is ours again, and reused.
+            outgoing.clear()
+            if slot.channel != nil { slot.outgoing = outgoing }
+        }
+        unflushed.removeAll(keepingCapacity: true)
     }
 
     // MARK: Accounting
@@ -586,6 +626,7 @@ final class LoadWorker: @unchecked Sendable {
         guard idle || expired else { return }
         finished = true
         task?.cancel()
+        inFlightTotal = 0
         for slot in slots {
             while let request = slot.inflight.popFirst() {
                 if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow) }
@@ -611,6 +652,7 @@ final class LoadWorker: @unchecked Sendable {
             slot.channel = nil
         }
         postProgress(time)
+        drainAnalysis()
         promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))
     }
 }

@@ -6,20 +6,17 @@ public struct PreparedRequest: Sendable {
     public var bytes: [UInt8]
     public var command: String
     public var operation: OperationClass
-    public var keys: [[UInt8]]
-    /// HTTP: the key the request names (its path), for pairing the reply.
-    public var httpKey: [UInt8]?
+    /// The keys as the parser names them (for HTTP the request path), for analysing a request that fails.
+    public var keys: KeyList
     /// The run-wide connection index the request must be sent on (replay keeps each original
     /// connection's order); nil: any connection.
     public var connection: Int?
 
-    public init(bytes: [UInt8], command: String, operation: OperationClass, keys: [[UInt8]], httpKey: [UInt8]? = nil,
-                connection: Int? = nil) {
+    public init(bytes: [UInt8], command: String, operation: OperationClass, keys: KeyList, connection: Int? = nil) {
         self.bytes = bytes
         self.command = command
         self.operation = operation
         self.keys = keys
-        self.httpKey = httpKey
         self.connection = connection
     }
 }
@@ -45,6 +42,8 @@ final class GeneratedRequests: RequestSource {
     private let encoder: RequestEncoder
     private let profile: LoadProfile
     private var nextDue: Int64
+    /// Bytes of the largest request so far: each request's array is allocated once, at its size.
+    private var largest = 64
 
     init(profile: LoadProfile, workers: Int, index: Int) {
         self.profile = profile
@@ -61,15 +60,19 @@ final class GeneratedRequests: RequestSource {
         let request = generator.next(at: Double(intended) / 1e9)
         if profile.arrival.isOpenLoop { nextDue = schedule.next() }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
+        largest = max(largest, bytes.count)
         let operation: OperationClass = switch request.kind {
         case .get, .multiGet, .httpGet: .read
         default: .write
         }
-        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation,
-                               // Keys as the parser names them: for HTTP the request path.
-                               keys: profile.wireProtocol == .http ? request.keys.map { encoder.path(for: $0) } : request.keys,
-                               httpKey: profile.wireProtocol == .http ? encoder.path(for: request.keys.first ?? []) : nil)
+        var keys = request.keys
+        if profile.wireProtocol == .http {
+            // Keys as the parser names them: for HTTP the request path.
+            keys = KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
+        }
+        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation, keys: keys)
     }
 
     var isExhausted: Bool { false }

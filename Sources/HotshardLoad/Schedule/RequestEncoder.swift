@@ -1,3 +1,5 @@
+import HotshardProtocols
+
 /// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text, meta or
 /// binary commands, HTTP/1.1 requests with keep-alive. Appends to a caller's byte array (no allocation once it
 /// has grown). Values are filler bytes of the requested size.
@@ -82,15 +84,17 @@ public struct RequestEncoder: Sendable {
         }
         out.append(UInt8(ascii: "*"))
         appendDecimal(1 + request.keys.count + extra, to: &out)
-        out += [0x0d, 0x0a]
-        appendBulk(name, to: &out)
-        for key in request.keys { appendBulk(key, to: &out) }
+        appendLineEnd(to: &out)
+        name.withUnsafeBytes { appendBulk($0, to: &out) }
+        for reference in request.keys {
+            reference.key.withUnsafeBytes { appendBulk($0, to: &out) }
+        }
         if extra == 1 {
             out.append(UInt8(ascii: "$"))
             appendDecimal(request.valueSize, to: &out)
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
             appendFiller(request.valueSize, to: &out)
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
         }
     }
 
@@ -98,14 +102,14 @@ public struct RequestEncoder: Sendable {
         switch request.kind {
         case .get, .multiGet, .httpGet:
             out += Array("get".utf8)
-            for key in request.keys {
+            for reference in request.keys {
                 out.append(0x20)
-                out += key
+                reference.key.withUnsafeBytes { out.append(contentsOf: $0) }
             }
             out += [0x0d, 0x0a]
         case .set, .httpPost:
             out += Array("set ".utf8)
-            out += request.keys.first ?? []
+            out += firstKey(request)
             out += Array(" 0 0 ".utf8)
             appendDecimal(request.valueSize, to: &out)
             out += [0x0d, 0x0a]
@@ -113,18 +117,18 @@ public struct RequestEncoder: Sendable {
             out += [0x0d, 0x0a]
         case .delete:
             out += Array("delete ".utf8)
-            out += request.keys.first ?? []
+            out += firstKey(request)
             out += [0x0d, 0x0a]
         case .incr:
             out += Array("incr ".utf8)
-            out += request.keys.first ?? []
+            out += firstKey(request)
             out += Array(" 1\r\n".utf8)
         }
     }
 
     /// Meta commands: `mg KEY v` (the value back, or EN), `ms KEY SIZE` + data, `md KEY`, `ma KEY`.
     private func encodeMeta(_ request: LoadRequest, into out: inout [UInt8]) {
-        let key = request.keys.first ?? []
+        let key = firstKey(request)
         switch request.kind {
         case .get, .multiGet, .httpGet:
             out += Self.metaGet
@@ -155,7 +159,7 @@ public struct RequestEncoder: Sendable {
     /// Binary frames (protocol_binary.h): GET, SET (flags 0, no expiry), DELETE, INCREMENT by 1
     /// (expiry 0xffffffff: a missing key is NOT_FOUND, as text `incr`). Opaque 0: replies come in order.
     private func encodeBinary(_ request: LoadRequest, into out: inout [UInt8]) {
-        let key = request.keys.first ?? []
+        let key = firstKey(request)
         let opcode: UInt8
         var extras: [UInt8] = []
         var value = 0
@@ -185,7 +189,7 @@ public struct RequestEncoder: Sendable {
     private func encodeHTTP(_ request: LoadRequest, into out: inout [UInt8]) {
         let isPost = request.kind == .httpPost || request.kind == .set
         out += Array((isPost ? "POST " : "GET ").utf8)
-        appendPath(request.keys.first ?? [], to: &out)
+        appendPath(request.keys.first?.key ?? Key([UInt8]()), to: &out)
         out += Array(" HTTP/1.1\r\n".utf8)
         out += headerBlock
         if isPost {
@@ -199,14 +203,19 @@ public struct RequestEncoder: Sendable {
     }
 
     /// The request path for a key: the template with the key percent-encoded where needed.
-    public func path(for key: [UInt8]) -> [UInt8] {
+    public func path(for key: Key) -> [UInt8] {
         var out: [UInt8] = []
         appendPath(key, to: &out)
         return out
     }
 
-    private func appendPath(_ key: [UInt8], to out: inout [UInt8]) {
+    private func appendPath(_ key: Key, to out: inout [UInt8]) {
         out += pathPrefix
+        key.withUnsafeBytes { appendEscaped($0, to: &out) }
+        out += pathSuffix
+    }
+
+    private func appendEscaped(_ key: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in key {
             switch byte {
@@ -219,15 +228,24 @@ public struct RequestEncoder: Sendable {
                 out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
             }
         }
-        out += pathSuffix
     }
 
-    private func appendBulk(_ bytes: [UInt8], to out: inout [UInt8]) {
+    /// The first key's bytes (memcached commands name one key).
+    private func firstKey(_ request: LoadRequest) -> [UInt8] {
+        request.keys.first?.key.bytes ?? []
+    }
+
+    private func appendBulk(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "$"))
         appendDecimal(bytes.count, to: &out)
-        out += [0x0d, 0x0a]
-        out += bytes
-        out += [0x0d, 0x0a]
+        appendLineEnd(to: &out)
+        out.append(contentsOf: bytes)
+        appendLineEnd(to: &out)
+    }
+
+    private func appendLineEnd(to out: inout [UInt8]) {
+        out.append(0x0d)
+        out.append(0x0a)
     }
 
     private func appendFiller(_ count: Int, to out: inout [UInt8]) {

@@ -28,7 +28,7 @@ public struct RequestGenerator: Sendable {
     private var random: SeededGenerator
     private let baseMix: Mix
     private let phaseMixes: [Mix?]
-    private let explicitKeys: [[UInt8]]
+    private let explicitKeys: [Key]
     private let sizeChoices: Mix?
 
     public init(profile: LoadProfile, seed: UInt64) {
@@ -38,7 +38,7 @@ public struct RequestGenerator: Sendable {
         baseMix = Mix(profile.operations)
         phaseMixes = profile.phases.map { $0.operations.map(Mix.init) }
         if case .weighted(let entries, _) = profile.distribution {
-            explicitKeys = entries.map(\.key.bytes)
+            explicitKeys = entries.map(\.key)
         } else {
             explicitKeys = []
         }
@@ -60,18 +60,17 @@ public struct RequestGenerator: Sendable {
             if let key = phase.flashKey { flash = (key, phase.flashShare) }
         }
         let operation = mix.pick(random.nextDouble())
-        var keys: [[UInt8]] = []
-        keys.reserveCapacity(operation.keys)
+        var keys = KeyList()
         for index in 0..<operation.keys {
             if index == 0, let flash, random.nextDouble() < flash.share {
-                keys.append(flash.key.bytes)
+                keys.append(KeyReference(key: flash.key))
                 continue
             }
             switch sampler.next(&random) {
             case .item(let item):
-                keys.append(profile.keyFormat.render((item &+ shift) % profile.keyCount))
+                keys.append(KeyReference(key: profile.keyFormat.key((item &+ shift) % profile.keyCount)))
             case .explicit(let entry):
-                keys.append(explicitKeys[entry])
+                keys.append(KeyReference(key: explicitKeys[entry]))
             }
         }
         var size = 0

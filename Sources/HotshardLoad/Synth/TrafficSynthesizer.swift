@@ -207,9 +207,9 @@ public struct TrafficSynthesizer {
         case (.redis, .delete): out += Array(":1\r\n".utf8)
         case (.redis, .incr): out += Array(":\(incr)\r\n".utf8)
         case (.memcached, .get), (.memcached, .multiGet):
-            for key in request.keys {
+            for reference in request.keys {
                 let size = valueSize()
-                out += Array("VALUE ".utf8) + key + Array(" 0 \(size)\r\n".utf8)
+                out += Array("VALUE ".utf8) + reference.key.bytes + Array(" 0 \(size)\r\n".utf8)
                 out += repeatElement(UInt8(ascii: "v"), count: size)
                 out += [0x0d, 0x0a]
             }
