@@ -41,7 +41,7 @@ public struct BoundedLoadsScheme: PlacementScheme {
         self.ring = ring
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 

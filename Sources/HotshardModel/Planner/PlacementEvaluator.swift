@@ -47,6 +47,7 @@ struct PlacementEvaluator {
     /// The largest node count asked for; ring schemes are built there once and cut down.
     private let limit: Int
     private var largest: (any PlacementScheme)??
+    private var built: [Int: any PlacementScheme] = [:]
 
     init(probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
          build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }) {
@@ -79,13 +80,18 @@ struct PlacementEvaluator {
     /// The scheme at `n` nodes. Ring schemes whose nodes' points do not depend on the node count
     /// (nginx, Cassandra, bounded loads, and ketama where its points per server come out equal)
     /// are the ring built once at the largest count, cut down to nodes `0..<n`.
+    /// Schemes are kept once built: the search, the chosen layout, N±1 and today ask again.
     mutating func scheme(nodes n: Int) -> (any PlacementScheme)? {
         guard n >= 1 else { return nil }
+        if let known = built[n] { return known }
+        var scheme: (any PlacementScheme)?
         if n < limit, strategy == .ring || strategy == .boundedLoads {
             if largest == nil { largest = .some(build(limit)) }
-            if let base = largest ?? nil, let cut = Self.prefix(base, nodes: n) { return cut }
+            if let base = largest ?? nil { scheme = Self.prefix(base, nodes: n) }
         }
-        return build(n)
+        if scheme == nil { scheme = build(n) }
+        built[n] = scheme
+        return scheme
     }
 
     static func prefix(_ base: any PlacementScheme, nodes n: Int) -> (any PlacementScheme)? {
@@ -121,6 +127,21 @@ struct PlacementEvaluator {
                 ring.owners.withUnsafeBufferPointer { owners in
                     var p = 0
                     let points = values.count
+                    if accumulator.replicas == 1 {
+                        // Without replicas: the same sums in the same order, straight into the buffer.
+                        order.hashes.withUnsafeBufferPointer { hashes in
+                            order.rates.withUnsafeBufferPointer { rates in
+                                accumulator.loads.withUnsafeMutableBufferPointer { loads in
+                                    for j in 0..<hashes.count {
+                                        let hash = hashes[j]
+                                        while p < points && values[p] < hash { p += 1 }
+                                        loads[owners[p == points ? 0 : p]] += rates[j]
+                                    }
+                                }
+                            }
+                        }
+                        return
+                    }
                     for j in order.hashes.indices {
                         let hash = order.hashes[j]
                         while p < points && values[p] < hash { p += 1 }
@@ -132,6 +153,19 @@ struct PlacementEvaluator {
             for b in bucketRates.indices where bucketRates[b] > 0 {
                 accumulator.add(scheme.node(forHash: UInt64(b)), reads: bucketReads[b], total: bucketRates[b])
             }
+        } else if strategy == .rendezvous || strategy == .jump {
+            // Straight from the records, in key order, without the assignment array.
+            let records = prefixRecords()
+            let rates = keys.rates, readFractions = keys.readFractions
+            if accumulator.replicas == 1 {
+                rates.withUnsafeBufferPointer { rates in
+                    accumulator.loads.withUnsafeMutableBufferPointer { loads in
+                        records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in loads[owner] += rates[i] }
+                    }
+                }
+            } else {
+                records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in accumulator.add(owner, rates[i], readFractions[i]) }
+            }
         } else {
             let assignment = self.assignment(scheme)
             for i in assignment.indices { accumulator.add(assignment[i], keys.rates[i], keys.readFractions[i]) }
@@ -139,13 +173,19 @@ struct PlacementEvaluator {
         return accumulator
     }
 
+    private mutating func prefixRecords() -> PrefixRecords {
+        if let records { return records }
+        let made = PrefixRecords(hashes: hashes, kind: strategy == .jump ? .jump : .rendezvous)
+        records = made
+        return made
+    }
+
     /// Each key's node under `scheme`, equal to `scheme.assign(hashes:rates:)`.
     mutating func assignment(_ scheme: any PlacementScheme) -> [Int] {
         let n = scheme.nodeNames.count
         switch strategy {
         case .rendezvous, .jump:
-            if records == nil { records = PrefixRecords(hashes: hashes, kind: strategy == .jump ? .jump : .rendezvous) }
-            if let records { return records.owners(nodes: n) }
+            return prefixRecords().owners(nodes: n)
         case .modulo32:
             // Every hash of these families fits 32 bits: a 32-bit division gives the same remainder.
             let divisor = UInt32(truncatingIfNeeded: max(n, 1))
