@@ -62,21 +62,27 @@ public struct BoundedLoadsScheme: PlacementScheme {
         var result = [Int](repeating: 0, count: startPoints.count)
         let points = ring.values.count
         ring.owners.withUnsafeBufferPointer { owners in
-            for index in order {
-                let rate = index < rates.count ? rates[index] : 0
-                let start = Int(startPoints[index])
-                var chosen = owners[start]
-                var p = start
-                var visited = 0
-                // Walk at most one full turn of the ring.
-                while visited < points {
-                    let candidate = owners[p]
-                    if load[candidate] + rate <= capacity { chosen = candidate; break }
-                    p = p + 1 == points ? 0 : p + 1
-                    visited += 1
+            startPoints.withUnsafeBufferPointer { startPoints in
+                load.withUnsafeMutableBufferPointer { load in
+                    result.withUnsafeMutableBufferPointer { result in
+                        for index in order {
+                            let rate = index < rates.count ? rates[index] : 0
+                            let start = Int(startPoints[index])
+                            var chosen = owners[start]
+                            var p = start
+                            var visited = 0
+                            // Walk at most one full turn of the ring.
+                            while visited < points {
+                                let candidate = owners[p]
+                                if load[candidate] + rate <= capacity { chosen = candidate; break }
+                                p = p + 1 == points ? 0 : p + 1
+                                visited += 1
+                            }
+                            load[chosen] += rate
+                            result[index] = chosen
+                        }
+                    }
                 }
-                load[chosen] += rate
-                result[index] = chosen
             }
         }
         return result

@@ -45,6 +45,25 @@ public struct HashRing: Sendable {
         return ring
     }
 
+    /// The points `owner` maps to a node of `0..<nodeCount` (nil drops the point), in the same
+    /// order: a ring built from a subset of a larger ring's points, whose owners encode more.
+    func filtered(nodeCount: Int, _ owner: (Int) -> Int?) -> HashRing {
+        var ring = self
+        var values: [UInt64] = [], owners: [Int] = []
+        values.reserveCapacity(self.values.count)
+        owners.reserveCapacity(self.values.count)
+        for i in self.values.indices {
+            if let node = owner(self.owners[i]) {
+                values.append(self.values[i])
+                owners.append(node)
+            }
+        }
+        ring.values = values
+        ring.owners = owners
+        ring.nodeCount = nodeCount
+        return ring
+    }
+
     /// Index of the first point with value ≥ `hash`, wrapping to 0. O(log points).
     @inline(__always)
     public func pointIndex(_ hash: UInt64) -> Int {

@@ -48,10 +48,13 @@ struct PlacementEvaluator {
     private let limit: Int
     private var largest: (any PlacementScheme)??
     private var built: [Int: any PlacementScheme] = [:]
+    private var ketamaSuperset: (ring: HashRing, digests: [Int])?
+    private let probe: any PlacementScheme
 
     init(probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
          build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }) {
         self.build = build
+        self.probe = probe
         self.limit = limit
         self.keys = keys
         strategy = Strategy(probe)
@@ -78,14 +81,16 @@ struct PlacementEvaluator {
     }
 
     /// The scheme at `n` nodes. Ring schemes whose nodes' points do not depend on the node count
-    /// (nginx, Cassandra, bounded loads, and ketama where its points per server come out equal)
-    /// are the ring built once at the largest count, cut down to nodes `0..<n`.
+    /// (nginx, Cassandra, bounded loads) are the ring built once at the largest count, cut down to
+    /// nodes `0..<n`; ketama is cut from a superset ring (`ketamaPrefix`).
     /// Schemes are kept once built: the search, the chosen layout, N±1 and today ask again.
     mutating func scheme(nodes n: Int) -> (any PlacementScheme)? {
         guard n >= 1 else { return nil }
         if let known = built[n] { return known }
         var scheme: (any PlacementScheme)?
-        if n < limit, strategy == .ring || strategy == .boundedLoads {
+        if let ketama = probe as? KetamaScheme, n < limit {
+            scheme = ketamaPrefix(variant: ketama.variant, nodes: n)
+        } else if n < limit, strategy == .ring || strategy == .boundedLoads {
             if largest == nil { largest = .some(build(limit)) }
             if let base = largest ?? nil { scheme = Self.prefix(base, nodes: n) }
         }
@@ -94,20 +99,37 @@ struct PlacementEvaluator {
         return scheme
     }
 
+    /// Ketama at `n` numbered servers from one superset ring at the largest count: each server's
+    /// points there with one digest (four points) more than that count gives it, owners encoding
+    /// (digest × limit + server). A ketama ring at n nodes is the points of servers below n and
+    /// digests below its own count per server, in the same order (generation order breaks ties in
+    /// both), so it is cut out instead of hashed and sorted again. Nil when a server would need
+    /// more digests than the superset holds.
+    private mutating func ketamaPrefix(variant: KetamaScheme.Variant, nodes n: Int) -> KetamaScheme? {
+        let limit = self.limit
+        if ketamaSuperset == nil {
+            let servers = ServerSpec.numbered(limit)
+            let digests = KetamaScheme.pointsPerServer(servers).map { $0 / 4 + 1 }
+            let points = KetamaScheme.points(variant: variant, servers: servers, digests: { digests[$0] }) { server, digest in
+                digest * limit + server
+            }
+            ketamaSuperset = (HashRing(points: points, nodeCount: limit, spaceBits: 32), digests)
+        }
+        guard let (superset, available) = ketamaSuperset else { return nil }
+        let servers = ServerSpec.numbered(n)
+        let digests = KetamaScheme.pointsPerServer(servers).map { $0 / 4 }
+        guard digests.indices.allSatisfy({ digests[$0] <= available[$0] }) else { return nil }
+        let ring = superset.filtered(nodeCount: n) { encoded in
+            let server = encoded % limit
+            return server < n && encoded / limit < digests[server] ? server : nil
+        }
+        return KetamaScheme(variant: variant, servers: servers, ring: ring)
+    }
+
     static func prefix(_ base: any PlacementScheme, nodes n: Int) -> (any PlacementScheme)? {
         guard n <= base.nodeNames.count else { return nil }
         let names = Array(base.nodeNames.prefix(n))
         switch base {
-        case let ketama as KetamaScheme:
-            let servers = Array(ketama.servers.prefix(n))
-            let allWeight = Float(ketama.servers.reduce(0) { $0 + $1.weight })
-            let weight = Float(servers.reduce(0) { $0 + $1.weight })
-            let samePoints = servers.allSatisfy {
-                KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: weight, servers: Float(n))
-                    == KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: allWeight, servers: Float(ketama.servers.count))
-            }
-            guard samePoints else { return nil }
-            return KetamaScheme(variant: ketama.variant, servers: servers, ring: ketama.ring.prefix(nodes: n))
         case let nginx as NginxConsistentScheme:
             return NginxConsistentScheme(nodeNames: names, ring: nginx.ring.prefix(nodes: n))
         case let cassandra as CassandraScheme:
