@@ -215,12 +215,9 @@ struct PlacementEvaluator {
         case .ring:
             if let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
                 var result = [Int](repeating: 0, count: hashes.count)
-                ring.values.withUnsafeBufferPointer { values in
-                    var p = 0
-                    let points = values.count
-                    for j in order.hashes.indices {
-                        while p < points && values[p] < order.hashes[j] { p += 1 }
-                        result[Int(order.order[j])] = ring.owners[p == points ? 0 : p]
+                result.withUnsafeMutableBufferPointer { result in
+                    ring.owners.withUnsafeBufferPointer { owners in
+                        Self.sweep(ring, order) { key, point in result[key] = owners[point] }
                     }
                 }
                 return result
@@ -228,13 +225,8 @@ struct PlacementEvaluator {
         case .boundedLoads:
             if let bounded = scheme as? BoundedLoadsScheme, let order = hashOrder, !keys.rateOrder.isEmpty, !bounded.ring.owners.isEmpty {
                 var start = [Int32](repeating: 0, count: hashes.count)
-                bounded.ring.values.withUnsafeBufferPointer { values in
-                    var p = 0
-                    let points = values.count
-                    for j in order.hashes.indices {
-                        while p < points && values[p] < order.hashes[j] { p += 1 }
-                        start[Int(order.order[j])] = Int32(truncatingIfNeeded: p == points ? 0 : p)
-                    }
+                start.withUnsafeMutableBufferPointer { start in
+                    Self.sweep(bounded.ring, order) { key, point in start[key] = Int32(truncatingIfNeeded: point) }
                 }
                 return bounded.assign(startPoints: start, rates: keys.rates, order: keys.rateOrder)
             }
@@ -242,6 +234,26 @@ struct PlacementEvaluator {
             break
         }
         return scheme.assign(hashes: hashes, rates: keys.rates)
+    }
+
+    /// Walks the keys in hash order along the ring once: `body(key index, point index)` with the
+    /// first point at or after each key's hash, wrapping to 0. Every index is below its array's
+    /// count (`order` holds each key once; the ring is not empty).
+    @inline(__always)
+    private static func sweep(_ ring: HashRing, _ order: PlannerKeys.HashOrder, _ body: (Int, Int) -> Void) {
+        ring.values.withUnsafeBufferPointer { values in
+            order.hashes.withUnsafeBufferPointer { hashes in
+                order.order.withUnsafeBufferPointer { keys in
+                    var p = 0
+                    let points = values.count
+                    for j in 0..<hashes.count {
+                        let hash = hashes[j]
+                        while p < points && values[p] < hash { p += 1 }
+                        body(Int(keys[j]), p == points ? 0 : p)
+                    }
+                }
+            }
+        }
     }
 }
 
