@@ -60,7 +60,6 @@ let package = Package(
             dependencies: [
                 "CRendezvous",
                 "HotshardAnalysis",
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
