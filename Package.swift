@@ -63,7 +63,6 @@ let package = Package(
             dependencies: [
                 "CRendezvous",
                 "HotshardAnalysis",
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

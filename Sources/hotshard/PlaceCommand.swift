@@ -7,7 +7,7 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Print where each key goes under a real system's placement function.",
-        discussion: "Prints one line per key: the key (escaped), a tab, and the node — the server as named in --servers, otherwise the node's number from 0 (a partition for Kafka). Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's."
+        discussion: "Prints one line per key: the key (escaped), a tab, and the node — the server as named in --servers, otherwise the node's number from 0 (a partition for Kafka). Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `bounded-loads` (alias `haproxy-bounded`) models the bounded-loads policy with HAProxy's hash-balance-factor as ε; it is not HAProxy's own ring or request hash, so a key's node may differ from the server HAProxy picks."
     )
 
     @Option(help: "The placement scheme (see the list above).")

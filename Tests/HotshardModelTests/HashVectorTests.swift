@@ -32,14 +32,37 @@ struct HashVectorTests {
         #expect(CassandraMurmur3.token(Array("hello".utf8)) == -3_758_069_500_696_749_310)
     }
 
-    @Test func cassandraSignExtendsTailBytes() {
-        // For a tail byte ≥ 0x80 Cassandra's Java code sign-extends; the reference does not.
-        // The same bytes in a whole 16-byte block are read unsigned, so only the tail differs:
-        // flipping the sign-extension must change the hash of [0xff] but not of a 16-byte block.
-        let tail: [UInt8] = [0xff]
-        let (a, _) = CassandraMurmur3.hash128(tail)
-        // Reference MurmurHash3_x64_128([0xff]) h1: mmh3.hash64(b"\xff", signed=False)[0].
-        let reference: UInt64 = 0x47da_3778_a4e2_90ec
-        #expect(a != reference)
+    @Test func md5TestSuite() {
+        // RFC 1321 appendix A.5: the test suite's digests (one block, a 56-byte message that
+        // needs a second padding block, and 80 bytes over two blocks).
+        func hex(_ text: String) -> String {
+            KetamaMD5.digest(Array(text.utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        }
+        #expect(hex("") == "d41d8cd98f00b204e9800998ecf8427e")
+        #expect(hex("a") == "0cc175b9c0f1b6a831c399e269772661")
+        #expect(hex("abc") == "900150983cd24fb0d6963f7d28e17f72")
+        #expect(hex("message digest") == "f96b697d7cb7938d525a2f31aaf161d0")
+        #expect(hex("abcdefghijklmnopqrstuvwxyz") == "c3fcd3d76192e4007dfb496cca67e13b")
+        #expect(hex("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == "d174ab98d277d9f5a5611c2c9f419d9f")
+        #expect(hex(String(repeating: "1234567890", count: 8)) == "57edf4a22be3c955ac49da2e2107b67a")
+        // Ketama's key hash: the digest's first four bytes, little-endian.
+        #expect(KetamaMD5.keyHash(Array("abc".utf8)) == 0x9850_0190)
+    }
+
+    @Test func cassandraMurmur3PartitionerTokens() {
+        // scylladb/scylla-rust-driver scylla/src/routing/partitioner.rs, test_murmur3_partitioner:
+        // Murmur3Partitioner tokens of single-column partition keys (their raw bytes).
+        #expect(CassandraMurmur3.token(Array("test".utf8)) == -6_017_608_668_500_074_083)
+        #expect(CassandraMurmur3.token(Array("xd".utf8)) == 4_507_812_186_440_344_727)
+        #expect(CassandraMurmur3.token(Array("primary_key".utf8)) == -1_632_642_444_691_073_360)
+        // 9 bytes, all in the tail, 0xC3 0xB3 among them: Cassandra's Java code sign-extends
+        // tail bytes ≥ 0x80 (the reference MurmurHash3 does not), and this token depends on it.
+        let kremowki = Array("kremówki".utf8)
+        #expect(kremowki.count == 9)
+        #expect(CassandraMurmur3.token(kremowki) == 4_354_931_215_268_080_151)
+        // The scheme orders tokens as signed longs.
+        let scheme = CassandraScheme(servers: ServerSpec.numbered(3))
+        #expect(scheme.keyHash(Key(kremowki)) == CassandraScheme.ordered(4_354_931_215_268_080_151))
+        #expect(scheme.keyHash(Key("test")) < scheme.keyHash(Key("primary_key")))
     }
 }

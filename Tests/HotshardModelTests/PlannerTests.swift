@@ -114,4 +114,18 @@ struct PlannerTests {
         let hashes = (0..<8).map { scheme.keyHash(Key("key:\($0 + 1)")) }
         #expect(scheme.assign(hashes: hashes, rates: []) == [149, 983, 867, 249, 527, 577, 900, 667])
     }
+
+    /// The radix order the planner sorts key hashes and ring points with is a stable sort by
+    /// value: 64-bit values, 32-bit values (fewer passes) and many repeats (ties in index order).
+    @Test(arguments: [UInt64.max, 0xffff_ffff, 0xff])
+    func radixOrderIsAStableSort(mask: UInt64) {
+        var rng = SplitMix64(seed: 5)
+        let values = (0..<50_000).map { _ in rng.next() & mask }
+        let expected = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+        let order = RadixOrder(values)
+        #expect(order.indices.map(Int.init) == expected)
+        #expect(order.values == expected.map { values[$0] })
+        #expect(RadixOrder([]).indices.isEmpty)
+        #expect(RadixOrder([7]).values == [7])
+    }
 }

@@ -123,7 +123,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     Benchmark("Plan 1M Zipf keys, all schemes, nodes 1-1000",
-              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(60), maxIterations: 2)) { benchmark in
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(60), maxIterations: 2)) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(Planner(PlanConfiguration(capacityPerNode: 50_000)).plan(zipf))
         }

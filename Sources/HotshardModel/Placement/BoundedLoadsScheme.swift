@@ -1,11 +1,18 @@
 import HotshardProtocols
 
-/// Consistent hashing with bounded loads (Mirrokni, Thorup & Zadimoghaddam 2018), as HAProxy's
-/// `hash-balance-factor` applies it (factor 125 ⇔ ε = 0.25): a ring of xxHash64("host:port-i")
-/// points, `vnodes × weight` per server; no node may carry more than
-/// `ceil((1 + ε) × total ÷ N)`. Given rates, keys are placed hottest first, each at the first node
-/// clockwise from its hash with room; a key that fits nowhere stays at its home node. Without
-/// rates (`node(forHash:)`) it is the plain ring.
+/// Consistent hashing with bounded loads (Mirrokni, Thorup & Zadimoghaddam 2018) on a ring of
+/// xxHash64("host:port-i") points, `vnodes × weight` per server: no node may carry more than
+/// `(1 + ε) × total ÷ N` of the keys' rate. Given rates, keys are placed hottest first, each at the
+/// first node clockwise from its hash with room; a key that fits nowhere stays at its home node.
+/// Without rates (`node(forHash:)`) it is the plain ring.
+///
+/// ε is what HAProxy's `hash-balance-factor` sets (125 ⇔ ε = 0.25), and "haproxy-bounded" names
+/// this scheme, but it is a model of the policy, not HAProxy's placement: HAProxy uses its own
+/// ring points and request hash (`hash-type`) and bounds the requests each server is serving at
+/// the moment a request arrives, not long-run rates placed hottest first. Its answers are not
+/// checked against HAProxy (no HAProxy source or binary to derive reference values from), so a
+/// key's node here need not be the server HAProxy picks; the spread and the guarantee are the
+/// comparable part.
 ///
 /// Guarantee: when every key's rate is at most ε × the mean node load, max/mean ≤ 1 + ε.
 public struct BoundedLoadsScheme: PlacementScheme {
@@ -34,7 +41,7 @@ public struct BoundedLoadsScheme: PlacementScheme {
         self.ring = ring
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 
@@ -55,21 +62,27 @@ public struct BoundedLoadsScheme: PlacementScheme {
         var result = [Int](repeating: 0, count: startPoints.count)
         let points = ring.values.count
         ring.owners.withUnsafeBufferPointer { owners in
-            for index in order {
-                let rate = index < rates.count ? rates[index] : 0
-                let start = Int(startPoints[index])
-                var chosen = owners[start]
-                var p = start
-                var visited = 0
-                // Walk at most one full turn of the ring.
-                while visited < points {
-                    let candidate = owners[p]
-                    if load[candidate] + rate <= capacity { chosen = candidate; break }
-                    p = p + 1 == points ? 0 : p + 1
-                    visited += 1
+            startPoints.withUnsafeBufferPointer { startPoints in
+                load.withUnsafeMutableBufferPointer { load in
+                    result.withUnsafeMutableBufferPointer { result in
+                        for index in order {
+                            let rate = index < rates.count ? rates[index] : 0
+                            let start = Int(startPoints[index])
+                            var chosen = owners[start]
+                            var p = start
+                            var visited = 0
+                            // Walk at most one full turn of the ring.
+                            while visited < points {
+                                let candidate = owners[p]
+                                if load[candidate] + rate <= capacity { chosen = candidate; break }
+                                p = p + 1 == points ? 0 : p + 1
+                                visited += 1
+                            }
+                            load[chosen] += rate
+                            result[index] = chosen
+                        }
+                    }
                 }
-                load[chosen] += rate
-                result[index] = chosen
             }
         }
         return result

@@ -4,7 +4,9 @@ import HotshardProtocols
 /// `minimum_ring_size` 1024: weights are normalised, the scale is
 /// `min(ceil(minWeight × minRingSize) / minWeight, maxRingSize)`, and host h contributes
 /// points `xxHash64("address_i")` for i = 0, 1, … while its running target `Σ scale × weight` is
-/// not reached. A key (the request hash) is `xxHash64(key)`; lookup is the first point ≥ it.
+/// not reached. A key (the request hash) is `xxHash64(key)`; lookup is the first point ≥ it,
+/// wrapping to the first (Envoy's ketama-style search finds exactly that point).
+/// EnvoyRingHashTests checks rings and lookups against Envoy's own ring_hash_lb_test.cc.
 public struct EnvoyRingHashScheme: PlacementScheme {
     public let ring: HashRing
     public let nodeNames: [String]
@@ -12,26 +14,33 @@ public struct EnvoyRingHashScheme: PlacementScheme {
     public var hashFamily: String { "xxhash64" }
 
     public init(servers: [ServerSpec], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
-        nodeNames = servers.map(\.description)
-        let total = Double(servers.reduce(0) { $0 + $1.weight })
-        let normalised = servers.map { Double($0.weight) / total }
+        self.init(hashKeys: servers.map(\.description), weights: servers.map(\.weight),
+                  minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
+    }
+
+    /// Hosts hashed by `hashKeys` (their "ip:port", or their hostnames as with Envoy's
+    /// `use_hostname_for_hashing`), which also name the nodes.
+    init(hashKeys: [String], weights: [Int], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
+        nodeNames = hashKeys
+        let total = Double(weights.reduce(0, +))
+        let normalised = weights.map { Double($0) / total }
         let minWeight = normalised.min() ?? 1
         let scale = min((minWeight * Double(minimumRingSize)).rounded(.up) / minWeight, Double(maximumRingSize))
         var points: [(UInt64, Int)] = []
         var currentHashes = 0.0, targetHashes = 0.0
-        for (index, server) in servers.enumerated() {
+        for (index, hashKey) in hashKeys.enumerated() {
             targetHashes += scale * normalised[index]
             var i = 0
             while currentHashes < targetHashes {
-                points.append((XXHash64.hash(Array("\(server.description)_\(i)".utf8)), index))
+                points.append((XXHash64.hash(Array("\(hashKey)_\(i)".utf8)), index))
                 i += 1
                 currentHashes += 1
             }
         }
-        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
+        ring = HashRing(points: points, nodeCount: hashKeys.count, spaceBits: 64)
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 }

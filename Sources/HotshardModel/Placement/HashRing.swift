@@ -8,8 +8,7 @@ public struct HashRing: Sendable {
     public let spaceBits: Int
 
     /// `points` are (value, node) in generation order; sorting is stable (equal values keep
-    /// generation order). Rings of at most 32 bits sort `value << 32 | generation index` as plain
-    /// integers, which is that same order.
+    /// generation order, `RadixOrder`).
     public init(points: [(UInt64, Int)], nodeCount: Int, spaceBits: Int, dropDuplicates: Bool = false) {
         var values: [UInt64] = []
         var owners: [Int] = []
@@ -20,18 +19,8 @@ public struct HashRing: Sendable {
             values.append(value)
             owners.append(owner)
         }
-        if spaceBits <= 32 && points.count < Int(UInt32.max) && points.allSatisfy({ $0.0 >> 32 == 0 }) {
-            var packed = points.indices.map { points[$0].0 << 32 | UInt64($0) }
-            packed.sort()
-            for entry in packed { keep(entry >> 32, points[Int(entry & 0xffff_ffff)].1) }
-        } else {
-            var order = Array(points.indices)
-            order.sort { a, b in
-                let x = points[a].0, y = points[b].0
-                return x != y ? x < y : a < b
-            }
-            for index in order { keep(points[index].0, points[index].1) }
-        }
+        let sorted = RadixOrder(points.map(\.0))
+        for (value, index) in zip(sorted.values, sorted.indices) { keep(value, points[Int(index)].1) }
         self.values = values
         self.owners = owners
         self.nodeCount = nodeCount
@@ -53,6 +42,25 @@ public struct HashRing: Sendable {
         ring.values = values
         ring.owners = owners
         ring.nodeCount = nodes
+        return ring
+    }
+
+    /// The points `owner` maps to a node of `0..<nodeCount` (nil drops the point), in the same
+    /// order: a ring built from a subset of a larger ring's points, whose owners encode more.
+    func filtered(nodeCount: Int, _ owner: (Int) -> Int?) -> HashRing {
+        var ring = self
+        var values: [UInt64] = [], owners: [Int] = []
+        values.reserveCapacity(self.values.count)
+        owners.reserveCapacity(self.values.count)
+        for i in self.values.indices {
+            if let node = owner(self.owners[i]) {
+                values.append(self.values[i])
+                owners.append(node)
+            }
+        }
+        ring.values = values
+        ring.owners = owners
+        ring.nodeCount = nodeCount
         return ring
     }
 

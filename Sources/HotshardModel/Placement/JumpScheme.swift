@@ -20,7 +20,7 @@ public struct JumpScheme: PlacementScheme {
         return Int(b)
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
     public func node(forHash hash: UInt64) -> Int { Self.bucket(hash, buckets: nodeNames.count) }
     public func shares() -> [Double] { [Double](repeating: 1 / Double(max(nodeNames.count, 1)), count: nodeNames.count) }
 }

@@ -20,25 +20,38 @@ public struct KetamaScheme: PlacementScheme {
         self.variant = variant
         self.servers = servers
         self.nodeNames = servers.map(\.description)
+        let perServer = Self.pointsPerServer(servers)
+        let points = Self.points(variant: variant, servers: servers, digests: { perServer[$0] / 4 }) { server, _ in server }
+        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 32)
+    }
+
+    /// Each server's point count in a ring of `servers`.
+    static func pointsPerServer(_ servers: [ServerSpec]) -> [Int] {
         let totalWeight = Float(servers.reduce(0) { $0 + $1.weight })
         let count = Float(servers.count)
+        return servers.map { pointsPerServer(weight: $0.weight, totalWeight: totalWeight, servers: count) }
+    }
+
+    /// The ring points of `servers` in generation order: server i's first `digests(i)` MD5
+    /// digests of "NAME-j", four points each, owned by `owner(i, j)`.
+    static func points(variant: Variant, servers: [ServerSpec], digests: (Int) -> Int,
+                       owner: (Int, Int) -> Int) -> [(UInt64, Int)] {
         var points: [(UInt64, Int)] = []
         points.reserveCapacity(servers.count * 160)
         for (index, server) in servers.enumerated() {
-            let perServer = Self.pointsPerServer(weight: server.weight, totalWeight: totalWeight, servers: count)
             let base: String
             switch variant {
             case .libmemcached: base = server.port == 11211 ? server.host : "\(server.host):\(server.port)"
             case .twemproxy: base = "\(server.host):\(server.port)"
             }
-            for pointer in 0..<(perServer / 4) {
+            for pointer in 0..<digests(index) {
                 let digest = KetamaMD5.digest(Array("\(base)-\(pointer)".utf8))
                 for alignment in 0..<4 {
-                    points.append((UInt64(KetamaMD5.point(digest, alignment)), index))
+                    points.append((UInt64(KetamaMD5.point(digest, alignment)), owner(index, pointer)))
                 }
             }
         }
-        ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 32)
+        return points
     }
 
     /// A ring built elsewhere (the planner's prefix of a larger ring with the same points per server).
@@ -56,7 +69,7 @@ public struct KetamaScheme: PlacementScheme {
         return Int(Float(Double(pct * 160 / 4 * servers) + 0.0000000001).rounded(.down)) * 4
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { UInt64(KetamaMD5.keyHash(key.bytes)) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { UInt64(KetamaMD5.keyHash($0)) } }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 }

@@ -44,7 +44,7 @@ public struct MaglevScheme: PlacementScheme {
         self.table = table
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
     public func node(forHash hash: UInt64) -> Int { Int(max(table[Int(hash % UInt64(tableSize))], 0)) }
 
     public func shares() -> [Double] {

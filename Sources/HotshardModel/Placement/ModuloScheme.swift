@@ -30,11 +30,11 @@ public struct ModuloScheme: PlacementScheme {
 
     public func keyHash(_ key: Key) -> UInt64 {
         switch function {
-        case .crc32: UInt64(CRC32.checksum(key.bytes))
+        case .crc32: key.withUnsafeBytes { UInt64(CRC32.checksum($0)) }
         case .fnv1a_64: key.withUnsafeBytes { Key.fnv1a64($0) }
         case .murmur3: UInt64(Murmur3.x86_32(key.bytes))
-        case .xxhash64: XXHash64.hash(key.bytes)
-        case .md5: UInt64(KetamaMD5.keyHash(key.bytes))
+        case .xxhash64: key.withUnsafeBytes { XXHash64.hash($0) }
+        case .md5: key.withUnsafeBytes { UInt64(KetamaMD5.keyHash($0)) }
         }
     }
 

@@ -36,7 +36,7 @@ public struct NginxConsistentScheme: PlacementScheme {
         self.ring = ring
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { UInt64(CRC32.checksum(key.bytes)) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { UInt64(CRC32.checksum($0)) } }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 }

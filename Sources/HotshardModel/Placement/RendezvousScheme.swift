@@ -29,7 +29,7 @@ public struct RendezvousScheme: PlacementScheme {
         return z ^ (z >> 31)
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { XXHash64.hash(key.bytes) }
+    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
 
     public func node(forHash hash: UInt64) -> Int {
         var best = 0

@@ -47,10 +47,14 @@ struct PlacementEvaluator {
     /// The largest node count asked for; ring schemes are built there once and cut down.
     private let limit: Int
     private var largest: (any PlacementScheme)??
+    private var built: [Int: any PlacementScheme] = [:]
+    private var ketamaSuperset: (ring: HashRing, digests: [Int])?
+    private let probe: any PlacementScheme
 
     init(probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
          build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }) {
         self.build = build
+        self.probe = probe
         self.limit = limit
         self.keys = keys
         strategy = Strategy(probe)
@@ -77,31 +81,55 @@ struct PlacementEvaluator {
     }
 
     /// The scheme at `n` nodes. Ring schemes whose nodes' points do not depend on the node count
-    /// (nginx, Cassandra, bounded loads, and ketama where its points per server come out equal)
-    /// are the ring built once at the largest count, cut down to nodes `0..<n`.
+    /// (nginx, Cassandra, bounded loads) are the ring built once at the largest count, cut down to
+    /// nodes `0..<n`; ketama is cut from a superset ring (`ketamaPrefix`).
+    /// Schemes are kept once built: the search, the chosen layout, N±1 and today ask again.
     mutating func scheme(nodes n: Int) -> (any PlacementScheme)? {
         guard n >= 1 else { return nil }
-        if n < limit, strategy == .ring || strategy == .boundedLoads {
+        if let known = built[n] { return known }
+        var scheme: (any PlacementScheme)?
+        if let ketama = probe as? KetamaScheme, n < limit {
+            scheme = ketamaPrefix(variant: ketama.variant, nodes: n)
+        } else if n < limit, strategy == .ring || strategy == .boundedLoads {
             if largest == nil { largest = .some(build(limit)) }
-            if let base = largest ?? nil, let cut = Self.prefix(base, nodes: n) { return cut }
+            if let base = largest ?? nil { scheme = Self.prefix(base, nodes: n) }
         }
-        return build(n)
+        if scheme == nil { scheme = build(n) }
+        built[n] = scheme
+        return scheme
+    }
+
+    /// Ketama at `n` numbered servers from one superset ring at the largest count: each server's
+    /// points there with one digest (four points) more than that count gives it, owners encoding
+    /// (digest × limit + server). A ketama ring at n nodes is the points of servers below n and
+    /// digests below its own count per server, in the same order (generation order breaks ties in
+    /// both), so it is cut out instead of hashed and sorted again. Nil when a server would need
+    /// more digests than the superset holds.
+    private mutating func ketamaPrefix(variant: KetamaScheme.Variant, nodes n: Int) -> KetamaScheme? {
+        let limit = self.limit
+        if ketamaSuperset == nil {
+            let servers = ServerSpec.numbered(limit)
+            let digests = KetamaScheme.pointsPerServer(servers).map { $0 / 4 + 1 }
+            let points = KetamaScheme.points(variant: variant, servers: servers, digests: { digests[$0] }) { server, digest in
+                digest * limit + server
+            }
+            ketamaSuperset = (HashRing(points: points, nodeCount: limit, spaceBits: 32), digests)
+        }
+        guard let (superset, available) = ketamaSuperset else { return nil }
+        let servers = ServerSpec.numbered(n)
+        let digests = KetamaScheme.pointsPerServer(servers).map { $0 / 4 }
+        guard digests.indices.allSatisfy({ digests[$0] <= available[$0] }) else { return nil }
+        let ring = superset.filtered(nodeCount: n) { encoded in
+            let server = encoded % limit
+            return server < n && encoded / limit < digests[server] ? server : nil
+        }
+        return KetamaScheme(variant: variant, servers: servers, ring: ring)
     }
 
     static func prefix(_ base: any PlacementScheme, nodes n: Int) -> (any PlacementScheme)? {
         guard n <= base.nodeNames.count else { return nil }
         let names = Array(base.nodeNames.prefix(n))
         switch base {
-        case let ketama as KetamaScheme:
-            let servers = Array(ketama.servers.prefix(n))
-            let allWeight = Float(ketama.servers.reduce(0) { $0 + $1.weight })
-            let weight = Float(servers.reduce(0) { $0 + $1.weight })
-            let samePoints = servers.allSatisfy {
-                KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: weight, servers: Float(n))
-                    == KetamaScheme.pointsPerServer(weight: $0.weight, totalWeight: allWeight, servers: Float(ketama.servers.count))
-            }
-            guard samePoints else { return nil }
-            return KetamaScheme(variant: ketama.variant, servers: servers, ring: ketama.ring.prefix(nodes: n))
         case let nginx as NginxConsistentScheme:
             return NginxConsistentScheme(nodeNames: names, ring: nginx.ring.prefix(nodes: n))
         case let cassandra as CassandraScheme:
@@ -121,6 +149,21 @@ struct PlacementEvaluator {
                 ring.owners.withUnsafeBufferPointer { owners in
                     var p = 0
                     let points = values.count
+                    if accumulator.replicas == 1 {
+                        // Without replicas: the same sums in the same order, straight into the buffer.
+                        order.hashes.withUnsafeBufferPointer { hashes in
+                            order.rates.withUnsafeBufferPointer { rates in
+                                accumulator.loads.withUnsafeMutableBufferPointer { loads in
+                                    for j in 0..<hashes.count {
+                                        let hash = hashes[j]
+                                        while p < points && values[p] < hash { p += 1 }
+                                        loads[owners[p == points ? 0 : p]] += rates[j]
+                                    }
+                                }
+                            }
+                        }
+                        return
+                    }
                     for j in order.hashes.indices {
                         let hash = order.hashes[j]
                         while p < points && values[p] < hash { p += 1 }
@@ -132,6 +175,19 @@ struct PlacementEvaluator {
             for b in bucketRates.indices where bucketRates[b] > 0 {
                 accumulator.add(scheme.node(forHash: UInt64(b)), reads: bucketReads[b], total: bucketRates[b])
             }
+        } else if strategy == .rendezvous || strategy == .jump {
+            // Straight from the records, in key order, without the assignment array.
+            let records = prefixRecords()
+            let rates = keys.rates, readFractions = keys.readFractions
+            if accumulator.replicas == 1 {
+                rates.withUnsafeBufferPointer { rates in
+                    accumulator.loads.withUnsafeMutableBufferPointer { loads in
+                        records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in loads[owner] += rates[i] }
+                    }
+                }
+            } else {
+                records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in accumulator.add(owner, rates[i], readFractions[i]) }
+            }
         } else {
             let assignment = self.assignment(scheme)
             for i in assignment.indices { accumulator.add(assignment[i], keys.rates[i], keys.readFractions[i]) }
@@ -139,13 +195,19 @@ struct PlacementEvaluator {
         return accumulator
     }
 
+    private mutating func prefixRecords() -> PrefixRecords {
+        if let records { return records }
+        let made = PrefixRecords(hashes: hashes, kind: strategy == .jump ? .jump : .rendezvous)
+        records = made
+        return made
+    }
+
     /// Each key's node under `scheme`, equal to `scheme.assign(hashes:rates:)`.
     mutating func assignment(_ scheme: any PlacementScheme) -> [Int] {
         let n = scheme.nodeNames.count
         switch strategy {
         case .rendezvous, .jump:
-            if records == nil { records = PrefixRecords(hashes: hashes, kind: strategy == .jump ? .jump : .rendezvous) }
-            if let records { return records.owners(nodes: n) }
+            return prefixRecords().owners(nodes: n)
         case .modulo32:
             // Every hash of these families fits 32 bits: a 32-bit division gives the same remainder.
             let divisor = UInt32(truncatingIfNeeded: max(n, 1))
@@ -153,12 +215,9 @@ struct PlacementEvaluator {
         case .ring:
             if let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
                 var result = [Int](repeating: 0, count: hashes.count)
-                ring.values.withUnsafeBufferPointer { values in
-                    var p = 0
-                    let points = values.count
-                    for j in order.hashes.indices {
-                        while p < points && values[p] < order.hashes[j] { p += 1 }
-                        result[Int(order.order[j])] = ring.owners[p == points ? 0 : p]
+                result.withUnsafeMutableBufferPointer { result in
+                    ring.owners.withUnsafeBufferPointer { owners in
+                        Self.sweep(ring, order) { key, point in result[key] = owners[point] }
                     }
                 }
                 return result
@@ -166,13 +225,8 @@ struct PlacementEvaluator {
         case .boundedLoads:
             if let bounded = scheme as? BoundedLoadsScheme, let order = hashOrder, !keys.rateOrder.isEmpty, !bounded.ring.owners.isEmpty {
                 var start = [Int32](repeating: 0, count: hashes.count)
-                bounded.ring.values.withUnsafeBufferPointer { values in
-                    var p = 0
-                    let points = values.count
-                    for j in order.hashes.indices {
-                        while p < points && values[p] < order.hashes[j] { p += 1 }
-                        start[Int(order.order[j])] = Int32(truncatingIfNeeded: p == points ? 0 : p)
-                    }
+                start.withUnsafeMutableBufferPointer { start in
+                    Self.sweep(bounded.ring, order) { key, point in start[key] = Int32(truncatingIfNeeded: point) }
                 }
                 return bounded.assign(startPoints: start, rates: keys.rates, order: keys.rateOrder)
             }
@@ -180,6 +234,26 @@ struct PlacementEvaluator {
             break
         }
         return scheme.assign(hashes: hashes, rates: keys.rates)
+    }
+
+    /// Walks the keys in hash order along the ring once: `body(key index, point index)` with the
+    /// first point at or after each key's hash, wrapping to 0. Every index is below its array's
+    /// count (`order` holds each key once; the ring is not empty).
+    @inline(__always)
+    private static func sweep(_ ring: HashRing, _ order: PlannerKeys.HashOrder, _ body: (Int, Int) -> Void) {
+        ring.values.withUnsafeBufferPointer { values in
+            order.hashes.withUnsafeBufferPointer { hashes in
+                order.order.withUnsafeBufferPointer { keys in
+                    var p = 0
+                    let points = values.count
+                    for j in 0..<hashes.count {
+                        let hash = hashes[j]
+                        while p < points && values[p] < hash { p += 1 }
+                        body(Int(keys[j]), p == points ? 0 : p)
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -84,10 +84,10 @@ public struct Planner: Sendable {
         }
         let clock = ContinuousClock()
         let preparing = clock.now
-        remedied.prepare(for: probes.compactMap { $0 })
+        let spreadKeys = Self.spreadKeys(nodes: max(config.nodeRange.upperBound, config.currentNodes ?? 0))
+        remedied.prepare(for: probes.compactMap { $0 }, spreadKeys: spreadKeys)
         let prepared = (clock.now - preparing).components
         let keys = remedied
-        let spreadKeys = Self.spreadKeys(nodes: max(config.nodeRange.upperBound, config.currentNodes ?? 0))
         let planner = self
         let order = config.schemes.indices.sorted { (Self.costRank(config.schemes[$0]), $0) < (Self.costRank(config.schemes[$1]), $1) }
         let slots = ResultSlots<Plan.SchemeResult>(count: config.schemes.count)
@@ -161,23 +161,23 @@ public struct Planner: Sendable {
             try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon)
         }
         func build(_ n: Int) -> (any PlacementScheme)? { evaluator.scheme(nodes: n) }
-        var evaluated: [Int: (loads: [Double], predictions: [Plan.NodePrediction], ok: Bool)] = [:]
-        func evaluate(_ n: Int) -> (loads: [Double], predictions: [Plan.NodePrediction], ok: Bool)? {
+        var evaluated: [Int: (loads: [Double], ok: Bool)] = [:]
+        func evaluate(_ n: Int) -> (loads: [Double], ok: Bool)? {
             if let known = evaluated[n] { return known }
             guard let scheme = build(n) else { return nil }
             var accumulator = evaluator.loads(scheme, replicas: config.replicas, readPolicy: config.readPolicy)
             for (node, share) in scheme.shares().enumerated() { accumulator.add(node, tailRate * share, tailReadFraction) }
-            let predictions = predict(Layout(loads: accumulator.loads, assignment: [], nodeNames: scheme.nodeNames))
-            let outcome = (accumulator.loads, predictions, meets(predictions))
+            let outcome = (accumulator.loads, meets(loads: accumulator.loads))
             evaluated[n] = outcome
             return outcome
         }
+
         var found: Int?
         var lastFail = lowerBound - 1
         var n = min(lowerBound, config.nodeRange.upperBound)
         var step = max(1, n / 8)
         while n <= config.nodeRange.upperBound {
-            guard let (_, _, ok) = evaluate(n) else { break }
+            guard let (_, ok) = evaluate(n) else { break }
             if ok { found = n; break }
             lastFail = n
             if n == config.nodeRange.upperBound { break }
@@ -188,13 +188,14 @@ public struct Planner: Sendable {
             var low = lastFail + 1
             while low < high {
                 let mid = (low + high) / 2
-                if let (_, _, ok) = evaluate(mid), ok { high = mid } else { low = mid + 1 }
+                if let (_, ok) = evaluate(mid), ok { high = mid } else { low = mid + 1 }
             }
             found = high
         }
         let chosen = found ?? config.nodeRange.upperBound
-        guard let (loads, predictions, _) = evaluate(chosen), let scheme = build(chosen) else { return nil }
+        guard let (loads, _) = evaluate(chosen), let scheme = build(chosen) else { return nil }
         let layout = Layout(loads: loads, assignment: evaluator.assignment(scheme), nodeNames: scheme.nodeNames)
+        let predictions = predict(layout)
         let survives = chosen > 1 ? (evaluate(chosen - 1)?.ok ?? false) : false
         let current = config.currentNodes ?? config.nodeRange.lowerBound
         var moveCost: Plan.MoveCost?
@@ -208,12 +209,13 @@ public struct Planner: Sendable {
             return self.moveCost(from: scheme, to: other, fromAssignment: layout.assignment,
                                  toAssignment: evaluator.assignment(other), keys: keys, tailRate: tailRate)
         }
-        let spread = hashingSpread(scheme, keySets: spreadKeys)
+        let spread = hashingSpread(scheme, keySets: spreadKeys, hashSets: keys.spreadHashes[scheme.hashFamily])
         var result = summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
                                keys: keys, survives: survives, moveCost: moveCost, spread: spread)
-        if let today = config.currentNodes, today >= 1, let (loads, predictions, _) = evaluate(today) {
+        if let today = config.currentNodes, today >= 1, let (loads, _) = evaluate(today), let todays = build(today) {
             let mean = loads.reduce(0, +) / Double(max(loads.count, 1))
-            result.current = Plan.Layout(nodes: today, perNode: predictions, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1)
+            result.current = Plan.Layout(nodes: today, perNode: predict(Layout(loads: loads, assignment: [], nodeNames: todays.nodeNames)),
+                                         maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1)
         }
         result.moveOnAddingNode = move(to: chosen + 1)
         result.moveOnRemovingNode = move(to: chosen - 1)
@@ -221,19 +223,27 @@ public struct Planner: Sendable {
     }
 
     func predict(_ layout: Layout) -> [Plan.NodePrediction] {
-        let threads = configuration.serverThreads
-        let mu = configuration.capacityPerNode / Double(threads)
-        return layout.loads.enumerated().map { index, rate in
-            let model = QueueModel(kind: queueKind, arrivalRate: rate, serviceRate: mu, servers: threads, serviceSCV: serviceSCV)
-            return Plan.NodePrediction(node: layout.nodeNames[index], rate: rate, prediction: model.predict())
+        layout.loads.enumerated().map { index, rate in
+            Plan.NodePrediction(node: layout.nodeNames[index], rate: rate, prediction: prediction(rate))
         }
     }
 
-    func meets(_ predictions: [Plan.NodePrediction]) -> Bool {
-        for p in predictions {
-            if p.prediction.isSaturated || p.prediction.utilisation > configuration.targetUtilisation + 1e-12 { return false }
-            if let objective = configuration.p99ObjectiveSeconds, let p99 = p.prediction.p99Seconds, p99 > objective { return false }
-        }
+    func prediction(_ rate: Double) -> QueuePrediction {
+        let threads = configuration.serverThreads
+        let mu = configuration.capacityPerNode / Double(threads)
+        return QueueModel(kind: queueKind, arrivalRate: rate, serviceRate: mu, servers: threads, serviceSCV: serviceSCV).predict()
+    }
+
+    /// Whether every node meets the objectives. The busiest node is checked first: most layouts
+    /// that fail, fail there, without predicting the others.
+    func meets(loads: [Double]) -> Bool {
+        if let busiest = loads.max(), !meets(prediction(busiest)) { return false }
+        return loads.allSatisfy { meets(prediction($0)) }
+    }
+
+    func meets(_ prediction: QueuePrediction) -> Bool {
+        if prediction.isSaturated || prediction.utilisation > configuration.targetUtilisation + 1e-12 { return false }
+        if let objective = configuration.p99ObjectiveSeconds, let p99 = prediction.p99Seconds, p99 > objective { return false }
         return true
     }
 
@@ -280,14 +290,15 @@ public struct Planner: Sendable {
     /// max/mean of equal-rate keys (20 per node, at least 2,000, at most 50,000) over 5 key sets
     /// ("seeds"): the imbalance hashing alone produces, mean and worst. `keySets` holds at least
     /// that many keys per seed (`spreadKeys`).
-    func hashingSpread(_ scheme: any PlacementScheme, keySets: [[Key]]) -> (Double, Double) {
+    /// `hashSets`, when given, are the keys' hashes in the scheme's family (`PlannerKeys.spreadHashes`).
+    func hashingSpread(_ scheme: any PlacementScheme, keySets: [[Key]], hashSets: [[UInt64]]? = nil) -> (Double, Double) {
         let nodes = scheme.nodeNames.count
         guard nodes > 1 else { return (1, 1) }
         let count = min(max(2000, 20 * nodes), 50_000)
         var values: [Double] = []
-        for keys in keySets {
+        for (seed, keys) in keySets.enumerated() {
             var counts = [Double](repeating: 0, count: nodes)
-            let hashes = keys.prefix(count).map { scheme.keyHash($0) }
+            let hashes = hashSets.map { Array($0[seed].prefix(count)) } ?? keys.prefix(count).map { scheme.keyHash($0) }
             for node in scheme.assign(hashes: hashes, rates: [Double](repeating: 1, count: hashes.count)) { counts[node] += 1 }
             values.append((counts.max() ?? 0) / (Double(hashes.count) / Double(nodes)))
         }

@@ -20,6 +20,8 @@ struct PlannerKeys: Sendable {
     /// Key hashes by `PlacementScheme.hashFamily`.
     private(set) var hashes: [String: [UInt64]] = [:]
     private(set) var hashOrders: [String: HashOrder] = [:]
+    /// Per hash family, the hashes of the planner's hashing-spread key sets (`Planner.spreadKeys`).
+    private(set) var spreadHashes: [String: [[UInt64]]] = [:]
     /// Key indices by descending rate, ties by index (the order bounded loads places keys in).
     private(set) var rateOrder: [Int] = []
 
@@ -29,9 +31,10 @@ struct PlannerKeys: Sendable {
         readFractions.append(readFraction)
     }
 
-    /// Hashes every key for each scheme's family (families in parallel), sorts the families the
-    /// ring schemes need, and orders keys by rate when bounded loads is among the schemes.
-    mutating func prepare(for schemes: [any PlacementScheme]) {
+    /// Hashes every key (and the hashing-spread keys) for each scheme's family (families in
+    /// parallel), sorts the families the ring schemes need, and orders keys by rate when bounded
+    /// loads is among the schemes.
+    mutating func prepare(for schemes: [any PlacementScheme], spreadKeys: [[Key]] = []) {
         var wanted: [(family: String, scheme: any PlacementScheme, sorted: Bool)] = []
         var needsRateOrder = false
         for scheme in schemes {
@@ -46,38 +49,31 @@ struct PlannerKeys: Sendable {
         }
         let keys = self.keys, rates = self.rates, readFractions = self.readFractions, families = wanted
         let jobs = families.count + (needsRateOrder ? 1 : 0)
-        let hashed = ResultSlots<([UInt64], HashOrder?)>(count: families.count)
+        let hashed = ResultSlots<([UInt64], HashOrder?, [[UInt64]])>(count: families.count)
         let byRate = ResultSlots<[Int]>(count: 1)
         DispatchQueue.concurrentPerform(iterations: jobs) { job in
             if job == families.count {
-                byRate[0] = rates.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
+                // Workloads list hot keys hottest first: then the order is the keys' own.
+                let descending = zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 }
+                byRate[0] = descending ? Array(rates.indices)
+                    : rates.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
                 return
             }
             let scheme = families[job].scheme
             let values = keys.map { scheme.keyHash($0) }
             var order: HashOrder?
             if families[job].sorted {
-                var indices: [Int32], sortedHashes: [UInt64]
-                if values.allSatisfy({ $0 >> 32 == 0 }) {
-                    // 32-bit hashes (md5, crc32, slots): sort `hash << 32 | index` as plain integers.
-                    var packed = values.indices.map { values[$0] << 32 | UInt64(truncatingIfNeeded: $0) }
-                    packed.sort()
-                    indices = packed.map { Int32(truncatingIfNeeded: $0 & 0xffff_ffff) }
-                    sortedHashes = packed.map { $0 >> 32 }
-                } else {
-                    var pairs = values.enumerated().map { HashIndex(hash: $0.element, index: Int32(truncatingIfNeeded: $0.offset)) }
-                    pairs.sort { $0.hash < $1.hash }
-                    indices = pairs.map(\.index)
-                    sortedHashes = pairs.map(\.hash)
-                }
-                order = HashOrder(order: indices, hashes: sortedHashes, rates: indices.map { rates[Int($0)] },
+                let sorted = RadixOrder(values)
+                let indices = sorted.indices
+                order = HashOrder(order: indices, hashes: sorted.values, rates: indices.map { rates[Int($0)] },
                                   readFractions: indices.map { readFractions[Int($0)] })
             }
-            hashed[job] = (values, order)
+            hashed[job] = (values, order, spreadKeys.map { $0.map { scheme.keyHash($0) } })
         }
         for (index, family) in families.enumerated() {
-            guard let (values, order) = hashed[index] else { continue }
+            guard let (values, order, spread) = hashed[index] else { continue }
             hashes[family.family] = values
+            if !spreadKeys.isEmpty { spreadHashes[family.family] = spread }
             if let order { hashOrders[family.family] = order }
         }
         if needsRateOrder { rateOrder = byRate[0] ?? [] }
@@ -87,8 +83,6 @@ struct PlannerKeys: Sendable {
     func hashes(for scheme: any PlacementScheme) -> [UInt64] {
         hashes[scheme.hashFamily] ?? keys.map { scheme.keyHash($0) }
     }
-
-    private struct HashIndex { var hash: UInt64; var index: Int32 }
 }
 
 /// One result slot per concurrent job, each written by its own job only (no locks: the slots

@@ -70,13 +70,21 @@ final class PrefixRecords: @unchecked Sendable {
         boundaries.append(nodes)
     }
 
-    /// Each key's owner among node0…node{nodes−1}; `nodes` must be scanned.
+    /// Each key's owner among node0…node{nodes−1} (scanning that far first).
     func owners(nodes: Int) -> [Int] {
+        var result = [Int](repeating: 0, count: hashes.count)
+        forEachOwner(nodes: nodes) { key, owner in result[key] = owner }
+        return result
+    }
+
+    /// Calls `body(key index, owner among node0…node{nodes−1})` for every key in index order
+    /// (scanning that far first).
+    @inline(__always)
+    func forEachOwner(nodes: Int, _ body: (Int, Int) -> Void) {
         extend(to: nodes)
         // The segment holding node nodes−1.
         var segment = 0
         while boundaries[segment + 1] < nodes { segment += 1 }
-        var result = [Int](repeating: 0, count: hashes.count)
         for chunk in chunks {
             let before = chunk.before[segment], offsets = chunk.offsets[segment], records = chunk.records[segment]
             for local in 0..<chunk.range.count {
@@ -84,10 +92,9 @@ final class PrefixRecords: @unchecked Sendable {
                 var r = Int(offsets[local])
                 let end = Int(offsets[local + 1])
                 while r < end && Int(records[r]) < nodes { owner = records[r]; r += 1 }
-                result[chunk.range.lowerBound + local] = Int(max(owner, 0))
+                body(chunk.range.lowerBound + local, Int(max(owner, 0)))
             }
         }
-        return result
     }
 }
 
