@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "CRendezvous",
                 "HotshardAnalysis",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

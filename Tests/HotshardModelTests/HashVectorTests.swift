@@ -32,23 +32,6 @@ struct HashVectorTests {
         #expect(CassandraMurmur3.token(Array("hello".utf8)) == -3_758_069_500_696_749_310)
     }
 
-    @Test func md5TestSuite() {
-        // RFC 1321 appendix A.5: the test suite's digests (one block, a 56-byte message that
-        // needs a second padding block, and 80 bytes over two blocks).
-        func hex(_ text: String) -> String {
-            KetamaMD5.digest(Array(text.utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-        }
-        #expect(hex("") == "d41d8cd98f00b204e9800998ecf8427e")
-        #expect(hex("a") == "0cc175b9c0f1b6a831c399e269772661")
-        #expect(hex("abc") == "900150983cd24fb0d6963f7d28e17f72")
-        #expect(hex("message digest") == "f96b697d7cb7938d525a2f31aaf161d0")
-        #expect(hex("abcdefghijklmnopqrstuvwxyz") == "c3fcd3d76192e4007dfb496cca67e13b")
-        #expect(hex("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == "d174ab98d277d9f5a5611c2c9f419d9f")
-        #expect(hex(String(repeating: "1234567890", count: 8)) == "57edf4a22be3c955ac49da2e2107b67a")
-        // Ketama's key hash: the digest's first four bytes, little-endian.
-        #expect(KetamaMD5.keyHash(Array("abc".utf8)) == 0x9850_0190)
-    }
-
     @Test func cassandraMurmur3PartitionerTokens() {
         // scylladb/scylla-rust-driver scylla/src/routing/partitioner.rs, test_murmur3_partitioner:
         // Murmur3Partitioner tokens of single-column partition keys (their raw bytes).

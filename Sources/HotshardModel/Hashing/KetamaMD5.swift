@@ -1,10 +1,11 @@
+import Crypto
+
 /// The MD5 digests ketama uses: a key's hash is the digest's first four bytes little-endian
 /// (libhashkit `hashkit_md5`, twemproxy `hash_md5`), and each server point name gives four points,
 /// point `a` being bytes `4a…4a+3` little-endian (`ketama_server_hash`).
 public enum KetamaMD5 {
     public static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        let words = bytes.withUnsafeBytes { MD5.words($0) }
-        return [words.0, words.1, words.2, words.3].flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+        Array(Insecure.MD5.hash(data: bytes))
     }
 
     public static func point(_ digest: [UInt8], _ alignment: Int) -> UInt32 {
@@ -13,10 +14,10 @@ public enum KetamaMD5 {
     }
 
     public static func keyHash(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes { keyHash($0) }
-    }
-
-    public static func keyHash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        MD5.words(bytes).0
+        var result: UInt32 = 0
+        Insecure.MD5.hash(data: bytes).withUnsafeBytes { d in
+            result = UInt32(d[3]) << 24 | UInt32(d[2]) << 16 | UInt32(d[1]) << 8 | UInt32(d[0])
+        }
+        return result
     }
 }

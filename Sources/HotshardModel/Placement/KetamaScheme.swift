@@ -69,7 +69,7 @@ public struct KetamaScheme: PlacementScheme {
         return Int(Float(Double(pct * 160 / 4 * servers) + 0.0000000001).rounded(.down)) * 4
     }
 
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { UInt64(KetamaMD5.keyHash($0)) } }
+    public func keyHash(_ key: Key) -> UInt64 { UInt64(KetamaMD5.keyHash(key.bytes)) }
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 }
