@@ -447,22 +447,7 @@ extension RealServerSuites {
         func captureOfTheRunHasTheSamePerKeyCounts() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
-            var options = CaptureOptions()
-            options.filter = "tcp port \(server.port)"
-            options.durationSeconds = 30
-            let session = try CaptureSession(liveInterface: "lo", options: options)
-            nonisolated(unsafe) let analyzer = HotKeyAnalyzer()
-            var decoding = DecoderConfiguration()
-            decoding.ports[server.port] = .resp
-            nonisolated(unsafe) let decoder = TrafficDecoder(configuration: decoding, sink: analyzer)
-            let done = DispatchSemaphore(value: 0)
-            let thread = Thread {
-                try? session.run(into: decoder)
-                decoder.finish(timestampNanos: 0)
-                done.signal()
-            }
-            thread.start()
-            try await Task.sleep(nanoseconds: 300_000_000)
+            let capture = try await LoopbackCapture.start(port: server.port, seconds: 30)
             let run = try await LoadTestSupport.run("""
                 target: redis://127.0.0.1:\(server.port)
                 connections: 3
@@ -476,12 +461,10 @@ extension RealServerSuites {
                   - {op: SET, weight: 1}
                 values: {size: 2000}
                 """)
-            try await Task.sleep(nanoseconds: 500_000_000)
-            session.stop()
-            _ = done.wait(timeout: .now() + 10)
-            let captured = Dictionary(uniqueKeysWithValues: analyzer.snapshot().hotKeys(limit: 1_000_000).map { ($0.key, $0.count) })
+            let snapshot = try await capture.finish()
+            let captured = Dictionary(uniqueKeysWithValues: snapshot.hotKeys(limit: 1_000_000).map { ($0.key, $0.count) })
             let reported = Self.perKey(run)
-            print("capture on lo: \(captured.values.reduce(0, +)) key references captured, \(reported.values.reduce(0, +)) reported; kernel drops \(session.health.kernelDrops ?? -1)")
+            print("capture on lo: \(captured.values.reduce(0, +)) key references captured, \(reported.values.reduce(0, +)) reported; kernel drops \(capture.session.health.kernelDrops ?? -1)")
             #expect(captured == reported)
         }
     }

@@ -50,44 +50,20 @@ extension RealServerSuites {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
             let truth = try ReplayTestSupport.truth("redis-pipelined")
-            var capture = CaptureOptions()
-            capture.filter = "tcp port \(server.port)"
-            capture.durationSeconds = 60
             // The whole replay's packets fit the kernel buffer even if the reading thread is starved
             // (a whole-suite run at load average 10 dropped 1,064 packets with the 32 MB default).
-            capture.bufferSizeBytes = 256 << 20
-            let session = try CaptureSession(liveInterface: "lo", options: capture)
-            nonisolated(unsafe) let analyzer = HotKeyAnalyzer()
-            var decoding = DecoderConfiguration()
-            decoding.ports[server.port] = .resp
-            nonisolated(unsafe) let decoder = TrafficDecoder(configuration: decoding, sink: analyzer)
-            let done = DispatchSemaphore(value: 0)
-            let thread = Thread {
-                try? session.run(into: decoder)
-                decoder.finish(timestampNanos: 0)
-                done.signal()
-            }
-            thread.start()
-            try await Task.sleep(nanoseconds: 300_000_000)
+            let capture = try await LoopbackCapture.start(port: server.port, seconds: 60, bufferBytes: 256 << 20)
             // A fixed rate the live capture keeps up with on a loaded machine (as fast as possible, the
             // kernel dropped packets): 30,016 requests in 5 s.
             let options = try ReplayTestSupport.options(for: "redis-pipelined") { $0.timing = .rate(6_000) }
             let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
                                                          scheme: .redis, options: options)
-            // Stop once the capture has read everything: a starved reading thread can be seconds behind.
-            var packets = -1
-            for _ in 0..<60 where packets != session.progress.packets {
-                packets = session.progress.packets
-                try await Task.sleep(nanoseconds: 500_000_000)
-            }
-            session.stop()
-            _ = done.wait(timeout: .now() + 10)
-            let captured = Self.perKey(analyzer.snapshot())
+            let captured = Self.perKey(try await capture.finish())
             let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
-            print("replay captured on lo: \(captured.values.reduce(0, +)) key references, truth \(expected.values.reduce(0, +)); kernel drops \(session.health.kernelDrops ?? -1)")
+            print("replay captured on lo: \(captured.values.reduce(0, +)) key references, truth \(expected.values.reduce(0, +)); kernel drops \(capture.session.health.kernelDrops ?? -1)")
             #expect(run.load.errorCount == run.load.errorsByKind["ERR"] ?? 0)  // only the refused CLIENT SETINFO
             let wrong = expected.filter { captured[$0.key] != $0.value }
-            #expect(session.health.kernelDrops == 0)
+            #expect(capture.session.health.kernelDrops == 0)
             #expect(wrong.isEmpty, "\(wrong.count) keys differ, e.g. \(wrong.prefix(3).map { "\($0.key): \($0.value) vs \(captured[$0.key] ?? 0)" })")
             #expect(captured.count == expected.count)
         }
