@@ -42,10 +42,6 @@ struct StreamSummary {
 
     var count: Int { counters.count }
 
-    func slot(of key: Key) -> Int? {
-        index.slot(hash: key.hash64) { counters[Int($0)].key == key }.map(Int.init)
-    }
-
     /// Starts loading what `increment` of a key with `hash` reads first (its index entry).
     @inline(__always)
     func prefetchIndex(hash: UInt64) {
@@ -86,15 +82,6 @@ struct StreamSummary {
         evictions += 1
         bump(victim)
         return (Int(victim), true)
-    }
-
-    /// Sets a slot's count and error directly (merging summaries).
-    mutating func insert(_ key: Key, count: Int, error: Int) {
-        precondition(counters.count < capacity && slot(of: key) == nil)
-        let slot = Int32(counters.count)
-        counters.append(Counter(key: key, count: 0, error: error, bucket: -1, previous: -1, next: -1))
-        index.insert(hash: key.hash64, slot: slot)
-        attachSorted(slot, count: count)
     }
 
     /// The smallest tracked count (0 while the summary is not full): the bound for untracked keys.
@@ -149,21 +136,6 @@ struct StreamSummary {
             if next >= 0 { buckets[Int(next)].previous = bucket }
         }
         push(slot, onto: bucket)
-    }
-
-    /// Inserts a counter with an arbitrary count, keeping buckets ordered (O(buckets); merge only).
-    private mutating func attachSorted(_ slot: Int32, count: Int) {
-        var previous: Int32 = -1
-        var cursor = minBucket
-        while cursor >= 0, buckets[Int(cursor)].count < count {
-            previous = cursor
-            cursor = buckets[Int(cursor)].next
-        }
-        if cursor >= 0, buckets[Int(cursor)].count == count {
-            push(slot, onto: cursor)
-        } else {
-            attach(slot, toBucketWithCount: count, after: previous)
-        }
     }
 
     private mutating func newBucket(count: Int) -> Int32 {
