@@ -57,6 +57,9 @@ public struct RESPParser: ConversationParser {
     private let flow: FlowID
     private var requestReader = RESPReader(isRequestSide: true)
     private var replyReader = RESPReader(isRequestSide: false)
+    /// What stands in a reader's place while `feed` has it out (owns no storage).
+    private static let idleRequestReader = RESPReader(isRequestSide: true)
+    private static let idleReplyReader = RESPReader(isRequestSide: false)
     private var arguments = RESPArguments()
     private var pending = Deque<PendingRequest>()
     private var queued: [PendingRequest] = []
@@ -110,7 +113,10 @@ public struct RESPParser: ConversationParser {
                     index += read
                     if index >= bytes.count { break }
                 }
+                // Moved out, not copied: a copy would share the reader's line buffer, and the next
+                // split line would re-allocate it.
                 var reader = requestReader
+                requestReader = Self.idleRequestReader
                 index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, end in
                     requestToken(token, wireBytes: wireBytes, end: end, timestampNanos: timestampNanos, emit: emit)
                     return requestExpected < 0
@@ -127,6 +133,7 @@ public struct RESPParser: ConversationParser {
                     if index >= bytes.count { break }
                 }
                 var reader = replyReader
+                replyReader = Self.idleReplyReader
                 index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, _ in
                     replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
                     return !replyStarted
