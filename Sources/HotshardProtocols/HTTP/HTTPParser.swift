@@ -84,9 +84,13 @@ public struct HTTPParser: ConversationParser {
                               emit: (Message) -> Void) {
         if switchedProtocol { return }
         if direction == .clientToServer {
-            // The reader is taken out of its direction so the callbacks may change the rest of it.
+            // The direction is moved out of the parser and its reader out of the direction, so that the
+            // callbacks may change the rest; moved, not copied: a copy would share their buffers, and
+            // the next write to the method, target or a split line would re-allocate them.
             var side = request
+            request = Direction()
             var reader = side.reader
+            side.reader = TextStreamReader()
             reader.consume(bytes) { line, wire, end in
                 requestLine(&side, line, wire: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
@@ -95,13 +99,14 @@ public struct HTTPParser: ConversationParser {
             side.reader = reader
             request = side
         } else {
-            var side = reply
-            if side.state == .untilClose {
-                side.bytes += bytes.count
-                reply = side
+            if reply.state == .untilClose {
+                reply.bytes += bytes.count
                 return
             }
+            var side = reply
+            reply = Direction()
             var reader = side.reader
+            side.reader = TextStreamReader()
             reader.consume(bytes) { line, wire, _ in
                 replyLine(&side, line, wire: wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in

@@ -79,21 +79,26 @@ public struct MemcachedParser: ConversationParser {
             }
             mode = first == 0x80 ? .binary : .text
         }
+        // Each reader is moved out while its callbacks change the rest of the parser, not copied: a
+        // copy would share the reader's buffers, and its next write would re-allocate them.
         switch (mode, direction) {
         case (.binary, .clientToServer):
             var reader = requestFrame
+            requestFrame = BinaryFrameReader()
             reader.consume(bytes, timestampNanos: timestampNanos, expectedMagic: 0x80) { frame in
                 binaryRequest(frame, timestampNanos: timestampNanos, emit: emit)
             }
             requestFrame = reader
         case (.binary, .serverToClient):
             var reader = replyFrame
+            replyFrame = BinaryFrameReader()
             reader.consume(bytes, timestampNanos: timestampNanos, expectedMagic: 0x81) { frame in
                 binaryReply(frame, emit: emit)
             }
             replyFrame = reader
         case (_, .clientToServer):
             var reader = requestReader
+            requestReader = TextStreamReader()
             reader.consume(bytes) { line, wire, end in
                 textRequest(line, wireBytes: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { _ in
@@ -106,6 +111,7 @@ public struct MemcachedParser: ConversationParser {
             requestReader = reader
         case (_, .serverToClient):
             var reader = replyReader
+            replyReader = TextStreamReader()
             reader.consume(bytes) { line, wire, _ in
                 textReply(line, wireBytes: wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
