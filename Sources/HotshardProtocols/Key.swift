@@ -26,7 +26,7 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
         if bytes.count <= Self.inlineCapacity {
             if let base = bytes.baseAddress {
-                withUnsafeMutableBytes(of: &words) { $0.baseAddress?.copyMemory(from: base, byteCount: bytes.count) }
+                words = Self.loadWords(base, count: bytes.count)
             }
             longBytes = nil
             hash64 = Self.hashInline(words, count: bytes.count)
@@ -35,6 +35,36 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
             hash64 = Self.hashLong(bytes)
         }
         self.words = words
+    }
+
+    /// The empty key.
+    public init() {
+        count = 0
+        words = (0, 0, 0)
+        longBytes = nil
+        hash64 = Self.hashInline(words, count: 0)
+    }
+
+    /// Up to 24 bytes as zero-padded little-endian words, read a word at a time (no call to
+    /// memmove per key): past the first word, the last word is read ending at the key's last
+    /// byte and shifted down, so nothing beyond the key is touched.
+    @inline(__always)
+    private static func loadWords(_ base: UnsafeRawPointer, count: Int) -> (UInt64, UInt64, UInt64) {
+        guard count >= 8 else {
+            var word: UInt64 = 0
+            for index in 0..<count {
+                word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
+            }
+            return (word.littleEndian, 0, 0)
+        }
+        func word(_ index: Int) -> UInt64 {
+            let end = index * 8 + 8
+            if end <= count { return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            if end - 8 >= count { return 0 }
+            let tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            return tail >> (UInt64(end - count) * 8)
+        }
+        return (word(0).littleEndian, word(1).littleEndian, word(2).littleEndian)
     }
 
     public init(_ bytes: [UInt8]) {

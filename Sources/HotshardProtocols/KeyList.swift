@@ -1,7 +1,8 @@
 /// The keys of one request, in request order: the first inside the value, the others (multi-key
 /// commands) in an array, so that a single-key request — nearly all traffic — allocates nothing.
 public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection, Sendable, Hashable {
-    private var head: KeyReference?
+    /// The empty key while the list is empty (not an optional: no tag to test on every copy).
+    private var head = KeyReference(key: Key())
     private var tail: [KeyReference] = []
     /// Kept apart so that asking the length never touches (or copies) the keys.
     public private(set) var count = 0
@@ -18,7 +19,7 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
 
     public subscript(position: Int) -> KeyReference {
         get {
-            if position == 0, let head { return head }
+            if position == 0, count > 0 { return head }
             return tail[position - 1]
         }
         set {
@@ -40,7 +41,7 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
     }
 
     public mutating func removeAll(keepingCapacity keepCapacity: Bool = false) {
-        head = nil
+        head = KeyReference(key: Key())
         tail.removeAll(keepingCapacity: keepCapacity)
         count = 0
     }

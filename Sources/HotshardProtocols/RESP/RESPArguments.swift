@@ -10,8 +10,23 @@ struct RESPArguments {
         var length: Int
     }
 
+    /// Spans live in a buffer of their own, written in place and emptied by setting `count`
+    /// (an array's `removeAll(keepingCapacity:)` ran a generic replace on every request).
+    private final class SpanBuffer {
+        let spans: UnsafeMutablePointer<Span>
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            spans = .allocate(capacity: capacity)
+        }
+
+        deinit { spans.deallocate() }
+    }
+
     private var storage: [UInt8] = []
-    private var spans: [Span] = []
+    private var buffer = SpanBuffer(capacity: 16)
+    private(set) var count = 0
     /// The input the spans point into while a whole request is read in place; nil when stored.
     private var borrowed: UnsafeRawPointer?
     let maxStoredBytes: Int
@@ -22,14 +37,11 @@ struct RESPArguments {
     init(maxStoredBytes: Int = 4096, maxArguments: Int = 65_536) {
         self.maxStoredBytes = maxStoredBytes
         self.maxArguments = maxArguments
-        spans.reserveCapacity(16)
     }
 
-    var count: Int { spans.count }
-
     mutating func reset() {
-        storage.removeAll(keepingCapacity: true)
-        spans.removeAll(keepingCapacity: true)
+        if !storage.isEmpty { storage.removeAll(keepingCapacity: true) }
+        count = 0
         borrowed = nil
         droppedArguments = 0
     }
@@ -38,7 +50,7 @@ struct RESPArguments {
     /// valid until the request is finished.
     @inline(__always)
     mutating func borrow(_ base: UnsafeRawPointer) {
-        spans.removeAll(keepingCapacity: true)
+        count = 0
         borrowed = base
         droppedArguments = 0
     }
@@ -46,37 +58,50 @@ struct RESPArguments {
     /// Adds an argument lying at `start..<start+length` of the borrowed input.
     @inline(__always)
     mutating func appendBorrowed(start: Int, length: Int) -> Bool {
-        guard spans.count < maxArguments else {
+        push(Span(start: start, length: length))
+    }
+
+    @inline(__always)
+    private mutating func push(_ span: Span) -> Bool {
+        guard count < maxArguments else {
             droppedArguments += 1
             return false
         }
-        spans.append(Span(start: start, length: length))
+        if count == buffer.capacity || !isKnownUniquelyReferenced(&buffer) { grow() }
+        buffer.spans[count] = span
+        count += 1
         return true
+    }
+
+    /// A larger buffer when full; a buffer of its own when a copy of these arguments shares it.
+    private mutating func grow() {
+        let capacity = count == buffer.capacity ? min(maxArguments, buffer.capacity * 2) : buffer.capacity
+        let larger = SpanBuffer(capacity: capacity)
+        larger.spans.update(from: buffer.spans, count: count)
+        buffer = larger
     }
 
     /// Starts a new stored argument.
     mutating func begin() -> Bool {
-        guard spans.count < maxArguments else {
-            droppedArguments += 1
-            return false
-        }
-        spans.append(Span(start: storage.count, length: 0))
-        return true
+        push(Span(start: storage.count, length: 0))
     }
 
     /// Appends bytes to the stored argument begun last, up to the storage cap.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let last = spans.indices.last else { return }
-        let room = maxStoredBytes - spans[last].length
+        guard count > 0 else { return }
+        if !isKnownUniquelyReferenced(&buffer) { grow() }
+        let last = count - 1
+        let room = maxStoredBytes - buffer.spans[last].length
         guard room > 0 else { return }
         let take = min(room, bytes.count)
         storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
-        spans[last].length += take
+        buffer.spans[last].length += take
     }
 
     @inline(__always)
     func withArgument<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        let span = spans[index]
+        precondition(index >= 0 && index < count, "argument index out of range")
+        let span = buffer.spans[index]
         if let borrowed {
             return body(UnsafeRawBufferPointer(start: borrowed + span.start, count: span.length))
         }
@@ -85,7 +110,10 @@ struct RESPArguments {
         }
     }
 
-    func length(_ index: Int) -> Int { spans[index].length }
+    func length(_ index: Int) -> Int {
+        precondition(index >= 0 && index < count, "argument index out of range")
+        return buffer.spans[index].length
+    }
 
     /// The argument as a key, cut at `maxStoredBytes` however it arrived (memory stays bounded).
     func key(_ index: Int) -> Key {
@@ -93,7 +121,7 @@ struct RESPArguments {
     }
 
     func equalsIgnoringCase(_ index: Int, _ upper: [UInt8]) -> Bool {
-        guard index >= 0, index < count, spans[index].length == upper.count else { return false }
+        guard index >= 0, index < count, buffer.spans[index].length == upper.count else { return false }
         return withArgument(index) { bytes in
             for (byte, expected) in zip(bytes, upper) {
                 let folded = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
@@ -105,7 +133,7 @@ struct RESPArguments {
 
     /// The argument as a decimal integer, nil when it is not one.
     func integer(_ index: Int) -> Int? {
-        guard index >= 0, index < count, spans[index].length > 0, spans[index].length <= 18 else { return nil }
+        guard index >= 0, index < count, buffer.spans[index].length > 0, buffer.spans[index].length <= 18 else { return nil }
         return withArgument(index) { bytes in
             var value = 0
             var negative = false

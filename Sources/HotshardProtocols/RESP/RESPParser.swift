@@ -36,7 +36,8 @@ public struct RESPParser: ConversationParser {
         var isNull = false
         var errorKind: String?
         var isPush = false
-        var pushKind: String?
+        /// A (un)subscribe confirmation: answers a SUBSCRIBE, unlike other pushes.
+        var isSubscription = false
         var queued = false
         /// Direct elements of a top-level aggregate: null?, error?, value bytes.
         var elements: [(isNull: Bool, isError: Bool, bytes: Int)] = []
@@ -48,7 +49,7 @@ public struct RESPParser: ConversationParser {
             isNull = false
             errorKind = nil
             isPush = false
-            pushKind = nil
+            isSubscription = false
             queued = false
             elements.removeAll(keepingCapacity: true)
         }
@@ -62,6 +63,8 @@ public struct RESPParser: ConversationParser {
     private static let idleReplyReader = RESPReader(isRequestSide: false)
     private var arguments = RESPArguments()
     private var pending = Deque<PendingRequest>()
+    /// How many of `pending` expect no reply: while none do, pairing need not look for them.
+    private var pendingWithoutReply = 0
     private var queued: [PendingRequest] = []
     private let maxPending: Int
 
@@ -170,6 +173,7 @@ public struct RESPParser: ConversationParser {
         }
         queued.removeAll()
         pending.removeAll()
+        pendingWithoutReply = 0
     }
 
     // MARK: Requests
@@ -257,7 +261,7 @@ public struct RESPParser: ConversationParser {
         if let entry = RedisCommandTable.lookup(arguments) {
             command = entry.name
             operation = entry.spec.operation
-            keys = RedisCommandTable.keys(of: arguments, spec: entry.spec, name: entry.name)
+            keys = RedisCommandTable.keys(of: arguments, entry: entry)
             switch entry.role {
             case .plain: break
             case .multi: role = .multi
@@ -297,9 +301,11 @@ public struct RESPParser: ConversationParser {
             return
         }
         if pending.count >= maxPending, let oldest = pending.popFirst() {
+            if !oldest.expectsReply { pendingWithoutReply -= 1 }
             parserHealth.unansweredRequests += 1
             emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
         }
+        if !expectsReply { pendingWithoutReply += 1 }
         pending.append(request)
     }
 
@@ -514,17 +520,17 @@ public struct RESPParser: ConversationParser {
             switch String(decoding: firstElementText, as: UTF8.self).lowercased() {
             case "message", "pmessage", "smessage": reply.isPush = true
             case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe":
-                reply.pushKind = "subscribe"
+                reply.isSubscription = true
             default: break
             }
         } else if reply.isPush {
             let kind = String(decoding: firstElementText, as: UTF8.self).lowercased()
-            if kind.hasSuffix("subscribe") { reply.pushKind = "subscribe" }
+            if kind.hasSuffix("subscribe") { reply.isSubscription = true }
         }
-        if reply.isPush, reply.pushKind == nil {
+        if reply.isPush, !reply.isSubscription {
             return  // out-of-band: answers no request
         }
-        if reply.pushKind == "subscribe" {
+        if reply.isSubscription {
             // Confirmations: the first answers the SUBSCRIBE; the others (one per channel) answer nothing.
             guard let first = pending.first, case .subscribe(let channels) = first.role else { return }
             if channels > 1 {
@@ -600,13 +606,14 @@ public struct RESPParser: ConversationParser {
     /// The oldest request that waits for a reply and was complete before the reply began.
     private mutating func popAnswerable(before replyStart: Int64) -> PendingRequest? {
         emitNothingButSkipNoReply()
-        guard let first = pending.first, first.lastByteNanos <= replyStart else { return nil }
+        guard !pending.isEmpty, pending[0].lastByteNanos <= replyStart else { return nil }
         return pending.popFirst()
     }
 
     /// Requests that expect no reply and stand at the front are emitted by `emitNoReplyFront`;
     /// here they only must not be taken as the answer's owner.
     private mutating func emitNothingButSkipNoReply() {
+        guard pendingWithoutReply > 0 else { return }
         if let index = pending.firstIndex(where: { $0.expectsReply }), index > 0 {
             let request = pending.remove(at: index)
             pending.prepend(request)
@@ -614,8 +621,10 @@ public struct RESPParser: ConversationParser {
     }
 
     private mutating func emitNoReplyFront(emit: (Message) -> Void) {
+        guard pendingWithoutReply > 0 else { return }
         while let first = pending.first, !first.expectsReply {
             pending.removeFirst()
+            pendingWithoutReply -= 1
             emit(message(first, status: .noReply, replyBytes: 0, latency: nil))
         }
     }

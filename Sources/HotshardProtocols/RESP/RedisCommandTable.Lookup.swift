@@ -12,11 +12,31 @@ final class RedisCommandEntry: Sendable {
     /// A container (`OBJECT`, `CLIENT`, …) whose subcommand decides the keys.
     let isContainer: Bool
 
+    /// How the keys are found, worked out once from the key specs.
+    enum KeyPlan: Sendable {
+        case none
+        /// One spec: keys from `first` to `lastKey` (counted from the end when negative) every
+        /// `step` arguments: GET, SET, MGET, MSET, DEL, … — nearly all traffic.
+        case range(first: Int, lastKey: Int, step: Int)
+        /// Keywords, key counts, several specs or a command-specific function.
+        case general
+    }
+
+    let keyPlan: KeyPlan
+
     init(name: String, spec: RedisCommandSpec, hash: UInt64, isContainer: Bool) {
         self.name = name
         self.isContainer = isContainer
         self.spec = spec
         self.hash = hash
+        if spec.keySpecs.isEmpty {
+            keyPlan = .none
+        } else if spec.keySpecs.count == 1, name != "MIGRATE", case .index(let first) = spec.keySpecs[0].begin,
+                  case .range(let lastKey, let step, let limit) = spec.keySpecs[0].find, limit == 0 {
+            keyPlan = .range(first: first, lastKey: lastKey, step: max(1, step))
+        } else {
+            keyPlan = .general
+        }
         switch name {
         case "MULTI": role = .multi
         case "EXEC": role = .exec
@@ -87,7 +107,26 @@ enum RedisCommandTable {
     }
 
     /// Every key the request names, in the order the key specs give them.
-    static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> KeyList {
+    static func keys(of arguments: RESPArguments, entry: RedisCommandEntry) -> KeyList {
+        switch entry.keyPlan {
+        case .none:
+            return KeyList()
+        case .range(let first, let lastKey, let step):
+            let count = arguments.count
+            let last = lastKey >= 0 ? first + lastKey : count + lastKey
+            var keys = KeyList()
+            var index = first
+            while index <= last, index < count {
+                keys.append(KeyReference(key: arguments.key(index)))
+                index += step
+            }
+            return keys
+        case .general:
+            return keys(of: arguments, spec: entry.spec, name: entry.name)
+        }
+    }
+
+    private static func keys(of arguments: RESPArguments, spec: RedisCommandSpec, name: String) -> KeyList {
         let count = arguments.count
         var keys = KeyList()
         var askedCommandSpecific = false
