@@ -113,6 +113,8 @@ final class LoadWorker: @unchecked Sendable {
     private var analysisBatch: [Message] = []
     /// Scratch for `dispatch`: slots that have room, in round-robin order.
     private var openSlots: [Int] = []
+    /// Scratch for `writeDirectly`: how many requests each of `openSlots` gets.
+    private var shares: [Int] = []
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
          analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
@@ -521,8 +523,11 @@ final class LoadWorker: @unchecked Sendable {
             let time = now()
             let window = slots.count * profile.pipeline
             var open = window - backlog.count - waitingCount - inFlightTotal
+            if open > 0, !hasQueued, source.sendsOnAnyConnection {
+                open -= writeDirectly(open, at: time)
+            }
             let anyUp = slots.contains { $0.state == .up }
-            while anyUp, open > 0 {
+            while generating, anyUp, open > 0 {
                 if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
                     stopGenerating(time)
                     break
@@ -540,6 +545,95 @@ final class LoadWorker: @unchecked Sendable {
         }
         dispatch()
         flushAll()
+    }
+
+    /// Closed loop with nothing queued: up to `wanted` new requests written straight into the
+    /// outgoing bytes of the connections with room, one per connection in turn (as `dispatch` deals
+    /// them), sent at `time`. Counted per connection batch, not per request. Returns how many.
+    private func writeDirectly(_ wanted: Int, at time: Int64) -> Int {
+        var allowed = wanted
+        if let requestLimit, time >= warmupNanos {
+            let left = requestLimit - (generated - warmupCount)
+            guard left > 0 else {
+                stopGenerating(time)
+                return 0
+            }
+            allowed = min(allowed, left)
+        }
+        // Deal the requests out one per connection with room, in turn, before writing any: each
+        // connection's share is then written in one piece.
+        let count = slots.count
+        openSlots.removeAll(keepingCapacity: true)
+        shares.removeAll(keepingCapacity: true)
+        var room = 0
+        for step in 0..<count {
+            let index = (roundRobin &+ step) % count
+            let free = profile.pipeline - slots[index].inflight.count
+            if slots[index].state == .up, free > 0 {
+                openSlots.append(index)
+                shares.append(0)
+                room += free
+            }
+        }
+        guard !openSlots.isEmpty else { return 0 }
+        var dealt = 0
+        if allowed >= room {
+            for (position, index) in openSlots.enumerated() { shares[position] = profile.pipeline - slots[index].inflight.count }
+            dealt = room
+            roundRobin = (openSlots.last ?? 0) &+ 1
+        } else {
+            var position = 0
+            while dealt < allowed {
+                if position >= openSlots.count { position = 0 }
+                let index = openSlots[position]
+                if profile.pipeline - slots[index].inflight.count - shares[position] > 0 {
+                    shares[position] += 1
+                    dealt += 1
+                    roundRobin = index &+ 1
+                }
+                position += 1
+            }
+        }
+        let measured = time >= warmupNanos
+        var written = 0
+        var exhausted = false
+        for (position, index) in openSlots.enumerated() where shares[position] > 0 {
+            let slot = slots[index]
+            guard var outgoing = slot.outgoing else { continue }
+            // Moved out while written to, so that the buffer stays uniquely referenced.
+            slot.outgoing = nil
+            if outgoing.readableBytes == 0 { unflushed.append(index) }
+            for _ in 0..<shares[position] {
+                guard let request = source.write(intended: time, into: &outgoing) else {
+                    exhausted = true
+                    break
+                }
+                slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: measured, control: false,
+                                              command: request.command, operation: request.operation,
+                                              keys: request.keys, requestBytes: request.byteCount))
+                written += 1
+            }
+            slot.outgoing = outgoing
+            if exhausted { break }
+        }
+        if written > 0 {
+            generated += written
+            inFlightTotal += written
+            if measured {
+                stats.intendedMeasured += written
+                stats.sent += written
+                stats.firstSentNanos = min(stats.firstSentNanos, time)
+                stats.lastSentNanos = max(stats.lastSentNanos, time)
+            } else {
+                warmupCount += written
+            }
+            addSecond(time) {
+                $0.intended += written
+                if measured { $0.sent += written }
+            }
+        }
+        if exhausted, source.isExhausted { stopGenerating(time) }
+        return exhausted ? wanted : written
     }
 
     private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64) {

@@ -1,4 +1,5 @@
 import HotshardProtocols
+import NIOCore
 
 /// One request ready to go out: its wire bytes, what it is (for the analysis of failures and for
 /// HTTP reply pairing), and the connection it must use when the order on a connection matters.
@@ -21,6 +22,16 @@ public struct PreparedRequest: Sendable {
     }
 }
 
+/// A request a source wrote straight into a connection's outgoing bytes: what it is, for its
+/// in-flight entry (latency, and the analysis of a request that fails).
+struct WrittenRequest {
+    var command: String
+    var operation: OperationClass
+    /// The keys as the parser names them (for HTTP the request path).
+    var keys: KeyList
+    var byteCount: Int
+}
+
 /// Where one worker's requests come from: a profile's generator on its arrival schedule (`load`),
 /// or a capture's requests on the capture's schedule (`replay`). Called on the worker's event loop only.
 protocol RequestSource: AnyObject {
@@ -29,10 +40,28 @@ protocol RequestSource: AnyObject {
     func nextIntendedNanos() -> Int64?
     /// The next request; `intended` is when it is sent for (closed loop: now).
     func take(intended: Int64) -> PreparedRequest?
+    /// Closed loop, for a source whose requests may go on any connection: appends the next
+    /// request's wire bytes to `buffer` (no request value in between) and says what it was; nil as
+    /// for `take`.
+    func write(intended: Int64, into buffer: inout ByteBuffer) -> WrittenRequest?
+    /// True when no request names a connection: the worker may then have requests written straight
+    /// into the connections with room (`write`), none queued.
+    var sendsOnAnyConnection: Bool { get }
     /// True once nothing more will come.
     var isExhausted: Bool { get }
     /// The whole client's target rate at `seconds` (for progress); nil when there is none.
     func targetRate(at seconds: Double) -> Double?
+}
+
+extension RequestSource {
+    func write(intended: Int64, into buffer: inout ByteBuffer) -> WrittenRequest? {
+        guard let request = take(intended: intended) else { return nil }
+        buffer.writeBytes(request.bytes)
+        return WrittenRequest(command: request.command, operation: request.operation, keys: request.keys,
+                              byteCount: request.bytes.count)
+    }
+
+    var sendsOnAnyConnection: Bool { false }
 }
 
 /// `load`: requests from the profile's generator at the arrival schedule's times.
@@ -44,6 +73,10 @@ final class GeneratedRequests: RequestSource {
     private var nextDue: Int64
     /// Bytes of the largest request so far: each request's array is allocated once, at its size.
     private var largest = 64
+    /// Where `write` encodes the protocols it does not write in place (reused: no allocation once grown).
+    private var scratch: [UInt8] = []
+    private let openLoop: Bool
+    private let http: Bool
 
     init(profile: LoadProfile, workers: Int, index: Int) {
         self.profile = profile
@@ -52,27 +85,44 @@ final class GeneratedRequests: RequestSource {
                                         shares: workers, index: index)
         self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
         self.nextDue = schedule.next()
+        self.openLoop = profile.arrival.isOpenLoop
+        self.http = profile.wireProtocol == .http
     }
 
     func nextIntendedNanos() -> Int64? { nextDue }
 
     func take(intended: Int64) -> PreparedRequest? {
         let request = generator.next(at: Double(intended) / 1e9)
-        if profile.arrival.isOpenLoop { nextDue = schedule.next() }
+        if openLoop { nextDue = schedule.next() }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
-        let operation: OperationClass = switch request.kind {
+        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation(request),
+                               keys: analysedKeys(request))
+    }
+
+    func write(intended: Int64, into buffer: inout ByteBuffer) -> WrittenRequest? {
+        let request = generator.next(at: Double(intended) / 1e9)
+        if openLoop { nextDue = schedule.next() }
+        let count = encoder.encode(request, into: &buffer, scratch: &scratch)
+        return WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request),
+                              keys: analysedKeys(request), byteCount: count)
+    }
+
+    var sendsOnAnyConnection: Bool { true }
+
+    private func operation(_ request: LoadRequest) -> OperationClass {
+        switch request.kind {
         case .get, .multiGet, .httpGet: .read
         default: .write
         }
-        var keys = request.keys
-        if profile.wireProtocol == .http {
-            // Keys as the parser names them: for HTTP the request path.
-            keys = KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
-        }
-        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation, keys: keys)
+    }
+
+    /// Keys as the parser names them: for HTTP the request path.
+    private func analysedKeys(_ request: LoadRequest) -> KeyList {
+        guard http else { return request.keys }
+        return KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
     }
 
     var isExhausted: Bool { false }
