@@ -310,11 +310,13 @@ final class LoadWorker: @unchecked Sendable {
         guard slot.state == .up else { return }
         let time = now()
         let wallTime = wall(time)
+        var tally = ReplyTally()
         let parsed = buffer.withUnsafeReadableBytes { bytes in
             slot.decoder.received(bytes, atNanos: wallTime) { message in
-                complete(message, slot: slot, at: time)
+                complete(message, slot: slot, at: time, tally: &tally)
             }
         }
+        add(tally, at: time)
         if !parsed {
             slot.closeReason = "malformed-reply"
             slot.channel?.close(promise: nil)
@@ -329,46 +331,96 @@ final class LoadWorker: @unchecked Sendable {
         checkFinished(time)
     }
 
-    private func complete(_ message: Message, slot: Slot, at time: Int64) {
+    /// What the replies of one piece of bytes (all read at one time) add to the run's figures,
+    /// added once for the piece. Latencies come in runs of equal values (a connection's requests
+    /// went out in one write and are answered in one read): each run is recorded at once, with its count.
+    private struct ReplyTally {
+        /// In-flight entries answered (control ones included).
+        var answered = 0
+        /// Measured requests completed, and those of them that failed.
+        var completed = 0
+        var errors = 0
+        /// All requests with a reply, and those that failed (for progress).
+        var intervalCompleted = 0
+        var intervalErrors = 0
+        /// The current run of equal latencies (µs): its length among all replies and among measured ones.
+        var serviceMicros: UInt64 = 0
+        var correctedMicros: UInt64 = 0
+        var run = 0
+        var measuredRun = 0
+    }
+
+    private func add(_ tally: ReplyTally, at time: Int64) {
+        guard tally.answered > 0 else { return }
+        inFlightTotal -= tally.answered
+        recordRun(tally)
+        intervalCompleted += tally.intervalCompleted
+        intervalErrors += tally.intervalErrors
+        guard tally.completed > 0 else { return }
+        stats.completed += tally.completed
+        stats.errors += tally.errors
+        addSecond(time) {
+            $0.completed += tally.completed
+            $0.errors += tally.errors
+        }
+    }
+
+    private func recordRun(_ tally: ReplyTally) {
+        guard tally.run > 0 else { return }
+        _ = interval.record(tally.correctedMicros, count: UInt64(tally.run))
+        guard tally.measuredRun > 0 else { return }
+        _ = stats.service.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
+        _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
+    }
+
+    private func complete(_ message: Message, slot: Slot, at time: Int64, tally: inout ReplyTally) {
         guard let request = slot.inflight.popFirst() else { return }
-        inFlightTotal -= 1
+        tally.answered += 1
         if request.control { return }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
             guard request.measured else { return }
-            stats.completed += 1
-            addSecond(time) { $0.completed += 1 }
-            var analysed = message
-            analysed.timestampNanos = wall(request.intendedNanos)
-            analyse(analysed)
+            tally.completed += 1
+            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos)
             return
         }
         let service = max(0, time - request.sentNanos)
         let corrected = max(0, time - request.intendedNanos)
-        _ = interval.record(UInt64(corrected / 1_000))
-        intervalCompleted += 1
+        let serviceMicros = UInt64(service / 1_000)
+        let correctedMicros = UInt64(corrected / 1_000)
+        if tally.run == 0 || serviceMicros != tally.serviceMicros || correctedMicros != tally.correctedMicros {
+            recordRun(tally)
+            tally.serviceMicros = serviceMicros
+            tally.correctedMicros = correctedMicros
+            tally.run = 0
+            tally.measuredRun = 0
+        }
+        tally.run += 1
+        tally.intervalCompleted += 1
         var isError = false
         if case .error(let kind) = message.status {
             isError = true
-            intervalErrors += 1
+            tally.intervalErrors += 1
             if request.measured { stats.errorsByKind[kind, default: 0] += 1 }
         }
         guard request.measured else { return }
-        stats.completed += 1
-        if isError { stats.errors += 1 }
-        _ = stats.service.record(UInt64(service / 1_000))
-        _ = stats.corrected.record(UInt64(corrected / 1_000))
-        addSecond(time) {
-            $0.completed += 1
-            if isError { $0.errors += 1 }
-        }
-        var analysed = message
-        analysed.timestampNanos = wall(request.intendedNanos)
-        analysed.latencyNanos = service
-        analyse(analysed)
+        tally.measuredRun += 1
+        tally.completed += 1
+        if isError { tally.errors += 1 }
+        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: service)
     }
 
-    /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot).
+    /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot),
+    /// stamped with its intended send time and its latency.
+    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?) {
+        analysisBatch.append(message)
+        let last = analysisBatch.count - 1
+        analysisBatch[last].timestampNanos = wall(intendedNanos)
+        analysisBatch[last].latencyNanos = latencyNanos
+        if analysisBatch.count >= 64 { drainAnalysis() }
+    }
+
+    /// A message made here (a request that failed), given to the analyzer as it is.
     private func analyse(_ message: Message) {
         analysisBatch.append(message)
         if analysisBatch.count >= 64 { drainAnalysis() }
@@ -677,11 +729,13 @@ final class LoadWorker: @unchecked Sendable {
             slot.outgoing = nil
             // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
             // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
+            var tally = ReplyTally()
             outgoing.withUnsafeReadableBytes { bytes in
                 slot.decoder.sent(bytes, atNanos: wall(time)) { message in
-                    complete(message, slot: slot, at: time)
+                    complete(message, slot: slot, at: time, tally: &tally)
                 }
             }
+            add(tally, at: time)
             channel.writeAndFlush(outgoing, promise: nil)
             // Written at once when the socket takes it (the usual case): the storage is ours again, and reused.
             outgoing.clear()
