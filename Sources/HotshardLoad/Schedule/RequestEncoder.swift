@@ -85,24 +85,27 @@ public struct RequestEncoder: Sendable {
         case .delete: name = "DEL"
         case .incr: name = "INCR"
         }
+        let keys = request.keys
+        let valueSize = request.valueSize
+        let arguments = 1 + keys.count + extra
         // `*N\r\n`, then `$LEN\r\nBYTES\r\n` for the name, each key and the value.
-        var size = 3 + Self.digits(1 + request.keys.count + extra) + Self.bulkSize(name.utf8CodeUnitCount)
-        for reference in request.keys { size += Self.bulkSize(reference.key.count) }
-        if extra == 1 { size += Self.bulkSize(request.valueSize) }
+        var size = 3 + Self.digits(arguments) + Self.bulkSize(name.utf8CodeUnitCount)
+        for index in keys.indices { size += Self.bulkSize(keys[index].key.count) }
+        if extra == 1 { size += Self.bulkSize(valueSize) }
         return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var out = RawWriter(raw)
             out.byte(UInt8(ascii: "*"))
-            out.decimal(1 + request.keys.count + extra)
+            out.decimal(arguments)
             out.lineEnd()
             out.bulk(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            for reference in request.keys {
-                reference.key.withUnsafeBytes { out.bulk($0) }
+            for index in keys.indices {
+                keys[index].key.withUnsafeBytes { out.bulk($0) }
             }
             if extra == 1 {
                 out.byte(UInt8(ascii: "$"))
-                out.decimal(request.valueSize)
+                out.decimal(valueSize)
                 out.lineEnd()
-                out.filler(request.valueSize)
+                out.filler(valueSize)
                 out.lineEnd()
             }
             precondition(out.position == size, "RESP request size")
