@@ -311,12 +311,13 @@ final class LoadWorker: @unchecked Sendable {
         let time = now()
         let wallTime = wall(time)
         var tally = ReplyTally()
+        take(slot, into: &tally)
         let parsed = buffer.withUnsafeReadableBytes { bytes in
             slot.decoder.received(bytes, atNanos: wallTime) { message in
-                complete(message, slot: slot, at: time, tally: &tally)
+                complete(message, at: time, tally: &tally)
             }
         }
-        add(tally, at: time)
+        add(&tally, to: slot, at: time)
         if !parsed {
             slot.closeReason = "malformed-reply"
             slot.channel?.close(promise: nil)
@@ -335,6 +336,12 @@ final class LoadWorker: @unchecked Sendable {
     /// added once for the piece. Latencies come in runs of equal values (a connection's requests
     /// went out in one write and are answered in one read): each run is recorded at once, with its count.
     private struct ReplyTally {
+        /// The connection's in-flight requests and the analysis batch, held here while the piece is
+        /// decoded (reached as locals, not as the worker's and the slot's fields, once per reply).
+        var inflight = Deque<InFlight>()
+        var batch: [Message] = []
+        /// `wall(0)`: the schedule's start in wall-clock ns.
+        var startWall: Int64 = 0
         /// In-flight entries answered (control ones included).
         var answered = 0
         /// Measured requests completed, and those of them that failed.
@@ -350,7 +357,16 @@ final class LoadWorker: @unchecked Sendable {
         var measuredRun = 0
     }
 
-    private func add(_ tally: ReplyTally, at time: Int64) {
+    private func take(_ slot: Slot, into tally: inout ReplyTally) {
+        swap(&tally.inflight, &slot.inflight)
+        swap(&tally.batch, &analysisBatch)
+        tally.startWall = startWall
+    }
+
+    /// Puts back what `take` lent and adds the tally to the run's figures.
+    private func add(_ tally: inout ReplyTally, to slot: Slot, at time: Int64) {
+        swap(&tally.inflight, &slot.inflight)
+        swap(&tally.batch, &analysisBatch)
         guard tally.answered > 0 else { return }
         inFlightTotal -= tally.answered
         recordRun(tally)
@@ -373,15 +389,15 @@ final class LoadWorker: @unchecked Sendable {
         _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
     }
 
-    private func complete(_ message: Message, slot: Slot, at time: Int64, tally: inout ReplyTally) {
-        guard let request = slot.inflight.popFirst() else { return }
+    private func complete(_ message: Message, at time: Int64, tally: inout ReplyTally) {
+        guard let request = tally.inflight.popFirst() else { return }
         tally.answered += 1
         if request.control { return }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
             guard request.measured else { return }
             tally.completed += 1
-            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos)
+            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos, tally: &tally)
             return
         }
         let service = max(0, time - request.sentNanos)
@@ -407,17 +423,20 @@ final class LoadWorker: @unchecked Sendable {
         tally.measuredRun += 1
         tally.completed += 1
         if isError { tally.errors += 1 }
-        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: service)
+        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: service, tally: &tally)
     }
 
     /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot),
     /// stamped with its intended send time and its latency.
-    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?) {
-        analysisBatch.append(message)
-        let last = analysisBatch.count - 1
-        analysisBatch[last].timestampNanos = wall(intendedNanos)
-        analysisBatch[last].latencyNanos = latencyNanos
-        if analysisBatch.count >= 64 { drainAnalysis() }
+    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?, tally: inout ReplyTally) {
+        tally.batch.append(message)
+        let last = tally.batch.count - 1
+        tally.batch[last].timestampNanos = tally.startWall + intendedNanos
+        tally.batch[last].latencyNanos = latencyNanos
+        if tally.batch.count >= 64 {
+            analyzer.receive(contentsOf: tally.batch)
+            tally.batch.removeAll(keepingCapacity: true)
+        }
     }
 
     /// A message made here (a request that failed), given to the analyzer as it is.
@@ -652,21 +671,25 @@ final class LoadWorker: @unchecked Sendable {
         for (position, index) in openSlots.enumerated() where shares[position] > 0 {
             let slot = slots[index]
             guard var outgoing = slot.outgoing else { continue }
-            // Moved out while written to, so that the buffer stays uniquely referenced.
+            // The buffer and the in-flight queue are moved out while written to (the buffer stays
+            // uniquely referenced, and each is reached once per batch, not once per request).
             slot.outgoing = nil
+            var inflight = Deque<InFlight>()
+            swap(&inflight, &slot.inflight)
             if outgoing.readableBytes == 0 { unflushed.append(index) }
-            for _ in 0..<shares[position] {
-                guard let request = source.write(intended: time, into: &outgoing) else {
-                    exhausted = true
-                    break
-                }
-                slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: measured, control: false,
-                                              command: request.command, operation: request.operation,
-                                              keys: request.keys, requestBytes: request.byteCount))
-                written += 1
+            let share = shares[position]
+            let count = source.write(share, intended: time, into: &outgoing) { request in
+                inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: measured, control: false,
+                                         command: request.command, operation: request.operation,
+                                         keys: request.keys, requestBytes: request.byteCount))
             }
+            swap(&inflight, &slot.inflight)
             slot.outgoing = outgoing
-            if exhausted { break }
+            written += count
+            if count < share {
+                exhausted = true
+                break
+            }
         }
         if written > 0 {
             generated += written
@@ -730,12 +753,13 @@ final class LoadWorker: @unchecked Sendable {
             // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
             // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
             var tally = ReplyTally()
+            take(slot, into: &tally)
             outgoing.withUnsafeReadableBytes { bytes in
                 slot.decoder.sent(bytes, atNanos: wall(time)) { message in
-                    complete(message, slot: slot, at: time, tally: &tally)
+                    complete(message, at: time, tally: &tally)
                 }
             }
-            add(tally, at: time)
+            add(&tally, to: slot, at: time)
             channel.writeAndFlush(outgoing, promise: nil)
             // Written at once when the socket takes it (the usual case): the storage is ours again, and reused.
             outgoing.clear()

@@ -40,10 +40,10 @@ protocol RequestSource: AnyObject {
     func nextIntendedNanos() -> Int64?
     /// The next request; `intended` is when it is sent for (closed loop: now).
     func take(intended: Int64) -> PreparedRequest?
-    /// Closed loop, for a source whose requests may go on any connection: appends the next
-    /// request's wire bytes to `buffer` (no request value in between) and says what it was; nil as
-    /// for `take`.
-    func write(intended: Int64, into buffer: inout ByteBuffer) -> WrittenRequest?
+    /// Closed loop, for a source whose requests may go on any connection: appends the next `count`
+    /// requests' wire bytes to `buffer` (no request values in between), giving `record` what each
+    /// was, in order. Returns how many it wrote: fewer than `count` when none is ready (as `take`'s nil).
+    func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int
     /// True when no request names a connection: the worker may then have requests written straight
     /// into the connections with room (`write`), none queued.
     var sendsOnAnyConnection: Bool { get }
@@ -54,11 +54,14 @@ protocol RequestSource: AnyObject {
 }
 
 extension RequestSource {
-    func write(intended: Int64, into buffer: inout ByteBuffer) -> WrittenRequest? {
-        guard let request = take(intended: intended) else { return nil }
-        buffer.writeBytes(request.bytes)
-        return WrittenRequest(command: request.command, operation: request.operation, keys: request.keys,
-                              byteCount: request.bytes.count)
+    func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
+        for written in 0..<count {
+            guard let request = take(intended: intended) else { return written }
+            buffer.writeBytes(request.bytes)
+            record(WrittenRequest(command: request.command, operation: request.operation, keys: request.keys,
+                                  byteCount: request.bytes.count))
+        }
+        return count
     }
 
     var sendsOnAnyConnection: Bool { false }
@@ -98,21 +101,47 @@ final class GeneratedRequests: RequestSource {
         bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
-        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation(request),
+        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
                                keys: analysedKeys(request))
     }
 
-    func write(intended: Int64, into buffer: inout ByteBuffer) -> WrittenRequest? {
+    func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
+        guard !openLoop else {
+            for _ in 0..<count {
+                nextDue = schedule.next()
+                Self.write(intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+                           into: &buffer, record: record)
+            }
+            return count
+        }
+        // The generator and the scratch bytes taken once for the batch, not once per request.
+        Self.write(count, intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+                   into: &buffer, record: record)
+        return count
+    }
+
+    private static func write(_ count: Int, intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder,
+                              http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
+                              record: (WrittenRequest) -> Void) {
+        for _ in 0..<count {
+            write(intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+                  into: &buffer, record: record)
+        }
+    }
+
+    @inline(__always)
+    private static func write(intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder, http: Bool,
+                              scratch: inout [UInt8], into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) {
         let request = generator.next(at: Double(intended) / 1e9)
-        if openLoop { nextDue = schedule.next() }
         let count = encoder.encode(request, into: &buffer, scratch: &scratch)
-        return WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request),
-                              keys: analysedKeys(request), byteCount: count)
+        let keys = http ? pathKeys(request, encoder: encoder) : request.keys
+        record(WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
+                              byteCount: count))
     }
 
     var sendsOnAnyConnection: Bool { true }
 
-    private func operation(_ request: LoadRequest) -> OperationClass {
+    private static func operation(_ request: LoadRequest) -> OperationClass {
         switch request.kind {
         case .get, .multiGet, .httpGet: .read
         default: .write
@@ -121,8 +150,11 @@ final class GeneratedRequests: RequestSource {
 
     /// Keys as the parser names them: for HTTP the request path.
     private func analysedKeys(_ request: LoadRequest) -> KeyList {
-        guard http else { return request.keys }
-        return KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
+        http ? Self.pathKeys(request, encoder: encoder) : request.keys
+    }
+
+    private static func pathKeys(_ request: LoadRequest, encoder: RequestEncoder) -> KeyList {
+        KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
     }
 
     var isExhausted: Bool { false }
