@@ -107,6 +107,8 @@ final class LoadWorker: @unchecked Sendable {
     private var lastTimeoutCheck: Int64 = 0
     /// Sum of the slots' `inflight` counts, kept so that a top-up does not walk every connection.
     private var inFlightTotal = 0
+    /// Connections in state `up`: with `inFlightTotal`, the room left on all of them together.
+    private var upCount = 0
     /// Slots with bytes written since their last flush, each once.
     private var unflushed: [Int] = []
     /// Finished messages not yet given to the analyzer: it takes them in batches (it prefetches).
@@ -245,6 +247,7 @@ final class LoadWorker: @unchecked Sendable {
             }
             slot.channel = channel
             slot.state = .up
+            upCount += 1
             slot.backoffNanos = 10_000_000
             slot.closeReason = nil
             let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
@@ -276,6 +279,7 @@ final class LoadWorker: @unchecked Sendable {
         let slot = slots[slotIndex]
         guard slot.state == .up else { return }
         slot.state = .down
+        upCount -= 1
         slot.channel = nil
         slot.outgoing = nil
         let kind = slot.closeReason ?? "connection-closed"
@@ -324,7 +328,7 @@ final class LoadWorker: @unchecked Sendable {
             return
         }
         if closedLoop {
-            topUp()
+            topUp(answered: slotIndex)
         } else if hasQueued {
             dispatch()
             flushAll()
@@ -589,13 +593,15 @@ final class LoadWorker: @unchecked Sendable {
 
     /// Closed loop: keep `pipeline` requests in flight on every open connection. Requests bound to
     /// a connection may wait for it; at most `connections × pipeline` are in flight or waiting.
-    private func topUp() {
+    /// `answered`: the connection whose replies were just read, when there is one (usually the only
+    /// one with room).
+    private func topUp(answered: Int? = nil) {
         if generating {
             let time = now()
             let window = slots.count * profile.pipeline
             var open = window - backlog.count - waitingCount - inFlightTotal
             if open > 0, !hasQueued, source.sendsOnAnyConnection {
-                open -= writeDirectly(open, at: time)
+                open -= writeDirectly(open, at: time, answered: answered)
             }
             let anyUp = slots.contains { $0.state == .up }
             while generating, anyUp, open > 0 {
@@ -621,7 +627,7 @@ final class LoadWorker: @unchecked Sendable {
     /// Closed loop with nothing queued: up to `wanted` new requests written straight into the
     /// outgoing bytes of the connections with room, one per connection in turn (as `dispatch` deals
     /// them), sent at `time`. Counted per connection batch, not per request. Returns how many.
-    private func writeDirectly(_ wanted: Int, at time: Int64) -> Int {
+    private func writeDirectly(_ wanted: Int, at time: Int64, answered: Int?) -> Int {
         var allowed = wanted
         if let requestLimit, time >= warmupNanos {
             let left = requestLimit - (generated - warmupCount)
@@ -637,13 +643,24 @@ final class LoadWorker: @unchecked Sendable {
         openSlots.removeAll(keepingCapacity: true)
         shares.removeAll(keepingCapacity: true)
         var room = 0
-        for step in 0..<count {
-            let index = (roundRobin &+ step) % count
-            let free = profile.pipeline - slots[index].inflight.count
-            if slots[index].state == .up, free > 0 {
-                openSlots.append(index)
-                shares.append(0)
-                room += free
+        if let answered, slots[answered].state == .up,
+           profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal {
+            // All the room is on the connection just answered (the steady state): no need to look at the others.
+            let free = profile.pipeline - slots[answered].inflight.count
+            guard free > 0 else { return 0 }
+            openSlots.append(answered)
+            shares.append(0)
+            room = free
+        }
+        if openSlots.isEmpty {
+            for step in 0..<count {
+                let index = (roundRobin &+ step) % count
+                let free = profile.pipeline - slots[index].inflight.count
+                if slots[index].state == .up, free > 0 {
+                    openSlots.append(index)
+                    shares.append(0)
+                    room += free
+                }
             }
         }
         guard !openSlots.isEmpty else { return 0 }
@@ -823,6 +840,7 @@ final class LoadWorker: @unchecked Sendable {
             slot.channel?.close(promise: nil)
             slot.channel = nil
         }
+        upCount = 0
         postProgress(time)
         drainAnalysis()
         promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))
