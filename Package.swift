@@ -121,7 +121,8 @@ let package = Package(
         .testTarget(name: "HotshardAnalysisTests", dependencies: ["HotshardAnalysis", "HotshardTestSupport"]),
         .testTarget(name: "HotshardModelTests", dependencies: ["HotshardModel", "HotshardTestSupport"]),
         .testTarget(name: "HotshardLoadTests", dependencies: ["HotshardLoad", "HotshardTestSupport", "HotshardCapture",
-                                                             "HotshardProtocols", "HotshardAnalysis"]),
+                                                             "HotshardProtocols", "HotshardAnalysis",
+                                                             .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "HotshardReportTests", dependencies: ["HotshardReport", "HotshardTestSupport"]),
         // Runs the built `hotshard` binary (in a terminal where it needs one).
         .testTarget(name: "HotshardCommandTests", dependencies: ["hotshard", "HotshardTestSupport"]),

@@ -58,9 +58,20 @@ public struct KeyFormat: Sendable, Equatable {
 
     /// The key for item `number`, rendered on the stack (no allocation for inline-sized keys).
     public func key(_ number: UInt64) -> Key {
-        withUnsafeTemporaryAllocation(byteCount: length(number), alignment: 1) { buffer in
-            write(number, into: buffer)
-            return Key(UnsafeRawBufferPointer(buffer))
+        let length = length(number)
+        guard length <= Key.inlineCapacity else { return Key(render(number)) }
+        // Rendered into words on the stack; the closures see only pointers and numbers (capturing
+        // the format itself copied its template and byte arrays for every key).
+        let width = width, zeroPad = zeroPad
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return prefix.withUnsafeBytes { prefix in
+            suffix.withUnsafeBytes { suffix in
+                withUnsafeMutableBytes(of: &words) { raw in
+                    let buffer = UnsafeMutableRawBufferPointer(rebasing: raw[0..<length])
+                    Self.write(number, prefix: prefix, suffix: suffix, width: width, zeroPad: zeroPad, into: buffer)
+                    return Key(UnsafeRawBufferPointer(buffer))
+                }
+            }
         }
     }
 
@@ -82,13 +93,26 @@ public struct KeyFormat: Sendable, Equatable {
 
     /// Writes the key for `number` into `buffer`, which holds exactly `length(number)` bytes.
     private func write(_ number: UInt64, into buffer: UnsafeMutableRawBufferPointer) {
-        let digitCount = digits(number)
-        let padding = max(0, width - digitCount)
-        var index = 0
-        for byte in prefix {
-            buffer[index] = byte
-            index += 1
+        prefix.withUnsafeBytes { prefix in
+            suffix.withUnsafeBytes { suffix in
+                Self.write(number, prefix: prefix, suffix: suffix, width: width, zeroPad: zeroPad, into: buffer)
+            }
         }
+    }
+
+    private static func write(_ number: UInt64, prefix: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer,
+                              width: Int, zeroPad: Bool, into buffer: UnsafeMutableRawBufferPointer) {
+        var digitCount = 1
+        var probe = number
+        while probe >= 10 {
+            probe /= 10
+            digitCount += 1
+        }
+        let padding = max(0, width - digitCount)
+        precondition(buffer.count == prefix.count + padding + digitCount + suffix.count, "key length")
+        var index = 0
+        UnsafeMutableRawBufferPointer(rebasing: buffer[0..<prefix.count]).copyMemory(from: prefix)
+        index += prefix.count
         let pad = zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " ")
         for _ in 0..<padding {
             buffer[index] = pad
@@ -102,9 +126,6 @@ public struct KeyFormat: Sendable, Equatable {
             position -= 1
         } while rest > 0
         index += digitCount
-        for byte in suffix {
-            buffer[index] = byte
-            index += 1
-        }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + suffix.count)]).copyMemory(from: suffix)
     }
 }

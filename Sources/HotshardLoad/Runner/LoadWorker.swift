@@ -107,12 +107,16 @@ final class LoadWorker: @unchecked Sendable {
     private var lastTimeoutCheck: Int64 = 0
     /// Sum of the slots' `inflight` counts, kept so that a top-up does not walk every connection.
     private var inFlightTotal = 0
+    /// Connections in state `up`: with `inFlightTotal`, the room left on all of them together.
+    private var upCount = 0
     /// Slots with bytes written since their last flush, each once.
     private var unflushed: [Int] = []
     /// Finished messages not yet given to the analyzer: it takes them in batches (it prefetches).
     private var analysisBatch: [Message] = []
     /// Scratch for `dispatch`: slots that have room, in round-robin order.
     private var openSlots: [Int] = []
+    /// Scratch for `writeDirectly`: how many requests each of `openSlots` gets.
+    private var shares: [Int] = []
 
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
          analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
@@ -243,6 +247,7 @@ final class LoadWorker: @unchecked Sendable {
             }
             slot.channel = channel
             slot.state = .up
+            upCount += 1
             slot.backoffNanos = 10_000_000
             slot.closeReason = nil
             let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
@@ -274,6 +279,7 @@ final class LoadWorker: @unchecked Sendable {
         let slot = slots[slotIndex]
         guard slot.state == .up else { return }
         slot.state = .down
+        upCount -= 1
         slot.channel = nil
         slot.outgoing = nil
         let kind = slot.closeReason ?? "connection-closed"
@@ -308,18 +314,21 @@ final class LoadWorker: @unchecked Sendable {
         guard slot.state == .up else { return }
         let time = now()
         let wallTime = wall(time)
+        var tally = ReplyTally()
+        take(slot, into: &tally)
         let parsed = buffer.withUnsafeReadableBytes { bytes in
             slot.decoder.received(bytes, atNanos: wallTime) { message in
-                complete(message, slot: slot, at: time)
+                complete(message, at: time, tally: &tally)
             }
         }
+        add(&tally, to: slot, at: time)
         if !parsed {
             slot.closeReason = "malformed-reply"
             slot.channel?.close(promise: nil)
             return
         }
         if closedLoop {
-            topUp()
+            topUp(answered: slotIndex)
         } else if hasQueued {
             dispatch()
             flushAll()
@@ -327,46 +336,114 @@ final class LoadWorker: @unchecked Sendable {
         checkFinished(time)
     }
 
-    private func complete(_ message: Message, slot: Slot, at time: Int64) {
-        guard let request = slot.inflight.popFirst() else { return }
-        inFlightTotal -= 1
+    /// What the replies of one piece of bytes (all read at one time) add to the run's figures,
+    /// added once for the piece. Latencies come in runs of equal values (a connection's requests
+    /// went out in one write and are answered in one read): each run is recorded at once, with its count.
+    private struct ReplyTally {
+        /// The connection's in-flight requests and the analysis batch, held here while the piece is
+        /// decoded (reached as locals, not as the worker's and the slot's fields, once per reply).
+        var inflight = Deque<InFlight>()
+        var batch: [Message] = []
+        /// `wall(0)`: the schedule's start in wall-clock ns.
+        var startWall: Int64 = 0
+        /// In-flight entries answered (control ones included).
+        var answered = 0
+        /// Measured requests completed, and those of them that failed.
+        var completed = 0
+        var errors = 0
+        /// All requests with a reply, and those that failed (for progress).
+        var intervalCompleted = 0
+        var intervalErrors = 0
+        /// The current run of equal latencies (µs): its length among all replies and among measured ones.
+        var serviceMicros: UInt64 = 0
+        var correctedMicros: UInt64 = 0
+        var run = 0
+        var measuredRun = 0
+    }
+
+    private func take(_ slot: Slot, into tally: inout ReplyTally) {
+        swap(&tally.inflight, &slot.inflight)
+        swap(&tally.batch, &analysisBatch)
+        tally.startWall = startWall
+    }
+
+    /// Puts back what `take` lent and adds the tally to the run's figures.
+    private func add(_ tally: inout ReplyTally, to slot: Slot, at time: Int64) {
+        swap(&tally.inflight, &slot.inflight)
+        swap(&tally.batch, &analysisBatch)
+        guard tally.answered > 0 else { return }
+        inFlightTotal -= tally.answered
+        recordRun(tally)
+        intervalCompleted += tally.intervalCompleted
+        intervalErrors += tally.intervalErrors
+        guard tally.completed > 0 else { return }
+        stats.completed += tally.completed
+        stats.errors += tally.errors
+        addSecond(time) {
+            $0.completed += tally.completed
+            $0.errors += tally.errors
+        }
+    }
+
+    private func recordRun(_ tally: ReplyTally) {
+        guard tally.run > 0 else { return }
+        _ = interval.record(tally.correctedMicros, count: UInt64(tally.run))
+        guard tally.measuredRun > 0 else { return }
+        _ = stats.service.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
+        _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
+    }
+
+    private func complete(_ message: Message, at time: Int64, tally: inout ReplyTally) {
+        guard let request = tally.inflight.popFirst() else { return }
+        tally.answered += 1
         if request.control { return }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
             guard request.measured else { return }
-            stats.completed += 1
-            addSecond(time) { $0.completed += 1 }
-            var analysed = message
-            analysed.timestampNanos = wall(request.intendedNanos)
-            analyse(analysed)
+            tally.completed += 1
+            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos, tally: &tally)
             return
         }
         let service = max(0, time - request.sentNanos)
         let corrected = max(0, time - request.intendedNanos)
-        _ = interval.record(UInt64(corrected / 1_000))
-        intervalCompleted += 1
+        let serviceMicros = UInt64(service / 1_000)
+        let correctedMicros = UInt64(corrected / 1_000)
+        if tally.run == 0 || serviceMicros != tally.serviceMicros || correctedMicros != tally.correctedMicros {
+            recordRun(tally)
+            tally.serviceMicros = serviceMicros
+            tally.correctedMicros = correctedMicros
+            tally.run = 0
+            tally.measuredRun = 0
+        }
+        tally.run += 1
+        tally.intervalCompleted += 1
         var isError = false
         if case .error(let kind) = message.status {
             isError = true
-            intervalErrors += 1
+            tally.intervalErrors += 1
             if request.measured { stats.errorsByKind[kind, default: 0] += 1 }
         }
         guard request.measured else { return }
-        stats.completed += 1
-        if isError { stats.errors += 1 }
-        _ = stats.service.record(UInt64(service / 1_000))
-        _ = stats.corrected.record(UInt64(corrected / 1_000))
-        addSecond(time) {
-            $0.completed += 1
-            if isError { $0.errors += 1 }
-        }
-        var analysed = message
-        analysed.timestampNanos = wall(request.intendedNanos)
-        analysed.latencyNanos = service
-        analyse(analysed)
+        tally.measuredRun += 1
+        tally.completed += 1
+        if isError { tally.errors += 1 }
+        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: service, tally: &tally)
     }
 
-    /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot).
+    /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot),
+    /// stamped with its intended send time and its latency.
+    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?, tally: inout ReplyTally) {
+        tally.batch.append(message)
+        let last = tally.batch.count - 1
+        tally.batch[last].timestampNanos = tally.startWall + intendedNanos
+        tally.batch[last].latencyNanos = latencyNanos
+        if tally.batch.count >= 64 {
+            analyzer.receive(contentsOf: tally.batch)
+            tally.batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// A message made here (a request that failed), given to the analyzer as it is.
     private func analyse(_ message: Message) {
         analysisBatch.append(message)
         if analysisBatch.count >= 64 { drainAnalysis() }
@@ -516,13 +593,18 @@ final class LoadWorker: @unchecked Sendable {
 
     /// Closed loop: keep `pipeline` requests in flight on every open connection. Requests bound to
     /// a connection may wait for it; at most `connections × pipeline` are in flight or waiting.
-    private func topUp() {
+    /// `answered`: the connection whose replies were just read, when there is one (usually the only
+    /// one with room).
+    private func topUp(answered: Int? = nil) {
         if generating {
             let time = now()
             let window = slots.count * profile.pipeline
             var open = window - backlog.count - waitingCount - inFlightTotal
+            if open > 0, !hasQueued, source.sendsOnAnyConnection {
+                open -= writeDirectly(open, at: time, answered: answered)
+            }
             let anyUp = slots.contains { $0.state == .up }
-            while anyUp, open > 0 {
+            while generating, anyUp, open > 0 {
                 if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
                     stopGenerating(time)
                     break
@@ -540,6 +622,110 @@ final class LoadWorker: @unchecked Sendable {
         }
         dispatch()
         flushAll()
+    }
+
+    /// Closed loop with nothing queued: up to `wanted` new requests written straight into the
+    /// outgoing bytes of the connections with room, one per connection in turn (as `dispatch` deals
+    /// them), sent at `time`. Counted per connection batch, not per request. Returns how many.
+    private func writeDirectly(_ wanted: Int, at time: Int64, answered: Int?) -> Int {
+        var allowed = wanted
+        if let requestLimit, time >= warmupNanos {
+            let left = requestLimit - (generated - warmupCount)
+            guard left > 0 else {
+                stopGenerating(time)
+                return 0
+            }
+            allowed = min(allowed, left)
+        }
+        // Deal the requests out one per connection with room, in turn, before writing any: each
+        // connection's share is then written in one piece.
+        let count = slots.count
+        openSlots.removeAll(keepingCapacity: true)
+        shares.removeAll(keepingCapacity: true)
+        var room = 0
+        if let answered, slots[answered].state == .up,
+           profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal {
+            // All the room is on the connection just answered (the steady state): no need to look at the others.
+            let free = profile.pipeline - slots[answered].inflight.count
+            guard free > 0 else { return 0 }
+            openSlots.append(answered)
+            shares.append(0)
+            room = free
+        }
+        if openSlots.isEmpty {
+            for step in 0..<count {
+                let index = (roundRobin &+ step) % count
+                let free = profile.pipeline - slots[index].inflight.count
+                if slots[index].state == .up, free > 0 {
+                    openSlots.append(index)
+                    shares.append(0)
+                    room += free
+                }
+            }
+        }
+        guard !openSlots.isEmpty else { return 0 }
+        var dealt = 0
+        if allowed >= room {
+            for (position, index) in openSlots.enumerated() { shares[position] = profile.pipeline - slots[index].inflight.count }
+            dealt = room
+            roundRobin = (openSlots.last ?? 0) &+ 1
+        } else {
+            var position = 0
+            while dealt < allowed {
+                if position >= openSlots.count { position = 0 }
+                let index = openSlots[position]
+                if profile.pipeline - slots[index].inflight.count - shares[position] > 0 {
+                    shares[position] += 1
+                    dealt += 1
+                    roundRobin = index &+ 1
+                }
+                position += 1
+            }
+        }
+        let measured = time >= warmupNanos
+        var written = 0
+        var exhausted = false
+        for (position, index) in openSlots.enumerated() where shares[position] > 0 {
+            let slot = slots[index]
+            guard var outgoing = slot.outgoing else { continue }
+            // The buffer and the in-flight queue are moved out while written to (the buffer stays
+            // uniquely referenced, and each is reached once per batch, not once per request).
+            slot.outgoing = nil
+            var inflight = Deque<InFlight>()
+            swap(&inflight, &slot.inflight)
+            if outgoing.readableBytes == 0 { unflushed.append(index) }
+            let share = shares[position]
+            let count = source.write(share, intended: time, into: &outgoing) { request in
+                inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: measured, control: false,
+                                         command: request.command, operation: request.operation,
+                                         keys: request.keys, requestBytes: request.byteCount))
+            }
+            swap(&inflight, &slot.inflight)
+            slot.outgoing = outgoing
+            written += count
+            if count < share {
+                exhausted = true
+                break
+            }
+        }
+        if written > 0 {
+            generated += written
+            inFlightTotal += written
+            if measured {
+                stats.intendedMeasured += written
+                stats.sent += written
+                stats.firstSentNanos = min(stats.firstSentNanos, time)
+                stats.lastSentNanos = max(stats.lastSentNanos, time)
+            } else {
+                warmupCount += written
+            }
+            addSecond(time) {
+                $0.intended += written
+                if measured { $0.sent += written }
+            }
+        }
+        if exhausted, source.isExhausted { stopGenerating(time) }
+        return exhausted ? wanted : written
     }
 
     private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64) {
@@ -583,11 +769,14 @@ final class LoadWorker: @unchecked Sendable {
             slot.outgoing = nil
             // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
             // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
+            var tally = ReplyTally()
+            take(slot, into: &tally)
             outgoing.withUnsafeReadableBytes { bytes in
                 slot.decoder.sent(bytes, atNanos: wall(time)) { message in
-                    complete(message, slot: slot, at: time)
+                    complete(message, at: time, tally: &tally)
                 }
             }
+            add(&tally, to: slot, at: time)
             channel.writeAndFlush(outgoing, promise: nil)
             // Written at once when the socket takes it (the usual case): the storage is ours again, and reused.
             outgoing.clear()
@@ -651,6 +840,7 @@ final class LoadWorker: @unchecked Sendable {
             slot.channel?.close(promise: nil)
             slot.channel = nil
         }
+        upCount = 0
         postProgress(time)
         drainAnalysis()
         promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))

@@ -1,4 +1,5 @@
 import HotshardProtocols
+import NIOCore
 
 /// One request ready to go out: its wire bytes, what it is (for the analysis of failures and for
 /// HTTP reply pairing), and the connection it must use when the order on a connection matters.
@@ -21,6 +22,16 @@ public struct PreparedRequest: Sendable {
     }
 }
 
+/// A request a source wrote straight into a connection's outgoing bytes: what it is, for its
+/// in-flight entry (latency, and the analysis of a request that fails).
+struct WrittenRequest {
+    var command: String
+    var operation: OperationClass
+    /// The keys as the parser names them (for HTTP the request path).
+    var keys: KeyList
+    var byteCount: Int
+}
+
 /// Where one worker's requests come from: a profile's generator on its arrival schedule (`load`),
 /// or a capture's requests on the capture's schedule (`replay`). Called on the worker's event loop only.
 protocol RequestSource: AnyObject {
@@ -29,10 +40,31 @@ protocol RequestSource: AnyObject {
     func nextIntendedNanos() -> Int64?
     /// The next request; `intended` is when it is sent for (closed loop: now).
     func take(intended: Int64) -> PreparedRequest?
+    /// Closed loop, for a source whose requests may go on any connection: appends the next `count`
+    /// requests' wire bytes to `buffer` (no request values in between), giving `record` what each
+    /// was, in order. Returns how many it wrote: fewer than `count` when none is ready (as `take`'s nil).
+    func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int
+    /// True when no request names a connection: the worker may then have requests written straight
+    /// into the connections with room (`write`), none queued.
+    var sendsOnAnyConnection: Bool { get }
     /// True once nothing more will come.
     var isExhausted: Bool { get }
     /// The whole client's target rate at `seconds` (for progress); nil when there is none.
     func targetRate(at seconds: Double) -> Double?
+}
+
+extension RequestSource {
+    func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
+        for written in 0..<count {
+            guard let request = take(intended: intended) else { return written }
+            buffer.writeBytes(request.bytes)
+            record(WrittenRequest(command: request.command, operation: request.operation, keys: request.keys,
+                                  byteCount: request.bytes.count))
+        }
+        return count
+    }
+
+    var sendsOnAnyConnection: Bool { false }
 }
 
 /// `load`: requests from the profile's generator at the arrival schedule's times.
@@ -44,6 +76,10 @@ final class GeneratedRequests: RequestSource {
     private var nextDue: Int64
     /// Bytes of the largest request so far: each request's array is allocated once, at its size.
     private var largest = 64
+    /// Where `write` encodes the protocols it does not write in place (reused: no allocation once grown).
+    private var scratch: [UInt8] = []
+    private let openLoop: Bool
+    private let http: Bool
 
     init(profile: LoadProfile, workers: Int, index: Int) {
         self.profile = profile
@@ -52,27 +88,73 @@ final class GeneratedRequests: RequestSource {
                                         shares: workers, index: index)
         self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
         self.nextDue = schedule.next()
+        self.openLoop = profile.arrival.isOpenLoop
+        self.http = profile.wireProtocol == .http
     }
 
     func nextIntendedNanos() -> Int64? { nextDue }
 
     func take(intended: Int64) -> PreparedRequest? {
         let request = generator.next(at: Double(intended) / 1e9)
-        if profile.arrival.isOpenLoop { nextDue = schedule.next() }
+        if openLoop { nextDue = schedule.next() }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
-        let operation: OperationClass = switch request.kind {
+        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
+                               keys: analysedKeys(request))
+    }
+
+    func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
+        guard !openLoop else {
+            for _ in 0..<count {
+                nextDue = schedule.next()
+                Self.write(intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+                           into: &buffer, record: record)
+            }
+            return count
+        }
+        // The generator and the scratch bytes taken once for the batch, not once per request.
+        Self.write(count, intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+                   into: &buffer, record: record)
+        return count
+    }
+
+    private static func write(_ count: Int, intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder,
+                              http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
+                              record: (WrittenRequest) -> Void) {
+        for _ in 0..<count {
+            write(intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+                  into: &buffer, record: record)
+        }
+    }
+
+    @inline(__always)
+    private static func write(intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder, http: Bool,
+                              scratch: inout [UInt8], into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) {
+        let request = generator.next(at: Double(intended) / 1e9)
+        let count = encoder.encode(request, into: &buffer, scratch: &scratch)
+        let keys = http ? pathKeys(request, encoder: encoder) : request.keys
+        record(WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
+                              byteCount: count))
+    }
+
+    var sendsOnAnyConnection: Bool { true }
+
+    private static func operation(_ request: LoadRequest) -> OperationClass {
+        switch request.kind {
         case .get, .multiGet, .httpGet: .read
         default: .write
         }
-        var keys = request.keys
-        if profile.wireProtocol == .http {
-            // Keys as the parser names them: for HTTP the request path.
-            keys = KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
-        }
-        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: operation, keys: keys)
+    }
+
+    /// Keys as the parser names them: for HTTP the request path.
+    private func analysedKeys(_ request: LoadRequest) -> KeyList {
+        http ? Self.pathKeys(request, encoder: encoder) : request.keys
+    }
+
+    private static func pathKeys(_ request: LoadRequest, encoder: RequestEncoder) -> KeyList {
+        KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
     }
 
     var isExhausted: Bool { false }

@@ -1,4 +1,5 @@
 import HotshardProtocols
+import NIOCore
 
 /// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text, meta or
 /// binary commands, HTTP/1.1 requests with keep-alive. Appends to a caller's byte array (no allocation once it
@@ -63,6 +64,119 @@ public struct RequestEncoder: Sendable {
             case .binary: encodeBinary(request, into: &out)
             }
         case .http: encodeHTTP(request, into: &out)
+        }
+    }
+
+    /// Appends `request` to `buffer` and returns its byte count. RESP is written in place at its
+    /// exact size (one reservation, no intermediate bytes); the other protocols are encoded into
+    /// `scratch` (cleared and reused: no allocation once it has grown) and copied in.
+    public func encode(_ request: LoadRequest, into buffer: inout ByteBuffer, scratch: inout [UInt8]) -> Int {
+        guard scheme == .redis else {
+            scratch.removeAll(keepingCapacity: true)
+            encode(request, into: &scratch)
+            return buffer.writeBytes(scratch)
+        }
+        let name: StaticString
+        var extra = 0
+        switch request.kind {
+        case .get, .httpGet: name = "GET"
+        case .set, .httpPost: name = "SET"; extra = 1
+        case .multiGet: name = "MGET"
+        case .delete: name = "DEL"
+        case .incr: name = "INCR"
+        }
+        let keys = request.keys
+        let valueSize = request.valueSize
+        let arguments = 1 + keys.count + extra
+        // `*N\r\n`, then `$LEN\r\nBYTES\r\n` for the name, each key and the value.
+        var size = 3 + Self.digits(arguments) + Self.bulkSize(name.utf8CodeUnitCount)
+        for index in keys.indices { size += Self.bulkSize(keys[index].key.count) }
+        if extra == 1 { size += Self.bulkSize(valueSize) }
+        return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var out = RawWriter(raw)
+            out.byte(UInt8(ascii: "*"))
+            out.decimal(arguments)
+            out.lineEnd()
+            out.bulk(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            for index in keys.indices {
+                keys[index].key.withUnsafeBytes { out.bulk($0) }
+            }
+            if extra == 1 {
+                out.byte(UInt8(ascii: "$"))
+                out.decimal(valueSize)
+                out.lineEnd()
+                out.filler(valueSize)
+                out.lineEnd()
+            }
+            precondition(out.position == size, "RESP request size")
+            return size
+        }
+    }
+
+    /// Decimal digits of a non-negative count.
+    private static func digits(_ value: Int) -> Int {
+        var count = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        return count
+    }
+
+    /// `$LEN\r\n` + `length` bytes + `\r\n`.
+    private static func bulkSize(_ length: Int) -> Int { 5 + digits(length) + length }
+
+    /// Writes into memory reserved at a request's exact size; every store is checked against it.
+    private struct RawWriter {
+        let base: UnsafeMutableRawBufferPointer
+        var position = 0
+
+        init(_ base: UnsafeMutableRawBufferPointer) { self.base = base }
+
+        mutating func byte(_ value: UInt8) {
+            precondition(position < base.count)
+            base[position] = value
+            position += 1
+        }
+
+        mutating func lineEnd() {
+            byte(0x0d)
+            byte(0x0a)
+        }
+
+        mutating func bytes(_ bytes: UnsafeRawBufferPointer) {
+            precondition(bytes.count <= base.count - position)
+            UnsafeMutableRawBufferPointer(rebasing: base[position..<(position + bytes.count)]).copyMemory(from: bytes)
+            position += bytes.count
+        }
+
+        mutating func bulk(_ bytes: UnsafeRawBufferPointer) {
+            byte(UInt8(ascii: "$"))
+            decimal(bytes.count)
+            lineEnd()
+            self.bytes(bytes)
+            lineEnd()
+        }
+
+        mutating func filler(_ count: Int) {
+            precondition(count >= 0 && count <= base.count - position)
+            UnsafeMutableRawBufferPointer(rebasing: base[position..<(position + count)])
+                .initializeMemory(as: UInt8.self, repeating: UInt8(ascii: "v"))
+            position += count
+        }
+
+        mutating func decimal(_ value: Int) {
+            let count = RequestEncoder.digits(value)
+            precondition(value >= 0 && count <= base.count - position)
+            var rest = value
+            var index = position + count - 1
+            while index >= position {
+                base[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                index -= 1
+            }
+            position += count
         }
     }
 

@@ -30,9 +30,17 @@ public struct RequestGenerator: Sendable {
     private let phaseMixes: [Mix?]
     private let explicitKeys: [Key]
     private let sizeChoices: Mix?
+    // The profile's fields read per request, held apart: reading them through `profile` copied
+    // the key format (its template and byte arrays) for every key.
+    private let keyFormat: KeyFormat
+    private let keyCount: UInt64
+    private let phases: [Phase]
 
     public init(profile: LoadProfile, seed: UInt64) {
         self.profile = profile
+        keyFormat = profile.keyFormat
+        keyCount = profile.keyCount
+        phases = profile.phases
         sampler = KeySampler(profile.distribution, count: profile.keyCount)
         random = SeededGenerator(seed: seed)
         baseMix = Mix(profile.operations)
@@ -51,15 +59,16 @@ public struct RequestGenerator: Sendable {
 
     /// The request intended at `seconds` from the start of the run.
     public mutating func next(at seconds: Double) -> LoadRequest {
-        var mix = baseMix
+        var mixPhase: Int?
         var shift: UInt64 = 0
         var flash: (key: Key, share: Double)?
-        for (index, phase) in profile.phases.enumerated() where phase.contains(seconds) {
-            if let phaseMix = phaseMixes[index] { mix = phaseMix }
-            if let hotShift = phase.hotShift { shift = hotShift }
-            if let key = phase.flashKey { flash = (key, phase.flashShare) }
+        for index in phases.indices where phases[index].contains(seconds) {
+            if phaseMixes[index] != nil { mixPhase = index }
+            if let hotShift = phases[index].hotShift { shift = hotShift }
+            if let key = phases[index].flashKey { flash = (key, phases[index].flashShare) }
         }
-        let operation = mix.pick(random.nextDouble())
+        let u = random.nextDouble()
+        let operation = if let mixPhase, let phaseMix = phaseMixes[mixPhase] { phaseMix.pick(u) } else { baseMix.pick(u) }
         var keys = KeyList()
         for index in 0..<operation.keys {
             if index == 0, let flash, random.nextDouble() < flash.share {
@@ -68,7 +77,7 @@ public struct RequestGenerator: Sendable {
             }
             switch sampler.next(&random) {
             case .item(let item):
-                keys.append(KeyReference(key: profile.keyFormat.key((item &+ shift) % profile.keyCount)))
+                keys.append(KeyReference(key: keyFormat.key((item &+ shift) % keyCount)))
             case .explicit(let entry):
                 keys.append(KeyReference(key: explicitKeys[entry]))
             }
