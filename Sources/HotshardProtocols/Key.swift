@@ -15,9 +15,11 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let inlineCapacity = 24
 
     /// The bytes of an inline key, zero-padded (so that equal keys have equal words).
-    private var words: (UInt64, UInt64, UInt64)
+    /// Visible to inlined code (not public) so that `withUnsafeBytes` inlines into other modules:
+    /// the load client and the report render keys per request.
+    @usableFromInline private(set) var words: (UInt64, UInt64, UInt64)
     /// The bytes of a key longer than `inlineCapacity`; nil for inline keys.
-    private let longBytes: [UInt8]?
+    @usableFromInline let longBytes: [UInt8]?
     public let count: Int
     public let hash64: UInt64
 
@@ -84,7 +86,7 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The key's bytes, valid only inside `body`: the way to read a key without copying it.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         if let longBytes {
             return try longBytes.withUnsafeBytes(body)
