@@ -12,6 +12,9 @@ public final class PipelinedSink<Downstream: MessageSink>: MessageSink, @uncheck
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [[Message]] = []
+    /// Drained batches, emptied, handed back for reuse: a fresh 2,048-message array per batch
+    /// (about half a megabyte) meant fresh pages from the kernel, zeroed, every time.
+    private var spare: [[Message]] = []
     private var closed = false
     private let maxQueued: Int
     private let done = DispatchSemaphore(value: 0)
@@ -47,10 +50,15 @@ public final class PipelinedSink<Downstream: MessageSink>: MessageSink, @uncheck
         condition.lock()
         while queue.count >= maxQueued { condition.wait() }
         queue.append(batch)
+        let reused = spare.popLast()
         condition.broadcast()
         condition.unlock()
-        batch = []
-        batch.reserveCapacity(batchSize)
+        if let reused {
+            batch = reused
+        } else {
+            batch = []
+            batch.reserveCapacity(batchSize)
+        }
     }
 
     private func drain() {
@@ -62,10 +70,14 @@ public final class PipelinedSink<Downstream: MessageSink>: MessageSink, @uncheck
                 done.signal()
                 return
             }
-            let next = queue.removeFirst()
+            var next = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
             downstream.receive(contentsOf: next)
+            next.removeAll(keepingCapacity: true)
+            condition.lock()
+            if spare.count < maxQueued { spare.append(next) }
+            condition.unlock()
         }
     }
 }
