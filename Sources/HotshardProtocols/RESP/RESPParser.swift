@@ -51,7 +51,8 @@ public struct RESPParser: ConversationParser {
             isPush = false
             isSubscription = false
             queued = false
-            elements.removeAll(keepingCapacity: true)
+            // Checked first: on an empty array the call still runs a generic replace per reply.
+            if !elements.isEmpty { elements.removeAll(keepingCapacity: true) }
         }
     }
 
@@ -254,8 +255,8 @@ public struct RESPParser: ConversationParser {
 
     private mutating func completeRequest(timestampNanos: Int64, emit: (Message) -> Void) {
         let command: String
-        var operation = OperationClass.other
-        var keys = KeyList()
+        let operation: OperationClass
+        let keys: KeyList
         var role = Role.plain
         var isClientReply = false
         if let entry = RedisCommandTable.lookup(arguments) {
@@ -272,6 +273,8 @@ public struct RESPParser: ConversationParser {
             }
         } else {
             command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
+            operation = .other
+            keys = KeyList()
         }
         var expectsReply = !repliesOff
         if skipNext {
