@@ -433,8 +433,8 @@ public struct RESPParser: ConversationParser {
         if !replyStarted {
             replyStarted = true
             reply.reset(firstByteNanos: timestampNanos)
-            firstElementText.removeAll(keepingCapacity: true)
-            errorText.removeAll(keepingCapacity: true)
+            if !firstElementText.isEmpty { firstElementText.removeAll(keepingCapacity: true) }
+            if !errorText.isEmpty { errorText.removeAll(keepingCapacity: true) }
         }
         reply.bytes += wireBytes
         let depth = replyStack.count
