@@ -36,18 +36,23 @@ extension AnalysisSnapshot {
     private static func merge(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot, disjointKeys: Bool) -> AnalysisSnapshot {
         var result = a
         let capacity = max(a.configuration.capacity, b.configuration.capacity)
-        let values = disjointKeys ? a.keys + b.keys : combinedKeys(a, b)
-        // Sorted by reference: a tracked key carries about 1 kB of statistics, too much to move around.
-        let order = values.indices.sorted {
-            values[$0].count != values[$1].count ? values[$0].count > values[$1].count : values[$0].key < values[$1].key
-        }
         var dropped = 0
         var droppedMaximum = 0
-        if order.count > capacity {
-            dropped = order.count - capacity
-            droppedMaximum = values[order[capacity]].count
+        let all: [TrackedKey]
+        if disjointKeys, isRanked(a.keys), isRanked(b.keys) {
+            // Shards' snapshots come ranked and share no key: one pass, one copy of each tracked
+            // key (about 1 kB of statistics each), instead of joining, sorting and copying again.
+            (all, dropped, droppedMaximum) = mergeRanked(a.keys, b.keys, limit: capacity)
+        } else {
+            let values = disjointKeys ? a.keys + b.keys : combinedKeys(a, b)
+            // Sorted by reference: a tracked key carries about 1 kB of statistics, too much to move around.
+            let order = values.indices.sorted { ranksBefore(values[$0], values[$1]) }
+            if order.count > capacity {
+                dropped = order.count - capacity
+                droppedMaximum = values[order[capacity]].count
+            }
+            all = order.prefix(capacity).map { values[$0] }
         }
-        let all = order.prefix(capacity).map { values[$0] }
         result.configuration.capacity = capacity
         result.keys = all
         result.evictions = a.evictions + b.evictions + dropped
@@ -76,6 +81,37 @@ extension AnalysisSnapshot {
         result.windowNanos = series.length
         result.windows = series.windows
         return result
+    }
+
+    /// The order of a snapshot's keys: by count, highest first, then by key.
+    @inline(__always)
+    private static func ranksBefore(_ x: TrackedKey, _ y: TrackedKey) -> Bool {
+        x.count != y.count ? x.count > y.count : x.key < y.key
+    }
+
+    private static func isRanked(_ keys: [TrackedKey]) -> Bool {
+        keys.indices.dropFirst().allSatisfy { !ranksBefore(keys[$0], keys[$0 - 1]) }
+    }
+
+    /// The first `limit` of two ranked lists of different keys, ranked; how many were left out and
+    /// the highest count among them.
+    private static func mergeRanked(_ a: [TrackedKey], _ b: [TrackedKey],
+                                    limit: Int) -> (keys: [TrackedKey], dropped: Int, droppedMaximum: Int) {
+        var merged: [TrackedKey] = []
+        merged.reserveCapacity(min(limit, a.count + b.count))
+        var i = 0, j = 0
+        while merged.count < limit, i < a.count || j < b.count {
+            if j == b.count || (i < a.count && ranksBefore(a[i], b[j])) {
+                merged.append(a[i])
+                i += 1
+            } else {
+                merged.append(b[j])
+                j += 1
+            }
+        }
+        let dropped = a.count - i + b.count - j
+        let droppedMaximum = max(i < a.count ? a[i].count : 0, j < b.count ? b[j].count : 0)
+        return (merged, dropped, droppedMaximum)
     }
 
     /// The keys of both, a key in both summed; a key missing from one may have had up to that one's
