@@ -75,19 +75,9 @@ public struct KeyFormat: Sendable, Equatable {
         }
     }
 
-    private func digits(_ number: UInt64) -> Int {
-        var digitCount = 1
-        var probe = number
-        while probe >= 10 {
-            probe /= 10
-            digitCount += 1
-        }
-        return digitCount
-    }
-
     /// Bytes of the key for item `number`.
     private func length(_ number: UInt64) -> Int {
-        let digitCount = digits(number)
+        let digitCount = decimalDigitCount(number)
         return prefix.count + max(0, width - digitCount) + digitCount + suffix.count
     }
 

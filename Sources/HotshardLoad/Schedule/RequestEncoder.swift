@@ -114,15 +114,7 @@ public struct RequestEncoder: Sendable {
     }
 
     /// Decimal digits of a non-negative count.
-    private static func digits(_ value: Int) -> Int {
-        var count = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            count += 1
-        }
-        return count
-    }
+    private static func digits(_ value: Int) -> Int { decimalDigitCount(UInt64(max(0, value))) }
 
     /// `$LEN\r\n` + `length` bytes + `\r\n`.
     private static func bulkSize(_ length: Int) -> Int { 5 + digits(length) + length }
