@@ -32,6 +32,7 @@ struct AnalyzerState {
         self.shard = shard
         self.shardCount = max(1, shardCount)
         summary = StreamSummary(capacity: configuration.capacity)
+        statistics.reserveCapacityOnHugePages(min(configuration.capacity, 1 << 20))
         prefixes = StreamSummary(capacity: configuration.prefixCapacity)
         windows = WindowSeries(configuration: configuration)
     }

@@ -18,7 +18,7 @@ struct KeySlotTable {
     init(minimumCapacity: Int = 16) {
         var size = 16
         while size < minimumCapacity * 2 { size <<= 1 }
-        entries = Array(repeating: Self.empty, count: size)
+        entries = Self.emptyEntries(size)
         mask = size - 1
     }
 
@@ -88,9 +88,16 @@ struct KeySlotTable {
         count -= 1
     }
 
+    private static func emptyEntries(_ size: Int) -> [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacityOnHugePages(size)
+        entries.append(contentsOf: repeatElement(empty, count: size))
+        return entries
+    }
+
     private mutating func grow() {
         let old = entries
-        entries = Array(repeating: Self.empty, count: old.count * 2)
+        entries = Self.emptyEntries(old.count * 2)
         mask = entries.count - 1
         count = 0
         for entry in old where entry.slot >= 0 {

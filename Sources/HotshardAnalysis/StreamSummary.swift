@@ -36,7 +36,7 @@ struct StreamSummary {
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
-        counters.reserveCapacity(min(self.capacity, 1 << 20))
+        counters.reserveCapacityOnHugePages(min(self.capacity, 1 << 20))
         index = KeySlotTable(minimumCapacity: min(self.capacity, 1 << 16))
     }
 
