@@ -106,6 +106,7 @@ struct AnalyzerState {
                 // Space-Saving replaces keys all the time on a wide key space: reuse the storage.
                 statistics[slot].reset()
                 windows.forget(slot: slot)
+                if let next = summary.prefetchNextVictim() { prefetchStatistics(of: next, bucket: nil) }
             }
             windows.count(slot: slot)
             Self.update(&statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
@@ -136,17 +137,23 @@ struct AnalyzerState {
         guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash),
               slot < statistics.count else { return }
         windows.prefetch(slot: slot)
+        prefetchStatistics(of: slot, bucket: message.latencyNanos.map { LogHistogram.bucket(max(0, $0)) } ?? 0)
+    }
+
+    /// The counters, the client tally's first entries, the histogram's totals and, when given, the
+    /// bucket about to be counted.
+    @inline(__always)
+    private func prefetchStatistics(of slot: Int, bucket: Int?) {
+        guard slot < statistics.count else { return }
         let latencyOffset = MemoryLayout<KeyStatistics>.offset(of: \KeyStatistics.latency) ?? 0
-        let bucket = message.latencyNanos.map { LogHistogram.bucket(max(0, $0)) } ?? 0
         statistics.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let start = UnsafeRawPointer(base + slot)
-            // The counters, the client tally's first entries, the histogram's totals and the bucket to count.
             hotshard_prefetch(start)
             hotshard_prefetch(start + 64)
             hotshard_prefetch(start + 128)
             hotshard_prefetch(start + latencyOffset)
-            hotshard_prefetch(start + latencyOffset + LogHistogram.byteOffset(ofBucket: bucket))
+            if let bucket { hotshard_prefetch(start + latencyOffset + LogHistogram.byteOffset(ofBucket: bucket)) }
         }
     }
 

@@ -57,6 +57,20 @@ struct StreamSummary {
         return Int(slot)
     }
 
+    /// Starts loading the counter of the slot the next eviction will take (the head of the smallest
+    /// count's list) and returns that slot, for the caller to prefetch per-slot data of its own; nil
+    /// while the summary is not full.
+    /// On a key space wider than the capacity most new keys evict one: called after an eviction,
+    /// it has the next one's memory on its way a few messages ahead.
+    @inline(__always)
+    func prefetchNextVictim() -> Int? {
+        guard counters.count >= capacity, minBucket >= 0 else { return nil }
+        let victim = Int(buckets[Int(minBucket)].head)
+        guard victim >= 0, victim < counters.count else { return nil }
+        counters.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + victim) } }
+        return victim
+    }
+
     /// Counts one occurrence of `key`; returns its slot and, when the key took over an evicted
     /// slot, true (the caller resets per-slot statistics).
     @inline(__always)
