@@ -42,10 +42,17 @@ enum PlanText {
                     out += "  " + "".padding(toLength: 30, withPad: " ", startingAt: 0) + " fewest keys:  " + describe(few) + "\n"
                 }
             }
+            let none = plan.schemes.filter { $0.nodes == nil && $0.remedied == nil }.map(\.scheme)
+            if !none.isEmpty {
+                out += "  " + none.joined(separator: ", ") + ": no split of the keys reaches a count up to \(c.nodeRange.upperBound)"
+                out += none.contains("bounded-loads") ? " (bounded-loads is not searched: where it puts a key depends on the load)\n" : "\n"
+            }
             if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
-                out += "  Keys to split for \(name) at \(fit.nodes) nodes (key: rate ops/s → sub-keys):\n"
+                let shown = 60
+                out += "  Keys to split for \(name) at \(fit.nodes) nodes (key: rate ops/s → sub-keys)"
+                out += fit.keys.count > shown ? ", the hottest \(shown) of \(fit.keys.count) (all: --json's recommendations):\n" : ":\n"
                 var line = "   "
-                for k in fit.keys {
+                for k in fit.keys.prefix(shown) {
                     let item = " \(k.key.escaped): \(number(k.rate)) → \(k.subKeys);"
                     if line.count + item.count > 118 { out += line + "\n"; line = "   " }
                     line += item

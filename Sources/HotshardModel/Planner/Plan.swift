@@ -136,8 +136,9 @@ public struct Plan: Sendable {
     public var recommendedNodes: Int?
     public var reason: String
     public var remedies: [HotKeyRemedy]
-    /// The scheme whose `remedied` fit needs the fewest nodes, when that is fewer than
-    /// `recommendedNodes` or no scheme fits as the keys are (`reason` says so).
+    /// The scheme whose `remedied` fit needs the fewest nodes (ties: fewest keys split), nil when
+    /// no scheme has one. `reason` names it when it needs fewer nodes than `recommendedNodes` or
+    /// no scheme fits as the keys are.
     public var remediedScheme: String?
     public var selfSplitting: [SelfSplittingVerdict]
     public var vnodeRecommendation: VnodeRecommendation?
