@@ -67,26 +67,27 @@ struct RemedyCandidates: Sendable {
 extension Planner {
     /// Node loads at one count with the hottest `j` candidates split under `options`' cap: the
     /// layout's loads (keys as prepared) with each changed key's old placement taken out and its
-    /// sub-keys placed by the scheme itself. Exact for every scheme whose placement of a key does
-    /// not depend on the other keys (all but bounded loads).
-    func remediedLoads(_ base: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, remedied j: Int) -> [Double] {
+    /// sub-keys placed by the scheme itself (one batch `assign`). Exact for every scheme whose
+    /// placement of a key does not depend on the other keys (all but bounded loads).
+    /// `hashes.whole[c]` is candidate c's own hash in the scheme's family, `hashes.sub[c][i]` that
+    /// of its sub-key i (at least as many as the split needs).
+    func remediedLoads(_ base: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, remedied j: Int,
+                       hashes: (whole: [UInt64], sub: [[UInt64]])) -> [Double] {
         let config = configuration
         var accumulator = LoadAccumulator(nodes: base.count, replicas: config.replicas, readPolicy: config.readPolicy)
         accumulator.loads = base
         let (_, subKeys) = candidates.split(j)
+        var placed: [UInt64] = [], rates: [Double] = [], reads: [Double] = []
         for (index, candidate) in candidates.candidates.prefix(j).enumerated() where subKeys[index] != candidate.baseSubKeys {
             let old = candidate.baseSubKeys, new = subKeys[index]
             if old == 1 {
-                accumulator.add(scheme.node(for: candidate.key), -candidate.rate, candidate.readFraction)
+                placed.append(hashes.whole[index]); rates.append(-candidate.rate); reads.append(candidate.readFraction)
             } else {
-                for i in 0..<old {
-                    accumulator.add(scheme.node(for: RemedyCandidates.subKey(candidate.key, i)), -candidate.rate / Double(old), candidate.readFraction)
-                }
+                for i in 0..<old { placed.append(hashes.sub[index][i]); rates.append(-candidate.rate / Double(old)); reads.append(candidate.readFraction) }
             }
-            for i in 0..<new {
-                accumulator.add(scheme.node(for: RemedyCandidates.subKey(candidate.key, i)), candidate.rate / Double(new), candidate.readFraction)
-            }
+            for i in 0..<new { placed.append(hashes.sub[index][i]); rates.append(candidate.rate / Double(new)); reads.append(candidate.readFraction) }
         }
+        for (i, node) in scheme.assign(hashes: placed, rates: rates.map(abs)).enumerated() { accumulator.add(node, rates[i], reads[i]) }
         // Taking a key out leaves rounding dust; a node cannot carry less than nothing.
         return accumulator.loads.map { max(0, $0) }
     }
@@ -104,11 +105,24 @@ extension Planner {
         guard let deepest = options.last else { return nil }
         let range = configuration.nodeRange
         var memo: [Int: [Int: [Double]?]] = [:]
+        // Hashes of every candidate and of its sub-keys for the deepest split (the most any split
+        // needs), once: the hash family does not change with the node count.
+        var hashes: (whole: [UInt64], sub: [[UInt64]])?
+        func keyHashes(_ probe: any PlacementScheme) -> (whole: [UInt64], sub: [[UInt64]]) {
+            if let hashes { return hashes }
+            let (_, most) = candidates.split(deepest)
+            let made = (candidates.candidates.prefix(deepest).map { probe.keyHash($0.key) },
+                        candidates.candidates.prefix(deepest).enumerated().map { index, c in
+                            (0..<most[index]).map { probe.keyHash(RemedyCandidates.subKey(c.key, $0)) }
+                        })
+            hashes = made
+            return made
+        }
         func evaluate(_ j: Int, _ n: Int) -> [Double]? {
             if let known = memo[j]?[n] { return known }
             var result: [Double]?
             if let base = loads(n), let built = scheme(n) {
-                let adjusted = remediedLoads(base, scheme: built, candidates: candidates, remedied: j)
+                let adjusted = remediedLoads(base, scheme: built, candidates: candidates, remedied: j, hashes: keyHashes(built))
                 result = meets(loads: adjusted) ? adjusted : nil
             }
             memo[j, default: [:]][n] = result
