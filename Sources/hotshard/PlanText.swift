@@ -42,10 +42,11 @@ enum PlanText {
                     out += "  " + "".padding(toLength: 30, withPad: " ", startingAt: 0) + " fewest keys:  " + describe(few) + "\n"
                 }
             }
-            let none = plan.schemes.filter { $0.nodes == nil && $0.remedied == nil }.map(\.scheme)
+            let none = plan.schemes.filter { $0.nodes == nil && $0.remedied == nil }
             if !none.isEmpty {
-                out += "  " + none.joined(separator: ", ") + ": no split of the keys reaches a count up to \(c.nodeRange.upperBound)"
-                out += none.contains("bounded-loads") ? " (bounded-loads is not searched: where it puts a key depends on the load)\n" : "\n"
+                out += "  " + none.map { "\($0.scheme) (hashing alone max/mean \(String(format: "%.2f", $0.hashingSpreadMean)))" }.joined(separator: ", ")
+                out += ": no split of the keys reaches a count up to \(c.nodeRange.upperBound); where hashing alone is uneven, more ring points or tokens are the remedy"
+                out += none.contains { $0.scheme == "bounded-loads" } ? " (bounded-loads is not searched: where it puts a key depends on the load)\n" : "\n"
             }
             if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
                 let shown = 60
