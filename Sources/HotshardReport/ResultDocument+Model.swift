@@ -39,6 +39,22 @@ extension ResultDocument.ModelSection {
                     detail: "client-side cache with hit ratio ≥ \(Int((remedy.cacheHitRatio * 100).rounded(.up)))%: a TTL of \(String(format: "%.3g", remedy.cacheTTLSeconds)) s per cache seeing the key's whole rate"))
             }
         }
+        // Schemes that fit only after splitting more keys: one line each, and the keys for the
+        // one needing the fewest nodes.
+        for result in plan.schemes where result.nodes == nil {
+            guard let fit = result.remedied else { continue }
+            var detail = "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) nodes after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) ops/s into ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
+            if let few = result.remediedFewestKeys, few.keys.count < fit.keys.count {
+                detail += "; or \(few.nodes) nodes after splitting \(few.keys.count) (above \(Int(few.keyRateCap.rounded())) ops/s)"
+            }
+            recommendations.append(.init(kind: .nodes, factor: Double(fit.nodes), detail: detail))
+        }
+        if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
+            for key in fit.keys {
+                recommendations.append(.init(kind: .split, key: key.key, factor: Double(key.subKeys),
+                    detail: "for \(name) to fit \(fit.nodes) nodes: split into \(key.subKeys) sub-keys (key#0…key#\(key.subKeys - 1)) or serve reads from \(key.subKeys) replicas: one node's share goes from \(Int((key.utilisationBefore * 100).rounded()))% to \(Int((key.utilisationAfter * 100).rounded()))%"))
+            }
+        }
         self.init(capacityPerNode: plan.configuration.capacityPerNode, targetUtilisation: plan.configuration.targetUtilisation,
                   schemes: schemes, recommendations: recommendations,
                   currentNodes: plan.configuration.currentNodes, currentScheme: plan.configuration.currentScheme)

@@ -27,6 +27,40 @@ enum PlanText {
                 out += "    hot keys, not bad luck: hottest node \(s.perNode[s.hottestNode].node) carries \(s.hottestKeys.map(\.escaped).joined(separator: ", "))\n"
             }
         }
+        let remedied = plan.schemes.filter { $0.nodes == nil && $0.remedied != nil }
+        if !remedied.isEmpty {
+            out += "\nAfter splitting more keys (no count up to \(c.nodeRange.upperBound) fits these schemes as the keys are: a key below one node's"
+            out += " limit still overflows the node it shares with other keys). Each line splits every key above the cap into ⌈rate ÷ cap⌉"
+            out += " sub-keys key#0…key#k−1 (or as many read replicas):\n"
+            func describe(_ fit: Plan.RemediedFit) -> String {
+                "\(fit.nodes) nodes after splitting \(fit.keys.count) keys above \(number(fit.keyRateCap)) ops/s (max/mean \(String(format: "%.3f", fit.maxOverMean)), busiest util \(String(format: "%.2f", fit.busiestUtilisation)))"
+            }
+            for s in remedied {
+                guard let fit = s.remedied else { continue }
+                out += "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0) + " fewest nodes: " + describe(fit) + "\n"
+                if let few = s.remediedFewestKeys, few.keys.count < fit.keys.count {
+                    out += "  " + "".padding(toLength: 30, withPad: " ", startingAt: 0) + " fewest keys:  " + describe(few) + "\n"
+                }
+            }
+            let none = plan.schemes.filter { $0.nodes == nil && $0.remedied == nil }
+            if !none.isEmpty {
+                out += "  " + none.map { "\($0.scheme) (hashing alone max/mean \(String(format: "%.2f", $0.hashingSpreadMean)))" }.joined(separator: ", ")
+                out += ": no split of the keys reaches a count up to \(c.nodeRange.upperBound); where hashing alone is uneven, more ring points or tokens are the remedy"
+                out += none.contains { $0.scheme == "bounded-loads" } ? " (bounded-loads is not searched: where it puts a key depends on the load)\n" : "\n"
+            }
+            if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
+                let shown = 60
+                out += "  Keys to split for \(name) at \(fit.nodes) nodes (key: rate ops/s → sub-keys)"
+                out += fit.keys.count > shown ? ", the hottest \(shown) of \(fit.keys.count) (all: --json's recommendations):\n" : ":\n"
+                var line = "   "
+                for k in fit.keys.prefix(shown) {
+                    let item = " \(k.key.escaped): \(number(k.rate)) → \(k.subKeys);"
+                    if line.count + item.count > 118 { out += line + "\n"; line = "   " }
+                    line += item
+                }
+                out += line + "\n"
+            }
+        }
         if let today = c.currentNodes {
             out += "\nToday, \(today) nodes" + (c.currentScheme.map { " under \($0)" } ?? "") + " (busiest node's utilisation, max/mean):\n"
             for s in plan.schemes {

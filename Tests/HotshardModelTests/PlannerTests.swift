@@ -129,3 +129,69 @@ struct PlannerTests {
         #expect(RadixOrder([7]).values == [7])
     }
 }
+
+/// Keys between half and all of one node's limit: no count fits as the keys are, a count does
+/// once they are split, and the answers can be worked out by hand.
+struct PlannerRemedyTests {
+    /// Capacity 10,000 ops/s at target 0.7: a node may carry 7,000. Three keys at 3,600 (0.36 C,
+    /// just above half the limit) and one at 100. At 1 node the total 10,900 > 7,000; at 2 nodes
+    /// two of the three keys share a node (pigeonhole): 7,200 > 7,000. So no count in 1…2 fits,
+    /// under any scheme. Split into sub-keys of at most 100 ops/s (the hottest key left whole),
+    /// the 10,900 ops/s need at least ⌈10,900 ÷ 7,000⌉ = 2 nodes, and 2 fit once hashing gives
+    /// neither node more than 70 of the 109 pieces (checked below by placing every sub-key).
+    @Test(arguments: ["jump", "modulo-crc32", "redis-cluster", "ketama", "rendezvous", "maglev", "kafka"])
+    func keysAboveHalfTheLimitFitOnlyAfterSplitting(_ scheme: String) throws {
+        let hot = ["a", "b", "c"].map { Workload.HotKey(key: Key("hot:\($0)"), rate: 3_600, readFraction: 0.5, meanBytes: 100) }
+            + [Workload.HotKey(key: Key("warm"), rate: 100, readFraction: 1, meanBytes: 100)]
+        let workload = Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: 60)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: [scheme], nodeRange: 1...2)).plan(workload)
+        let result = try #require(plan.schemes.first)
+        #expect(result.nodes == nil)
+        #expect(plan.remedies.isEmpty)  // no key is above one node's limit
+        let fit = try #require(result.remedied)
+        #expect(fit.nodes == 2)
+        // Fewest keys: the three 3,600 keys, capped at the warm key's 100 ops/s: 36 sub-keys each.
+        let few = try #require(result.remediedFewestKeys)
+        #expect(few.nodes == 2)
+        #expect(few.keys.map(\.key) == [Key("hot:a"), Key("hot:b"), Key("hot:c")])
+        #expect(few.keyRateCap == 100)
+        #expect(few.keys.map(\.subKeys) == [36, 36, 36])
+        // The reported layout, placed independently sub-key by sub-key, is within the limit.
+        let placement = try SchemeFactory.make(scheme, servers: ServerSpec.numbered(2))
+        var loads = [0.0, 0.0]
+        for key in few.keys {
+            for i in 0..<key.subKeys { loads[placement.node(for: Key(key.key.bytes + Array("#\(i)".utf8)))] += key.rate / Double(key.subKeys) }
+        }
+        loads[placement.node(for: Key("warm"))] += 100
+        #expect(abs(loads.reduce(0, +) - 10_900) < 1e-6)
+        #expect((loads.max() ?? .infinity) <= 7_000)
+        #expect(plan.remediedScheme == scheme)
+        #expect(plan.reason.contains("after splitting"))
+    }
+
+    /// Where a count fits as the keys are, nothing changes: no split beyond the keys above the limit.
+    @Test func countThatFitsNeedsNoFurtherSplit() {
+        let workload = Workload(hotKeys: [Workload.HotKey(key: Key("k"), rate: 3_600, readFraction: 1, meanBytes: 1)],
+                                tailRate: 10_000, tailKeys: 100_000, durationSeconds: 60)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: ["jump"], nodeRange: 1...64)).plan(workload)
+        #expect(plan.schemes.first?.nodes != nil)
+        #expect(plan.schemes.first?.remedied == nil)
+        #expect(plan.remediedScheme == nil)
+    }
+
+    /// Five keys at 0.6 C against a limit of 0.9 C (9,000 of 10,000): any two on one node make
+    /// 12,000, and over 1…3 nodes two always meet; no split fits either, since the 30,000 ops/s
+    /// need ⌈30,000 ÷ 9,000⌉ = 4 nodes. The plan says so rather than inventing a count.
+    @Test func noSplitFitsBelowTheTotalBound() {
+        let hot = (0..<5).map { Workload.HotKey(key: Key("item:\($0)"), rate: 6_000, readFraction: 0.9, meanBytes: 100) }
+        let workload = Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: 60)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, targetUtilisation: 0.9, schemes: ["jump", "rendezvous"],
+                                             nodeRange: 1...3)).plan(workload)
+        for result in plan.schemes {
+            #expect(result.nodes == nil)
+            #expect(result.remedied == nil)
+        }
+        #expect(plan.recommendedNodes == nil)
+        #expect(plan.remediedScheme == nil)
+    }
+}

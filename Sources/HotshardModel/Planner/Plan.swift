@@ -52,6 +52,11 @@ public struct Plan: Sendable {
         /// max/mean from hashing alone (uniform keys, several seeds): mean and worst over seeds.
         public var hashingSpreadMean: Double
         public var hashingSpreadWorst: Double
+        /// When no count in the range fits as the keys are (`nodes` nil): the counts that fit once
+        /// more hot keys are split, fewest nodes first, then fewest keys split. Nil when none does
+        /// (or for bounded loads, whose placement of a key depends on the others).
+        public var remedied: RemediedFit?
+        public var remediedFewestKeys: RemediedFit?
         /// Wall-clock seconds the planner spent on this scheme (schemes are planned in parallel),
         /// for `hotshard plan --timings`; not part of the answer.
         public var plannedSeconds: Double = 0
@@ -71,6 +76,30 @@ public struct Plan: Sendable {
         /// The key's own utilisation of one node before and after the remedy.
         public var utilisationBefore: Double
         public var utilisationAfter: Double
+    }
+
+    /// A hot key split into sub-keys so that a node count fits (`RemediedFit`).
+    public struct SplitKey: Sendable {
+        public var key: Key
+        public var rate: Double
+        public var readFraction: Double
+        /// Sub-keys "key#0"…"key#{subKeys−1}" (writes), or read replicas (reads), each ≤ the cap.
+        public var subKeys: Int
+        /// The key's own utilisation of one node before and after the split.
+        public var utilisationBefore: Double
+        public var utilisationAfter: Double
+    }
+
+    /// A node count that fits one scheme only after splitting the listed keys: every key above
+    /// `keyRateCap` ops/s into ⌈rate ÷ cap⌉ sub-keys, so no key or sub-key is hotter than the
+    /// hottest key left whole. Evaluated with the scheme's own placement of every sub-key.
+    public struct RemediedFit: Sendable {
+        public var nodes: Int
+        public var keyRateCap: Double
+        /// Hottest first.
+        public var keys: [SplitKey]
+        public var maxOverMean: Double
+        public var busiestUtilisation: Double
     }
 
     /// What a self-splitting store would do.
@@ -107,6 +136,10 @@ public struct Plan: Sendable {
     public var recommendedNodes: Int?
     public var reason: String
     public var remedies: [HotKeyRemedy]
+    /// The scheme whose `remedied` fit needs the fewest nodes (ties: fewest keys split), nil when
+    /// no scheme has one. `reason` names it when it needs fewer nodes than `recommendedNodes` or
+    /// no scheme fits as the keys are.
+    public var remediedScheme: String?
     public var selfSplitting: [SelfSplittingVerdict]
     public var vnodeRecommendation: VnodeRecommendation?
     /// Ready-to-paste configuration, by target system ("twemproxy", "nginx", "redis-cluster").

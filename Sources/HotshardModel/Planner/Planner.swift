@@ -53,6 +53,8 @@ public struct Planner: Sendable {
         // Keys above one node's target capacity cannot be fixed by adding nodes.
         var remedies: [Plan.HotKeyRemedy] = []
         var remedied = PlannerKeys()
+        var splitCandidates: [(key: Key, rate: Double, readFraction: Double, baseSubKeys: Int)] = []
+        splitCandidates.reserveCapacity(workload.hotKeys.count)
         for hot in workload.hotKeys {
             if hot.rate > limit && limit > 0 {
                 let k = Int((hot.rate / limit).rounded(.up))
@@ -65,14 +67,17 @@ public struct Planner: Sendable {
                 // The search assumes the key split into k' = ⌈rate ÷ (limit ÷ 2)⌉ sub-keys "key#i": k
                 // alone would leave a sub-key's node almost full, with no room for its other keys.
                 let searchK = max(k, Int((hot.rate / (limit / 2)).rounded(.up)))
+                splitCandidates.append((hot.key, hot.rate, hot.readFraction, searchK))
                 for i in 0..<searchK {
                     remedied.append(Key(hot.key.bytes + Array("#\(i)".utf8)), rate: hot.rate / Double(searchK),
                                     readFraction: hot.readFraction)
                 }
             } else {
+                splitCandidates.append((hot.key, hot.rate, hot.readFraction, 1))
                 remedied.append(hot.key, rate: hot.rate, readFraction: hot.readFraction)
             }
         }
+        let candidates = RemedyCandidates(hotKeys: splitCandidates, limit: limit)
         let hotTotal = workload.hotKeys.reduce(0) { $0 + $1.rate }
         let tailReadFraction = hotTotal > 0
             ? workload.hotKeys.reduce(0) { $0 + $1.rate * $1.readFraction } / hotTotal : 1
@@ -96,7 +101,7 @@ public struct Planner: Sendable {
             guard let probe = probes[index] else { return }
             let started = clock.now
             var result = planner.planScheme(config.schemes[index], probe: probe, keys: keys, spreadKeys: spreadKeys, lowerBound: lowerBound,
-                                            tailRate: workload.tailRate, tailReadFraction: tailReadFraction)
+                                            tailRate: workload.tailRate, tailReadFraction: tailReadFraction, candidates: candidates)
             let elapsed = (clock.now - started).components
             result?.plannedSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             slots[index] = result
@@ -116,7 +121,17 @@ public struct Planner: Sendable {
             reason += "; the ideal even spread would need \(max(lower, 1))"
             if !remedies.isEmpty { reason += ", after the remedies for \(remedies.count) key(s) no node count can fix" }
         } else {
-            reason = "no scheme meets the objectives within \(config.nodeRange.lowerBound)–\(config.nodeRange.upperBound) nodes"
+            reason = "no scheme meets the objectives within \(config.nodeRange.lowerBound)–\(config.nodeRange.upperBound) nodes as the keys are"
+        }
+        // Schemes that fit only once more keys are split: the one needing the fewest nodes (then
+        // the fewest keys split, then the more even spread), when no scheme fits as is or it needs fewer.
+        let remediedBest = results.filter { $0.remedied != nil }.min { a, b in
+            guard let x = a.remedied, let y = b.remedied else { return false }
+            return (x.nodes, x.keys.count, x.maxOverMean) < (y.nodes, y.keys.count, y.maxOverMean)
+        }
+        if let remediedBest, let fit = remediedBest.remedied, best?.nodes.map({ fit.nodes < $0 }) ?? true {
+            reason += "; after splitting the \(fit.keys.count) hottest key(s) (every key above \(format(fit.keyRateCap.rounded())) ops/s"
+            reason += " into ⌈rate ÷ \(format(fit.keyRateCap.rounded()))⌉ sub-keys), \(remediedBest.scheme) fits with \(fit.nodes) nodes"
         }
 
         var simulation: Plan.SimulationCheck?
@@ -138,12 +153,15 @@ public struct Planner: Sendable {
         if config.replicas > 1 {
             assumptions.append("replica j of a key on node (primary + j) mod N; writes go to all \(config.replicas) replicas, reads \(config.readPolicy == .primary ? "to the primary" : "spread evenly")")
         }
+        if results.contains(where: { $0.remedied != nil }) {
+            assumptions.append("counts marked 'after splitting' place every sub-key key#i where the scheme puts it; the split keys' clients must spread their requests evenly over the sub-keys (reads may instead go to as many replicas)")
+        }
         if !remedies.isEmpty {
             assumptions.append("node counts are for the workload after splitting each unfixable key into ⌈rate ÷ (target × capacity ÷ 2)⌉ sub-keys")
         }
         var plan = Plan(configuration: config, totalRate: totalRate, queueKind: queueKind, schemes: results,
                     recommendedScheme: best?.scheme, recommendedNodes: best?.nodes, reason: reason,
-                    remedies: remedies, selfSplitting: SelfSplittingStores.verdicts(workload),
+                    remedies: remedies, remediedScheme: remediedBest?.scheme, selfSplitting: SelfSplittingStores.verdicts(workload),
                     vnodeRecommendation: vnodeAdvice,
                     configurations: best.flatMap { b in b.nodes.map { ConfigurationSnippets.all(nodes: $0) } } ?? [],
                     simulation: simulation, assumptions: assumptions)
@@ -154,7 +172,7 @@ public struct Planner: Sendable {
     /// One scheme's smallest sufficient node count (gallop up from the lower bound, then bisect:
     /// assumes more nodes never hurt much), its layout there, N−1 headroom, move cost and spread.
     func planScheme(_ name: String, probe: any PlacementScheme, keys: PlannerKeys, spreadKeys: [[Key]], lowerBound: Int,
-                    tailRate: Double, tailReadFraction: Double) -> Plan.SchemeResult? {
+                    tailRate: Double, tailReadFraction: Double, candidates: RemedyCandidates = RemedyCandidates(hotKeys: [], limit: 0)) -> Plan.SchemeResult? {
         let config = configuration
         let limit = max(config.nodeRange.upperBound, config.currentNodes ?? 0)
         var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: limit) { n in
@@ -219,6 +237,11 @@ public struct Planner: Sendable {
         }
         result.moveOnAddingNode = move(to: chosen + 1)
         result.moveOnRemovingNode = move(to: chosen - 1)
+        if found == nil, evaluator.strategy != .boundedLoads,
+           let fits = remedySearch(candidates: candidates, lowerBound: lowerBound, loads: { evaluate($0)?.loads }, scheme: build) {
+            result.remedied = fits.fewestNodes
+            result.remediedFewestKeys = fits.fewestKeys
+        }
         return result
     }
 
