@@ -116,7 +116,7 @@ public struct Planner: Sendable {
         if let best, let nodes = best.nodes {
             reason = "\(best.scheme) meets utilisation ≤ \(format(config.targetUtilisation))"
             if let p99 = config.p99ObjectiveSeconds { reason += " and p99 ≤ \(format(p99 * 1000)) ms" }
-            reason += " with \(nodes) nodes (fewest of \(results.count) schemes; max/mean \(format(best.maxOverMean)))"
+            reason += " with \(nodes) node\(nodes == 1 ? "" : "s") (fewest of \(results.count) schemes; max/mean \(format(best.maxOverMean)))"
             let lower = Int((totalRate * Double(config.replicas) / max(limit, 1e-9)).rounded(.up))
             reason += "; the ideal even spread would need \(max(lower, 1))"
             if !remedies.isEmpty { reason += ", after the remedies for \(remedies.count) key(s) no node count can fix" }
