@@ -92,12 +92,7 @@ public struct KeyFormat: Sendable, Equatable {
 
     private static func write(_ number: UInt64, prefix: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer,
                               width: Int, zeroPad: Bool, into buffer: UnsafeMutableRawBufferPointer) {
-        var digitCount = 1
-        var probe = number
-        while probe >= 10 {
-            probe /= 10
-            digitCount += 1
-        }
+        let digitCount = decimalDigitCount(number)
         let padding = max(0, width - digitCount)
         precondition(buffer.count == prefix.count + padding + digitCount + suffix.count, "key length")
         var index = 0

@@ -112,14 +112,9 @@ enum RedisCommandTable {
         case .none:
             return KeyList()
         case .range(let first, let lastKey, let step):
-            let count = arguments.count
-            let last = lastKey >= 0 ? first + lastKey : count + lastKey
             var keys = KeyList()
-            var index = first
-            while index <= last, index < count {
-                keys.append(KeyReference(key: arguments.key(index)))
-                index += step
-            }
+            appendKeys(of: arguments, from: first, through: lastKey >= 0 ? first + lastKey : arguments.count + lastKey,
+                       step: step, to: &keys)
             return keys
         case .general:
             return keys(of: arguments, spec: entry.spec, name: entry.name)
@@ -182,15 +177,22 @@ enum RedisCommandTable {
                 keys += unspecifiedKeys(of: arguments, name: name)
                 continue
             }
-            var index = first
-            while index <= last, index < count, index >= 0 {
-                keys.append(KeyReference(key: arguments.key(index)))
-                index += step
-            }
+            appendKeys(of: arguments, from: first, through: last, step: step, to: &keys)
         }
         // MIGRATE … KEYS k1 k2: the key argument is then "" and not a key (migrateGetKeys).
         if name == "MIGRATE", keys.count > 1 { keys.removeFirst() }
         return keys
+    }
+
+    /// The arguments `first`, `first + step`, … up to `last` that the request has, as keys.
+    @inline(__always)
+    private static func appendKeys(of arguments: RESPArguments, from first: Int, through last: Int, step: Int,
+                                   to keys: inout KeyList) {
+        var index = first
+        while index >= 0, index <= last, index < arguments.count {
+            keys.append(KeyReference(key: arguments.key(index)))
+            index += step
+        }
     }
 
     /// Commands whose key spec Redis marks incomplete use a command-specific function in the
