@@ -79,4 +79,31 @@ import Testing
             #expect(count <= snapshot.minimumCount, "\(name): untracked \(count) above \(snapshot.minimumCount)")
         }
     }
+
+    /// Shards' snapshots are merged in one pass when they come ranked; the result must be the top
+    /// of all their keys ranked by count then key (worked out here from the keys themselves), with
+    /// what was left out counted, and the same as merging unranked copies (the sorting road).
+    @Test func rankedPartsMergeToTheTopOfAllKeys() throws {
+        var configuration = AnalysisConfiguration()
+        configuration.capacity = 300
+        var parts: [AnalysisSnapshot] = []
+        for family in ["a", "b"] {
+            let analyzer = HotKeyAnalyzer(configuration: configuration)
+            for key in 0..<300 {
+                for _ in 0..<(key * 7 % 11 + 1) { analyzer.receive(testMessage(["\(family):\(key)"], at: 1)) }
+            }
+            parts.append(analyzer.snapshot())
+        }
+        let all = (parts[0].keys + parts[1].keys).sorted { x, y in x.count != y.count ? x.count > y.count : x.key < y.key }
+        let merged = try AnalysisSnapshot.merged(parts, disjointKeys: true)
+        #expect(merged.keys.map(\.key) == all.prefix(300).map(\.key))
+        #expect(merged.keys.map(\.count) == all.prefix(300).map(\.count))
+        #expect(merged.evictions == 300 && merged.minimumCount == all[300].count)
+
+        var unranked = parts
+        unranked[0].keys.reverse()
+        let sorted = try AnalysisSnapshot.merged(unranked, disjointKeys: true)
+        #expect(sorted.keys.map(\.key) == merged.keys.map(\.key) && sorted.minimumCount == merged.minimumCount)
+        #expect(sorted.evictions == merged.evictions)
+    }
 }

@@ -53,4 +53,20 @@ import Testing
         #expect(Key([0x61]) != Key([0x61, 0x00]))
         #expect(Key([0x61]) < Key([0x61, 0x00]))
     }
+
+    /// Inline keys are read a word at a time, the last word ending at the key's last byte: every
+    /// length up to the inline limit and past it, cut from inside a longer buffer whose following
+    /// bytes differ, must hold exactly its own bytes (and equal the same key made from an array).
+    @Test func keysCutFromALongerBufferHoldOnlyTheirBytes() {
+        let buffer = (0..<64).map { UInt8(0x21 + $0) }
+        for offset in [0, 1, 5] {
+            for length in 0...40 {
+                let bytes = Array(buffer[offset..<(offset + length)])
+                let key = buffer.withUnsafeBytes { Key(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
+                #expect(key.bytes == bytes, "offset \(offset), length \(length)")
+                #expect(key == Key(bytes) && key.hash64 == Key(bytes).hash64, "offset \(offset), length \(length)")
+            }
+        }
+        #expect(Key() == Key([UInt8]()) && Key().hash64 == Key([UInt8]()).hash64 && Key().count == 0)
+    }
 }

@@ -94,4 +94,32 @@ import HotshardCapture
             #expect(split == Self.expected, "cut \(cut)")
         }
     }
+
+    /// The argument list keeps its spans in a buffer of its own: a copy must not see what the
+    /// original adds or changes afterwards, nor the original what the copy does.
+    @Test func copiedArgumentsAreIndependent() {
+        func text(_ arguments: RESPArguments) -> [String] {
+            (0..<arguments.count).map { index in arguments.withArgument(index) { String(decoding: $0, as: UTF8.self) } }
+        }
+        var original = RESPArguments()
+        _ = original.begin()
+        "GET".utf8CString.dropLast().withUnsafeBytes { original.append($0) }
+        let copy = original
+        _ = original.begin()
+        "k:1".utf8CString.dropLast().withUnsafeBytes { original.append($0) }
+        #expect(text(original) == ["GET", "k:1"])
+        #expect(text(copy) == ["GET"])
+
+        var second = original
+        "0".utf8CString.dropLast().withUnsafeBytes { second.append($0) }
+        #expect(text(second) == ["GET", "k:10"])
+        #expect(text(original) == ["GET", "k:1"])
+        // Past the first 16 spans the buffer grows; the copy taken before keeps its two.
+        for index in 0..<40 {
+            _ = second.begin()
+            "a\(index)".utf8CString.dropLast().withUnsafeBytes { second.append($0) }
+        }
+        #expect(second.count == 42 && text(second)[41] == "a39")
+        #expect(text(original) == ["GET", "k:1"])
+    }
 }
