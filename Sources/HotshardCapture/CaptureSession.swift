@@ -73,9 +73,17 @@ public final class CaptureSession: @unchecked Sendable {
         var packets = 0
         let live = sources.first(where: \.isLive)
         var lastLivePublish = startClock
+        var drainUntil: ContinuousClock.Instant?
 
         while !active.isEmpty {
-            if stopRequested.load(ordering: .relaxed) { break }
+            if stopRequested.load(ordering: .relaxed) {
+                // A live capture still reads what the kernel queued before the stop: those packets
+                // were on the wire while we measured. A flood cannot hold the stop off past a second.
+                guard live != nil else { break }
+                let until = drainUntil ?? ContinuousClock.now + .seconds(1)
+                drainUntil = until
+                if ContinuousClock.now >= until { break }
+            }
             if let limit = options.packetLimit, packets >= limit { break }
             // The file whose current packet is oldest goes next (few files: a scan beats a heap).
             var position = 0
@@ -126,12 +134,15 @@ public final class CaptureSession: @unchecked Sendable {
             case .timeout:
                 if stopRequested.load(ordering: .relaxed) { return false }
                 if source.isLive {
-                    // Let the loop check its deadline: report a packet-less wake-up as "still active".
-                    if options.durationSeconds != nil || options.packetLimit != nil { return source.header != nil }
+                    // Let the loop check its deadline: a packet-less wake-up is "still active", with no packet.
+                    if options.durationSeconds != nil || options.packetLimit != nil { return true }
                     continue
                 }
                 return false
             case .end:
+                // A live source ends through stop()'s breakloop; what is still queued is read until the
+                // first empty read (a timeout, above).
+                if source.isLive, stopRequested.load(ordering: .relaxed) { continue }
                 return false
             case .failed(let reason):
                 let problem = CaptureError.readFailed(path: source.name, packet: source.packetsRead, reason: reason)

@@ -17,6 +17,9 @@ final class PcapSource {
     private(set) var header: UnsafeMutablePointer<pcap_pkthdr>?
     private(set) var data: UnsafePointer<UInt8>?
     private(set) var packetsRead = 0
+    /// A live source's descriptor for waiting: libpcap's own read timeout never fires in immediate
+    /// mode on a quiet link, so reads are non-blocking and the wait is ours.
+    private let selectableFD: Int32
 
     /// Opens a capture file; `.gz` content is recognised by its magic bytes, not its name.
     init(file path: String) throws {
@@ -47,6 +50,7 @@ final class PcapSource {
         self.handle = handle
         self.gzip = gzip
         self.isLive = false
+        self.selectableFD = -1
         let dlt = pcap_datalink(handle)
         self.link = LinkType(dlt: dlt)
         self.linkName = LinkType.name(dlt: dlt)
@@ -54,8 +58,9 @@ final class PcapSource {
         self.sizeBytes = stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
-    /// Opens a live interface with the options' snaplen, buffer size, immediate mode and a
-    /// short read timeout so that a stop or a deadline is noticed promptly.
+    /// Opens a live interface with the options' snaplen, buffer size and immediate mode, reading
+    /// without blocking: `advance()` waits on the descriptor itself, briefly, so that a stop or a
+    /// deadline is noticed promptly even when no packet comes.
     init(interface: String, options: CaptureOptions) throws {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         guard let handle = pcap_create(interface, &errorBuffer) else {
@@ -64,7 +69,7 @@ final class PcapSource {
         pcap_set_snaplen(handle, options.snaplen)
         pcap_set_buffer_size(handle, options.bufferSizeBytes)
         pcap_set_immediate_mode(handle, options.immediate ? 1 : 0)
-        pcap_set_timeout(handle, 100)
+        pcap_set_timeout(handle, Self.liveWaitMilliseconds)
         pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO)
         let status = pcap_activate(handle)
         if status < 0 {
@@ -77,10 +82,17 @@ final class PcapSource {
             default: throw CaptureError.cannotCapture(interface: interface, reason: reason)
             }
         }
+        let selectable = pcap_get_selectable_fd(handle)
+        guard selectable >= 0, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
+            let reason = selectable < 0 ? "no descriptor to wait on" : Self.message(errorBuffer)
+            pcap_close(handle)
+            throw CaptureError.cannotCapture(interface: interface, reason: reason)
+        }
         self.name = interface
         self.handle = handle
         self.gzip = nil
         self.isLive = true
+        self.selectableFD = selectable
         let dlt = pcap_datalink(handle)
         self.link = LinkType(dlt: dlt)
         self.linkName = LinkType.name(dlt: dlt)
@@ -111,7 +123,11 @@ final class PcapSource {
     func advance() -> Advance {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
-        let status = pcap_next_ex(handle, &header, &data)
+        var status = pcap_next_ex(handle, &header, &data)
+        if status == 0, selectableFD >= 0 {
+            var waiting = pollfd(fd: selectableFD, events: Int16(POLLIN), revents: 0)
+            if poll(&waiting, 1, Self.liveWaitMilliseconds) > 0 { status = pcap_next_ex(handle, &header, &data) }
+        }
         switch status {
         case 1:
             self.header = header
@@ -119,6 +135,9 @@ final class PcapSource {
             packetsRead += 1
             return .packet
         case 0:
+            // The previous packet was handled already: it must not be seen twice.
+            self.header = nil
+            self.data = nil
             return .timeout
         case PCAP_ERROR_BREAK:
             self.header = nil
@@ -148,6 +167,10 @@ final class PcapSource {
         guard let file = pcap_file(handle) else { return 0 }
         return Int(ftell(file))
     }
+
+    /// How long a live read waits for a packet before it reports a timeout, so that a stop or a
+    /// deadline is noticed on a quiet link.
+    static let liveWaitMilliseconds: Int32 = 100
 
     func breakLoop() { pcap_breakloop(handle) }
 

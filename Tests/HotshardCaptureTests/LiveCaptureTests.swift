@@ -42,6 +42,78 @@ import HotshardTestSupport
         #expect(health.flows == 1)
     }
 
+    /// Runs a live capture of UDP to `port` on a thread of its own while `body` sends.
+    static func capturingUDP(port: UInt16, _ body: (CaptureSession) throws -> Void) throws -> CaptureHealth {
+        var options = CaptureOptions()
+        options.filter = "udp dst port \(port)"
+        options.durationSeconds = 20
+        let session = try CaptureSession(liveInterface: "lo", options: options)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var runError: (any Error)?
+        let thread = Thread {
+            do { try session.run(into: StreamRecorder()) } catch { runError = error }
+            done.signal()
+        }
+        thread.start()
+        try body(session)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(runError == nil)
+        let health = session.health
+        print("udp to \(port): \(health.packets) packets, \(health.bytes) bytes, kernel drops \(health.kernelDrops)")
+        return health
+    }
+
+    /// What the kernel queued before `stop()` is still read: 200 datagrams sent in a burst (fewer than the ring's 256 frames on lo) and the
+    /// stop called at once (the capture thread is behind at that moment) are all counted.
+    @Test(.enabled(if: isRoot, "live capture needs root or CAP_NET_RAW: skipped"))
+    func stopRightAfterABurstKeepsEveryPacket() throws {
+        let sender = try UDPSender()
+        let health = try Self.capturingUDP(port: sender.port) { session in
+            Thread.sleep(forTimeInterval: 0.2)
+            for index in 0..<200 { try sender.send(count: 64 + index % 512) }
+            session.stop()
+        }
+        #expect(health.kernelDrops == 0)
+        #expect(health.packets == 200)
+    }
+
+    /// A quiet spell longer than the 100 ms read timeout, with a duration set, wakes the loop without
+    /// a packet; it must not hand the previous packet over a second time.
+    @Test(.enabled(if: isRoot, "live capture needs root or CAP_NET_RAW: skipped"))
+    func quietSpellsDoNotRepeatThePreviousPacket() throws {
+        let sender = try UDPSender()
+        let health = try Self.capturingUDP(port: sender.port) { session in
+            Thread.sleep(forTimeInterval: 0.2)
+            for _ in 0..<3 {
+                try sender.send(count: 100)
+                Thread.sleep(forTimeInterval: 0.35)
+            }
+            session.stop()
+        }
+        #expect(health.packets == 3)
+        #expect(health.bytes == 3 * (100 + 8 + 20 + 14))
+    }
+
+    /// libpcap's read timeout never fires in immediate mode; a duration must end the capture of a
+    /// link where nothing passes (here: a port nobody uses).
+    @Test(.enabled(if: isRoot, "live capture needs root or CAP_NET_RAW: skipped"))
+    func quietLinkEndsAtItsDuration() throws {
+        var options = CaptureOptions()
+        options.filter = "udp dst port 9"
+        options.durationSeconds = 0.5
+        let session = try CaptureSession(liveInterface: "lo", options: options)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            _ = try? session.run(into: StreamRecorder())
+            done.signal()
+        }
+        thread.start()
+        let ended = done.wait(timeout: .now() + 5) == .success
+        if !ended { session.stop() }
+        #expect(ended, "a 0.5 s capture of a quiet link was still running after 5 s")
+        #expect(session.health.packets == 0)
+    }
+
     @Test func missingInterfaceIsNamed() throws {
         #expect(throws: CaptureError.noSuchInterface("hotshard-nope0")) {
             _ = try CaptureSession(liveInterface: "hotshard-nope0")
@@ -116,5 +188,43 @@ final class LoopbackListener: @unchecked Sendable {
             if n <= 0 { return }
             offset += n
         }
+    }
+}
+
+/// Sends UDP datagrams to a loopback port nobody listens on (the capture sees them all the same).
+final class UDPSender {
+    let port: UInt16
+    private let fd: Int32
+    private var address = sockaddr_in()
+
+    init() throws {
+        // A port just released by a bound socket: free, and unlikely to be taken in the next second.
+        let probe = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        var bound = sockaddr_in()
+        bound.sin_family = sa_family_t(AF_INET)
+        bound.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
+        }
+        close(probe)
+        guard ok else { throw RealServerError.noFreePort }
+        port = UInt16(bigEndian: bound.sin_port)
+        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        address = bound
+    }
+
+    deinit { close(fd) }
+
+    func send(count: Int) throws {
+        let payload = [UInt8](repeating: 0x61, count: count)
+        let sent = payload.withUnsafeBytes { bytes in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+        if sent != count { throw RealServerError.notAccepting("udp", port) }
     }
 }
