@@ -14,52 +14,38 @@ import HotshardTestSupport
         var options = CaptureOptions()
         options.filter = "tcp port \(listener.port)"
         options.durationSeconds = 20
-        let session = try CaptureSession(liveInterface: "lo", options: options)
         let recorder = StreamRecorder()
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var runError: (any Error)?
-        let thread = Thread {
-            do { try session.run(into: recorder) } catch { runError = error }
-            done.signal()
-        }
-        thread.start()
+        let capture = try BackgroundCapture(options, into: recorder)
 
         // 200 kB of a known pattern one way, 50 kB back.
         let request = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let reply = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ 3) }
         try listener.exchange(request: request, reply: reply)
         Thread.sleep(forTimeInterval: 0.5)
-        session.stop()
-        #expect(done.wait(timeout: .now() + 10) == .success)
-        #expect(runError == nil)
+        #expect(capture.finish(stopping: true))
+        #expect(capture.error == nil)
 
         let stream = try #require(recorder.streams.first { $0.key.server.port == listener.port }?.value)
         #expect(stream.clientToServer == request)
         #expect(stream.serverToClient == reply)
         #expect(stream.gapBytes == 0)
-        let health = session.health
+        let health = capture.session.health
         #expect(health.kernelDrops == 0)
         #expect(health.flows == 1)
     }
 
-    /// Runs a live capture of UDP to `port` on a thread of its own while `body` sends.
-    static func capturingUDP(port: UInt16, _ body: (CaptureSession) throws -> Void) throws -> CaptureHealth {
+    /// Captures UDP to `port` while `body` sends, then stops.
+    static func capturingUDP(port: UInt16, _ body: () throws -> Void) throws -> CaptureHealth {
         var options = CaptureOptions()
         options.filter = "udp dst port \(port)"
         options.durationSeconds = 20
-        let session = try CaptureSession(liveInterface: "lo", options: options)
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var runError: (any Error)?
-        let thread = Thread {
-            do { try session.run(into: StreamRecorder()) } catch { runError = error }
-            done.signal()
-        }
-        thread.start()
-        try body(session)
-        #expect(done.wait(timeout: .now() + 10) == .success)
-        #expect(runError == nil)
-        let health = session.health
-        print("udp to \(port): \(health.packets) packets, \(health.bytes) bytes, kernel drops \(health.kernelDrops)")
+        let capture = try BackgroundCapture(options, into: StreamRecorder())
+        Thread.sleep(forTimeInterval: 0.2)
+        try body()
+        #expect(capture.finish(stopping: true))
+        #expect(capture.error == nil)
+        let health = capture.session.health
+        print("udp to \(port): \(health.packets) packets, \(health.bytes) bytes, kernel drops \(health.kernelDrops.map(String.init) ?? "unknown")")
         return health
     }
 
@@ -68,10 +54,8 @@ import HotshardTestSupport
     @Test(.enabled(if: isRoot, "live capture needs root or CAP_NET_RAW: skipped"))
     func stopRightAfterABurstKeepsEveryPacket() throws {
         let sender = try UDPSender()
-        let health = try Self.capturingUDP(port: sender.port) { session in
-            Thread.sleep(forTimeInterval: 0.2)
+        let health = try Self.capturingUDP(port: sender.port) {
             for index in 0..<200 { try sender.send(count: 64 + index % 512) }
-            session.stop()
         }
         #expect(health.kernelDrops == 0)
         #expect(health.packets == 200)
@@ -82,13 +66,11 @@ import HotshardTestSupport
     @Test(.enabled(if: isRoot, "live capture needs root or CAP_NET_RAW: skipped"))
     func quietSpellsDoNotRepeatThePreviousPacket() throws {
         let sender = try UDPSender()
-        let health = try Self.capturingUDP(port: sender.port) { session in
-            Thread.sleep(forTimeInterval: 0.2)
+        let health = try Self.capturingUDP(port: sender.port) {
             for _ in 0..<3 {
                 try sender.send(count: 100)
                 Thread.sleep(forTimeInterval: 0.35)
             }
-            session.stop()
         }
         #expect(health.packets == 3)
         #expect(health.bytes == 3 * (100 + 8 + 20 + 14))
@@ -101,17 +83,11 @@ import HotshardTestSupport
         var options = CaptureOptions()
         options.filter = "udp dst port 9"
         options.durationSeconds = 0.5
-        let session = try CaptureSession(liveInterface: "lo", options: options)
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            _ = try? session.run(into: StreamRecorder())
-            done.signal()
-        }
-        thread.start()
-        let ended = done.wait(timeout: .now() + 5) == .success
-        if !ended { session.stop() }
+        let capture = try BackgroundCapture(options, into: StreamRecorder())
+        let ended = capture.finish(stopping: false, within: 5)
+        if !ended { capture.session.stop() }
         #expect(ended, "a 0.5 s capture of a quiet link was still running after 5 s")
-        #expect(session.health.packets == 0)
+        #expect(capture.session.health.packets == 0)
     }
 
     @Test func missingInterfaceIsNamed() throws {
@@ -121,23 +97,54 @@ import HotshardTestSupport
     }
 }
 
+/// A live capture on `lo`, run on a thread of its own.
+final class BackgroundCapture: @unchecked Sendable {
+    let session: CaptureSession
+    private let done = DispatchSemaphore(value: 0)
+    /// What `run` threw; read only after `finish` saw it end.
+    private(set) var error: (any Error)?
+
+    init(_ options: CaptureOptions, into sink: some StreamSink & Sendable) throws {
+        session = try CaptureSession(liveInterface: "lo", options: options)
+        Thread { [self] in
+            do { try session.run(into: sink) } catch { self.error = error }
+            done.signal()
+        }.start()
+    }
+
+    /// Waits for the capture to end (asking it to stop first when `stopping`); false when it had
+    /// not ended after `seconds`.
+    func finish(stopping: Bool, within seconds: Double = 10) -> Bool {
+        if stopping { session.stop() }
+        return done.wait(timeout: .now() + seconds) == .success
+    }
+}
+
+/// A socket of `type` bound to an ephemeral port of 127.0.0.1, with that address.
+func loopbackSocket(_ type: Int32) throws -> (fd: Int32, address: sockaddr_in) {
+    let fd = socket(AF_INET, type, 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard fd >= 0, ok else {
+        close(fd)
+        throw RealServerError.noFreePort
+    }
+    return (fd, address)
+}
+
 /// A loopback TCP server and client made of plain sockets.
 final class LoopbackListener: @unchecked Sendable {
     let port: UInt16
     private let listenFD: Int32
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else {
+        let (fd, address) = try loopbackSocket(Int32(SOCK_STREAM.rawValue))
+        guard listen(fd, 4) == 0 else {
             close(fd)
             throw RealServerError.noFreePort
         }
@@ -191,27 +198,15 @@ final class LoopbackListener: @unchecked Sendable {
     }
 }
 
-/// Sends UDP datagrams to a loopback port nobody listens on (the capture sees them all the same).
+/// Sends UDP datagrams to its own loopback port (the capture sees them whether or not they are read).
 final class UDPSender {
     let port: UInt16
     private let fd: Int32
-    private var address = sockaddr_in()
+    private var address: sockaddr_in
 
     init() throws {
-        // A port just released by a bound socket: free, and unlikely to be taken in the next second.
-        let probe = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var bound = sockaddr_in()
-        bound.sin_family = sa_family_t(AF_INET)
-        bound.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &bound) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
-        }
-        close(probe)
-        guard ok else { throw RealServerError.noFreePort }
-        port = UInt16(bigEndian: bound.sin_port)
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        address = bound
+        (fd, address) = try loopbackSocket(Int32(SOCK_DGRAM.rawValue))
+        port = UInt16(bigEndian: address.sin_port)
     }
 
     deinit { close(fd) }
