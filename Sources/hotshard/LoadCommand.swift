@@ -47,13 +47,6 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Override the random seed (keys, operations, Poisson gaps).")
     var seed: UInt64?
 
-
-
-
-
-
-
-
     @OptionGroup var output: ResultOutputOptions
 
     func run() async throws {
@@ -75,7 +68,9 @@ struct LoadCommand: AsyncParsableCommand {
             print("hotshard load: \(error.description)", to: &stderr)
             throw ExitCode.failure
         }
-        let runner = LoadRunner(profile: loaded, analysis: output.analysis)
+        let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
+        if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
+        let runner = LoadRunner(profile: loaded, analysis: analysis)
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {

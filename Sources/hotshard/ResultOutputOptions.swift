@@ -5,7 +5,7 @@ import HotshardReport
 /// What `analyze`, `load` and `replay` keep and where they write it: tracking capacity, how many
 /// hot keys, the JSON and HTML paths, the run's name and the terminal's quiet mode.
 struct ResultOutputOptions: ParsableArguments {
-    @Option(help: "Keys tracked individually (Space-Saving capacity): counts are exact below it; the default, 65,536, takes about 64 MB.")
+    @Option(help: "Keys tracked individually (Space-Saving capacity): counts are exact below it. The default is 65,536 (about 80 MB), or for load every key the profile can name, up to 262,144.")
     var capacity: Int?
 
     @Option(help: "Number of hot keys to print and keep in the result.")
@@ -40,6 +40,24 @@ struct ResultOutputOptions: ParsableArguments {
         var configuration = AnalysisConfiguration()
         if let capacity { configuration.capacity = capacity }
         return configuration
+    }
+
+    /// The most keys tracked without `--capacity` when a run knows how many keys it can name
+    /// (about 1.2 KB each: 256 MB at the limit).
+    static let automaticCapacityLimit = 1 << 18
+
+    /// For a run that can name at most `keys` distinct keys (a load): without `--capacity`, all of
+    /// them are tracked, up to `automaticCapacityLimit`, so that per-key counts are exact. The
+    /// note says so when they cannot all be.
+    func analysis(coveringKeys keys: Int) -> (configuration: AnalysisConfiguration, note: String?) {
+        var configuration = analysis
+        if capacity == nil {
+            configuration.capacity = max(configuration.capacity, min(keys, Self.automaticCapacityLimit))
+        }
+        guard keys > configuration.capacity else { return (configuration, nil) }
+        let note = "the profile can name \(keys) keys and \(configuration.capacity) are tracked: the counts of keys "
+            + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 1.2 KB per key)"
+        return (configuration, note)
     }
 
     /// Writes the JSON (atomically) and, unless `--no-html`, the report beside it; without paths

@@ -338,6 +338,54 @@ extension RealServerSuites {
             #expect((calls["GET"] ?? 0) >= run.completed)
         }
 
+        /// A key space beyond the default tracking capacity (65,536): `load` tracks every key the
+        /// profile can name, so 70,000 sequential SETs are 70,000 keys counted once each, as many
+        /// as redis's DBSIZE says were written. With `--capacity 1000` the counts are estimates,
+        /// and the run says so.
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+                       "redis-server or the hotshard executable is missing"))
+        func keySpaceBeyondTheDefaultCapacityIsCountedExactly() throws {
+            let server = try RealServer(.redis)
+            defer { LoadTestSupport.stop(server) }
+            let directory = try Fixtures.temporaryDirectory("hotshard-keyspace")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let profilePath = directory.appendingPathComponent("keyspace.yaml").path
+            try """
+                target: redis://127.0.0.1:\(server.port)
+                connections: 4
+                pipeline: 16
+                arrival: closed
+                requests: 70000
+                keys: {count: 70000, format: "seq:{n:06}", distribution: sequential}
+                operations: [{op: SET}]
+                values: {size: 8}
+                """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+            let executable = try #require(LoadTestSupport.hotshardExecutable)
+            func load(_ extra: [String]) throws -> (tracking: [String: Any], keyReferences: Int?, stderr: String) {
+                let resultPath = directory.appendingPathComponent("keyspace.json").path
+                let output = try ExternalTool.run(executable, ["load", profilePath, "--json", resultPath, "--no-html", "--quiet"] + extra)
+                #expect(output.status == 0, "\(output.stderr)")
+                let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: resultPath))) as? [String: Any]
+                let totals = json?["totals"] as? [String: Any]
+                return (json?["tracking"] as? [String: Any] ?? [:], totals?["keyReferences"] as? Int, output.stderr)
+            }
+            let tracked = try load([])
+            let written = try RedisConnection(port: server.port).call("DBSIZE")
+            print("70,000 keys: tracking \(tracked.tracking), key references \(tracked.keyReferences ?? -1), DBSIZE \(written)")
+            #expect(written == .integer(70_000))
+            #expect(tracked.tracking["exact"] as? Bool == true)
+            #expect(tracked.tracking["distinctKeys"] as? Int == 70_000)
+            #expect(tracked.tracking["distinctKeysEstimated"] as? Bool == false)
+            #expect(tracked.keyReferences == 70_000)
+            #expect(tracked.stderr.isEmpty, "\(tracked.stderr)")
+
+            let capped = try load(["--capacity", "1000"])
+            print("70,000 keys, --capacity 1000: tracking \(capped.tracking); \(capped.stderr)")
+            #expect(capped.tracking["exact"] as? Bool == false)
+            #expect(capped.tracking["capacity"] as? Int == 1_000)
+            #expect(capped.stderr.contains("the profile can name 70000 keys and 1000 are tracked"))
+        }
+
         @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
                        "redis-server or the hotshard executable is missing"))
         func serverKilledAndRestartedMidRun() async throws {

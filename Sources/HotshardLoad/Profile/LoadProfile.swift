@@ -55,6 +55,16 @@ public struct LoadProfile: Sendable {
 
     /// Whole run in seconds (warm-up + measured) when bounded by time.
     public var totalSeconds: Double? { durationSeconds.map { $0 + warmupSeconds } }
+
+    /// The most distinct keys the run can name: the key space (unless a weighted list without a
+    /// tail replaces it), the list's own keys and the phases' flash keys.
+    public var distinctKeysBound: Int {
+        var bound = Int(clamping: keyCount)
+        if case .weighted(let entries, let tail) = distribution {
+            bound = entries.count + (tail == nil ? 0 : bound)
+        }
+        return bound + Set(phases.compactMap(\.flashKey)).count
+    }
 }
 
 /// How requests arrive.
