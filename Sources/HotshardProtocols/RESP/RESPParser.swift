@@ -632,7 +632,7 @@ public struct RESPParser: ConversationParser {
         }
     }
 
-    private func message(_ request: PendingRequest, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
+    private func message(_ request: consuming PendingRequest, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
         Message(timestampNanos: request.firstByteNanos, flow: flow, wireProtocol: .resp, command: request.command,
                 operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
                 replyBytes: replyBytes, status: status, latencyNanos: latency, requestOffset: request.streamOffset)
