@@ -46,7 +46,9 @@ extension AnalysisSnapshot {
         } else {
             let values = disjointKeys ? a.keys + b.keys : combinedKeys(a, b)
             // Sorted by reference: a tracked key carries about 1 kB of statistics, too much to move around.
-            let order = values.indices.sorted { ranksBefore(values[$0], values[$1]) }
+            let order = values.withUnsafeBufferPointer { keys in
+                keys.indices.sorted { ranksBefore(keys, $0, keys, $1) }
+            }
             if order.count > capacity {
                 dropped = order.count - capacity
                 droppedMaximum = values[order[capacity]].count
@@ -83,14 +85,19 @@ extension AnalysisSnapshot {
         return result
     }
 
-    /// The order of a snapshot's keys: by count, highest first, then by key.
+    /// The order of a snapshot's keys: by count, highest first, then by key. Compared where they
+    /// lie: passing `keys[i]` would copy a tracked key's ~1 kB of statistics for every comparison
+    /// (a merge's sort of 200,000 keys spent a second on it).
     @inline(__always)
-    private static func ranksBefore(_ x: TrackedKey, _ y: TrackedKey) -> Bool {
-        x.count != y.count ? x.count > y.count : x.key < y.key
+    private static func ranksBefore(_ x: UnsafeBufferPointer<TrackedKey>, _ i: Int,
+                                    _ y: UnsafeBufferPointer<TrackedKey>, _ j: Int) -> Bool {
+        let countX = x[i].count, countY = y[j].count
+        return countX != countY ? countX > countY : x[i].key < y[j].key
     }
 
-    private static func isRanked(_ keys: [TrackedKey]) -> Bool {
-        keys.indices.dropFirst().allSatisfy { !ranksBefore(keys[$0], keys[$0 - 1]) }
+    /// Whether `keys` are in rank order (by count, highest first, then by key).
+    static func isRanked(_ keys: [TrackedKey]) -> Bool {
+        keys.withUnsafeBufferPointer { keys in keys.indices.dropFirst().allSatisfy { !ranksBefore(keys, $0, keys, $0 - 1) } }
     }
 
     /// The first `limit` of two ranked lists of different keys, ranked; how many were left out and
@@ -100,13 +107,17 @@ extension AnalysisSnapshot {
         var merged: [TrackedKey] = []
         merged.reserveCapacity(min(limit, a.count + b.count))
         var i = 0, j = 0
-        while merged.count < limit, i < a.count || j < b.count {
-            if j == b.count || (i < a.count && ranksBefore(a[i], b[j])) {
-                merged.append(a[i])
-                i += 1
-            } else {
-                merged.append(b[j])
-                j += 1
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                while merged.count < limit, i < a.count || j < b.count {
+                    if j == b.count || (i < a.count && ranksBefore(a, i, b, j)) {
+                        merged.append(a[i])
+                        i += 1
+                    } else {
+                        merged.append(b[j])
+                        j += 1
+                    }
+                }
             }
         }
         let dropped = a.count - i + b.count - j
@@ -115,30 +126,32 @@ extension AnalysisSnapshot {
     }
 
     /// The keys of both, a key in both summed; a key missing from one may have had up to that one's
-    /// minimum count there, which is added to its count and its error.
+    /// minimum count there, which is added to its count and its error. Found through an index by key
+    /// and summed in place: each tracked key (~1 kB) is copied once.
     private static func combinedKeys(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot) -> [TrackedKey] {
-        var combined: [Key: TrackedKey] = [:]
+        var combined = a.keys
         combined.reserveCapacity(a.keys.count + b.keys.count)
-        for tracked in a.keys { combined[tracked.key] = tracked }
-        for tracked in b.keys {
-            if var existing = combined[tracked.key] {
-                existing.count += tracked.count
-                existing.error += tracked.error
-                existing.statistics.merge(tracked.statistics)
-                combined[tracked.key] = existing
+        var position: [Key: Int] = [:]
+        position.reserveCapacity(a.keys.count)
+        for index in a.keys.indices { position[a.keys[index].key] = index }
+        var inB = [Bool](repeating: false, count: a.keys.count)
+        for index in b.keys.indices {
+            if let existing = position[b.keys[index].key] {
+                inB[existing] = true
+                combined[existing].count += b.keys[index].count
+                combined[existing].error += b.keys[index].error
+                combined[existing].statistics.merge(b.keys[index].statistics)
             } else {
-                var added = tracked
-                added.count += a.minimumCount
-                added.error += a.minimumCount
-                combined[tracked.key] = added
+                combined.append(b.keys[index])
+                combined[combined.count - 1].count += a.minimumCount
+                combined[combined.count - 1].error += a.minimumCount
             }
         }
-        let inB = Set(b.keys.map(\.key))
-        for tracked in a.keys where !inB.contains(tracked.key) {
-            combined[tracked.key]?.count += b.minimumCount
-            combined[tracked.key]?.error += b.minimumCount
+        for index in a.keys.indices where !inB[index] {
+            combined[index].count += b.minimumCount
+            combined[index].error += b.minimumCount
         }
-        return Array(combined.values)
+        return combined
     }
 
     private static func mergeSparse(_ a: SparseHistogram, _ b: SparseHistogram) -> SparseHistogram {

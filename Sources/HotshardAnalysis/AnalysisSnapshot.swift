@@ -69,7 +69,11 @@ public struct AnalysisSnapshot: Codable, Sendable {
     /// lower bound beats the upper bound of the first key below the cut (and of any untracked key).
     public func hotKeys(limit: Int) -> [HotKey] {
         let origin = totals.firstNanos
-        var entries: [HotKey] = keys.map { tracked in
+        // Keys ranked by count (as snapshots and merges leave them) need entries, with their
+        // percentiles, only for the top and the first key below it.
+        let candidates = configuration.rankBy == .requests && Self.isRanked(keys)
+            ? keys[..<min(keys.count, max(0, limit) + 1)] : keys[...]
+        var entries: [HotKey] = candidates.map { tracked in
             let stats = tracked.statistics
             let latency: (Double, Double, Double, Double)? = stats.latency.total > 0 ? (
                 Double(stats.latency.value(at: 50) ?? 0) / 1_000, Double(stats.latency.value(at: 90) ?? 0) / 1_000,

@@ -106,9 +106,12 @@ struct StreamSummary {
 
     /// Slots from the highest count down.
     func slotsByCount() -> [Int] {
-        counters.indices.sorted {
-            counters[$0].count != counters[$1].count ? counters[$0].count > counters[$1].count
-                : counters[$0].key < counters[$1].key
+        // Compared where they lie, not copied out (with their keys) for every comparison.
+        counters.withUnsafeBufferPointer { counters in
+            counters.indices.sorted {
+                let x = counters[$0].count, y = counters[$1].count
+                return x != y ? x > y : counters[$0].key < counters[$1].key
+            }
         }
     }
 
