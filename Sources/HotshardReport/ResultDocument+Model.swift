@@ -43,7 +43,7 @@ extension ResultDocument.ModelSection {
         // one needing the fewest nodes.
         for result in plan.schemes where result.nodes == nil {
             guard let fit = result.remedied else { continue }
-            var detail = "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) nodes after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) ops/s into ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
+            var detail = "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) nodes after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) ops/s into at most ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
             if let few = result.remediedFewestKeys, few.keys.count < fit.keys.count {
                 detail += "; or \(few.nodes) nodes after splitting \(few.keys.count) (above \(Int(few.keyRateCap.rounded())) ops/s)"
             }

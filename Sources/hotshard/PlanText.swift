@@ -30,8 +30,8 @@ enum PlanText {
         let remedied = plan.schemes.filter { $0.nodes == nil && $0.remedied != nil }
         if !remedied.isEmpty {
             out += "\nAfter splitting more keys (no count up to \(c.nodeRange.upperBound) fits these schemes as the keys are: a key below one node's"
-            out += " limit still overflows the node it shares with other keys). Each line splits every key above the cap into ⌈rate ÷ cap⌉"
-            out += " sub-keys key#0…key#k−1 (or as many read replicas):\n"
+            out += " limit still overflows the node it shares with other keys). Each line splits every key above the cap into at most ⌈rate ÷ cap⌉"
+            out += " sub-keys key#0…key#k−1 (or as many read replicas); the hottest into fewer, larger ones where the layout still fits:\n"
             func describe(_ fit: Plan.RemediedFit) -> String {
                 "\(fit.nodes) nodes after splitting \(fit.keys.count) keys above \(number(fit.keyRateCap)) ops/s (max/mean \(String(format: "%.3f", fit.maxOverMean)), busiest util \(String(format: "%.2f", fit.busiestUtilisation)))"
             }

@@ -150,12 +150,15 @@ struct PlannerRemedyTests {
         #expect(plan.remedies.isEmpty)  // no key is above one node's limit
         let fit = try #require(result.remedied)
         #expect(fit.nodes == 2)
-        // Fewest keys: the three 3,600 keys, capped at the warm key's 100 ops/s: 36 sub-keys each.
+        // Fewest keys: the three 3,600 keys, capped at the warm key's 100 ops/s: at most 36
+        // sub-keys each, and fewer once coarsened (2 nodes have room for pieces far above 100).
         let few = try #require(result.remediedFewestKeys)
         #expect(few.nodes == 2)
         #expect(few.keys.map(\.key) == [Key("hot:a"), Key("hot:b"), Key("hot:c")])
         #expect(few.keyRateCap == 100)
-        #expect(few.keys.map(\.subKeys) == [36, 36, 36])
+        #expect(few.keys.allSatisfy { (2...36).contains($0.subKeys) })
+        #expect(few.keys.map(\.subKeys).reduce(0, +) < 108, "\(few.keys.map(\.subKeys))")
+        print("\(scheme): 3 keys at 3,600 ops/s on 2 nodes: sub-keys \(few.keys.map(\.subKeys)), busiest util \(few.busiestUtilisation)")
         // The reported layout, placed independently sub-key by sub-key, is within the limit.
         let placement = try SchemeFactory.make(scheme, servers: ServerSpec.numbered(2))
         var loads = [0.0, 0.0]
@@ -165,6 +168,7 @@ struct PlannerRemedyTests {
         loads[placement.node(for: Key("warm"))] += 100
         #expect(abs(loads.reduce(0, +) - 10_900) < 1e-6)
         #expect((loads.max() ?? .infinity) <= 7_000)
+        #expect(abs((loads.max() ?? 0) / 10_000 - few.busiestUtilisation) < 1e-9)
         #expect(plan.remediedScheme == scheme)
         #expect(plan.reason.contains("after splitting"))
     }

@@ -83,7 +83,8 @@ public struct Plan: Sendable {
         public var key: Key
         public var rate: Double
         public var readFraction: Double
-        /// Sub-keys "key#0"…"key#{subKeys−1}" (writes), or read replicas (reads), each ≤ the cap.
+        /// Sub-keys "key#0"…"key#{subKeys−1}" (writes), or read replicas (reads): at most
+        /// ⌈rate ÷ cap⌉, fewer for the hottest keys where the layout still fits.
         public var subKeys: Int
         /// The key's own utilisation of one node before and after the split.
         public var utilisationBefore: Double
@@ -91,8 +92,8 @@ public struct Plan: Sendable {
     }
 
     /// A node count that fits one scheme only after splitting the listed keys: every key above
-    /// `keyRateCap` ops/s into ⌈rate ÷ cap⌉ sub-keys, so no key or sub-key is hotter than the
-    /// hottest key left whole. Evaluated with the scheme's own placement of every sub-key.
+    /// `keyRateCap` ops/s into at most ⌈rate ÷ cap⌉ sub-keys (the hottest into fewer, larger ones
+    /// where the layout still fits). Evaluated with the scheme's own placement of every sub-key.
     public struct RemediedFit: Sendable {
         public var nodes: Int
         public var keyRateCap: Double

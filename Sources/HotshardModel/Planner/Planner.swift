@@ -131,7 +131,7 @@ public struct Planner: Sendable {
         }
         if let remediedBest, let fit = remediedBest.remedied, best?.nodes.map({ fit.nodes < $0 }) ?? true {
             reason += "; after splitting the \(fit.keys.count) hottest key(s) (every key above \(format(fit.keyRateCap.rounded())) ops/s"
-            reason += " into ⌈rate ÷ \(format(fit.keyRateCap.rounded()))⌉ sub-keys), \(remediedBest.scheme) fits with \(fit.nodes) nodes"
+            reason += " into at most ⌈rate ÷ \(format(fit.keyRateCap.rounded()))⌉ sub-keys), \(remediedBest.scheme) fits with \(fit.nodes) nodes"
         }
 
         var simulation: Plan.SimulationCheck?
@@ -251,10 +251,12 @@ public struct Planner: Sendable {
         }
     }
 
-    func prediction(_ rate: Double) -> QueuePrediction {
+    func prediction(_ rate: Double) -> QueuePrediction { queueModel(rate).predict() }
+
+    func queueModel(_ rate: Double) -> QueueModel {
         let threads = configuration.serverThreads
         let mu = configuration.capacityPerNode / Double(threads)
-        return QueueModel(kind: queueKind, arrivalRate: rate, serviceRate: mu, servers: threads, serviceSCV: serviceSCV).predict()
+        return QueueModel(kind: queueKind, arrivalRate: rate, serviceRate: mu, servers: threads, serviceSCV: serviceSCV)
     }
 
     /// Whether every node meets the objectives. The busiest node is checked first: most layouts
@@ -262,6 +264,21 @@ public struct Planner: Sendable {
     func meets(loads: [Double]) -> Bool {
         if let busiest = loads.max(), !meets(prediction(busiest)) { return false }
         return loads.allSatisfy { meets(prediction($0)) }
+    }
+
+    /// Whether `loads`, which differ from `base` (a layout that meets the objectives), still do:
+    /// only the nodes whose load rose need a prediction, since a queue's utilisation and p99 grow
+    /// with its load.
+    func meets(loads: [Double], raisedFrom base: [Double]) -> Bool {
+        for index in loads.indices where index < base.count && loads[index] > base[index] {
+            // The utilisation alone rules most out (what `meets(_:)` checks first) without the
+            // whole prediction; the p99, when there is an objective, needs it.
+            let model = queueModel(loads[index])
+            let rho = model.utilisation
+            guard rho < 1, rho <= configuration.targetUtilisation + 1e-12 else { return false }
+            if configuration.p99ObjectiveSeconds != nil, !meets(model.predict()) { return false }
+        }
+        return loads.count == base.count
     }
 
     func meets(_ prediction: QueuePrediction) -> Bool {

@@ -10,7 +10,8 @@ import HotshardProtocols
 /// count. The bound depends on N and on how each scheme spreads the rest, so it is not fixed here:
 /// the search tries caps c taken from the keys' own rates — split every key above c into
 /// ⌈rate ÷ c⌉ sub-keys "key#i", so that no key or sub-key is hotter than the hottest key left whole —
-/// and evaluates each scheme's real layout with them.
+/// and evaluates each scheme's real layout with them. The answers then cut the hottest split keys
+/// into fewer, larger pieces where the layout still fits (`coarsened`).
 struct RemedyCandidates: Sendable {
     struct Candidate: Sendable {
         var key: Key
@@ -71,26 +72,77 @@ extension Planner {
     /// placement of a key does not depend on the other keys (all but bounded loads).
     /// `hashes.whole[c]` is candidate c's own hash in the scheme's family, `hashes.sub[c][i]` that
     /// of its sub-key i (at least as many as the split needs).
-    func remediedLoads(_ base: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, remedied j: Int,
+    func remediedLoads(_ base: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, subKeys: [Int],
                        hashes: (whole: [UInt64], sub: [[UInt64]])) -> [Double] {
+        let changes = candidates.candidates.prefix(subKeys.count).enumerated().map { index, candidate in
+            (index: index, from: candidate.baseSubKeys, to: subKeys[index])
+        }
+        return movedLoads(base, scheme: scheme, candidates: candidates, changes: changes, hashes: hashes)
+    }
+
+    /// `loads` with each listed candidate's pieces taken out as they were (`from`; 1 is the key
+    /// placed whole under its own name) and put back as `to` sub-keys, placed by the scheme itself.
+    func movedLoads(_ loads: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates,
+                    changes: [(index: Int, from: Int, to: Int)], hashes: (whole: [UInt64], sub: [[UInt64]])) -> [Double] {
         let config = configuration
-        var accumulator = LoadAccumulator(nodes: base.count, replicas: config.replicas, readPolicy: config.readPolicy)
-        accumulator.loads = base
-        let (_, subKeys) = candidates.split(j)
+        var accumulator = LoadAccumulator(nodes: loads.count, replicas: config.replicas, readPolicy: config.readPolicy)
+        accumulator.loads = loads
         var placed: [UInt64] = [], rates: [Double] = [], reads: [Double] = []
-        for (index, candidate) in candidates.candidates.prefix(j).enumerated() where subKeys[index] != candidate.baseSubKeys {
-            let old = candidate.baseSubKeys, new = subKeys[index]
-            if old == 1 {
-                placed.append(hashes.whole[index]); rates.append(-candidate.rate); reads.append(candidate.readFraction)
+        func pieces(_ index: Int, _ count: Int, sign: Double) {
+            let candidate = candidates.candidates[index]
+            if count == 1 {
+                placed.append(hashes.whole[index]); rates.append(sign * candidate.rate); reads.append(candidate.readFraction)
             } else {
-                for i in 0..<old { placed.append(hashes.sub[index][i]); rates.append(-candidate.rate / Double(old)); reads.append(candidate.readFraction) }
+                for i in 0..<count {
+                    placed.append(hashes.sub[index][i]); rates.append(sign * candidate.rate / Double(count)); reads.append(candidate.readFraction)
+                }
             }
-            for i in 0..<new { placed.append(hashes.sub[index][i]); rates.append(candidate.rate / Double(new)); reads.append(candidate.readFraction) }
+        }
+        for change in changes where change.from != change.to {
+            pieces(change.index, change.from, sign: -1)
+            pieces(change.index, change.to, sign: 1)
         }
         for (i, node) in scheme.assign(hashes: placed, rates: rates.map(abs)).enumerated() { accumulator.add(node, rates[i], reads[i]) }
         // Taking a key out leaves rounding dust; a node cannot carry less than nothing.
         return accumulator.loads.map { max(0, $0) }
     }
+
+    /// Split keys, hottest first, cut into as few pieces as the layout at this count allows. The cap
+    /// cuts every split key down to the hottest key left whole, which makes a very hot key thousands
+    /// of sub-keys; yet a node has room for far more than the cap. Each of the hottest
+    /// `maxCoarsenedKeys` keys' piece count is bisected between 2 (or what one node's limit needs)
+    /// and what the cap gave it; only layouts that were evaluated and meet the objectives are kept.
+    func coarsened(_ loads: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, subKeys: [Int],
+                   hashes: (whole: [UInt64], sub: [[UInt64]])) -> (subKeys: [Int], loads: [Double]) {
+        let limit = configuration.capacityPerNode * configuration.targetUtilisation
+        var subKeys = subKeys
+        var loads = loads
+        for index in subKeys.indices.prefix(Self.maxCoarsenedKeys) {
+            let candidate = candidates.candidates[index]
+            let fewest = max(2, candidate.baseSubKeys, limit > 0 ? Int((candidate.rate / limit).rounded(.up)) : 2)
+            var low = fewest, high = subKeys[index]
+            var best: (count: Int, loads: [Double])?
+            while low < high {
+                let middle = (low + high) / 2
+                let trial = movedLoads(loads, scheme: scheme, candidates: candidates,
+                                       changes: [(index, subKeys[index], middle)], hashes: hashes)
+                if meets(loads: trial, raisedFrom: loads) {
+                    best = (middle, trial)
+                    high = middle
+                } else {
+                    low = middle + 1
+                }
+            }
+            if let best {
+                subKeys[index] = best.count
+                loads = best.loads
+            }
+        }
+        return (subKeys, loads)
+    }
+
+    /// Split keys whose piece count `coarsened` tries to lower: the hottest, where it matters.
+    static let maxCoarsenedKeys = 200
 
     /// For a scheme no node count fits as the keys are: the fewest nodes any split of the
     /// candidates reaches (with the fewest keys split that still reach it), and the fewest keys
@@ -122,7 +174,8 @@ extension Planner {
             if let known = memo[j]?[n] { return known }
             var result: [Double]?
             if let base = loads(n), let built = scheme(n) {
-                let adjusted = remediedLoads(base, scheme: built, candidates: candidates, remedied: j, hashes: keyHashes(built))
+                let adjusted = remediedLoads(base, scheme: built, candidates: candidates, subKeys: candidates.split(j).subKeys,
+                                             hashes: keyHashes(built))
                 result = meets(loads: adjusted) ? adjusted : nil
             }
             memo[j, default: [:]][n] = result
@@ -161,8 +214,10 @@ extension Planner {
             return options[high]
         }
         func answer(_ j: Int, _ n: Int) -> Plan.RemediedFit? {
-            guard let adjusted = evaluate(j, n) else { return nil }
-            let (cap, subKeys) = candidates.split(j)
+            guard let capped = evaluate(j, n), let built = scheme(n) else { return nil }
+            let (cap, cappedSubKeys) = candidates.split(j)
+            let (subKeys, adjusted) = coarsened(capped, scheme: built, candidates: candidates, subKeys: cappedSubKeys,
+                                                hashes: keyHashes(built))
             let mean = adjusted.reduce(0, +) / Double(max(adjusted.count, 1))
             let keys = candidates.candidates.prefix(j).enumerated().map { index, c in
                 Plan.SplitKey(key: c.key, rate: c.rate, readFraction: c.readFraction, subKeys: subKeys[index],
