@@ -84,17 +84,23 @@ struct TextStreamReader {
     }
 }
 
-/// Splits a line into space-separated words (ranges into the line).
-func words(_ line: UnsafeRawBufferPointer, limit: Int = 4_096) -> [Range<Int>] {
-    var result: [Range<Int>] = []
-    var index = 0
-    while index < line.count, result.count < limit {
-        while index < line.count, line[index] == 0x20 { index += 1 }
-        let start = index
-        while index < line.count, line[index] != 0x20 { index += 1 }
-        if index > start { result.append(start..<index) }
+/// Splits lines into space-separated words (ranges into the line). The ranges' storage is kept
+/// from one line to the next, so that a line costs no allocation once the previous line's words
+/// are no longer held.
+struct LineWords {
+    private var storage: [Range<Int>] = []
+
+    mutating func split(_ line: UnsafeRawBufferPointer, limit: Int = 4_096) -> [Range<Int>] {
+        storage.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < line.count, storage.count < limit {
+            while index < line.count, line[index] == 0x20 { index += 1 }
+            let start = index
+            while index < line.count, line[index] != 0x20 { index += 1 }
+            if index > start { storage.append(start..<index) }
+        }
+        return storage
     }
-    return result
 }
 
 func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {

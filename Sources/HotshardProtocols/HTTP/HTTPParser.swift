@@ -57,6 +57,7 @@ public struct HTTPParser: ConversationParser {
     private let maxPending: Int
     private var request = Direction()
     private var reply = Direction()
+    private var lineWords = LineWords()
     private var pending = Deque<Pending>()
     private var parserHealth = ParserHealth()
     /// Flows that switched protocol (Upgrade, CONNECT): counted, not parsed further.
@@ -152,7 +153,7 @@ public struct HTTPParser: ConversationParser {
         switch side.state {
         case .startLine:
             if line.isEmpty { side.bytes -= wire; return 0 }  // stray CRLF between requests
-            let parts = words(line, limit: 4)
+            let parts = lineWords.split(line, limit: 4)
             guard parts.count == 3, line[parts[2]].starts(with: "HTTP/1.".utf8) else {
                 // Not a request line: skip to the next line (resynchronisation).
                 parserHealth.parseErrors += 1
@@ -223,7 +224,7 @@ public struct HTTPParser: ConversationParser {
         switch side.state {
         case .startLine:
             if line.isEmpty { side.bytes -= wire; return 0 }
-            let parts = words(line, limit: 3)
+            let parts = lineWords.split(line, limit: 3)
             guard parts.count >= 2, line[parts[0]].starts(with: "HTTP/1.".utf8),
                   let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]])) else {
                 parserHealth.parseErrors += 1

@@ -43,6 +43,7 @@ public struct MemcachedParser: ConversationParser {
     private var mode = Mode.unknown
     private var requestReader = TextStreamReader()
     private var replyReader = TextStreamReader()
+    private var lineWords = LineWords()
     private var pending = Deque<Pending>()
     private var parserHealth = ParserHealth()
 
@@ -160,7 +161,7 @@ public struct MemcachedParser: ConversationParser {
 
     private mutating func textRequest(_ line: UnsafeRawBufferPointer, wireBytes: Int, offset: Int, timestampNanos: Int64,
                                       emit: (Message) -> Void) -> Int {
-        let fields = words(line)
+        let fields = lineWords.split(line)
         guard let verbRange = fields.first else { return 0 }
         let verb = String(decoding: UnsafeRawBufferPointer(rebasing: line[verbRange]), as: UTF8.self).lowercased()
         func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
@@ -256,7 +257,7 @@ public struct MemcachedParser: ConversationParser {
 
     private mutating func textReply(_ line: UnsafeRawBufferPointer, wireBytes: Int, timestampNanos: Int64,
                                     emit: (Message) -> Void) -> Int {
-        let fields = words(line, limit: 8)
+        let fields = lineWords.split(line, limit: 8)
         guard let first = fields.first else { return 0 }
         let word = UnsafeRawBufferPointer(rebasing: line[first])
         func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
