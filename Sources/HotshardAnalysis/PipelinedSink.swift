@@ -5,7 +5,7 @@ import HotshardProtocols
 /// bounded queue, so that reading and parsing (the caller's thread) and analysis (this one) use
 /// both cores. Order is kept. `finish()` delivers what is left and waits for the sink to drain;
 /// the sink must not be touched from elsewhere until then.
-public final class PipelinedSink<Downstream: MessageSink>: MessageSink, @unchecked Sendable {
+public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: MessageSink, @unchecked Sendable {
     private let downstream: Downstream
     private let batchSize: Int
     private var batch: [Message] = []
