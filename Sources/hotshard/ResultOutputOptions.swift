@@ -43,7 +43,7 @@ struct ResultOutputOptions: ParsableArguments {
     }
 
     /// The most keys tracked without `--capacity` when a run knows how many keys it can name
-    /// (about 1.2 KB each: 256 MB at the limit).
+    /// (about 1.25 KB each: some 330 MB at the limit).
     static let automaticCapacityLimit = 1 << 18
 
     /// For a run that can name at most `keys` distinct keys (a load): without `--capacity`, all of
@@ -56,7 +56,7 @@ struct ResultOutputOptions: ParsableArguments {
         }
         guard keys > configuration.capacity else { return (configuration, nil) }
         let note = "the profile can name \(keys) keys and \(configuration.capacity) are tracked: the counts of keys "
-            + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 1.2 KB per key)"
+            + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 1.25 KB per key)"
         return (configuration, note)
     }
 

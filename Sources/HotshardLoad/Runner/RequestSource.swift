@@ -106,14 +106,8 @@ final class GeneratedRequests: RequestSource {
     }
 
     func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
-        guard !openLoop else {
-            for _ in 0..<count {
-                nextDue = schedule.next()
-                Self.write(intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
-                           into: &buffer, record: record)
-            }
-            return count
-        }
+        // Closed loop only (an open loop's requests wait in the backlog for their intended times).
+        assert(!openLoop, "write(_:intended:into:record:) is for the closed loop")
         // The generator and the scratch bytes taken once for the batch, not once per request.
         Self.write(count, intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
                    into: &buffer, record: record)
@@ -124,19 +118,12 @@ final class GeneratedRequests: RequestSource {
                               http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
                               record: (WrittenRequest) -> Void) {
         for _ in 0..<count {
-            write(intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
-                  into: &buffer, record: record)
+            let request = generator.next(at: Double(intended) / 1e9)
+            let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
+            let keys = http ? pathKeys(request, encoder: encoder) : request.keys
+            record(WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
+                                  byteCount: byteCount))
         }
-    }
-
-    @inline(__always)
-    private static func write(intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder, http: Bool,
-                              scratch: inout [UInt8], into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) {
-        let request = generator.next(at: Double(intended) / 1e9)
-        let count = encoder.encode(request, into: &buffer, scratch: &scratch)
-        let keys = http ? pathKeys(request, encoder: encoder) : request.keys
-        record(WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
-                              byteCount: count))
     }
 
     var sendsOnAnyConnection: Bool { true }

@@ -69,7 +69,7 @@ public struct Planner: Sendable {
                 let searchK = max(k, Int((hot.rate / (limit / 2)).rounded(.up)))
                 splitCandidates.append((hot.key, hot.rate, hot.readFraction, searchK))
                 for i in 0..<searchK {
-                    remedied.append(Key(hot.key.bytes + Array("#\(i)".utf8)), rate: hot.rate / Double(searchK),
+                    remedied.append(RemedyCandidates.subKey(hot.key, i), rate: hot.rate / Double(searchK),
                                     readFraction: hot.readFraction)
                 }
             } else {
@@ -270,7 +270,8 @@ public struct Planner: Sendable {
     /// only the nodes whose load rose need a prediction, since a queue's utilisation and p99 grow
     /// with its load.
     func meets(loads: [Double], raisedFrom base: [Double]) -> Bool {
-        for index in loads.indices where index < base.count && loads[index] > base[index] {
+        guard loads.count == base.count else { return meets(loads: loads) }
+        for index in loads.indices where loads[index] > base[index] {
             // The utilisation alone rules most out (what `meets(_:)` checks first) without the
             // whole prediction; the p99, when there is an objective, needs it.
             let model = queueModel(loads[index])
@@ -278,7 +279,7 @@ public struct Planner: Sendable {
             guard rho < 1, rho <= configuration.targetUtilisation + 1e-12 else { return false }
             if configuration.p99ObjectiveSeconds != nil, !meets(model.predict()) { return false }
         }
-        return loads.count == base.count
+        return true
     }
 
     func meets(_ prediction: QueuePrediction) -> Bool {

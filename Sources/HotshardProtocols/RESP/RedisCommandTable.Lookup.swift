@@ -31,7 +31,7 @@ final class RedisCommandEntry: Sendable {
         self.hash = hash
         if spec.keySpecs.isEmpty {
             keyPlan = .none
-        } else if spec.keySpecs.count == 1, name != "MIGRATE", case .index(let first) = spec.keySpecs[0].begin,
+        } else if spec.keySpecs.count == 1, case .index(let first) = spec.keySpecs[0].begin,
                   case .range(let lastKey, let step, let limit) = spec.keySpecs[0].find, limit == 0 {
             keyPlan = .range(first: first, lastKey: lastKey, step: max(1, step))
         } else {
