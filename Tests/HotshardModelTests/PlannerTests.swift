@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import HotshardAnalysis
 import HotshardProtocols
@@ -171,6 +172,36 @@ struct PlannerRemedyTests {
         #expect(abs((loads.max() ?? 0) / 10_000 - few.busiestUtilisation) < 1e-9)
         #expect(plan.remediedScheme == scheme)
         #expect(plan.reason.contains("after splitting"))
+    }
+
+    /// With a p99 objective the split (and its coarsening) must keep every node's p99 within it, not
+    /// only its utilisation. M/M/1 at capacity 10,000 ops/s: a node's p99 response time is
+    /// ln(100) ÷ (10,000 − λ), within 1 ms only while λ ≤ 10,000 − 1,000 × ln(100) ≈ 5,395 ops/s,
+    /// below the 7,000 that utilisation 0.7 allows. Three keys at 3,000 and one at 100 on 2 nodes:
+    /// two of the three share a node (6,000 > 5,395), so nothing fits until they are split; each
+    /// reported layout, re-placed sub-key by sub-key, keeps both nodes under the p99 bound.
+    @Test(arguments: ["jump", "modulo-crc32", "redis-cluster", "ketama", "rendezvous", "maglev", "kafka"])
+    func splitsMeetTheP99Objective(_ scheme: String) throws {
+        let hot = ["a", "b", "c"].map { Workload.HotKey(key: Key("hot:\($0)"), rate: 3_000, readFraction: 0.5, meanBytes: 100) }
+            + [Workload.HotKey(key: Key("warm"), rate: 100, readFraction: 1, meanBytes: 100)]
+        let workload = Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: 60)
+        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, p99ObjectiveSeconds: 0.001, schemes: [scheme],
+                                             nodeRange: 1...2)).plan(workload)
+        let result = try #require(plan.schemes.first)
+        #expect(result.nodes == nil)
+        let placement = try SchemeFactory.make(scheme, servers: ServerSpec.numbered(2))
+        for fit in [result.remedied, result.remediedFewestKeys].compactMap({ $0 }) {
+            #expect(fit.nodes == 2)
+            var loads = [0.0, 0.0]
+            for key in fit.keys {
+                for i in 0..<key.subKeys { loads[placement.node(for: Key(key.key.bytes + Array("#\(i)".utf8)))] += key.rate / Double(key.subKeys) }
+            }
+            for key in hot where !fit.keys.contains(where: { $0.key == key.key }) { loads[placement.node(for: key.key)] += key.rate }
+            let p99 = loads.map { log(100.0) / (10_000 - $0) }
+            print("\(scheme) with p99 ≤ 1 ms: sub-keys \(fit.keys.map(\.subKeys)), loads \(loads), p99 \(p99)")
+            #expect(abs(loads.reduce(0, +) - 9_100) < 1e-6)
+            #expect(p99.allSatisfy { $0 <= 0.001 + 1e-12 })
+        }
     }
 
     /// Where a count fits as the keys are, nothing changes: no split beyond the keys above the limit.
