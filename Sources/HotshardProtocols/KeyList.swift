@@ -31,6 +31,18 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         }
     }
 
+    /// Records what a reply said about one key, in place: through the subscript, the getter copies
+    /// the key out and the setter copies it back (a `_modify` coroutine allocated its frame).
+    public mutating func setOutcome(at position: Int, hit: Bool, valueBytes: Int) {
+        if position == 0, count > 0 {
+            head.hit = hit
+            head.valueBytes = valueBytes
+        } else {
+            tail[position - 1].hit = hit
+            tail[position - 1].valueBytes = valueBytes
+        }
+    }
+
     public mutating func append(_ reference: KeyReference) {
         if count == 0 {
             head = reference

@@ -95,6 +95,91 @@ import HotshardCapture
         }
     }
 
+    /// Requests the server does not answer (CLIENT REPLY OFF and SKIP), subscriptions answered
+    /// once per channel, pushes (RESP2 `message` arrays and RESP3 `>`) that answer nothing, and
+    /// transactions that are discarded or whose EXEC answers each queued command.
+    static let pairingRequests = Array(("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n"
+        + "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+        + "*2\r\n$3\r\nGET\r\n$1\r\na\r\n"
+        + "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n"
+        + "*2\r\n$4\r\nINCR\r\n$1\r\nc\r\n"
+        + "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n"
+        + "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*1\r\n$7\r\nDISCARD\r\n"
+        + "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nGET\r\n$1\r\ny\r\n*3\r\n$3\r\nSET\r\n$1\r\nz\r\n$1\r\n2\r\n"
+        + "*1\r\n$4\r\nEXEC\r\n"
+        + "*3\r\n$9\r\nSUBSCRIBE\r\n$3\r\nch1\r\n$3\r\nch2\r\n").utf8)
+    static let pairingReplies = Array(("$1\r\n1\r\n"
+        + "+OK\r\n"
+        + "+OK\r\n+QUEUED\r\n+OK\r\n"
+        + "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n$-1\r\n+OK\r\n"
+        + "*3\r\n$9\r\nsubscribe\r\n$3\r\nch1\r\n:1\r\n"
+        + ">3\r\n$7\r\nmessage\r\n$3\r\nch1\r\n$2\r\nhi\r\n"
+        + "*3\r\n$9\r\nsubscribe\r\n$3\r\nch2\r\n:2\r\n"
+        + "*3\r\n$7\r\nmessage\r\n$3\r\nch1\r\n$5\r\nhello\r\n").utf8)
+
+    static let pairingExpected: [Seen] = [
+        Seen(command: "CLIENT|REPLY", keys: [], hits: [], status: "noReply", requestBytes: 37, replyBytes: 0),
+        Seen(command: "SET", keys: ["a"], hits: [nil], status: "noReply", requestBytes: 27, replyBytes: 0),
+        Seen(command: "GET", keys: ["a"], hits: [true], status: "ok", requestBytes: 20, replyBytes: 7),
+        Seen(command: "CLIENT|REPLY", keys: [], hits: [], status: "noReply", requestBytes: 36, replyBytes: 0),
+        Seen(command: "INCR", keys: ["c"], hits: [nil], status: "noReply", requestBytes: 21, replyBytes: 0),
+        Seen(command: "CLIENT|REPLY", keys: [], hits: [], status: "ok", requestBytes: 35, replyBytes: 5),
+        Seen(command: "MULTI", keys: [], hits: [], status: "ok", requestBytes: 15, replyBytes: 5),
+        Seen(command: "GET", keys: ["x"], hits: [nil], status: "noReply", requestBytes: 20, replyBytes: 0),
+        Seen(command: "DISCARD", keys: [], hits: [], status: "ok", requestBytes: 17, replyBytes: 5),
+        Seen(command: "MULTI", keys: [], hits: [], status: "ok", requestBytes: 15, replyBytes: 5),
+        Seen(command: "GET", keys: ["y"], hits: [false], status: "miss", requestBytes: 20, replyBytes: 0),
+        Seen(command: "SET", keys: ["z"], hits: [nil], status: "ok", requestBytes: 27, replyBytes: 2),
+        Seen(command: "EXEC", keys: [], hits: [], status: "ok", requestBytes: 14, replyBytes: 14),
+        Seen(command: "SUBSCRIBE", keys: [], hits: [], status: "ok", requestBytes: 37, replyBytes: 32),
+    ]
+
+    @Test func repliesPairWithTheRequestsTheServerAnswers() {
+        for cut in [Self.pairingRequests.count, 1, 2, 3, 5, 7, 11, 13, 17] {
+            let messages = Self.run(requests: Self.pairingRequests, replies: Self.pairingReplies,
+                                    cuts: (cut, cut == Self.pairingRequests.count ? Self.pairingReplies.count : cut + 1))
+            #expect(messages == Self.pairingExpected, "cut \(cut)")
+        }
+    }
+
+    /// More requests wait than the pending queue first holds (it grows while wrapped around), and a
+    /// copy of the parser taken meanwhile pairs the same replies on its own.
+    @Test func manyPendingRequestsPairInOrderAndCopiesAreIndependent() {
+        func request(_ index: Int) -> [UInt8] {
+            let key = "k\(index)"
+            return Array("*2\r\n$3\r\nGET\r\n$\(key.utf8.count)\r\n\(key)\r\n".utf8)
+        }
+        var parser = RESPParser(flow: Self.flow)
+        var keys: [String] = []
+        // 40 answered first, so that the queue's front has moved when it grows past 64.
+        for index in 0..<40 { request(index).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in } } }
+        for _ in 0..<40 {
+            Array("$1\r\nv\r\n".utf8).withUnsafeBytes {
+                parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { keys.append($0.keys[0].key.escaped) }
+            }
+        }
+        for index in 40..<300 { request(index).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 3, bytes: $0) { _ in } } }
+        var copy = parser
+        var copyKeys: [String] = []
+        for index in 0..<260 {
+            let reply = Array((index % 2 == 0 ? "$1\r\nv\r\n" : "$-1\r\n").utf8)
+            reply.withUnsafeBytes { bytes in
+                parser.feed(.serverToClient, timestampNanos: 4, bytes: bytes) { #expect($0.status == (index % 2 == 0 ? .ok : .miss)); keys.append($0.keys[0].key.escaped) }
+            }
+            if index < 10 {
+                reply.withUnsafeBytes { bytes in
+                    copy.feed(.serverToClient, timestampNanos: 4, bytes: bytes) { copyKeys.append($0.keys[0].key.escaped) }
+                }
+            }
+        }
+        #expect(keys == (0..<300).map { "k\($0)" })
+        #expect(copyKeys == (40..<50).map { "k\($0)" })
+        var unanswered = 0
+        copy.finish(timestampNanos: 5) { _ in unanswered += 1 }
+        #expect(unanswered == 250 && copy.health.unansweredRequests == 250)
+        #expect(parser.health.unpairedReplies == 0 && parser.health.unansweredRequests == 0)
+    }
+
     /// The argument list keeps its spans in a buffer of its own: a copy must not see what the
     /// original adds or changes afterwards, nor the original what the copy does.
     @Test func copiedArgumentsAreIndependent() {

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DequeModule
 import HotshardCapture
 
 /// Redis / Valkey / KeyDB conversations (RESP2 and RESP3): requests with every key they name,
@@ -15,16 +14,41 @@ import HotshardCapture
 /// never paired with a request sent after the reply began (which keeps pairing honest after a gap).
 /// Latency runs from the request's last byte to the reply's first byte.
 public struct RESPParser: ConversationParser {
+    /// A request waiting for its reply, already in the form it will be emitted: answering it fills
+    /// in the reply's fields, so the message is built once and moved, never copied.
     private struct PendingRequest {
-        var command: String
-        var operation: OperationClass
-        var keys: KeyList
-        var requestBytes: Int
-        var firstByteNanos: Int64
+        var message: Message
         var lastByteNanos: Int64
         var expectsReply: Bool
         var role: Role
-        var streamOffset: Int
+
+        var operation: OperationClass { message.operation }
+
+        mutating func answer(status: ReplyStatus, replyBytes: Int, latency: Int64?) {
+            message.status = status
+            message.replyBytes = replyBytes
+            message.latencyNanos = latency
+        }
+
+        /// The reply's status and size, and for a read what it found of each key.
+        mutating func answer(with reply: Reply, latency: Int64) {
+            let isRead = message.operation == .read
+            if let kind = reply.errorKind {
+                answer(status: .error(kind: kind), replyBytes: reply.bytes, latency: latency)
+                return
+            }
+            answer(status: reply.isNull && isRead ? .miss : .ok, replyBytes: reply.bytes, latency: latency)
+            guard isRead else { return }
+            let keyCount = message.keys.count
+            if keyCount == 1, reply.elements.isEmpty {
+                message.keys.setOutcome(at: 0, hit: !reply.isNull, valueBytes: reply.isNull ? 0 : max(0, reply.bytes))
+            } else if keyCount > 1, keyCount == reply.elements.count {
+                for index in 0..<keyCount {
+                    message.keys.setOutcome(at: index, hit: !reply.elements[index].isNull,
+                                            valueBytes: reply.elements[index].bytes)
+                }
+            }
+        }
     }
 
     private enum Role { case plain, multi, exec, discard, subscribe(channels: Int) }
@@ -63,7 +87,7 @@ public struct RESPParser: ConversationParser {
     private static let idleRequestReader = RESPReader(isRequestSide: true)
     private static let idleReplyReader = RESPReader(isRequestSide: false)
     private var arguments = RESPArguments()
-    private var pending = Deque<PendingRequest>()
+    private var pending = PendingQueue<PendingRequest>()
     /// How many of `pending` expect no reply: while none do, pairing need not look for them.
     private var pendingWithoutReply = 0
     private var queued: [PendingRequest] = []
@@ -93,7 +117,6 @@ public struct RESPParser: ConversationParser {
     public init(flow: FlowID, maxPendingRequests: Int = 100_000) {
         self.flow = flow
         self.maxPending = maxPendingRequests
-        pending.reserveCapacity(64)
     }
 
     public var health: ParserHealth {
@@ -156,9 +179,7 @@ public struct RESPParser: ConversationParser {
         } else {
             if replyStarted {
                 // The reply being read is lost: its request gets no reply.
-                if let request = popAnswerable(before: reply.firstByteNanos) {
-                    emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
-                }
+                if frontIsAnswerable(before: reply.firstByteNanos) { emit(pending.takeFirst().message) }
                 replyStarted = false
                 replyStack.removeAll(keepingCapacity: true)
             }
@@ -168,12 +189,15 @@ public struct RESPParser: ConversationParser {
     }
 
     public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
-        for request in queued + Array(pending) {
+        for request in queued {
             if request.expectsReply { parserHealth.unansweredRequests += 1 }
-            emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+            emit(request.message)
         }
         queued.removeAll()
-        pending.removeAll()
+        while let request = pending.popFirst() {
+            if request.expectsReply { parserHealth.unansweredRequests += 1 }
+            emit(request.message)
+        }
         pendingWithoutReply = 0
     }
 
@@ -293,23 +317,25 @@ public struct RESPParser: ConversationParser {
                 expectsReply = true
             }
         }
-        let request = PendingRequest(command: command, operation: operation, keys: keys, requestBytes: requestBytes,
-                                     firstByteNanos: requestFirstNanos, lastByteNanos: timestampNanos,
-                                     expectsReply: expectsReply, role: role, streamOffset: requestStreamOffset)
+        let message = Message(timestampNanos: requestFirstNanos, flow: flow, wireProtocol: .resp,
+                              command: consume command, operation: operation, keys: consume keys,
+                              requestBytes: requestBytes, requestOffset: requestStreamOffset)
+        let request = PendingRequest(message: consume message, lastByteNanos: timestampNanos,
+                                     expectsReply: expectsReply, role: role)
         if case .multi = role { inMulti = true }
         if case .exec = role { inMulti = false }
         if case .discard = role { inMulti = false }
         if !expectsReply && pending.isEmpty {
-            emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+            emit(request.message)
             return
         }
         if pending.count >= maxPending, let oldest = pending.popFirst() {
             if !oldest.expectsReply { pendingWithoutReply -= 1 }
             parserHealth.unansweredRequests += 1
-            emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
+            emit(oldest.message)
         }
         if !expectsReply { pendingWithoutReply += 1 }
-        pending.append(request)
+        pending.append(consume request)
     }
 
     // MARK: Whole messages, read in place
@@ -535,107 +561,79 @@ public struct RESPParser: ConversationParser {
         }
         if reply.isSubscription {
             // Confirmations: the first answers the SUBSCRIBE; the others (one per channel) answer nothing.
-            guard let first = pending.first, case .subscribe(let channels) = first.role else { return }
+            guard !pending.isEmpty, case .subscribe(let channels) = pending[0].role else { return }
             if channels > 1 {
                 pending[0].role = .subscribe(channels: channels - 1)
                 return
             }
         }
-        guard var request = popAnswerable(before: reply.firstByteNanos) else {
+        // The answered request is read and changed where it waits: moving ~250 bytes out of the
+        // queue and through optionals cost more than the rest of the pairing.
+        guard frontIsAnswerable(before: reply.firstByteNanos) else {
             parserHealth.unpairedReplies += 1
             return
         }
-        let latency = max(0, reply.firstByteNanos - request.lastByteNanos)
-        if reply.queued, inMultiRole(request) {
-            queued.append(request)
+        let latency = max(0, reply.firstByteNanos - pending[0].lastByteNanos)
+        let role = pending[0].role
+        if reply.queued, case .plain = role {
+            if let request = pending.popFirst() { queued.append(request) }
             emitNoReplyFront(emit: emit)
             return
         }
-        switch request.role {
+        switch role {
         case .exec:
             // EXEC's array answers the queued commands in order.
             let commands = queued
             queued.removeAll()
             for (index, queuedRequest) in commands.enumerated() {
+                var answered = queuedRequest
                 if index < reply.elements.count {
                     let element = reply.elements[index]
                     let status: ReplyStatus = element.isError ? .error(kind: "EXECABORT")
-                        : element.isNull && queuedRequest.operation == .read ? .miss : .ok
-                    var answered = queuedRequest
-                    for k in answered.keys.indices where answered.operation == .read && answered.keys.count == 1 {
-                        answered.keys[k].hit = !element.isNull
-                        answered.keys[k].valueBytes = element.bytes
+                        : element.isNull && answered.operation == .read ? .miss : .ok
+                    if answered.operation == .read, answered.message.keys.count == 1 {
+                        answered.message.keys.setOutcome(at: 0, hit: !element.isNull, valueBytes: element.bytes)
                     }
-                    emit(message(answered, status: status, replyBytes: element.bytes, latency: latency))
-                } else {
-                    emit(message(queuedRequest, status: reply.isNull ? .error(kind: "EXECABORT") : .noReply,
-                                 replyBytes: 0, latency: nil))
+                    answered.answer(status: status, replyBytes: element.bytes, latency: latency)
+                } else if reply.isNull {
+                    answered.answer(status: .error(kind: "EXECABORT"), replyBytes: 0, latency: nil)
                 }
+                emit(answered.message)
             }
         case .discard:
-            for queuedRequest in queued { emit(message(queuedRequest, status: .noReply, replyBytes: 0, latency: nil)) }
+            for queuedRequest in queued { emit(queuedRequest.message) }
             queued.removeAll()
         default:
             break
         }
-        let status: ReplyStatus
-        if let kind = reply.errorKind {
-            status = .error(kind: kind)
-        } else if reply.isNull, request.operation == .read {
-            status = .miss
-        } else {
-            status = .ok
-        }
-        if request.operation == .read, reply.errorKind == nil {
-            if request.keys.count == 1, reply.elements.isEmpty {
-                request.keys[0].hit = !reply.isNull
-                request.keys[0].valueBytes = reply.isNull ? 0 : max(0, reply.bytes)
-            } else if request.keys.count > 1, request.keys.count == reply.elements.count {
-                for index in request.keys.indices {
-                    request.keys[index].hit = !reply.elements[index].isNull
-                    request.keys[index].valueBytes = reply.elements[index].bytes
-                }
-            }
-        }
-        emit(message(request, status: status, replyBytes: reply.bytes, latency: latency))
+        // Moved out once: emitting it in place made a copy (the queue's storage could change during
+        // the call, as far as the compiler knows).
+        var request = pending.takeFirst()
+        request.answer(with: reply, latency: latency)
+        emit(request.message)
         emitNoReplyFront(emit: emit)
     }
 
-    private func inMultiRole(_ request: PendingRequest) -> Bool {
-        if case .plain = request.role { return true }
-        return false
-    }
-
-    /// The oldest request that waits for a reply and was complete before the reply began.
-    private mutating func popAnswerable(before replyStart: Int64) -> PendingRequest? {
+    /// True when the oldest request that waits for a reply, now at the front, was complete
+    /// before the reply began.
+    private mutating func frontIsAnswerable(before replyStart: Int64) -> Bool {
         emitNothingButSkipNoReply()
-        guard !pending.isEmpty, pending[0].lastByteNanos <= replyStart else { return nil }
-        return pending.popFirst()
+        return !pending.isEmpty && pending[0].lastByteNanos <= replyStart
     }
 
     /// Requests that expect no reply and stand at the front are emitted by `emitNoReplyFront`;
     /// here they only must not be taken as the answer's owner.
     private mutating func emitNothingButSkipNoReply() {
         guard pendingWithoutReply > 0 else { return }
-        if let index = pending.firstIndex(where: { $0.expectsReply }), index > 0 {
-            let request = pending.remove(at: index)
-            pending.prepend(request)
-        }
+        if let index = pending.firstIndex(where: { $0.expectsReply }) { pending.moveToFront(index) }
     }
 
     private mutating func emitNoReplyFront(emit: (Message) -> Void) {
         guard pendingWithoutReply > 0 else { return }
-        while let first = pending.first, !first.expectsReply {
-            pending.removeFirst()
+        while !pending.isEmpty, !pending[0].expectsReply, let first = pending.popFirst() {
             pendingWithoutReply -= 1
-            emit(message(first, status: .noReply, replyBytes: 0, latency: nil))
+            emit(first.message)
         }
-    }
-
-    private func message(_ request: consuming PendingRequest, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
-        Message(timestampNanos: request.firstByteNanos, flow: flow, wireProtocol: .resp, command: request.command,
-                operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
-                replyBytes: replyBytes, status: status, latencyNanos: latency, requestOffset: request.streamOffset)
     }
 
     /// The error's first word: `ERR`, `WRONGTYPE`, `MOVED`, `ASK`, …
