@@ -91,13 +91,22 @@ struct LineWords {
     private var storage: [Range<Int>] = []
 
     mutating func split(_ line: UnsafeRawBufferPointer, limit: Int = 4_096) -> [Range<Int>] {
-        storage.removeAll(keepingCapacity: true)
+        // Checked first: on an empty array the call still runs a generic replace per line.
+        if !storage.isEmpty { storage.removeAll(keepingCapacity: true) }
+        guard let base = line.baseAddress else { return storage }
+        // The bytes through a local pointer and length: read through the buffer, both were
+        // reloaded for every byte (the appends might have changed them, as far as the compiler knew).
+        let end = line.count
         var index = 0
-        while index < line.count, storage.count < limit {
-            while index < line.count, line[index] == 0x20 { index += 1 }
+        var words = 0
+        while index < end, words < limit {
+            while index < end, base.load(fromByteOffset: index, as: UInt8.self) == 0x20 { index += 1 }
             let start = index
-            while index < line.count, line[index] != 0x20 { index += 1 }
-            if index > start { storage.append(start..<index) }
+            while index < end, base.load(fromByteOffset: index, as: UInt8.self) != 0x20 { index += 1 }
+            if index > start {
+                storage.append(start..<index)
+                words += 1
+            }
         }
         return storage
     }
@@ -111,4 +120,21 @@ func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
         value = value * 10 + Int(byte - 0x30)
     }
     return value
+}
+
+/// True when `bytes` are exactly the ASCII `text` (a generic `elementsEqual` against a String's
+/// UTF-8 view cost a noticeable share of every reply line).
+@inline(__always)
+func bytesEqual(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+    guard bytes.count == text.utf8CodeUnitCount else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    return memcmp(base, text.utf8Start, bytes.count) == 0
+}
+
+/// True when the two byte ranges hold the same bytes.
+@inline(__always)
+func bytesEqual(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {
+    guard bytes.count == other.count else { return false }
+    guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return true }
+    return memcmp(base, otherBase, bytes.count) == 0
 }

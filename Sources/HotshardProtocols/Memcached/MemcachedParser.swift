@@ -1,4 +1,3 @@
-import DequeModule
 import HotshardCapture
 
 /// memcached conversations: the text protocol (get/gets/gat/gats with many keys, storage
@@ -24,18 +23,32 @@ public struct MemcachedParser: ConversationParser {
         case meta
     }
 
+    /// A request waiting for its reply, already the message it will be emitted as (built once and
+    /// moved, as in the RESP parser): answering fills in the reply's fields.
     private struct Pending {
-        var command: String
-        var operation: OperationClass
-        var keys: KeyList
-        var requestBytes: Int
-        var firstNanos: Int64
+        var message: Message
         var lastNanos: Int64
         var shape: ReplyShape
         var expectsReply: Bool
         var quiet: Bool
         var opaque: UInt32
-        var streamOffset: Int
+
+        var command: String { message.command }
+        var operation: OperationClass { message.operation }
+        var firstNanos: Int64 { message.timestampNanos }
+
+        mutating func answer(status: ReplyStatus, replyBytes: Int, latency: Int64?) {
+            message.status = status
+            message.replyBytes = replyBytes
+            message.latencyNanos = latency
+        }
+
+        /// Every key the reply did not find is a miss.
+        mutating func markUnansweredKeysMissed() {
+            for index in 0..<message.keys.count where message.keys[index].hit == nil {
+                message.keys.setOutcome(at: index, hit: false, valueBytes: 0)
+            }
+        }
     }
 
     private let flow: FlowID
@@ -44,7 +57,7 @@ public struct MemcachedParser: ConversationParser {
     private var requestReader = TextStreamReader()
     private var replyReader = TextStreamReader()
     private var lineWords = LineWords()
-    private var pending = Deque<Pending>()
+    private var pending = PendingQueue<Pending>()
     private var parserHealth = ParserHealth()
 
     // Reply being assembled (text).
@@ -104,10 +117,7 @@ public struct MemcachedParser: ConversationParser {
                 textRequest(line, wireBytes: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { _ in
                 // The data block's bytes are in the request's size already (a noreply request may be gone).
-                if var last = pending.popLast() {
-                    last.lastNanos = timestampNanos
-                    pending.append(last)
-                }
+                if !pending.isEmpty { pending[pending.count - 1].lastNanos = timestampNanos }
             }
             requestReader = reader
         case (_, .serverToClient):
@@ -133,9 +143,7 @@ public struct MemcachedParser: ConversationParser {
         } else {
             replyReader.reset()
             replyFrame.reset()
-            if replyOpen, let request = pending.popFirst() {
-                emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
-            }
+            if replyOpen, let request = pending.popFirst() { emit(request.message) }
             replyOpen = false
         }
     }
@@ -143,7 +151,7 @@ public struct MemcachedParser: ConversationParser {
     public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
         while let request = pending.popFirst() {
             if request.expectsReply { parserHealth.unansweredRequests += 1 }
-            emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+            emit(request.message)
         }
     }
 
@@ -163,47 +171,49 @@ public struct MemcachedParser: ConversationParser {
                                       emit: (Message) -> Void) -> Int {
         let fields = lineWords.split(line)
         guard let verbRange = fields.first else { return 0 }
-        let verb = String(decoding: UnsafeRawBufferPointer(rebasing: line[verbRange]), as: UTF8.self).lowercased()
         func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
         func key(_ index: Int) -> KeyReference { KeyReference(key: Key(field(index))) }
-        let noreply = fields.count > 1 && field(fields.count - 1).elementsEqual("noreply".utf8)
-        var request = Pending(command: verb.uppercased(), operation: .other, keys: [], requestBytes: wireBytes,
-                              firstNanos: timestampNanos, lastNanos: timestampNanos, shape: .line,
-                              expectsReply: !noreply, quiet: false, opaque: 0, streamOffset: offset)
+        let verbBytes = UnsafeRawBufferPointer(rebasing: line[verbRange])
+        let verb = MemcachedTextVerb.recognise(verbBytes)
+        let noreply = fields.count > 1 && bytesEqual(field(fields.count - 1), "noreply")
+        var operation = OperationClass.other
+        var keys = KeyList()
+        var shape = ReplyShape.line
+        var quiet = false
+        var opaque: UInt32 = 0
         var dataBytes = 0
         switch verb {
-        case "get", "gets":
-            request.operation = .read
-            request.shape = .values
-            request.keys = KeyList((1..<fields.count).map(key))
-        case "gat", "gats":
-            request.operation = .read
-            request.shape = .values
-            request.keys = fields.count > 2 ? KeyList((2..<fields.count).map(key)) : []
-        case "set", "add", "replace", "append", "prepend", "cas":
-            request.operation = .write
+        case .get, .gets, .gat, .gats:
+            operation = .read
+            shape = .values
+            let firstKey = verb == .get || verb == .gets ? 1 : 2  // gat/gats: the expiry comes first
+            if fields.count > firstKey {
+                for index in firstKey..<fields.count { keys.append(key(index)) }
+            }
+        case .set, .add, .replace, .append, .prepend, .cas:
+            operation = .write
             guard fields.count >= 5, let length = decimal(field(4)) else {
                 parserHealth.parseErrors += 1
                 return 0
             }
-            request.keys = [key(1)]
+            keys.append(key(1))
             dataBytes = length + 2
-        case "delete", "incr", "decr", "touch":
-            request.operation = .write
+        case .delete, .incr, .decr, .touch:
+            operation = .write
             guard fields.count >= 2 else {
                 parserHealth.parseErrors += 1
                 return 0
             }
-            request.keys = [key(1)]
-        case "mg", "ms", "md", "ma", "me":
+            keys.append(key(1))
+        case .mg, .ms, .md, .ma, .me:
             guard fields.count >= 2 else {
                 parserHealth.parseErrors += 1
                 return 0
             }
-            request.shape = .meta
-            request.operation = verb == "mg" || verb == "me" ? .read : .write
+            shape = .meta
+            operation = verb == .mg || verb == .me ? .read : .write
             var flagStart = 2
-            if verb == "ms" {
+            if verb == .ms {
                 guard fields.count >= 3, let length = decimal(field(2)) else {
                     parserHealth.parseErrors += 1
                     return 0
@@ -217,38 +227,41 @@ public struct MemcachedParser: ConversationParser {
                 guard let first = flag.first else { continue }
                 switch first {
                 case UInt8(ascii: "b"): base64 = true
-                case UInt8(ascii: "q"): request.quiet = true
-                case UInt8(ascii: "O"):
-                    request.opaque = UInt32(truncatingIfNeeded: Key.fnv1a64(flag.dropFirst()))
+                case UInt8(ascii: "q"): quiet = true
+                case UInt8(ascii: "O"): opaque = UInt32(truncatingIfNeeded: Key.fnv1a64(flag.dropFirst()))
                 default: break
                 }
             }
             if base64, let decoded = Base64.decode(bytes: field(1)) {
-                request.keys = [KeyReference(key: Key(decoded))]
+                keys.append(KeyReference(key: Key(decoded)))
             } else {
-                request.keys = [key(1)]
+                keys.append(key(1))
             }
-        case "mn":
-            request.shape = .meta
-        case "stats":
-            request.shape = .listUntilEnd
-        default:
+        case .mn:
+            shape = .meta
+        case .stats:
+            shape = .listUntilEnd
+        case .quit, nil:
             break  // version, verbosity, flush_all, quit, …: one line or none
         }
-        if verb == "quit" { request.expectsReply = false }
-        request.requestBytes += dataBytes
-        enqueue(request, emit: emit)
+        let command = verb?.name ?? String(decoding: verbBytes, as: UTF8.self).uppercased()
+        let message = Message(timestampNanos: timestampNanos, flow: flow, wireProtocol: .memcached,
+                              command: consume command, operation: operation, keys: consume keys,
+                              requestBytes: wireBytes + dataBytes, requestOffset: offset)
+        let request = Pending(message: consume message, lastNanos: timestampNanos, shape: shape,
+                              expectsReply: !noreply && verb != .quit, quiet: quiet, opaque: opaque)
+        enqueue(consume request, emit: emit)
         return dataBytes
     }
 
-    private mutating func enqueue(_ request: Pending, emit: (Message) -> Void) {
+    private mutating func enqueue(_ request: consuming Pending, emit: (Message) -> Void) {
         if !request.expectsReply, pending.isEmpty {
-            emit(message(request, status: .noReply, replyBytes: 0, latency: nil))
+            emit(request.message)
             return
         }
         if pending.count >= maxPending, let oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
+            emit(oldest.message)
         }
         pending.append(request)
     }
@@ -269,69 +282,72 @@ public struct MemcachedParser: ConversationParser {
         }
         replyBytes += wireBytes
         skipNoReplyFront(emit: emit)
-        let isError = word.elementsEqual("ERROR".utf8) || word.elementsEqual("CLIENT_ERROR".utf8)
-            || word.elementsEqual("SERVER_ERROR".utf8)
+        let isError = bytesEqual(word, "ERROR") || bytesEqual(word, "CLIENT_ERROR") || bytesEqual(word, "SERVER_ERROR")
         if isError {
             complete(status: .error(kind: String(decoding: word, as: UTF8.self)), emit: emit)
             return 0
         }
-        guard var request = pending.first else {
+        // The request answered is read and changed where it waits (a copy per line cost more than the line).
+        guard !pending.isEmpty else {
             parserHealth.unpairedReplies += 1
             replyOpen = false
-            return word.elementsEqual("VALUE".utf8) && fields.count >= 4 ? (decimal(field(3)) ?? 0) + 2 : 0
+            return bytesEqual(word, "VALUE") && fields.count >= 4 ? (decimal(field(3)) ?? 0) + 2 : 0
         }
-        switch request.shape {
+        switch pending[0].shape {
         case .values:
-            if word.elementsEqual("VALUE".utf8), fields.count >= 4, let length = decimal(field(3)) {
+            if bytesEqual(word, "VALUE"), fields.count >= 4, let length = decimal(field(3)) {
                 let valueKey = field(1)
-                if let index = request.keys.firstIndex(where: { $0.hit == nil && $0.key.bytes.elementsEqual(valueKey) }) {
-                    request.keys[index].hit = true
-                    request.keys[index].valueBytes = length
-                    pending[0] = request
+                let keys = pending[0].message.keys
+                if let index = keys.firstIndex(where: { reference in
+                    reference.hit == nil && reference.key.withUnsafeBytes { bytesEqual($0, valueKey) }
+                }) {
+                    pending[0].message.keys.setOutcome(at: index, hit: true, valueBytes: length)
                 }
                 replyHadValue = true
                 return length + 2
             }
-            if word.elementsEqual("END".utf8) {
-                for index in request.keys.indices where request.keys[index].hit == nil { request.keys[index].hit = false }
-                pending[0] = request
+            if bytesEqual(word, "END") {
+                pending[0].markUnansweredKeysMissed()
                 complete(status: replyHadValue ? .ok : .miss, emit: emit)
             } else {
                 parserHealth.parseErrors += 1
             }
         case .listUntilEnd:
-            if word.elementsEqual("END".utf8) { complete(status: .ok, emit: emit) }
+            if bytesEqual(word, "END") { complete(status: .ok, emit: emit) }
         case .line:
             let status: ReplyStatus
-            if word.elementsEqual("NOT_FOUND".utf8) {
+            if bytesEqual(word, "NOT_FOUND") {
                 status = .miss
-            } else if word.elementsEqual("NOT_STORED".utf8) || word.elementsEqual("EXISTS".utf8) {
+            } else if bytesEqual(word, "NOT_STORED") || bytesEqual(word, "EXISTS") {
                 status = .error(kind: String(decoding: word, as: UTF8.self))
             } else {
                 status = .ok
             }
             complete(status: status, emit: emit)
         case .meta:
-            return metaReply(word, fields: fields, line: line, request: request, emit: emit)
+            return metaReply(word, fields: fields, line: line, emit: emit)
         }
         return 0
     }
 
     private mutating func metaReply(_ word: UnsafeRawBufferPointer, fields: [Range<Int>], line: UnsafeRawBufferPointer,
-                                    request: Pending, emit: (Message) -> Void) -> Int {
+                                    emit: (Message) -> Void) -> Int {
         let code = String(decoding: word, as: UTF8.self)
         // Quiet requests before this reply that it cannot belong to were answered by silence.
-        var front = request
-        while front.quiet, code == "MN" || (code == "EN" && front.command == "MG") || code == "HD" {
-            pending.removeFirst()
-            let silent: ReplyStatus = front.command == "MG" ? .miss : .ok
-            if front.command == "MG" { for index in front.keys.indices { front.keys[index].hit = false } }
-            emit(message(front, status: silent, replyBytes: 0, latency: nil))
-            guard let next = pending.first else {
+        while !pending.isEmpty, pending[0].quiet,
+              code == "MN" || (code == "EN" && pending[0].command == "MG") || code == "HD" {
+            var front = pending.takeFirst()
+            if front.command == "MG" {
+                front.markUnansweredKeysMissed()
+                front.answer(status: .miss, replyBytes: 0, latency: nil)
+            } else {
+                front.answer(status: .ok, replyBytes: 0, latency: nil)
+            }
+            emit(front.message)
+            if pending.isEmpty {
                 replyOpen = false
                 return 0
             }
-            front = next
         }
         var dataBytes = 0
         var status: ReplyStatus
@@ -339,9 +355,8 @@ public struct MemcachedParser: ConversationParser {
         case "VA":
             dataBytes = fields.count >= 2 ? (decimal(UnsafeRawBufferPointer(rebasing: line[fields[1]])) ?? 0) + 2 : 0
             status = .ok
-            if !front.keys.isEmpty {
-                pending[0].keys[0].hit = true
-                pending[0].keys[0].valueBytes = max(0, dataBytes - 2)
+            if !pending[0].message.keys.isEmpty {
+                pending[0].message.keys.setOutcome(at: 0, hit: true, valueBytes: max(0, dataBytes - 2))
             }
         case "HD", "MN", "ME": status = .ok
         case "EN", "NF": status = .miss
@@ -349,9 +364,12 @@ public struct MemcachedParser: ConversationParser {
         case "EX": status = .error(kind: "EXISTS")
         default: status = .error(kind: code)
         }
-        if case .miss = status, !pending[0].keys.isEmpty { pending[0].keys[0].hit = false }
-        if case .ok = status, code == "HD", pending[0].operation == .read, !pending[0].keys.isEmpty {
-            pending[0].keys[0].hit = true
+        if !pending[0].message.keys.isEmpty {
+            let valueBytes = pending[0].message.keys[0].valueBytes
+            if case .miss = status { pending[0].message.keys.setOutcome(at: 0, hit: false, valueBytes: valueBytes) }
+            if case .ok = status, code == "HD", pending[0].operation == .read {
+                pending[0].message.keys.setOutcome(at: 0, hit: true, valueBytes: valueBytes)
+            }
         }
         if dataBytes > 0 {
             // The reply completes after its data block: count it now, close at the next line or gap.
@@ -364,20 +382,18 @@ public struct MemcachedParser: ConversationParser {
     }
 
     private mutating func skipNoReplyFront(emit: (Message) -> Void) {
-        while let first = pending.first, !first.expectsReply {
-            pending.removeFirst()
-            emit(message(first, status: .noReply, replyBytes: 0, latency: nil))
-        }
+        while !pending.isEmpty, !pending[0].expectsReply { emit(pending.takeFirst().message) }
     }
 
     private mutating func complete(status: ReplyStatus, emit: (Message) -> Void) {
         replyOpen = false
-        guard let request = pending.popFirst() else {
+        guard !pending.isEmpty else {
             parserHealth.unpairedReplies += 1
             return
         }
-        let latency = max(0, replyFirstNanos - request.lastNanos)
-        emit(message(request, status: status, replyBytes: replyBytes, latency: latency))
+        var request = pending.takeFirst()
+        request.answer(status: status, replyBytes: replyBytes, latency: max(0, replyFirstNanos - request.lastNanos))
+        emit(request.message)
         skipNoReplyFront(emit: emit)
     }
 
@@ -386,16 +402,18 @@ public struct MemcachedParser: ConversationParser {
     private mutating func binaryRequest(_ frame: BinaryFrameReader.Frame, timestampNanos: Int64,
                                         emit: (Message) -> Void) {
         let info = MemcachedBinaryOpcode.info(frame.opcode)
-        let keys: KeyList = frame.key.isEmpty ? [] : [KeyReference(key: Key(frame.key))]
-        let request = Pending(command: info.name, operation: info.operation, keys: keys, requestBytes: frame.totalBytes,
-                              firstNanos: frame.firstNanos, lastNanos: timestampNanos, shape: .line,
-                              expectsReply: true, quiet: info.quiet, opaque: frame.opaque,
-                              streamOffset: frame.streamOffset)
+        var keys = KeyList()
+        if !frame.key.isEmpty { keys.append(KeyReference(key: Key(frame.key))) }
+        let message = Message(timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .memcached,
+                              command: info.name, operation: info.operation, keys: consume keys,
+                              requestBytes: frame.totalBytes, requestOffset: frame.streamOffset)
+        let request = Pending(message: consume message, lastNanos: timestampNanos, shape: .line, expectsReply: true,
+                              quiet: info.quiet, opaque: frame.opaque)
         if pending.count >= maxPending, let oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
+            emit(oldest.message)
         }
-        pending.append(request)
+        pending.append(consume request)
     }
 
     private mutating func binaryReply(_ frame: BinaryFrameReader.Frame, emit: (Message) -> Void) {
@@ -407,29 +425,25 @@ public struct MemcachedParser: ConversationParser {
             return
         }
         for _ in 0..<index {
-            guard var silent = pending.popFirst() else { break }
-            let status: ReplyStatus = silent.operation == .read ? .miss : .ok
-            if silent.operation == .read { for k in silent.keys.indices { silent.keys[k].hit = false } }
-            if !silent.quiet { parserHealth.unansweredRequests += 1 }
-            emit(message(silent, status: silent.quiet ? status : .noReply, replyBytes: 0, latency: nil))
+            var silent = pending.takeFirst()
+            if silent.quiet {
+                if silent.operation == .read { silent.markUnansweredKeysMissed() }
+                silent.answer(status: silent.operation == .read ? .miss : .ok, replyBytes: 0, latency: nil)
+            } else {
+                parserHealth.unansweredRequests += 1
+            }
+            emit(silent.message)
         }
-        guard var request = pending.popFirst() else { return }
+        var request = pending.takeFirst()
         let status = MemcachedBinaryOpcode.status(frame.status, operation: request.operation)
-        if request.operation == .read, !request.keys.isEmpty {
+        if request.operation == .read, !request.message.keys.isEmpty {
             if case .ok = status {
-                request.keys[0].hit = true
-                request.keys[0].valueBytes = frame.valueBytes
+                request.message.keys.setOutcome(at: 0, hit: true, valueBytes: frame.valueBytes)
             } else if case .miss = status {
-                request.keys[0].hit = false
+                request.message.keys.setOutcome(at: 0, hit: false, valueBytes: request.message.keys[0].valueBytes)
             }
         }
-        emit(message(request, status: status, replyBytes: frame.totalBytes,
-                     latency: max(0, frame.firstNanos - request.lastNanos)))
-    }
-
-    private func message(_ request: Pending, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
-        Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .memcached, command: request.command,
-                operation: request.operation, keys: request.keys, requestBytes: request.requestBytes,
-                replyBytes: replyBytes, status: status, latencyNanos: latency, requestOffset: request.streamOffset)
+        request.answer(status: status, replyBytes: frame.totalBytes, latency: max(0, frame.firstNanos - request.lastNanos))
+        emit(request.message)
     }
 }
