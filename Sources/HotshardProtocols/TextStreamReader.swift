@@ -138,3 +138,11 @@ func bytesEqual(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer
     guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return true }
     return memcmp(base, otherBase, bytes.count) == 0
 }
+
+/// True when `bytes` begin with the ASCII `text`.
+@inline(__always)
+func bytesHavePrefix(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+    guard bytes.count >= text.utf8CodeUnitCount else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    return memcmp(base, text.utf8Start, text.utf8CodeUnitCount) == 0
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What names the "key" of an HTTP request.
 public enum HTTPKeyMode: Sendable, Equatable, Hashable {
     /// The path without the query (`/user/42?v=1` → `/user/42`): the hot resource. The default.
@@ -29,6 +35,28 @@ public enum HTTPKeyMode: Sendable, Equatable, Hashable {
             } else {
                 return nil
             }
+        }
+    }
+
+    /// Whether the key needs the request's headers (Host, or the named header), not only its target.
+    var needsHeaders: Bool {
+        switch self {
+        case .hostAndPath, .header: true
+        default: false
+        }
+    }
+
+    /// The key as `Key`: the path modes straight from the target's bytes, with no array made per request.
+    func keyValue(target: UnsafeRawBufferPointer, host: [UInt8]?, header: (String) -> [UInt8]?) -> Key? {
+        switch self {
+        case .path:
+            guard let base = target.baseAddress else { return Key() }
+            let end = memchr(base, Int32(UInt8(ascii: "?")), target.count).map { UnsafeRawPointer($0) - base } ?? target.count
+            return Key(UnsafeRawBufferPointer(rebasing: target[..<end]))
+        case .pathWithQuery:
+            return Key(target)
+        default:
+            return key(target: Array(target), host: host, header: header).map { Key($0) }
         }
     }
 

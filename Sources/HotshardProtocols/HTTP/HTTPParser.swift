@@ -1,4 +1,8 @@
-import DequeModule
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HotshardCapture
 
 /// HTTP/1.1 conversations: requests and replies framed by Content-Length or chunked transfer
@@ -31,22 +35,42 @@ public struct HTTPParser: ConversationParser {
         /// Where the message's start line begins in this direction's stream.
         var streamOffset = 0
         // Request fields.
-        var method: [UInt8] = []
+        var method = ""
+        var operation = OperationClass.other
+        /// The key, found from the start line when the key mode needs no header.
+        var key: Key?
+        /// The target, kept for the key only when the key mode needs headers too.
         var target: [UInt8] = []
         var host: [UInt8]?
         var keyHeader: [UInt8]?
         // Reply fields.
         var statusCode = 0
+
+        /// A new message's start line was read: everything of the previous one is dropped, and the
+        /// target's storage kept (a fresh direction allocated it for every request).
+        mutating func begin(bytes: Int, firstNanos: Int64) {
+            state = .headers
+            headerCount = 0
+            contentLength = nil
+            chunked = false
+            self.bytes = bytes
+            self.firstNanos = firstNanos
+            streamOffset = 0
+            method = ""
+            operation = .other
+            key = nil
+            if !target.isEmpty { target.removeAll(keepingCapacity: true) }
+            host = nil
+            keyHeader = nil
+            statusCode = 0
+        }
     }
 
+    /// A request waiting for its reply, already the message it will be emitted as (built once and
+    /// moved, as in the RESP parser).
     private struct Pending {
-        var method: String
-        var operation: OperationClass
-        var key: [UInt8]?
-        var requestBytes: Int
-        var firstNanos: Int64
+        var message: Message
         var lastNanos: Int64
-        var streamOffset: Int
     }
 
     static let maxHeaders = 256
@@ -58,7 +82,7 @@ public struct HTTPParser: ConversationParser {
     private var request = Direction()
     private var reply = Direction()
     private var lineWords = LineWords()
-    private var pending = Deque<Pending>()
+    private var pending = PendingQueue<Pending>()
     private var parserHealth = ParserHealth()
     /// Flows that switched protocol (Upgrade, CONNECT): counted, not parsed further.
     public private(set) var switchedProtocol = false
@@ -126,9 +150,7 @@ public struct HTTPParser: ConversationParser {
             request = Direction()
             request.reader.skip(offset + length)
         } else {
-            if reply.state != .startLine, let lost = pending.popFirst() {
-                emit(message(lost, status: .noReply, replyBytes: 0, latency: nil))
-            }
+            if reply.state != .startLine, let lost = pending.popFirst() { emit(lost.message) }
             reply = Direction()
         }
     }
@@ -141,7 +163,7 @@ public struct HTTPParser: ConversationParser {
         }
         while let open = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(message(open, status: .noReply, replyBytes: 0, latency: nil))
+            emit(open.message)
         }
     }
 
@@ -154,20 +176,22 @@ public struct HTTPParser: ConversationParser {
         case .startLine:
             if line.isEmpty { side.bytes -= wire; return 0 }  // stray CRLF between requests
             let parts = lineWords.split(line, limit: 4)
-            guard parts.count == 3, line[parts[2]].starts(with: "HTTP/1.".utf8) else {
+            guard parts.count == 3, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[2]]), "HTTP/1.") else {
                 // Not a request line: skip to the next line (resynchronisation).
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
                 side.bytes = 0
                 return 0
             }
-            side = Direction()  // the caller puts its reader back
-            side.bytes = wire
-            side.firstNanos = timestampNanos
+            side.begin(bytes: wire, firstNanos: timestampNanos)
             side.streamOffset = offset
-            side.method = Array(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
-            side.target = Array(UnsafeRawBufferPointer(rebasing: line[parts[1]]))
-            side.state = .headers
+            (side.method, side.operation) = HTTPMethod.recognise(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
+            let target = UnsafeRawBufferPointer(rebasing: line[parts[1]])
+            if keyMode.needsHeaders {
+                side.target.append(contentsOf: target)
+            } else {
+                side.key = keyMode.keyValue(target: target, host: nil) { _ in nil }
+            }
         case .headers:
             if line.isEmpty {
                 return endOfRequestHeaders(&side, timestampNanos: timestampNanos, emit: emit)
@@ -197,22 +221,21 @@ public struct HTTPParser: ConversationParser {
     }
 
     private mutating func completeRequest(_ side: inout Direction, timestampNanos: Int64, emit: (Message) -> Void) {
-        let method = String(decoding: side.method, as: UTF8.self).uppercased()
-        let operation: OperationClass
-        switch method {
-        case "GET", "HEAD": operation = .read
-        case "POST", "PUT", "PATCH", "DELETE": operation = .write
-        default: operation = .other
+        var key = side.key
+        if keyMode.needsHeaders {
+            let keyHeader = side.keyHeader
+            key = side.target.withUnsafeBytes { keyMode.keyValue(target: $0, host: side.host) { _ in keyHeader } }
         }
-        let keyHeader = side.keyHeader
-        let key = keyMode.key(target: side.target, host: side.host) { _ in keyHeader }
+        var keys = KeyList()
+        if let key { keys.append(KeyReference(key: key)) }
         if pending.count >= maxPending, let oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(message(oldest, status: .noReply, replyBytes: 0, latency: nil))
+            emit(oldest.message)
         }
-        pending.append(Pending(method: method, operation: operation, key: key,
-                               requestBytes: side.bytes + (side.contentLength ?? 0), firstNanos: side.firstNanos,
-                               lastNanos: timestampNanos, streamOffset: side.streamOffset))
+        let message = Message(timestampNanos: side.firstNanos, flow: flow, wireProtocol: .http, command: side.method,
+                              operation: side.operation, keys: consume keys,
+                              requestBytes: side.bytes + (side.contentLength ?? 0), requestOffset: side.streamOffset)
+        pending.append(Pending(message: consume message, lastNanos: timestampNanos))
         side.state = .startLine
     }
 
@@ -225,25 +248,22 @@ public struct HTTPParser: ConversationParser {
         case .startLine:
             if line.isEmpty { side.bytes -= wire; return 0 }
             let parts = lineWords.split(line, limit: 3)
-            guard parts.count >= 2, line[parts[0]].starts(with: "HTTP/1.".utf8),
+            guard parts.count >= 2, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[0]]), "HTTP/1."),
                   let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]])) else {
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
                 side.bytes = 0
                 return 0
             }
-            side = Direction()  // the caller puts its reader back
-            side.bytes = wire
-            side.firstNanos = timestampNanos
+            side.begin(bytes: wire, firstNanos: timestampNanos)
             side.statusCode = code
-            side.state = .headers
         case .headers:
             guard line.isEmpty else {
                 header(&side, line)
                 return 0
             }
             let code = side.statusCode
-            let method = pending.first?.method ?? ""
+            let method = pending.isEmpty ? "" : pending[0].message.command
             if code == 101 || (method == "CONNECT" && (200..<300).contains(code)) {
                 completeReply(&side, emit: emit)
                 switchedProtocol = true
@@ -284,11 +304,11 @@ public struct HTTPParser: ConversationParser {
 
     private mutating func completeReply(_ side: inout Direction, emit: (Message) -> Void) {
         side.state = .startLine
-        guard let request = pending.first, request.lastNanos <= side.firstNanos else {
+        guard !pending.isEmpty, pending[0].lastNanos <= side.firstNanos else {
             parserHealth.unpairedReplies += 1
             return
         }
-        pending.removeFirst()
+        var request = pending.takeFirst()
         let code = side.statusCode
         let status: ReplyStatus
         switch code {
@@ -297,8 +317,10 @@ public struct HTTPParser: ConversationParser {
         case 400..<500: status = .error(kind: "4xx")
         default: status = .error(kind: "\(code / 100)xx")
         }
-        emit(message(request, status: status, replyBytes: side.bytes,
-                     latency: max(0, side.firstNanos - request.lastNanos)))
+        request.message.status = status
+        request.message.replyBytes = side.bytes
+        request.message.latencyNanos = max(0, side.firstNanos - request.lastNanos)
+        emit(request.message)
     }
 
     // MARK: Shared
@@ -339,23 +361,26 @@ public struct HTTPParser: ConversationParser {
 
     private mutating func header(_ side: inout Direction, _ line: UnsafeRawBufferPointer) {
         side.headerCount += 1
-        guard side.headerCount <= Self.maxHeaders, let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+        guard side.headerCount <= Self.maxHeaders, let base = line.baseAddress,
+              let found = memchr(base, Int32(UInt8(ascii: ":")), line.count) else {
             parserHealth.parseErrors += 1
             return
         }
+        let colon = UnsafeRawPointer(found) - base
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         var start = colon + 1
         while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
         var end = line.count
         while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        // Header names compared as bytes, without a String per header.
-        if Self.equalsIgnoringCase(name, Self.contentLength) {
+        // Header names compared as bytes, without a String per header; by length first, so that
+        // most headers reach no name (each a lazily made static: a `swift_once` call per read).
+        if name.count == 14, Self.equalsIgnoringCase(name, Self.contentLength) {
             if let length = decimal(value) { side.contentLength = length } else { parserHealth.parseErrors += 1 }
-        } else if Self.equalsIgnoringCase(name, Self.transferEncoding) {
+        } else if name.count == 17, Self.equalsIgnoringCase(name, Self.transferEncoding) {
             side.chunked = Self.containsIgnoringCase(value, Self.chunkedCoding)
-        } else if Self.equalsIgnoringCase(name, Self.hostHeader) {
-            side.host = Array(value)
+        } else if keyMode == .hostAndPath, name.count == 4, Self.equalsIgnoringCase(name, Self.hostHeader) {
+            side.host = Array(value)  // kept only when the key needs it: an array per request otherwise
         }
         if let keyHeaderName, Self.equalsIgnoringCase(name, keyHeaderName) { side.keyHeader = Array(value) }
     }
@@ -383,12 +408,5 @@ public struct HTTPParser: ConversationParser {
             return true
         }
         return false
-    }
-
-    private func message(_ request: Pending, status: ReplyStatus, replyBytes: Int, latency: Int64?) -> Message {
-        Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
-                operation: request.operation, keys: request.key.map { [KeyReference(key: Key($0))] } ?? [],
-                requestBytes: request.requestBytes, replyBytes: replyBytes, status: status, latencyNanos: latency,
-                requestOffset: request.streamOffset)
     }
 }
