@@ -74,6 +74,26 @@ struct PendingQueue<Element> {
         storage.count += 1
     }
 
+    /// Appends the element `make` returns, made in its slot.
+    @inline(__always)
+    mutating func append(_ make: () -> Element) {
+        makeUnique()
+        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, moving: true) }
+        storage.slot(storage.count).initialize(to: make())
+        storage.count += 1
+    }
+
+    /// Lets `body` change and read the front element where it lies, then drops it.
+    @inline(__always)
+    mutating func removeFirst(after body: (inout Element) -> Void) {
+        precondition(storage.count > 0, "no pending request to remove")
+        makeUnique()
+        body(&storage.slot(0).pointee)
+        storage.slot(0).deinitialize(count: 1)
+        storage.head = (storage.head &+ 1) & (storage.capacity &- 1)
+        storage.count -= 1
+    }
+
     mutating func popFirst() -> Element? {
         storage.count > 0 ? takeFirst() : nil
     }

@@ -308,7 +308,6 @@ public struct HTTPParser: ConversationParser {
             parserHealth.unpairedReplies += 1
             return
         }
-        var request = pending.takeFirst()
         let code = side.statusCode
         let status: ReplyStatus
         switch code {
@@ -317,10 +316,13 @@ public struct HTTPParser: ConversationParser {
         case 400..<500: status = .error(kind: "4xx")
         default: status = .error(kind: "\(code / 100)xx")
         }
-        request.message.status = status
-        request.message.replyBytes = side.bytes
-        request.message.latencyNanos = max(0, side.firstNanos - request.lastNanos)
-        emit(request.message)
+        let replyBytes = side.bytes, replyFirstNanos = side.firstNanos
+        pending.removeFirst { request in
+            request.message.status = status
+            request.message.replyBytes = replyBytes
+            request.message.latencyNanos = max(0, replyFirstNanos - request.lastNanos)
+            emit(request.message)
+        }
     }
 
     // MARK: Shared

@@ -391,9 +391,11 @@ public struct MemcachedParser: ConversationParser {
             parserHealth.unpairedReplies += 1
             return
         }
-        var request = pending.takeFirst()
-        request.answer(status: status, replyBytes: replyBytes, latency: max(0, replyFirstNanos - request.lastNanos))
-        emit(request.message)
+        let replyFirstNanos = replyFirstNanos, replyBytes = replyBytes
+        pending.removeFirst { request in
+            request.answer(status: status, replyBytes: replyBytes, latency: max(0, replyFirstNanos - request.lastNanos))
+            emit(request.message)
+        }
         skipNoReplyFront(emit: emit)
     }
 
