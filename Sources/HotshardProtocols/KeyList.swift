@@ -43,6 +43,11 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         }
     }
 
+    /// Room for `capacity` keys: a multi-key request then allocates its other keys' storage once.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        if capacity > 1 { tail.reserveCapacity(capacity - 1) }
+    }
+
     public mutating func append(_ reference: KeyReference) {
         if count == 0 {
             head = reference

@@ -12,6 +12,27 @@ let benchmarks: @Sendable () -> Void = {
     let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
                       server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
 
+    /// 100 rounds of a conversation's requests and replies through one parser per iteration: the
+    /// steady state, long enough for CPU time (which, unlike wall time, a busy machine does not
+    /// inflate) to resolve. The message count is checked, so a parser that drops messages fails.
+    func parseBenchmark<Parser: ConversationParser>(_ name: String, requests: [UInt8], replies: [UInt8],
+                                                    messages: Int, _ makeParser: @escaping @Sendable () -> Parser) {
+        let rounds = 100
+        Benchmark("\(name) parse, \(rounds) x \(messages) pipelined requests (\((requests.count + replies.count) * rounds) bytes)",
+                  configuration: .init(metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal])) { benchmark in
+            for _ in benchmark.scaledIterations {
+                var parser = makeParser()
+                var count = 0
+                for _ in 0..<rounds {
+                    requests.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in count += 1 } }
+                    replies.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { _ in count += 1 } }
+                }
+                precondition(count == rounds * messages, "\(name): \(count) messages, expected \(rounds * messages)")
+                blackHole(count)
+            }
+        }
+    }
+
     // 1,000 pipelined GET/SET requests and their replies: the steady state of a cache workload.
     var requests: [UInt8] = []
     var replies: [UInt8] = []
@@ -25,23 +46,46 @@ let benchmarks: @Sendable () -> Void = {
             replies += Array("$5\r\nvalue\r\n".utf8)
         }
     }
-    let streamBytes = requests.count + replies.count
+    parseBenchmark("RESP GET/SET", requests: requests, replies: replies, messages: 1_000) { RESPParser(flow: flow) }
 
-    // 100 rounds of the 1,000 requests through one parser per iteration: the steady state, long
-    // enough for CPU time (which, unlike wall time, a busy machine does not inflate) to resolve.
-    let rounds = 100
-    Benchmark("RESP parse, \(rounds) x 1,000 pipelined GET/SET (\(streamBytes * rounds) bytes)",
-              configuration: .init(metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal])) { benchmark in
-        for _ in benchmark.scaledIterations {
-            var parser = RESPParser(flow: flow)
-            var count = 0
-            for _ in 0..<rounds {
-                requests.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in count += 1 } }
-                replies.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { _ in count += 1 } }
-            }
-            blackHole(count)
+    // memcached text: gets of one key, multi-gets of three (one a miss) and sets.
+    requests = []
+    replies = []
+    for index in 0..<1_000 {
+        let key = "user:\(index % 97)"
+        if index % 10 == 0 {
+            requests += Array("set \(key) 0 0 5\r\nvalue\r\n".utf8)
+            replies += Array("STORED\r\n".utf8)
+        } else if index % 10 < 4 {
+            let second = "user:\(index % 89)", third = "item:\(index % 13)"
+            requests += Array("get \(key) \(second) \(third)\r\n".utf8)
+            replies += Array("VALUE \(key) 0 5\r\nvalue\r\nVALUE \(third) 0 5\r\nvalue\r\nEND\r\n".utf8)
+        } else {
+            requests += Array("get \(key)\r\n".utf8)
+            replies += Array("VALUE \(key) 0 5\r\nvalue\r\nEND\r\n".utf8)
         }
     }
+    let memcachedFlow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
+                               server: Endpoint(ipv4: 0x7f00_0001, port: 11211), transport: .tcp)
+    parseBenchmark("memcached text", requests: requests, replies: replies, messages: 1_000) {
+        MemcachedParser(flow: memcachedFlow)
+    }
+
+    // HTTP/1.1: pipelined GETs answered as nginx answers them (a seventh are 404s without a body).
+    requests = []
+    replies = []
+    for index in 0..<1_000 {
+        let digits = String(index % 997)
+        let path = "/item/key:" + String(repeating: "0", count: 12 - digits.count) + digits
+        requests += Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:7802\r\n\r\n".utf8)
+        let body = index % 7 == 0 ? "" : "hello world, item \(index)\n"
+        replies += Array(("HTTP/1.1 \(index % 7 == 0 ? "404 Not Found" : "200 OK")\r\nServer: nginx/1.22.1\r\n"
+            + "Date: Sun, 06 Dec 2026 13:00:00 GMT\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)").utf8)
+    }
+    let httpFlow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
+                          server: Endpoint(ipv4: 0x7f00_0001, port: 80), transport: .tcp)
+    parseBenchmark("HTTP GET", requests: requests, replies: replies, messages: 1_000) { HTTPParser(flow: httpFlow) }
 
     // Read + decode + reassemble a capture into a sink that only counts: the capture layer alone.
     // HOTSHARD_BENCH_PCAP names a large capture (make bench makes one with redis-benchmark).

@@ -188,6 +188,7 @@ public struct MemcachedParser: ConversationParser {
             shape = .values
             let firstKey = verb == .get || verb == .gets ? 1 : 2  // gat/gats: the expiry comes first
             if fields.count > firstKey {
+                keys.reserveCapacity(fields.count - firstKey)
                 for index in firstKey..<fields.count { keys.append(key(index)) }
             }
         case .set, .add, .replace, .append, .prepend, .cas:

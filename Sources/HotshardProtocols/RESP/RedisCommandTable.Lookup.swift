@@ -188,6 +188,7 @@ enum RedisCommandTable {
     @inline(__always)
     private static func appendKeys(of arguments: RESPArguments, from first: Int, through last: Int, step: Int,
                                    to keys: inout KeyList) {
+        if last > first, first >= 0 { keys.reserveCapacity(keys.count + (min(last, arguments.count - 1) - first) / step + 1) }
         var index = first
         while index >= 0, index <= last, index < arguments.count {
             keys.append(KeyReference(key: arguments.key(index)))
