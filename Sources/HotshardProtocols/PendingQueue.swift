@@ -68,18 +68,14 @@ struct PendingQueue<Element> {
     }
 
     mutating func append(_ element: consuming Element) {
-        makeUnique()
-        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, moving: true) }
-        storage.slot(storage.count).initialize(to: element)
+        nextSlot().initialize(to: element)
         storage.count += 1
     }
 
     /// Appends the element `make` returns, made in its slot.
     @inline(__always)
     mutating func append(_ make: () -> Element) {
-        makeUnique()
-        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, moving: true) }
-        storage.slot(storage.count).initialize(to: make())
+        nextSlot().initialize(to: make())
         storage.count += 1
     }
 
@@ -90,8 +86,7 @@ struct PendingQueue<Element> {
         makeUnique()
         body(&storage.slot(0).pointee)
         storage.slot(0).deinitialize(count: 1)
-        storage.head = (storage.head &+ 1) & (storage.capacity &- 1)
-        storage.count -= 1
+        advanceFront()
     }
 
     mutating func popFirst() -> Element? {
@@ -103,8 +98,7 @@ struct PendingQueue<Element> {
         precondition(storage.count > 0, "no pending request to take")
         makeUnique()
         let element = storage.slot(0).move()
-        storage.head = (storage.head &+ 1) & (storage.capacity &- 1)
-        storage.count -= 1
+        advanceFront()
         return element
     }
 
@@ -128,11 +122,19 @@ struct PendingQueue<Element> {
         return nil
     }
 
-    mutating func removeAll() {
+    /// The uninitialised slot after the last element, with the storage unique and grown if full.
+    @inline(__always)
+    private mutating func nextSlot() -> UnsafeMutablePointer<Element> {
         makeUnique()
-        for offset in 0..<storage.count { storage.slot(offset).deinitialize(count: 1) }
-        storage.head = 0
-        storage.count = 0
+        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, moving: true) }
+        return storage.slot(storage.count)
+    }
+
+    /// The front slot, already emptied, leaves the queue.
+    @inline(__always)
+    private mutating func advanceFront() {
+        storage.head = (storage.head &+ 1) & (storage.capacity &- 1)
+        storage.count -= 1
     }
 
     @inline(__always)
