@@ -33,20 +33,29 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // 1,000 pipelined GET/SET requests and their replies: the steady state of a cache workload.
+    // 1,000 pipelined GET/SET requests and their replies: the steady state of a cache workload,
+    // with tiny values (redis-benchmark's default is 3 bytes) and with 100-byte ones. Values are
+    // skipped, not read, so the cost is per message and the byte rate grows with the value size.
     var requests: [UInt8] = []
     var replies: [UInt8] = []
-    for index in 0..<1_000 {
-        let key = "user:\(String(index % 97, radix: 10))"
-        if index % 10 == 0 {
-            requests += Array("*3\r\n$3\r\nSET\r\n$\(key.utf8.count)\r\n\(key)\r\n$5\r\nvalue\r\n".utf8)
-            replies += Array("+OK\r\n".utf8)
-        } else {
-            requests += Array("*2\r\n$3\r\nGET\r\n$\(key.utf8.count)\r\n\(key)\r\n".utf8)
-            replies += Array("$5\r\nvalue\r\n".utf8)
+    for valueSize in [5, 100] {
+        let value = String(repeating: "v", count: valueSize)
+        requests = []
+        replies = []
+        for index in 0..<1_000 {
+            let key = "user:\(String(index % 97, radix: 10))"
+            if index % 10 == 0 {
+                requests += Array("*3\r\n$3\r\nSET\r\n$\(key.utf8.count)\r\n\(key)\r\n$\(valueSize)\r\n\(value)\r\n".utf8)
+                replies += Array("+OK\r\n".utf8)
+            } else {
+                requests += Array("*2\r\n$3\r\nGET\r\n$\(key.utf8.count)\r\n\(key)\r\n".utf8)
+                replies += Array("$\(valueSize)\r\n\(value)\r\n".utf8)
+            }
+        }
+        parseBenchmark("RESP GET/SET, \(valueSize)-byte values,", requests: requests, replies: replies, messages: 1_000) {
+            RESPParser(flow: flow)
         }
     }
-    parseBenchmark("RESP GET/SET", requests: requests, replies: replies, messages: 1_000) { RESPParser(flow: flow) }
 
     // memcached text: gets of one key, multi-gets of three (one a miss) and sets.
     requests = []
