@@ -109,6 +109,28 @@ import HotshardCapture
         #expect(parser.health.skippedBytes == "\u{16}\u{03}\u{01}garbage line\r\n".utf8.count)
     }
 
+    /// A gap drops partial state, not what was counted: an over-long line counted before the gap
+    /// stays counted, and the request after the gap is read with its own offset.
+    @Test func aGapKeepsTheCountsAndOffsetsOfBothDirections() {
+        var parser = HTTPParser(flow: Self.flow)
+        var messages: [Message] = []
+        let overlong = [UInt8](repeating: UInt8(ascii: "a"), count: 70_000)
+        overlong.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { messages.append($0) } }
+        overlong.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { messages.append($0) } }
+        parser.gap(.clientToServer, timestampNanos: 3, length: 100) { messages.append($0) }
+        parser.gap(.serverToClient, timestampNanos: 3, length: 50) { messages.append($0) }
+        Array("GET /after HTTP/1.1\r\n\r\n".utf8).withUnsafeBytes {
+            parser.feed(.clientToServer, timestampNanos: 4, bytes: $0) { messages.append($0) }
+        }
+        Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8).withUnsafeBytes {
+            parser.feed(.serverToClient, timestampNanos: 5, bytes: $0) { messages.append($0) }
+        }
+        #expect(Self.keys(messages) == ["/after"])
+        #expect(messages.first?.status == .miss)
+        #expect(messages.first?.requestOffset == 70_000 + 100)
+        #expect(parser.health.oversized == 2)
+    }
+
     @Test func unansweredRequestsAreReportedAtTheEnd() {
         let (messages, parser) = Self.run([(.clientToServer, "GET /x HTTP/1.1\r\n\r\nDELETE /y HTTP/1.1\r\n\r\n")])
         #expect(messages.map(\.status) == [.noReply, .noReply])

@@ -11,7 +11,7 @@ import HotshardCapture
 /// answer), and a stop at a protocol switch (101, or 2xx to CONNECT). GET and HEAD are reads;
 /// POST, PUT, PATCH and DELETE writes. 2xx/3xx are ok, 404 a miss, other 4xx/5xx errors.
 public struct HTTPParser: ConversationParser {
-    private enum State {
+    fileprivate enum State {
         case startLine
         case headers
         /// Chunked body: expecting a chunk-size line.
@@ -24,8 +24,7 @@ public struct HTTPParser: ConversationParser {
         case switched
     }
 
-    private struct Direction {
-        var reader = TextStreamReader(maxLineBytes: 65_536)
+    fileprivate struct Direction {
         var state = State.startLine
         var headerCount = 0
         var contentLength: Int?
@@ -81,6 +80,10 @@ public struct HTTPParser: ConversationParser {
     private let maxPending: Int
     private var request = Direction()
     private var reply = Direction()
+    /// Kept apart from the directions: a feed moves only the reader out (a direction moved out and
+    /// back per feed cost about 200 ns, most of a small reply's parsing).
+    private var requestReader = HTTPParser.newReader()
+    private var replyReader = HTTPParser.newReader()
     private var lineWords = LineWords()
     private var pending = PendingQueue<Pending>()
     private var parserHealth = ParserHealth()
@@ -100,8 +103,8 @@ public struct HTTPParser: ConversationParser {
 
     public var health: ParserHealth {
         var total = parserHealth
-        total += request.reader.health
-        total += reply.reader.health
+        total += requestReader.health
+        total += replyReader.health
         return total
     }
 
@@ -109,58 +112,51 @@ public struct HTTPParser: ConversationParser {
                               emit: (Message) -> Void) {
         if switchedProtocol { return }
         if direction == .clientToServer {
-            // The direction is moved out of the parser and its reader out of the direction, so that the
-            // callbacks may change the rest; moved, not copied: a copy would share their buffers, and
-            // the next write to the method, target or a split line would re-allocate them.
-            var side = request
-            request = Direction()
-            var reader = side.reader
-            side.reader = TextStreamReader()
+            // The reader is moved out so that its callbacks may change the rest of the parser; moved,
+            // not copied: a copy would share its line buffer, and the next split line would re-allocate it.
+            var reader = requestReader
+            requestReader = TextStreamReader()
             reader.consume(bytes) { line, wire, end in
-                requestLine(&side, line, wire: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
+                requestLine(line, wire: wire, offset: end - wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
-                side.bytes += count
+                request.bytes += count
             }
-            side.reader = reader
-            request = side
+            requestReader = reader
         } else {
             if reply.state == .untilClose {
                 reply.bytes += bytes.count
                 return
             }
-            var side = reply
-            reply = Direction()
-            var reader = side.reader
-            side.reader = TextStreamReader()
+            var reader = replyReader
+            replyReader = TextStreamReader()
             reader.consume(bytes) { line, wire, _ in
-                replyLine(&side, line, wire: wire, timestampNanos: timestampNanos, emit: emit)
+                replyLine(line, wire: wire, timestampNanos: timestampNanos, emit: emit)
             } onData: { count in
-                side.bytes += count
+                reply.bytes += count
             }
-            side.reader = reader
-            reply = side
+            replyReader = reader
         }
     }
+
+    static func newReader() -> TextStreamReader { TextStreamReader(maxLineBytes: 65_536) }
 
     public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (Message) -> Void) {
         parserHealth.skippedBytes += length
         parserHealth.resyncs += 1
         if direction == .clientToServer {
-            let offset = request.reader.streamOffset
             request = Direction()
-            request.reader.skip(offset + length)
+            requestReader.reset()
+            requestReader.skip(length)
         } else {
             if reply.state != .startLine, let lost = pending.popFirst() { emit(lost.message) }
             reply = Direction()
+            replyReader.reset()
+            replyReader.skip(length)
         }
     }
 
     public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
-        if reply.state == .untilClose {
-            var side = reply
-            completeReply(&side, emit: emit)
-            reply = side
-        }
+        if reply.state == .untilClose { completeReply(emit: emit) }
         while let open = pending.popFirst() {
             parserHealth.unansweredRequests += 1
             emit(open.message)
@@ -169,62 +165,62 @@ public struct HTTPParser: ConversationParser {
 
     // MARK: Requests
 
-    private mutating func requestLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
+    private mutating func requestLine(_ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
                                       timestampNanos: Int64, emit: (Message) -> Void) -> Int {
-        side.bytes += wire
-        switch side.state {
+        request.bytes += wire
+        switch request.state {
         case .startLine:
-            if line.isEmpty { side.bytes -= wire; return 0 }  // stray CRLF between requests
+            if line.isEmpty { request.bytes -= wire; return 0 }  // stray CRLF between requests
             let parts = lineWords.split(line, limit: 4)
             guard parts.count == 3, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[2]]), "HTTP/1.") else {
                 // Not a request line: skip to the next line (resynchronisation).
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
-                side.bytes = 0
+                request.bytes = 0
                 return 0
             }
-            side.begin(bytes: wire, firstNanos: timestampNanos)
-            side.streamOffset = offset
-            (side.method, side.operation) = HTTPMethod.recognise(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
+            request.begin(bytes: wire, firstNanos: timestampNanos)
+            request.streamOffset = offset
+            (request.method, request.operation) = HTTPMethod.recognise(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
             let target = UnsafeRawBufferPointer(rebasing: line[parts[1]])
             if keyMode.needsHeaders {
-                side.target.append(contentsOf: target)
+                request.target.append(contentsOf: target)
             } else {
-                side.key = keyMode.keyValue(target: target, host: nil) { _ in nil }
+                request.key = keyMode.keyValue(target: target, host: nil) { _ in nil }
             }
         case .headers:
             if line.isEmpty {
-                return endOfRequestHeaders(&side, timestampNanos: timestampNanos, emit: emit)
+                return endOfRequestHeaders(timestampNanos: timestampNanos, emit: emit)
             }
-            header(&side, line)
+            request.header(line, keyMode: keyMode, keyHeaderName: keyHeaderName, health: &parserHealth)
         case .chunkSize:
-            return chunkLine(&side, line)
+            return request.chunkLine(line, health: &parserHealth)
         case .trailers:
-            if line.isEmpty { completeRequest(&side, timestampNanos: timestampNanos, emit: emit) }
+            if line.isEmpty { completeRequest(timestampNanos: timestampNanos, emit: emit) }
         case .untilClose, .switched:
             break
         }
         return 0
     }
 
-    private mutating func endOfRequestHeaders(_ side: inout Direction, timestampNanos: Int64,
+    private mutating func endOfRequestHeaders(timestampNanos: Int64,
                                               emit: (Message) -> Void) -> Int {
-        if side.chunked {
-            side.state = .chunkSize
+        if request.chunked {
+            request.state = .chunkSize
             return 0
         }
-        let length = side.contentLength ?? 0
+        let length = request.contentLength ?? 0
         // The body's bytes follow; the request is complete once they are skipped. Pairing only
         // needs the request in the queue before its reply, so it is queued now.
-        completeRequest(&side, timestampNanos: timestampNanos, emit: emit)
+        completeRequest(timestampNanos: timestampNanos, emit: emit)
         return length
     }
 
-    private mutating func completeRequest(_ side: inout Direction, timestampNanos: Int64, emit: (Message) -> Void) {
-        var key = side.key
+    private mutating func completeRequest(timestampNanos: Int64, emit: (Message) -> Void) {
+        var key = request.key
         if keyMode.needsHeaders {
-            let keyHeader = side.keyHeader
-            key = side.target.withUnsafeBytes { keyMode.keyValue(target: $0, host: side.host) { _ in keyHeader } }
+            let keyHeader = request.keyHeader, host = request.host, keyMode = keyMode
+            key = request.target.withUnsafeBytes { keyMode.keyValue(target: $0, host: host) { _ in keyHeader } }
         }
         var keys = KeyList()
         if let key { keys.append(KeyReference(key: key)) }
@@ -232,83 +228,83 @@ public struct HTTPParser: ConversationParser {
             parserHealth.unansweredRequests += 1
             emit(oldest.message)
         }
-        let message = Message(timestampNanos: side.firstNanos, flow: flow, wireProtocol: .http, command: side.method,
-                              operation: side.operation, keys: consume keys,
-                              requestBytes: side.bytes + (side.contentLength ?? 0), requestOffset: side.streamOffset)
+        let message = Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
+                              operation: request.operation, keys: consume keys,
+                              requestBytes: request.bytes + (request.contentLength ?? 0), requestOffset: request.streamOffset)
         pending.append(Pending(message: consume message, lastNanos: timestampNanos))
-        side.state = .startLine
+        request.state = .startLine
     }
 
     // MARK: Replies
 
-    private mutating func replyLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer, wire: Int,
+    private mutating func replyLine(_ line: UnsafeRawBufferPointer, wire: Int,
                                     timestampNanos: Int64, emit: (Message) -> Void) -> Int {
-        side.bytes += wire
-        switch side.state {
+        reply.bytes += wire
+        switch reply.state {
         case .startLine:
-            if line.isEmpty { side.bytes -= wire; return 0 }
+            if line.isEmpty { reply.bytes -= wire; return 0 }
             let parts = lineWords.split(line, limit: 3)
             guard parts.count >= 2, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[0]]), "HTTP/1."),
                   let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]])) else {
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
-                side.bytes = 0
+                reply.bytes = 0
                 return 0
             }
-            side.begin(bytes: wire, firstNanos: timestampNanos)
-            side.statusCode = code
+            reply.begin(bytes: wire, firstNanos: timestampNanos)
+            reply.statusCode = code
         case .headers:
             guard line.isEmpty else {
-                header(&side, line)
+                reply.header(line, keyMode: keyMode, keyHeaderName: keyHeaderName, health: &parserHealth)
                 return 0
             }
-            let code = side.statusCode
+            let code = reply.statusCode
             let method = pending.isEmpty ? "" : pending[0].message.command
             if code == 101 || (method == "CONNECT" && (200..<300).contains(code)) {
-                completeReply(&side, emit: emit)
+                completeReply(emit: emit)
                 switchedProtocol = true
-                side.state = .switched
+                reply.state = .switched
                 return 0
             }
             if (100..<200).contains(code) {
                 // An interim reply (100 Continue): the final one follows.
-                side.state = .startLine
-                side.bytes = 0
+                reply.state = .startLine
+                reply.bytes = 0
                 return 0
             }
             if method == "HEAD" || code == 204 || code == 304 {
-                completeReply(&side, emit: emit)
+                completeReply(emit: emit)
                 return 0
             }
-            if side.chunked {
-                side.state = .chunkSize
+            if reply.chunked {
+                reply.state = .chunkSize
                 return 0
             }
-            if let length = side.contentLength {
-                side.bytes += length
-                completeReply(&side, emit: emit)
+            if let length = reply.contentLength {
+                reply.bytes += length
+                completeReply(emit: emit)
                 return length
             }
-            side.state = .untilClose
+            reply.state = .untilClose
             // Everything after the headers is body: the reader hands it over as data.
             return Int.max
         case .chunkSize:
-            return chunkLine(&side, line)
+            return reply.chunkLine(line, health: &parserHealth)
         case .trailers:
-            if line.isEmpty { completeReply(&side, emit: emit) }
+            if line.isEmpty { completeReply(emit: emit) }
         case .untilClose, .switched:
             break
         }
         return 0
     }
 
-    private mutating func completeReply(_ side: inout Direction, emit: (Message) -> Void) {
-        side.state = .startLine
-        guard !pending.isEmpty, pending[0].lastNanos <= side.firstNanos else {
+    private mutating func completeReply(emit: (Message) -> Void) {
+        reply.state = .startLine
+        guard !pending.isEmpty, pending[0].lastNanos <= reply.firstNanos else {
             parserHealth.unpairedReplies += 1
             return
         }
-        let code = side.statusCode
+        let code = reply.statusCode
         let status: ReplyStatus
         switch code {
         case 200..<400: status = .ok
@@ -316,7 +312,7 @@ public struct HTTPParser: ConversationParser {
         case 400..<500: status = .error(kind: "4xx")
         default: status = .error(kind: "\(code / 100)xx")
         }
-        let replyBytes = side.bytes, replyFirstNanos = side.firstNanos
+        let replyBytes = reply.bytes, replyFirstNanos = reply.firstNanos
         pending.removeFirst { request in
             request.message.status = status
             request.message.replyBytes = replyBytes
@@ -326,66 +322,6 @@ public struct HTTPParser: ConversationParser {
     }
 
     // MARK: Shared
-
-    /// A chunk-size line: the size in hex (extensions after `;` ignored); 0 starts the trailers.
-    private mutating func chunkLine(_ side: inout Direction, _ line: UnsafeRawBufferPointer) -> Int {
-        var size = 0
-        var digits = 0
-        for byte in line {
-            let value: Int
-            switch byte {
-            case 0x30...0x39: value = Int(byte - 0x30)
-            case 0x61...0x66: value = Int(byte - 0x61 + 10)
-            case 0x41...0x46: value = Int(byte - 0x41 + 10)
-            default: value = -1
-            }
-            if value < 0 { break }
-            digits += 1
-            guard digits <= 15 else {
-                parserHealth.oversized += 1
-                parserHealth.parseErrors += 1
-                side.state = .startLine
-                return 0
-            }
-            size = size * 16 + value
-        }
-        guard digits > 0 else {
-            parserHealth.parseErrors += 1
-            side.state = .startLine
-            return 0
-        }
-        if size == 0 {
-            side.state = .trailers
-            return 0
-        }
-        return size + 2
-    }
-
-    private mutating func header(_ side: inout Direction, _ line: UnsafeRawBufferPointer) {
-        side.headerCount += 1
-        guard side.headerCount <= Self.maxHeaders, let base = line.baseAddress,
-              let found = memchr(base, Int32(UInt8(ascii: ":")), line.count) else {
-            parserHealth.parseErrors += 1
-            return
-        }
-        let colon = UnsafeRawPointer(found) - base
-        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        var start = colon + 1
-        while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
-        var end = line.count
-        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
-        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        // Header names compared as bytes, without a String per header; by length first, so that
-        // most headers reach no name (each a lazily made static: a `swift_once` call per read).
-        if name.count == 14, Self.equalsIgnoringCase(name, Self.contentLength) {
-            if let length = decimal(value) { side.contentLength = length } else { parserHealth.parseErrors += 1 }
-        } else if name.count == 17, Self.equalsIgnoringCase(name, Self.transferEncoding) {
-            side.chunked = Self.containsIgnoringCase(value, Self.chunkedCoding)
-        } else if keyMode == .hostAndPath, name.count == 4, Self.equalsIgnoringCase(name, Self.hostHeader) {
-            side.host = Array(value)  // kept only when the key needs it: an array per request otherwise
-        }
-        if let keyHeaderName, Self.equalsIgnoringCase(name, keyHeaderName) { side.keyHeader = Array(value) }
-    }
 
     static let contentLength = Array("content-length".utf8)
     static let transferEncoding = Array("transfer-encoding".utf8)
@@ -410,5 +346,69 @@ public struct HTTPParser: ConversationParser {
             return true
         }
         return false
+    }
+}
+
+/// What both directions do with their lines: chunk sizes and headers.
+extension HTTPParser.Direction {
+    /// A chunk-size line: the size in hex (extensions after `;` ignored); 0 starts the trailers.
+    mutating func chunkLine(_ line: UnsafeRawBufferPointer, health parserHealth: inout ParserHealth) -> Int {
+        var size = 0
+        var digits = 0
+        for byte in line {
+            let value: Int
+            switch byte {
+            case 0x30...0x39: value = Int(byte - 0x30)
+            case 0x61...0x66: value = Int(byte - 0x61 + 10)
+            case 0x41...0x46: value = Int(byte - 0x41 + 10)
+            default: value = -1
+            }
+            if value < 0 { break }
+            digits += 1
+            guard digits <= 15 else {
+                parserHealth.oversized += 1
+                parserHealth.parseErrors += 1
+                state = .startLine
+                return 0
+            }
+            size = size * 16 + value
+        }
+        guard digits > 0 else {
+            parserHealth.parseErrors += 1
+            state = .startLine
+            return 0
+        }
+        if size == 0 {
+            state = .trailers
+            return 0
+        }
+        return size + 2
+    }
+
+    mutating func header(_ line: UnsafeRawBufferPointer, keyMode: HTTPKeyMode, keyHeaderName: [UInt8]?,
+                         health parserHealth: inout ParserHealth) {
+        headerCount += 1
+        guard headerCount <= HTTPParser.maxHeaders, let base = line.baseAddress,
+              let found = memchr(base, Int32(UInt8(ascii: ":")), line.count) else {
+            parserHealth.parseErrors += 1
+            return
+        }
+        let colon = UnsafeRawPointer(found) - base
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+        var start = colon + 1
+        while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        var end = line.count
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        // Header names compared as bytes, without a String per header; by length first, so that
+        // most headers reach no name (each a lazily made static: a `swift_once` call per read).
+        if name.count == 14, HTTPParser.equalsIgnoringCase(name, HTTPParser.contentLength) {
+            if let length = decimal(value) { contentLength = length } else { parserHealth.parseErrors += 1 }
+        } else if name.count == 17, HTTPParser.equalsIgnoringCase(name, HTTPParser.transferEncoding) {
+            chunked = HTTPParser.containsIgnoringCase(value, HTTPParser.chunkedCoding)
+        } else if keyMode == .hostAndPath, name.count == 4, HTTPParser.equalsIgnoringCase(name, HTTPParser.hostHeader) {
+            host = Array(value)  // kept only when the key needs it: an array per request otherwise
+        }
+        if let keyHeaderName, HTTPParser.equalsIgnoringCase(name, keyHeaderName) { keyHeader = Array(value) }
     }
 }
