@@ -126,9 +126,7 @@ func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
 /// UTF-8 view cost a noticeable share of every reply line).
 @inline(__always)
 func bytesEqual(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-    guard bytes.count == text.utf8CodeUnitCount else { return false }
-    guard let base = bytes.baseAddress else { return true }
-    return memcmp(base, text.utf8Start, bytes.count) == 0
+    bytes.count == text.utf8CodeUnitCount && bytesHavePrefix(bytes, text)
 }
 
 /// True when the two byte ranges hold the same bytes.

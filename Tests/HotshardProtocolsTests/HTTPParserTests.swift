@@ -131,6 +131,17 @@ import HotshardCapture
         #expect(parser.health.oversized == 2)
     }
 
+    /// Methods are named upper-case whatever their case on the wire (the parser has always been
+    /// lenient there); GET and HEAD read, POST, PUT, PATCH and DELETE write, others are neither.
+    @Test func methodsInAnyCaseAndUnknownOnes() {
+        let (messages, _) = Self.run([(.clientToServer,
+            "get /a HTTP/1.1\r\n\r\nPoSt /b HTTP/1.1\r\nContent-Length: 0\r\n\r\nPROPFIND /c HTTP/1.1\r\n\r\n"
+            + "delete /d HTTP/1.1\r\n\r\nHEAD /e HTTP/1.1\r\n\r\nGETS /f HTTP/1.1\r\n\r\n")])
+        #expect(messages.map(\.command) == ["GET", "POST", "PROPFIND", "DELETE", "HEAD", "GETS"])
+        #expect(messages.map(\.operation) == [.read, .write, .other, .write, .read, .other])
+        #expect(Self.keys(messages) == ["/a", "/b", "/c", "/d", "/e", "/f"])
+    }
+
     @Test func unansweredRequestsAreReportedAtTheEnd() {
         let (messages, parser) = Self.run([(.clientToServer, "GET /x HTTP/1.1\r\n\r\nDELETE /y HTTP/1.1\r\n\r\n")])
         #expect(messages.map(\.status) == [.noReply, .noReply])

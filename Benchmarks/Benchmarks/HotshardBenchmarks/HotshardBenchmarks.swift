@@ -9,8 +9,12 @@ import HotshardProtocols
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
 
-    let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
-                      server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+    /// A loopback connection to a server on `port`.
+    func loopbackFlow(_ port: UInt16) -> FlowID {
+        FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000), server: Endpoint(ipv4: 0x7f00_0001, port: port),
+               transport: .tcp)
+    }
+    let flow = loopbackFlow(6379)
 
     /// 100 rounds of a conversation's requests and replies through one parser per iteration: the
     /// steady state, long enough for CPU time (which, unlike wall time, a busy machine does not
@@ -74,8 +78,7 @@ let benchmarks: @Sendable () -> Void = {
             replies += Array("VALUE \(key) 0 5\r\nvalue\r\nEND\r\n".utf8)
         }
     }
-    let memcachedFlow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
-                               server: Endpoint(ipv4: 0x7f00_0001, port: 11211), transport: .tcp)
+    let memcachedFlow = loopbackFlow(11211)
     parseBenchmark("memcached text", requests: requests, replies: replies, messages: 1_000) {
         MemcachedParser(flow: memcachedFlow)
     }
@@ -92,8 +95,7 @@ let benchmarks: @Sendable () -> Void = {
             + "Date: Sun, 06 Dec 2026 13:00:00 GMT\r\nContent-Type: application/octet-stream\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)").utf8)
     }
-    let httpFlow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
-                          server: Endpoint(ipv4: 0x7f00_0001, port: 80), transport: .tcp)
+    let httpFlow = loopbackFlow(80)
     parseBenchmark("HTTP GET", requests: requests, replies: replies, messages: 1_000) { HTTPParser(flow: httpFlow) }
 
     // Read + decode + reassemble a capture into a sink that only counts: the capture layer alone.

@@ -5,18 +5,13 @@ enum HTTPMethod {
         ("GET", .read), ("HEAD", .read), ("POST", .write), ("PUT", .write), ("PATCH", .write), ("DELETE", .write),
         ("OPTIONS", .other), ("CONNECT", .other), ("TRACE", .other),
     ]
-    private static let known: [(name: String, bytes: [UInt8], operation: OperationClass)] =
-        classes.map { (name: $0.0, bytes: Array($0.0.utf8), operation: $0.1) }
+    private static let known: [(name: String, lowercase: [UInt8], operation: OperationClass)] =
+        classes.map { (name: $0.0, lowercase: Array($0.0.lowercased().utf8), operation: $0.1) }
 
     /// The upper-case name and class of `method` (in any letter case, as the parser always accepted).
     static func recognise(_ method: UnsafeRawBufferPointer) -> (name: String, operation: OperationClass) {
-        for entry in known where entry.bytes.count == method.count {
-            var equal = true
-            for (byte, expected) in zip(method, entry.bytes) where byte & 0xdf != expected {
-                equal = false
-                break
-            }
-            if equal { return (entry.name, entry.operation) }
+        for entry in known where HTTPParser.equalsIgnoringCase(method, entry.lowercase) {
+            return (entry.name, entry.operation)
         }
         return (String(decoding: method, as: UTF8.self).uppercased(), .other)
     }

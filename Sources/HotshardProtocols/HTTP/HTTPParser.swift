@@ -138,7 +138,7 @@ public struct HTTPParser: ConversationParser {
         }
     }
 
-    static func newReader() -> TextStreamReader { TextStreamReader(maxLineBytes: 65_536) }
+    private static func newReader() -> TextStreamReader { TextStreamReader(maxLineBytes: 65_536) }
 
     public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (Message) -> Void) {
         parserHealth.skippedBytes += length

@@ -333,10 +333,11 @@ public struct MemcachedParser: ConversationParser {
 
     private mutating func metaReply(_ word: UnsafeRawBufferPointer, fields: [Range<Int>], line: UnsafeRawBufferPointer,
                                     emit: (Message) -> Void) -> Int {
-        let code = String(decoding: word, as: UTF8.self)
+        // The two-letter code compared as bytes: no String per reply.
+        func code(_ text: StaticString) -> Bool { bytesEqual(word, text) }
         // Quiet requests before this reply that it cannot belong to were answered by silence.
         while !pending.isEmpty, pending[0].quiet,
-              code == "MN" || (code == "EN" && pending[0].command == "MG") || code == "HD" {
+              code("MN") || (code("EN") && pending[0].command == "MG") || code("HD") {
             var front = pending.takeFirst()
             if front.command == "MG" {
                 front.markUnansweredKeysMissed()
@@ -352,23 +353,27 @@ public struct MemcachedParser: ConversationParser {
         }
         var dataBytes = 0
         var status: ReplyStatus
-        switch code {
-        case "VA":
+        if code("VA") {
             dataBytes = fields.count >= 2 ? (decimal(UnsafeRawBufferPointer(rebasing: line[fields[1]])) ?? 0) + 2 : 0
             status = .ok
             if !pending[0].message.keys.isEmpty {
                 pending[0].message.keys.setOutcome(at: 0, hit: true, valueBytes: max(0, dataBytes - 2))
             }
-        case "HD", "MN", "ME": status = .ok
-        case "EN", "NF": status = .miss
-        case "NS": status = .error(kind: "NOT_STORED")
-        case "EX": status = .error(kind: "EXISTS")
-        default: status = .error(kind: code)
+        } else if code("HD") || code("MN") || code("ME") {
+            status = .ok
+        } else if code("EN") || code("NF") {
+            status = .miss
+        } else if code("NS") {
+            status = .error(kind: "NOT_STORED")
+        } else if code("EX") {
+            status = .error(kind: "EXISTS")
+        } else {
+            status = .error(kind: String(decoding: word, as: UTF8.self))
         }
         if !pending[0].message.keys.isEmpty {
             let valueBytes = pending[0].message.keys[0].valueBytes
             if case .miss = status { pending[0].message.keys.setOutcome(at: 0, hit: false, valueBytes: valueBytes) }
-            if case .ok = status, code == "HD", pending[0].operation == .read {
+            if case .ok = status, code("HD"), pending[0].operation == .read {
                 pending[0].message.keys.setOutcome(at: 0, hit: true, valueBytes: valueBytes)
             }
         }

@@ -412,7 +412,7 @@ public struct RESPParser: ConversationParser {
                 reply.reset(firstByteNanos: timestampNanos)
                 if kind == UInt8(ascii: "-") {
                     reply.errorKind = Self.errorKind(Array(line.prefix(32)))
-                } else if kind == UInt8(ascii: "+"), line.count == 6, line.elementsEqual("QUEUED".utf8) {
+                } else if kind == UInt8(ascii: "+"), bytesEqual(line, "QUEUED") {
                     reply.queued = true
                 }
                 index = newline + 1
@@ -487,7 +487,7 @@ public struct RESPParser: ConversationParser {
             if isError, depth == 0 { errorText = Array(line.prefix(32)) }
             if depth == 0 {
                 reply.isNull = isNull
-                if kind == UInt8(ascii: "+"), line.count == 6, Array(line) == Array("QUEUED".utf8) { reply.queued = true }
+                if kind == UInt8(ascii: "+"), bytesEqual(line, "QUEUED") { reply.queued = true }
             }
             valueCompleted(isNull: isNull, isError: isError, bytes: line.count, isAttribute: false,
                            timestampNanos: timestampNanos, emit: emit)
