@@ -106,7 +106,7 @@ struct AnalyzerState {
                 // Space-Saving replaces keys all the time on a wide key space: reuse the storage.
                 statistics[slot].reset()
                 windows.forget(slot: slot)
-                if let next = summary.prefetchNextVictim() { prefetchStatistics(of: next, bucket: nil) }
+                if let next = summary.prefetchNextVictim() { prefetchStatistics(of: next) }
             }
             windows.count(slot: slot)
             Self.update(&statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
@@ -137,23 +137,21 @@ struct AnalyzerState {
         guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash),
               slot < statistics.count else { return }
         windows.prefetch(slot: slot)
-        prefetchStatistics(of: slot, bucket: message.latencyNanos.map { LogHistogram.bucket(max(0, $0)) } ?? 0)
+        prefetchStatistics(of: slot)
     }
 
-    /// The counters, the client tally's first entries, the histogram's totals and, when given, the
-    /// bucket about to be counted.
+    /// The counters, the latency histogram and the client tally's first entries: a slot's first
+    /// four cache lines (a busy key's full latency table is behind a pointer, and in cache already).
     @inline(__always)
-    private func prefetchStatistics(of slot: Int, bucket: Int?) {
+    private func prefetchStatistics(of slot: Int) {
         guard slot < statistics.count else { return }
-        let latencyOffset = MemoryLayout<KeyStatistics>.offset(of: \KeyStatistics.latency) ?? 0
         statistics.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let start = UnsafeRawPointer(base + slot)
             hotshard_prefetch(start)
             hotshard_prefetch(start + 64)
             hotshard_prefetch(start + 128)
-            hotshard_prefetch(start + latencyOffset)
-            if let bucket { hotshard_prefetch(start + latencyOffset + LogHistogram.byteOffset(ofBucket: bucket)) }
+            hotshard_prefetch(start + 192)
         }
     }
 

@@ -3,24 +3,25 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-/// A small fixed-size latency histogram for one key: 4 buckets per power of two from 1 ns to
-/// ~18 minutes (160 counters), so a reported percentile is within 19% of the true value.
-/// Bounded memory per tracked key is what makes per-key percentiles affordable.
+/// A small latency histogram for one key: 4 buckets per power of two from 1 ns to ~18 minutes
+/// (160 buckets), so a reported percentile is within 19% of the true value. Bounded memory per
+/// tracked key is what makes per-key percentiles affordable.
 ///
-/// The counters are stored inline (no heap buffer to chase, count or copy-check on every record) and
-/// a bitmap names the non-empty ones, so that a reset clears the few buckets a key used instead of all
-/// 160: Space-Saving resets a slot on every eviction.
+/// Most keys use a handful of buckets: their first eight live inline (bucket numbers a byte each,
+/// found with one word compare), so a key's whole histogram is one cache line and a new key's
+/// statistics are a few hundred bytes, not the 680 of a full table. A key that needs a ninth bucket
+/// moves to a full table of 160 counters on the heap. The counts are the same either way.
 struct LogHistogram: Codable, Sendable, Equatable {
     static let bucketCount = 160
+    static let inlineCapacity = 8
     private(set) var total: Int = 0
     private(set) var maximum: Int64 = 0
-    private var occupied = InlineArray<3, UInt64>(repeating: 0)
-    private var storage = InlineArray<160, UInt32>(repeating: 0)
-
-    /// Where bucket `bucket`'s counter lies from the start of the histogram (for prefetching).
-    static func byteOffset(ofBucket bucket: Int) -> Int {
-        (MemoryLayout<LogHistogram>.offset(of: \LogHistogram.storage) ?? 0) + bucket * MemoryLayout<UInt32>.stride
-    }
+    /// The inline buckets' numbers, one byte each, in the order they were first used; 0xFF: free.
+    private var inlineBuckets: UInt64 = .max
+    private var inlineCounts = InlineArray<8, UInt32>(repeating: 0)
+    /// Every bucket's count, once more than `inlineCapacity` buckets are in use (then the inline
+    /// ones are empty).
+    private var table: [UInt32]?
 
     init() {}
 
@@ -40,8 +41,7 @@ struct LogHistogram: Codable, Sendable, Equatable {
         self.total = total
         self.maximum = maximum
         for (bucket, value) in zip(buckets, values) where bucket >= 0 && bucket < Self.bucketCount && value > 0 {
-            storage[bucket] = value
-            occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)
+            add(value, toBucket: bucket)
         }
     }
 
@@ -61,15 +61,30 @@ struct LogHistogram: Codable, Sendable, Equatable {
         return result
     }
 
+    /// The non-empty buckets in ascending order.
     func forEachNonEmptyBucket(_ body: (Int, UInt32) -> Void) {
-        for word in 0..<3 {
-            var bits = occupied[word]
-            while bits != 0 {
-                let bucket = word << 6 | bits.trailingZeroBitCount
-                body(bucket, storage[bucket])
-                bits &= bits &- 1
-            }
+        if let table {
+            for bucket in table.indices where table[bucket] > 0 { body(bucket, table[bucket]) }
+            return
         }
+        // At most eight, in first-use order: an insertion sort of their positions.
+        var order = InlineArray<8, Int>(repeating: 0)
+        var used = 0
+        for position in 0..<Self.inlineCapacity where bucketNumber(at: position) != 0xFF {
+            var index = used
+            while index > 0, bucketNumber(at: order[index - 1]) > bucketNumber(at: position) {
+                order[index] = order[index - 1]
+                index -= 1
+            }
+            order[index] = position
+            used += 1
+        }
+        for index in 0..<used { body(bucketNumber(at: order[index]), inlineCounts[order[index]]) }
+    }
+
+    /// The bucket number held at inline `position`; 0xFF when the position is free.
+    private func bucketNumber(at position: Int) -> Int {
+        Int(truncatingIfNeeded: inlineBuckets >> UInt64(position * 8)) & 0xFF
     }
 
     static func bucket(_ nanos: Int64) -> Int {
@@ -88,43 +103,61 @@ struct LogHistogram: Codable, Sendable, Equatable {
 
     @inline(__always)
     mutating func record(_ nanos: Int64) {
-        let index = Self.bucket(max(0, nanos))
-        storage[index] &+= 1
-        occupied[index >> 6] |= 1 << UInt64(index & 63)
+        add(1, toBucket: Self.bucket(max(0, nanos)))
         total += 1
         maximum = max(maximum, nanos)
     }
 
-    /// Equal when they count the same.
-    static func == (lhs: LogHistogram, rhs: LogHistogram) -> Bool {
-        guard lhs.total == rhs.total, lhs.maximum == rhs.maximum else { return false }
-        for word in 0..<3 where lhs.occupied[word] != rhs.occupied[word] { return false }
-        var equal = true
-        lhs.forEachNonEmptyBucket { bucket, count in equal = equal && rhs.storage[bucket] == count }
-        return equal
+    /// Adds `count` to `bucket` (0..<bucketCount), in its inline place, a free one, or the table.
+    @inline(__always)
+    private mutating func add(_ count: UInt32, toBucket bucket: Int) {
+        if table != nil {
+            table?[bucket] &+= count
+            return
+        }
+        // The byte equal to `bucket`, found in all eight at once: a zero byte of `difference`.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let difference = inlineBuckets ^ (UInt64(bucket) &* ones)
+        let match = (difference &- ones) & ~difference & highs
+        if match != 0 {
+            // The lowest flagged byte is exact (borrows only flag bytes above a true zero).
+            inlineCounts[match.trailingZeroBitCount >> 3] &+= count
+            return
+        }
+        let free = (~inlineBuckets &- ones) & inlineBuckets & highs
+        if free != 0 {
+            let position = free.trailingZeroBitCount >> 3
+            inlineBuckets = inlineBuckets & ~(0xFF << UInt64(position * 8)) | UInt64(bucket) << UInt64(position * 8)
+            inlineCounts[position] = count
+            return
+        }
+        var full = [UInt32](repeating: 0, count: Self.bucketCount)
+        for position in 0..<Self.inlineCapacity { full[bucketNumber(at: position)] = inlineCounts[position] }
+        full[bucket] &+= count
+        inlineBuckets = .max
+        table = full
     }
 
-    /// Empties the histogram, touching only the buckets in use.
+    /// Equal when they count the same (whichever form holds the counts).
+    static func == (lhs: LogHistogram, rhs: LogHistogram) -> Bool {
+        guard lhs.total == rhs.total, lhs.maximum == rhs.maximum else { return false }
+        let left = lhs.nonEmptyBuckets, right = rhs.nonEmptyBuckets
+        return left.count == right.count && zip(left, right).allSatisfy { $0.bucket == $1.bucket && $0.count == $1.count }
+    }
+
+    /// Empties the histogram (Space-Saving resets a slot on every eviction): a key that had a table
+    /// gives it up, so that the slot's next key starts inline.
     mutating func reset() {
         guard total > 0 else { return }
-        for word in 0..<3 {
-            var bits = occupied[word]
-            while bits != 0 {
-                storage[word << 6 | bits.trailingZeroBitCount] = 0
-                bits &= bits &- 1
-            }
-            occupied[word] = 0
-        }
+        inlineBuckets = .max
+        table = nil
         total = 0
         maximum = 0
     }
 
     mutating func add(_ other: LogHistogram) {
         guard other.total > 0 else { return }
-        other.forEachNonEmptyBucket { bucket, count in
-            storage[bucket] &+= count
-            occupied[bucket >> 6] |= 1 << UInt64(bucket & 63)
-        }
+        other.forEachNonEmptyBucket { bucket, count in add(count, toBucket: bucket) }
         total += other.total
         maximum = max(maximum, other.maximum)
     }

@@ -5,7 +5,7 @@ import HotshardReport
 /// What `analyze`, `load` and `replay` keep and where they write it: tracking capacity, how many
 /// hot keys, the JSON and HTML paths, the run's name and the terminal's quiet mode.
 struct ResultOutputOptions: ParsableArguments {
-    @Option(help: "Keys tracked individually (Space-Saving capacity): counts are exact below it. The default is 65,536 (about 80 MB), or for load every key the profile can name, up to 262,144.")
+    @Option(help: "Keys tracked individually (Space-Saving capacity): counts are exact below it. The default is 65,536 (about 90 MB at peak), or for load every key the profile can name, up to 262,144.")
     var capacity: Int?
 
     @Option(help: "Number of hot keys to print and keep in the result.")
@@ -43,7 +43,7 @@ struct ResultOutputOptions: ParsableArguments {
     }
 
     /// The most keys tracked without `--capacity` when a run knows how many keys it can name
-    /// (about 1.25 KB each: some 330 MB at the limit).
+    /// (about 0.9 KB each at a load's peak: some 230 MB at the limit).
     static let automaticCapacityLimit = 1 << 18
 
     /// For a run that can name at most `keys` distinct keys (a load): without `--capacity`, all of
@@ -56,7 +56,7 @@ struct ResultOutputOptions: ParsableArguments {
         }
         guard keys > configuration.capacity else { return (configuration, nil) }
         let note = "the profile can name \(keys) keys and \(configuration.capacity) are tracked: the counts of keys "
-            + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 1.25 KB per key)"
+            + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 0.9 KB per key)"
         return (configuration, note)
     }
 
