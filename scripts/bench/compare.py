@@ -32,6 +32,8 @@ HOTSHARD = os.environ.get("HOTSHARD_BIN", os.path.join(ROOT, ".build", "release"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 WORK = os.environ.get("BENCH_WORK", os.path.join(tempfile.gettempdir(), "hotshard-bench"))
 MEMCACHED_CLIENT = os.path.join(ROOT, "scripts", "bench", "memcached-client.py")
+BENCHMARKS_PACKAGE = os.path.join(ROOT, "Benchmarks")
+NIO_FLOOR = os.path.join(BENCHMARKS_PACKAGE, ".build", "release", "NIOFloorClient")
 KEY_SPACE = 100_000
 # tshark is far slower than the others: it reads a prefix of each capture and is scaled by packets.
 TSHARK_PREFIX_PACKETS = 100_000
@@ -329,9 +331,25 @@ def hotshard_load(profile, name):
     return load["actualRate"], load["completed"], cpu
 
 
+def nio_floor(protocol, port, connections, pipeline, threads, requests):
+    """Benchmarks/NIOFloorClient: the same requests over SwiftNIO with nothing of hotshard's per
+    request (no generator, parser, latency or analysis); returns (requests/s, requests, CPU s)."""
+    if not os.path.exists(NIO_FLOOR):
+        run(["swift", "build", "-c", "release", "--package-path", BENCHMARKS_PACKAGE, "--product", "NIOFloorClient"])
+    _, cpu, _, out = timed([NIO_FLOOR, protocol, str(port), str(connections), str(pipeline), str(threads),
+                            str(requests), str(KEY_SPACE)])
+    result = json.loads(out)
+    return result["requests_per_second"], result["requests"], cpu
+
+
+FLOOR_NAME = "NIO floor client (no parser, no analysis)"
+
+
 def compare_load(area, workload, tools, rows, failures, note):
     """tools: name -> function returning (requests/s, requests, client CPU s); alternating runs.
-    The first tool is hotshard's; the target is ≥ the other's requests/s at ≤ its CPU per request."""
+    The first tool is hotshard's; the target is ≥ the second's requests/s at ≤ its CPU per request.
+    A third (the NIO floor) is shown beside them, without a target: it splits hotshard's CPU into
+    what SwiftNIO costs and what hotshard's own work per request costs."""
     results = {name: [] for name in tools}
     for _ in range(RUNS):
         for name, measure in tools.items():
@@ -348,6 +366,9 @@ def compare_load(area, workload, tools, rows, failures, note):
     rate_ratio, cpu_ratio = hs_rate / rate, hs_cpu / cpu
     rows.append((area, f"hotshard / {other.split()[0]}", "requests/s", f"{rate_ratio:.2f}×", "target ≥ 1.0×"))
     rows.append((area, f"hotshard / {other.split()[0]}", "CPU per request", f"{cpu_ratio:.2f}×", "target ≤ 1.0×"))
+    for name, (_, floor_cpu) in list(summary.items())[2:]:
+        rows.append((area, f"hotshard / {name.split()[0]} {name.split()[1]}", "CPU per request", f"{hs_cpu / floor_cpu:.2f}×",
+                     "no target: the part above 1.0× is hotshard's own work per request"))
     if rate_ratio < 1.0:
         failures.append(f"{area}: hotshard load makes {rate_ratio:.2f}× {other.split()[0]}'s requests/s (target ≥ 1.0×)")
     if cpu_ratio > 1.0:
@@ -369,11 +390,13 @@ def load_resp(rows, failures, inputs):
             return rate, requests, cpu
 
         compare_load("load resp", f"GET, 50 connections, pipeline 16, {requests:,} requests, {KEY_SPACE:,} keys",
-                     {"hotshard load": lambda: hotshard_load(profile, "resp"), "redis-benchmark": redis_benchmark},
+                     {"hotshard load": lambda: hotshard_load(profile, "resp"), "redis-benchmark": redis_benchmark,
+                      FLOOR_NAME: lambda: nio_floor("resp", port, 50, 16, 1, requests)},
                      rows, failures, "redis-server on loopback")
     inputs.append(f"load resp: `hotshard load` (closed loop, 1 thread) and `redis-benchmark -c 50 -P 16 -t get "
                   f"-n {requests:,} -r {KEY_SPACE:,}` against one redis-server; requests/s as each tool reports it, "
-                  "CPU = user + system of the whole client process (`/usr/bin/time -v`)")
+                  "CPU = user + system of the whole client process (`/usr/bin/time -v`); the NIO floor client "
+                  "(Benchmarks/NIOFloorClient) sends the same GETs over SwiftNIO and only counts the replies")
 
 
 def load_http(rows, failures, inputs):
@@ -391,11 +414,14 @@ def load_http(rows, failures, inputs):
             rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
             return rate, done, cpu
 
+        floor_requests = env_int("BENCH_FLOOR_HTTP_REQUESTS", 500_000)
         compare_load("load http", f"GET /item/KEY, 2 threads, 50 connections, {seconds} s, {KEY_SPACE:,} paths",
-                     {"hotshard load": lambda: hotshard_load(profile, "http"), "wrk": wrk},
+                     {"hotshard load": lambda: hotshard_load(profile, "http"), "wrk": wrk,
+                      FLOOR_NAME: lambda: nio_floor("http", port, 50, 1, 2, floor_requests)},
                      rows, failures, "nginx (1 worker) on loopback")
     inputs.append(f"load http: `hotshard load` (closed loop, 2 threads, pipeline 1) and `wrk -t2 -c50 -d{seconds}s` "
-                  "with a Lua script for random paths, against one nginx")
+                  "with a Lua script for random paths, against one nginx; the NIO floor client sends "
+                  f"{floor_requests:,} of the same GETs (2 threads, 50 connections) and only finds where replies end")
 
 
 def load_memcached(rows, failures, inputs):
