@@ -225,5 +225,36 @@ import Testing
         out = []
         RequestEncoder(profile: profile).encode(LoadRequest(kind: .httpGet, keys: [KeyReference(key: Key("a b"))], valueSize: 0), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "GET /p/a%20b HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
+        // The key a request is analysed under when it fails: its target, as the HTTP parser names it.
+        #expect(out.withUnsafeBytes(RequestEncoder.httpTarget) == Key("/p/a%20b"))
+        out = []
+        RequestEncoder(profile: profile).encode(LoadRequest(kind: .httpPost, keys: [KeyReference(key: Key("é"))], valueSize: 3), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "POST /p/%C3%A9 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Length: 3\r\n\r\nvvv")
+    }
+
+    /// memcached text, meta and binary requests, byte for byte (protocol.txt and protocol_binary.h).
+    @Test func encodesMemcachedTextMetaAndBinary() throws {
+        func encoded(_ protocolName: String, _ kind: OperationSpec.Kind, valueSize: Int = 0) throws -> [UInt8] {
+            let profile = try ProfileReader.parse("target: memcached://127.0.0.1:1\nprotocol: \(protocolName)\noperations: [{op: get}]\n", file: "t")
+            var out: [UInt8] = []
+            RequestEncoder(profile: profile).encode(LoadRequest(kind: kind, keys: [KeyReference(key: Key("k1"))], valueSize: valueSize), into: &out)
+            return out
+        }
+        #expect(try encoded("text", .set, valueSize: 2) == Array("set k1 0 0 2\r\nvv\r\n".utf8))
+        #expect(try encoded("text", .delete) == Array("delete k1\r\n".utf8))
+        #expect(try encoded("text", .incr) == Array("incr k1 1\r\n".utf8))
+        #expect(try encoded("meta", .get) == Array("mg k1 v\r\n".utf8))
+        #expect(try encoded("meta", .set, valueSize: 3) == Array("ms k1 3\r\nvvv\r\n".utf8))
+        #expect(try encoded("meta", .delete) == Array("md k1\r\n".utf8))
+        #expect(try encoded("meta", .incr) == Array("ma k1\r\n".utf8))
+        let header: (UInt8, Int, Int) -> [UInt8] = { opcode, extras, body in
+            [0x80, opcode, 0, 2, UInt8(extras), 0, 0, 0, 0, 0, 0, UInt8(body)] + [UInt8](repeating: 0, count: 12)
+        }
+        #expect(try encoded("binary", .get) == header(0x00, 0, 2) + Array("k1".utf8))
+        #expect(try encoded("binary", .set, valueSize: 3) == header(0x01, 8, 13) + [UInt8](repeating: 0, count: 8) + Array("k1vvv".utf8))
+        #expect(try encoded("binary", .delete) == header(0x04, 0, 2) + Array("k1".utf8))
+        // Delta 1, initial 0, expiry 0xffffffff (a missing key is NOT_FOUND, not created).
+        #expect(try encoded("binary", .incr) == header(0x05, 20, 22) + [0, 0, 0, 0, 0, 0, 0, 1] + [UInt8](repeating: 0, count: 8)
+            + [0xff, 0xff, 0xff, 0xff] + Array("k1".utf8))
     }
 }

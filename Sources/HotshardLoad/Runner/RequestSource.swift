@@ -101,8 +101,9 @@ final class GeneratedRequests: RequestSource {
         bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
+        let keys = http ? bytes.withUnsafeBytes(Self.targetKeys) : request.keys
         return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
-                               keys: analysedKeys(request))
+                               keys: keys)
     }
 
     func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
@@ -120,7 +121,8 @@ final class GeneratedRequests: RequestSource {
         for _ in 0..<count {
             let request = generator.next(at: Double(intended) / 1e9)
             let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
-            let keys = http ? pathKeys(request, encoder: encoder) : request.keys
+            // HTTP requests are encoded in `scratch`: their key (the target) is read from there.
+            let keys = http ? scratch.withUnsafeBytes(targetKeys) : request.keys
             record(WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
                                   byteCount: byteCount))
         }
@@ -135,13 +137,12 @@ final class GeneratedRequests: RequestSource {
         }
     }
 
-    /// Keys as the parser names them: for HTTP the request path.
-    private func analysedKeys(_ request: LoadRequest) -> KeyList {
-        http ? Self.pathKeys(request, encoder: encoder) : request.keys
-    }
-
-    private static func pathKeys(_ request: LoadRequest, encoder: RequestEncoder) -> KeyList {
-        KeyList(request.keys.map { KeyReference(key: Key(encoder.path(for: $0.key))) })
+    /// An HTTP request's key as the parser names it: its target (the path, with the query when
+    /// the profile puts the key there), read from the encoded request.
+    private static func targetKeys(_ request: UnsafeRawBufferPointer) -> KeyList {
+        var keys = KeyList()
+        keys.append(KeyReference(key: RequestEncoder.httpTarget(of: request)))
+        return keys
     }
 
     var isExhausted: Bool { false }

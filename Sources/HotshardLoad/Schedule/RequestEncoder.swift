@@ -207,122 +207,124 @@ public struct RequestEncoder: Sendable {
     private func encodeMemcached(_ request: LoadRequest, into out: inout [UInt8]) {
         switch request.kind {
         case .get, .multiGet, .httpGet:
-            out += Array("get".utf8)
+            out.append(static: "get")
             for reference in request.keys {
                 out.append(0x20)
                 reference.key.withUnsafeBytes { out.append(contentsOf: $0) }
             }
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
         case .set, .httpPost:
-            out += Array("set ".utf8)
-            out += firstKey(request)
-            out += Array(" 0 0 ".utf8)
+            out.append(static: "set ")
+            appendFirstKey(request, to: &out)
+            out.append(static: " 0 0 ")
             appendDecimal(request.valueSize, to: &out)
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
             appendFiller(request.valueSize, to: &out)
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
         case .delete:
-            out += Array("delete ".utf8)
-            out += firstKey(request)
-            out += [0x0d, 0x0a]
+            out.append(static: "delete ")
+            appendFirstKey(request, to: &out)
+            appendLineEnd(to: &out)
         case .incr:
-            out += Array("incr ".utf8)
-            out += firstKey(request)
-            out += Array(" 1\r\n".utf8)
+            out.append(static: "incr ")
+            appendFirstKey(request, to: &out)
+            out.append(static: " 1\r\n")
         }
     }
 
     /// Meta commands: `mg KEY v` (the value back, or EN), `ms KEY SIZE` + data, `md KEY`, `ma KEY`.
     private func encodeMeta(_ request: LoadRequest, into out: inout [UInt8]) {
-        let key = firstKey(request)
         switch request.kind {
         case .get, .multiGet, .httpGet:
-            out += Self.metaGet
-            out += key
-            out += Self.metaValueFlag
+            out.append(static: "mg ")
+            appendFirstKey(request, to: &out)
+            out.append(static: " v\r\n")
         case .set, .httpPost:
-            out += Self.metaSet
-            out += key
+            out.append(static: "ms ")
+            appendFirstKey(request, to: &out)
             out.append(0x20)
             appendDecimal(request.valueSize, to: &out)
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
             appendFiller(request.valueSize, to: &out)
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
         case .delete:
-            out += Self.metaDelete
-            out += key
-            out += [0x0d, 0x0a]
+            out.append(static: "md ")
+            appendFirstKey(request, to: &out)
+            appendLineEnd(to: &out)
         case .incr:
-            out += Self.metaArithmetic
-            out += key
-            out += [0x0d, 0x0a]
+            out.append(static: "ma ")
+            appendFirstKey(request, to: &out)
+            appendLineEnd(to: &out)
         }
     }
-
-    private static let metaGet = Array("mg ".utf8), metaValueFlag = Array(" v\r\n".utf8), metaSet = Array("ms ".utf8),
-                       metaDelete = Array("md ".utf8), metaArithmetic = Array("ma ".utf8)
 
     /// Binary frames (protocol_binary.h): GET, SET (flags 0, no expiry), DELETE, INCREMENT by 1
     /// (expiry 0xffffffff: a missing key is NOT_FOUND, as text `incr`). Opaque 0: replies come in order.
     private func encodeBinary(_ request: LoadRequest, into out: inout [UInt8]) {
-        let key = firstKey(request)
         let opcode: UInt8
-        var extras: [UInt8] = []
+        var extras = Self.noExtras
         var value = 0
         switch request.kind {
         case .get, .multiGet, .httpGet: opcode = 0x00
         case .set, .httpPost:
             opcode = 0x01
-            extras = [UInt8](repeating: 0, count: 8)
+            extras = Self.setExtras
             value = request.valueSize
         case .delete: opcode = 0x04
         case .incr:
             opcode = 0x05
-            extras = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
+            extras = Self.incrementExtras
         }
-        let keyLength = min(key.count, Int(UInt16.max))
+        let keyLength = min(request.keys.first?.key.count ?? 0, Int(UInt16.max))
         let body = extras.count + keyLength + value
-        out += [0x80, opcode, UInt8(truncatingIfNeeded: keyLength >> 8), UInt8(truncatingIfNeeded: keyLength),
-                UInt8(truncatingIfNeeded: extras.count), 0, 0, 0,
-                UInt8(truncatingIfNeeded: body >> 24), UInt8(truncatingIfNeeded: body >> 16),
-                UInt8(truncatingIfNeeded: body >> 8), UInt8(truncatingIfNeeded: body)]
-        out += repeatElement(0, count: 12)  // opaque, CAS
+        let header: InlineArray<12, UInt8> = [
+            0x80, opcode, UInt8(truncatingIfNeeded: keyLength >> 8), UInt8(truncatingIfNeeded: keyLength),
+            UInt8(truncatingIfNeeded: extras.count), 0, 0, 0,
+            UInt8(truncatingIfNeeded: body >> 24), UInt8(truncatingIfNeeded: body >> 16),
+            UInt8(truncatingIfNeeded: body >> 8), UInt8(truncatingIfNeeded: body),
+        ]
+        for index in header.indices { out.append(header[index]) }
+        out.append(contentsOf: repeatElement(0, count: 12))  // opaque, CAS
         out += extras
-        out += key.prefix(keyLength)
+        appendFirstKey(request, to: &out, limit: keyLength)
         appendFiller(value, to: &out)
     }
 
+    /// SET: flags 0, expiry 0. INCREMENT: delta 1, initial 0, expiry 0xffffffff (no creation).
+    private static let noExtras: [UInt8] = [], setExtras = [UInt8](repeating: 0, count: 8),
+                       incrementExtras: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
+
     private func encodeHTTP(_ request: LoadRequest, into out: inout [UInt8]) {
         let isPost = request.kind == .httpPost || request.kind == .set
-        out += Array((isPost ? "POST " : "GET ").utf8)
-        appendPath(request.keys.first?.key ?? Key([UInt8]()), to: &out)
-        out += Array(" HTTP/1.1\r\n".utf8)
+        out.append(static: isPost ? "POST " : "GET ")
+        out += pathPrefix
+        if let key = request.keys.first?.key { key.withUnsafeBytes { appendEscaped($0, to: &out) } }
+        out += pathSuffix
+        out.append(static: " HTTP/1.1\r\n")
         out += headerBlock
         if isPost {
-            out += Array("Content-Length: ".utf8)
+            out.append(static: "Content-Length: ")
             appendDecimal(request.valueSize, to: &out)
-            out += [0x0d, 0x0a, 0x0d, 0x0a]
+            out.append(static: "\r\n\r\n")
             appendFiller(request.valueSize, to: &out)
         } else {
-            out += [0x0d, 0x0a]
+            appendLineEnd(to: &out)
         }
     }
 
-    /// The request path for a key: the template with the key percent-encoded where needed.
-    public func path(for key: Key) -> [UInt8] {
-        var out: [UInt8] = []
-        appendPath(key, to: &out)
-        return out
+    /// The target of an HTTP request this encoder wrote (between the method's space and the
+    /// version's): the key the HTTP parser names the request by, under the key mode `load` uses.
+    public static func httpTarget(of request: UnsafeRawBufferPointer) -> Key {
+        guard let start = request.firstIndex(of: 0x20) else { return Key() }
+        let rest = request[(start + 1)...]
+        let end = rest.firstIndex(of: 0x20) ?? rest.endIndex
+        return Key(UnsafeRawBufferPointer(rebasing: request[(start + 1)..<end]))
     }
 
-    private func appendPath(_ key: Key, to out: inout [UInt8]) {
-        out += pathPrefix
-        key.withUnsafeBytes { appendEscaped($0, to: &out) }
-        out += pathSuffix
-    }
+    private static let hexDigits: StaticString = "0123456789ABCDEF"
 
     private func appendEscaped(_ key: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
+        let hex = UnsafeRawBufferPointer(start: Self.hexDigits.utf8Start, count: Self.hexDigits.utf8CodeUnitCount)
         for byte in key {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -331,14 +333,16 @@ public struct RequestEncoder: Sendable {
                  UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "+"):
                 out.append(byte)
             default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0f)])
             }
         }
     }
 
     /// The first key's bytes (memcached commands name one key).
-    private func firstKey(_ request: LoadRequest) -> [UInt8] {
-        request.keys.first?.key.bytes ?? []
+    private func appendFirstKey(_ request: LoadRequest, to out: inout [UInt8], limit: Int = .max) {
+        request.keys.first?.key.withUnsafeBytes { out.append(contentsOf: $0.prefix(limit)) }
     }
 
     private func appendBulk(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
@@ -371,5 +375,12 @@ public struct RequestEncoder: Sendable {
             rest /= 10
         }
         out[start...].reverse()
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's bytes (no array made for it).
+    mutating func append(static text: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
