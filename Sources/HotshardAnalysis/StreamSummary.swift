@@ -4,6 +4,14 @@ import HotshardProtocols
 /// Space-Saving top-k (Metwally, Agrawal & El Abbadi, 2005) as a stream summary: counters
 /// grouped in buckets of equal count, so that an increment is O(1).
 ///
+/// The buckets exist only to find the smallest count when a key must be evicted, so they are built
+/// at the first eviction, not kept from the start: until the summary is full an increment is a
+/// lookup and an add. Keeping them cost every increment three or four random cache lines (the
+/// neighbours in its bucket's list), and a load run, which tracks every key it can name, never
+/// evicts. Each counter remembers its last increment, so the lists are built in the order the
+/// eager structure would have had (most recent first among equal counts): evictions and results
+/// are the same either way.
+///
 /// Guarantees, for a stream of N increments and capacity m: every key with true count > N/m is
 /// tracked; a tracked key's `count` overestimates its true count by at most its `error`
 /// (`count − error ≤ true ≤ count`); while no more than m distinct keys were seen every error is 0.
@@ -15,6 +23,8 @@ struct StreamSummary {
         var bucket: Int32
         var previous: Int32
         var next: Int32
+        /// When the count last changed (increments so far): orders equal counts when the buckets are built.
+        var lastIncrement: Int
     }
 
     private struct Bucket {
@@ -33,6 +43,10 @@ struct StreamSummary {
     private var minBucket: Int32 = -1
     /// Keys replaced so far: 0 means every count is exact.
     private(set) var evictions = 0
+    /// Increments so far.
+    private var increments = 0
+    /// True once the buckets are built (at the first eviction); before, counters are in no list.
+    private var structured = false
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -75,17 +89,24 @@ struct StreamSummary {
     /// slot, true (the caller resets per-slot statistics).
     @inline(__always)
     mutating func increment(_ key: Key) -> (slot: Int, replaced: Bool) {
+        increments += 1
         if let slot = index.slot(hash: key.hash64, matches: { counters[Int($0)].key == key }) {
-            bump(slot)
+            if structured {
+                bump(slot)
+            } else {
+                counters[Int(slot)].count += 1
+                counters[Int(slot)].lastIncrement = increments
+            }
             return (Int(slot), false)
         }
         if counters.count < capacity {
             let slot = Int32(counters.count)
-            counters.append(Counter(key: key, count: 0, error: 0, bucket: -1, previous: -1, next: -1))
+            counters.append(Counter(key: key, count: 1, error: 0, bucket: -1, previous: -1, next: -1,
+                                    lastIncrement: increments))
             index.insert(hash: key.hash64, slot: slot)
-            attach(slot, toBucketWithCount: 1, after: -1)
             return (Int(slot), false)
         }
+        if !structured { buildBuckets() }
         // Replace the key with the smallest count: the newcomer inherits that count as its error.
         let victim = buckets[Int(minBucket)].head
         let minimum = counters[Int(victim)].count
@@ -100,7 +121,8 @@ struct StreamSummary {
 
     /// The smallest tracked count (0 while the summary is not full): the bound for untracked keys.
     var minimumCount: Int {
-        guard counters.count >= capacity, minBucket >= 0 else { return 0 }
+        guard counters.count >= capacity else { return 0 }
+        guard structured, minBucket >= 0 else { return counters.lazy.map(\.count).min() ?? 0 }
         return buckets[Int(minBucket)].count
     }
 
@@ -116,6 +138,29 @@ struct StreamSummary {
     }
 
     // MARK: Buckets
+
+    /// The buckets and their lists, from the counts: ascending counts, and in each list the most
+    /// recently incremented counter first (as pushing on every increment would have left them).
+    private mutating func buildBuckets() {
+        let order = counters.withUnsafeBufferPointer { counters in
+            counters.indices.sorted {
+                let x = counters[$0], y = counters[$1]
+                return x.count != y.count ? x.count < y.count : x.lastIncrement < y.lastIncrement
+            }
+        }
+        var last: Int32 = -1
+        for slot in order {
+            let count = counters[slot].count
+            if last < 0 || buckets[Int(last)].count != count {
+                let bucket = newBucket(count: count)
+                buckets[Int(bucket)].previous = last
+                if last >= 0 { buckets[Int(last)].next = bucket } else { minBucket = bucket }
+                last = bucket
+            }
+            push(Int32(slot), onto: last)
+        }
+        structured = true
+    }
 
     private mutating func bump(_ slot: Int32) {
         let current = counters[Int(slot)].bucket
@@ -134,24 +179,14 @@ struct StreamSummary {
         }
     }
 
-    /// Puts `slot` in a new bucket with `count` placed right after bucket `after` (-1: at the front).
+    /// Puts `slot` in a new bucket with `count`, placed right after bucket `after`.
     private mutating func attach(_ slot: Int32, toBucketWithCount count: Int, after: Int32) {
-        if after < 0, minBucket >= 0, buckets[Int(minBucket)].count == count {
-            push(slot, onto: minBucket)
-            return
-        }
         let bucket = newBucket(count: count)
-        if after < 0 {
-            buckets[Int(bucket)].next = minBucket
-            if minBucket >= 0 { buckets[Int(minBucket)].previous = bucket }
-            minBucket = bucket
-        } else {
-            let next = buckets[Int(after)].next
-            buckets[Int(bucket)].previous = after
-            buckets[Int(bucket)].next = next
-            buckets[Int(after)].next = bucket
-            if next >= 0 { buckets[Int(next)].previous = bucket }
-        }
+        let next = buckets[Int(after)].next
+        buckets[Int(bucket)].previous = after
+        buckets[Int(bucket)].next = next
+        buckets[Int(after)].next = bucket
+        if next >= 0 { buckets[Int(next)].previous = bucket }
         push(slot, onto: bucket)
     }
 
@@ -194,6 +229,10 @@ struct StreamSummary {
 
     /// Checks the structure's invariants (tests call it after every operation).
     func checkInvariants() -> Bool {
+        guard structured else {
+            return minBucket < 0 && index.count == counters.count
+                && counters.allSatisfy { $0.count >= 1 && $0.bucket < 0 && $0.lastIncrement <= increments }
+        }
         var seen = 0
         var cursor = minBucket
         var lastCount = Int.min

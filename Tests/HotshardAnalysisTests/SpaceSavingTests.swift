@@ -20,6 +20,31 @@ import HotshardProtocols
         #expect(windows.first?.top.map(\.count) == [2])
     }
 
+    /// The buckets are built at the first eviction; the victims must be those of buckets kept from the
+    /// start, where the counter most recently moved to the smallest count is at the head of its list.
+    /// Worked by hand for capacity 2.
+    @Test func victimsAreTheMostRecentOfTheSmallestCount() {
+        func tracked(_ stream: String) -> [String: (count: Int, error: Int)] {
+            var summary = StreamSummary(capacity: 2)
+            for character in stream { _ = summary.increment(Key(String(character))) }
+            #expect(summary.checkInvariants())
+            var result: [String: (count: Int, error: Int)] = [:]
+            for counter in summary.counters { result[counter.key.utf8Text ?? ""] = (counter.count, counter.error) }
+            return result
+        }
+        // a and b both at 1, b more recent: c takes b's place with error 1.
+        var result = tracked("abc")
+        #expect(result.keys.sorted() == ["a", "c"] && result["c"]?.count == 2 && result["c"]?.error == 1)
+        // a evicted by c (1 < 2); then b and c at 2, c more recent: d takes c's place.
+        result = tracked("abbcd")
+        #expect(result.keys.sorted() == ["b", "d"] && result["d"]?.count == 3 && result["d"]?.error == 2)
+        #expect(result["b"]?.count == 2 && result["b"]?.error == 0)
+        // Full without an eviction: the smallest tracked count bounds untracked keys already.
+        var summary = StreamSummary(capacity: 2)
+        for key in ["a", "b", "b"] { _ = summary.increment(Key(key)) }
+        #expect(summary.minimumCount == 1 && summary.evictions == 0 && summary.checkInvariants())
+    }
+
     @Test func countsAreExactWhileKeysFit() {
         var summary = StreamSummary(capacity: 100)
         var truth: [Key: Int] = [:]
