@@ -122,12 +122,15 @@ struct AnalyzerState {
     mutating func receive(contentsOf messages: [Message]) {
         let lookahead = 8
         messages.withUnsafeBufferPointer { buffer in
+            // Read through the pointer (an addressor): through the buffer's subscript each message
+            // was copied out, and destroyed after, for every call.
+            guard let base = buffer.baseAddress else { return }
             for index in buffer.indices {
-                if index + lookahead < buffer.count, let hash = buffer[index + lookahead].keys.first?.key.hash64 {
+                if index + lookahead < buffer.count, let hash = (base + index + lookahead).pointee.keys.first?.key.hash64 {
                     summary.prefetchIndex(hash: hash)
                 }
-                if index + lookahead / 2 < buffer.count { prefetchSlot(of: buffer[index + lookahead / 2]) }
-                receive(buffer[index])
+                if index + lookahead / 2 < buffer.count { prefetchSlot(of: (base + index + lookahead / 2).pointee) }
+                receive((base + index).pointee)
             }
         }
     }

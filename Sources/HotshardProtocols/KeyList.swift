@@ -2,8 +2,10 @@
 /// commands) in an array, so that a single-key request — nearly all traffic — allocates nothing.
 public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection, Sendable, Hashable {
     /// The empty key while the list is empty (not an optional: no tag to test on every copy).
-    private var head = KeyReference(key: Key())
-    private var tail: [KeyReference] = []
+    /// Visible to inlined code (not public) so that reading a key in another module (the analyzer,
+    /// once per key of every message) is a load, not a call that copies the key through a witness.
+    @usableFromInline private(set) var head = KeyReference(key: Key())
+    @usableFromInline private(set) var tail: [KeyReference] = []
     /// Kept apart so that asking the length never touches (or copies) the keys.
     public private(set) var count = 0
 
@@ -13,12 +15,12 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         for reference in references { append(reference) }
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
     public subscript(position: Int) -> KeyReference {
-        get {
+        @inlinable get {
             if position == 0, count > 0 { return head }
             return tail[position - 1]
         }
