@@ -22,6 +22,12 @@ public enum TerminalSummary {
             out += "latency    p50 \(micros(latency.p50))  p90 \(micros(latency.p90))  p99 \(micros(latency.p99))"
             out += "  max \(micros(latency.max))  (\(latency.count) replies)\n"
         }
+        if let drops = document.capture.kernelDrops, drops > 0 {
+            // Said whether or not health was asked for: the counts below miss what was dropped.
+            let share = Double(drops) / Double(drops + max(0, document.capture.packets)) * 100
+            out += "drops      the kernel dropped \(drops) packets (\(format(share, 1))% of those on the interface):"
+            out += " counts are lower bounds; a larger --buffer-size keeps up\n"
+        }
         if includeHealth { out += health(document) }
         out += "\n"
         out += pad("rank", 4) + "  " + pad("key", 32, left: true) + pad("requests", 10) + pad("share", 8)

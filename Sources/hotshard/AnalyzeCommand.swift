@@ -28,6 +28,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Stop a live capture after this many seconds.")
     var duration: Double?
 
+    @OptionGroup var buffer: LiveBufferOption
+
     @Option(name: .customLong("packet-limit"), help: "Stop after this many packets.")
     var packetLimit: Int?
 
@@ -78,6 +80,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         captureOptions.filter = filter
         captureOptions.durationSeconds = duration
         captureOptions.packetLimit = packetLimit
+        buffer.apply(to: &captureOptions)
         var decoderConfiguration = DecoderConfiguration()
         decoderConfiguration.detectByContent = !noDetect
         for option in ports { try decoderConfiguration.addPortOption(option) }

@@ -38,6 +38,8 @@ struct TopCommand: ParsableCommand {
     @Option(help: "Quit by itself after this many seconds.")
     var duration: Double?
 
+    @OptionGroup var buffer: LiveBufferOption
+
     @Option(help: "Where to write the result JSON on quitting (default reports/top-IFACE.json).")
     var json: String?
 
@@ -50,6 +52,7 @@ struct TopCommand: ParsableCommand {
         var options = CaptureOptions()
         options.filter = filter
         options.durationSeconds = duration
+        buffer.apply(to: &options)
         var decoderConfiguration = DecoderConfiguration()
         for option in ports { try decoderConfiguration.addPortOption(option) }
         guard let httpKeyMode = HTTPKeyMode(option: httpKey) else {

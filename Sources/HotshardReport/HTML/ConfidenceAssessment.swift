@@ -18,7 +18,7 @@ struct ConfidenceAssessment {
             raise(lost >= 0.01 ? .low : .reduced)
         }
         if let drops = capture.kernelDrops, drops > 0 {
-            findings.append("The kernel dropped \(ReportFormat.integer(drops)) packets: requests in them were never seen, so counts and rates are lower bounds; shares hold only if drops hit all keys alike.")
+            findings.append("The kernel dropped \(ReportFormat.integer(drops)) packets: requests in them were never seen, so counts and rates are lower bounds; shares hold only if drops hit all keys alike. A larger --buffer-size (the kernel ring, in MB) keeps up.")
             raise(.low)
         }
         if let drops = capture.interfaceDrops, drops > 0 {
