@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import HotshardCapture
 import HotshardTestSupport
+@testable import hotshard
 
 /// `--buffer-size` (the kernel ring of a live capture, in MB) on `analyze` and `top`: out-of-range
 /// values are refused before any capture starts, with the range in the message.
@@ -17,5 +19,15 @@ import HotshardTestSupport
         }
         let help = try ExternalTool.run(TopCommandTests.binary, [command, "--help"]).stdout
         #expect(help.contains("--buffer-size") && help.contains("(default: 32)"))
+    }
+
+    /// The size given reaches the capture's options in bytes; without the option, the capture's default.
+    @Test func theSizeReachesTheCaptureOptions() throws {
+        var options = CaptureOptions()
+        try LiveBufferOption.parse(["--buffer-size", "128"]).apply(to: &options)
+        #expect(options.bufferSizeBytes == 134_217_728)
+        options = CaptureOptions()
+        try LiveBufferOption.parse([]).apply(to: &options)
+        #expect(options.bufferSizeBytes == 33_554_432)
     }
 }

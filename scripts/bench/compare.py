@@ -331,11 +331,17 @@ def hotshard_load(profile, name):
     return load["actualRate"], load["completed"], cpu
 
 
+_nio_floor_built = False
+
+
 def nio_floor(protocol, port, connections, pipeline, threads, requests):
-    """Benchmarks/NIOFloorClient: the same requests over SwiftNIO with nothing of hotshard's per
-    request (no generator, parser, latency or analysis); returns (requests/s, requests, CPU s)."""
-    if not os.path.exists(NIO_FLOOR):
+    """Benchmarks/Clients/NIOFloorClient: the same requests over SwiftNIO with nothing of hotshard's
+    per request (no generator, parser, latency or analysis); returns (requests/s, requests, CPU s).
+    Built once per run (incrementally), so that a binary older than its source is never measured."""
+    global _nio_floor_built
+    if not _nio_floor_built:
         run(["swift", "build", "-c", "release", "--package-path", BENCHMARKS_PACKAGE, "--product", "NIOFloorClient"])
+        _nio_floor_built = True
     _, cpu, _, out = timed([NIO_FLOOR, protocol, str(port), str(connections), str(pipeline), str(threads),
                             str(requests), str(KEY_SPACE)])
     result = json.loads(out)
@@ -396,7 +402,7 @@ def load_resp(rows, failures, inputs):
     inputs.append(f"load resp: `hotshard load` (closed loop, 1 thread) and `redis-benchmark -c 50 -P 16 -t get "
                   f"-n {requests:,} -r {KEY_SPACE:,}` against one redis-server; requests/s as each tool reports it, "
                   "CPU = user + system of the whole client process (`/usr/bin/time -v`); the NIO floor client "
-                  "(Benchmarks/NIOFloorClient) sends the same GETs over SwiftNIO and only counts the replies")
+                  "(Benchmarks/Clients/NIOFloorClient) sends the same GETs over SwiftNIO and only counts the replies")
 
 
 def load_http(rows, failures, inputs):
