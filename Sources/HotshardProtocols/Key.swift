@@ -44,8 +44,11 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         count = 0
         words = (0, 0, 0)
         longBytes = nil
-        hash64 = Self.hashInline(words, count: 0)
+        hash64 = Self.emptyHash
     }
+
+    /// `hashInline((0, 0, 0), count: 0)`, written out: every empty key list makes an empty key.
+    static let emptyHash: UInt64 = 0x04f6_139c_0897_749e
 
     /// Up to 24 bytes as zero-padded little-endian words, read a word at a time (no call to
     /// memmove per key): past the first word, the last word is read ending at the key's last
@@ -53,9 +56,18 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     @inline(__always)
     private static func loadWords(_ base: UnsafeRawPointer, count: Int) -> (UInt64, UInt64, UInt64) {
         guard count >= 8 else {
-            var word: UInt64 = 0
-            for index in 0..<count {
-                word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
+            // Four to seven bytes: two four-byte loads that overlap in the middle (equal bytes, so
+            // or-ing them is exact); fewer than four: byte by byte.
+            var word: UInt64
+            if count >= 4 {
+                let low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+                let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+                word = low | high << (UInt64(count - 4) * 8)
+            } else {
+                word = 0
+                for index in 0..<count {
+                    word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
+                }
             }
             return (word.littleEndian, 0, 0)
         }

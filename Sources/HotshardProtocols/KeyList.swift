@@ -45,6 +45,14 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         }
     }
 
+    /// Makes the list hold `reference` alone, keeping the storage for more keys.
+    @inline(__always)
+    public mutating func replaceAll(with reference: KeyReference) {
+        head = reference
+        if !tail.isEmpty { tail.removeAll(keepingCapacity: true) }
+        count = 1
+    }
+
     /// Room for `capacity` keys: a multi-key request then allocates its other keys' storage once.
     public mutating func reserveCapacity(_ capacity: Int) {
         if capacity > 1 { tail.reserveCapacity(capacity - 1) }
@@ -61,7 +69,8 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
 
     public mutating func removeAll(keepingCapacity keepCapacity: Bool = false) {
         head = KeyReference(key: Key())
-        tail.removeAll(keepingCapacity: keepCapacity)
+        // Checked first: on an empty array the call still runs a generic replace.
+        if !tail.isEmpty || !keepCapacity { tail.removeAll(keepingCapacity: keepCapacity) }
         count = 0
     }
 

@@ -102,6 +102,14 @@ public struct Message: Sendable {
     }
 }
 
+extension Message {
+    /// A message of `flow` with nothing in it: what a parser's queue of pending requests starts from.
+    static func blank(flow: FlowID, wireProtocol: WireProtocol) -> Message {
+        Message(timestampNanos: 0, flow: flow, wireProtocol: wireProtocol, command: "", operation: .other,
+                keys: KeyList(), requestBytes: 0)
+    }
+}
+
 /// Receives the messages a decoder produces, in the order their requests were seen per flow.
 public protocol MessageSink: AnyObject {
     func receive(_ message: Message)

@@ -1,9 +1,12 @@
 /// The requests of one connection waiting for their replies, oldest first.
 ///
-/// A ring that moves its elements in and out and hands out the front in place: a parser's pending
-/// request carries its whole message (some 250 bytes with four references), and a Deque copied
-/// it on append (the element is captured by a closure) and on every read of the front. Copy on
-/// write keeps value semantics when a parser is copied.
+/// A ring whose slots are all initialised, all the time, and reused: a parser's pending request
+/// carries its whole message (some 250 bytes with four references), and making one in a slot and
+/// destroying it after its reply cost more than the rest of parsing a small request (RESP
+/// GET/SET: 90 ns of a 125 ns pair in a stripped-down parser, 40 ns when the slot's fields are
+/// overwritten in place). A slot that left the queue keeps its old element until it is reused,
+/// so a long key or an error text lives on for at most one trip round the ring. Copy on write
+/// keeps value semantics when a parser is copied.
 struct PendingQueue<Element> {
     private final class Storage {
         let slots: UnsafeMutablePointer<Element>
@@ -12,9 +15,11 @@ struct PendingQueue<Element> {
         var head = 0
         var count = 0
 
-        init(capacity: Int) {
+        /// `capacity` slots, each a copy of `blank`.
+        init(capacity: Int, blank: Element) {
             self.capacity = capacity
             slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: blank, count: capacity)
         }
 
         @inline(__always)
@@ -22,33 +27,29 @@ struct PendingQueue<Element> {
             slots + ((head &+ offset) & (capacity &- 1))
         }
 
-        /// A storage of `capacity` slots holding copies (or, with `moving`, the elements themselves).
-        func resized(to capacity: Int, moving: Bool) -> Storage {
-            let larger = Storage(capacity: capacity)
-            for offset in 0..<count {
-                if moving {
-                    (larger.slots + offset).moveInitialize(from: slot(offset), count: 1)
-                } else {
-                    (larger.slots + offset).initialize(to: slot(offset).pointee)
-                }
-            }
+        /// A storage of `capacity` slots holding copies of the elements, the front first.
+        func resized(to capacity: Int, blank: Element) -> Storage {
+            let larger = Storage(capacity: capacity, blank: blank)
+            for offset in 0..<count { larger.slots[offset] = slot(offset).pointee }
             larger.count = count
-            if moving { count = 0 }
             return larger
         }
 
         deinit {
-            for offset in 0..<count { slot(offset).deinitialize(count: 1) }
+            slots.deinitialize(count: capacity)
             slots.deallocate()
         }
     }
 
     private var storage: Storage
+    /// What fills a slot that never held an element (and a slot whose element was taken out).
+    private let blank: Element
 
-    init(capacity: Int = 64) {
+    init(blank: Element, capacity: Int = 64) {
         var rounded = 1
         while rounded < max(1, capacity) { rounded <<= 1 }
-        storage = Storage(capacity: rounded)
+        self.blank = blank
+        storage = Storage(capacity: rounded, blank: blank)
     }
 
     var count: Int { storage.count }
@@ -68,24 +69,25 @@ struct PendingQueue<Element> {
     }
 
     mutating func append(_ element: consuming Element) {
-        nextSlot().initialize(to: element)
+        nextSlot().pointee = element
         storage.count += 1
     }
 
-    /// Appends the element `make` returns, made in its slot.
+    /// Appends by letting `update` overwrite the slot after the last element, which still holds
+    /// an element that left the queue (or the blank): `update` must set every field it reads later.
     @inline(__always)
-    mutating func append(_ make: () -> Element) {
-        nextSlot().initialize(to: make())
+    mutating func append(reusing update: (inout Element) -> Void) {
+        update(&nextSlot().pointee)
         storage.count += 1
     }
 
-    /// Lets `body` change and read the front element where it lies, then drops it.
+    /// Lets `body` change and read the front element where it lies, then drops it from the queue
+    /// (the slot keeps it until reused).
     @inline(__always)
     mutating func removeFirst(after body: (inout Element) -> Void) {
         precondition(storage.count > 0, "no pending request to remove")
         makeUnique()
         body(&storage.slot(0).pointee)
-        storage.slot(0).deinitialize(count: 1)
         advanceFront()
     }
 
@@ -93,11 +95,13 @@ struct PendingQueue<Element> {
         storage.count > 0 ? takeFirst() : nil
     }
 
-    /// The front element, moved out (no optional to move it through again).
+    /// The front element, moved out; its slot gets the blank.
     mutating func takeFirst() -> Element {
         precondition(storage.count > 0, "no pending request to take")
         makeUnique()
-        let element = storage.slot(0).move()
+        let slot = storage.slot(0)
+        let element = slot.move()
+        slot.initialize(to: blank)
         advanceFront()
         return element
     }
@@ -122,15 +126,15 @@ struct PendingQueue<Element> {
         return nil
     }
 
-    /// The uninitialised slot after the last element, with the storage unique and grown if full.
+    /// The slot after the last element, with the storage unique and grown if full.
     @inline(__always)
     private mutating func nextSlot() -> UnsafeMutablePointer<Element> {
         makeUnique()
-        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, moving: true) }
+        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, blank: blank) }
         return storage.slot(storage.count)
     }
 
-    /// The front slot, already emptied, leaves the queue.
+    /// The front slot leaves the queue.
     @inline(__always)
     private mutating func advanceFront() {
         storage.head = (storage.head &+ 1) & (storage.capacity &- 1)
@@ -139,6 +143,6 @@ struct PendingQueue<Element> {
 
     @inline(__always)
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.resized(to: storage.capacity, moving: false) }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.resized(to: storage.capacity, blank: blank) }
     }
 }

@@ -85,7 +85,7 @@ public struct HTTPParser: ConversationParser {
     private var requestReader = HTTPParser.newReader()
     private var replyReader = HTTPParser.newReader()
     private var lineWords = LineWords()
-    private var pending = PendingQueue<Pending>()
+    private var pending: PendingQueue<Pending>
     private var parserHealth = ParserHealth()
     /// Flows that switched protocol (Upgrade, CONNECT): counted, not parsed further.
     public private(set) var switchedProtocol = false
@@ -99,6 +99,7 @@ public struct HTTPParser: ConversationParser {
             keyHeaderName = nil
         }
         self.maxPending = configuration.maxPendingRequests
+        pending = PendingQueue(blank: Pending(message: .blank(flow: flow, wireProtocol: .http), lastNanos: 0))
     }
 
     public var health: ParserHealth {

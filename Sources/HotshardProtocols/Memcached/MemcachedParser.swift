@@ -57,7 +57,7 @@ public struct MemcachedParser: ConversationParser {
     private var requestReader = TextStreamReader()
     private var replyReader = TextStreamReader()
     private var lineWords = LineWords()
-    private var pending = PendingQueue<Pending>()
+    private var pending: PendingQueue<Pending>
     private var parserHealth = ParserHealth()
 
     // Reply being assembled (text).
@@ -73,6 +73,8 @@ public struct MemcachedParser: ConversationParser {
     public init(flow: FlowID, configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.flow = flow
         self.maxPending = configuration.maxPendingRequests
+        pending = PendingQueue(blank: Pending(message: .blank(flow: flow, wireProtocol: .memcached), lastNanos: 0,
+                                              shape: .line, expectsReply: false, quiet: false, opaque: 0))
     }
 
     public var health: ParserHealth {

@@ -87,7 +87,8 @@ public struct RESPParser: ConversationParser {
     private static let idleRequestReader = RESPReader(isRequestSide: true)
     private static let idleReplyReader = RESPReader(isRequestSide: false)
     private var arguments = RESPArguments()
-    private var pending = PendingQueue<PendingRequest>()
+    private var commands = RedisCommandCache()
+    private var pending: PendingQueue<PendingRequest>
     /// How many of `pending` expect no reply: while none do, pairing need not look for them.
     private var pendingWithoutReply = 0
     private var queued: [PendingRequest] = []
@@ -117,6 +118,8 @@ public struct RESPParser: ConversationParser {
     public init(flow: FlowID, maxPendingRequests: Int = 100_000) {
         self.flow = flow
         self.maxPending = maxPendingRequests
+        pending = PendingQueue(blank: PendingRequest(message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
+                                                     expectsReply: false, role: .plain))
     }
 
     public var health: ParserHealth {
@@ -278,27 +281,16 @@ public struct RESPParser: ConversationParser {
     }
 
     private mutating func completeRequest(timestampNanos: Int64, emit: (Message) -> Void) {
-        let command: String
-        let operation: OperationClass
-        let keys: KeyList
+        let entry = commands.lookup(arguments)
         var role = Role.plain
         var isClientReply = false
-        if let entry = RedisCommandTable.lookup(arguments) {
-            command = entry.name
-            operation = entry.spec.operation
-            keys = RedisCommandTable.keys(of: arguments, entry: entry)
-            switch entry.role {
-            case .plain: break
-            case .multi: role = .multi
-            case .exec: role = .exec
-            case .discard: role = .discard
-            case .subscribe: role = .subscribe(channels: max(1, arguments.count - 1))
-            case .clientReply: isClientReply = true
-            }
-        } else {
-            command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
-            operation = .other
-            keys = KeyList()
+        switch entry?._withUnsafeGuaranteedRef({ $0.role }) {
+        case .plain, nil: break
+        case .multi: role = .multi
+        case .exec: role = .exec
+        case .discard: role = .discard
+        case .subscribe: role = .subscribe(channels: max(1, arguments.count - 1))
+        case .clientReply: isClientReply = true
         }
         var expectsReply = !repliesOff
         if skipNext {
@@ -321,9 +313,10 @@ public struct RESPParser: ConversationParser {
         if case .exec = role { inMulti = false }
         if case .discard = role { inMulti = false }
         if !expectsReply && pending.isEmpty {
-            emit(Message(timestampNanos: requestFirstNanos, flow: flow, wireProtocol: .resp, command: consume command,
-                         operation: operation, keys: consume keys, requestBytes: requestBytes,
-                         requestOffset: requestStreamOffset))
+            var message = Message.blank(flow: flow, wireProtocol: .resp)
+            Self.describe(&message, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+                          requestBytes: requestBytes, requestOffset: requestStreamOffset)
+            emit(message)
             return
         }
         if pending.count >= maxPending, let oldest = pending.popFirst() {
@@ -332,13 +325,38 @@ public struct RESPParser: ConversationParser {
             emit(oldest.message)
         }
         if !expectsReply { pendingWithoutReply += 1 }
-        // Made where it will wait: built in a local and then moved, the ~250 bytes went through memmove twice.
-        pending.append {
-            PendingRequest(message: Message(timestampNanos: requestFirstNanos, flow: flow, wireProtocol: .resp,
-                                            command: command, operation: operation, keys: keys,
-                                            requestBytes: requestBytes, requestOffset: requestStreamOffset),
-                           lastByteNanos: timestampNanos, expectsReply: expectsReply, role: role)
+        // Written over a slot's old request: a new message made there and destroyed after its reply
+        // cost more than reading the request.
+        pending.append(reusing: { request in
+            Self.describe(&request.message, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+                          requestBytes: requestBytes, requestOffset: requestStreamOffset)
+            request.lastByteNanos = timestampNanos
+            request.expectsReply = expectsReply
+            request.role = role
+        })
+    }
+
+    /// Sets every field of `message` (its flow and protocol aside) to the request just read.
+    @inline(__always)
+    private static func describe(_ message: inout Message, entry: Unmanaged<RedisCommandEntry>?,
+                                 arguments: RESPArguments, firstNanos: Int64, requestBytes: Int, requestOffset: Int) {
+        message.timestampNanos = firstNanos
+        if let entry {
+            entry._withUnsafeGuaranteedRef { entry in
+                message.command = entry.name
+                message.operation = entry.spec.operation
+                RedisCommandTable.replaceKeys(&message.keys, of: arguments, entry: entry)
+            }
+        } else {
+            message.command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
+            message.operation = .other
+            message.keys.removeAll(keepingCapacity: true)
         }
+        message.requestBytes = requestBytes
+        message.replyBytes = 0
+        message.status = .noReply
+        message.latencyNanos = nil
+        message.requestOffset = requestOffset
     }
 
     // MARK: Whole messages, read in place

@@ -5,6 +5,8 @@ final class RedisCommandEntry: Sendable {
     enum Role: Sendable { case plain, multi, exec, discard, subscribe, clientReply }
 
     let name: String
+    /// The name's bytes, for the exact check that a hash hit is this command.
+    let nameBytes: [UInt8]
     let spec: RedisCommandSpec
     let role: Role
     let hash: UInt64
@@ -24,8 +26,23 @@ final class RedisCommandEntry: Sendable {
 
     let keyPlan: KeyPlan
 
+    /// True when `command` (with `|suffix`) is this entry's name, letters in any case.
+    func isNamed(_ command: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> Bool {
+        let suffixLength = suffix.map { $0.count + 1 } ?? 0
+        guard nameBytes.count == command.count + suffixLength else { return false }
+        func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte }
+        for index in 0..<command.count where upper(command[index]) != nameBytes[index] { return false }
+        guard let suffix else { return true }
+        guard nameBytes[command.count] == UInt8(ascii: "|") else { return false }
+        for index in 0..<suffix.count where upper(suffix[index]) != nameBytes[command.count + 1 + index] {
+            return false
+        }
+        return true
+    }
+
     init(name: String, spec: RedisCommandSpec, hash: UInt64, isContainer: Bool) {
         self.name = name
+        nameBytes = Array(name.utf8)
         self.isContainer = isContainer
         self.spec = spec
         self.hash = hash
@@ -93,13 +110,19 @@ enum RedisCommandTable {
         return hash
     }
 
-    /// The command's entry, the subcommand's (`OBJECT|ENCODING`) when it has one.
+    /// The command's entry, the subcommand's (`OBJECT|ENCODING`) when it has one. A hash hit is
+    /// checked against the name, so that a command crafted to collide with a known name's FNV-1a
+    /// hash is not taken for it.
     static func lookup(_ arguments: RESPArguments) -> RedisCommandEntry? {
         guard arguments.count > 0 else { return nil }
         return arguments.withArgument(0) { command -> RedisCommandEntry? in
-            let found = entry(hash: upperHash(command))
-            if let found, found.isContainer, arguments.count > 1,
-               let sub = arguments.withArgument(1, { entry(hash: upperHash(command, suffix: $0)) }) {
+            guard let found = entry(hash: upperHash(command)), found.isNamed(command) else { return nil }
+            if found.isContainer, arguments.count > 1,
+               let sub = arguments.withArgument(1, { subcommand -> RedisCommandEntry? in
+                   guard let sub = entry(hash: upperHash(command, suffix: subcommand)),
+                         sub.isNamed(command, suffix: subcommand) else { return nil }
+                   return sub
+               }) {
                 return sub
             }
             return found
@@ -108,16 +131,23 @@ enum RedisCommandTable {
 
     /// Every key the request names, in the order the key specs give them.
     static func keys(of arguments: RESPArguments, entry: RedisCommandEntry) -> KeyList {
+        var keys = KeyList()
+        replaceKeys(&keys, of: arguments, entry: entry)
+        return keys
+    }
+
+    /// Puts the request's keys in `keys` in place of what it held, keeping its storage.
+    @inline(__always)
+    static func replaceKeys(_ keys: inout KeyList, of arguments: RESPArguments, entry: RedisCommandEntry) {
+        keys.removeAll(keepingCapacity: true)
         switch entry.keyPlan {
         case .none:
-            return KeyList()
+            break
         case .range(let first, let lastKey, let step):
-            var keys = KeyList()
             appendKeys(of: arguments, from: first, through: lastKey >= 0 ? first + lastKey : arguments.count + lastKey,
                        step: step, to: &keys)
-            return keys
         case .general:
-            return keys(of: arguments, spec: entry.spec, name: entry.name)
+            keys = Self.keys(of: arguments, spec: entry.spec, name: entry.name)
         }
     }
 
