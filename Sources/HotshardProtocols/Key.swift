@@ -23,20 +23,31 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let count: Int
     public let hash64: UInt64
 
+    /// Inlined for inline keys (made once per request on the parsers' hot path, where the call
+    /// and the 48-byte return through memory cost as much as the hash); a long key takes a call.
+    @inline(__always)
     public init(_ bytes: UnsafeRawBufferPointer) {
-        count = bytes.count
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        if bytes.count <= Self.inlineCapacity {
-            if let base = bytes.baseAddress {
-                words = Self.loadWords(base, count: bytes.count)
-            }
-            longBytes = nil
-            hash64 = Self.hashInline(words, count: bytes.count)
-        } else {
-            longBytes = [UInt8](bytes)
-            hash64 = Self.hashLong(bytes)
+        guard bytes.count <= Self.inlineCapacity else {
+            self = Self.long(bytes)
+            return
         }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        if let base = bytes.baseAddress {
+            words = Self.loadWords(base, count: bytes.count)
+        }
+        self.init(words: words, longBytes: nil, count: bytes.count, hash64: Self.hashInline(words, count: bytes.count))
+    }
+
+    private init(words: (UInt64, UInt64, UInt64), longBytes: [UInt8]?, count: Int, hash64: UInt64) {
         self.words = words
+        self.longBytes = longBytes
+        self.count = count
+        self.hash64 = hash64
+    }
+
+    @inline(never)
+    private static func long(_ bytes: UnsafeRawBufferPointer) -> Key {
+        Key(words: (0, 0, 0), longBytes: [UInt8](bytes), count: bytes.count, hash64: hashLong(bytes))
     }
 
     /// The empty key.

@@ -55,10 +55,25 @@ struct RESPArguments {
         droppedArguments = 0
     }
 
-    /// Adds an argument lying at `start..<start+length` of the borrowed input.
+    /// Makes room for `count` arguments at once, so that `appendBorrowedReserved` need not check.
+    /// False when that many would pass `maxArguments`.
     @inline(__always)
-    mutating func appendBorrowed(start: Int, length: Int) -> Bool {
-        push(Span(start: start, length: length))
+    mutating func reserve(_ count: Int) -> Bool {
+        guard count <= maxArguments else { return false }
+        if count > buffer.capacity || !isKnownUniquelyReferenced(&buffer) {
+            let larger = SpanBuffer(capacity: max(count, buffer.capacity))
+            larger.spans.update(from: buffer.spans, count: self.count)
+            buffer = larger
+        }
+        return true
+    }
+
+    /// Adds an argument lying at `start..<start+length` of the borrowed input, within what
+    /// `reserve` made room for.
+    @inline(__always)
+    mutating func appendBorrowedReserved(start: Int, length: Int) {
+        buffer.spans[count] = Span(start: start, length: length)
+        count += 1
     }
 
     @inline(__always)
@@ -117,7 +132,15 @@ struct RESPArguments {
 
     /// The argument as a key, cut at `maxStoredBytes` however it arrived (memory stays bounded).
     func key(_ index: Int) -> Key {
-        withArgument(index) { Key(UnsafeRawBufferPointer(rebasing: $0.prefix(maxStoredBytes))) }
+        precondition(index >= 0 && index < count, "argument index out of range")
+        let span = buffer.spans[index]
+        let length = min(span.length, maxStoredBytes)
+        if let borrowed {
+            return Key(UnsafeRawBufferPointer(start: borrowed + span.start, count: length))
+        }
+        return storage.withUnsafeBytes { all in
+            Key(UnsafeRawBufferPointer(rebasing: all[span.start..<(span.start + length)]))
+        }
     }
 
     func equalsIgnoringCase(_ index: Int, _ upper: [UInt8]) -> Bool {

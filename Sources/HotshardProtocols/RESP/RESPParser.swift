@@ -31,6 +31,7 @@ public struct RESPParser: ConversationParser {
         }
 
         /// The reply's status and size, and for a read what it found of each key.
+        @inline(__always)
         mutating func answer(with reply: Reply, latency: Int64) {
             let isRead = message.operation == .read
             if let kind = reply.errorKind {
@@ -367,6 +368,8 @@ public struct RESPParser: ConversationParser {
     private mutating func readWholeRequests(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
                                             emit: (Message) -> Void) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
+        // Once, not per request: the spans must not outlive the input.
+        defer { arguments.reset() }
         let end = bytes.count
         var index = 0
         while index < end {
@@ -376,22 +379,21 @@ public struct RESPParser: ConversationParser {
                   header.value > 0, header.value <= Self.maxWholeArguments else { return start }
             index = header.next
             arguments.borrow(base)
+            guard arguments.reserve(header.value) else { return start }
             for _ in 0..<header.value {
                 guard index < end, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "$"),
                       let bulk = Self.lengthLine(base, from: index + 1, end: end),
                       bulk.value <= end - bulk.next - 2,
                       base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf else {
-                    arguments.reset()
                     return start
                 }
-                _ = arguments.appendBorrowed(start: bulk.next, length: bulk.value)
+                arguments.appendBorrowedReserved(start: bulk.next, length: bulk.value)
                 index = bulk.next + bulk.value + 2
             }
             requestBytes = index - start
             requestFirstNanos = timestampNanos
             requestStreamOffset = requestReader.streamOffset + start
             completeRequest(timestampNanos: timestampNanos, emit: emit)
-            arguments.reset()
         }
         return end
     }
@@ -456,6 +458,13 @@ public struct RESPParser: ConversationParser {
            base.load(fromByteOffset: start + 1, as: UInt8.self) == UInt8(ascii: "1"),
            base.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self) == crlf {
             return (-1, start + 4)
+        }
+        // One digit (`$3\r\n`, `*2\r\n`: most length lines of small requests) in one compare.
+        if start + 3 <= end {
+            let digit = base.load(fromByteOffset: start, as: UInt8.self) &- 0x30
+            if digit < 10, base.loadUnaligned(fromByteOffset: start + 1, as: UInt16.self) == crlf {
+                return (Int(digit), start + 3)
+            }
         }
         var value = 0
         var index = start
