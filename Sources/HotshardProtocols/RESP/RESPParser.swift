@@ -72,7 +72,8 @@ public struct RESPParser: ConversationParser {
             self.firstByteNanos = firstByteNanos
             bytes = 0
             isNull = false
-            errorKind = nil
+            // Checked first: assigning nil over nil still calls the runtime to release the old value.
+            if errorKind != nil { errorKind = nil }
             isPush = false
             isSubscription = false
             queued = false
