@@ -1,12 +1,14 @@
 /// The requests of one connection waiting for their replies, oldest first.
 ///
-/// A ring whose slots are all initialised, all the time, and reused: a parser's pending request
+/// A ring whose slots, once used, stay initialised and are reused: a parser's pending request
 /// carries its whole message (some 250 bytes with four references), and making one in a slot and
 /// destroying it after its reply cost more than the rest of parsing a small request (RESP
 /// GET/SET: 90 ns of a 125 ns pair in a stripped-down parser, 40 ns when the slot's fields are
 /// overwritten in place). A slot that left the queue keeps its old element until it is reused,
-/// so a long key or an error text lives on for at most one trip round the ring. Copy on write
-/// keeps value semantics when a parser is copied.
+/// so a long key or an error text lives on for at most one trip round the ring. Slots are first
+/// initialised when the ring reaches them, not when it is allocated: a capture can hold a
+/// million connections, most with one request in flight. Copy on write keeps value semantics
+/// when a parser is copied.
 struct PendingQueue<Element> {
     private final class Storage {
         let slots: UnsafeMutablePointer<Element>
@@ -14,12 +16,13 @@ struct PendingQueue<Element> {
         let capacity: Int
         var head = 0
         var count = 0
+        /// Slots `0..<initialized` hold an element (queued, or left behind to be reused). The ring
+        /// reaches its slots in order, so this is the only bookkeeping lazy initialisation needs.
+        var initialized = 0
 
-        /// `capacity` slots, each a copy of `blank`.
-        init(capacity: Int, blank: Element) {
+        init(capacity: Int) {
             self.capacity = capacity
             slots = .allocate(capacity: capacity)
-            slots.initialize(repeating: blank, count: capacity)
         }
 
         @inline(__always)
@@ -28,32 +31,35 @@ struct PendingQueue<Element> {
         }
 
         /// A storage of `capacity` slots holding copies of the elements, the front first.
-        func resized(to capacity: Int, blank: Element) -> Storage {
-            let larger = Storage(capacity: capacity, blank: blank)
-            for offset in 0..<count { larger.slots[offset] = slot(offset).pointee }
+        func resized(to capacity: Int) -> Storage {
+            let larger = Storage(capacity: capacity)
+            for offset in 0..<count { (larger.slots + offset).initialize(to: slot(offset).pointee) }
             larger.count = count
+            larger.initialized = count
             return larger
         }
 
         deinit {
-            slots.deinitialize(count: capacity)
+            slots.deinitialize(count: initialized)
             slots.deallocate()
         }
     }
 
     private var storage: Storage
-    /// What fills a slot that never held an element (and a slot whose element was taken out).
+    /// What fills a slot the ring reaches for the first time (and a slot whose element was taken out).
     private let blank: Element
 
     init(blank: Element, capacity: Int = 64) {
         var rounded = 1
         while rounded < max(1, capacity) { rounded <<= 1 }
         self.blank = blank
-        storage = Storage(capacity: rounded, blank: blank)
+        storage = Storage(capacity: rounded)
     }
 
     var count: Int { storage.count }
     var isEmpty: Bool { storage.count == 0 }
+    /// How many slots hold an element, queued or left behind: what the queue keeps in memory.
+    var initializedSlots: Int { storage.initialized }
 
     /// The element `offset` places from the front, read or changed in place.
     subscript(offset: Int) -> Element {
@@ -126,12 +132,18 @@ struct PendingQueue<Element> {
         return nil
     }
 
-    /// The slot after the last element, with the storage unique and grown if full.
+    /// The slot after the last element, holding an element (the blank if it is new), with the
+    /// storage unique and grown if full.
     @inline(__always)
     private mutating func nextSlot() -> UnsafeMutablePointer<Element> {
         makeUnique()
-        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2, blank: blank) }
-        return storage.slot(storage.count)
+        if storage.count == storage.capacity { storage = storage.resized(to: storage.capacity * 2) }
+        let slot = storage.slot(storage.count)
+        if slot - storage.slots == storage.initialized {
+            slot.initialize(to: blank)
+            storage.initialized += 1
+        }
+        return slot
     }
 
     /// The front slot leaves the queue.
@@ -143,6 +155,6 @@ struct PendingQueue<Element> {
 
     @inline(__always)
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.resized(to: storage.capacity, blank: blank) }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.resized(to: storage.capacity) }
     }
 }
