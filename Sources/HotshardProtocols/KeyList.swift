@@ -45,11 +45,13 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         }
     }
 
-    /// Makes the list hold `reference` alone, keeping the storage for more keys.
+    /// Makes the list hold `reference` alone. The other keys' storage is given up: a list that is
+    /// reused for request after request (a parser's queue slot) must not keep a large multi-key
+    /// request's storage for the life of its connection.
     @inline(__always)
     public mutating func replaceAll(with reference: KeyReference) {
         head = reference
-        if !tail.isEmpty { tail.removeAll(keepingCapacity: true) }
+        if tail.capacity > 0 { tail = [] }
         count = 1
     }
 
@@ -70,7 +72,11 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
     public mutating func removeAll(keepingCapacity keepCapacity: Bool = false) {
         head = KeyReference(key: Key())
         // Checked first: on an empty array the call still runs a generic replace.
-        if !tail.isEmpty || !keepCapacity { tail.removeAll(keepingCapacity: keepCapacity) }
+        if keepCapacity {
+            if !tail.isEmpty { tail.removeAll(keepingCapacity: true) }
+        } else if tail.capacity > 0 {
+            tail = []
+        }
         count = 0
     }
 

@@ -74,6 +74,24 @@ import HotshardCapture
         }
     }
 
+    /// A slot reused for request after request must not keep a large request's key storage for the
+    /// life of the connection: the 65th request lands in the slot of the first, a 1,000-key MGET.
+    @Test func aReusedSlotGivesUpALargeRequestsKeyStorage() {
+        var parser = RESPParser(flow: RESPSplitTests.flow)
+        var tails: [Int] = []
+        func exchange(_ request: String, _ reply: String) {
+            Array(request.utf8).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in } }
+            Array(reply.utf8).withUnsafeBytes { bytes in
+                parser.feed(.serverToClient, timestampNanos: 2, bytes: bytes) { tails.append($0.keys.tail.capacity) }
+            }
+        }
+        exchange("*1001\r\n$4\r\nMGET\r\n" + String(repeating: "$1\r\nk\r\n", count: 1_000),
+                 "*1000\r\n" + String(repeating: "$-1\r\n", count: 1_000))
+        for _ in 0..<64 { exchange("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "$1\r\nv\r\n") }
+        #expect(tails.count == 65 && tails[0] >= 999)
+        #expect(tails.dropFirst().allSatisfy { $0 == 0 })
+    }
+
     /// Commands of up to eight bytes are found through the cache, in any letter case; commands
     /// with subcommands (OBJECT ENCODING / OBJECT FREQ, the same first bytes) and longer names
     /// through the table. Each request's command and keys are as COMMAND GETKEYS gives them.

@@ -352,7 +352,7 @@ public struct RESPParser: ConversationParser {
         } else {
             message.command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
             message.operation = .other
-            message.keys.removeAll(keepingCapacity: true)
+            message.keys.removeAll()
         }
         message.requestBytes = requestBytes
         message.replyBytes = 0

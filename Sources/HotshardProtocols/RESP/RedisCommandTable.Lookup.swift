@@ -136,14 +136,14 @@ enum RedisCommandTable {
         return keys
     }
 
-    /// Puts the request's keys in `keys` in place of what it held, keeping its storage.
+    /// Puts the request's keys in `keys` in place of what it held.
     @inline(__always)
     static func replaceKeys(_ keys: inout KeyList, of arguments: RESPArguments, entry: RedisCommandEntry) {
         if case .range(1, 0, _) = entry.keyPlan, arguments.count > 1 {
             keys.replaceAll(with: KeyReference(key: arguments.key(1)))  // GET, SET, INCR, …: most traffic
             return
         }
-        keys.removeAll(keepingCapacity: true)
+        keys.removeAll()
         switch entry.keyPlan {
         case .none:
             break
