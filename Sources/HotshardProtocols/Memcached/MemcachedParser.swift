@@ -333,7 +333,7 @@ public struct MemcachedParser: ConversationParser {
         return 0
     }
 
-    private mutating func metaReply(_ word: UnsafeRawBufferPointer, fields: [Range<Int>], line: UnsafeRawBufferPointer,
+    private mutating func metaReply(_ word: UnsafeRawBufferPointer, fields: LineWords.Words, line: UnsafeRawBufferPointer,
                                     emit: (Message) -> Void) -> Int {
         // The two-letter code compared as bytes: no String per reply.
         func code(_ text: StaticString) -> Bool { bytesEqual(word, text) }
