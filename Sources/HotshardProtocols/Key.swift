@@ -61,27 +61,29 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// `hashInline((0, 0, 0), count: 0)`, written out: every empty key list makes an empty key.
     static let emptyHash: UInt64 = 0x04f6_139c_0897_749e
 
+    /// Up to eight bytes as the zero-padded number they spell little-endian, read without touching
+    /// a byte beyond them: four to eight bytes as two four-byte loads that overlap in the middle
+    /// (equal bytes, so or-ing them is exact), fewer byte by byte.
+    @inline(__always)
+    static func word(_ base: UnsafeRawPointer, count: Int) -> UInt64 {
+        if count >= 4 {
+            let low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            return low | high << (UInt64(count - 4) * 8)
+        }
+        var word: UInt64 = 0
+        for index in 0..<count {
+            word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
+        }
+        return word
+    }
+
     /// Up to 24 bytes as zero-padded little-endian words, read a word at a time (no call to
     /// memmove per key): past the first word, the last word is read ending at the key's last
     /// byte and shifted down, so nothing beyond the key is touched.
     @inline(__always)
     private static func loadWords(_ base: UnsafeRawPointer, count: Int) -> (UInt64, UInt64, UInt64) {
-        guard count >= 8 else {
-            // Four to seven bytes: two four-byte loads that overlap in the middle (equal bytes, so
-            // or-ing them is exact); fewer than four: byte by byte.
-            var word: UInt64
-            if count >= 4 {
-                let low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
-                let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
-                word = low | high << (UInt64(count - 4) * 8)
-            } else {
-                word = 0
-                for index in 0..<count {
-                    word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
-                }
-            }
-            return (word.littleEndian, 0, 0)
-        }
+        guard count >= 8 else { return (Self.word(base, count: count).littleEndian, 0, 0) }
         func word(_ index: Int) -> UInt64 {
             let end = index * 8 + 8
             if end <= count { return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }

@@ -27,8 +27,7 @@ public enum ProtocolDetector {
     private static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ prefix: [UInt8], ignoringCase: Bool) -> Bool {
         guard bytes.count >= prefix.count else { return false }
         for (index, expected) in prefix.enumerated() {
-            var byte = bytes[index]
-            if ignoringCase, byte >= 0x61, byte <= 0x7a { byte -= 0x20 }
+            let byte = ignoringCase ? asciiUppercased(bytes[index]) : bytes[index]
             if byte != expected { return false }
         }
         return true

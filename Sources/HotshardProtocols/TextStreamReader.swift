@@ -90,7 +90,7 @@ struct TextStreamReader {
 /// the memcached text parser's time).
 struct LineWords {
     /// Ranges of the last line split. A class so that the storage is freed with the last copy.
-    private final class Storage {
+    fileprivate final class Storage {
         let ranges: UnsafeMutablePointer<Range<Int>>
         let capacity: Int
 
@@ -102,9 +102,10 @@ struct LineWords {
         deinit { ranges.deallocate() }
     }
 
-    /// The words of one line, valid until the next `split` (they are read at once, where split).
+    /// The words of one line. They hold their storage, so that the next `split` writes elsewhere
+    /// while they live (in practice they are read at once, where split, and it is reused).
     struct Words: RandomAccessCollection {
-        fileprivate let ranges: UnsafePointer<Range<Int>>
+        fileprivate let storage: Storage
         let count: Int
 
         var startIndex: Int { 0 }
@@ -112,7 +113,7 @@ struct LineWords {
 
         subscript(position: Int) -> Range<Int> {
             precondition(position >= 0 && position < count, "word index out of range")
-            return ranges[position]
+            return storage.ranges[position]
         }
     }
 
@@ -125,7 +126,7 @@ struct LineWords {
             storage = Storage(capacity: max(room, storage.capacity))
         }
         let ranges = storage.ranges
-        guard let base = line.baseAddress else { return Words(ranges: ranges, count: 0) }
+        guard let base = line.baseAddress else { return Words(storage: storage, count: 0) }
         // The bytes through a local pointer and length: read through the buffer, both were
         // reloaded for every byte.
         let end = line.count
@@ -140,7 +141,7 @@ struct LineWords {
                 words += 1
             }
         }
-        return Words(ranges: ranges, count: words)
+        return Words(storage: storage, count: words)
     }
 }
 
@@ -152,6 +153,12 @@ func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
         value = value * 10 + Int(byte - 0x30)
     }
     return value
+}
+
+/// The byte with ASCII lower-case letters made upper case (command names, keywords).
+@inline(__always)
+func asciiUppercased(_ byte: UInt8) -> UInt8 {
+    byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
 }
 
 /// True when `bytes` are exactly the ASCII `text` (a generic `elementsEqual` against a String's

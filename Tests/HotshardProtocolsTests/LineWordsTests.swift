@@ -30,6 +30,9 @@ import Testing
             let first = words.split(bytes)
             _ = Array("ccc ddd eee".utf8).withUnsafeBytes { copy.split($0) }
             #expect(Array(first) == [0..<1, 2..<3])
+            // Words still held when the next line is split keep their ranges.
+            let second = Array("fff ggg".utf8).withUnsafeBytes { words.split($0) }
+            #expect(Array(first) == [0..<1, 2..<3] && Array(second) == [0..<3, 4..<7])
         }
     }
 }

@@ -110,6 +110,11 @@ import HotshardCapture
             (["getrange", "h", "0", "1"], "GETRANGE", ["h"]),
             (["GETS", "x"], "GETS", []),
             (["get", "k4"], "GET", ["k4"]),
+            // INCR and TTL share a cache slot: each evicts the other.
+            (["INCR", "i1"], "INCR", ["i1"]),
+            (["TTL", "t1"], "TTL", ["t1"]),
+            (["incr", "i2"], "INCR", ["i2"]),
+            (["ttl", "t2"], "TTL", ["t2"]),
         ]
         var wire = ""
         for request in requests {

@@ -69,7 +69,7 @@ struct RESPArguments {
     }
 
     /// Adds an argument lying at `start..<start+length` of the borrowed input, within what
-    /// `reserve` made room for.
+    /// `reserve` made room for (its one caller appends exactly the count it reserved, right after).
     @inline(__always)
     mutating func appendBorrowedReserved(start: Int, length: Int) {
         buffer.spans[count] = Span(start: start, length: length)
@@ -147,8 +147,7 @@ struct RESPArguments {
         guard index >= 0, index < count, buffer.spans[index].length == upper.count else { return false }
         return withArgument(index) { bytes in
             for (byte, expected) in zip(bytes, upper) {
-                let folded = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
-                if folded != expected { return false }
+                if asciiUppercased(byte) != expected { return false }
             }
             return true
         }
@@ -172,7 +171,7 @@ struct RESPArguments {
     /// Upper-case text of an argument (for command names: short, ASCII).
     func upperText(_ index: Int) -> String {
         withArgument(index) { bytes in
-            String(decoding: bytes.map { $0 >= 0x61 && $0 <= 0x7a ? $0 - 0x20 : $0 }, as: UTF8.self)
+            String(decoding: bytes.map(asciiUppercased), as: UTF8.self)
         }
     }
 }

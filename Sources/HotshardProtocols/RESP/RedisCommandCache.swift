@@ -22,7 +22,7 @@ struct RedisCommandCache {
         guard arguments.count > 0 else { return nil }
         let length = arguments.length(0)
         guard length > 0, length <= 8 else { return RedisCommandTable.lookup(arguments).map { .passUnretained($0) } }
-        let word = arguments.withArgument(0) { Self.word($0) }
+        let word = arguments.withArgument(0) { command in command.baseAddress.map { Key.word($0, count: command.count) } ?? 0 }
         let index = Int(truncatingIfNeeded: (word &* 0x9e37_79b9_7f4a_7c15) >> 61)
         if slots[index].length == length, slots[index].word == word, let entry = slots[index].entry {
             return entry
@@ -31,22 +31,5 @@ struct RedisCommandCache {
         let unretained = Unmanaged.passUnretained(found)
         if !found.isContainer { slots[index] = Slot(word: word, length: length, entry: unretained) }
         return unretained
-    }
-
-    /// One to eight bytes as a word, read without touching a byte beyond them.
-    @inline(__always)
-    private static func word(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        guard let base = bytes.baseAddress else { return 0 }
-        let count = bytes.count
-        if count >= 4 {
-            let low = UInt64(base.loadUnaligned(as: UInt32.self))
-            let high = UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
-            return low | high << (UInt64(count - 4) * 8)
-        }
-        var word: UInt64 = 0
-        for index in 0..<count {
-            word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
-        }
-        return word
     }
 }

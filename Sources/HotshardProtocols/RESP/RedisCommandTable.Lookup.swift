@@ -30,11 +30,10 @@ final class RedisCommandEntry: Sendable {
     func isNamed(_ command: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> Bool {
         let suffixLength = suffix.map { $0.count + 1 } ?? 0
         guard nameBytes.count == command.count + suffixLength else { return false }
-        func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte }
-        for index in 0..<command.count where upper(command[index]) != nameBytes[index] { return false }
+        for index in 0..<command.count where asciiUppercased(command[index]) != nameBytes[index] { return false }
         guard let suffix else { return true }
         guard nameBytes[command.count] == UInt8(ascii: "|") else { return false }
-        for index in 0..<suffix.count where upper(suffix[index]) != nameBytes[command.count + 1 + index] {
+        for index in 0..<suffix.count where asciiUppercased(suffix[index]) != nameBytes[command.count + 1 + index] {
             return false
         }
         return true
@@ -97,14 +96,12 @@ enum RedisCommandTable {
     static func upperHash(_ bytes: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
-            let upper = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
-            hash = (hash ^ UInt64(upper)) &* 0x0000_0100_0000_01b3
+            hash = (hash ^ UInt64(asciiUppercased(byte))) &* 0x0000_0100_0000_01b3
         }
         if let suffix {
             hash = (hash ^ UInt64(UInt8(ascii: "|"))) &* 0x0000_0100_0000_01b3
             for byte in suffix {
-                let upper = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
-                hash = (hash ^ UInt64(upper)) &* 0x0000_0100_0000_01b3
+                hash = (hash ^ UInt64(asciiUppercased(byte))) &* 0x0000_0100_0000_01b3
             }
         }
         return hash
