@@ -6,14 +6,19 @@ import HotshardCapture
 /// Fed bytes as the capture layer reassembles them (any split, any size); never buffers more
 /// than its configured cap; after a gap or garbage it resynchronises at the next plausible
 /// message start and counts what it skipped in `health`.
+///
+/// `emit` is lent each message in place, for the length of the call: read it, or copy it to keep
+/// it, but do not change it (it is `inout` only so that it is passed by reference: a parser
+/// reuses the storage). Lending spares a copy per message of a value of about 220 bytes with
+/// references in it: about 7 ns of the 75 a pipelined RESP request and its reply took.
 public protocol ConversationParser {
     /// Consumes in-order bytes of one direction. Emits every message completed by them.
     mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                       emit: (Message) -> Void)
+                       emit: (inout Message) -> Void)
     /// `length` bytes of one direction were lost: drop partial state and resynchronise.
-    mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (Message) -> Void)
+    mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (inout Message) -> Void)
     /// The flow ended: emit requests still waiting for a reply (status `.noReply`).
-    mutating func finish(timestampNanos: Int64, emit: (Message) -> Void)
+    mutating func finish(timestampNanos: Int64, emit: (inout Message) -> Void)
     /// What went wrong so far in this flow.
     var health: ParserHealth { get }
 }

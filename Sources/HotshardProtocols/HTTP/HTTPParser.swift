@@ -110,7 +110,7 @@ public struct HTTPParser: ConversationParser {
     }
 
     public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                              emit: (Message) -> Void) {
+                              emit: (inout Message) -> Void) {
         if switchedProtocol { return }
         if direction == .clientToServer {
             // The reader is moved out so that its callbacks may change the rest of the parser; moved,
@@ -141,7 +141,7 @@ public struct HTTPParser: ConversationParser {
 
     private static func newReader() -> TextStreamReader { TextStreamReader(maxLineBytes: 65_536) }
 
-    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (Message) -> Void) {
+    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (inout Message) -> Void) {
         parserHealth.skippedBytes += length
         parserHealth.resyncs += 1
         if direction == .clientToServer {
@@ -149,25 +149,25 @@ public struct HTTPParser: ConversationParser {
             requestReader.reset()
             requestReader.skip(length)
         } else {
-            if reply.state != .startLine, let lost = pending.popFirst() { emit(lost.message) }
+            if reply.state != .startLine, var lost = pending.popFirst() { emit(&lost.message) }
             reply = Direction()
             replyReader.reset()
             replyReader.skip(length)
         }
     }
 
-    public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
+    public mutating func finish(timestampNanos: Int64, emit: (inout Message) -> Void) {
         if reply.state == .untilClose { completeReply(emit: emit) }
-        while let open = pending.popFirst() {
+        while var open = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(open.message)
+            emit(&open.message)
         }
     }
 
     // MARK: Requests
 
     private mutating func requestLine(_ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
-                                      timestampNanos: Int64, emit: (Message) -> Void) -> Int {
+                                      timestampNanos: Int64, emit: (inout Message) -> Void) -> Int {
         request.bytes += wire
         switch request.state {
         case .startLine:
@@ -205,7 +205,7 @@ public struct HTTPParser: ConversationParser {
     }
 
     private mutating func endOfRequestHeaders(timestampNanos: Int64,
-                                              emit: (Message) -> Void) -> Int {
+                                              emit: (inout Message) -> Void) -> Int {
         if request.chunked {
             request.state = .chunkSize
             return 0
@@ -217,7 +217,7 @@ public struct HTTPParser: ConversationParser {
         return length
     }
 
-    private mutating func completeRequest(timestampNanos: Int64, emit: (Message) -> Void) {
+    private mutating func completeRequest(timestampNanos: Int64, emit: (inout Message) -> Void) {
         var key = request.key
         if keyMode.needsHeaders {
             let keyHeader = request.keyHeader, host = request.host, keyMode = keyMode
@@ -225,9 +225,9 @@ public struct HTTPParser: ConversationParser {
         }
         var keys = KeyList()
         if let key { keys.append(KeyReference(key: key)) }
-        if pending.count >= maxPending, let oldest = pending.popFirst() {
+        if pending.count >= maxPending, var oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(oldest.message)
+            emit(&oldest.message)
         }
         let message = Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
                               operation: request.operation, keys: consume keys,
@@ -239,7 +239,7 @@ public struct HTTPParser: ConversationParser {
     // MARK: Replies
 
     private mutating func replyLine(_ line: UnsafeRawBufferPointer, wire: Int,
-                                    timestampNanos: Int64, emit: (Message) -> Void) -> Int {
+                                    timestampNanos: Int64, emit: (inout Message) -> Void) -> Int {
         reply.bytes += wire
         switch reply.state {
         case .startLine:
@@ -299,7 +299,7 @@ public struct HTTPParser: ConversationParser {
         return 0
     }
 
-    private mutating func completeReply(emit: (Message) -> Void) {
+    private mutating func completeReply(emit: (inout Message) -> Void) {
         reply.state = .startLine
         guard !pending.isEmpty, pending[0].lastNanos <= reply.firstNanos else {
             parserHealth.unpairedReplies += 1
@@ -318,7 +318,7 @@ public struct HTTPParser: ConversationParser {
             request.message.status = status
             request.message.replyBytes = replyBytes
             request.message.latencyNanos = max(0, replyFirstNanos - request.lastNanos)
-            emit(request.message)
+            emit(&request.message)
         }
     }
 

@@ -87,7 +87,7 @@ public struct MemcachedParser: ConversationParser {
     }
 
     public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                              emit: (Message) -> Void) {
+                              emit: (inout Message) -> Void) {
         if mode == .unknown {
             guard direction == .clientToServer, let first = bytes.first else {
                 parserHealth.skippedBytes += bytes.count
@@ -134,7 +134,7 @@ public struct MemcachedParser: ConversationParser {
         }
     }
 
-    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (Message) -> Void) {
+    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (inout Message) -> Void) {
         parserHealth.skippedBytes += length
         parserHealth.resyncs += 1
         if direction == .clientToServer {
@@ -145,21 +145,21 @@ public struct MemcachedParser: ConversationParser {
         } else {
             replyReader.reset()
             replyFrame.reset()
-            if replyOpen, let request = pending.popFirst() { emit(request.message) }
+            if replyOpen, var request = pending.popFirst() { emit(&request.message) }
             replyOpen = false
         }
     }
 
-    public mutating func finish(timestampNanos: Int64, emit: (Message) -> Void) {
-        while let request = pending.popFirst() {
+    public mutating func finish(timestampNanos: Int64, emit: (inout Message) -> Void) {
+        while var request = pending.popFirst() {
             if request.expectsReply { parserHealth.unansweredRequests += 1 }
-            emit(request.message)
+            emit(&request.message)
         }
     }
 
     /// UDP: an 8-byte frame header (request id, sequence, datagram count, reserved), then the text protocol.
     public mutating func datagram(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                                  emit: (Message) -> Void) {
+                                  emit: (inout Message) -> Void) {
         guard bytes.count > 8 else {
             parserHealth.parseErrors += 1
             return
@@ -170,7 +170,7 @@ public struct MemcachedParser: ConversationParser {
     // MARK: Text requests
 
     private mutating func textRequest(_ line: UnsafeRawBufferPointer, wireBytes: Int, offset: Int, timestampNanos: Int64,
-                                      emit: (Message) -> Void) -> Int {
+                                      emit: (inout Message) -> Void) -> Int {
         let fields = lineWords.split(line)
         guard let verbRange = fields.first else { return 0 }
         func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
@@ -257,14 +257,14 @@ public struct MemcachedParser: ConversationParser {
         return dataBytes
     }
 
-    private mutating func enqueue(_ request: consuming Pending, emit: (Message) -> Void) {
+    private mutating func enqueue(_ request: consuming Pending, emit: (inout Message) -> Void) {
         if !request.expectsReply, pending.isEmpty {
-            emit(request.message)
+            emit(&request.message)
             return
         }
-        if pending.count >= maxPending, let oldest = pending.popFirst() {
+        if pending.count >= maxPending, var oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(oldest.message)
+            emit(&oldest.message)
         }
         pending.append(request)
     }
@@ -272,7 +272,7 @@ public struct MemcachedParser: ConversationParser {
     // MARK: Text replies
 
     private mutating func textReply(_ line: UnsafeRawBufferPointer, wireBytes: Int, timestampNanos: Int64,
-                                    emit: (Message) -> Void) -> Int {
+                                    emit: (inout Message) -> Void) -> Int {
         let fields = lineWords.split(line, limit: 8)
         guard let first = fields.first else { return 0 }
         let word = UnsafeRawBufferPointer(rebasing: line[first])
@@ -334,7 +334,7 @@ public struct MemcachedParser: ConversationParser {
     }
 
     private mutating func metaReply(_ word: UnsafeRawBufferPointer, fields: LineWords.Words, line: UnsafeRawBufferPointer,
-                                    emit: (Message) -> Void) -> Int {
+                                    emit: (inout Message) -> Void) -> Int {
         // The two-letter code compared as bytes: no String per reply.
         func code(_ text: StaticString) -> Bool { bytesEqual(word, text) }
         // Quiet requests before this reply that it cannot belong to were answered by silence.
@@ -347,7 +347,7 @@ public struct MemcachedParser: ConversationParser {
             } else {
                 front.answer(status: .ok, replyBytes: 0, latency: nil)
             }
-            emit(front.message)
+            emit(&front.message)
             if pending.isEmpty {
                 replyOpen = false
                 return 0
@@ -389,11 +389,11 @@ public struct MemcachedParser: ConversationParser {
         return 0
     }
 
-    private mutating func skipNoReplyFront(emit: (Message) -> Void) {
-        while !pending.isEmpty, !pending[0].expectsReply { emit(pending.takeFirst().message) }
+    private mutating func skipNoReplyFront(emit: (inout Message) -> Void) {
+        while !pending.isEmpty, !pending[0].expectsReply { pending.removeFirst { emit(&$0.message) } }
     }
 
-    private mutating func complete(status: ReplyStatus, emit: (Message) -> Void) {
+    private mutating func complete(status: ReplyStatus, emit: (inout Message) -> Void) {
         replyOpen = false
         guard !pending.isEmpty else {
             parserHealth.unpairedReplies += 1
@@ -402,7 +402,7 @@ public struct MemcachedParser: ConversationParser {
         let replyFirstNanos = replyFirstNanos, replyBytes = replyBytes
         pending.removeFirst { request in
             request.answer(status: status, replyBytes: replyBytes, latency: max(0, replyFirstNanos - request.lastNanos))
-            emit(request.message)
+            emit(&request.message)
         }
         skipNoReplyFront(emit: emit)
     }
@@ -410,7 +410,7 @@ public struct MemcachedParser: ConversationParser {
     // MARK: Binary
 
     private mutating func binaryRequest(_ frame: BinaryFrameReader.Frame, timestampNanos: Int64,
-                                        emit: (Message) -> Void) {
+                                        emit: (inout Message) -> Void) {
         let info = MemcachedBinaryOpcode.info(frame.opcode)
         var keys = KeyList()
         if !frame.key.isEmpty { keys.append(KeyReference(key: Key(frame.key))) }
@@ -419,14 +419,14 @@ public struct MemcachedParser: ConversationParser {
                               requestBytes: frame.totalBytes, requestOffset: frame.streamOffset)
         let request = Pending(message: consume message, lastNanos: timestampNanos, shape: .line, expectsReply: true,
                               quiet: info.quiet, opaque: frame.opaque)
-        if pending.count >= maxPending, let oldest = pending.popFirst() {
+        if pending.count >= maxPending, var oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
-            emit(oldest.message)
+            emit(&oldest.message)
         }
         pending.append(consume request)
     }
 
-    private mutating func binaryReply(_ frame: BinaryFrameReader.Frame, emit: (Message) -> Void) {
+    private mutating func binaryReply(_ frame: BinaryFrameReader.Frame, emit: (inout Message) -> Void) {
         // Quiet requests sent before the one this reply answers got no reply: success for writes,
         // a miss for reads (a GETKQ run closed by NOOP).
         guard let index = pending.firstIndex(where: { $0.opaque == frame.opaque && $0.firstNanos <= frame.firstNanos })
@@ -442,7 +442,7 @@ public struct MemcachedParser: ConversationParser {
             } else {
                 parserHealth.unansweredRequests += 1
             }
-            emit(silent.message)
+            emit(&silent.message)
         }
         var request = pending.takeFirst()
         let status = MemcachedBinaryOpcode.status(frame.status, operation: request.operation)
@@ -454,6 +454,6 @@ public struct MemcachedParser: ConversationParser {
             }
         }
         request.answer(status: status, replyBytes: frame.totalBytes, latency: max(0, frame.firstNanos - request.lastNanos))
-        emit(request.message)
+        emit(&request.message)
     }
 }
