@@ -259,7 +259,9 @@ public struct MemcachedParser: ConversationParser {
 
     private mutating func enqueue(_ request: consuming Pending, emit: (inout Message) -> Void) {
         if !request.expectsReply, pending.isEmpty {
-            emit(&request.message)
+            // Moved into a local of this branch: lending the parameter itself made every call copy it.
+            var unqueued = consume request
+            emit(&unqueued.message)
             return
         }
         if pending.count >= maxPending, var oldest = pending.popFirst() {

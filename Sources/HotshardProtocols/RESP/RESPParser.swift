@@ -21,6 +21,9 @@ public struct RESPParser: ConversationParser {
         var lastByteNanos: Int64
         var expectsReply: Bool
         var role: Role
+        /// The table entry whose name and class `message` holds (nil: another name): a slot that
+        /// held the same command before skips writing them.
+        var named: UnsafeMutableRawPointer? = nil
 
         var operation: OperationClass { message.operation }
 
@@ -316,7 +319,8 @@ public struct RESPParser: ConversationParser {
         if case .discard = role { inMulti = false }
         if !expectsReply && pending.isEmpty {
             var message = Message.blank(flow: flow, wireProtocol: .resp)
-            Self.describe(&message, flow: flow, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+            var named: UnsafeMutableRawPointer?
+            Self.describe(&message, named: &named, flow: flow, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
                           requestBytes: requestBytes, requestOffset: requestStreamOffset)
             emit(&message)
             return
@@ -330,7 +334,7 @@ public struct RESPParser: ConversationParser {
         // Written over a slot's old request: a new message made there and destroyed after its reply
         // cost more than reading the request.
         pending.append(reusing: { request in
-            Self.describe(&request.message, flow: flow, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+            Self.describe(&request.message, named: &request.named, flow: flow, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
                           requestBytes: requestBytes, requestOffset: requestStreamOffset)
             request.lastByteNanos = timestampNanos
             request.expectsReply = expectsReply
@@ -342,19 +346,24 @@ public struct RESPParser: ConversationParser {
     /// just read. Writing or comparing the 41-byte flow per request cost 5–7 ns; receivers are lent
     /// messages read-only (`ConversationParser`), which debug builds check here.
     @inline(__always)
-    private static func describe(_ message: inout Message, flow: FlowID, entry: Unmanaged<RedisCommandEntry>?,
+    private static func describe(_ message: inout Message, named: inout UnsafeMutableRawPointer?, flow: FlowID, entry: Unmanaged<RedisCommandEntry>?,
                                  arguments: RESPArguments, firstNanos: Int64, requestBytes: Int, requestOffset: Int) {
         message.timestampNanos = firstNanos
         assert(message.flow == flow && message.wireProtocol == .resp, "a receiver changed a lent message")
         if let entry {
+            let identity = entry.toOpaque()
             entry._withUnsafeGuaranteedRef { entry in
-                message.command = entry.name
-                message.operation = entry.spec.operation
+                if named != identity {
+                    message.command = entry.name
+                    message.operation = entry.spec.operation
+                    named = identity
+                }
                 RedisCommandTable.replaceKeys(&message.keys, of: arguments, entry: entry)
             }
         } else {
             message.command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
             message.operation = .other
+            named = nil
             message.keys.removeAll()
         }
         message.requestBytes = requestBytes
