@@ -22,7 +22,7 @@ public enum ReplyStatus: Sendable, Hashable {
     case miss
     /// An error reply; `kind` is the error's first word (`ERR`, `WRONGTYPE`, `MOVED`, `ASK`,
     /// `SERVER_ERROR`, `5xx`, …).
-    case error(kind: String)
+    case error(kind: ErrorKind)
     /// No reply was seen (capture ended, gap, or the client asked for none: noreply, CLIENT REPLY OFF).
     case noReply
 

@@ -104,7 +104,7 @@ import HotshardTestSupport
             #expect(keys == expectedKeys[index], "\(commands[index].joined(separator: " "))")
             if case .error(let text) = replies[index] {
                 let kind = String(text.prefix { $0 != " " })
-                #expect(message.status == .error(kind: kind), "\(commands[index].joined(separator: " ")): \(text)")
+                #expect(message.status == .error(kind: ErrorKind(kind)), "\(commands[index].joined(separator: " ")): \(text)")
             } else {
                 #expect(message.status.name != "error", "\(commands[index].joined(separator: " "))")
             }

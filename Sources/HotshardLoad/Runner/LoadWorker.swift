@@ -304,7 +304,7 @@ final class LoadWorker: @unchecked Sendable {
         addSecond(time) { $0.errors += 1 }
         analyse(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
                         command: request.command, operation: request.operation,
-                        keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: kind)))
+                        keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: ErrorKind(kind))))
     }
 
     // MARK: Replies
@@ -421,7 +421,7 @@ final class LoadWorker: @unchecked Sendable {
         if case .error(let kind) = message.status {
             isError = true
             tally.intervalErrors += 1
-            if request.measured { stats.errorsByKind[kind, default: 0] += 1 }
+            if request.measured { stats.errorsByKind[kind.description, default: 0] += 1 }
         }
         guard request.measured else { return }
         tally.measuredRun += 1

@@ -311,7 +311,7 @@ public struct HTTPParser: ConversationParser {
         case 200..<400: status = .ok
         case 404: status = .miss
         case 400..<500: status = .error(kind: "4xx")
-        default: status = .error(kind: "\(code / 100)xx")
+        default: status = .error(kind: ErrorKind("\(code / 100)xx"))
         }
         let replyBytes = reply.bytes, replyFirstNanos = reply.firstNanos
         pending.removeFirst { request in

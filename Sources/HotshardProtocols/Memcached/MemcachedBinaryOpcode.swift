@@ -56,7 +56,7 @@ enum MemcachedBinaryOpcode {
         case 0x0006: .error(kind: "DELTA_BADVAL")
         case 0x0081: .error(kind: "UNKNOWN_COMMAND")
         case 0x0082: .error(kind: "ENOMEM")
-        default: .error(kind: "STATUS_\(String(code, radix: 16))")
+        default: .error(kind: ErrorKind("STATUS_" + String(code, radix: 16)))
         }
     }
 }

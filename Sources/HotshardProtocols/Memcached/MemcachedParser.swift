@@ -289,7 +289,7 @@ public struct MemcachedParser: ConversationParser {
         skipNoReplyFront(emit: emit)
         let isError = bytesEqual(word, "ERROR") || bytesEqual(word, "CLIENT_ERROR") || bytesEqual(word, "SERVER_ERROR")
         if isError {
-            complete(status: .error(kind: String(decoding: word, as: UTF8.self)), emit: emit)
+            complete(status: .error(kind: ErrorKind(word)), emit: emit)
             return 0
         }
         // The request answered is read and changed where it waits (a copy per line cost more than the line).
@@ -324,7 +324,7 @@ public struct MemcachedParser: ConversationParser {
             if bytesEqual(word, "NOT_FOUND") {
                 status = .miss
             } else if bytesEqual(word, "NOT_STORED") || bytesEqual(word, "EXISTS") {
-                status = .error(kind: String(decoding: word, as: UTF8.self))
+                status = .error(kind: ErrorKind(word))
             } else {
                 status = .ok
             }
@@ -372,7 +372,7 @@ public struct MemcachedParser: ConversationParser {
         } else if code("EX") {
             status = .error(kind: "EXISTS")
         } else {
-            status = .error(kind: String(decoding: word, as: UTF8.self))
+            status = .error(kind: ErrorKind(word))
         }
         if !pending[0].message.keys.isEmpty {
             let valueBytes = pending[0].message.keys[0].valueBytes

@@ -62,7 +62,7 @@ public struct RESPParser: ConversationParser {
         var firstByteNanos: Int64 = 0
         var bytes = 0
         var isNull = false
-        var errorKind: String?
+        var errorKind: ErrorKind?
         var isPush = false
         /// A (un)subscribe confirmation: answers a SUBSCRIBE, unlike other pushes.
         var isSubscription = false
@@ -75,8 +75,7 @@ public struct RESPParser: ConversationParser {
             self.firstByteNanos = firstByteNanos
             bytes = 0
             isNull = false
-            // Checked first: assigning nil over nil still calls the runtime to release the old value.
-            if errorKind != nil { errorKind = nil }
+            errorKind = nil
             isPush = false
             isSubscription = false
             queued = false
@@ -444,7 +443,7 @@ public struct RESPParser: ConversationParser {
                 let line = UnsafeRawBufferPointer(start: base + index + 1, count: newline - 1 - index - 1)
                 reply.reset(firstByteNanos: timestampNanos)
                 if kind == UInt8(ascii: "-") {
-                    reply.errorKind = Self.errorKind(Array(line.prefix(32)))
+                    reply.errorKind = Self.errorKind(line)
                 } else if kind == UInt8(ascii: "+"), bytesEqual(line, "QUEUED") {
                     reply.queued = true
                 }
@@ -680,8 +679,8 @@ public struct RESPParser: ConversationParser {
     }
 
     /// The error's first word: `ERR`, `WRONGTYPE`, `MOVED`, `ASK`, …
-    static func errorKind(_ text: [UInt8]) -> String {
+    static func errorKind(_ text: some Collection<UInt8>) -> ErrorKind {
         let word = text.prefix { $0 != 0x20 && $0 != 0x0d && $0 != 0x0a }
-        return word.isEmpty ? "ERR" : String(decoding: word, as: UTF8.self)
+        return word.isEmpty ? "ERR" : ErrorKind(word)
     }
 }
