@@ -20,8 +20,8 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     @usableFromInline private(set) var words: (UInt64, UInt64, UInt64)
     /// The bytes of a key longer than `inlineCapacity`; nil for inline keys.
     @usableFromInline let longBytes: [UInt8]?
-    public let count: Int
-    public let hash64: UInt64
+    public private(set) var count: Int
+    public private(set) var hash64: UInt64
 
     /// Inlined for inline keys (made once per request on the parsers' hot path, where the call
     /// and the 48-byte return through memory cost as much as the hash); a long key takes a call.
@@ -36,6 +36,21 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
             words = Self.loadWords(base, count: bytes.count)
         }
         self.init(words: words, longBytes: nil, count: bytes.count, hash64: Self.hashInline(words, count: bytes.count))
+    }
+
+    /// Becomes the key of `bytes` in place, when both it and they are inline (false, unchanged,
+    /// otherwise). A parser's queue slot takes each request's key this way: made apart and
+    /// assigned, a key went through the stack, stored eight bytes at a time and read back sixteen
+    /// at a time, which the processor cannot forward (it waited), and the old key was destroyed
+    /// through a call.
+    @inline(__always)
+    mutating func becomeInline(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard longBytes == nil, bytes.count <= Self.inlineCapacity, let base = bytes.baseAddress else { return false }
+        let loaded = Self.loadWords(base, count: bytes.count)
+        words = loaded
+        count = bytes.count
+        hash64 = Self.hashInline(loaded, count: bytes.count)
+        return true
     }
 
     private init(words: (UInt64, UInt64, UInt64), longBytes: [UInt8]?, count: Int, hash64: UInt64) {

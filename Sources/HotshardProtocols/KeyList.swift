@@ -55,6 +55,19 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         count = 1
     }
 
+    /// Makes the list hold the key of `bytes` alone, written in place when it is inline.
+    @inline(__always)
+    mutating func replaceAll(withKey bytes: UnsafeRawBufferPointer) {
+        if head.key.becomeInline(bytes) {
+            head.hit = nil
+            head.valueBytes = 0
+            if tail.capacity > 0 { tail = [] }
+            count = 1
+        } else {
+            replaceAll(with: KeyReference(key: Key(bytes)))
+        }
+    }
+
     /// Room for `capacity` keys: a multi-key request then allocates its other keys' storage once.
     public mutating func reserveCapacity(_ capacity: Int) {
         if capacity > 1 { tail.reserveCapacity(capacity - 1) }

@@ -125,6 +125,16 @@ struct RESPArguments {
         }
     }
 
+    /// The first argument's bytes as a little-endian word, when it has one to eight (a command
+    /// name the command cache can hold).
+    @inline(__always)
+    var shortCommand: (word: UInt64, length: Int)? {
+        guard count > 0 else { return nil }
+        let length = buffer.spans[0].length
+        guard length > 0, length <= 8 else { return nil }
+        return withArgument(0) { command in command.baseAddress.map { (Key.word($0, count: length), length) } }
+    }
+
     func length(_ index: Int) -> Int {
         precondition(index >= 0 && index < count, "argument index out of range")
         return buffer.spans[index].length

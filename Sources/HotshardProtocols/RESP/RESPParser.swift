@@ -33,6 +33,17 @@ public struct RESPParser: ConversationParser {
             message.latencyNanos = latency
         }
 
+        /// A reply that is one value (or nil, or a status, or an integer): for a read of one key,
+        /// whether it was found and the reply's size as its value's.
+        @inline(__always)
+        mutating func answerPlain(isNull: Bool, bytes: Int, latency: Int64) {
+            let isRead = message.operation == .read
+            answer(status: isNull && isRead ? .miss : .ok, replyBytes: bytes, latency: latency)
+            if isRead, message.keys.count == 1 {
+                message.keys.setOutcome(at: 0, hit: !isNull, valueBytes: isNull ? 0 : max(0, bytes))
+            }
+        }
+
         /// The reply's status and size, and for a read what it found of each key.
         @inline(__always)
         mutating func answer(with reply: Reply, latency: Int64) {
@@ -41,12 +52,14 @@ public struct RESPParser: ConversationParser {
                 answer(status: .error(kind: kind), replyBytes: reply.bytes, latency: latency)
                 return
             }
+            guard !reply.elements.isEmpty else {
+                answerPlain(isNull: reply.isNull, bytes: reply.bytes, latency: latency)
+                return
+            }
             answer(status: reply.isNull && isRead ? .miss : .ok, replyBytes: reply.bytes, latency: latency)
             guard isRead else { return }
             let keyCount = message.keys.count
-            if keyCount == 1, reply.elements.isEmpty {
-                message.keys.setOutcome(at: 0, hit: !reply.isNull, valueBytes: reply.isNull ? 0 : max(0, reply.bytes))
-            } else if keyCount > 1, keyCount == reply.elements.count {
+            if keyCount > 1, keyCount == reply.elements.count {
                 for index in 0..<keyCount {
                     message.keys.setOutcome(at: index, hit: !reply.elements[index].isNull,
                                             valueBytes: reply.elements[index].bytes)
@@ -390,6 +403,11 @@ public struct RESPParser: ConversationParser {
                   let header = Self.lengthLine(base, from: index + 1, end: end),
                   header.value > 0, header.value <= Self.maxWholeArguments else { return start }
             index = header.next
+            if header.value >= 2, let next = oneKeyRequest(base, from: index, end: end, arguments: header.value,
+                                                           requestStart: start, timestampNanos: timestampNanos) {
+                index = next
+                continue
+            }
             arguments.borrow(base)
             guard arguments.reserve(header.value) else { return start }
             for _ in 0..<header.value {
@@ -410,6 +428,59 @@ public struct RESPParser: ConversationParser {
         return end
     }
 
+    /// Reads and queues a whole request of a cached command whose one key is its first argument
+    /// (GET, SET, INCR, …: most traffic) without an argument list; returns where it ends. Nil,
+    /// with nothing changed, for anything else or when the connection's state needs the general
+    /// path (replies off or skipped, a full queue).
+    @inline(__always)
+    private mutating func oneKeyRequest(_ base: UnsafeRawPointer, from start: Int, end: Int, arguments count: Int,
+                                        requestStart: Int, timestampNanos: Int64) -> Int? {
+        guard !repliesOff, !skipNext, pending.count < maxPending,
+              let command = Self.bulkString(base, at: start, end: end), command.length >= 1, command.length <= 8,
+              let entry = commands.cached((Key.word(base + command.start, count: command.length), command.length)),
+              entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
+              let key = Self.bulkString(base, at: command.next, end: end) else { return nil }
+        var index = key.next
+        for _ in 2..<count {
+            guard let argument = Self.bulkString(base, at: index, end: end) else { return nil }
+            index = argument.next
+        }
+        let keyBytes = UnsafeRawBufferPointer(start: base + key.start, count: min(key.length, arguments.maxStoredBytes))
+        let identity = entry.toOpaque()
+        let offset = requestReader.streamOffset + requestStart
+        pending.append(reusing: { request in
+            request.message.timestampNanos = timestampNanos
+            if request.named != identity {
+                entry._withUnsafeGuaranteedRef { entry in
+                    request.message.command = entry.name
+                    request.message.operation = entry.spec.operation
+                }
+                request.named = identity
+            }
+            request.message.keys.replaceAll(withKey: keyBytes)
+            request.message.requestBytes = index - requestStart
+            request.message.replyBytes = 0
+            request.message.status = .noReply
+            request.message.latencyNanos = nil
+            request.message.requestOffset = offset
+            request.lastByteNanos = timestampNanos
+            request.expectsReply = true
+            request.role = .plain
+        })
+        return index
+    }
+
+    /// A whole bulk string (`$3\r\nGET\r\n`) at `index`: where its bytes start, how many, and where
+    /// it ends; nil when it is not one or not all there.
+    @inline(__always)
+    private static func bulkString(_ base: UnsafeRawPointer, at index: Int, end: Int) -> (start: Int, length: Int, next: Int)? {
+        guard index < end, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "$"),
+              let bulk = lengthLine(base, from: index + 1, end: end),
+              bulk.value <= end - bulk.next - 2,
+              base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == crlf else { return nil }
+        return (bulk.next, bulk.value, bulk.next + bulk.value + 2)
+    }
+
     /// Reads the whole simple replies (`+`, `-`, `:`, bulk strings) at the start of `bytes`;
     /// returns how many bytes they took. Aggregates and RESP3 types go to the token reader.
     private mutating func readWholeReplies(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
@@ -420,12 +491,13 @@ public struct RESPParser: ConversationParser {
         while index < end {
             let start = index
             let kind = base.load(fromByteOffset: index, as: UInt8.self)
+            var isNull = false
+            var line = UnsafeRawBufferPointer(start: nil, count: 0)
             switch kind {
             case UInt8(ascii: "$"):
                 guard let bulk = Self.lengthLine(base, from: index + 1, end: end, allowingNull: true) else { return start }
-                reply.reset(firstByteNanos: timestampNanos)
                 if bulk.value < 0 {
-                    reply.isNull = true
+                    isNull = true
                     index = bulk.next
                 } else {
                     guard bulk.value <= end - bulk.next - 2,
@@ -440,22 +512,41 @@ public struct RESPParser: ConversationParser {
                 guard base.load(fromByteOffset: newline - 1, as: UInt8.self) == 0x0d, newline - 1 > index else {
                     return start
                 }
-                let line = UnsafeRawBufferPointer(start: base + index + 1, count: newline - 1 - index - 1)
-                reply.reset(firstByteNanos: timestampNanos)
-                if kind == UInt8(ascii: "-") {
-                    reply.errorKind = Self.errorKind(line)
-                } else if kind == UInt8(ascii: "+"), bytesEqual(line, "QUEUED") {
-                    reply.queued = true
-                }
+                line = UnsafeRawBufferPointer(start: base + index + 1, count: newline - 1 - index - 1)
                 index = newline + 1
             default:
                 return start
             }
+            let isQueued = kind == UInt8(ascii: "+") && bytesEqual(line, "QUEUED")
+            if kind != UInt8(ascii: "-"), !isQueued, answerPlainFront(isNull: isNull, bytes: index - start,
+                                                                     firstByteNanos: timestampNanos, emit: emit) {
+                continue
+            }
+            reply.reset(firstByteNanos: timestampNanos)
+            reply.isNull = isNull
+            reply.queued = isQueued
+            if kind == UInt8(ascii: "-") { reply.errorKind = Self.errorKind(line) }
             reply.bytes = index - start
             replyStarted = true
             finishReply(emit: emit)
         }
         return end
+    }
+
+    /// Answers the front request with a plain reply (a value, a nil, `+OK`, an integer) and emits
+    /// it, when that is all `finishReply` would do: the request is a plain one complete before the
+    /// reply began and none ahead of it expects no reply. False, with nothing changed, otherwise.
+    /// Most replies are answered here, without the general reply's bookkeeping.
+    @inline(__always)
+    private mutating func answerPlainFront(isNull: Bool, bytes: Int, firstByteNanos: Int64,
+                                           emit: (inout Message) -> Void) -> Bool {
+        guard pendingWithoutReply == 0, !pending.isEmpty, case .plain = pending[0].role,
+              pending[0].lastByteNanos <= firstByteNanos else { return false }
+        pending.removeFirst { request in
+            request.answerPlain(isNull: isNull, bytes: bytes, latency: firstByteNanos - request.lastByteNanos)
+            emit(&request.message)
+        }
+        return true
     }
 
     private static let maxWholeArguments = 1_024

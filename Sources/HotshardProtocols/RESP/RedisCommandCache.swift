@@ -19,17 +19,32 @@ struct RedisCommandCache {
     /// the lookup (read it with `_withUnsafeGuaranteedRef`).
     @inline(__always)
     mutating func lookup(_ arguments: RESPArguments) -> Unmanaged<RedisCommandEntry>? {
-        guard arguments.count > 0 else { return nil }
-        let length = arguments.length(0)
-        guard length > 0, length <= 8 else { return RedisCommandTable.lookup(arguments).map { .passUnretained($0) } }
-        let word = arguments.withArgument(0) { command in command.baseAddress.map { Key.word($0, count: command.count) } ?? 0 }
-        let index = Int(truncatingIfNeeded: (word &* 0x9e37_79b9_7f4a_7c15) >> 61)
-        if slots[index].length == length, slots[index].word == word, let entry = slots[index].entry {
-            return entry
-        }
+        if let command = arguments.shortCommand, let entry = cached(command) { return entry }
+        return fill(arguments)
+    }
+
+    /// The slot's entry when it holds this command; nil otherwise. Mutating only so that the
+    /// slots are read where they lie: a non-mutating read copied all eight to the stack first.
+    @inline(__always)
+    mutating func cached(_ command: (word: UInt64, length: Int)) -> Unmanaged<RedisCommandEntry>? {
+        let index = Self.index(command.word)
+        return slots[index].length == command.length && slots[index].word == command.word ? slots[index].entry : nil
+    }
+
+    /// The table's answer, kept for next time when the command can be. Apart from the hit path:
+    /// the whole argument list is passed (and copied) only here.
+    @inline(never)
+    private mutating func fill(_ arguments: RESPArguments) -> Unmanaged<RedisCommandEntry>? {
         guard let found = RedisCommandTable.lookup(arguments) else { return nil }
         let unretained = Unmanaged.passUnretained(found)
-        if !found.isContainer { slots[index] = Slot(word: word, length: length, entry: unretained) }
+        if let command = arguments.shortCommand, !found.isContainer {
+            slots[Self.index(command.word)] = Slot(word: command.word, length: command.length, entry: unretained)
+        }
         return unretained
+    }
+
+    @inline(__always)
+    private static func index(_ word: UInt64) -> Int {
+        Int(truncatingIfNeeded: (word &* 0x9e37_79b9_7f4a_7c15) >> 61)
     }
 }

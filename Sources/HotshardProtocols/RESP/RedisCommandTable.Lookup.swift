@@ -26,6 +26,10 @@ final class RedisCommandEntry: Sendable {
 
     let keyPlan: KeyPlan
 
+    /// A plain command whose one key is its first argument (GET, SET, INCR, EXPIRE, …): what the
+    /// parser reads without building an argument list.
+    let hasOneKeyFirst: Bool
+
     /// True when `command` (with `|suffix`) is this entry's name, letters in any case.
     func isNamed(_ command: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> Bool {
         let suffixLength = suffix.map { $0.count + 1 } ?? 0
@@ -60,6 +64,11 @@ final class RedisCommandEntry: Sendable {
         case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE": role = .subscribe
         case "CLIENT|REPLY": role = .clientReply
         default: role = .plain
+        }
+        if case .range(1, 0, _) = keyPlan, role == .plain, !isContainer {
+            hasOneKeyFirst = true
+        } else {
+            hasOneKeyFirst = false
         }
     }
 }
