@@ -27,6 +27,44 @@ public struct RESPParser: ConversationParser {
 
         var operation: OperationClass { message.operation }
 
+        /// Sets the times, sizes and reply fields to a request just read, as yet unanswered. Its
+        /// flow and protocol are the slot's for good: writing or comparing the 41-byte flow per
+        /// request cost 5–7 ns, and receivers are lent messages read-only (`ConversationParser`),
+        /// which debug builds check here.
+        @inline(__always)
+        mutating func stamp(firstNanos: Int64, lastNanos: Int64, requestBytes: Int, requestOffset: Int,
+                            expectsReply: Bool, role: Role, flow: FlowID) {
+            assert(message.flow == flow && message.wireProtocol == .resp, "a receiver changed a lent message")
+            message.timestampNanos = firstNanos
+            message.requestBytes = requestBytes
+            message.replyBytes = 0
+            message.status = .noReply
+            message.latencyNanos = nil
+            message.requestOffset = requestOffset
+            lastByteNanos = lastNanos
+            self.expectsReply = expectsReply
+            self.role = role
+        }
+
+        /// Sets the command's name and class, unless the slot's last request had the same command.
+        @inline(__always)
+        mutating func name(_ entry: Unmanaged<RedisCommandEntry>) {
+            let identity = entry.toOpaque()
+            guard named != identity else { return }
+            entry._withUnsafeGuaranteedRef { entry in
+                message.command = entry.name
+                message.operation = entry.spec.operation
+            }
+            named = identity
+        }
+
+        /// Names a command the table does not know.
+        mutating func name(unknown text: String) {
+            message.command = text
+            message.operation = .other
+            named = nil
+        }
+
         mutating func answer(status: ReplyStatus, replyBytes: Int, latency: Int64?) {
             message.status = status
             message.replyBytes = replyBytes
@@ -330,11 +368,12 @@ public struct RESPParser: ConversationParser {
         if case .exec = role { inMulti = false }
         if case .discard = role { inMulti = false }
         if !expectsReply && pending.isEmpty {
-            var message = Message.blank(flow: flow, wireProtocol: .resp)
-            var named: UnsafeMutableRawPointer?
-            Self.describe(&message, named: &named, flow: flow, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
-                          requestBytes: requestBytes, requestOffset: requestStreamOffset)
-            emit(&message)
+            var request = PendingRequest(message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
+                                         expectsReply: false, role: .plain)
+            Self.describe(&request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+                          lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
+                          expectsReply: expectsReply, role: role, flow: flow)
+            emit(&request.message)
             return
         }
         if pending.count >= maxPending, var oldest = pending.popFirst() {
@@ -346,43 +385,28 @@ public struct RESPParser: ConversationParser {
         // Written over a slot's old request: a new message made there and destroyed after its reply
         // cost more than reading the request.
         pending.append(reusing: { request in
-            Self.describe(&request.message, named: &request.named, flow: flow, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
-                          requestBytes: requestBytes, requestOffset: requestStreamOffset)
-            request.lastByteNanos = timestampNanos
-            request.expectsReply = expectsReply
-            request.role = role
+            Self.describe(&request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+                          lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
+                          expectsReply: expectsReply, role: role, flow: flow)
         })
     }
 
-    /// Sets every field of `message` but its flow and protocol (the slot's for good) to the request
-    /// just read. Writing or comparing the 41-byte flow per request cost 5–7 ns; receivers are lent
-    /// messages read-only (`ConversationParser`), which debug builds check here.
+    /// Sets every field of a request (but its flow and protocol) to the one just read into the
+    /// argument list.
+    /// Static, with the request's fields as arguments: it runs while the queue is being changed.
     @inline(__always)
-    private static func describe(_ message: inout Message, named: inout UnsafeMutableRawPointer?, flow: FlowID, entry: Unmanaged<RedisCommandEntry>?,
-                                 arguments: RESPArguments, firstNanos: Int64, requestBytes: Int, requestOffset: Int) {
-        message.timestampNanos = firstNanos
-        assert(message.flow == flow && message.wireProtocol == .resp, "a receiver changed a lent message")
+    private static func describe(_ request: inout PendingRequest, entry: Unmanaged<RedisCommandEntry>?,
+                                 arguments: RESPArguments, firstNanos: Int64, lastNanos: Int64, requestBytes: Int,
+                                 requestOffset: Int, expectsReply: Bool, role: Role, flow: FlowID) {
+        request.stamp(firstNanos: firstNanos, lastNanos: lastNanos, requestBytes: requestBytes,
+                      requestOffset: requestOffset, expectsReply: expectsReply, role: role, flow: flow)
         if let entry {
-            let identity = entry.toOpaque()
-            entry._withUnsafeGuaranteedRef { entry in
-                if named != identity {
-                    message.command = entry.name
-                    message.operation = entry.spec.operation
-                    named = identity
-                }
-                RedisCommandTable.replaceKeys(&message.keys, of: arguments, entry: entry)
-            }
+            request.name(entry)
+            entry._withUnsafeGuaranteedRef { RedisCommandTable.replaceKeys(&request.message.keys, of: arguments, entry: $0) }
         } else {
-            message.command = arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?"
-            message.operation = .other
-            named = nil
-            message.keys.removeAll()
+            request.name(unknown: arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?")
+            request.message.keys.removeAll()
         }
-        message.requestBytes = requestBytes
-        message.replyBytes = 0
-        message.status = .noReply
-        message.latencyNanos = nil
-        message.requestOffset = requestOffset
     }
 
     // MARK: Whole messages, read in place
@@ -395,6 +419,7 @@ public struct RESPParser: ConversationParser {
         guard let base = bytes.baseAddress else { return 0 }
         // Once, not per request: the spans must not outlive the input.
         defer { arguments.reset() }
+        pending.makeUnique()
         let end = bytes.count
         var index = 0
         while index < end {
@@ -446,26 +471,12 @@ public struct RESPParser: ConversationParser {
             index = argument.next
         }
         let keyBytes = UnsafeRawBufferPointer(start: base + key.start, count: min(key.length, arguments.maxStoredBytes))
-        let identity = entry.toOpaque()
         let offset = requestReader.streamOffset + requestStart
-        pending.append(reusing: { request in
-            request.message.timestampNanos = timestampNanos
-            if request.named != identity {
-                entry._withUnsafeGuaranteedRef { entry in
-                    request.message.command = entry.name
-                    request.message.operation = entry.spec.operation
-                }
-                request.named = identity
-            }
+        pending.appendToUnique(reusing: { request in
+            request.stamp(firstNanos: timestampNanos, lastNanos: timestampNanos, requestBytes: index - requestStart,
+                          requestOffset: offset, expectsReply: true, role: .plain, flow: flow)
+            request.name(entry)
             request.message.keys.replaceAll(withKey: keyBytes)
-            request.message.requestBytes = index - requestStart
-            request.message.replyBytes = 0
-            request.message.status = .noReply
-            request.message.latencyNanos = nil
-            request.message.requestOffset = offset
-            request.lastByteNanos = timestampNanos
-            request.expectsReply = true
-            request.role = .plain
         })
         return index
     }
@@ -486,6 +497,7 @@ public struct RESPParser: ConversationParser {
     private mutating func readWholeReplies(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
                                            emit: (inout Message) -> Void) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
+        pending.makeUnique()
         let end = bytes.count
         var index = 0
         while index < end {
@@ -542,7 +554,7 @@ public struct RESPParser: ConversationParser {
                                            emit: (inout Message) -> Void) -> Bool {
         guard pendingWithoutReply == 0, !pending.isEmpty, case .plain = pending[0].role,
               pending[0].lastByteNanos <= firstByteNanos else { return false }
-        pending.removeFirst { request in
+        pending.removeFirstOfUnique { request in
             request.answerPlain(isNull: isNull, bytes: bytes, latency: firstByteNanos - request.lastByteNanos)
             emit(&request.message)
         }
