@@ -428,22 +428,17 @@ public struct RESPParser: ConversationParser {
                   let header = Self.lengthLine(base, from: index + 1, end: end),
                   header.value > 0, header.value <= Self.maxWholeArguments else { return start }
             index = header.next
-            if header.value >= 2, let next = oneKeyRequest(base, from: index, end: end, arguments: header.value,
-                                                           requestStart: start, timestampNanos: timestampNanos) {
+            if let next = oneKeyRequest(base, from: index, end: end, arguments: header.value, requestStart: start,
+                                        timestampNanos: timestampNanos) {
                 index = next
                 continue
             }
             arguments.borrow(base)
             guard arguments.reserve(header.value) else { return start }
             for _ in 0..<header.value {
-                guard index < end, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "$"),
-                      let bulk = Self.lengthLine(base, from: index + 1, end: end),
-                      bulk.value <= end - bulk.next - 2,
-                      base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf else {
-                    return start
-                }
-                arguments.appendBorrowedReserved(start: bulk.next, length: bulk.value)
-                index = bulk.next + bulk.value + 2
+                guard let argument = Self.bulkString(base, at: index, end: end) else { return start }
+                arguments.appendBorrowedReserved(start: argument.start, length: argument.length)
+                index = argument.next
             }
             requestBytes = index - start
             requestFirstNanos = timestampNanos
@@ -460,7 +455,7 @@ public struct RESPParser: ConversationParser {
     @inline(__always)
     private mutating func oneKeyRequest(_ base: UnsafeRawPointer, from start: Int, end: Int, arguments count: Int,
                                         requestStart: Int, timestampNanos: Int64) -> Int? {
-        guard !repliesOff, !skipNext, pending.count < maxPending,
+        guard count >= 2, !repliesOff, !skipNext, pending.count < maxPending,
               let command = Self.bulkString(base, at: start, end: end), command.length >= 1, command.length <= 8,
               let entry = commands.cached((Key.word(base + command.start, count: command.length), command.length)),
               entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
