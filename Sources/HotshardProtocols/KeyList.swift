@@ -61,11 +61,11 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         if head.key.becomeInline(bytes) {
             head.hit = nil
             head.valueBytes = 0
-            if tail.capacity > 0 { tail = [] }
-            count = 1
         } else {
-            replaceAll(with: KeyReference(key: Key(bytes)))
+            head = KeyReference(key: Key(bytes))
         }
+        if tail.capacity > 0 { tail = [] }
+        count = 1
     }
 
     /// Room for `capacity` keys: a multi-key request then allocates its other keys' storage once.

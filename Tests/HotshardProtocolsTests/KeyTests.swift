@@ -95,4 +95,20 @@ import Testing
         }
         #expect(Key() == Key([UInt8]()) && Key().hash64 == Key([UInt8]()).hash64 && Key().count == 0)
     }
+
+    /// A key list reused request after request takes each key in place when it is inline. Every
+    /// length 0…40 written over every other (inline over inline, long over inline and back, over
+    /// a multi-key list) must give the key `Key(bytes)` makes, hash included, alone in the list.
+    @Test func keysWrittenInPlaceEqualKeysMadeFromTheSameBytes() {
+        let buffer = (0..<64).map { UInt8(0x21 + $0) }
+        var list: KeyList = [KeyReference(key: Key("a")), KeyReference(key: Key("b"))]
+        for length in [0, 3, 24, 25, 7, 40, 8, 0, 16, 17, 24, 1] {
+            let bytes = Array(buffer[5..<(5 + length)])
+            buffer.withUnsafeBytes { list.replaceAll(withKey: UnsafeRawBufferPointer(rebasing: $0[5..<(5 + length)])) }
+            #expect(list.count == 1 && list.tail.capacity == 0, "length \(length)")
+            #expect(list[0].key == Key(bytes) && list[0].key.hash64 == Key(bytes).hash64, "length \(length)")
+            #expect(list[0].hit == nil && list[0].valueBytes == 0, "length \(length)")
+            list.setOutcome(at: 0, hit: true, valueBytes: 9)
+        }
+    }
 }

@@ -456,8 +456,10 @@ public struct RESPParser: ConversationParser {
     private mutating func oneKeyRequest(_ base: UnsafeRawPointer, from start: Int, end: Int, arguments count: Int,
                                         requestStart: Int, timestampNanos: Int64) -> Int? {
         guard count >= 2, !repliesOff, !skipNext, pending.count < maxPending,
-              let command = Self.bulkString(base, at: start, end: end), command.length >= 1, command.length <= 8,
-              let entry = commands.cached((Key.word(base + command.start, count: command.length), command.length)),
+              let command = Self.bulkString(base, at: start, end: end),
+              let cacheKey = RedisCommandCache.key(UnsafeRawBufferPointer(start: base + command.start,
+                                                                         count: command.length)),
+              let entry = commands.cached(cacheKey),
               entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
               let key = Self.bulkString(base, at: command.next, end: end) else { return nil }
         var index = key.next
@@ -465,7 +467,7 @@ public struct RESPParser: ConversationParser {
             guard let argument = Self.bulkString(base, at: index, end: end) else { return nil }
             index = argument.next
         }
-        let keyBytes = UnsafeRawBufferPointer(start: base + key.start, count: min(key.length, arguments.maxStoredBytes))
+        let keyBytes = arguments.keyBytes(UnsafeRawBufferPointer(start: base + key.start, count: key.length))
         let offset = requestReader.streamOffset + requestStart
         pending.appendToUnique(reusing: { request in
             request.stamp(firstNanos: timestampNanos, lastNanos: timestampNanos, requestBytes: index - requestStart,

@@ -43,6 +43,14 @@ struct RedisCommandCache {
         return unretained
     }
 
+    /// What a command is cached by: the word its bytes spell and their count; nil unless it has
+    /// one to eight bytes.
+    @inline(__always)
+    static func key(_ command: UnsafeRawBufferPointer) -> (word: UInt64, length: Int)? {
+        guard command.count > 0, command.count <= 8, let base = command.baseAddress else { return nil }
+        return (Key.word(base, count: command.count), command.count)
+    }
+
     @inline(__always)
     private static func index(_ word: UInt64) -> Int {
         Int(truncatingIfNeeded: (word &* 0x9e37_79b9_7f4a_7c15) >> 61)

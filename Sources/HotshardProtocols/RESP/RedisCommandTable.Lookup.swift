@@ -146,7 +146,7 @@ enum RedisCommandTable {
     @inline(__always)
     static func replaceKeys(_ keys: inout KeyList, of arguments: RESPArguments, entry: RedisCommandEntry) {
         if case .range(1, 0, _) = entry.keyPlan, arguments.count > 1 {
-            keys.replaceAll(with: KeyReference(key: arguments.key(1)))  // GET, SET, INCR, …: most traffic
+            arguments.withKeyBytes(1) { keys.replaceAll(withKey: $0) }  // GET, SET, INCR, …: most traffic
             return
         }
         keys.removeAll()
