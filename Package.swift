@@ -62,7 +62,7 @@ let package = Package(
             name: "HotshardModel",
             dependencies: [
                 "CRendezvous",
-                "HotshardAnalysis",
+                "HotshardProtocols",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

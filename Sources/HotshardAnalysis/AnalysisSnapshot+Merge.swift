@@ -159,32 +159,4 @@ extension AnalysisSnapshot {
         histogram.add(b.histogram())
         return SparseHistogram(histogram)
     }
-
-    /// What the model needs: the top keys' rates, the tail, and measured service times.
-    public func workload(topKeys limit: Int = 10_000) -> Workload {
-        let duration = durationSeconds
-        var hot: [Workload.HotKey] = []
-        var trackedTotal = 0
-        for tracked in keys.prefix(limit) {
-            let stats = tracked.statistics
-            trackedTotal += tracked.count
-            let readFraction = stats.requests > 0 ? Double(stats.reads) / Double(stats.requests) : 0
-            let meanBytes = stats.requests > 0 ? Double(stats.requestBytes + stats.replyBytes) / Double(stats.requests) : 0
-            hot.append(Workload.HotKey(key: tracked.key, rate: Double(tracked.count) / duration,
-                                       readFraction: readFraction, meanBytes: meanBytes))
-        }
-        let tail = max(0, totals.keyReferences - trackedTotal)
-        var meanService: Double?
-        var scv: Double?
-        if service.count > 0 {
-            let histogram = service.histogram()
-            let mean = histogram.mean / 1e6
-            let deviation = histogram.stdDeviation / 1e6
-            meanService = mean
-            scv = mean > 0 ? (deviation * deviation) / (mean * mean) : nil
-        }
-        return Workload(hotKeys: hot, tailRate: Double(tail) / duration,
-                        tailKeys: max(0, distinctKeys.count - hot.count), durationSeconds: duration,
-                        meanServiceSeconds: meanService, serviceTimeSCV: scv)
-    }
 }

@@ -72,6 +72,11 @@ public struct KeyRedactor: Sendable {
             for index in model.recommendations.indices {
                 if let key = model.recommendations[index].key { model.recommendations[index].key = redact(key) }
             }
+            model.keysOverFairShare = model.keysOverFairShare?.map { entry in
+                var entry = entry
+                entry.key = redact(entry.key)
+                return entry
+            }
             result.model = model
         }
         result.summaryState = nil

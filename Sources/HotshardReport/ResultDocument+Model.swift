@@ -28,13 +28,18 @@ extension ResultDocument.ModelSection {
         for remedy in plan.remedies {
             let k = Double(remedy.factor)
             let pct = Int((remedy.utilisationBefore * 100).rounded())
+            let rate = "\(Int(remedy.rate.rounded())) ops/s at its peak"
             if remedy.readFraction < 1 {
-                recommendations.append(.init(kind: .split, key: remedy.key, factor: k,
-                    detail: "split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one node's share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"))
+                var detail = "\(rate): split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one node's share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"
+                if remedy.hashTag != nil {
+                    // No key bytes in the text: a redacted result must not carry the tag.
+                    detail += "; on Redis Cluster its hash tag pins every key that keeps the tag to one slot: put the suffix inside the braces ({TAG#0}…{TAG#\(remedy.factor - 1)}) so the sub-keys spread, at the cost of multi-key commands across them"
+                }
+                recommendations.append(.init(kind: .split, key: remedy.key, factor: k, detail: detail))
             }
             if remedy.readFraction > 0 {
                 recommendations.append(.init(kind: .replicate, key: remedy.key, factor: k,
-                    detail: "serve its reads from \(remedy.factor) replicas (\(Int((remedy.readFraction * 100).rounded()))% of its requests are reads)"))
+                    detail: "\(rate): serve its reads from \(remedy.factor) replicas with reads spread over them (read policy spread: Redis Cluster READONLY replicas, a memcached pool's replicated key), since \(Int((remedy.readFraction * 100).rounded()))% of its requests are reads; writes still reach one primary"))
                 recommendations.append(.init(kind: .cache, key: remedy.key, factor: remedy.cacheTTLSeconds,
                     detail: "client-side cache with hit ratio ≥ \(Int((remedy.cacheHitRatio * 100).rounded(.up)))%: a TTL of \(String(format: "%.3g", remedy.cacheTTLSeconds)) s per cache seeing the key's whole rate"))
             }
@@ -58,24 +63,6 @@ extension ResultDocument.ModelSection {
         self.init(capacityPerNode: plan.configuration.capacityPerNode, targetUtilisation: plan.configuration.targetUtilisation,
                   schemes: schemes, recommendations: recommendations,
                   currentNodes: plan.configuration.currentNodes, currentScheme: plan.configuration.currentScheme)
-    }
-}
-
-extension Workload {
-    /// A workload from a saved result: each hot key's rate is count ÷ duration, and the tail is
-    /// the key references not attributed to a hot key, per second. Service time from the
-    /// result's latency summary is not used (it includes network time).
-    public init(result: ResultDocument) {
-        let duration = result.totals.durationSeconds > 0 ? result.totals.durationSeconds : 1
-        let hot = result.hotKeys.map { entry in
-            Workload.HotKey(key: entry.key, rate: Double(entry.count) / duration,
-                            readFraction: entry.reads + entry.writes > 0 ? Double(entry.reads) / Double(entry.reads + entry.writes) : 1,
-                            meanBytes: entry.count > 0 ? Double(entry.requestBytes + entry.replyBytes) / Double(entry.count) : 0)
-        }
-        let hotCount = result.hotKeys.reduce(0) { $0 + $1.count }
-        let tail = max(0, result.totals.keyReferences - hotCount)
-        self.init(hotKeys: hot, tailRate: Double(tail) / duration,
-                  tailKeys: max(0, result.tracking.distinctKeys - result.hotKeys.count), durationSeconds: duration)
     }
 }
 

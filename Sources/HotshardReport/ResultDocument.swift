@@ -1,5 +1,6 @@
 import HotshardAnalysis
 import HotshardCapture
+import HotshardModel
 import HotshardProtocols
 
 /// The versioned result of a run: what `analyze`, `load` and `replay` write and what `report`,
@@ -404,15 +405,30 @@ public struct ResultDocument: Codable, Sendable {
     }
 
     public struct ModelSection: Codable, Sendable {
-        public var capacityPerNode: Double
+        /// Requests per second one node serves at 100% utilisation, as given; nil when none was
+        /// (then every utilisation is relative to `neededCapacityPerNode`).
+        public var capacityPerNode: Double?
+        /// Without a given capacity: the smallest node capacity at which the most even scheme meets
+        /// the target utilisation at the evaluated node count (and every key fits one node).
+        public var neededCapacityPerNode: Double?
         public var targetUtilisation: Double
+        /// The window the rates were taken from.
+        public var sizedOn: SizingWindow?
         public var schemes: [SchemeLoad]
         public var recommendations: [Recommendation]
-        /// Today's layout as the user gave it (`plan --current-nodes`, `--current-scheme`); each
+        /// Today's layout as the user gave it (`--current-nodes`, `--current-scheme`); each
         /// scheme's `current` holds its load there.
         public var currentNodes: Int?
         public var currentScheme: String?
-        public init(capacityPerNode: Double, targetUtilisation: Double, schemes: [SchemeLoad],
+        /// Keys that alone carry more than a node's fair share (the total ÷ the node count).
+        public var keysOverFairShare: [FairShareKey]?
+        /// The busiest node's utilisation in every window, today and as recommended.
+        public var hottestNodeOverTime: HottestNodeSeries?
+
+        /// The capacity every utilisation in the section is relative to.
+        public var effectiveCapacity: Double { capacityPerNode ?? neededCapacityPerNode ?? 0 }
+
+        public init(capacityPerNode: Double?, targetUtilisation: Double, schemes: [SchemeLoad],
                     recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil) {
             self.capacityPerNode = capacityPerNode
             self.targetUtilisation = targetUtilisation
@@ -420,6 +436,85 @@ public struct ResultDocument: Codable, Sendable {
             self.recommendations = recommendations
             self.currentNodes = currentNodes
             self.currentScheme = currentScheme
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case capacityPerNode, neededCapacityPerNode, targetUtilisation, sizedOn, schemes, recommendations,
+                 currentNodes, currentScheme, keysOverFairShare, hottestNodeOverTime
+        }
+
+        /// `capacityPerNode` is written as null when none was given, as the contract says.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(capacityPerNode, forKey: .capacityPerNode)
+            try c.encodeIfPresent(neededCapacityPerNode, forKey: .neededCapacityPerNode)
+            try c.encode(targetUtilisation, forKey: .targetUtilisation)
+            try c.encodeIfPresent(sizedOn, forKey: .sizedOn)
+            try c.encode(schemes, forKey: .schemes)
+            try c.encode(recommendations, forKey: .recommendations)
+            try c.encodeIfPresent(currentNodes, forKey: .currentNodes)
+            try c.encodeIfPresent(currentScheme, forKey: .currentScheme)
+            try c.encodeIfPresent(keysOverFairShare, forKey: .keysOverFairShare)
+            try c.encodeIfPresent(hottestNodeOverTime, forKey: .hottestNodeOverTime)
+        }
+    }
+
+    /// A key that alone carries more than one node's fair share of the traffic.
+    public struct FairShareKey: Codable, Sendable {
+        public var key: Key
+        /// The key's rate at the sizing window (or its own peak, when higher).
+        public var rate: Double
+        /// The rate as a multiple of the fair share (total ÷ nodes).
+        public var timesFairShare: Double
+        private enum CodingKeys: String, CodingKey { case rate, timesFairShare }
+        public init(key: Key, rate: Double, timesFairShare: Double) {
+            self.key = key
+            self.rate = rate
+            self.timesFairShare = timesFairShare
+        }
+        public init(from decoder: any Decoder) throws {
+            key = try Key(from: decoder)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            rate = try c.decode(Double.self, forKey: .rate)
+            timesFairShare = try c.decode(Double.self, forKey: .timesFairShare)
+        }
+        public func encode(to encoder: any Encoder) throws {
+            try key.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(rate, forKey: .rate)
+            try c.encode(timesFairShare, forKey: .timesFairShare)
+        }
+    }
+
+    /// The busiest node's utilisation window by window under two layouts.
+    public struct HottestNodeSeries: Codable, Sendable {
+        public struct Layout: Codable, Sendable {
+            public var scheme: String
+            public var nodes: Int
+            public init(scheme: String, nodes: Int) {
+                self.scheme = scheme
+                self.nodes = nodes
+            }
+        }
+        public struct Point: Codable, Sendable {
+            /// Seconds from the start of the run.
+            public var start: Double
+            public var today: Double?
+            public var recommended: Double?
+            public init(start: Double, today: Double?, recommended: Double?) {
+                self.start = start
+                self.today = today
+                self.recommended = recommended
+            }
+        }
+        /// Today's layout, when the run was told it (`--current-nodes`, `--current-scheme`).
+        public var today: Layout?
+        public var recommended: Layout?
+        public var points: [Point]
+        public init(today: Layout?, recommended: Layout?, points: [Point]) {
+            self.today = today
+            self.recommended = recommended
+            self.points = points
         }
     }
 }

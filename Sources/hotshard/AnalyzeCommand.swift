@@ -131,6 +131,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                                       topKeys: output.keptKeys, protocolHealth: decoder.health,
                                       inputProblems: problems)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
+        output.model.attach(to: &document)
         if let redactor = redaction.redactor { document = redactor.redact(document) }
         let (jsonPath, htmlPath) = try output.write(document, defaultName: defaultName())
         if let emitProfile {

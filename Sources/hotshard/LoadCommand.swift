@@ -85,6 +85,7 @@ struct LoadCommand: AsyncParsableCommand {
         }
         var document = ResultDocument(load: run, profilePath: profile, topKeys: output.keptKeys, thresholds: loaded.thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
+        output.model.attach(to: &document)
         let (jsonPath, htmlPath) = try output.write(
             document, defaultName: URL(fileURLWithPath: profile).deletingPathExtension().lastPathComponent)
         let outcomes = document.load?.thresholds ?? []

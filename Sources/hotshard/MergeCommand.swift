@@ -25,6 +25,8 @@ struct MergeCommand: AsyncParsableCommand {
     @Flag(help: "No summary on the terminal.")
     var quiet = false
 
+    @OptionGroup(title: "Model") var model: ModelOptions
+
     func validate() throws {
         if results.count < 2 { throw ValidationError("give at least two result files") }
     }
@@ -43,9 +45,10 @@ struct MergeCommand: AsyncParsableCommand {
             inputs += document.source.inputs
         }
         let merged = try AnalysisSnapshot.merged(snapshots)
-        let document = ResultDocument(analysis: merged, capture: capture.total,
+        var document = ResultDocument(analysis: merged, capture: capture.total,
                                       source: ResultDocument.Source(kind: .capture, inputs: inputs),
                                       topKeys: max(top, 100))
+        model.attach(to: &document)
         try document.write(toPath: output)
         if !quiet {
             print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")

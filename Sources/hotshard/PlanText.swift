@@ -7,9 +7,18 @@ enum PlanText {
         v >= 100 ? String(Int(v.rounded())) : String(format: "%.3g", v)
     }
 
-    static func render(_ plan: Plan) -> String {
+    static func render(_ plan: Plan, neededCapacity: Double? = nil, sizedOn: SizingWindow? = nil) -> String {
         let c = plan.configuration
-        var out = "Workload: \(number(plan.totalRate)) ops/s; node capacity \(number(c.capacityPerNode)) ops/s, target utilisation \(c.targetUtilisation)"
+        var out = "Workload: \(number(plan.totalRate)) ops/s"
+        if let sizedOn {
+            out += sizedOn.basis == .mean ? " (the whole run's mean)"
+                : " in the \(sizedOn.basis == .peak ? "busiest" : "p99") \(number(sizedOn.windowSeconds)) s window, at \(number(sizedOn.windowStart)) s"
+        }
+        if let neededCapacity {
+            out += "; no node capacity given: at \(c.nodeRange.lowerBound) nodes each needs \(number(neededCapacity)) ops/s for utilisation \(c.targetUtilisation) (utilisations below are relative to that)"
+        } else {
+            out += "; node capacity \(number(c.capacityPerNode)) ops/s, target utilisation \(c.targetUtilisation)"
+        }
         if let p = c.p99ObjectiveSeconds { out += ", p99 ≤ \(number(p * 1000)) ms" }
         out += "\n\nscheme                         nodes  max/mean   CV   hottest util  p99 (ms)  N−1 ok  moves keys/traffic  hashing-alone max/mean\n"
         for s in plan.schemes {

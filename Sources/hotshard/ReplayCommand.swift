@@ -186,6 +186,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         var document = ResultDocument(replay: run, topKeys: output.keptKeys, thresholds: thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
+        output.model.attach(to: &document)
         let firstName = URL(fileURLWithPath: captures.first ?? "replay").lastPathComponent
             .replacingOccurrences(of: ".gz", with: "").replacingOccurrences(of: ".pcapng", with: "")
             .replacingOccurrences(of: ".pcap", with: "")

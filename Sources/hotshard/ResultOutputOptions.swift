@@ -26,6 +26,8 @@ struct ResultOutputOptions: ParsableArguments {
     @Flag(help: "No progress line and no summary on the terminal.")
     var quiet = false
 
+    @OptionGroup(title: "Model") var model: ModelOptions
+
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1") }
@@ -62,6 +64,8 @@ struct ResultOutputOptions: ParsableArguments {
 
     /// Writes the JSON (atomically) and, unless `--no-html`, the report beside it; without paths
     /// they are `reports/PREFIX NAME.json` and `.html`, NAME being `--name` or `defaultName`.
+    /// Callers attach the model first (`model.attach(to:)`), before any redaction: placement
+    /// hashes the real keys.
     func write(_ document: ResultDocument, defaultName: String, prefix: String = "") throws -> (json: String, html: String?) {
         let jsonPath = json ?? "reports/\(prefix)\(name ?? defaultName).json"
         try document.write(toPath: jsonPath)

@@ -40,6 +40,8 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup var buffer: LiveBufferOption
 
+    @OptionGroup(title: "Model") var model: ModelOptions
+
     @Option(help: "Where to write the result JSON on quitting (default reports/top-IFACE.json).")
     var json: String?
 
@@ -103,8 +105,9 @@ struct TopCommand: ParsableCommand {
         terminal.restore()
         if let error = failure.value { throw error }
 
-        let document = pipeline.finish(capture: session.health, source: source, topKeys: max(rows, 100),
+        var document = pipeline.finish(capture: session.health, source: source, topKeys: max(rows, 100),
                                        problems: session.problems.map(\.description))
+        model.attach(to: &document)
         let path = json ?? "reports/top-\(interface).json"
         try document.write(toPath: path)
         print("\nresult     \(path)")

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import HotshardAnalysis
 import HotshardProtocols
 @testable import HotshardModel
 

@@ -50,12 +50,20 @@ public struct RedisClusterScheme: PlacementScheme {
 
     /// The hash slot of a key, hash tags included.
     public static func slot(_ bytes: [UInt8]) -> Int {
-        if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
-           let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")),
-           close > open + 1 {
-            return Int(CRC16.xmodem(bytes[(open + 1)..<close]) & 0x3fff)
-        }
+        if let tag = hashTagRange(bytes) { return Int(CRC16.xmodem(bytes[tag]) & 0x3fff) }
         return Int(CRC16.xmodem(bytes) & 0x3fff)
+    }
+
+    /// The hash tag's bytes (between the first '{' and the first '}' after it, when non-empty).
+    public static func hashTag(_ bytes: [UInt8]) -> ArraySlice<UInt8>? {
+        hashTagRange(bytes).map { bytes[$0] }
+    }
+
+    static func hashTagRange(_ bytes: [UInt8]) -> Range<Int>? {
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "{")),
+              let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")),
+              close > open + 1 else { return nil }
+        return (open + 1)..<close
     }
 
     public func keyHash(_ key: Key) -> UInt64 { UInt64(Self.slot(key.bytes)) }

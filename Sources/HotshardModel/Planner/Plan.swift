@@ -76,6 +76,9 @@ public struct Plan: Sendable {
         /// The key's own utilisation of one node before and after the remedy.
         public var utilisationBefore: Double
         public var utilisationAfter: Double
+        /// The key's Redis Cluster hash tag, when it has one: every key that keeps the tag lands in
+        /// the same slot, so sub-keys must change the tag itself to spread.
+        public var hashTag: Key?
     }
 
     /// A hot key split into sub-keys so that a node count fits (`RemediedFit`).

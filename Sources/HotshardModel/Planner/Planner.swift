@@ -1,5 +1,4 @@
 import Dispatch
-import HotshardAnalysis
 import HotshardProtocols
 
 /// Turns a measured `Workload` into a `Plan`: per scheme the smallest node count meeting the
@@ -56,17 +55,21 @@ public struct Planner: Sendable {
         var splitCandidates: [(key: Key, rate: Double, readFraction: Double, baseSubKeys: Int)] = []
         splitCandidates.reserveCapacity(workload.hotKeys.count)
         for hot in workload.hotKeys {
-            if hot.rate > limit && limit > 0 {
-                let k = Int((hot.rate / limit).rounded(.up))
-                let hit = 1 - limit / hot.rate
+            // A key is checked at the larger of its rate in the sizing window and its own busiest
+            // window: it may peak when the cluster does not, and its node must carry it then too.
+            let keyRate = hot.sizingRate
+            if keyRate > limit && limit > 0 {
+                let k = Int((keyRate / limit).rounded(.up))
+                let hit = 1 - limit / keyRate
                 remedies.append(Plan.HotKeyRemedy(
-                    key: hot.key, rate: hot.rate, readFraction: hot.readFraction, factor: k,
-                    cacheHitRatio: hit, cacheTTLSeconds: hit / ((1 - hit) * hot.rate),
-                    utilisationBefore: hot.rate / config.capacityPerNode,
-                    utilisationAfter: hot.rate / Double(k) / config.capacityPerNode))
+                    key: hot.key, rate: keyRate, readFraction: hot.readFraction, factor: k,
+                    cacheHitRatio: hit, cacheTTLSeconds: hit / ((1 - hit) * keyRate),
+                    utilisationBefore: keyRate / config.capacityPerNode,
+                    utilisationAfter: keyRate / Double(k) / config.capacityPerNode,
+                    hashTag: RedisClusterScheme.hashTag(hot.key.bytes).map { Key(Array($0)) }))
                 // The search assumes the key split into k' = ⌈rate ÷ (limit ÷ 2)⌉ sub-keys "key#i": k
                 // alone would leave a sub-key's node almost full, with no room for its other keys.
-                let searchK = max(k, Int((hot.rate / (limit / 2)).rounded(.up)))
+                let searchK = max(k, Int((keyRate / (limit / 2)).rounded(.up)))
                 splitCandidates.append((hot.key, hot.rate, hot.readFraction, searchK))
                 for i in 0..<searchK {
                     remedied.append(RemedyCandidates.subKey(hot.key, i), rate: hot.rate / Double(searchK),
@@ -217,13 +220,13 @@ public struct Planner: Sendable {
         let survives = chosen > 1 ? (evaluate(chosen - 1)?.ok ?? false) : false
         let current = config.currentNodes ?? config.nodeRange.lowerBound
         var moveCost: Plan.MoveCost?
-        if current != chosen, current >= 1, let from = build(current) {
-            moveCost = self.moveCost(from: from, to: scheme, fromAssignment: evaluator.assignment(from),
-                                     toAssignment: layout.assignment, keys: keys, tailRate: tailRate)
+        if current != chosen, current >= 1, let from = build(current), let to = Self.resized(from, to: chosen, build: build) {
+            moveCost = self.moveCost(from: from, to: to, fromAssignment: evaluator.assignment(from),
+                                     toAssignment: evaluator.assignment(to), keys: keys, tailRate: tailRate)
         }
         // Scaling by one node from the chosen layout.
         func move(to n: Int) -> Plan.MoveCost? {
-            guard n >= 1, let other = build(n) else { return nil }
+            guard n >= 1, let other = Self.resized(scheme, to: n, build: build) else { return nil }
             return self.moveCost(from: scheme, to: other, fromAssignment: layout.assignment,
                                  toAssignment: evaluator.assignment(other), keys: keys, tailRate: tailRate)
         }
@@ -243,6 +246,18 @@ public struct Planner: Sendable {
             result.remediedFewestKeys = fits.fewestKeys
         }
         return result
+    }
+
+    /// The layout a running system reaches when resized to `n` nodes: a Redis Cluster moves slots
+    /// as `redis-cli --cluster rebalance` does (only to the new nodes or from the removed ones);
+    /// every other scheme is rebuilt for `n` nodes, which is how each of them resizes.
+    static func resized(_ scheme: any PlacementScheme, to n: Int,
+                        build: (Int) -> (any PlacementScheme)?) -> (any PlacementScheme)? {
+        guard let cluster = scheme as? RedisClusterScheme else { return build(n) }
+        let have = cluster.nodeNames.count
+        if n > have { return cluster.addingNodes(ServerSpec.numbered(n).dropFirst(have).map(\.description)) }
+        if n < have { return cluster.removingLastNodes(have - n) }
+        return cluster
     }
 
     func predict(_ layout: Layout) -> [Plan.NodePrediction] {

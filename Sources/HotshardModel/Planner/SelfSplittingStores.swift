@@ -1,4 +1,4 @@
-import HotshardAnalysis
+import HotshardProtocols
 
 /// What stores that split ranges by load would do with a workload, using their documented defaults:
 /// CockroachDB `kv.range_split.load_qps_threshold` 2,500 QPS; TiKV hot-region split

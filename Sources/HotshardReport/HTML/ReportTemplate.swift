@@ -129,7 +129,14 @@ enum ReportTemplate {
 <section id="model" aria-labelledby="model-h">
 <h2 id="model-h">Ring model</h2>
 <p>Each scheme places the measured keys on its nodes; nodes serve {{capacity}} requests/s at 100% and should stay under {{target}}.</p>
+<p>{{sizedOn}}</p>
 <p>{{today}}</p>
+{{#hottest}}<figure>{{{svg}}}<figcaption>The busiest node's utilisation in every window: where today's line climbs over 100%, that node could not keep up.</figcaption></figure>
+<details><summary>Table behind the chart</summary><p>{{rowsNote}}</p><div class="scroll"><table class="data" id="hottest-table"><thead><tr><th scope="col">window start</th><th scope="col">today</th><th scope="col">recommended</th></tr></thead><tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/rows}}</tbody></table></div></details>{{/hottest}}
+{{#hasFairShare}}<h3>Keys above a node's fair share</h3><p>Each of these keys alone carries more than the total divided by the node count: wherever it lands, its node is busier than the mean.</p>
+<div class="scroll"><table class="data" id="fair-share-table"><thead><tr><th scope="col">key</th><th scope="col">requests/s</th><th scope="col">× fair share</th></tr></thead><tbody>{{#fairShareRows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/fairShareRows}}</tbody></table></div>{{/hasFairShare}}
 {{#schemes}}<article class="scheme{{#recommended}} recommended{{/recommended}}">
 <h3>{{name}}: {{nodes}} nodes, busiest at {{maxOverMean}}× the mean{{#recommended}} <span class="badge">recommended</span>{{/recommended}}{{#inUse}} <span class="badge now">in use today</span>{{/inUse}}</h3>
 <div{{#hasCurrent}} class="pair"{{/hasCurrent}}>
@@ -148,7 +155,7 @@ enum ReportTemplate {
 {{/queueRows}}</tbody></table></div>
 </section>
 {{/model}}
-{{^model}}<section id="model-missing"><h2>Ring and queue model</h2><p>This result has no model section. Run <code>hotshard plan RESULT.json</code> to add one.</p></section>{{/model}}
+{{^model}}<section id="model-missing"><h2>Ring and queue model</h2><p>This result has no model section (it was written before every run modelled its traffic). Run <code>hotshard plan RESULT.json --json RESULT.json</code> to add one.</p></section>{{/model}}
 
 {{#hasRecommendations}}
 <section id="recommendations" aria-labelledby="recommendations-h">

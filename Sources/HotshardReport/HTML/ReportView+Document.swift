@@ -67,7 +67,7 @@ extension ReportView {
         } else {
             popularity = nil
         }
-        model = document.model.map(Self.modelView)
+        model = document.model.map { Self.modelView($0, windowSeconds: document.windows.seconds) }
         recommendations = (document.model?.recommendations ?? []).map { recommendation in
             let key = recommendation.key.map { KeyText($0) }
             return Recommendation(kind: recommendation.kind.rawValue, key: key?.short ?? "", hasKey: key != nil,

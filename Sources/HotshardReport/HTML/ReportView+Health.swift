@@ -60,7 +60,14 @@ extension ReportView {
             Pair(name: "hot keys in the result", value: ReportFormat.integer(document.hotKeys.count), exact: ReportFormat.exact(document.hotKeys.count)),
         ]
         if let model = document.model {
-            pairs.append(Pair(name: "model capacity per node", value: ReportFormat.rate(model.capacityPerNode) + " requests/s", exact: ReportFormat.exact(model.capacityPerNode)))
+            if let capacity = model.capacityPerNode {
+                pairs.append(Pair(name: "model capacity per node", value: ReportFormat.rate(capacity) + " requests/s", exact: ReportFormat.exact(capacity)))
+            } else {
+                pairs.append(Pair(name: "model capacity per node", value: "none given; needed " + ReportFormat.rate(model.effectiveCapacity) + " requests/s", exact: ReportFormat.exact(model.effectiveCapacity)))
+            }
+            if let sized = model.sizedOn {
+                pairs.append(Pair(name: "model sized on", value: ReportView.sizedOnText(sized), exact: ""))
+            }
             pairs.append(Pair(name: "model target utilisation", value: ReportFormat.percent(model.targetUtilisation), exact: ReportFormat.exact(model.targetUtilisation)))
         }
         return pairs

@@ -1,6 +1,8 @@
+import HotshardModel
+
 extension ReportView {
     /// The ring model (per scheme, per node) and the queue model, from the document's model section.
-    static func modelView(_ model: ResultDocument.ModelSection) -> Model {
+    static func modelView(_ model: ResultDocument.ModelSection, windowSeconds: Double) -> Model {
         let recommendedSchemes = Set(model.recommendations.filter { $0.kind == .scheme }.compactMap { recommendation in
             model.schemes.first { recommendation.detail.hasPrefix("use \($0.scheme)") }?.scheme
         })
@@ -27,8 +29,17 @@ extension ReportView {
             "Today: \(ReportFormat.integer(nodes)) nodes" + (model.currentScheme.map { " under \(KeyText(text: $0, limit: 40).short)" } ?? "")
                 + ". Each scheme's load there is drawn beside its recommended layout."
         } ?? "Today's layout is not in this result: give plan --current-nodes (and --current-scheme) to draw each scheme's load there beside the recommended one."
-        return Model(capacity: ReportFormat.rate(model.capacityPerNode), target: ReportFormat.percent(model.targetUtilisation),
-                     today: today, schemes: schemes, queueSVG: SVGQueueChart(model: model).render(), queueRows: queueRows)
+        let capacity = model.capacityPerNode.map { ReportFormat.rate($0) }
+            ?? "none given (utilisations are relative to the \(ReportFormat.rate(model.effectiveCapacity)) requests/s each node would need)"
+        let fairShare = (model.keysOverFairShare ?? []).prefix(Limits.schemeTableRows).map { entry in
+            Row(cells: [Cell(KeyText(entry.key, limit: 40).short),
+                        Cell(ReportFormat.rate(entry.rate), exact: ReportFormat.exact(entry.rate)),
+                        Cell(ReportFormat.decimal(entry.timesFairShare, 2) + "×", exact: ReportFormat.exact(entry.timesFairShare))])
+        }
+        return Model(capacity: capacity, target: ReportFormat.percent(model.targetUtilisation),
+                     sizedOn: model.sizedOn.map(sizedOnText) ?? "Sized on the whole run's mean (a result written before the model named its window).",
+                     today: today, hottest: model.hottestNodeOverTime.map { hottestView($0, windowSeconds: windowSeconds, target: model.targetUtilisation) },
+                     fairShareRows: fairShare, hasFairShare: !fairShare.isEmpty, schemes: schemes, queueSVG: SVGQueueChart(model: model).render(), queueRows: queueRows)
     }
 
     /// One layout of a scheme: its chart and the table behind it (the busiest nodes).
@@ -45,5 +56,30 @@ extension ReportView {
         return Side(nodes: ReportFormat.integer(layout.nodes), maxOverMean: ReportFormat.decimal(layout.maxOverMean, 2),
                     chartSVG: SVGNodeLoadChart(id: id, schemeName: scheme, layout: layout, targetUtilisation: target).render(),
                     rows: rows, rowsNote: note)
+    }
+
+    /// What the model was sized on, in words.
+    static func sizedOnText(_ sized: SizingWindow) -> String {
+        switch sized.basis {
+        case .mean:
+            return "Sized on the whole run's mean rate (--rate-basis mean): bursts are averaged away."
+        case .peak, .p99:
+            let which = sized.basis == .peak ? "the busiest" : "the 99th-percentile"
+            return "Sized on \(which) \(ReportFormat.seconds(sized.windowSeconds)) window, from \(ReportFormat.seconds(sized.windowStart)) into the run, with every key's rate in that window; each hot key is also checked at its own busiest second."
+        }
+    }
+
+    /// The busiest node over time and the windows behind it, busiest first.
+    static func hottestView(_ series: ResultDocument.HottestNodeSeries, windowSeconds: Double, target: Double) -> Hottest {
+        let worst = series.points.sorted { ($0.today ?? $0.recommended ?? 0) > ($1.today ?? $1.recommended ?? 0) }.prefix(Limits.schemeTableRows)
+        let rows = worst.map { point in
+            Row(cells: [Cell(ReportFormat.seconds(point.start), exact: ReportFormat.exact(point.start)),
+                        Cell(point.today.map(ReportFormat.percent) ?? "–", exact: ReportFormat.exact(point.today)),
+                        Cell(point.recommended.map(ReportFormat.percent) ?? "–", exact: ReportFormat.exact(point.recommended))])
+        }
+        let note = series.points.count > rows.count
+            ? "The \(rows.count) busiest of \(series.points.count) windows." : "Every window, busiest first."
+        return Hottest(svg: SVGHottestNodeChart(series: series, windowSeconds: windowSeconds, targetUtilisation: target).render(),
+                       rows: rows, rowsNote: note)
     }
 }

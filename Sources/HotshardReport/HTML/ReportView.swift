@@ -94,11 +94,24 @@ struct ReportView {
     struct Model {
         var capacity: String
         var target: String
+        /// Which window the model was sized on, and why that matters.
+        var sizedOn: String
         /// Today's layout, or how to give it.
         var today: String
+        /// The busiest node over time, today and as recommended (absent without windows).
+        var hottest: Hottest?
+        /// Keys that alone carry more than a node's fair share.
+        var fairShareRows: [Row]
+        var hasFairShare: Bool
         var schemes: [Scheme]
         var queueSVG: String
         var queueRows: [Row]
+    }
+
+    struct Hottest {
+        var svg: String
+        var rows: [Row]
+        var rowsNote: String
     }
 
     struct Recommendation {

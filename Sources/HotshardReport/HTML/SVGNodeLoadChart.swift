@@ -52,7 +52,7 @@ struct SVGNodeLoadChart {
 extension ChartFrame.Linear {
     /// Ticks at round percentages up to `peak`.
     func yTicksPercent(_ peak: Double) -> [Double] {
-        let step = peak > 2 ? 0.5 : 0.25
+        let step = peak > 8 ? 2 : peak > 2 ? 0.5 : 0.25
         return Swift.stride(from: 0.0, through: peak, by: step).map { $0 }
     }
 }

@@ -15,7 +15,7 @@ struct SVGQueueChart {
     func render() -> String {
         var frame = ChartFrame()
         frame.height = 240
-        let capacity = max(model.capacityPerNode, 1e-9)
+        let capacity = max(model.effectiveCapacity, 1e-9)
         let curve = stride(from: 0.0, through: 0.98, by: 0.02).compactMap { rho in
             Self.referenceP99Micros(capacity: capacity, utilisation: rho).map { (rho, $0) }
         }

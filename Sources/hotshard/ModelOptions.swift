@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import HotshardModel
+import HotshardReport
+
+extension PlanConfiguration.ReadPolicy: ExpressibleByArgument {}
+extension RateBasis: ExpressibleByArgument {}
+
+/// The ring-and-queue model's options, shared by every command that writes a result (analyze,
+/// load, replay, top, merge) and by `plan`, so that the same options give the same model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .customLong("node-capacity"), help: ArgumentHelp(
+        "Requests per second one node serves at 100% utilisation.",
+        discussion: "No default: without it the model reports how evenly each scheme spreads the traffic at --current-nodes (default \(ModelRequest.defaultNodesWithoutCapacity)), the keys above a node's fair share, and the node capacity that layout would need."))
+    var nodeCapacity: Double?
+
+    @Option(name: .customLong("target-utilisation"), help: "Highest utilisation any node may reach (0…1; default 0.7, the usual headroom for a node to absorb a failover).")
+    var targetUtilisation: Double = 0.7
+
+    @Option(help: "A p99 objective in milliseconds that every node must also meet (default none).")
+    var p99: Double?
+
+    @Option(help: "Candidate placement schemes, comma-separated (default: every scheme the planner knows).")
+    var schemes: String?
+
+    @Option(help: "Node counts to consider, MIN-MAX (default 1-1000).")
+    var nodes: String = "1-1000"
+
+    @Option(name: .customLong("current-nodes"), help: "Today's node count: the cost of moving, today's load, and the node count a model without --node-capacity is evaluated at.")
+    var currentNodes: Int?
+
+    @Option(name: .customLong("current-scheme"), help: "Today's placement scheme (always among the candidates).")
+    var currentScheme: String?
+
+    @Option(help: "Copies of each key (default 1).")
+    var replicas: Int = 1
+
+    @Option(name: .customLong("read-policy"), help: "Where reads go with replicas (default primary, as Redis Cluster without READONLY).")
+    var readPolicy: PlanConfiguration.ReadPolicy = .primary
+
+    @Option(name: .customLong("server-threads"), help: "Worker threads per node (default 1, as Redis; more uses M/M/c, Erlang C).")
+    var serverThreads: Int = 1
+
+    @Option(name: .customLong("rate-basis"), help: "The window the model is sized on (default peak: the busiest window, so a flash sale is not averaged away; p99 ignores the few busiest windows of a long run; mean is the whole run's average).")
+    var rateBasis: RateBasis = .peak
+
+    @Flag(help: "Check the recommended layout's hottest node by discrete-event simulation.")
+    var simulate = false
+
+    func validate() throws {
+        _ = try nodeRange()
+        if let nodeCapacity, !(nodeCapacity > 0 && nodeCapacity.isFinite) { throw ValidationError("--node-capacity must be positive") }
+        guard targetUtilisation > 0, targetUtilisation < 1 else { throw ValidationError("--target-utilisation must be in (0, 1)") }
+        guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1…16") }
+        guard (1...1024).contains(serverThreads) else { throw ValidationError("--server-threads must be 1…1024") }
+        if let p99, !(p99 > 0) { throw ValidationError("--p99 must be positive milliseconds") }
+        if let currentNodes, !(1...100_000).contains(currentNodes) { throw ValidationError("--current-nodes must be 1…100000") }
+        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.names.contains(name) {
+            throw ValidationError("unknown scheme '\(name)'; known: \(SchemeFactory.names.joined(separator: ", "))")
+        }
+    }
+
+    func nodeRange() throws -> ClosedRange<Int> {
+        let parts = nodes.split(separator: "-")
+        guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), 1 <= low, low <= high, high <= 100_000 else {
+            throw ValidationError("--nodes must be MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 100000, got '\(nodes)'")
+        }
+        return low...high
+    }
+
+    var schemeList: [String] {
+        schemes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? PlanConfiguration.defaultSchemes
+    }
+
+    /// The request these options make (`capacity` overrides `--node-capacity`, for plan's old spelling).
+    func request(capacity: Double? = nil) -> ModelRequest {
+        var request = ModelRequest()
+        request.capacityPerNode = capacity ?? nodeCapacity
+        request.targetUtilisation = targetUtilisation
+        request.p99ObjectiveSeconds = p99.map { $0 / 1000 }
+        request.schemes = schemeList
+        request.nodeRange = (try? nodeRange()) ?? request.nodeRange
+        request.currentNodes = currentNodes
+        request.currentScheme = currentScheme
+        request.replicas = replicas
+        request.readPolicy = readPolicy
+        request.serverThreads = serverThreads
+        request.simulate = simulate
+        request.basis = rateBasis
+        return request
+    }
+
+    /// The result with its model section, as every command writes it.
+    func attach(to document: inout ResultDocument) {
+        document.model = document.modelSection(request())
+    }
+}
