@@ -17,7 +17,7 @@ enum ReportTemplate {
 <body>
 <header>
 <h1>{{title}}</h1>
-<nav aria-label="Sections"><a href="#summary">Summary</a> <a href="#hot-keys-section">Hot keys</a> <a href="#heat">Heat timeline</a> <a href="#traffic">Traffic</a> <a href="#latency">Latency</a> {{#hasPrefixes}}<a href="#prefixes">Prefixes</a> {{/hasPrefixes}}{{#model}}<a href="#model">Model</a> {{/model}}{{#hasRecommendations}}<a href="#recommendations">Recommendations</a> {{/hasRecommendations}}{{#replayNote}}<a href="#replay">Replay</a> {{/replayNote}}<a href="#health">Capture health</a> <a href="#configuration">Configuration</a></nav>
+<nav aria-label="Sections"><a href="#summary">Summary</a> {{#hasRecommendations}}<a href="#recommendations">Recommendations</a> {{/hasRecommendations}}<a href="#hot-keys-section">Hot keys</a> <a href="#heat">Heat timeline</a> <a href="#traffic">Traffic</a> <a href="#latency">Latency</a> {{#hasPrefixes}}<a href="#prefixes">Prefixes</a> {{/hasPrefixes}}{{#model}}<a href="#model">Model</a> {{/model}}{{#replayNote}}<a href="#replay">Replay</a> {{/replayNote}}<a href="#health">Capture health</a> <a href="#configuration">Configuration</a></nav>
 </header>
 <main>
 <section id="summary" aria-labelledby="summary-h">
@@ -31,6 +31,15 @@ enum ReportTemplate {
 <p class="confidence c-{{confidenceLevel}}" id="confidence"><strong>{{confidenceSummary}}</strong></p>
 {{#redaction}}<p class="redaction" id="redaction">{{.}}</p>{{/redaction}}
 </section>
+
+{{#hasRecommendations}}
+<section id="recommendations" aria-labelledby="recommendations-h">
+<h2 id="recommendations-h">Recommendations</h2>
+<p>What the model below concludes for this traffic, first: the layout, then what to do with each key no node count fixes.</p>
+<ol class="recommendations">{{#recommendations}}<li><strong>{{kind}}</strong>{{#hasKey}} <code title="{{keyFull}}">{{key}}</code>{{/hasKey}}{{#factor}} ({{factor}}){{/factor}}: {{detail}}</li>
+{{/recommendations}}</ol>
+</section>
+{{/hasRecommendations}}
 
 <section id="hot-keys-section" aria-labelledby="hot-keys-h">
 <h2 id="hot-keys-h">Hot keys</h2>
@@ -156,14 +165,6 @@ enum ReportTemplate {
 </section>
 {{/model}}
 {{^model}}<section id="model-missing"><h2>Ring and queue model</h2><p>This result has no model section (it was written before every run modelled its traffic). Run <code>hotshard plan RESULT.json --json RESULT.json</code> to add one.</p></section>{{/model}}
-
-{{#hasRecommendations}}
-<section id="recommendations" aria-labelledby="recommendations-h">
-<h2 id="recommendations-h">Recommendations</h2>
-<ol class="recommendations">{{#recommendations}}<li><strong>{{kind}}</strong>{{#hasKey}} <code title="{{keyFull}}">{{key}}</code>{{/hasKey}}{{#factor}} ({{factor}}){{/factor}}: {{detail}}</li>
-{{/recommendations}}</ol>
-</section>
-{{/hasRecommendations}}
 
 <section id="health" aria-labelledby="health-h">
 <h2 id="health-h">Capture health</h2>
