@@ -19,6 +19,7 @@ extension AnalysisSnapshot {
         var windowOriginNanos: Int64?
         var windowNanos: Int64?
         var windows: [WindowSeries.Window]?
+        var servers: [ServerLoad] = []
         try scanner.object { name, scanner in
             if name == "keys" {
                 keys = try scanner.array { try TrackedKey(json: &$0) }
@@ -44,6 +45,8 @@ extension AnalysisSnapshot {
                 distinct = try scanner.decoded(HyperLogLog.self)
             } else if name == "byCommand" {
                 byCommand = try scanner.decoded([String: SparseHistogram].self)
+            } else if name == "servers" {
+                servers = try scanner.decoded([ServerLoad].self)
             } else {
                 return false
             }
@@ -58,7 +61,7 @@ extension AnalysisSnapshot {
                   byCommand: try scanner.required(byCommand, "byCommand"),
                   windowOriginNanos: try scanner.required(windowOriginNanos, "windowOriginNanos"),
                   windowNanos: try scanner.required(windowNanos, "windowNanos"),
-                  windows: try scanner.required(windows, "windows"))
+                  windows: try scanner.required(windows, "windows"), servers: servers)
     }
 }
 
@@ -130,6 +133,8 @@ extension KeyStatistics {
         var firstSeenNanos: Int64?, lastSeenNanos: Int64?, currentSecond: Int64?
         var latency: LogHistogram?
         var clients: ClientTally?
+        // Absent in states written before servers were tallied.
+        var server: UInt64 = 0, offServerRequests = 0, otherServer: UInt64 = 0
         try scanner.object { name, scanner in
             if name == "clients" { clients = try ClientTally(json: &scanner) }
             else if name == "currentSecond" { currentSecond = try scanner.int64() }
@@ -142,6 +147,9 @@ extension KeyStatistics {
             else if name == "maxReplyBytes" { maxReplyBytes = try scanner.int() }
             else if name == "misses" { misses = try scanner.int() }
             else if name == "peakPerSecond" { peakPerSecond = try scanner.int() }
+            else if name == "server" { server = try scanner.uint64() }
+            else if name == "offServerRequests" { offServerRequests = try scanner.int() }
+            else if name == "otherServer" { otherServer = try scanner.uint64() }
             else if name == "protocolName" { protocolName = try scanner.string() }
             else if name == "reads" { reads = try scanner.int() }
             else if name == "replyBytes" { replyBytes = try scanner.int() }
@@ -169,6 +177,9 @@ extension KeyStatistics {
         self.currentSecondCount = try scanner.required(currentSecondCount, "currentSecondCount")
         self.peakPerSecond = try scanner.required(peakPerSecond, "peakPerSecond")
         self.clients = try scanner.required(clients, "clients")
+        self.server = server
+        self.offServerRequests = offServerRequests
+        self.otherServer = otherServer
     }
 }
 

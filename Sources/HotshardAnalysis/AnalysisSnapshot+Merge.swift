@@ -61,6 +61,7 @@ extension AnalysisSnapshot {
         result.minimumCount = max(droppedMaximum, disjointKeys ? max(a.minimumCount, b.minimumCount)
                                                                : a.minimumCount + b.minimumCount)
         result.totals.add(b.totals)
+        result.servers = ServerTally.merged(a.servers, b.servers)
         result.distinct.merge(b.distinct)
         result.service = mergeSparse(a.service, b.service)
         result.byCommand = a.byCommand.merging(b.byCommand, uniquingKeysWith: mergeSparse)

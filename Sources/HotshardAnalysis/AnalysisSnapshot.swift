@@ -33,6 +33,8 @@ public struct AnalysisSnapshot: Codable, Sendable {
     public var windowOriginNanos: Int64
     public var windowNanos: Int64
     var windows: [WindowSeries.Window]
+    /// Each server's load, busiest first (bounded: `ServerTally.limit`).
+    public var servers: [ServerLoad] = []
 
     public var exact: Bool { evictions == 0 }
 
@@ -63,6 +65,11 @@ public struct AnalysisSnapshot: Codable, Sendable {
         public var firstSeenSeconds: Double
         public var lastSeenSeconds: Double
         public var totalLatencyMicros: Double
+        /// The server of the key's first request (nil without one), the requests that went to
+        /// others and the last of those (see `KeyStatistics.server`).
+        public var server: String?
+        public var offServerRequests = 0
+        public var otherServer: String?
     }
 
     /// The top `limit` keys ranked by the configured measure. A key is `guaranteed` when its
@@ -73,6 +80,8 @@ public struct AnalysisSnapshot: Codable, Sendable {
         // percentiles, only for the top and the first key below it.
         let candidates = configuration.rankBy == .requests && Self.isRanked(keys)
             ? keys[..<min(keys.count, max(0, limit) + 1)] : keys[...]
+        var serverNames: [UInt64: String] = [:]
+        for server in servers { serverNames[server.id] = server.server }
         var entries: [HotKey] = candidates.map { tracked in
             let stats = tracked.statistics
             let latency: (Double, Double, Double, Double)? = stats.latency.total > 0 ? (
@@ -90,7 +99,9 @@ public struct AnalysisSnapshot: Codable, Sendable {
                 latencyMicros: latency, clients: stats.clients.distinct, topClientShare: stats.clients.topShare,
                 firstSeenSeconds: stats.firstSeenNanos == .max ? 0 : Double(stats.firstSeenNanos - origin) / 1e9,
                 lastSeenSeconds: stats.lastSeenNanos == .min ? 0 : Double(stats.lastSeenNanos - origin) / 1e9,
-                totalLatencyMicros: totalLatency)
+                totalLatencyMicros: totalLatency,
+                server: serverNames[stats.server], offServerRequests: stats.offServerRequests,
+                otherServer: serverNames[stats.otherServer])
         }
         switch configuration.rankBy {
         case .requests:

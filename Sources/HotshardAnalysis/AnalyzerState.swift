@@ -26,6 +26,7 @@ struct AnalyzerState {
     private var tallyIndex: [String: Int] = [:]
     private var protocolCounts = [Int](repeating: 0, count: WireProtocol.allCases.count)
     private var statusCounts = [Int](repeating: 0, count: 4)
+    private var servers = ServerTally()
 
     init(configuration: AnalysisConfiguration, shard: Int = 0, of shardCount: Int = 1) {
         self.configuration = configuration
@@ -64,7 +65,9 @@ struct AnalyzerState {
         default: isError = false
         }
         let countsMessage = shardCount == 1 || Self.shard(of: message, count: shardCount) == shard
+        let server = ServerLoad.id(of: message.flow.server)
         if countsMessage {
+            servers.record(message, id: server, isError: isError)
             totals.requests += 1
             protocolCounts[Self.protocolIndex(message.wireProtocol)] += 1
             let tally = tallyIndex(for: message.command)
@@ -111,6 +114,7 @@ struct AnalyzerState {
             windows.count(slot: slot)
             Self.update(&statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
                         share: share, isError: isError, client: client, second: second)
+            statistics[slot].recordServer(server)
             if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
         }
     }
@@ -259,6 +263,6 @@ struct AnalyzerState {
             minimumCount: summary.minimumCount, prefixes: prefixCounts, distinct: distinct,
             service: SparseHistogram(service), byCommand: byCommand,
             windowOriginNanos: series.originNanos, windowNanos: series.windowNanos,
-            windows: series.windows)
+            windows: series.windows, servers: servers.servers.sorted { ($0.requests, $1.server) > ($1.requests, $0.server) })
     }
 }

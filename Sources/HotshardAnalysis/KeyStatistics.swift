@@ -22,8 +22,25 @@ struct KeyStatistics: Codable, Sendable {
     var peakPerSecond = 0
     var latency = LogHistogram()
     var clients = ClientTally()
+    /// The server of the key's first request (`ServerLoad.id`; 0 before it), the requests that went
+    /// to another server, and the last such server: a key a scheme places on one server shows on
+    /// exactly one, so any other is worth reporting.
+    var server: UInt64 = 0
+    var offServerRequests = 0
+    var otherServer: UInt64 = 0
 
     init() {}
+
+    @inline(__always)
+    mutating func recordServer(_ id: UInt64) {
+        if id == server { return }
+        if server == 0 {
+            server = id
+        } else {
+            offServerRequests += 1
+            otherServer = id
+        }
+    }
 
     /// The protocol's name ("" before the first request).
     var protocolName: String { wireProtocol?.rawValue ?? "" }
@@ -49,11 +66,15 @@ struct KeyStatistics: Codable, Sendable {
         currentSecondCount = 0
         peakPerSecond = 0
         clients.reset()
+        server = 0
+        offServerRequests = 0
+        otherServer = 0
     }
 
     private enum CodingKeys: String, CodingKey {
         case protocolName, requests, reads, writes, requestBytes, replyBytes, maxReplyBytes, hits, misses, errors
         case latency, firstSeenNanos, lastSeenNanos, currentSecond, currentSecondCount, peakPerSecond, clients
+        case server, offServerRequests, otherServer
     }
 
     init(from decoder: any Decoder) throws {
@@ -75,6 +96,10 @@ struct KeyStatistics: Codable, Sendable {
         currentSecondCount = try container.decode(Int.self, forKey: .currentSecondCount)
         peakPerSecond = try container.decode(Int.self, forKey: .peakPerSecond)
         clients = try container.decode(ClientTally.self, forKey: .clients)
+        // Absent in states written before servers were tallied.
+        server = try container.decodeIfPresent(UInt64.self, forKey: .server) ?? 0
+        offServerRequests = try container.decodeIfPresent(Int.self, forKey: .offServerRequests) ?? 0
+        otherServer = try container.decodeIfPresent(UInt64.self, forKey: .otherServer) ?? 0
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -96,6 +121,9 @@ struct KeyStatistics: Codable, Sendable {
         try container.encode(currentSecondCount, forKey: .currentSecondCount)
         try container.encode(peakPerSecond, forKey: .peakPerSecond)
         try container.encode(clients, forKey: .clients)
+        try container.encode(server, forKey: .server)
+        try container.encode(offServerRequests, forKey: .offServerRequests)
+        try container.encode(otherServer, forKey: .otherServer)
     }
 
     mutating func merge(_ other: KeyStatistics) {
@@ -114,6 +142,15 @@ struct KeyStatistics: Codable, Sendable {
         lastSeenNanos = max(lastSeenNanos, other.lastSeenNanos)
         peakPerSecond = max(peakPerSecond, other.peakPerSecond)
         clients.merge(other.clients)
+        if server == 0 {
+            server = other.server
+        } else if other.server != 0, other.server != server {
+            // The other part saw the key on another server: all of its requests there count as off.
+            offServerRequests += other.requests - other.offServerRequests
+            otherServer = other.server
+        }
+        offServerRequests += other.offServerRequests
+        if other.otherServer != 0 { otherServer = other.otherServer }
     }
 }
 

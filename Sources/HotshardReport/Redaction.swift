@@ -72,6 +72,10 @@ public struct KeyRedactor: Sendable {
             for index in model.recommendations.indices {
                 if let key = model.recommendations[index].key { model.recommendations[index].key = redact(key) }
             }
+            if var layout = model.observedLayout {
+                for index in layout.misplaced.indices { layout.misplaced[index].key = redact(layout.misplaced[index].key) }
+                model.observedLayout = layout
+            }
             model.keysOverFairShare = model.keysOverFairShare?.map { entry in
                 var entry = entry
                 entry.key = redact(entry.key)

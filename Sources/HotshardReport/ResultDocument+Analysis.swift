@@ -18,7 +18,7 @@ extension ResultDocument {
         let emerging = analysis.emergingKeys()
         let emergingByKey = Dictionary(emerging.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let hotKeys = analysis.hotKeys(limit: topKeys).map { hot in
-            HotKeyEntry(
+            var entry = HotKeyEntry(
                 key: hot.key, wireProtocol: hot.wireProtocol, count: hot.count, errorBound: hot.errorBound,
                 guaranteed: hot.guaranteed, reads: hot.reads, writes: hot.writes, requestBytes: hot.requestBytes,
                 replyBytes: hot.replyBytes, maxReplyBytes: hot.maxReplyBytes, hits: hot.hits, misses: hot.misses,
@@ -27,6 +27,12 @@ extension ResultDocument {
                 latencyMicros: hot.latencyMicros.map { Percentiles(p50: $0.p50, p90: $0.p90, p99: $0.p99, max: $0.max) },
                 clients: hot.clients, topClientShare: hot.topClientShare,
                 hotSince: emergingByKey[hot.key]?.hotSinceSeconds, coolSince: emergingByKey[hot.key]?.coolSinceSeconds)
+            if !analysis.servers.isEmpty {
+                entry.server = hot.server
+                entry.offServerRequests = hot.offServerRequests
+                entry.otherServer = hot.otherServer
+            }
+            return entry
         }
         let service = analysis.serviceLatency.map(LatencySummary.init)
         let windowStartOffset = Double(analysis.windowOriginNanos - totals.firstNanos) / 1e9
@@ -47,6 +53,16 @@ extension ResultDocument {
         self.protocolHealth = protocolHealth
         self.inputProblems = inputProblems.isEmpty ? nil : inputProblems
         summaryState = analysis
+        if !analysis.servers.isEmpty {
+            var hotOn: [String: Int] = [:]
+            for entry in hotKeys { if let server = entry.server { hotOn[server, default: 0] += 1 } }
+            servers = analysis.servers.map { load in
+                ServerEntry(server: load.server, requests: load.requests, keyReferences: load.keyReferences,
+                            requestBytes: load.requestBytes, replyBytes: load.replyBytes, errors: load.errors,
+                            latencyMicros: load.latencyMicros.map { ServerLatency(p50: $0.p50, p99: $0.p99, max: $0.max) },
+                            hotKeys: hotOn[load.server] ?? 0)
+            }
+        }
     }
 }
 

@@ -54,6 +54,7 @@ extension ResultDocument.HotKeyEntry {
         var ratePerSecond: Double?, peakRatePerSecond: Double?, share: Double?
         var latencyMicros: ResultDocument.Percentiles?
         var topClientShare: Double?, hotSince: Double?, coolSince: Double?
+        var server: String?, offServerRequests: Int?, otherServer: String?
         try scanner.object { name, scanner in
             if name == "key" { if !scanner.null() { text = try scanner.key(base64: false) } }
             else if name == "keyBase64" { base64 = try scanner.key(base64: true) }
@@ -77,6 +78,9 @@ extension ResultDocument.HotKeyEntry {
             else if name == "topClientShare" { topClientShare = scanner.null() ? nil : try scanner.double() }
             else if name == "hotSince" { hotSince = scanner.null() ? nil : try scanner.double() }
             else if name == "coolSince" { coolSince = scanner.null() ? nil : try scanner.double() }
+            else if name == "server" { server = scanner.null() ? nil : try scanner.string() }
+            else if name == "offServerRequests" { offServerRequests = scanner.null() ? nil : try scanner.int() }
+            else if name == "otherServer" { otherServer = scanner.null() ? nil : try scanner.string() }
             else { return false }
             return true
         }
@@ -95,6 +99,9 @@ extension ResultDocument.HotKeyEntry {
                   share: try scanner.required(share, "share"), latencyMicros: latencyMicros,
                   clients: try scanner.required(clients, "clients"), topClientShare: topClientShare,
                   hotSince: hotSince, coolSince: coolSince)
+        self.server = server
+        self.offServerRequests = offServerRequests
+        self.otherServer = otherServer
     }
 }
 

@@ -9,6 +9,10 @@ extension ResultDocument {
 
     /// The model section with the plan and workload behind it (`plan` prints the plan in full).
     public func modelRun(_ request: ModelRequest) -> (section: ModelSection, plan: Plan, workload: Workload, neededCapacity: Double?) {
+        var request = request
+        // Today's node count is the servers the traffic went to, unless the user said otherwise.
+        let seen = observedServers.count
+        if request.currentNodes == nil, seen >= 2 { request.currentNodes = seen }
         let workload = Workload(result: self, basis: request.basis)
         let (plan, needed) = request.plan(workload)
         var section = ModelSection(plan: plan)
@@ -27,6 +31,7 @@ extension ResultDocument {
             FairShareKey(key: $0.key, rate: $0.sizingRate, timesFairShare: $0.sizingRate / fairShare)
         }
         section.hottestNodeOverTime = hottestNodeSeries(request: request, plan: plan, capacity: capacity)
+        section.observedLayout = observedLayout(workload: workload, capacity: capacity, scheme: request.currentScheme)
         return (section, plan, workload, needed)
     }
 

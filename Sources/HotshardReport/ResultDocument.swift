@@ -39,6 +39,9 @@ public struct ResultDocument: Codable, Sendable {
     public var load: LoadSection?
     /// Replay runs: what was replayed, what was skipped, and the capture's latency beside the replay's.
     public var replay: ReplaySection?
+    /// Each server's load as the traffic showed it, busiest first: today's layout (absent in results
+    /// written before servers were tallied).
+    public var servers: [ServerEntry]?
 
     public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
                 tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
@@ -143,12 +146,18 @@ public struct ResultDocument: Codable, Sendable {
         public var topClientShare: Double?
         public var hotSince: Double?
         public var coolSince: Double?
+        /// The server the key's first request went to, as the traffic showed it (absent when the
+        /// result has no per-server figures); `offServerRequests` went elsewhere, the last of them
+        /// to `otherServer`. A key on more than one server is not where one scheme puts it.
+        public var server: String?
+        public var offServerRequests: Int?
+        public var otherServer: String?
 
         private enum CodingKeys: String, CodingKey {
             case wireProtocol = "protocol"
             case count, errorBound, guaranteed, reads, writes, requestBytes, replyBytes, maxReplyBytes
             case hits, misses, errors, ratePerSecond, peakRatePerSecond, share, latencyMicros, clients
-            case topClientShare, hotSince, coolSince
+            case topClientShare, hotSince, coolSince, server, offServerRequests, otherServer
         }
 
         public init(key: Key, wireProtocol: String, count: Int, errorBound: Int, guaranteed: Bool,
@@ -202,6 +211,9 @@ public struct ResultDocument: Codable, Sendable {
             topClientShare = try c.decodeIfPresent(Double.self, forKey: .topClientShare)
             hotSince = try c.decodeIfPresent(Double.self, forKey: .hotSince)
             coolSince = try c.decodeIfPresent(Double.self, forKey: .coolSince)
+            server = try c.decodeIfPresent(String.self, forKey: .server)
+            offServerRequests = try c.decodeIfPresent(Int.self, forKey: .offServerRequests)
+            otherServer = try c.decodeIfPresent(String.self, forKey: .otherServer)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -227,6 +239,45 @@ public struct ResultDocument: Codable, Sendable {
             try c.encode(topClientShare, forKey: .topClientShare)
             try c.encode(hotSince, forKey: .hotSince)
             try c.encode(coolSince, forKey: .coolSince)
+            try c.encodeIfPresent(server, forKey: .server)
+            try c.encodeIfPresent(offServerRequests, forKey: .offServerRequests)
+            try c.encodeIfPresent(otherServer, forKey: .otherServer)
+        }
+    }
+
+    /// One server's load over the run and in the window the model was sized on.
+    public struct ServerEntry: Codable, Sendable, Equatable {
+        public var server: String
+        public var requests: Int
+        public var keyReferences: Int
+        public var requestBytes: Int
+        public var replyBytes: Int
+        public var errors: Int
+        /// p50, p99 and max in µs; nil when no reply was paired.
+        public var latencyMicros: ServerLatency?
+        /// Hot keys whose first request went here.
+        public var hotKeys: Int
+        public init(server: String, requests: Int, keyReferences: Int, requestBytes: Int, replyBytes: Int, errors: Int,
+                    latencyMicros: ServerLatency?, hotKeys: Int) {
+            self.server = server
+            self.requests = requests
+            self.keyReferences = keyReferences
+            self.requestBytes = requestBytes
+            self.replyBytes = replyBytes
+            self.errors = errors
+            self.latencyMicros = latencyMicros
+            self.hotKeys = hotKeys
+        }
+    }
+
+    public struct ServerLatency: Codable, Sendable, Equatable {
+        public var p50: Double
+        public var p99: Double
+        public var max: Double
+        public init(p50: Double, p99: Double, max: Double) {
+            self.p50 = p50
+            self.p99 = p99
+            self.max = max
         }
     }
 
@@ -424,6 +475,8 @@ public struct ResultDocument: Codable, Sendable {
         public var keysOverFairShare: [FairShareKey]?
         /// The busiest node's utilisation in every window, today and as recommended.
         public var hottestNodeOverTime: HottestNodeSeries?
+        /// Today's layout as the traffic showed it (several servers seen), checked against today's scheme.
+        public var observedLayout: ObservedLayout?
 
         /// The capacity every utilisation in the section is relative to.
         public var effectiveCapacity: Double { capacityPerNode ?? neededCapacityPerNode ?? 0 }
@@ -440,7 +493,7 @@ public struct ResultDocument: Codable, Sendable {
 
         private enum CodingKeys: String, CodingKey {
             case capacityPerNode, neededCapacityPerNode, targetUtilisation, sizedOn, schemes, recommendations,
-                 currentNodes, currentScheme, keysOverFairShare, hottestNodeOverTime
+                 currentNodes, currentScheme, keysOverFairShare, hottestNodeOverTime, observedLayout
         }
 
         /// `capacityPerNode` is written as null when none was given, as the contract says.
@@ -456,6 +509,7 @@ public struct ResultDocument: Codable, Sendable {
             try c.encodeIfPresent(currentScheme, forKey: .currentScheme)
             try c.encodeIfPresent(keysOverFairShare, forKey: .keysOverFairShare)
             try c.encodeIfPresent(hottestNodeOverTime, forKey: .hottestNodeOverTime)
+            try c.encodeIfPresent(observedLayout, forKey: .observedLayout)
         }
     }
 

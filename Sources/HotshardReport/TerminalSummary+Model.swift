@@ -21,6 +21,22 @@ extension TerminalSummary {
             out += "; " + nodes.detail
         }
         out += "\n"
+        if let layout = model.observedLayout {
+            let busiest = layout.servers.max { $0.rate < $1.rate }
+            out += "servers    \(layout.servers.count) seen"
+            if let busiest { out += "; busiest \(busiest.server) at \(format(busiest.rate, 0))/s in the sizing window" }
+            out += "\n"
+            if let scheme = layout.checkedScheme {
+                if layout.misplaced.isEmpty {
+                    out += "layout     all \(layout.checkedKeys) hot keys are where \(scheme) puts them among the servers seen\n"
+                } else {
+                    let first = layout.misplaced[0]
+                    out += "layout     \(layout.misplaced.count) of \(layout.checkedKeys) hot keys are not where \(scheme) puts them"
+                    out += " (e.g. '\(first.key.escaped)' on \(escapeText(first.observed)), \(scheme) says \(escapeText(first.predicted))):"
+                    out += " the layout is not what \(scheme) predicts\n"
+                }
+            }
+        }
         let remedies = model.recommendations.filter { $0.key != nil && ($0.kind == .split || $0.kind == .replicate || $0.kind == .cache) }
         var seen: [String] = []
         for remedy in remedies {
