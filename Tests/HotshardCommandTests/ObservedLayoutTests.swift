@@ -60,7 +60,7 @@ struct ObservedLayoutTests {
         tcpdump.waitUntilExit()
         let ports = servers.flatMap { ["--port", "memcached=\($0.port)"] }
         let output = try ExternalTool.run(TopCommandTests.binary, ["analyze", capture] + ports + [
-            "--current-scheme", "ketama", "--no-html", "--quiet", "--json", "\(directory)/\(name).json"])
+            "--current-scheme", "ketama", "--html", "\(directory)/\(name).html", "--quiet", "--json", "\(directory)/\(name).json"])
         #expect(output.status == 0, "analyze: \(output.stderr)")
         let result = try JSONDecoder().decode(Result.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name).json")))
         return (result, placement)
@@ -100,6 +100,10 @@ struct ObservedLayoutTests {
         let layout = try #require(result.model?.observedLayout)
         #expect(!moved.isEmpty)
         #expect(Set(layout.misplaced.compactMap(\.key)) == moved)
+        // The report shows the servers seen and the keys off their scheme's server.
+        let html = try String(contentsOfFile: "\(directory)/swapped.html", encoding: .utf8)
+        #expect(html.contains("id=\"servers-table\"") && html.contains("id=\"misplaced-table\""))
+        #expect(html.contains("\(layout.misplaced.count) of 60 hot keys are not where ketama puts them"))
     }
 
     /// The server's own count of get commands (`stats`: cmd_get).

@@ -38,6 +38,7 @@ enum ReportTemplate {
 <p>What the model below concludes for this traffic, first: the layout, then what to do with each key no node count fixes.</p>
 <ol class="recommendations">{{#recommendations}}<li><strong>{{kind}}</strong>{{#hasKey}} <code title="{{keyFull}}">{{key}}</code>{{/hasKey}}{{#factor}} ({{factor}}){{/factor}}: {{detail}}</li>
 {{/recommendations}}</ol>
+{{#recommendationsNote}}<p class="note">{{.}}</p>{{/recommendationsNote}}
 </section>
 {{/hasRecommendations}}
 
@@ -140,6 +141,11 @@ enum ReportTemplate {
 <p>Each scheme places the measured keys on its nodes; nodes serve {{capacity}} requests/s at 100% and should stay under {{target}}.</p>
 <p>{{sizedOn}}</p>
 <p>{{today}}</p>
+{{#observed}}<h3>Servers seen</h3><p>{{summary}}</p>
+<div class="scroll"><table class="data" id="servers-table"><thead><tr><th scope="col">server</th><th scope="col">requests</th><th scope="col">requests/s at the sizing window</th><th scope="col">utilisation</th><th scope="col">p99</th></tr></thead><tbody>{{#serverRows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/serverRows}}</tbody></table></div>
+{{#hasMisplaced}}<div class="scroll"><table class="data" id="misplaced-table"><thead><tr><th scope="col">key</th><th scope="col">seen on</th><th scope="col">scheme says</th><th scope="col">requests elsewhere</th></tr></thead><tbody>{{#misplacedRows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/misplacedRows}}</tbody></table></div>{{/hasMisplaced}}{{/observed}}
 {{#hottest}}<figure>{{{svg}}}<figcaption>The busiest node's utilisation in every window: where today's line climbs over 100%, that node could not keep up.</figcaption></figure>
 <details><summary>Table behind the chart</summary><p>{{rowsNote}}</p><div class="scroll"><table class="data" id="hottest-table"><thead><tr><th scope="col">window start</th><th scope="col">today</th><th scope="col">recommended</th></tr></thead><tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
 {{/rows}}</tbody></table></div></details>{{/hottest}}

@@ -8,6 +8,25 @@ extension ReportView {
         static let heatColumns = 120
         static let trafficBuckets = 240
         static let schemeTableRows = 16
+        /// Keys whose remedies the page lists; the JSON has every one.
+        static let remedyKeys = 20
+    }
+
+    /// Every recommendation not about one key, and those of the first `Limits.remedyKeys` keys;
+    /// with how many keys were left out.
+    static func shownRecommendations(_ all: [ResultDocument.Recommendation]) -> ([ResultDocument.Recommendation], Int) {
+        var keys: [Key] = []
+        var shown: [ResultDocument.Recommendation] = []
+        var hidden = Set<Key>()
+        for recommendation in all {
+            guard let key = recommendation.key else { shown.append(recommendation); continue }
+            if !keys.contains(key) {
+                if keys.count >= Limits.remedyKeys { hidden.insert(key); continue }
+                keys.append(key)
+            }
+            shown.append(recommendation)
+        }
+        return (shown, hidden.count)
     }
 
     /// The view of a document, every string from the input escaped by `KeyText` and later by the
@@ -67,8 +86,11 @@ extension ReportView {
         } else {
             popularity = nil
         }
-        model = document.model.map { Self.modelView($0, windowSeconds: document.windows.seconds) }
-        recommendations = (document.model?.recommendations ?? []).map { recommendation in
+        model = document.model.map { Self.modelView($0, windowSeconds: document.windows.seconds, servers: document.servers ?? []) }
+        let (shownRecommendations, hiddenKeys) = Self.shownRecommendations(document.model?.recommendations ?? [])
+        recommendationsNote = hiddenKeys > 0
+            ? "The remedies for \(hiddenKeys) more keys are in the result's JSON (model.recommendations)." : nil
+        recommendations = shownRecommendations.map { recommendation in
             let key = recommendation.key.map { KeyText($0) }
             return Recommendation(kind: recommendation.kind.rawValue, key: key?.short ?? "", hasKey: key != nil,
                                   keyFull: key?.full ?? "",

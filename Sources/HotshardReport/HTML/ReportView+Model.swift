@@ -2,7 +2,7 @@ import HotshardModel
 
 extension ReportView {
     /// The ring model (per scheme, per node) and the queue model, from the document's model section.
-    static func modelView(_ model: ResultDocument.ModelSection, windowSeconds: Double) -> Model {
+    static func modelView(_ model: ResultDocument.ModelSection, windowSeconds: Double, servers: [ResultDocument.ServerEntry]) -> Model {
         let recommendedSchemes = Set(model.recommendations.filter { $0.kind == .scheme }.compactMap { recommendation in
             model.schemes.first { recommendation.detail.hasPrefix("use \($0.scheme)") }?.scheme
         })
@@ -39,6 +39,7 @@ extension ReportView {
         return Model(capacity: capacity, target: ReportFormat.percent(model.targetUtilisation),
                      sizedOn: model.sizedOn.map(sizedOnText) ?? "Sized on the whole run's mean (a result written before the model named its window).",
                      today: today, hottest: model.hottestNodeOverTime.map { hottestView($0, windowSeconds: windowSeconds, target: model.targetUtilisation) },
+                     observed: model.observedLayout.map { observedView($0, servers: servers) },
                      fairShareRows: fairShare, hasFairShare: !fairShare.isEmpty, schemes: schemes, queueSVG: SVGQueueChart(model: model).render(), queueRows: queueRows)
     }
 
@@ -81,5 +82,32 @@ extension ReportView {
             ? "The \(rows.count) busiest of \(series.points.count) windows." : "Every window, busiest first."
         return Hottest(svg: SVGHottestNodeChart(series: series, windowSeconds: windowSeconds, targetUtilisation: target).render(),
                        rows: rows, rowsNote: note)
+    }
+
+    /// The servers seen, busiest at the sizing window first, and the hot keys not where today's scheme puts them.
+    static func observedView(_ layout: ResultDocument.ObservedLayout, servers: [ResultDocument.ServerEntry]) -> Observed {
+        let run = Dictionary(servers.map { ($0.server, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = layout.servers.sorted { $0.rate > $1.rate }.prefix(Limits.schemeTableRows).map { server in
+            let entry = run[server.server]
+            return Row(cells: [Cell(KeyText(text: server.server, limit: 40).short),
+                               Cell(entry.map { ReportFormat.integer($0.requests) } ?? "–", exact: entry.map { ReportFormat.exact($0.requests) }),
+                               Cell(ReportFormat.rate(server.rate), exact: ReportFormat.exact(server.rate)),
+                               Cell(ReportFormat.percent(server.utilisation), exact: ReportFormat.exact(server.utilisation)),
+                               Cell(entry?.latencyMicros.map { ReportFormat.micros($0.p99) } ?? "–", exact: ReportFormat.exact(entry?.latencyMicros?.p99))])
+        }
+        let misplaced = layout.misplaced.prefix(Limits.schemeTableRows).map { key in
+            Row(cells: [Cell(KeyText(key.key, limit: 40).short), Cell(KeyText(text: key.observed, limit: 40).short),
+                        Cell(KeyText(text: key.predicted, limit: 40).short),
+                        Cell(ReportFormat.integer(key.offServerRequests), exact: ReportFormat.exact(key.offServerRequests))])
+        }
+        var summary = "The traffic went to \(layout.servers.count) servers: today's layout, as measured."
+        if let scheme = layout.checkedScheme {
+            summary += layout.misplaced.isEmpty
+                ? " All \(layout.checkedKeys) hot keys are where \(KeyText(text: scheme, limit: 40).short) puts them among these servers."
+                : " \(layout.misplaced.count) of \(layout.checkedKeys) hot keys are not where \(KeyText(text: scheme, limit: 40).short) puts them among these servers: the layout is not what that scheme predicts (a client with another server list, or keys moved by hand)."
+        } else {
+            summary += " Give --current-scheme to check every hot key against where that scheme puts it."
+        }
+        return Observed(summary: summary, serverRows: rows, misplacedRows: misplaced, hasMisplaced: !misplaced.isEmpty)
     }
 }

@@ -100,12 +100,21 @@ struct ReportView {
         var today: String
         /// The busiest node over time, today and as recommended (absent without windows).
         var hottest: Hottest?
+        /// Today's layout as the traffic showed it (several servers seen).
+        var observed: Observed?
         /// Keys that alone carry more than a node's fair share.
         var fairShareRows: [Row]
         var hasFairShare: Bool
         var schemes: [Scheme]
         var queueSVG: String
         var queueRows: [Row]
+    }
+
+    struct Observed {
+        var summary: String
+        var serverRows: [Row]
+        var misplacedRows: [Row]
+        var hasMisplaced: Bool
     }
 
     struct Hottest {
@@ -162,6 +171,8 @@ struct ReportView {
     var popularity: String?
     var model: Model?
     var recommendations: [Recommendation]
+    /// How many keys' remedies the page leaves to the JSON, when any.
+    var recommendationsNote: String?
     var health: [HealthRow]
     var configuration: [Pair]
     var totals: [Pair]
