@@ -5,8 +5,12 @@ public struct CaptureOptions: Sendable {
     public var snaplen: Int32 = 262_144
     /// Kernel buffer for a live capture.
     public var bufferSizeBytes: Int32 = 32 << 20
-    /// Deliver packets as they arrive instead of batching (live only).
-    public var immediate: Bool = true
+    /// Deliver each packet as it arrives (live only). Off by default: libpcap then reads the
+    /// kernel's block ring (TPACKET_V3), where packets are packed by their real size, instead of a
+    /// frame per packet sized for the link's largest (64 KB on `lo`: a 32 MB ring held about 500
+    /// packets and a pipelining client overran it). Blocks reach the reader at least every
+    /// `PcapSource.blockTimeoutMilliseconds`, which no consumer here needs sooner.
+    public var immediate: Bool = false
     /// A BPF filter applied to files and live captures alike.
     public var filter: String?
     /// Stop a live capture after this long.

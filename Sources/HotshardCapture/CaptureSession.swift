@@ -9,6 +9,8 @@ public final class CaptureSession: @unchecked Sendable {
     private let sources: [PcapSource]
     private let options: CaptureOptions
     private let stopRequested = Atomic<Bool>(false)
+    /// When the capture loop first saw the stop (the reading thread's own).
+    private var drainStarted: ContinuousClock.Instant?
     private let packetsProgress = Atomic<Int>(0)
     private let bytesProgress = Atomic<Int>(0)
     private let totalBytes: Int?
@@ -132,7 +134,15 @@ public final class CaptureSession: @unchecked Sendable {
             case .packet:
                 return true
             case .timeout:
-                if stopRequested.load(ordering: .relaxed) { return false }
+                // After a stop the drain ends at the first quiet wait that began after the kernel's
+                // block timeout had passed: a block still filling at the stop is handed over by then.
+                if stopRequested.load(ordering: .relaxed) {
+                    let now = ContinuousClock.now
+                    let stoppedAt = drainStarted ?? now
+                    drainStarted = stoppedAt
+                    if now - stoppedAt >= .milliseconds(Int64(PcapSource.blockTimeoutMilliseconds) * 4) || !source.isLive { return false }
+                    continue
+                }
                 if source.isLive {
                     // Let the loop check its deadline: a packet-less wake-up is "still active", with no packet.
                     if options.durationSeconds != nil || options.packetLimit != nil { return true }

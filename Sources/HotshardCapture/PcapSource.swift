@@ -69,7 +69,9 @@ final class PcapSource {
         pcap_set_snaplen(handle, options.snaplen)
         pcap_set_buffer_size(handle, options.bufferSizeBytes)
         pcap_set_immediate_mode(handle, options.immediate ? 1 : 0)
-        pcap_set_timeout(handle, Self.liveWaitMilliseconds)
+        // In block mode the kernel hands over a block when it is full or this old; half the wait
+        // below, so that a wait after a stop always sees the last block.
+        pcap_set_timeout(handle, Self.blockTimeoutMilliseconds)
         pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO)
         let status = pcap_activate(handle)
         if status < 0 {
@@ -171,6 +173,7 @@ final class PcapSource {
     /// How long a live read waits for a packet before it reports a timeout, so that a stop or a
     /// deadline is noticed on a quiet link.
     static let liveWaitMilliseconds: Int32 = 100
+    static let blockTimeoutMilliseconds: Int32 = 50
 
     func breakLoop() { pcap_breakloop(handle) }
 

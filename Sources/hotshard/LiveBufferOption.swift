@@ -2,9 +2,9 @@ import ArgumentParser
 import HotshardCapture
 
 /// `--buffer-size`: the kernel ring a live capture reads from (tcpdump's `-B`, in MB here).
-/// libpcap's immediate mode gives every packet a frame sized for the link's largest packet, so on
-/// `lo` (64 KB MTU) 32 MB holds about 500 packets: a client pipelining against a local server
-/// outruns that within milliseconds, and the kernel drops what does not fit (`kernel drops`).
+/// Captures read the block ring (no immediate mode), where packets take their own size: 32 MB
+/// holds tens of thousands of small packets. (In immediate mode each took a 64 KB frame on `lo`,
+/// and 32 MB held about 500.)
 struct LiveBufferOption: ParsableArguments {
     @Option(name: .customLong("buffer-size"),
             help: "Kernel capture buffer of a live capture, in MB (like tcpdump -B): raise it when the result reports kernel drops. 1-2047.")

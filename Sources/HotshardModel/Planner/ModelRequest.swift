@@ -46,6 +46,14 @@ public struct ModelRequest: Sendable, Equatable {
         let probe = Planner(configuration(capacity: roomy)).plan(workload)
         let busiest = probe.schemes.compactMap { $0.perNode.map(\.rate).max() }.min() ?? 0
         let needed = max(busiest, workload.hotKeys.map(\.sizingRate).max() ?? 0, 1e-9) / targetUtilisation * (1 + 1e-9)
-        return (Planner(configuration(capacity: needed)).plan(workload), needed)
+        var plan = Planner(configuration(capacity: needed)).plan(workload)
+        // The capacity is the one the most even scheme needs: that another scheme would fit it only
+        // after splitting keys says nothing about the traffic, so no split is proposed.
+        plan.remediedScheme = nil
+        for index in plan.schemes.indices {
+            plan.schemes[index].remedied = nil
+            plan.schemes[index].remediedFewestKeys = nil
+        }
+        return (plan, needed)
     }
 }
