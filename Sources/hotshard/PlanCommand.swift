@@ -69,7 +69,7 @@ struct PlanCommand: AsyncParsableCommand {
         guard PlanConfiguration.ReadPolicy(rawValue: readPolicy) != nil else { throw ValidationError("--read-policy must be primary or spread") }
         if let p99, !(p99 > 0) { throw ValidationError("--p99 must be positive milliseconds") }
         if let currentNodes, !(1...100_000).contains(currentNodes) { throw ValidationError("--current-nodes must be 1…100000") }
-        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.names.contains(name) {
+        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.isKnown(name) {
             throw ValidationError("unknown scheme '\(name)'; known: \(SchemeFactory.names.joined(separator: ", "))")
         }
     }

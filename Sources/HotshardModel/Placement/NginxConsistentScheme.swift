@@ -1,7 +1,8 @@
 import HotshardProtocols
 
 /// nginx `hash $key consistent` (ngx_http_upstream_hash_module.c, the Cache::Memcached::Fast
-/// scheme): for a server "host:port" the base CRC covers `host`, a NUL byte and `port`; each of
+/// scheme): for a server "host:port" the base CRC covers `host` as written in the `server`
+/// directive (an IPv6 address with its brackets, "[::1]"), a NUL byte and `port`; each of
 /// `160 × weight` points is the CRC-32 of that base continued with the previous point's four
 /// bytes (little-endian, starting from 0). Points are sorted and duplicates dropped; a key maps
 /// to the first point ≥ `crc32(key)`, wrapping.
@@ -15,7 +16,7 @@ public struct NginxConsistentScheme: PlacementScheme {
         nodeNames = servers.map(\.description)
         var points: [(UInt64, Int)] = []
         for (index, server) in servers.enumerated() {
-            var base = CRC32.update(CRC32.initial, Array(server.host.utf8))
+            var base = CRC32.update(CRC32.initial, Array(server.hostAsWritten.utf8))
             base = CRC32.update(base, [0])
             base = CRC32.update(base, Array(String(server.port).utf8))
             var previous: UInt32 = 0
