@@ -19,8 +19,8 @@ xxHash64 (seeded) is written here from the xxHash specification, not taken from 
 Writes Tests/Fixtures/model/envoy-placements.txt; HotshardModelTests/EnvoyPlacementVectorTests
 reads it. Run: python3 scripts/envoy-placement-vectors.py > Tests/Fixtures/model/envoy-placements.txt
 """
-import ipaddress
 import math
+import socket
 
 M64 = (1 << 64) - 1
 P1, P2, P3, P4, P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -83,11 +83,10 @@ def xxh64(data, seed=0):
 
 
 def as_string(host, port):
-    """Address::Instance::asString() for an IP literal."""
-    address = ipaddress.ip_address(host)
-    if address.version == 6:
-        return "[%s]:%d" % (address.compressed, port)
-    return "%s:%d" % (address, port)
+    """Address::Instance::asString() for an IP literal: inet_ntop's form, IPv6 in brackets."""
+    if ":" in host:
+        return "[%s]:%d" % (socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, host)), port)
+    return "%s:%d" % (socket.inet_ntop(socket.AF_INET, socket.inet_pton(socket.AF_INET, host)), port)
 
 
 def normalise(hosts):

@@ -22,6 +22,12 @@ class Handler(BaseHTTPRequestHandler):
     # Headers and body are two writes: without TCP_NODELAY each reply waits for a delayed ACK.
     disable_nagle_algorithm = True
 
+    def parse_request(self):
+        # Python splits the request line on any Unicode space of Latin-1 (0x85, 0xa0 …); the
+        # target's raw bytes ≥ 0x80 only need to pass through, so they are blanked first.
+        self.raw_requestline = bytes(b if b < 0x80 else 0x78 for b in self.raw_requestline)
+        return super().parse_request()
+
     def do_GET(self):
         port = self.server.server_address[1]
         if self.path.startswith("/hold/"):
