@@ -1,8 +1,9 @@
 /// The tokens of a real Cassandra/Scylla cluster as `nodetool ring` prints them: one line per
 /// token, the node's address first and the token last ("127.0.0.1  rack1  Up  Normal  1.2 MiB
-/// 33.3%  -9200135478397372386"). Header lines ("Datacenter:", "Address  Rack …", "=====", the
-/// lone first-token line) and blank lines are skipped; any other line whose last field is not a
-/// signed 64-bit token is an error naming the line. A plain "ADDRESS TOKEN" list reads the same way.
+/// 33.3%  -9200135478397372386"). Lines that do not end in a token (headers, the lone first-token
+/// line, the closing warning, blank lines) are skipped, except a line that starts with an IP
+/// address: that one must end in a signed 64-bit token, or the error names the line. A plain
+/// "ADDRESS TOKEN" list reads the same way.
 public struct CassandraTokenList: Sendable, Equatable {
     /// Node addresses in order of first appearance.
     public let nodes: [String]
@@ -20,10 +21,11 @@ public struct CassandraTokenList: Sendable, Equatable {
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             guard fields.count >= 2, let first = fields.first, let last = fields.last else { continue }
-            if first.hasSuffix(":") || first == "Address" || first.allSatisfy({ $0 == "=" }) { continue }
-            if first.hasPrefix("Warning") || first.hasPrefix("Note") { continue }
             guard let token = Int64(last) else {
-                throw PlacementError.badParameter("token list line \(number + 1): the last field '\(last)' is not a signed 64-bit token")
+                if EnvoyHostKey.isIPAddress(String(first)) {
+                    throw PlacementError.badParameter("token list line \(number + 1): the last field '\(last)' is not a signed 64-bit token")
+                }
+                continue
             }
             let address = String(first)
             let node: Int

@@ -27,6 +27,12 @@ enum EnvoyHostKey {
         return ntop(AF_INET, &address, Int(INET_ADDRSTRLEN)) ?? host
     }
 
+    /// Whether `text` is an IPv4 or IPv6 literal (without brackets).
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+    }
+
     private static func ntop<Address>(_ family: Int32, _ address: inout Address, _ size: Int) -> String? {
         var buffer = [CChar](repeating: 0, count: size)
         let ok = withUnsafePointer(to: &address) { pointer in
