@@ -185,4 +185,37 @@ struct HAProxyConsistentTests {
         #expect(none("99999999999999999999") == 0xffff_ffff)   // INT64_MAX's low 32 bits
         #expect(none("-99999999999999999999") == 0)            // INT64_MIN's low 32 bits
     }
+
+    /// Nearest-point shares: they sum to 1 and match where 50,000 evenly spread hashes land.
+    @Test func sharesAreWhereHashesLand() throws {
+        let scheme = try HAProxyConsistentScheme(servers: ServerSpec.numbered(5).enumerated().map {
+            ServerSpec(host: $0.element.host, port: $0.element.port, weight: [1, 2, 1, 3, 1][$0.offset])
+        })
+        let shares = scheme.shares()
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-12)
+        var counts = [Double](repeating: 0, count: 5)
+        let n = 50_000
+        for i in 0..<n { counts[scheme.node(forHash: UInt64(UInt32(truncatingIfNeeded: i &* 85_899)))] += 1 }
+        for (share, count) in zip(shares, counts) { #expect(abs(share - count / Double(n)) < 0.005) }
+    }
+
+    /// The long-run model of the balance factor: with every key small against a server's share,
+    /// no server carries more than F ÷ 100 × its weight share of the rate; without the factor
+    /// `assign` is the plain placement.
+    @Test func assignWithRatesKeepsEachServerUnderItsSlots() throws {
+        let servers = (0..<5).map { ServerSpec(host: "10.0.0.\($0 + 1)", port: 80, weight: [1, 2, 1, 3, 1][$0]) }
+        let bounded = try HAProxyConsistentScheme(servers: servers, balanceFactor: 125)
+        let plain = try HAProxyConsistentScheme(servers: servers)
+        var rng = SplitMix64(seed: 9)
+        let keys = (0..<4000).map { Key("user:\($0)") }
+        let rates = keys.map { _ in 1 + rng.uniform() }
+        let hashes = keys.map(bounded.keyHash)
+        #expect(plain.assign(hashes: hashes, rates: rates) == hashes.map { plain.node(forHash: $0) })
+        var loads = [Double](repeating: 0, count: 5)
+        for (node, rate) in zip(bounded.assign(hashes: hashes, rates: rates), rates) { loads[node] += rate }
+        let total = rates.reduce(0, +)
+        for (i, load) in loads.enumerated() {
+            #expect(load <= 1.25 * total * Double([1, 2, 1, 3, 1][i]) / 8 + 1e-9)
+        }
+    }
 }

@@ -14,9 +14,9 @@ import HotshardProtocols
 /// - with `hash-balance-factor` F > 0, a server is skipped, walking the points clockwise, while it
 ///   serves at least its share of `⌈(in-flight + 1) × F ÷ 100⌉` slots (`HAProxyBalanceFactor`).
 ///   That depends on the requests in flight at the moment a request arrives, which
-///   `node(forHash:inFlight:)` takes; `node(forHash:)` and `assign` assume none in flight (every
-///   server eligible), so the planner's layouts are HAProxy's at low concurrency, not the spill
-///   the factor causes under load.
+///   `node(forHash:inFlight:)` takes exactly; `node(forHash:)` assumes none in flight (every
+///   server eligible). `assign(hashes:rates:)` models the steady state from long-run rates (see
+///   there).
 /// HAProxyConsistentTests compares it with a real HAProxy 2.6 on loopback.
 public struct HAProxyConsistentScheme: PlacementScheme {
     /// `hash-type consistent <function>`.
@@ -151,6 +151,39 @@ public struct HAProxyConsistentScheme: PlacementScheme {
                 point += 1
             }
         }
+    }
+
+    /// Keys with long-run rates. Without a balance factor, each key's `node(forHash:)`. With one,
+    /// what is modelled is the steady state the queue model describes: by Little's law a server's
+    /// requests in flight are its rate times the response time, so with equal response times the
+    /// factor's slots — its weight's share of F ÷ 100 times all requests in flight — cap its
+    /// share of the total rate at F ÷ 100 × its weight share. Keys are placed hottest first, each
+    /// on the first server with room walking clockwise from its nearest point (HAProxy's walk),
+    /// or on its own server when none has room. Request-level bursts (a server briefly over its
+    /// slots while its long-run rate fits) are not modelled.
+    public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
+        guard let factor = balanceFactor, !ring.owners.isEmpty else { return hashes.map { node(forHash: $0) } }
+        let total = rates.reduce(0, +)
+        let weightTotal = Double(max(factor.totalWeight, 1))
+        let capacity = factor.effectiveWeights.map { Double(factor.factor) / 100 * total * Double($0) / weightTotal }
+        var load = [Double](repeating: 0, count: nodeNames.count)
+        var result = [Int](repeating: 0, count: hashes.count)
+        let order = hashes.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
+        let count = ring.owners.count
+        for index in order {
+            let rate = index < rates.count ? rates[index] : 0
+            let start = nearestPoint(UInt32(truncatingIfNeeded: hashes[index]))
+            var chosen = ring.owners[start]
+            var point = start
+            for _ in 0..<count {
+                let server = ring.owners[point]
+                if load[server] + rate <= capacity[server] { chosen = server; break }
+                point = point + 1 == count ? 0 : point + 1
+            }
+            load[chosen] += rate
+            result[index] = chosen
+        }
+        return result
     }
 
     /// Each server's share of the 32-bit space under nearest-point lookup: of the d hashes after a
