@@ -5,7 +5,10 @@ import HotshardProtocols
 /// directive (an IPv6 address with its brackets, "[::1]"), a NUL byte and `port`; each of
 /// `160 × weight` points is the CRC-32 of that base continued with the previous point's four
 /// bytes (little-endian, starting from 0). Points are sorted and duplicates dropped; a key maps
-/// to the first point ≥ `crc32(key)`, wrapping.
+/// to the first point ≥ `crc32(key)`, wrapping. The key is the `hash` directive's value as nginx
+/// holds it (`$request_uri` is the raw request target, not percent-decoded). A server name that
+/// resolves to several addresses has one set of points, and nginx round-robins among its
+/// addresses; Hotshard names the server.
 public struct NginxConsistentScheme: PlacementScheme {
     public let ring: HashRing
     public let nodeNames: [String]
