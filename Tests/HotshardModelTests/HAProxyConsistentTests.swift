@@ -15,7 +15,11 @@ struct HAProxyConsistentTests {
         var function: HAProxyConsistentScheme.HashFunction
         var avalanche: Bool
         var ids: [Int?] = []
-        var testDescription: String { "hash-type \(hashType)\(ids.isEmpty ? "" : ", ids \(ids.map { $0.map(String.init) ?? "auto" })")" }
+        /// `balance uri whole` hashes the request target; `balance url_param k` the value of `k`.
+        var byParameter = false
+        var testDescription: String {
+            "\(byParameter ? "balance url_param k, " : "")hash-type \(hashType)\(ids.isEmpty ? "" : ", ids \(ids.map { $0.map(String.init) ?? "auto" })")"
+        }
     }
 
     static let setups: [Setup] = [
@@ -25,7 +29,21 @@ struct HAProxyConsistentTests {
         Setup(hashType: "consistent djb2 avalanche", function: .djb2, avalanche: true),
         Setup(hashType: "consistent wt6", function: .wt6, avalanche: false, ids: [30, 10, 20, nil, nil]),
         Setup(hashType: "consistent crc32 avalanche", function: .crc32, avalanche: true),
+        Setup(hashType: "consistent wt6 avalanche", function: .wt6, avalanche: true, byParameter: true),
     ]
+
+    /// Values of `k` for `balance url_param k` (HAProxy hashes the value alone): numbers, signed,
+    /// past 32 and 64 bits, some followed by other bytes.
+    static func parameterValues(_ count: Int) -> [[UInt8]] {
+        var rng = SplitMix64(seed: 21)
+        return (0..<count).map { index in
+            let magnitude = rng.next() >> (rng.next() % 64)
+            var text = (index % 3 == 0 ? "-" : "") + String(magnitude)
+            if index % 7 == 2 { text += "99999999999999999999" }
+            if index % 5 == 1 { text += "x\(index)" }
+            return Array(text.utf8)
+        }
+    }
 
     static let weights = [1, 2, 1, 3, 1]
 
@@ -35,7 +53,8 @@ struct HAProxyConsistentTests {
         }
     }
 
-    static func config(port: UInt16, servers: [ServerSpec], hashType: String, ids: [Int?], balanceFactor: Int = 0) -> String {
+    static func config(port: UInt16, servers: [ServerSpec], hashType: String, ids: [Int?], balanceFactor: Int = 0,
+                       balance: String = "uri whole") -> String {
         let lines = servers.enumerated().map { index, server in
             let id = index < ids.count ? ids[index].map { " id \($0)" } ?? "" : ""
             return "    server s\(index + 1) \(server.description) weight \(server.weight)\(id)"
@@ -53,7 +72,7 @@ struct HAProxyConsistentTests {
             option accept-invalid-http-request
             default_backend pool
         backend pool
-            balance uri whole
+            balance \(balance)
             hash-type \(hashType)
         \(balanceFactor > 0 ? "    hash-balance-factor \(balanceFactor)\n" : "")\(lines.joined(separator: "\n"))
 
@@ -68,17 +87,19 @@ struct HAProxyConsistentTests {
         let backends = try HTTPBackends(servers.map(\.description))
         defer { backends.stop() }
         let proxy = try RealServer(.haproxy, haproxyConfig: { port, _ in
-            Self.config(port: port, servers: servers, hashType: setup.hashType, ids: setup.ids)
+            Self.config(port: port, servers: servers, hashType: setup.hashType, ids: setup.ids,
+                        balance: setup.byParameter ? "url_param k" : "uri whole")
         })
         defer { proxy.stop() }
-        let targets = NginxConsistentTests.targets(5000)
+        let keys = setup.byParameter ? Self.parameterValues(5000) : NginxConsistentTests.targets(5000)
+        let targets = setup.byParameter ? keys.map { Array("/p?k=".utf8) + $0 } : keys
         let replies = try HTTPPipeline.get(port: proxy.port, targets: targets)
         let refused = zip(targets, replies).filter { $0.1.status != 200 }
         let refusedCount = refused.count
         try #require(refusedCount == 0, "refused: \(refused.first.map { "\(Key($0.0).escaped): \($0.1.status) \($0.1.body.prefix(80))" } ?? "")")
         let scheme = try HAProxyConsistentScheme(servers: servers, ids: setup.ids, function: setup.function, avalanche: setup.avalanche)
         var equal = 0, shown = 0
-        for (target, reply) in zip(targets, replies) {
+        for (target, reply) in zip(keys, replies) {
             let ours = String(servers[scheme.node(for: Key(target))].port)
             if ours == reply.body {
                 equal += 1
@@ -173,7 +194,8 @@ struct HAProxyConsistentTests {
     }
 
     /// `hash-type … none` reads the key as `read_int64` does (sign, digits to the first other
-    /// byte, saturating), truncated to 32 bits.
+    /// byte, saturating), truncated to 32 bits. HAProxy 2.6 does not take `none` (its parser
+    /// names sdbm, djb2, crc32 and wt6); these vectors follow the later backend.c and intops.c.
     @Test func noneReadsTheKeyAsAnInteger() {
         func none(_ text: String) -> UInt32 { Array(text.utf8).withUnsafeBytes { HAProxyHash.none($0) } }
         #expect(none("12345") == 12345)

@@ -54,6 +54,7 @@ public enum HAProxyHash {
 
     /// `hash-type … none`: `read_int64` over the key — an optional sign, then decimal digits up to
     /// the first other byte, saturating at ±2^63 — truncated to 32 bits as `gen_hash` returns it.
+    /// From HAProxy releases after 2.6 (2.6's parser refuses `none`); not checked against a server here.
     public static func none(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var index = 0
         var negative = false

@@ -19,7 +19,8 @@ import HotshardProtocols
 ///   there).
 /// HAProxyConsistentTests compares it with a real HAProxy 2.6 on loopback.
 public struct HAProxyConsistentScheme: PlacementScheme {
-    /// `hash-type consistent <function>`.
+    /// `hash-type consistent <function>`. `none` (the key read as an integer) is from HAProxy
+    /// releases after 2.6, which refuses it.
     public enum HashFunction: String, CaseIterable, Sendable {
         case sdbm, djb2, wt6, crc32, none
     }
