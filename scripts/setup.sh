@@ -8,7 +8,8 @@ packages=(
   tcpdump tshark                      # tests: capinfos/tshark ground truth, live capture
   redis-server redis-tools            # tests and benchmarks: a real Redis
   memcached                           # tests: a real memcached
-  nginx-light                         # tests: a real HTTP server
+  nginx-light                         # tests: a real HTTP server (and nginx's consistent hash)
+  haproxy                             # tests: HAProxy's consistent hash, key for key
   wrk                                 # benchmarks: HTTP load baseline
   tmux                                # tests: `hotshard top` driven in a terminal
   chromium                            # report tests: headless browser

@@ -55,7 +55,7 @@ struct ModelOptions: ParsableArguments {
         guard (1...1024).contains(serverThreads) else { throw ValidationError("--server-threads must be 1…1024") }
         if let p99, !(p99 > 0) { throw ValidationError("--p99 must be positive milliseconds") }
         if let currentNodes, !(1...100_000).contains(currentNodes) { throw ValidationError("--current-nodes must be 1…100000") }
-        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.names.contains(name) {
+        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.isKnown(name) {
             throw ValidationError("unknown scheme '\(name)'; known: \(SchemeFactory.names.joined(separator: ", "))")
         }
     }

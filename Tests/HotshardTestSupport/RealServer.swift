@@ -1,12 +1,13 @@
 import Foundation
 
-/// A real Debian server (redis-server, memcached, nginx) started on a free loopback port for
+/// A real Debian server (redis-server, memcached, nginx, haproxy) started on a free loopback port for
 /// one test and stopped when the value is released. Tests skip, visibly, when the binary is absent.
 public final class RealServer: @unchecked Sendable {
     public enum Kind: String, Sendable {
         case redis = "redis-server"
         case memcached = "memcached"
         case nginx = "nginx"
+        case haproxy = "haproxy"
     }
 
     public let kind: Kind
@@ -21,9 +22,11 @@ public final class RealServer: @unchecked Sendable {
 
     /// Starts the server on 127.0.0.1 with `extraArguments` and waits until it accepts connections.
     /// `nginxConfig` replaces nginx's configuration: given the port it must listen on and the
-    /// work directory, it returns the whole nginx.conf.
+    /// work directory, it returns the whole nginx.conf. `haproxyConfig` is HAProxy's whole
+    /// haproxy.cfg (a frontend on 127.0.0.1:port); HAProxy has no default one.
     public init(_ kind: Kind, extraArguments: [String] = [],
-                nginxConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil) throws {
+                nginxConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil,
+                haproxyConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil) throws {
         guard let binary = ExternalTool.find(kind.rawValue) else {
             throw RealServerError.missingBinary(kind.rawValue)
         }
@@ -46,6 +49,11 @@ public final class RealServer: @unchecked Sendable {
             let configURL = workDirectory.appendingPathComponent("nginx.conf")
             try config.write(to: configURL, atomically: true, encoding: .utf8)
             process.arguments = ["-c", configURL.path, "-p", workDirectory.path] + extraArguments
+        case .haproxy:
+            let configURL = workDirectory.appendingPathComponent("haproxy.cfg")
+            try (haproxyConfig?(port, workDirectory) ?? "").write(to: configURL, atomically: true, encoding: .utf8)
+            // -db: stay in the foreground, no daemon, so stop() ends it.
+            process.arguments = ["-db", "-f", configURL.path] + extraArguments
         }
         self.process = process
         try process.runWithUnblockedSignals()

@@ -28,7 +28,7 @@ public struct BoundedLoadsScheme: PlacementScheme {
         var points: [(UInt64, Int)] = []
         for (index, server) in servers.enumerated() {
             for i in 0..<(max(vnodes, 1) * server.weight) {
-                points.append((XXHash64.hash(Array("\(server.description)-\(i)".utf8)), index))
+                points.append((XXHash64.hash(Array("\(server.plainName)-\(i)".utf8)), index))
             }
         }
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)

@@ -1,20 +1,26 @@
 import HotshardProtocols
 
 /// Cassandra/Scylla `Murmur3Partitioner` token ring: a key's token is
-/// `CassandraMurmur3.token(key)`; each node holds `numTokens` tokens and owns the ranges
-/// (previous token, its token]. Tokens are drawn as Cassandra's `RandomTokenAllocation`
+/// `CassandraMurmur3.token(key)`; a node owns the ranges (previous token, its token], so a key
+/// belongs to the node of the first token ≥ its own, wrapping (its primary replica).
+/// With `init(tokenList:)` the ring is a real cluster's own (`nodetool ring`). Otherwise the tokens
+/// are assumed random: each node gets `numTokens` drawn as Cassandra's `RandomTokenAllocation`
 /// does — uniformly over the signed 64-bit range — from a seeded SplitMix64 stream
-/// (deterministic; real clusters with `allocate_tokens_for_local_replication_factor` are more even).
+/// (deterministic; real clusters with `allocate_tokens_for_local_replication_factor` are more even,
+/// so a key's node there is not the one here).
 public struct CassandraScheme: PlacementScheme {
     public let ring: HashRing
     public let nodeNames: [String]
     public let numTokens: Int
+    /// Whether the ring is a cluster's own tokens (false: random tokens stand in for them).
+    public let tokensFromCluster: Bool
     public var name: String { "cassandra" }
     public var hashFamily: String { "cassandra-murmur3" }
 
     public init(servers: [ServerSpec], numTokens: Int = 16, seed: UInt64 = 1) {
         nodeNames = servers.map(\.description)
         self.numTokens = numTokens
+        tokensFromCluster = false
         var state = seed
         var points: [(UInt64, Int)] = []
         for (index, server) in servers.enumerated() {
@@ -26,10 +32,22 @@ public struct CassandraScheme: PlacementScheme {
         ring = HashRing(points: points, nodeCount: servers.count, spaceBits: 64)
     }
 
+    /// The ring of a real cluster: its nodes and their tokens as `nodetool ring` lists them.
+    public init(tokenList: CassandraTokenList) {
+        nodeNames = tokenList.nodes
+        tokensFromCluster = true
+        var perNode = [Int](repeating: 0, count: tokenList.nodes.count)
+        for entry in tokenList.tokens { perNode[entry.node] += 1 }
+        numTokens = perNode.max() ?? 0
+        ring = HashRing(points: tokenList.tokens.map { (Self.ordered($0.token), $0.node) },
+                        nodeCount: tokenList.nodes.count, spaceBits: 64)
+    }
+
     /// A ring built elsewhere (the planner's prefix of a larger ring drawn from the same stream).
     init(nodeNames: [String], numTokens: Int, ring: HashRing) {
         self.nodeNames = nodeNames
         self.numTokens = numTokens
+        tokensFromCluster = false
         self.ring = ring
     }
 

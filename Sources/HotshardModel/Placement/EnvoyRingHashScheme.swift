@@ -4,7 +4,9 @@ import HotshardProtocols
 /// `minimum_ring_size` 1024: weights are normalised, the scale is
 /// `min(ceil(minWeight × minRingSize) / minWeight, maxRingSize)`, and host h contributes
 /// points `xxHash64("address_i")` for i = 0, 1, … while its running target `Σ scale × weight` is
-/// not reached. A key (the request hash) is `xxHash64(key)`; lookup is the first point ≥ it,
+/// not reached, hosts in the order given (Envoy does not sort them for the ring). "address" is the
+/// host's `asString()` (`EnvoyHostKey`: "[::1]:80" for IPv6). The ring's running sums are
+/// Envoy's doubles. A key (the request hash) is `xxHash64(key)`; lookup is the first point ≥ it,
 /// wrapping to the first (Envoy's ketama-style search finds exactly that point).
 /// EnvoyRingHashTests checks rings and lookups against Envoy's own ring_hash_lb_test.cc.
 public struct EnvoyRingHashScheme: PlacementScheme {
@@ -14,14 +16,15 @@ public struct EnvoyRingHashScheme: PlacementScheme {
     public var hashFamily: String { "xxhash64" }
 
     public init(servers: [ServerSpec], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
-        self.init(hashKeys: servers.map(\.description), weights: servers.map(\.weight),
-                  minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
+        self.init(hashKeys: servers.map(EnvoyHostKey.hashKey), weights: servers.map(\.weight),
+                  names: servers.map(\.description), minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
     }
 
     /// Hosts hashed by `hashKeys` (their "ip:port", or their hostnames as with Envoy's
-    /// `use_hostname_for_hashing`), which also name the nodes.
-    init(hashKeys: [String], weights: [Int], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
-        nodeNames = hashKeys
+    /// `use_hostname_for_hashing`), named by `names` (default: the hash keys).
+    init(hashKeys: [String], weights: [Int], names: [String]? = nil,
+         minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
+        nodeNames = names ?? hashKeys
         let total = Double(weights.reduce(0, +))
         let normalised = weights.map { Double($0) / total }
         let minWeight = normalised.min() ?? 1

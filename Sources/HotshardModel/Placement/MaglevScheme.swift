@@ -1,11 +1,16 @@
 import HotshardProtocols
 
-/// Maglev hashing (Eisenbud et al., NSDI 2016) as Envoy's `maglev` balancer builds it: table size
-/// M (prime, default 65537); for host "host:port", offset = xxHash64(name, seed 0) mod M and
-/// skip = xxHash64(name, seed 1) mod (M − 1) + 1; hosts take turns filling their next preferred
-/// empty entry (weighted: a host takes a turn when `iteration × weight ≥ its target`, target
-/// growing by the largest weight, Envoy's weighted variant; equal weights reduce to the paper's
-/// round robin). A key maps to `table[xxHash64(key) mod M]`.
+/// Maglev hashing (Eisenbud et al., NSDI 2016) exactly as Envoy's `maglev` balancer builds it
+/// (source/extensions/load_balancing_policies/maglev/maglev_lb.cc): table size M (prime, default
+/// 65537); each host's hash key is its address's `asString()` ("10.0.0.1:80", "[::1]:80",
+/// `EnvoyHostKey`); hosts are sorted by that key (byte order) before the table is filled; for each,
+/// offset = xxHash64(key, seed 0) mod M and skip = xxHash64(key, seed 1) mod (M − 1) + 1. Weights
+/// are normalised to w ÷ Σw (doubles); in turn i = 1, 2, … a host takes its next preferred empty
+/// entry unless `i × weight < target`, its target growing by the largest normalised weight each
+/// time it takes one — the same double comparisons as Envoy, so exact ties fall the same way.
+/// A key maps to `table[xxHash64(key) mod M]`. Nodes keep the order given; the table holds their
+/// indices. Hosts with equal keys (the same address twice) sort in an order Envoy leaves to
+/// pointer values; here they keep the given order.
 public struct MaglevScheme: PlacementScheme {
     public let table: [Int32]
     public let nodeNames: [String]
@@ -16,30 +21,36 @@ public struct MaglevScheme: PlacementScheme {
     public init(servers: [ServerSpec], tableSize: Int = 65537) {
         nodeNames = servers.map(\.description)
         self.tableSize = tableSize
+        let keys = servers.map { Array(EnvoyHostKey.hashKey($0).utf8) }
+        // Envoy sorts (key, host, weight) tuples: by key bytes first.
+        let order = servers.indices.sorted { a, b in
+            keys[a].lexicographicallyPrecedes(keys[b]) || (keys[a] == keys[b] && a < b)
+        }
         let m = UInt64(tableSize)
-        let offsets = servers.map { XXHash64.hash(Array($0.description.utf8), seed: 0) % m }
-        let skips = servers.map { XXHash64.hash(Array($0.description.utf8), seed: 1) % (m - 1) + 1 }
-        let maxWeight = Double(servers.map(\.weight).max() ?? 1)
-        let weights = servers.map { Double($0.weight) / maxWeight }
-        var targets = [Double](repeating: 0, count: servers.count)
-        var next = [UInt64](repeating: 0, count: servers.count)
+        let total = Double(servers.reduce(0) { $0 + $1.weight })
+        let weights = order.map { Double(servers[$0].weight) / total }
+        let maxWeight = weights.max() ?? 0
+        let offsets = order.map { XXHash64.hash(keys[$0], seed: 0) % m }
+        let skips = order.map { XXHash64.hash(keys[$0], seed: 1) % (m - 1) + 1 }
+        var targets = [Double](repeating: 0, count: order.count)
+        var next = [UInt64](repeating: 0, count: order.count)
         var table = [Int32](repeating: -1, count: tableSize)
         var filled = 0
-        var iteration = 1.0
-        while filled < tableSize && !servers.isEmpty {
-            for i in servers.indices where filled < tableSize {
-                if iteration * weights[i] < targets[i] { continue }
-                targets[i] += 1
-                var c = (offsets[i] + next[i] * skips[i]) % m
+        var iteration: UInt32 = 1
+        while filled < tableSize && !order.isEmpty {
+            for i in order.indices where filled < tableSize {
+                if Double(iteration) * weights[i] < targets[i] { continue }
+                targets[i] += maxWeight
+                var c = (offsets[i] &+ next[i] &* skips[i]) % m
                 while table[Int(c)] >= 0 {
                     next[i] += 1
-                    c = (offsets[i] + next[i] * skips[i]) % m
+                    c = (offsets[i] &+ next[i] &* skips[i]) % m
                 }
-                table[Int(c)] = Int32(i)
+                table[Int(c)] = Int32(order[i])
                 next[i] += 1
                 filled += 1
             }
-            iteration += 1
+            iteration &+= 1
         }
         self.table = table
     }

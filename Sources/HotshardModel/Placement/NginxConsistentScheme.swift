@@ -1,10 +1,14 @@
 import HotshardProtocols
 
 /// nginx `hash $key consistent` (ngx_http_upstream_hash_module.c, the Cache::Memcached::Fast
-/// scheme): for a server "host:port" the base CRC covers `host`, a NUL byte and `port`; each of
+/// scheme): for a server "host:port" the base CRC covers `host` as written in the `server`
+/// directive (an IPv6 address with its brackets, "[::1]"), a NUL byte and `port`; each of
 /// `160 × weight` points is the CRC-32 of that base continued with the previous point's four
 /// bytes (little-endian, starting from 0). Points are sorted and duplicates dropped; a key maps
-/// to the first point ≥ `crc32(key)`, wrapping.
+/// to the first point ≥ `crc32(key)`, wrapping. The key is the `hash` directive's value as nginx
+/// holds it (`$request_uri` is the raw request target, not percent-decoded). A server name that
+/// resolves to several addresses has one set of points, and nginx round-robins among its
+/// addresses; Hotshard names the server.
 public struct NginxConsistentScheme: PlacementScheme {
     public let ring: HashRing
     public let nodeNames: [String]
@@ -15,7 +19,7 @@ public struct NginxConsistentScheme: PlacementScheme {
         nodeNames = servers.map(\.description)
         var points: [(UInt64, Int)] = []
         for (index, server) in servers.enumerated() {
-            var base = CRC32.update(CRC32.initial, Array(server.host.utf8))
+            var base = CRC32.update(CRC32.initial, Array(server.hostAsWritten.utf8))
             base = CRC32.update(base, [0])
             base = CRC32.update(base, Array(String(server.port).utf8))
             var previous: UInt32 = 0

@@ -17,7 +17,7 @@ public struct RendezvousScheme: PlacementScheme {
 
     public init(servers: [ServerSpec]) {
         nodeNames = servers.map(\.description)
-        seeds = servers.map { XXHash64.hash(Array($0.description.utf8)) }
+        seeds = servers.map { XXHash64.hash(Array($0.plainName.utf8)) }
         weights = servers.map { Double($0.weight) }
         uniformWeights = Set(servers.map(\.weight)).count <= 1
     }

@@ -4,19 +4,33 @@ public enum SchemeFactory {
     public static let names: [String] = [
         "ketama", "ketama-twemproxy", "redis-cluster", "kafka", "librdkafka-consistent-random",
         "jump", "rendezvous", "maglev", "envoy-maglev", "envoy-ring-hash", "nginx-consistent",
-        "bounded-loads", "haproxy-bounded", "cassandra",
+        "bounded-loads", "haproxy-consistent", "cassandra",
         "modulo", "modulo-crc32", "modulo-fnv1a_64", "modulo-murmur3", "modulo-xxhash64", "modulo-md5",
     ]
 
     /// Schemes whose spread depends on a vnode / point count (the planner recommends one).
-    public static let vnodeSchemes: Set<String> = ["bounded-loads", "haproxy-bounded", "cassandra"]
+    public static let vnodeSchemes: Set<String> = ["bounded-loads", "cassandra"]
+
+    /// Old names still accepted, with what to say when one is used. `haproxy-bounded` named
+    /// bounded loads, which is not HAProxy's placement; `haproxy-consistent` is.
+    public static let deprecatedNames: [String: (replacement: String, note: String)] = [
+        "haproxy-bounded": ("bounded-loads", "'haproxy-bounded' is the old name of 'bounded-loads' (the paper's algorithm on Hotshard's own ring, not HAProxy's placement); for HAProxy's own use 'haproxy-consistent'"),
+    ]
+
+    /// Whether `make` knows `name` (listed or deprecated).
+    public static func isKnown(_ name: String) -> Bool {
+        names.contains(name) || deprecatedNames[name] != nil || name == "ketama-libmemcached"
+    }
 
     /// - Parameters:
     ///   - vnodes: tokens per node for `cassandra` (default 16), ring points per weight unit for
     ///     `bounded-loads` (default 100); ignored where the real system fixes the count.
     ///   - epsilon: the bounded-loads factor (HAProxy `hash-balance-factor` 125 ⇔ 0.25).
+    ///   - options: HAProxy's hash type, ids and balance factor; Cassandra's own tokens.
     public static func make(_ name: String, servers: [ServerSpec], vnodes: Int? = nil,
-                            epsilon: Double = 0.25, seed: UInt64 = 1) throws -> any PlacementScheme {
+                            epsilon: Double = 0.25, seed: UInt64 = 1,
+                            options: SchemeOptions = SchemeOptions()) throws -> any PlacementScheme {
+        if name == "cassandra", let tokens = options.cassandraTokens { return CassandraScheme(tokenList: tokens) }
         guard !servers.isEmpty else { throw PlacementError.noNodes }
         if let vnodes, vnodes < 1 || vnodes > 100_000 {
             throw PlacementError.badParameter("--vnodes must be 1…100000, got \(vnodes)")
@@ -35,6 +49,10 @@ public enum SchemeFactory {
         case "nginx-consistent": return NginxConsistentScheme(servers: servers)
         case "bounded-loads", "haproxy-bounded":
             return BoundedLoadsScheme(servers: servers, epsilon: epsilon, vnodes: vnodes ?? 100)
+        case "haproxy-consistent":
+            return try HAProxyConsistentScheme(servers: servers, ids: options.haproxyServerIDs,
+                                               function: options.haproxyFunction, avalanche: options.haproxyAvalanche,
+                                               balanceFactor: options.haproxyBalanceFactor)
         case "cassandra": return CassandraScheme(servers: servers, numTokens: vnodes ?? 16, seed: seed)
         case "modulo": return ModuloScheme(function: .crc32, nodeNames: names)
         default:

@@ -10,8 +10,17 @@ public struct ServerSpec: Sendable, Equatable, CustomStringConvertible {
         self.weight = weight
     }
 
-    /// "host:port" (the weight is not part of the name, as twemproxy and nginx print servers).
-    public var description: String { "\(host):\(port)" }
+    /// "host:port" as the server is written (the weight is not part of the name, as twemproxy
+    /// and nginx print servers); an IPv6 host keeps its brackets, "[::1]:80".
+    public var description: String { "\(hostAsWritten):\(port)" }
+
+    /// The host as a configuration writes it: an IPv6 address (any host with a ':') in brackets.
+    /// nginx hashes exactly this text for `hash … consistent` (ngx_http_upstream_hash_module.c).
+    public var hostAsWritten: String { host.contains(":") ? "[\(host)]" : host }
+
+    /// "host:port" with the host unbracketed: the name Hotshard's own schemes (rendezvous,
+    /// bounded loads) have always hashed, kept so their placements do not change.
+    public var plainName: String { "\(host):\(port)" }
 
     /// Parses `host:port[:weight]`; IPv6 hosts go in brackets (`[::1]:11211`).
     public static func parse(_ text: String) throws -> ServerSpec {

@@ -29,6 +29,7 @@ public struct Planner: Sendable {
         case "rendezvous": 0
         case "jump": 1
         case "bounded-loads", "haproxy-bounded": 2
+        case "haproxy-consistent": 3
         case "ketama", "ketama-libmemcached", "ketama-twemproxy": 3
         case "cassandra", "nginx-consistent": 4
         default: 5
