@@ -47,10 +47,16 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Check the recommended layout's hottest node by discrete-event simulation.")
     var simulate = false
 
+    @Option(name: .customLong("hash-balance-factor"), help: "HAProxy's hash-balance-factor for the haproxy-consistent scheme (default 0: off, as HAProxy). Modelled in the steady state: by Little's law with equal response times a server's requests in flight follow its rate, so each server carries at most factor ÷ 100 of its weight's share of the traffic, the rest walking on along the ring as HAProxy's lookup does.")
+    var hashBalanceFactor: Int = 0
+
     func validate() throws {
         _ = try nodeRange()
         if let nodeCapacity, !(nodeCapacity > 0 && nodeCapacity.isFinite) { throw ValidationError("--node-capacity must be positive") }
         guard targetUtilisation > 0, targetUtilisation < 1 else { throw ValidationError("--target-utilisation must be in (0, 1)") }
+        guard hashBalanceFactor == 0 || (100...100_000).contains(hashBalanceFactor) else {
+            throw ValidationError("--hash-balance-factor must be 0 (off) or at least 100, as HAProxy takes it")
+        }
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1…16") }
         guard (1...1024).contains(serverThreads) else { throw ValidationError("--server-threads must be 1…1024") }
         if let p99, !(p99 > 0) { throw ValidationError("--p99 must be positive milliseconds") }
@@ -87,6 +93,7 @@ struct ModelOptions: ParsableArguments {
         request.serverThreads = serverThreads
         request.simulate = simulate
         request.basis = rateBasis
+        request.haproxyBalanceFactor = hashBalanceFactor
         return request
     }
 

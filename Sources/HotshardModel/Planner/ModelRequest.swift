@@ -17,6 +17,8 @@ public struct ModelRequest: Sendable, Equatable {
     public var serverThreads: Int = 1
     public var simulate = false
     public var basis: RateBasis = .peak
+    /// HAProxy's `hash-balance-factor` for `haproxy-consistent` (0: off, HAProxy's default).
+    public var haproxyBalanceFactor = 0
 
     /// The node count a model without a node capacity spreads the traffic over when today's is
     /// not given: a small pool, where one hot key already decides how busy the busiest node is.
@@ -30,11 +32,13 @@ public struct ModelRequest: Sendable, Equatable {
     /// The planner's configuration at `capacity` (the request's own, or one derived by the caller).
     public func configuration(capacity: Double) -> PlanConfiguration {
         let range = capacityPerNode == nil ? spreadNodes...spreadNodes : nodeRange
-        return PlanConfiguration(
+        var configuration = PlanConfiguration(
             capacityPerNode: capacity, targetUtilisation: targetUtilisation, p99ObjectiveSeconds: p99ObjectiveSeconds,
             schemes: schemes, nodeRange: range, currentNodes: capacityPerNode == nil ? spreadNodes : currentNodes,
             currentScheme: currentScheme, replicas: replicas, readPolicy: readPolicy, serverThreads: serverThreads,
             simulate: simulate)
+        configuration.schemeOptions.haproxyBalanceFactor = haproxyBalanceFactor
+        return configuration
     }
 
     /// Plans `workload`. Without a node capacity: first every scheme at `spreadNodes` with room to

@@ -34,6 +34,8 @@ public struct PlanConfiguration: Sendable {
     public var vnodes: Int?
     /// Run the discrete-event simulation of the recommended layout's hottest node.
     public var simulate: Bool = false
+    /// Parameters of schemes that take them (HAProxy's `hash-balance-factor`, hash type and ids).
+    public var schemeOptions = SchemeOptions()
 
     public static let defaultSchemes = [
         "ketama", "ketama-twemproxy", "redis-cluster", "kafka", "librdkafka-consistent-random", "jump",

@@ -89,7 +89,7 @@ public struct Planner: Sendable {
         let lowerBound = max(config.nodeRange.lowerBound, Int((totalRate * Double(config.replicas) / max(limit, 1e-9)).rounded(.up)), 1)
 
         let probes = config.schemes.map {
-            try? SchemeFactory.make($0, servers: ServerSpec.numbered(1), vnodes: config.vnodes, epsilon: config.epsilon)
+            try? SchemeFactory.make($0, servers: ServerSpec.numbered(1), vnodes: config.vnodes, epsilon: config.epsilon, options: config.schemeOptions)
         }
         let clock = ContinuousClock()
         let preparing = clock.now
@@ -180,7 +180,7 @@ public struct Planner: Sendable {
         let config = configuration
         let limit = max(config.nodeRange.upperBound, config.currentNodes ?? 0)
         var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: limit) { n in
-            try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon)
+            try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon, options: config.schemeOptions)
         }
         func build(_ n: Int) -> (any PlacementScheme)? { evaluator.scheme(nodes: n) }
         var evaluated: [Int: (loads: [Double], ok: Bool)] = [:]
