@@ -48,17 +48,28 @@ extension ResultDocument {
         let today = layout(request.currentScheme ?? plan.recommendedScheme, request.currentNodes)
         let recommended = layout(plan.recommendedScheme, plan.recommendedNodes)
         guard today != nil || recommended != nil else { return nil }
-        func busiest(_ scheme: any PlacementScheme, _ traffic: Workload) -> Double {
+        // The recommended layout includes its remedies: each key no node count fixes is split into
+        // the sub-keys the node count was found with, placed by the scheme itself.
+        let limit = plan.configuration.rateLimitPerNode
+        let pieces = Dictionary(plan.remedies.map { ($0.key, Planner.evaluatedPieces(rate: $0.rate, limit: limit)) },
+                                uniquingKeysWith: { first, _ in first })
+        func busiest(_ scheme: any PlacementScheme, _ traffic: Workload, remedied: Bool) -> Double {
             var loads = scheme.shares().map { $0 * traffic.tailRate }
-            let nodes = scheme.assign(hashes: traffic.hotKeys.map { scheme.keyHash($0.key) }, rates: traffic.hotKeys.map(\.rate))
-            for (index, node) in nodes.enumerated() where node < loads.count { loads[node] += traffic.hotKeys[index].rate }
+            var keys: [Key] = [], rates: [Double] = []
+            for hot in traffic.hotKeys {
+                let k = remedied ? pieces[hot.key] ?? 1 : 1
+                if k == 1 { keys.append(hot.key); rates.append(hot.rate); continue }
+                for i in 0..<k { keys.append(Planner.subKey(hot.key, i)); rates.append(hot.rate / Double(k)) }
+            }
+            let nodes = scheme.assign(hashes: keys.map { scheme.keyHash($0) }, rates: rates)
+            for (index, node) in nodes.enumerated() where node < loads.count { loads[node] += rates[index] }
             return (loads.max() ?? 0) / capacity
         }
         let points = windows.series.indices.map { index -> HottestNodeSeries.Point in
             let traffic = Workload(result: self, window: index)
             return HottestNodeSeries.Point(start: windows.series[index].start,
-                                           today: today.map { busiest($0.1, traffic) },
-                                           recommended: recommended.map { busiest($0.1, traffic) })
+                                           today: today.map { busiest($0.1, traffic, remedied: false) },
+                                           recommended: recommended.map { busiest($0.1, traffic, remedied: true) })
         }
         return HottestNodeSeries(today: today?.0, recommended: recommended?.0, points: points)
     }

@@ -16,9 +16,15 @@ import HotshardTestSupport
             let windowStart: Double
             let windowSeconds: Double
         }
+        struct Series: Decodable, Equatable {
+            struct Point: Decodable, Equatable { let start: Double; let recommended: Double? }
+            let points: [Point]
+        }
         let capacityPerNode: Double?
+        let targetUtilisation: Double
         let recommendations: [Recommendation]
         let sizedOn: SizedOn?
+        let hottestNodeOverTime: Series?
     }
     struct Result: Decodable {
         struct Totals: Decodable { let durationSeconds: Double }
@@ -66,6 +72,10 @@ import HotshardTestSupport
         let remedies = Self.remedies(model, for: "sale:item:42")
         #expect(!remedies.isEmpty, "no remedy for the flash key at 300/s per node")
         #expect(remedies.allSatisfy { $0.kind == "cache" || $0.factor == 2 }, "\(remedies)")
+        // In the window it was sized on, the recommended layout (remedies applied) meets the target.
+        let series = try #require(model.hottestNodeOverTime)
+        let atPeak = try #require(series.points.first { $0.start == sized.windowStart }?.recommended)
+        #expect(atPeak <= model.targetUtilisation + 1e-9, "busiest node at \(atPeak) in the sizing window")
         // The terminal ends with the recommendation.
         #expect(summary.contains("model      sized on the busiest 1 s window"))
         #expect(summary.contains("remedy     'sale:item:42'"))

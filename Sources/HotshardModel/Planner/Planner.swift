@@ -70,7 +70,7 @@ public struct Planner: Sendable {
                     hashTag: RedisClusterScheme.hashTag(hot.key.bytes).map { Key(Array($0)) }))
                 // The search assumes the key split into k' = ⌈rate ÷ (limit ÷ 2)⌉ sub-keys "key#i": k
                 // alone would leave a sub-key's node almost full, with no room for its other keys.
-                let searchK = max(k, Int((keyRate / (limit / 2)).rounded(.up)))
+                let searchK = Self.evaluatedPieces(rate: keyRate, limit: limit)
                 splitCandidates.append((hot.key, hot.rate, hot.readFraction, searchK))
                 for i in 0..<searchK {
                     remedied.append(RemedyCandidates.subKey(hot.key, i), rate: hot.rate / Double(searchK),
@@ -247,6 +247,17 @@ public struct Planner: Sendable {
             result.remediedFewestKeys = fits.fewestKeys
         }
         return result
+    }
+
+    /// The name of sub-key `i` of a split key (the planner's convention: "key#i").
+    public static func subKey(_ key: Key, _ i: Int) -> Key { Key(key.bytes + Array("#\(i)".utf8)) }
+
+    /// How many sub-keys the node counts assume for a key no node count fixes: ⌈rate ÷ (limit ÷ 2)⌉
+    /// (at least ⌈rate ÷ limit⌉): with only ⌈rate ÷ limit⌉ a sub-key's node would be almost full,
+    /// with no room for its other keys.
+    public static func evaluatedPieces(rate: Double, limit: Double) -> Int {
+        guard limit > 0, rate > limit else { return 1 }
+        return max(Int((rate / limit).rounded(.up)), Int((rate / (limit / 2)).rounded(.up)))
     }
 
     /// The layout a running system reaches when resized to `n` nodes: a Redis Cluster moves slots

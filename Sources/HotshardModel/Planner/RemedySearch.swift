@@ -62,7 +62,7 @@ struct RemedyCandidates: Sendable {
     }
 
     /// The name of sub-key `i` of `key` (the planner's convention: "key#i").
-    static func subKey(_ key: Key, _ i: Int) -> Key { Key(key.bytes + Array("#\(i)".utf8)) }
+    static func subKey(_ key: Key, _ i: Int) -> Key { Planner.subKey(key, i) }
 }
 
 extension Planner {
