@@ -14,10 +14,8 @@ import HotshardTestSupport
         let hotKeys: [Entry]
     }
 
-    /// The built `hotshard` beside the test bundle.
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hotshard").path
-    }
+    /// The built `hotshard` (this target depends on it, so it is built with the tests).
+    static var binary: String { BuiltProduct.hotshard ?? "hotshard (not built)" }
 
     static func pane(_ session: String) throws -> String {
         try ExternalTool.run(Self.tmux, ["capture-pane", "-p", "-t", session]).stdout

@@ -228,13 +228,13 @@ extension RealServerSuites {
         /// more: there the client is descheduled for tens to hundreds of ms at a time (seen here at load
         /// average 10 on 2 cores: 18,654 then 21,311, and a 680 ms stall even at nice -10), and no
         /// schedule can deliver in a second it is not running.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.freshReleaseExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.freshReleaseHotshard != nil,
                        "needs redis-server and a release build newer than the sources (swift build -c release --product hotshard)"),
               .enabled(if: LoadTestSupport.machineIsQuiet, "\(LoadTestSupport.machineLoad): a second's count would measure the OS scheduler, not the runner"))
         func releaseBuildHoldsTwentyThousandPerSecondForTenSeconds() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
-            guard let executable = LoadTestSupport.freshReleaseExecutable else { return }
+            guard let executable = BuiltProduct.freshReleaseHotshard else { return }
             let directory = try Fixtures.temporaryDirectory("hotshard-rate")
             defer { try? FileManager.default.removeItem(at: directory) }
             let profilePath = directory.appendingPathComponent("rate.yaml").path
@@ -342,7 +342,7 @@ extension RealServerSuites {
         /// profile can name, so 70,000 sequential SETs are 70,000 keys counted once each, as many
         /// as redis's DBSIZE says were written. With `--capacity 1000` the counts are estimates,
         /// and the run says so.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
                        "redis-server or the hotshard executable is missing"))
         func keySpaceBeyondTheDefaultCapacityIsCountedExactly() throws {
             let server = try RealServer(.redis)
@@ -360,7 +360,7 @@ extension RealServerSuites {
                 operations: [{op: SET}]
                 values: {size: 8}
                 """.write(toFile: profilePath, atomically: true, encoding: .utf8)
-            let executable = try #require(LoadTestSupport.hotshardExecutable)
+            let executable = try #require(BuiltProduct.hotshard)
             func load(_ extra: [String]) throws -> (tracking: [String: Any], keyReferences: Int?, stderr: String) {
                 let resultPath = directory.appendingPathComponent("keyspace.json").path
                 let output = try ExternalTool.run(executable, ["load", profilePath, "--json", resultPath, "--no-html", "--quiet"] + extra)
@@ -386,7 +386,7 @@ extension RealServerSuites {
             #expect(capped.stderr.contains("the profile can name 70000 keys and 1000 are tracked"))
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
                        "redis-server or the hotshard executable is missing"))
         func serverKilledAndRestartedMidRun() async throws {
             let port = try RealServer.freePort()
@@ -407,7 +407,7 @@ extension RealServerSuites {
                   - p99 < 200ms
                 """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("restart.json").path
-            guard let executable = LoadTestSupport.hotshardExecutable else { return }
+            guard let executable = BuiltProduct.hotshard else { return }
             let load = Process()
             load.executableURL = URL(fileURLWithPath: executable)
             load.arguments = ["load", profilePath, "--json", resultPath, "--quiet"]
@@ -443,7 +443,7 @@ extension RealServerSuites {
             #expect((calls["GET"] ?? 0) > 500)
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
                        "redis-server or the hotshard executable is missing"))
         func sigintStopsDrainsAndWritesTheResult() async throws {
             let server = try RealServer(.redis)
@@ -460,7 +460,7 @@ extension RealServerSuites {
                 operations: [{op: GET}]
                 """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("long.json").path
-            guard let executable = LoadTestSupport.hotshardExecutable else { return }
+            guard let executable = BuiltProduct.hotshard else { return }
             let load = Process()
             load.executableURL = URL(fileURLWithPath: executable)
             load.arguments = ["load", profilePath, "--json", resultPath]

@@ -14,20 +14,7 @@ struct NginxConsistentTests {
             ServerSpec(host: "127.0.0.1", port: Int(try RealServer.freePort()), weight: [1, 2, 1, 3][index])
         }
         let server = try RealServer(.nginx) { port, directory in
-            """
-            daemon off;
-            master_process off;
-            worker_processes 1;
-            pid \(directory.path)/nginx.pid;
-            error_log \(directory.path)/error.log;
-            events { worker_connections 1024; }
-            http {
-                access_log off;
-                client_body_temp_path \(directory.path)/body;
-                proxy_temp_path \(directory.path)/proxy;
-                fastcgi_temp_path \(directory.path)/fastcgi;
-                uwsgi_temp_path \(directory.path)/uwsgi;
-                scgi_temp_path \(directory.path)/scgi;
+            RealServer.nginxConfig(directory: directory, accessLog: false, http: """
                 upstream pool {
                     hash $arg_k consistent;
             \(upstreams.map { "        server \($0.host):\($0.port) weight=\($0.weight);" }.joined(separator: "\n"))
@@ -40,8 +27,7 @@ struct NginxConsistentTests {
             \(upstreams.map { "        listen \($0.host):\($0.port);" }.joined(separator: "\n"))
                     location / { return 200 "$server_port\\n"; }
                 }
-            }
-            """
+            """)
         }
         // nginx started from the test process may not act on SIGTERM; SIGKILL it so stop() returns.
         defer {
