@@ -7,11 +7,12 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Print where each key goes under a real system's placement function.",
-        discussion: "Prints one line per key: the key (escaped), a tab, and the node — the server as named in --servers, otherwise the node's number from 0 (a partition for Kafka). Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `bounded-loads` (alias `haproxy-bounded`) models the bounded-loads policy with HAProxy's hash-balance-factor as ε; it is not HAProxy's own ring or request hash, so a key's node may differ from the server HAProxy picks."
+        discussion: "Prints one line per key: the key (escaped), a tab, and the node — the server as named in --servers, otherwise the node's number from 0 (a partition for Kafka). Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `bounded-loads` (alias `haproxy-bounded`) models the bounded-loads policy with HAProxy's hash-balance-factor as ε; it is not HAProxy's own ring or request hash, so a key's node may differ from the server HAProxy picks.\n"
+            + ExitStatus.help([.success, .badInput])
     )
 
-    @Option(help: "The placement scheme (see the list above).")
-    var scheme: String
+    @Option(help: "The placement scheme.")
+    var scheme: SchemeName
 
     @Option(help: "Number of nodes (partitions for Kafka), named 0…N−1.")
     var nodes: Int?
@@ -36,7 +37,7 @@ struct PlaceCommand: AsyncParsableCommand {
         guard given == 1 else {
             throw ValidationError("give exactly one of --nodes N, --servers host:port[:weight],…, --cluster-nodes FILE or --cluster-shards FILE")
         }
-        if clusterNodes != nil || clusterShards != nil, scheme != "redis-cluster" {
+        if clusterNodes != nil || clusterShards != nil, scheme.name != "redis-cluster" {
             throw ValidationError("--cluster-nodes and --cluster-shards need --scheme redis-cluster")
         }
         if let nodes, !(1...100_000).contains(nodes) { throw ValidationError("--nodes must be 1…100000, got \(nodes)") }
@@ -54,20 +55,20 @@ struct PlaceCommand: AsyncParsableCommand {
                     text = try String(contentsOfFile: dump, encoding: .utf8)
                 } catch {
                     print("hotshard place: cannot read '\(dump)': \(error.localizedDescription)", to: &stderr)
-                    throw ExitCode(2)
+                    throw ExitStatus.badInput.exitCode
                 }
                 do {
                     placement = clusterNodes != nil ? try RedisClusterDump.parseClusterNodes(text) : try RedisClusterShards.parse(text)
                 } catch let error as PlacementError {
                     print("hotshard place: \(dump): \(error)", to: &stderr)
-                    throw ExitCode(2)
+                    throw ExitStatus.badInput.exitCode
                 }
                 named = true
             } else if let servers {
                 let specs = try servers.split(separator: ",").map { try ServerSpec.parse(String($0)) }
-                placement = try SchemeFactory.make(scheme, servers: specs, vnodes: vnodes)
+                placement = try SchemeFactory.make(scheme.name, servers: specs, vnodes: vnodes)
             } else {
-                placement = try SchemeFactory.make(scheme, servers: ServerSpec.numbered(nodes ?? 1), vnodes: vnodes)
+                placement = try SchemeFactory.make(scheme.name, servers: ServerSpec.numbered(nodes ?? 1), vnodes: vnodes)
             }
             var out = ""
             for text in keys {
@@ -78,7 +79,7 @@ struct PlaceCommand: AsyncParsableCommand {
             print(out, terminator: "")
         } catch let error as PlacementError {
             print("hotshard place: \(error)", to: &stderr)
-            throw ExitCode(2)
+            throw ExitStatus.badInput.exitCode
         }
     }
 }

@@ -7,7 +7,8 @@ import HotshardReport
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Ring and queue model and partitioning recommendations for a saved result."
+        abstract: "Ring and queue model and partitioning recommendations for a saved result.",
+        discussion: ExitStatus.help([.success, .failure, .badInput])
     )
 
     @Argument(help: "A result document (JSON) written by analyze, load or replay.")
@@ -32,13 +33,13 @@ struct PlanCommand: AsyncParsableCommand {
     var currentNodes: Int?
 
     @Option(name: .customLong("current-scheme"), help: "Today's placement scheme (always among the candidates); the report marks it.")
-    var currentScheme: String?
+    var currentScheme: SchemeName?
 
     @Option(help: "Copies of each key.")
     var replicas: Int = 1
 
-    @Option(name: .customLong("read-policy"), help: "Where reads go with replicas: primary or spread.")
-    var readPolicy: String = "primary"
+    @Option(name: .customLong("read-policy"), help: "Where reads go with replicas.")
+    var readPolicy: PlanConfiguration.ReadPolicy = .primary
 
     @Option(help: "Worker threads per node (more than 1 uses M/M/c, Erlang C).")
     var threads: Int = 1
@@ -66,10 +67,9 @@ struct PlanCommand: AsyncParsableCommand {
         guard targetUtilisation > 0, targetUtilisation < 1 else { throw ValidationError("--target-utilisation must be in (0, 1)") }
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be 1…16") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be 1…1024") }
-        guard PlanConfiguration.ReadPolicy(rawValue: readPolicy) != nil else { throw ValidationError("--read-policy must be primary or spread") }
         if let p99, !(p99 > 0) { throw ValidationError("--p99 must be positive milliseconds") }
         if let currentNodes, !(1...100_000).contains(currentNodes) { throw ValidationError("--current-nodes must be 1…100000") }
-        for name in schemeList + (currentScheme.map { [$0] } ?? []) where !SchemeFactory.names.contains(name) {
+        for name in schemeList where SchemeName(argument: name) == nil {
             throw ValidationError("unknown scheme '\(name)'; known: \(SchemeFactory.names.joined(separator: ", "))")
         }
     }
@@ -89,13 +89,13 @@ struct PlanCommand: AsyncParsableCommand {
             document = try ResultDocument.decode(json: data)
         } catch {
             print("hotshard plan: cannot read result '\(result)': \(error)", to: &stderr)
-            throw ExitCode(2)
+            throw ExitStatus.badInput.exitCode
         }
         let workload = Workload(result: document)
         let config = PlanConfiguration(
             capacityPerNode: capacity, targetUtilisation: targetUtilisation, p99ObjectiveSeconds: p99.map { $0 / 1000 },
-            schemes: schemeList, nodeRange: try parsedRange(), currentNodes: currentNodes, currentScheme: currentScheme, replicas: replicas,
-            readPolicy: PlanConfiguration.ReadPolicy(rawValue: readPolicy) ?? .primary, serverThreads: threads, simulate: simulate)
+            schemes: schemeList, nodeRange: try parsedRange(), currentNodes: currentNodes, currentScheme: currentScheme?.name, replicas: replicas,
+            readPolicy: readPolicy, serverThreads: threads, simulate: simulate)
         let read = clock.now
         // Process CPU time, all threads (POSIX fixes CLOCKS_PER_SEC at 1,000,000).
         let cpuBefore = Double(Foundation.clock()) / 1_000_000
@@ -123,7 +123,7 @@ struct PlanCommand: AsyncParsableCommand {
                 }
             } catch {
                 print("hotshard plan: cannot write '\(json)': \(error)", to: &stderr)
-                throw ExitCode(1)
+                throw ExitStatus.failure.exitCode
             }
             print("wrote \(json)", to: &stderr)
         }

@@ -124,7 +124,7 @@ import Testing
         #expect(rows.map { Int($0.values.first ?? "") } == document.hotKeys.map(\.count))
         // Default path: beside the JSON.
         let bad = try ExternalTool.run(binary, ["report", directory.appendingPathComponent("missing.json").path, "-o", second])
-        #expect(bad.status == 1)
+        #expect(bad.status == 2)  // bad input: a result that cannot be read
         #expect(bad.stderr.contains("missing.json"))
     }
 

@@ -1,13 +1,16 @@
 import Foundation
 import HotshardModel
 
-/// The plan as a person reads it in a terminal.
-enum PlanText {
+/// The plan as a person reads it in a terminal (`hotshard plan`).
+public enum PlanText {
+    /// A rate or capacity: whole above 100, three significant digits below.
     static func number(_ v: Double) -> String {
         v >= 100 ? String(Int(v.rounded())) : String(format: "%.3g", v)
     }
 
-    static func render(_ plan: Plan) -> String {
+    /// Every scheme's row, the remedies, today's layout, move costs, the recommendation and the
+    /// model's assumptions. Keys are escaped.
+    public static func render(_ plan: Plan) -> String {
         let c = plan.configuration
         var out = "Workload: \(number(plan.totalRate)) ops/s; node capacity \(number(c.capacityPerNode)) ops/s, target utilisation \(c.targetUtilisation)"
         if let p = c.p99ObjectiveSeconds { out += ", p99 ≤ \(number(p * 1000)) ms" }
