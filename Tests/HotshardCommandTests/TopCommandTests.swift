@@ -85,5 +85,9 @@ import HotshardTestSupport
         let result = try JSONDecoder().decode(Result.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
         let counts = Dictionary(uniqueKeysWithValues: result.hotKeys.compactMap { entry in entry.key.map { ($0, entry.count) } })
         #expect(counts == ["hot": 50, "warm": 10, "big": 1])
+        // And the HTML report beside it, as analyze writes one.
+        let html = directory.appendingPathComponent("top.html").path
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: html) { Thread.sleep(forTimeInterval: 0.1) }
+        #expect((try? String(contentsOfFile: html, encoding: .utf8))?.contains("<table id=\"hot-keys\"") == true)
     }
 }
