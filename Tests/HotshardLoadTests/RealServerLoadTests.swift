@@ -186,7 +186,7 @@ extension RealServerSuites {
 
         /// The issue asks 20,000 requests/s for 10 s. An optimised build runs 20,000/s here; a debug
         /// build (what `swift test` makes) cannot generate, parse and analyse that many on this shared
-        /// 2-core machine, so it checks 2,000/s (at 5,000/s it held ±1% on a quiet machine, not while other builds ran). 3 s keeps the suite short; `scripts/load-rate.sh`
+        /// 2-core machine, so it checks 2,000/s (at 5,000/s it held ±1% on a quiet machine, not while other builds ran). 3 s keeps the suite short; `scripts/bench/load-rate.sh`
         /// runs the full 10 s at 20,000/s with the release binary.
         #if DEBUG
         static let rateUnderTest = 2_000
@@ -214,7 +214,7 @@ extension RealServerSuites {
             // An open-loop schedule that falls behind in one second catches up in the next: each
             // second within 5% and the whole run exact. (Seen at 2,000/s on a debug build while other
             // builds ran: 1,947 then 2,053.) The ±1% per second at 20,000/s is the release build's
-            // claim, shown by scripts/load-rate.sh.
+            // claim, shown by scripts/bench/load-rate.sh.
             for second in seconds {
                 #expect(abs(second.sent - rate) <= rate / 20, "second \(second.second): \(second.sent)")
             }

@@ -7,9 +7,9 @@ import Testing
 /// Chromium's path, nil when it is not installed.
 let installedChromium = ExternalTool.find("chromium") ?? ExternalTool.find("chromium-browser")
 
-/// The report in a real browser: headless Chromium from Debian (`scripts/setup.sh` installs it).
+/// The report in a real browser: headless Chromium from Debian (`scripts/setup/setup.sh` installs it).
 /// Skipped, with the reason shown in the test output, when Chromium is absent.
-@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup.sh (apt package chromium)"),
+@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup/setup.sh (apt package chromium)"),
        .serialized)
 struct BrowserTests {
     static let chromium = installedChromium

@@ -167,7 +167,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Issue 5's figure: 1,000,000 weighted keys (Zipf 0.99) placed on 1,000 nodes, per scheme
     // (key hashing and building the scheme included), and a whole plan of that workload (all
-    // default schemes, node counts 1…1000). `scripts/model-bench.sh` times the same work through
+    // default schemes, node counts 1…1000). `scripts/bench/model-bench.sh` times the same work through
     // a release `hotshard plan` without this harness.
     let placementConfiguration = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident],
                                                          maxDuration: .seconds(10), maxIterations: 3, thresholds: allocationsOnly)
@@ -205,7 +205,7 @@ let zipf = zipfWorkload(keys: 1_000_000)
 let zipfKeys = zipf.hotKeys.map(\.key)
 let zipfRates = zipf.hotKeys.map(\.rate)
 
-/// The model benchmark's workload, as scripts/model-bench-result.py writes it: keys "key:r"
+/// The model benchmark's workload, as scripts/bench/model-bench-result.py writes it: keys "key:r"
 /// (r = 1…keys) with Zipf(0.99) request counts over 60 s at 17,500,000 requests per second in
 /// total (ideal spread: 500 nodes of 50,000 ops/s at 70%), 90% reads, no untracked tail.
 func zipfWorkload(keys: Int) -> Workload {

@@ -3,7 +3,7 @@
 # micro-benchmarks of Benchmarks/ with allocation counts. Every part runs even when an earlier
 # one misses its target; the exit status is non-zero when any did.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 status=0
 python3 scripts/bench/compare.py || status=1
 # The capture compare.py made (redis-benchmark -P 16 against redis-server) also feeds the
