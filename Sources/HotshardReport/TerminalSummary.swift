@@ -4,6 +4,7 @@ import HotshardProtocols
 /// The result as text for a terminal: health, totals, top keys, emerging keys, prefix groups.
 /// Keys are escaped (`\xNN`) so that no byte from a capture can drive the terminal.
 public enum TerminalSummary {
+    /// The whole summary: source, totals, latency, drops, health (when asked), the `top` hottest keys and the emerging keys, prefix groups and popularity fit. Every key and input text escaped.
     public static func render(_ document: ResultDocument, top: Int, includeHealth: Bool) -> String {
         var out = ""
         let totals = document.totals
@@ -124,12 +125,14 @@ public enum TerminalSummary {
         return format(value, 1)
     }
 
+    /// A duration given in µs, in the unit that reads best: µs, ms or s.
     public static func micros(_ value: Double) -> String {
         if value >= 1_000_000 { return format(value / 1_000_000, 2) + "s" }
         if value >= 1_000 { return format(value / 1_000, 2) + "ms" }
         return format(value, 0) + "µs"
     }
 
+    /// A byte count in B, kB, MB, GB or TB (powers of 1,000).
     public static func bytes(_ value: Int) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]
         var amount = Double(value)
@@ -141,6 +144,7 @@ public enum TerminalSummary {
         return unit == 0 ? "\(value)B" : format(amount, 1) + units[unit]
     }
 
+    /// `value` rounded to `decimals` places; "-" for NaN or infinity, never a trap.
     public static func format(_ value: Double, _ decimals: Int) -> String {
         guard value.isFinite else { return "-" }
         var scale = 1.0
@@ -155,6 +159,7 @@ public enum TerminalSummary {
         return text
     }
 
+    /// `text` padded with spaces to `width` characters, right-aligned unless `left`.
     public static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
         let count = text.count
         guard count < width else { return text + (left ? " " : "") }

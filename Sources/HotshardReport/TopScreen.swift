@@ -25,13 +25,17 @@ public struct TopScreen {
         }
     }
 
+    /// The interface captured, shown in the header (escaped).
     public var interface: String
+    /// What orders the rows now.
     public var ranking = Ranking.requests
+    /// How many keys are shown.
     public var rows = 20
     /// Counts at the previous frame, to show the rate over the last interval.
     private var previous: [ResultDocument.HotKeyEntry.ID: Int] = [:]
     private var previousRequests = 0
 
+    /// A screen for `interface` showing `rows` keys, ranked by requests.
     public init(interface: String, rows: Int) {
         self.interface = interface
         self.rows = rows

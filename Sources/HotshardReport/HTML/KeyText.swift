@@ -17,14 +17,17 @@ public struct KeyText: Sendable, Equatable {
     /// Display characters kept before shortening.
     public static let defaultLimit = 48
 
+    /// A key, shortened to `limit` characters.
     public init(_ key: Key, limit: Int = KeyText.defaultLimit) {
         self.init(bytes: key.bytes, limit: limit)
     }
 
+    /// Text from the input (a path, a command), whole unless `limit` says otherwise.
     public init(text: String, limit: Int = Int.max) {
         self.init(bytes: Array(text.utf8), limit: limit)
     }
 
+    /// Raw bytes, shortened to `limit` characters.
     public init(bytes: [UInt8], limit: Int = KeyText.defaultLimit) {
         full = Self.escape(bytes)
         short = Self.shorten(full, limit: limit)
