@@ -110,10 +110,11 @@ let package = Package(
             dependencies: ["HotshardCapture", "HotshardProtocols"],
             path: "Fuzz"
         ),
-        // Shared by the test targets: fixture paths and the real servers started on loopback.
+        // Shared by the test targets: fixture paths, the real servers started on loopback, the built
+        // binaries, message collectors and the parser harness.
         .target(
             name: "HotshardTestSupport",
-            dependencies: ["HotshardCapture"],
+            dependencies: ["HotshardCapture", "HotshardProtocols"],
             path: "Tests/HotshardTestSupport"
         ),
         .testTarget(name: "HotshardCaptureTests", dependencies: ["HotshardCapture", "HotshardTestSupport"]),

@@ -169,24 +169,6 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         withUnsafeBytes { String(validating: $0, as: UTF8.self) }
     }
 
-    /// Printable ASCII as is, backslash as `\\`, every other byte as `\xNN`: safe for a terminal.
-    public var escaped: String {
-        withUnsafeBytes { bytes in
-            var out = ""
-            out.reserveCapacity(bytes.count)
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\\"): out += "\\\\"
-                case 0x20..<0x7f: out.unicodeScalars.append(Unicode.Scalar(byte))
-                default:
-                    let hex = String(byte, radix: 16, uppercase: false)
-                    out += byte < 0x10 ? "\\x0\(hex)" : "\\x\(hex)"
-                }
-            }
-            return out
-        }
-    }
-
     public var description: String { escaped }
 
     @inlinable

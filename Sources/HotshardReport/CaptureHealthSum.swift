@@ -2,10 +2,13 @@ import HotshardCapture
 
 /// Adds the capture health of several results (merge): every counter sums.
 public struct CaptureHealthSum {
+    /// The sum so far.
     public private(set) var total = CaptureHealth()
 
+    /// An empty sum.
     public init() {}
 
+    /// Adds every counter of `health`; kernel drops add where known.
     public mutating func add(_ health: CaptureHealth) {
         total.packets += health.packets
         total.bytes += health.bytes

@@ -9,7 +9,9 @@ import HotshardProtocols
 /// (`user:#3f9a…`). The HMAC covers the whole key, so keys differing only after the prefix stay distinct.
 public struct KeyRedactor: Sendable {
     private let secret: [UInt8]
+    /// Whether the bytes up to and including the first `delimiter` stay readable.
     public let keepPrefix: Bool
+    /// The byte that ends a kept prefix (`:` by default).
     public let delimiter: UInt8
     /// Whether the secret was drawn at random for this run (tokens then match only within this run).
     public let randomSecret: Bool
@@ -94,9 +96,13 @@ public struct KeyRedactor: Sendable {
 extension ResultDocument {
     /// How the keys of a redacted result were replaced.
     public struct Redaction: Codable, Sendable, Equatable {
+        /// How tokens are made ("HMAC-SHA256, first 64 bits").
         public var method: String
+        /// Where the secret came from ("random, this run only" or "given"), never the secret itself.
         public var secret: String
+        /// Whether prefixes were kept readable.
         public var prefixKept: Bool
+        /// The prefix delimiter, when prefixes were kept.
         public var delimiter: String?
 
         /// One sentence for a reader.

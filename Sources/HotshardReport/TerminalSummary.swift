@@ -4,6 +4,7 @@ import HotshardProtocols
 /// The result as text for a terminal: health, totals, top keys, emerging keys, prefix groups.
 /// Keys are escaped (`\xNN`) so that no byte from a capture can drive the terminal.
 public enum TerminalSummary {
+    /// The whole summary: source, totals, latency, drops, health (when asked), the `top` hottest keys and the emerging keys, prefix groups and popularity fit. Every key and input text escaped.
     public static func render(_ document: ResultDocument, top: Int, includeHealth: Bool) -> String {
         var out = ""
         let totals = document.totals
@@ -29,14 +30,24 @@ public enum TerminalSummary {
             out += " counts are lower bounds; a larger --buffer-size keeps up\n"
         }
         if includeHealth { out += health(document) }
-        out += "\n"
+        out += keyTable(document, top: top)
+        out += sections(document)
+        return out
+    }
+
+    /// The hot-key table: nothing at all when no row would be shown (`top` 0, or no keys), so
+    /// that `--quiet --stats` prints the health alone, without a header over no rows.
+    static func keyTable(_ document: ResultDocument, top: Int) -> String {
+        let shown = document.hotKeys.prefix(max(0, top))
+        guard !shown.isEmpty else { return "" }
+        var out = "\n"
         out += pad("rank", 4) + "  " + pad("key", 32, left: true) + pad("requests", 10) + pad("share", 8)
         out += pad("cum", 8) + pad("reads", 8) + pad("writes", 8) + pad("bytes", 10) + pad("hit%", 7) + pad("p99", 10) + "\n"
         var cumulative = 0.0
-        for (rank, entry) in document.hotKeys.prefix(top).enumerated() {
+        for (rank, entry) in shown.enumerated() {
             cumulative += entry.share
             let lookups = entry.hits + entry.misses
-            let hitRatio = lookups > 0 ? format(Double(entry.hits) / Double(lookups) * 100, 1) : "-"
+            let hitRatio = lookups > 0 ? percent(entry.hits, of: lookups) : "-"
             var key = entry.key.escaped
             if key.count > 32 { key = String(key.prefix(31)) + "…" }
             let count = entry.errorBound > 0 ? "\(entry.count)±\(entry.errorBound)" : "\(entry.count)"
@@ -45,6 +56,12 @@ public enum TerminalSummary {
             out += pad("\(entry.reads)", 8) + pad("\(entry.writes)", 8) + pad(bytes(entry.requestBytes + entry.replyBytes), 10)
             out += pad(hitRatio, 7) + pad(entry.latencyMicros.map { micros($0.p99) } ?? "-", 10) + "\n"
         }
+        return out
+    }
+
+    /// Emerging hot keys, prefix groups and the popularity fit, where the result has them.
+    static func sections(_ document: ResultDocument) -> String {
+        var out = ""
         if let emerging = document.emerging, !emerging.isEmpty {
             out += "\nemerging hot keys\n"
             for key in emerging.prefix(10) {
@@ -100,12 +117,23 @@ public enum TerminalSummary {
         Key(Array(text.utf8)).escaped
     }
 
+    /// `part` of `whole` as a percentage with one decimal that never rounds to a bound it did not
+    /// reach: 12 misses in 50,000 lookups read 99.9, not 100.0; one hit in 50,000 reads 0.1, not 0.0.
+    public static func percent(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "-" }
+        let value = Double(part) / Double(whole) * 100
+        if part > 0 && part < whole { return format(min(max(value, 0.1), 99.9), 1) }
+        return format(value, 1)
+    }
+
+    /// A duration given in µs, in the unit that reads best: µs, ms or s.
     public static func micros(_ value: Double) -> String {
         if value >= 1_000_000 { return format(value / 1_000_000, 2) + "s" }
         if value >= 1_000 { return format(value / 1_000, 2) + "ms" }
         return format(value, 0) + "µs"
     }
 
+    /// A byte count in B, kB, MB, GB or TB (powers of 1,000).
     public static func bytes(_ value: Int) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]
         var amount = Double(value)
@@ -117,6 +145,7 @@ public enum TerminalSummary {
         return unit == 0 ? "\(value)B" : format(amount, 1) + units[unit]
     }
 
+    /// `value` rounded to `decimals` places; "-" for NaN or infinity, never a trap.
     public static func format(_ value: Double, _ decimals: Int) -> String {
         guard value.isFinite else { return "-" }
         var scale = 1.0
@@ -131,6 +160,7 @@ public enum TerminalSummary {
         return text
     }
 
+    /// `text` padded with spaces to `width` characters, right-aligned unless `left`.
     public static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
         let count = text.count
         guard count < width else { return text + (left ? " " : "") }

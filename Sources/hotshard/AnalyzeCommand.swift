@@ -10,10 +10,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Hot keys from capture files or a live interface, then model and report.",
-        discussion: """
-        Exit status: 0 ok; 1 error (nothing usable written); 3 the input was damaged \
-        (truncated or malformed packets, gaps, parse errors) and the partial result was written.
-        """
+        discussion: ExitStatus.help([.success, .failure, .damagedInput])
     )
 
     @Argument(help: "pcap or pcapng files (.gz read transparently), merged in time order.")
@@ -39,13 +36,13 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-detect"), help: "Do not recognise protocols by content on other ports.")
     var noDetect = false
 
-    @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
-    var httpKey: String = "path"
+    @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
+    var httpKey: HTTPKeyMode = .path
 
 
 
-    @Option(name: .customLong("rank-by"), help: "Rank keys by requests, bytes or latency.")
-    var rankBy: String = "requests"
+    @Option(name: .customLong("rank-by"), help: "What ranks the hot keys.")
+    var rankBy: AnalysisConfiguration.RankBy = .requests
 
     @Option(help: "Time window in seconds for the timeline and emerging hot keys.")
     var window: Double = 1
@@ -85,15 +82,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         decoderConfiguration.detectByContent = !noDetect
         for option in ports { try decoderConfiguration.addPortOption(option) }
         var analysisConfiguration = output.analysis
-        guard let rank = AnalysisConfiguration.RankBy(rawValue: rankBy) else {
-            throw ValidationError("--rank-by must be requests, bytes or latency")
-        }
-        analysisConfiguration.rankBy = rank
+        analysisConfiguration.rankBy = rankBy
         analysisConfiguration.windowSeconds = window
-        guard let httpKeyMode = HTTPKeyMode(option: httpKey) else {
-            throw ValidationError("--http-key \(httpKey): expected path, path-query, host-path, route, header:NAME or query:NAME")
-        }
-        decoderConfiguration.httpKey = httpKeyMode
+        decoderConfiguration.httpKey = httpKey
 
         let session: CaptureSession
         let source: ResultDocument.Source
@@ -153,13 +144,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         for problem in problems { print("hotshard analyze: \(problem)", to: &stderr) }
         if interrupt.fired { print("hotshard analyze: interrupted; the result covers what was read", to: &stderr) }
         if Self.inputWasDamaged(document) {
-            throw ExitCode(Self.damagedInputStatus)
+            throw ExitStatus.damagedInput.exitCode
         }
     }
-
-    /// Exit status when the input was damaged (truncated or malformed packets, parse errors,
-    /// a file cut short) and the partial result was written.
-    static let damagedInputStatus: Int32 = 3
 
     static func inputWasDamaged(_ document: ResultDocument) -> Bool {
         let capture = document.capture

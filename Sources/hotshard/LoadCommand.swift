@@ -11,11 +11,9 @@ struct LoadCommand: AsyncParsableCommand {
         discussion: """
         Targets must be on loopback (127.0.0.0/8, ::1). Progress once a second on stderr; Ctrl-C stops \
         sending, drains in-flight requests for up to a second and writes the result.
-        Exit status: 0 ok; 1 error; \(thresholdMissedStatus) a threshold of the profile was missed (the result is written).
+        \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
         """
     )
-
-    static let thresholdMissedStatus: Int32 = 4
 
     @Argument(help: "The workload profile (YAML), e.g. profiles/redis-zipf.yaml.")
     var profile: String
@@ -66,7 +64,7 @@ struct LoadCommand: AsyncParsableCommand {
             loaded = try overrides.apply(to: try ProfileReader.read(path: profile))
         } catch {
             print("hotshard load: \(error.description)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.badInput.exitCode
         }
         let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
@@ -74,7 +72,7 @@ struct LoadCommand: AsyncParsableCommand {
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {
-            print("hotshard load: \(loaded.target) \(LoadRunnerDescription.arrival(loaded)), \(loaded.connections) connections, pipeline \(loaded.pipeline)",
+            print("hotshard load: \(loaded.target) \(loaded.arrivalDescription), \(loaded.connections) connections, pipeline \(loaded.pipeline)",
                   to: &stderr)
         }
         let quiet = output.quiet
@@ -91,57 +89,14 @@ struct LoadCommand: AsyncParsableCommand {
         let outcomes = document.load?.thresholds ?? []
         if !output.quiet {
             print(TerminalSummary.render(document, top: output.top, includeHealth: false), terminator: "")
-            print(Self.loadSummary(document))
+            print(TerminalSummary.load(document))
             print("result     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }
         }
-        for outcome in outcomes {
-            print("threshold  \(outcome.passed ? "pass" : "MISSED")  \(outcome.rule)  (measured \(Self.format(outcome)))",
-                  to: &stderr)
-        }
+        for line in TerminalSummary.thresholds(document) { print(line, to: &stderr) }
         if interrupt.fired { print("hotshard load: interrupted; the result covers what was measured", to: &stderr) }
         if outcomes.contains(where: { !$0.passed }) {
-            throw ExitCode(Self.thresholdMissedStatus)
-        }
-    }
-
-    static func format(_ outcome: ResultDocument.LoadSection.ThresholdOutcome) -> String {
-        let rule = outcome.rule.lowercased()
-        if rule.hasPrefix("errors") || rule.hasPrefix("throughput") {
-            return rule.contains("%") ? String(format: "%.3f%%", outcome.measured * 100) : String(format: "%.1f", outcome.measured)
-        }
-        return String(format: "%.3fms", outcome.measured / 1000)
-    }
-
-    static func loadSummary(_ document: ResultDocument) -> String {
-        guard let load = document.load else { return "" }
-        var lines: [String] = []
-        let target = load.targetRate.map { String(format: "%.0f/s", $0) }
-            ?? (document.replay.map { $0.timing } ?? "closed loop")
-        lines.append(String(format: "load       %@ → %@; target %@, actual %.0f/s over %.1f s", load.arrival, load.target,
-                            target, load.actualRate, load.measuredSeconds))
-        lines.append("requests   sent \(load.requestsSent), completed \(load.completed), errors \(load.errors)"
-            + (load.errorsByKind.isEmpty ? "" : " (" + load.errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
-            + ", dropped \(load.dropped), timeouts \(load.timeouts), reconnects \(load.reconnects)")
-        func row(_ name: String, _ summary: ResultDocument.LatencySummary?) -> String {
-            guard let summary else { return "\(name) —" }
-            return String(format: "%@ p50 %.3fms  p90 %.3fms  p99 %.3fms  p99.9 %.3fms  max %.3fms", name, summary.p50 / 1000,
-                          summary.p90 / 1000, summary.p99 / 1000, summary.p999 / 1000, summary.max / 1000)
-        }
-        lines.append(row("corrected ", document.latency.corrected))
-        lines.append(row("service   ", document.latency.service))
-        return lines.joined(separator: "\n")
-    }
-}
-
-enum LoadRunnerDescription {
-    static func arrival(_ profile: LoadProfile) -> String {
-        switch profile.arrival {
-        case .constant(let rate): "constant \(Int(rate))/s"
-        case .poisson(let rate): "poisson \(Int(rate))/s"
-        case .ramp(let from, let to, let seconds): "ramp \(Int(from))→\(Int(to))/s over \(seconds)s"
-        case .steps(let steps): "\(steps.count) steps"
-        case .closedLoop: "closed loop"
+            throw ExitStatus.thresholdMissed.exitCode
         }
     }
 }

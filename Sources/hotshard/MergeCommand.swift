@@ -16,8 +16,11 @@ struct MergeCommand: AsyncParsableCommand {
     @Argument(help: "Result JSON files written by analyze (or merge).")
     var results: [String]
 
-    @Option(name: .shortAndLong, help: "Where to write the merged result (default reports/merged.json).")
-    var output: String = "reports/merged.json"
+    @OptionGroup var paths: ResultPathOptions
+
+    /// The old spelling of `--json`, kept so that scripts that used it still work.
+    @Option(name: .shortAndLong, help: ArgumentHelp("Same as --json.", visibility: .hidden))
+    var output: String?
 
     @Option(help: "Number of hot keys to print and keep in the result.")
     var top: Int = 20
@@ -29,6 +32,7 @@ struct MergeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if results.count < 2 { throw ValidationError("give at least two result files") }
+        if output != nil, paths.json != nil { throw ValidationError("give --json PATH (or its old name -o), not both") }
     }
 
     func run() async throws {
@@ -49,10 +53,13 @@ struct MergeCommand: AsyncParsableCommand {
                                       source: ResultDocument.Source(kind: .capture, inputs: inputs),
                                       topKeys: max(top, 100))
         model.attach(to: &document)
-        try document.write(toPath: output)
+        var paths = self.paths
+        if let output { paths.json = output }
+        let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/merged.json")
         if !quiet {
             print(TerminalSummary.render(document, top: top, includeHealth: false), terminator: "")
-            print("\nresult     \(output)")
+            print("\nresult     \(jsonPath)")
+            if let htmlPath { print("report     \(htmlPath)") }
         }
     }
 }

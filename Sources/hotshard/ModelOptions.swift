@@ -3,7 +3,6 @@ import Foundation
 import HotshardModel
 import HotshardReport
 
-extension PlanConfiguration.ReadPolicy: ExpressibleByArgument {}
 extension RateBasis: ExpressibleByArgument {}
 
 /// The ring-and-queue model's options, shared by every command that writes a result (analyze,

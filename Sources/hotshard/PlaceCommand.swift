@@ -7,11 +7,12 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Print where each key goes under a real system's placement function.",
-        discussion: "Prints one line per key: the key (escaped: printable ASCII as is, `\\\\` and `\\xNN` otherwise), a tab, and the node — the server as named in --servers (IPv6 hosts in brackets), otherwise the node's number from 0 (a partition for Kafka). Keys are bytes: give them as arguments, or one per line with --keys-from FILE (`-` for standard input); --escaped reads `\\xNN` and `\\\\` in either, so the output can be fed back. Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `nginx-consistent` is nginx's `hash … consistent`, `envoy-ring-hash` and `maglev` (alias `envoy-maglev`) Envoy's balancers, `haproxy-consistent` HAProxy's `hash-type consistent` (--hash-function, --avalanche, --server-ids, --hash-balance-factor with --in-flight). `bounded-loads` is the paper's bounded-loads algorithm on Hotshard's own ring, not HAProxy's placement (its old name `haproxy-bounded` still works, with a warning). `cassandra` uses the cluster's own ring with --tokens FILE (`nodetool ring`); without it, tokens are assumed random (--vnodes per node), so the node is not the cluster's."
+        discussion: "Prints one line per key: the key (escaped: printable ASCII as is, `\\\\` and `\\xNN` otherwise), a tab, and the node — the server as named in --servers (IPv6 hosts in brackets), otherwise the node's number from 0 (a partition for Kafka). Keys are bytes: give them as arguments, or one per line with --keys-from FILE (`-` for standard input); --escaped reads `\\xNN` and `\\\\` in either, so the output can be fed back. Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `nginx-consistent` is nginx's `hash … consistent`, `envoy-ring-hash` and `maglev` (alias `envoy-maglev`) Envoy's balancers, `haproxy-consistent` HAProxy's `hash-type consistent` (--hash-function, --avalanche, --server-ids, --hash-balance-factor with --in-flight). `bounded-loads` is the paper's bounded-loads algorithm on Hotshard's own ring, not HAProxy's placement (its old name `haproxy-bounded` still works, with a warning). `cassandra` uses the cluster's own ring with --tokens FILE (`nodetool ring`); without it, tokens are assumed random (--vnodes per node), so the node is not the cluster's.\n"
+            + ExitStatus.help([.success, .badInput])
     )
 
-    @Option(help: "The placement scheme (see the list above).")
-    var scheme: String
+    @Option(help: "The placement scheme.")
+    var scheme: SchemeName
 
     @Option(help: "Number of nodes (partitions for Kafka), named 0…N−1.")
     var nodes: Int?
@@ -60,14 +61,14 @@ struct PlaceCommand: AsyncParsableCommand {
         guard given == 1 else {
             throw ValidationError("give exactly one of --nodes N, --servers host:port[:weight],…, --cluster-nodes FILE, --cluster-shards FILE or --tokens FILE")
         }
-        if tokens != nil, scheme != "cassandra" { throw ValidationError("--tokens needs --scheme cassandra") }
+        if tokens != nil, scheme.name != "cassandra" { throw ValidationError("--tokens needs --scheme cassandra") }
         if let hashFunction, HAProxyConsistentScheme.HashFunction(rawValue: hashFunction) == nil {
             throw ValidationError("--hash-function must be one of \(HAProxyConsistentScheme.HashFunction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if hashBalanceFactor != 0 && hashBalanceFactor < 100 {
             throw ValidationError("--hash-balance-factor must be 0 (off) or at least 100, as HAProxy takes it")
         }
-        if clusterNodes != nil || clusterShards != nil, scheme != "redis-cluster" {
+        if clusterNodes != nil || clusterShards != nil, scheme.name != "redis-cluster" {
             throw ValidationError("--cluster-nodes and --cluster-shards need --scheme redis-cluster")
         }
         if let nodes, !(1...100_000).contains(nodes) { throw ValidationError("--nodes must be 1…100000, got \(nodes)") }
@@ -85,13 +86,13 @@ struct PlaceCommand: AsyncParsableCommand {
                     text = try String(contentsOfFile: dump, encoding: .utf8)
                 } catch {
                     print("hotshard place: cannot read '\(dump)': \(error.localizedDescription)", to: &stderr)
-                    throw ExitCode(2)
+                    throw ExitStatus.badInput.exitCode
                 }
                 do {
                     placement = clusterNodes != nil ? try RedisClusterDump.parseClusterNodes(text) : try RedisClusterShards.parse(text)
                 } catch let error as PlacementError {
                     print("hotshard place: \(dump): \(error)", to: &stderr)
-                    throw ExitCode(2)
+                    throw ExitStatus.badInput.exitCode
                 }
                 named = true
             } else {
@@ -108,9 +109,9 @@ struct PlaceCommand: AsyncParsableCommand {
                 }
                 let specs = try servers.map { try $0.split(separator: ",").map { try ServerSpec.parse(String($0)) } }
                     ?? ServerSpec.numbered(nodes ?? 1)
-                placement = try SchemeFactory.make(scheme, servers: specs, vnodes: vnodes, options: options)
+                placement = try SchemeFactory.make(scheme.name, servers: specs, vnodes: vnodes, options: options)
             }
-            if let deprecated = SchemeFactory.deprecatedNames[scheme] {
+            if let deprecated = SchemeFactory.deprecatedNames[scheme.name] {
                 print("hotshard place: \(deprecated.note)", to: &stderr)
             }
             if let cassandra = placement as? CassandraScheme, !cassandra.tokensFromCluster {
@@ -132,10 +133,10 @@ struct PlaceCommand: AsyncParsableCommand {
             print(out, terminator: "")
         } catch let error as KeyLines.BadLine {
             print("hotshard place: \(keysFrom ?? "argument"): \(error)", to: &stderr)
-            throw ExitCode(2)
+            throw ExitStatus.badInput.exitCode
         } catch let error as PlacementError {
             print("hotshard place: \(error)", to: &stderr)
-            throw ExitCode(2)
+            throw ExitStatus.badInput.exitCode
         }
     }
 

@@ -10,7 +10,8 @@ struct PlanCommand: AsyncParsableCommand {
         discussion: """
         analyze, load, replay, top and merge already run this model with the same options; plan \
         re-runs it on a saved result for what-ifs and writes the identical model section for the same options.
-        """
+
+        """ + ExitStatus.help([.success, .failure, .badInput])
     )
 
     @Argument(help: "A result document (JSON) written by analyze, load, replay, top or merge.")
@@ -45,7 +46,7 @@ struct PlanCommand: AsyncParsableCommand {
             document = try ResultDocument.read(fromPath: result)
         } catch {
             print("hotshard plan: \(error)", to: &stderr)
-            throw ExitCode(2)
+            throw ExitStatus.badInput.exitCode
         }
         var request = model.request(capacity: legacyCapacity)
         if let legacyThreads { request.serverThreads = legacyThreads }
@@ -68,7 +69,7 @@ struct PlanCommand: AsyncParsableCommand {
                 try document.write(toPath: json)
             } catch {
                 print("hotshard plan: \(error)", to: &stderr)
-                throw ExitCode(1)
+                throw ExitStatus.failure.exitCode
             }
             print("wrote \(json)", to: &stderr)
         }

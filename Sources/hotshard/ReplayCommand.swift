@@ -13,7 +13,7 @@ struct ReplayCommand: AsyncParsableCommand {
         Each original connection's requests keep their order on one replay connection. Progress once a second on \
         stderr; Ctrl-C stops sending, drains in-flight requests for up to a second and writes the result. Writes to a \
         target that is not on loopback need --allow-writes (or --only-reads).
-        Exit status: 0 ok; 1 error; \(LoadCommand.thresholdMissedStatus) a --threshold was missed (the result is written).
+        \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
         """
     )
 
@@ -80,8 +80,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port of the capture; repeatable.")
     var ports: [String] = []
 
-    @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
-    var httpKey: String = "path"
+    @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
+    var httpKey: HTTPKeyMode = .path
 
     @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
     var maxQueued: Int = 100_000
@@ -116,12 +116,12 @@ struct ReplayCommand: AsyncParsableCommand {
             parsedTarget = try LoadTarget(parsing: target, loopbackOnly: false)
         } catch {
             print("hotshard replay: \(error.description)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.badInput.exitCode
         }
         if !LoadTarget.isLoopback(parsedTarget.host), !onlyReads, !allowWrites {
             print("hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
                 + "(or --only-reads)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.failure.exitCode
         }
         var options = ReplayOptions()
         if let speed { options.timing = .original(speed: speed) }
@@ -145,17 +145,14 @@ struct ReplayCommand: AsyncParsableCommand {
             if label == "--from" { options.fromSeconds = seconds } else { options.toSeconds = seconds }
         }
         for option in ports { try options.decoder.addPortOption(option) }
-        guard let httpKeyMode = HTTPKeyMode(option: httpKey) else {
-            throw ValidationError("--http-key \(httpKey): expected path, path-query, host-path, route, header:NAME or query:NAME")
-        }
-        options.decoder.httpKey = httpKeyMode
+        options.decoder.httpKey = httpKey
         var thresholds: [Threshold] = []
         for rule in threshold {
             do {
                 thresholds.append(try Threshold(parsing: rule))
             } catch {
                 print("hotshard replay: --threshold \(rule): \(error.description)", to: &stderr)
-                throw ExitCode.failure
+                throw ExitStatus.badInput.exitCode
             }
         }
         let runner = ReplayRunner(files: captures, target: parsedTarget, options: options, analysis: output.analysis)
@@ -182,7 +179,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
         } catch {
             print("hotshard replay: \(error)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.failure.exitCode
         }
         var document = ResultDocument(replay: run, topKeys: output.keptKeys, thresholds: thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
@@ -194,38 +191,16 @@ struct ReplayCommand: AsyncParsableCommand {
         let outcomes = document.load?.thresholds ?? []
         if !output.quiet {
             print(TerminalSummary.render(document, top: output.top, includeHealth: false), terminator: "")
-            print(LoadCommand.loadSummary(document))
-            print(Self.replaySummary(document, top: output.top))
+            print(TerminalSummary.load(document))
+            print(TerminalSummary.replay(document))
             print("result     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }
         }
         for problem in run.problems { print("hotshard replay: \(problem)", to: &stderr) }
-        for outcome in outcomes {
-            print("threshold  \(outcome.passed ? "pass" : "MISSED")  \(outcome.rule)  (measured \(LoadCommand.format(outcome)))",
-                  to: &stderr)
-        }
+        for line in TerminalSummary.thresholds(document) { print(line, to: &stderr) }
         if interrupt.fired { print("hotshard replay: interrupted; the result covers what was replayed", to: &stderr) }
         if outcomes.contains(where: { !$0.passed }) {
-            throw ExitCode(LoadCommand.thresholdMissedStatus)
+            throw ExitStatus.thresholdMissed.exitCode
         }
-    }
-
-    static func replaySummary(_ document: ResultDocument, top: Int) -> String {
-        guard let replay = document.replay else { return "" }
-        var lines: [String] = []
-        lines.append(String(format: "replay     %@, %d pass(es) of %d requests over %.1f s of capture; %d → %d connections",
-                            replay.timing, replay.passes, replay.requestsPerPass, replay.captureSpanSeconds,
-                            replay.originalConnections, replay.replayConnections))
-        if !replay.skipped.isEmpty {
-            lines.append("skipped    " + replay.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                .joined(separator: ", "))
-        }
-        func ms(_ value: Double?) -> String { value.map { String(format: "%.3fms", $0 / 1000) } ?? "—" }
-        lines.append("latency p50 / p99: capture → replay")
-        for row in replay.byCommand {
-            lines.append("  \(row.command ?? "?")  \(ms(row.capture?.p50)) / \(ms(row.capture?.p99)) → "
-                + "\(ms(row.replay?.p50)) / \(ms(row.replay?.p99))  (\(row.captureCount) → \(row.replayCount))")
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -6,7 +6,8 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Render a saved result as one self-contained HTML file.",
-        discussion: "Writes reports/NAME.html for RESULT NAME.json unless -o says otherwise. The page makes no network requests."
+        discussion: "Writes reports/NAME.html for RESULT NAME.json unless -o says otherwise. The page makes no network requests.\n"
+            + ExitStatus.help([.success, .failure, .badInput])
     )
 
     @Argument(help: "A result document (JSON) written by analyze, merge or plan.")
@@ -27,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
             document = try ResultDocument.read(fromPath: result)
         } catch let error as ResultFileError {
             print("hotshard report: \(error)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.badInput.exitCode
         }
         if let redactor = redaction.redactor { document = redactor.redact(document) }
         let htmlPath = output ?? "reports/\(Self.baseName(result)).html"

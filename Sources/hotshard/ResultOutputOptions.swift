@@ -11,14 +11,7 @@ struct ResultOutputOptions: ParsableArguments {
     @Option(help: "Number of hot keys to print and keep in the result.")
     var top: Int = 20
 
-    @Option(help: "Where to write the result JSON (default reports/NAME.json).")
-    var json: String?
-
-    @Option(help: "Where to write the HTML report (default: beside the JSON, reports/NAME.html).")
-    var html: String?
-
-    @Flag(name: .customLong("no-html"), help: "Do not write the HTML report.")
-    var noHTML = false
+    @OptionGroup var paths: ResultPathOptions
 
     @Option(help: "Name of the run, used for default output paths.")
     var name: String?
@@ -31,7 +24,6 @@ struct ResultOutputOptions: ParsableArguments {
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1") }
-        if noHTML && html != nil { throw ValidationError("give --html PATH or --no-html, not both") }
     }
 
     /// Hot keys kept in the document: what is printed, and at least the 100 the report shows.
@@ -67,14 +59,6 @@ struct ResultOutputOptions: ParsableArguments {
     /// Callers attach the model first (`model.attach(to:)`), before any redaction: placement
     /// hashes the real keys.
     func write(_ document: ResultDocument, defaultName: String, prefix: String = "") throws -> (json: String, html: String?) {
-        let jsonPath = json ?? "reports/\(prefix)\(name ?? defaultName).json"
-        try document.write(toPath: jsonPath)
-        let htmlPath: String? = noHTML ? nil : (html ?? Self.htmlPath(besideJSON: jsonPath))
-        if let htmlPath { try HTMLReport.write(document, toPath: htmlPath) }
-        return (jsonPath, htmlPath)
-    }
-
-    static func htmlPath(besideJSON jsonPath: String) -> String {
-        (jsonPath.hasSuffix(".json") ? String(jsonPath.dropLast(5)) : jsonPath) + ".html"
+        try paths.write(document, defaultJSON: "reports/\(prefix)\(name ?? defaultName).json")
     }
 }

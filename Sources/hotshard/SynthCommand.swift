@@ -9,6 +9,7 @@ struct SynthCommand: AsyncParsableCommand {
         discussion: """
         Requests follow the profile's schedule over its connections (handshakes, sequence numbers, \
         checksums), each answered by a plausible reply. Closed-loop profiles use --rate (default 10000/s).
+        \(ExitStatus.help([.success, .failure, .badInput]))
         """
     )
 
@@ -49,7 +50,7 @@ struct SynthCommand: AsyncParsableCommand {
             loaded = try overrides.apply(to: try ProfileReader.read(path: profile))
         } catch {
             print("hotshard synth: \(error.description)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.badInput.exitCode
         }
         var synthesizer = TrafficSynthesizer(profile: loaded)
         synthesizer.maxRequests = maxRequests
@@ -60,7 +61,7 @@ struct SynthCommand: AsyncParsableCommand {
                 + "\(String(format: "%.3f", summary.seconds)) s")
         } catch let problem as TrafficSynthesizer.Problem {
             print("hotshard synth: \(problem.description)", to: &stderr)
-            throw ExitCode.failure
+            throw ExitStatus.failure.exitCode
         }
     }
 }

@@ -7,7 +7,7 @@ import HotshardReport
 
 /// `hotshard top -i IFACE`: a live view of the hottest keys, refreshed every interval, like
 /// `top`. Keys r, b and l rank by requests, bytes or latency; q (or Ctrl-C) quits and writes the
-/// result as `analyze` does.
+/// result and its HTML report as `analyze` does.
 struct TopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "top",
@@ -23,8 +23,8 @@ struct TopCommand: ParsableCommand {
     @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port (resp, memcached, http); repeatable.")
     var ports: [String] = []
 
-    @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
-    var httpKey: String = "path"
+    @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
+    var httpKey: HTTPKeyMode = .path
 
     @Option(help: "Seconds between refreshes.")
     var interval: Double = 1
@@ -42,8 +42,7 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var model: ModelOptions
 
-    @Option(help: "Where to write the result JSON on quitting (default reports/top-IFACE.json).")
-    var json: String?
+    @OptionGroup var paths: ResultPathOptions
 
     func validate() throws {
         guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
@@ -57,10 +56,7 @@ struct TopCommand: ParsableCommand {
         buffer.apply(to: &options)
         var decoderConfiguration = DecoderConfiguration()
         for option in ports { try decoderConfiguration.addPortOption(option) }
-        guard let httpKeyMode = HTTPKeyMode(option: httpKey) else {
-            throw ValidationError("--http-key \(httpKey): expected path, path-query, host-path, route, header:NAME or query:NAME")
-        }
-        decoderConfiguration.httpKey = httpKeyMode
+        decoderConfiguration.httpKey = httpKey
         var analysisConfiguration = AnalysisConfiguration()
         if let capacity { analysisConfiguration.capacity = capacity }
 
@@ -108,9 +104,9 @@ struct TopCommand: ParsableCommand {
         var document = pipeline.finish(capture: session.health, source: source, topKeys: max(rows, 100),
                                        problems: session.problems.map(\.description))
         model.attach(to: &document)
-        let path = json ?? "reports/top-\(interface).json"
-        try document.write(toPath: path)
-        print("\nresult     \(path)")
+        let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/top-\(interface).json")
+        print("\nresult     \(jsonPath)")
+        if let htmlPath { print("report     \(htmlPath)") }
     }
 }
 

@@ -15,22 +15,8 @@ import HotshardTestSupport
         }
     }
 
-    /// Sends each message to one of several sinks.
-    final class Splitter: MessageSink, @unchecked Sendable {
-        let sinks: [HotKeyAnalyzer]
-        let choose: (Message) -> Int
-        init(_ sinks: [HotKeyAnalyzer], choose: @escaping (Message) -> Int) {
-            self.sinks = sinks
-            self.choose = choose
-        }
-        func receive(_ message: Message) { sinks[choose(message)].receive(message) }
-    }
-
     static func analyse(_ files: [String], into sink: MessageSink) throws {
-        let decoder = TrafficDecoder(configuration: DecoderConfiguration(), sink: sink)
-        let session = try CaptureSession(files: files.map { Fixtures.path("lab/\($0)") })
-        try session.run(into: decoder)
-        decoder.finish(timestampNanos: 0)
+        try CaptureDecoding.decode(files.map { Fixtures.path("lab/\($0)") }, into: sink)
     }
 
     static func truth(_ name: String) throws -> Truth {
@@ -80,13 +66,14 @@ import HotshardTestSupport
         let middle = whole.snapshot().totals.firstNanos + Int64(whole.snapshot().totals.durationSeconds * 5e8)
         // By flow: connections alternate between the parts in the order they are first seen.
         nonisolated(unsafe) var flowPart: [FlowID: Int] = [:]
-        let splitter = Splitter(parts) { message in
+        func part(_ message: Message) -> Int {
             if split == "time" { return message.timestampNanos < middle ? 0 : 1 }
             if let part = flowPart[message.flow] { return part }
             let part = flowPart.count % 2
             flowPart[message.flow] = part
             return part
         }
+        let splitter = MessageCollector { parts[part($0)].receive($0) }
         try Self.analyse(["redis-mget-mset.pcap.gz"], into: splitter)
         #expect(parts.allSatisfy { $0.snapshot().totals.requests > 0 })
         let merged = try AnalysisSnapshot.merged(parts.map { $0.snapshot() })
@@ -106,7 +93,7 @@ import HotshardTestSupport
         var configuration = AnalysisConfiguration()
         configuration.capacity = 200
         let parts = [HotKeyAnalyzer(configuration: configuration), HotKeyAnalyzer(configuration: configuration)]
-        try Self.analyse(["redis-pipelined.pcap.gz"], into: Splitter(parts) { Int($0.flow.client.port % 2) })
+        try Self.analyse(["redis-pipelined.pcap.gz"], into: MessageCollector { parts[Int($0.flow.client.port % 2)].receive($0) })
         let merged = try AnalysisSnapshot.merged(parts.map { $0.snapshot() })
         let truth = try Self.truth("redis-pipelined")
         #expect(!merged.exact)

@@ -120,30 +120,13 @@ final class BackgroundCapture: @unchecked Sendable {
     }
 }
 
-/// A socket of `type` bound to an ephemeral port of 127.0.0.1, with that address.
-func loopbackSocket(_ type: Int32) throws -> (fd: Int32, address: sockaddr_in) {
-    let fd = socket(AF_INET, type, 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard fd >= 0, ok else {
-        close(fd)
-        throw RealServerError.noFreePort
-    }
-    return (fd, address)
-}
-
 /// A loopback TCP server and client made of plain sockets.
 final class LoopbackListener: @unchecked Sendable {
     let port: UInt16
     private let listenFD: Int32
 
     init() throws {
-        let (fd, address) = try loopbackSocket(Int32(SOCK_STREAM.rawValue))
+        let (fd, address) = try LoopbackSocket.boundDescriptor(Int32(SOCK_STREAM.rawValue))
         guard listen(fd, 4) == 0 else {
             close(fd)
             throw RealServerError.noFreePort
@@ -156,17 +139,9 @@ final class LoopbackListener: @unchecked Sendable {
 
     /// Client sends `request`, server reads all of it and answers `reply`, both close.
     func exchange(request: [UInt8], reply: [UInt8]) throws {
-        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
+        guard let client = LoopbackSocket.connectedDescriptor(port: port) else {
+            throw RealServerError.notAccepting("loopback", port)
         }
-        guard connected else { throw RealServerError.notAccepting("loopback", port) }
         let server = accept(listenFD, nil, nil)
         let writer = Thread { Self.writeAll(client, request) }
         writer.start()
@@ -205,7 +180,7 @@ final class UDPSender {
     private var address: sockaddr_in
 
     init() throws {
-        (fd, address) = try loopbackSocket(Int32(SOCK_DGRAM.rawValue))
+        (fd, address) = try LoopbackSocket.boundDescriptor(Int32(SOCK_DGRAM.rawValue))
         port = UInt16(bigEndian: address.sin_port)
     }
 

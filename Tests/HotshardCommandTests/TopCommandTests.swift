@@ -14,10 +14,8 @@ import HotshardTestSupport
         let hotKeys: [Entry]
     }
 
-    /// The built `hotshard` beside the test bundle.
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hotshard").path
-    }
+    /// The built `hotshard` (this target depends on it, so it is built with the tests).
+    static var binary: String { BuiltProduct.hotshard ?? "hotshard (not built)" }
 
     static func pane(_ session: String) throws -> String {
         try ExternalTool.run(Self.tmux, ["capture-pane", "-p", "-t", session]).stdout
@@ -87,5 +85,9 @@ import HotshardTestSupport
         let result = try JSONDecoder().decode(Result.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
         let counts = Dictionary(uniqueKeysWithValues: result.hotKeys.compactMap { entry in entry.key.map { ($0, entry.count) } })
         #expect(counts == ["hot": 50, "warm": 10, "big": 1])
+        // And the HTML report beside it, as analyze writes one.
+        let html = directory.appendingPathComponent("top.html").path
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: html) { Thread.sleep(forTimeInterval: 0.1) }
+        #expect((try? String(contentsOfFile: html, encoding: .utf8))?.contains("<table id=\"hot-keys\"") == true)
     }
 }

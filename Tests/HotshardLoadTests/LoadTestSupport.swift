@@ -36,27 +36,9 @@ enum LoadTestSupport {
 
     /// memcached's `stats` as name → value.
     static func memcachedStats(port: UInt16) throws -> [String: String] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { throw RealServerError.notAccepting("memcached", port) }
-        let request = Array("stats\r\n".utf8)
-        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while !received.suffix(5).elementsEqual(Array("END\r\n".utf8)) {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
-            received += chunk[0..<count]
-        }
+        let connection = try LoopbackSocket(port: port)
+        try connection.send("stats\r\n")
+        let received = try connection.receive(endingWith: "END\r\n")
         var stats: [String: String] = [:]
         for line in String(decoding: received, as: UTF8.self).split(separator: "\r\n") {
             let parts = line.split(separator: " ")
@@ -81,16 +63,6 @@ enum LoadTestSupport {
         return calls
     }
 
-    /// The built `hotshard` executable next to the test bundle.
-    static var hotshardExecutable: String? {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        for configuration in ["debug", "release"] {
-            let candidate = url.appendingPathComponent(".build/\(configuration)/hotshard").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
 
     /// The 1-minute load average is below 4 per core. On this 2-core machine 20,000/s held ±1% per
     /// second at load averages 6.4-8.5 and missed at 10-10.7 (stalls of 70-680 ms).
@@ -106,23 +78,6 @@ enum LoadTestSupport {
         return "load average \(load[0]) on \(ProcessInfo.processInfo.activeProcessorCount) cores"
     }
 
-    /// `.build/release/hotshard` when it is newer than every source file (so it runs this code); nil otherwise.
-    static var freshReleaseExecutable: String? {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
-        let binary = root.appendingPathComponent(".build/release/hotshard").path
-        let files = FileManager.default
-        guard files.isExecutableFile(atPath: binary),
-              let built = (try? files.attributesOfItem(atPath: binary))?[.modificationDate] as? Date,
-              let sources = files.enumerator(atPath: root.appendingPathComponent("Sources").path) else { return nil }
-        for case let path as String in sources where path.hasSuffix(".swift") {
-            let full = root.appendingPathComponent("Sources").appendingPathComponent(path).path
-            if let changed = (try? files.attributesOfItem(atPath: full))?[.modificationDate] as? Date, changed > built {
-                return nil
-            }
-        }
-        return binary
-    }
 
     /// Starts redis-server on a given loopback port (for the restart test), waiting until it accepts.
     static func startRedis(port: UInt16, directory: URL) throws -> Process {

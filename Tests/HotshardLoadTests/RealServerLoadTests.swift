@@ -186,7 +186,7 @@ extension RealServerSuites {
 
         /// The issue asks 20,000 requests/s for 10 s. An optimised build runs 20,000/s here; a debug
         /// build (what `swift test` makes) cannot generate, parse and analyse that many on this shared
-        /// 2-core machine, so it checks 2,000/s (at 5,000/s it held ±1% on a quiet machine, not while other builds ran). 3 s keeps the suite short; `scripts/load-rate.sh`
+        /// 2-core machine, so it checks 2,000/s (at 5,000/s it held ±1% on a quiet machine, not while other builds ran). 3 s keeps the suite short; `scripts/bench/load-rate.sh`
         /// runs the full 10 s at 20,000/s with the release binary.
         #if DEBUG
         static let rateUnderTest = 2_000
@@ -214,7 +214,7 @@ extension RealServerSuites {
             // An open-loop schedule that falls behind in one second catches up in the next: each
             // second within 5% and the whole run exact. (Seen at 2,000/s on a debug build while other
             // builds ran: 1,947 then 2,053.) The ±1% per second at 20,000/s is the release build's
-            // claim, shown by scripts/load-rate.sh.
+            // claim, shown by scripts/bench/load-rate.sh.
             for second in seconds {
                 #expect(abs(second.sent - rate) <= rate / 20, "second \(second.second): \(second.sent)")
             }
@@ -228,13 +228,13 @@ extension RealServerSuites {
         /// more: there the client is descheduled for tens to hundreds of ms at a time (seen here at load
         /// average 10 on 2 cores: 18,654 then 21,311, and a 680 ms stall even at nice -10), and no
         /// schedule can deliver in a second it is not running.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.freshReleaseExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.freshReleaseHotshard != nil,
                        "needs redis-server and a release build newer than the sources (swift build -c release --product hotshard)"),
               .enabled(if: LoadTestSupport.machineIsQuiet, "\(LoadTestSupport.machineLoad): a second's count would measure the OS scheduler, not the runner"))
         func releaseBuildHoldsTwentyThousandPerSecondForTenSeconds() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
-            guard let executable = LoadTestSupport.freshReleaseExecutable else { return }
+            guard let executable = BuiltProduct.freshReleaseHotshard else { return }
             let directory = try Fixtures.temporaryDirectory("hotshard-rate")
             defer { try? FileManager.default.removeItem(at: directory) }
             let profilePath = directory.appendingPathComponent("rate.yaml").path
@@ -342,7 +342,7 @@ extension RealServerSuites {
         /// profile can name, so 70,000 sequential SETs are 70,000 keys counted once each, as many
         /// as redis's DBSIZE says were written. With `--capacity 1000` the counts are estimates,
         /// and the run says so.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
                        "redis-server or the hotshard executable is missing"))
         func keySpaceBeyondTheDefaultCapacityIsCountedExactly() throws {
             let server = try RealServer(.redis)
@@ -360,7 +360,7 @@ extension RealServerSuites {
                 operations: [{op: SET}]
                 values: {size: 8}
                 """.write(toFile: profilePath, atomically: true, encoding: .utf8)
-            let executable = try #require(LoadTestSupport.hotshardExecutable)
+            let executable = try #require(BuiltProduct.hotshard)
             func load(_ extra: [String]) throws -> (tracking: [String: Any], keyReferences: Int?, stderr: String) {
                 let resultPath = directory.appendingPathComponent("keyspace.json").path
                 let output = try ExternalTool.run(executable, ["load", profilePath, "--json", resultPath, "--no-html", "--quiet"] + extra)
@@ -386,7 +386,7 @@ extension RealServerSuites {
             #expect(capped.stderr.contains("the profile can name 70000 keys and 1000 are tracked"))
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
                        "redis-server or the hotshard executable is missing"))
         func serverKilledAndRestartedMidRun() async throws {
             let port = try RealServer.freePort()
@@ -407,7 +407,7 @@ extension RealServerSuites {
                   - p99 < 200ms
                 """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("restart.json").path
-            guard let executable = LoadTestSupport.hotshardExecutable else { return }
+            guard let executable = BuiltProduct.hotshard else { return }
             let load = Process()
             load.executableURL = URL(fileURLWithPath: executable)
             load.arguments = ["load", profilePath, "--json", resultPath, "--quiet"]
@@ -443,7 +443,7 @@ extension RealServerSuites {
             #expect((calls["GET"] ?? 0) > 500)
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && LoadTestSupport.hotshardExecutable != nil,
+        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
                        "redis-server or the hotshard executable is missing"))
         func sigintStopsDrainsAndWritesTheResult() async throws {
             let server = try RealServer(.redis)
@@ -460,7 +460,7 @@ extension RealServerSuites {
                 operations: [{op: GET}]
                 """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("long.json").path
-            guard let executable = LoadTestSupport.hotshardExecutable else { return }
+            guard let executable = BuiltProduct.hotshard else { return }
             let load = Process()
             load.executableURL = URL(fileURLWithPath: executable)
             load.arguments = ["load", profilePath, "--json", resultPath]

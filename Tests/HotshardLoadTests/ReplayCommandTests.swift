@@ -7,7 +7,7 @@ extension RealServerSuites {
     /// and exit statuses (as `load`), and the safety rule for targets that are not on loopback.
     @Suite struct ReplayCommandTests {
         static func start(_ arguments: [String]) throws -> (Process, Pipe)? {
-            guard let executable = LoadTestSupport.hotshardExecutable else { return nil }
+            guard let executable = BuiltProduct.hotshard else { return nil }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["replay"] + arguments

@@ -99,25 +99,8 @@ extension RealServerSuites {
         /// nginx's access log: one line per replayed request, methods as in the capture.
         @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"))
         func nginxAccessLogEqualsTheCapture() async throws {
-            let server = try RealServer(.nginx, nginxConfig: { port, directory in
-                """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                pid \(directory.path)/nginx.pid;
-                error_log \(directory.path)/error.log;
-                events { worker_connections 1024; }
-                http {
-                    access_log \(directory.path)/access.log;
-                    client_body_temp_path \(directory.path)/body;
-                    keepalive_requests 1000000;
-                    server {
-                        listen 127.0.0.1:\(port);
-                        location / { return 200 "ok\\n"; }
-                    }
-                }
-                """
-            })
+            // The default configuration: every path answers `ok`, one access-log line per request.
+            let server = try RealServer(.nginx)
             defer { LoadTestSupport.stop(server) }
             let truth = try ReplayTestSupport.truth("http-keepalive")
             let options = try ReplayTestSupport.options(for: "http-keepalive") {

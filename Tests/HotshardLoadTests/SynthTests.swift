@@ -98,7 +98,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("\(name).pcap").path
         _ = try Self.synthesize(yaml, to: path)
-        guard let tshark = ExternalTool.find("tshark") else { return }
+        let tshark = try #require(ExternalTool.find("tshark"), "tshark is not installed: run make setup")
         let stats = try ExternalTool.run(tshark, ["-r", path, "-q", "-z", "io,stat,0"])
         #expect(stats.status == 0, "\(stats.stderr)")
         #expect(!stats.stdout.lowercased().contains("malformed") && !stats.stderr.lowercased().contains("malformed"))

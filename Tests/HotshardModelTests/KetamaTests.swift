@@ -5,7 +5,7 @@ import HotshardTestSupport
 @testable import HotshardModel
 
 /// Ketama placements against uhashring (PyPI, an independent libmemcached-compatible ketama;
-/// `scripts/model-setup.sh` installs it), for 10,000 keys over several server lists and weights.
+/// `scripts/setup/model-setup.sh` installs it), for 10,000 keys over several server lists and weights.
 struct KetamaTests {
     static let uhashringAvailable: Bool = {
         guard let python = ExternalTool.find("python3"),
@@ -22,7 +22,7 @@ struct KetamaTests {
         ["127.0.0.1:22122:10", "127.0.0.1:22123:1"],
     ]
 
-    @Test(.enabled(if: uhashringAvailable, "needs python3 with uhashring: run scripts/model-setup.sh"),
+    @Test(.enabled(if: uhashringAvailable, "needs python3 with uhashring: run scripts/setup/model-setup.sh"),
           arguments: serverLists, [KetamaScheme.Variant.libmemcached, .twemproxy])
     func placementsEqualUhashring(_ list: [String], _ variant: KetamaScheme.Variant) throws {
         let servers = try list.map(ServerSpec.parse)
@@ -35,7 +35,7 @@ struct KetamaTests {
         let keys = (0..<10_000).map { i in "key:\(i):\(rng.next() % 1_000_000)" }
         let input = bases.enumerated().map { "\($1):\(servers[$0].weight)" }.joined(separator: " ") + "\n" + keys.joined(separator: "\n") + "\n"
         let python = try #require(ExternalTool.find("python3"))
-        let output = try ExternalTool.run(python, [Fixtures.path("../../scripts/model-ketama-reference.py")], stdin: Data(input.utf8))
+        let output = try ExternalTool.run(python, [Fixtures.path("../../scripts/test/model-ketama-reference.py")], stdin: Data(input.utf8))
         let expected = output.stdout.split(separator: "\n").map(String.init)
         try #require(expected.count == keys.count, "reference answered \(expected.count) lines: \(output.stderr)")
         var mismatches = 0

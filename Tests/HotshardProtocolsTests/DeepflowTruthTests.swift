@@ -10,17 +10,8 @@ import HotshardTestSupport
     static func decode(_ name: String, port: String? = nil) throws -> [Message] {
         var configuration = DecoderConfiguration()
         if let port { try configuration.addPortOption(port) }
-        let counter = Collected()
-        let decoder = TrafficDecoder(configuration: configuration, sink: counter)
-        let session = try CaptureSession(files: [Fixtures.path("deepflow/\(name).pcap")])
-        try session.run(into: decoder)
-        decoder.finish(timestampNanos: Int64.max)
-        return counter.messages
-    }
-
-    final class Collected: MessageSink, @unchecked Sendable {
-        var messages: [Message] = []
-        func receive(_ message: Message) { messages.append(message) }
+        return try CaptureDecoding.messages([Fixtures.path("deepflow/\(name).pcap")], configuration: configuration,
+                                            finishAt: Int64.max).messages
     }
 
     /// The quoted field `name: "…"` or unquoted `name: … next:` of each line that has it.

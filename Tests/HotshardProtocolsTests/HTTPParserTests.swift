@@ -1,5 +1,6 @@
 import Testing
 import HotshardCapture
+import HotshardTestSupport
 @testable import HotshardProtocols
 
 /// HTTP/1.1 framing: each case is a conversation whose requests, keys and reply statuses are
@@ -13,21 +14,7 @@ import HotshardCapture
         var configuration = DecoderConfiguration()
         configuration.httpKey = key
         var parser = HTTPParser(flow: flow, configuration: configuration)
-        var messages: [Message] = []
-        var clock: Int64 = 1_000
-        for (direction, text) in parts {
-            let bytes = Array(text.utf8)
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + 7, bytes.count)
-                clock += 10
-                bytes[start..<end].withUnsafeBytes { chunk in
-                    parser.feed(direction, timestampNanos: clock, bytes: chunk) { messages.append($0) }
-                }
-                start = end
-            }
-        }
-        parser.finish(timestampNanos: clock + 1) { messages.append($0) }
+        let messages = ParserHarness.messages(&parser, parts.map { ParserInput($0.0, $0.1, piece: 7) })
         return (messages, parser)
     }
 

@@ -15,7 +15,8 @@ import HotshardTestSupport
         let writes: [String: Int]?
     }
 
-    final class Counter: MessageSink, @unchecked Sendable {
+    /// What a lab capture's messages name, tallied as they arrive.
+    final class Counter {
         var keys: [Key: Int] = [:]
         var writes: [Key: Int] = [:]
         var requests = 0
@@ -44,10 +45,8 @@ import HotshardTestSupport
         var configuration = DecoderConfiguration()
         if let port { try configuration.addPortOption("resp=\(port)") }
         let counter = Counter()
-        let decoder = TrafficDecoder(configuration: configuration, sink: counter)
-        let session = try CaptureSession(files: files.map { Fixtures.path("lab/\($0)") })
-        try session.run(into: decoder)
-        decoder.finish(timestampNanos: 0)
+        let decoder = try CaptureDecoding.decode(files.map { Fixtures.path("lab/\($0)") }, configuration: configuration,
+                                                 into: MessageCollector(each: counter.receive))
         return (counter, decoder)
     }
 
@@ -101,10 +100,8 @@ extension LabTruthTests {
         var configuration = DecoderConfiguration()
         if let portOption { try configuration.addPortOption(portOption) }
         let counter = Counter()
-        let decoder = TrafficDecoder(configuration: configuration, sink: counter)
-        let session = try CaptureSession(files: [Fixtures.path("lab/\(name).pcap.gz")])
-        try session.run(into: decoder)
-        decoder.finish(timestampNanos: 0)
+        let decoder = try CaptureDecoding.decode([Fixtures.path("lab/\(name).pcap.gz")], configuration: configuration,
+                                                 into: MessageCollector(each: counter.receive))
         let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
         let wrong = expected.filter { counter.keys[$0.key] != $0.value }.prefix(5)
         #expect(wrong.isEmpty, "first mismatches: \(wrong.map { "\($0.key)=\($0.value) got \(counter.keys[$0.key] ?? 0)" })")

@@ -1,5 +1,6 @@
 import Testing
 import HotshardCapture
+import HotshardTestSupport
 @testable import HotshardProtocols
 
 /// memcached text verbs are recognised from their bytes in any letter case (memcached itself
@@ -11,11 +12,10 @@ import HotshardCapture
 
     @Test func verbsInAnyCaseAndUnknownOnes() {
         var parser = MemcachedParser(flow: Self.flow)
-        var messages: [Message] = []
         let requests = "GET a b\r\nSet k 0 0 1\r\nx\r\nGaT 10 c\r\nflush_all\r\nverbosity 1\r\nMg d v\r\n"
         let replies = "VALUE b 0 2\r\nhi\r\nEND\r\nSTORED\r\nEND\r\nOK\r\nOK\r\nEN\r\n"
-        Array(requests.utf8).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { messages.append($0) } }
-        Array(replies.utf8).withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { messages.append($0) } }
+        let messages = ParserHarness.messages(&parser, [ParserInput(.clientToServer, requests, at: 1),
+                                                        ParserInput(.serverToClient, replies, at: 2)], finishAt: 3)
         #expect(messages.map(\.command) == ["GET", "SET", "GAT", "FLUSH_ALL", "VERBOSITY", "MG"])
         #expect(messages.map(\.operation) == [.read, .write, .read, .other, .other, .read])
         #expect(messages.map { $0.keys.map { $0.key.escaped } } == [["a", "b"], ["k"], ["c"], [], [], ["d"]])

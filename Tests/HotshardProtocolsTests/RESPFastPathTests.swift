@@ -1,5 +1,6 @@
 import Testing
 import HotshardCapture
+import HotshardTestSupport
 @testable import HotshardProtocols
 
 /// Whole single-key requests and plain replies take paths of their own in the RESP parser. They
@@ -20,20 +21,10 @@ import HotshardCapture
     static func run(_ requests: String, _ replies: String, piece: Int?, maxPending: Int = 100_000)
         -> (messages: [Emitted], health: ParserHealth) {
         var parser = RESPParser(flow: RESPSplitTests.flow, maxPendingRequests: maxPending)
-        var messages: [Emitted] = []
-        for (direction, text, time) in [(FlowDirection.clientToServer, requests, Int64(10)), (.serverToClient, replies, 25)] {
-            let bytes = Array(text.utf8)
-            let size = piece ?? max(1, bytes.count)
-            for start in stride(from: 0, to: bytes.count, by: size) {
-                bytes[start..<min(bytes.count, start + size)].withUnsafeBytes { piece in
-                    parser.feed(direction, timestampNanos: time, bytes: piece) {
-                        messages.append(Emitted(seen: RESPSplitTests.seen($0), latency: $0.latencyNanos))
-                    }
-                }
-            }
-        }
-        parser.finish(timestampNanos: 40) { messages.append(Emitted(seen: RESPSplitTests.seen($0), latency: $0.latencyNanos)) }
-        return (messages, parser.health)
+        let messages = ParserHarness.messages(&parser, [ParserInput(.clientToServer, requests, piece: piece, at: 10),
+                                                        ParserInput(.serverToClient, replies, piece: piece, at: 25)],
+                                              finishAt: 40)
+        return (messages.map { Emitted(seen: RESPSplitTests.seen($0), latency: $0.latencyNanos) }, parser.health)
     }
 
     static func get(_ key: String) -> String { "*2\r\n$3\r\nGET\r\n$\(key.utf8.count)\r\n\(key)\r\n" }

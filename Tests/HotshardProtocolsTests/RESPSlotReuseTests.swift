@@ -1,5 +1,6 @@
 import Testing
 import HotshardCapture
+import HotshardTestSupport
 @testable import HotshardProtocols
 
 /// The RESP parser writes each request over a queue slot that held an earlier one, and finds
@@ -35,31 +36,21 @@ import HotshardCapture
         let order = (0..<366).map { ($0 * 5) % 6 }
         for answeredAtOnce in [false, true] {
             var parser = RESPParser(flow: RESPSplitTests.flow)
-            var seen: [Seen] = []
-            var latencies: [Int64?] = []
-            func feed(_ direction: FlowDirection, _ text: String, at time: Int64) {
-                Array(text.utf8).withUnsafeBytes { bytes in
-                    parser.feed(direction, timestampNanos: time, bytes: bytes) { message in
-                        seen.append(RESPSplitTests.seen(message))
-                        latencies.append(message.latencyNanos)
-                    }
-                }
-            }
+            var inputs: [ParserInput] = []
             if answeredAtOnce {
                 for kind in order {
-                    feed(.clientToServer, Self.kinds[kind].request, at: 10)
-                    feed(.serverToClient, Self.kinds[kind].reply, at: 25)
+                    inputs.append(ParserInput(.clientToServer, Self.kinds[kind].request, at: 10))
+                    inputs.append(ParserInput(.serverToClient, Self.kinds[kind].reply, at: 25))
                 }
             } else {
-                feed(.clientToServer, order.map { Self.kinds[$0].request }.joined(), at: 10)
-                feed(.serverToClient, order.map { Self.kinds[$0].reply }.joined(), at: 25)
+                inputs.append(ParserInput(.clientToServer, order.map { Self.kinds[$0].request }.joined(), at: 10))
+                inputs.append(ParserInput(.serverToClient, order.map { Self.kinds[$0].reply }.joined(), at: 25))
             }
             // Four more that get no reply: their slots held answered requests.
-            feed(.clientToServer, order.prefix(4).map { Self.kinds[$0].request }.joined(), at: 30)
-            parser.finish(timestampNanos: 40) { message in
-                seen.append(RESPSplitTests.seen(message))
-                latencies.append(message.latencyNanos)
-            }
+            inputs.append(ParserInput(.clientToServer, order.prefix(4).map { Self.kinds[$0].request }.joined(), at: 30))
+            let messages = ParserHarness.messages(&parser, inputs, finishAt: 40)
+            let seen = messages.map(RESPSplitTests.seen)
+            let latencies = messages.map(\.latencyNanos)
             var expected = order.map { Self.kinds[$0].seen }
             for kind in order.prefix(4) {
                 var unanswered = Self.kinds[kind].seen

@@ -1,5 +1,6 @@
 import Testing
 import HotshardCapture
+import HotshardTestSupport
 @testable import HotshardProtocols
 
 /// The RESP parser reads whole messages in place and messages split across segments through its
@@ -35,20 +36,10 @@ import HotshardCapture
     /// Requests then replies, each direction cut into the given pieces.
     static func run(requests: [UInt8], replies: [UInt8], cuts: (Int, Int)) -> [Seen] {
         var parser = RESPParser(flow: flow)
-        var messages: [Seen] = []
-        var clock: Int64 = 1_000
-        for (direction, bytes, cut) in [(FlowDirection.clientToServer, requests, cuts.0),
-                                        (.serverToClient, replies, cuts.1)] {
-            for start in stride(from: 0, to: bytes.count, by: max(1, cut)) {
-                clock += 10
-                bytes[start..<min(bytes.count, start + max(1, cut))].withUnsafeBytes { piece in
-                    parser.feed(direction, timestampNanos: clock, bytes: piece) { messages.append(seen($0)) }
-                }
-            }
-        }
-        parser.finish(timestampNanos: clock + 1) { messages.append(seen($0)) }
+        let messages = ParserHarness.messages(&parser, [ParserInput(.clientToServer, requests, piece: cuts.0),
+                                                        ParserInput(.serverToClient, replies, piece: cuts.1)])
         #expect(parser.health.parseErrors == 0)
-        return messages
+        return messages.map(seen)
     }
 
     static let requests = Array(("*2\r\n$3\r\nGET\r\n$7\r\nuser:42\r\n"

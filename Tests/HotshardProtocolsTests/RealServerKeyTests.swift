@@ -11,11 +11,6 @@ import HotshardTestSupport
 @Suite(.serialized) struct RealServerKeyTests {
     static let canCapture = getuid() == 0
 
-    final class Collector: MessageSink, @unchecked Sendable {
-        var messages: [Message] = []
-        func receive(_ message: Message) { messages.append(message) }
-    }
-
     /// Runs `body` while capturing the server's port on `lo`, then decodes the capture.
     static func captured(port: UInt16, protocolName: String, _ body: () throws -> Void) throws -> (messages: [Message], health: ParserHealth) {
         var options = CaptureOptions()
@@ -24,7 +19,7 @@ import HotshardTestSupport
         let session = try CaptureSession(liveInterface: "lo", options: options)
         var configuration = DecoderConfiguration()
         try configuration.addPortOption("\(protocolName)=\(port)")
-        let collector = Collector()
+        let collector = MessageCollector()
         // Handed to the capture thread and read here only after that thread has finished.
         nonisolated(unsafe) let decoder = TrafficDecoder(configuration: configuration, sink: collector)
         let done = DispatchSemaphore(value: 0)

@@ -25,16 +25,10 @@ import HotshardTestSupport
     }
 
     static func decode(_ file: String) throws -> (commands: [String: Int], health: ParserHealth) {
-        final class Tally: MessageSink, @unchecked Sendable {
-            var commands: [String: Int] = [:]
-            func receive(_ message: Message) { commands[message.command.uppercased(), default: 0] += 1 }
-        }
-        let tally = Tally()
-        let decoder = TrafficDecoder(configuration: DecoderConfiguration(), sink: tally)
-        let session = try CaptureSession(files: [Fixtures.path("capture/\(file)")])
-        try session.run(into: decoder)
-        decoder.finish(timestampNanos: Int64.max)
-        return (tally.commands, decoder.health)
+        let (messages, health) = try CaptureDecoding.messages([Fixtures.path("capture/\(file)")], finishAt: Int64.max)
+        var commands: [String: Int] = [:]
+        for message in messages { commands[message.command.uppercased(), default: 0] += 1 }
+        return (commands, health)
     }
 
     @Test(arguments: [("resp_1_benchmark.pcap", "resp_1.out"), ("resp_2_inline.pcap", "resp_2.out")])

@@ -7,9 +7,9 @@ import Testing
 /// Chromium's path, nil when it is not installed.
 let installedChromium = ExternalTool.find("chromium") ?? ExternalTool.find("chromium-browser")
 
-/// The report in a real browser: headless Chromium from Debian (`scripts/setup.sh` installs it).
+/// The report in a real browser: headless Chromium from Debian (`scripts/setup/setup.sh` installs it).
 /// Skipped, with the reason shown in the test output, when Chromium is absent.
-@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup.sh (apt package chromium)"),
+@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup/setup.sh (apt package chromium)"),
        .serialized)
 struct BrowserTests {
     static let chromium = installedChromium
@@ -158,5 +158,29 @@ struct BrowserTests {
         let boxes = text.components(separatedBy: "/MediaBox [0 0 594.9").count - 1
         #expect(boxes >= 2, "A4 pages (595 × 842 pt): \(boxes)")
         #expect(!text.contains("/MediaBox [0 0 612"), "no US Letter pages")
+    }
+
+    /// The hot-key table fits a 1280 px window with long keys and seven-digit counts: its right
+    /// edge, measured by the browser, is inside the page (the last columns used to be cut off).
+    @Test func theHotKeyTableFitsA1280PixelWindow() throws {
+        let directory = try Fixtures.temporaryDirectory("hotshard-browser")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var document = ReportDocuments.synthetic(keys: 30, windows: 20, nodes: 4) { rank in
+            Array("session:tenant-\(rank):user:\(String(repeating: "0", count: 12)):profile:settings:v2".utf8)
+        }
+        for index in document.hotKeys.indices {
+            document.hotKeys[index].errorBound = 123_456
+            document.hotKeys[index].hotSince = 1_234.5
+        }
+        let html = try HTMLReport.render(document)
+            .replacingOccurrences(of: "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLReport.contentSecurityPolicy)\">", with: "")
+        let measure = "<script>window.addEventListener('load', function () { var t = document.getElementById('hot-keys');"
+            + " document.title = 'table ' + Math.ceil(t.getBoundingClientRect().right) + ' window ' + document.documentElement.clientWidth; });</script>"
+        let page = try Self.write(html.replacingOccurrences(of: "</body>", with: measure + "</body>"), "wide.html", in: directory)
+        let run = try Self.load(page.absoluteString, extra: ["--dump-dom", "--window-size=1280,900", "--hide-scrollbars"])
+        let words = (Self.title(run.dom) ?? "").split(separator: " ")
+        let right = words.count == 4 ? Int(words[1]) : nil, width = words.count == 4 ? Int(words[3]) : nil
+        #expect(right != nil && width == 1280, "\(words)")
+        #expect((right ?? .max) <= (width ?? 0), "the table ends at \(right ?? -1) px in a \(width ?? -1) px window")
     }
 }

@@ -105,11 +105,7 @@ import Testing
 
     /// `hotshard analyze --json --html` and `hotshard report` on its JSON give the same page.
     @Test func analyzeAndReportCommandsWriteTheSamePage() throws {
-        let binary = Fixtures.builtProduct("hotshard")
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            Issue.record("the hotshard binary is not built at \(binary); run swift build --build-tests")
-            return
-        }
+        let binary = try #require(BuiltProduct.hotshard, "the hotshard binary is not built; run swift build --build-tests")
         let directory = try Fixtures.temporaryDirectory("hotshard-report")
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("mget.json").path
@@ -128,17 +124,13 @@ import Testing
         #expect(rows.map { Int($0.values.first ?? "") } == document.hotKeys.map(\.count))
         // Default path: beside the JSON.
         let bad = try ExternalTool.run(binary, ["report", directory.appendingPathComponent("missing.json").path, "-o", second])
-        #expect(bad.status == 1)
+        #expect(bad.status == 2)  // bad input: a result that cannot be read
         #expect(bad.stderr.contains("missing.json"))
     }
 
     /// `analyze --redact`: no key of the capture in the JSON or the HTML; the same secret gives the same tokens.
     @Test func analyzeRedactsKeysInBothFiles() throws {
-        let binary = Fixtures.builtProduct("hotshard")
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            Issue.record("the hotshard binary is not built at \(binary); run swift build --build-tests")
-            return
-        }
+        let binary = try #require(BuiltProduct.hotshard, "the hotshard binary is not built; run swift build --build-tests")
         let directory = try Fixtures.temporaryDirectory("hotshard-report")
         defer { try? FileManager.default.removeItem(at: directory) }
         let plain = try ReportDocuments.fromLab("redis-mget-mset", top: 100)  // analyze keeps at least 100

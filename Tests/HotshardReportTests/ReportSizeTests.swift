@@ -23,11 +23,7 @@ import Testing
 
     /// The same through `hotshard report`: reading the JSON, rendering and writing the file.
     @Test func reportCommandOnTheLargeResult() throws {
-        let binary = Fixtures.builtProduct("hotshard")
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            Issue.record("the hotshard binary is not built at \(binary); run swift build --build-tests")
-            return
-        }
+        let binary = try #require(BuiltProduct.hotshard, "the hotshard binary is not built; run swift build --build-tests")
         let directory = try Fixtures.temporaryDirectory("hotshard-report-size")
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("large.json").path

@@ -20,14 +20,4 @@ public enum Fixtures {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
-
-    /// A product of this package built beside the running tests (`.build/debug/NAME`), else in the
-    /// package's `.build/debug`; the caller checks that it exists.
-    public static func builtProduct(_ name: String) -> String {
-        let runner = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        let beside = runner.appendingPathComponent(name).path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return directory.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/\(name)").path
-    }
 }

@@ -8,7 +8,41 @@ public final class LoopbackSocket {
     public var buffer: [UInt8] = []
 
     public init(port: UInt16, receiveTimeoutSeconds: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = Self.connectedDescriptor(port: port) else {
+            throw RealServerError.notAccepting("127.0.0.1", port)
+        }
+        self.fd = fd
+        // A server that never answers fails the test instead of hanging it.
+        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// A socket of `type` (SOCK_STREAM, SOCK_DGRAM) bound to an ephemeral port of 127.0.0.1, with
+    /// that address. The caller closes it.
+    public static func boundDescriptor(_ type: Int32) throws -> (fd: Int32, address: sockaddr_in) {
+        let fd = socket(AF_INET, type, 0)
+        guard fd >= 0 else { throw RealServerError.noFreePort }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else {
+            close(fd)
+            throw RealServerError.noFreePort
+        }
+        return (fd, address)
+    }
+
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, nil when nothing accepts there. The
+    /// caller closes it.
+    public static func connectedDescriptor(port: UInt16) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -20,14 +54,10 @@ public final class LoopbackSocket {
         }
         guard connected else {
             close(fd)
-            throw RealServerError.notAccepting("127.0.0.1", port)
+            return nil
         }
-        // A server that never answers fails the test instead of hanging it.
-        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
     }
-
-    deinit { close(fd) }
 
     public func send(_ bytes: [UInt8]) throws {
         var offset = 0

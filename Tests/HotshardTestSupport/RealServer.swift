@@ -79,7 +79,9 @@ public final class RealServer: @unchecked Sendable {
     /// nginx's access log (one line per request), for counting what nginx served.
     public var nginxAccessLog: URL { workDirectory.appendingPathComponent("access.log") }
 
-    private static func nginxConfig(port: UInt16, directory: URL) -> String {
+    /// A whole nginx.conf for a test: one worker in the foreground, every file it writes in
+    /// `directory`, and `http` (upstreams, server blocks) inside its `http { }` block.
+    public static func nginxConfig(directory: URL, accessLog: Bool = true, http: String) -> String {
         """
         daemon off;
         master_process off;
@@ -88,13 +90,21 @@ public final class RealServer: @unchecked Sendable {
         error_log \(directory.path)/error.log;
         events { worker_connections 1024; }
         http {
-            access_log \(directory.path)/access.log;
+            access_log \(accessLog ? directory.path + "/access.log" : "off");
             client_body_temp_path \(directory.path)/body;
             proxy_temp_path \(directory.path)/proxy;
             fastcgi_temp_path \(directory.path)/fastcgi;
             uwsgi_temp_path \(directory.path)/uwsgi;
             scgi_temp_path \(directory.path)/scgi;
             keepalive_requests 1000000;
+        \(http)
+        }
+        """
+    }
+
+    /// The default: `ok` for every path, plus a chunked reply and a 404.
+    private static func nginxConfig(port: UInt16, directory: URL) -> String {
+        nginxConfig(directory: directory, http: """
             server {
                 listen 127.0.0.1:\(port);
                 location / { return 200 "ok\\n"; }
@@ -105,8 +115,7 @@ public final class RealServer: @unchecked Sendable {
                 }
                 location /missing { return 404; }
             }
-        }
-        """
+        """)
     }
 
     private func waitUntilAccepting(timeoutSeconds: Double) throws {
@@ -120,36 +129,15 @@ public final class RealServer: @unchecked Sendable {
     }
 
     static func canConnect(port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        guard let fd = LoopbackSocket.connectedDescriptor(port: port) else { return false }
+        close(fd)
+        return true
     }
 
     /// A port the kernel says is free now (bind to 0, read it back, close).
     public static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RealServerError.noFreePort }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw RealServerError.noFreePort }
+        let (fd, address) = try LoopbackSocket.boundDescriptor(Int32(SOCK_STREAM.rawValue))
+        close(fd)
         return UInt16(bigEndian: address.sin_port)
     }
 }

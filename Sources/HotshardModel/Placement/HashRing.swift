@@ -2,9 +2,13 @@
 /// it, wrapping to the first point (libmemcached, twemproxy, nginx, Envoy and Cassandra all look up
 /// this way). Duplicate point values keep the first one after a stable sort, as nginx does.
 public struct HashRing: Sendable {
+    /// The points' positions, ascending.
     public private(set) var values: [UInt64]
+    /// `owners[i]`: the node index of point `values[i]`.
     public private(set) var owners: [Int]
+    /// Nodes the points belong to (0..<nodeCount).
     public private(set) var nodeCount: Int
+    /// The hash space is `0..<2^spaceBits` (32 for ketama and nginx, 64 for Envoy and Cassandra).
     public let spaceBits: Int
 
     /// `points` are (value, node) in generation order; sorting is stable (equal values keep
@@ -77,6 +81,7 @@ public struct HashRing: Sendable {
         return low == values.count ? 0 : low
     }
 
+    /// The node owning `hash`: the first point at or after it, wrapping; 0 for an empty ring. O(log points).
     public func node(_ hash: UInt64) -> Int {
         guard !owners.isEmpty else { return 0 }
         return owners[pointIndex(hash)]

@@ -27,6 +27,7 @@ extension PlacementScheme {
     /// The node index that owns `key`.
     public func node(for key: Key) -> Int { node(forHash: keyHash(key)) }
 
+    /// The node of each key hash, one lookup per key; schemes whose placement depends on the loads (bounded loads) override it and use `rates`.
     public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
         hashes.map { node(forHash: $0) }
     }

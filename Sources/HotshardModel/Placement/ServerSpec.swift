@@ -1,9 +1,13 @@
 /// A server as `--servers host:port[:weight]` names it.
 public struct ServerSpec: Sendable, Equatable, CustomStringConvertible {
+    /// Host name or address, as the real system names the server in its hashing.
     public var host: String
+    /// TCP port.
     public var port: Int
+    /// Relative weight for weighted schemes (1 by default).
     public var weight: Int
 
+    /// A server; weight 1 unless given.
     public init(host: String, port: Int, weight: Int = 1) {
         self.host = host
         self.port = port

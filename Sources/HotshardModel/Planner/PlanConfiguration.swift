@@ -25,6 +25,7 @@ public struct PlanConfiguration: Sendable {
     public var currentScheme: String?
     /// Copies of each key (1 = no replication). Replica j of a key sits on (primary + j) mod N.
     public var replicas: Int = 1
+    /// Where reads go when keys have replicas.
     public var readPolicy: ReadPolicy = .primary
     /// Worker threads per node: 1 gives M/M/1 (or M/G/1 with a service SCV), more gives M/M/c.
     public var serverThreads: Int = 1
@@ -37,11 +38,13 @@ public struct PlanConfiguration: Sendable {
     /// Parameters of schemes that take them (HAProxy's `hash-balance-factor`, hash type and ids).
     public var schemeOptions = SchemeOptions()
 
+    /// The schemes planned when none are named: one per real system family.
     public static let defaultSchemes = [
         "ketama", "ketama-twemproxy", "redis-cluster", "kafka", "librdkafka-consistent-random", "jump",
         "rendezvous", "maglev", "envoy-ring-hash", "nginx-consistent", "bounded-loads", "cassandra", "modulo-crc32",
     ]
 
+    /// Every planning input; see each property for its meaning and default.
     public init(capacityPerNode: Double, targetUtilisation: Double = 0.7, p99ObjectiveSeconds: Double? = nil,
                 schemes: [String] = PlanConfiguration.defaultSchemes, nodeRange: ClosedRange<Int> = 1...1000,
                 currentNodes: Int? = nil, currentScheme: String? = nil, replicas: Int = 1, readPolicy: ReadPolicy = .primary,

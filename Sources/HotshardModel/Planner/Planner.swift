@@ -11,8 +11,10 @@ import HotshardProtocols
 /// rendezvous records, one hash lookup per key at worst); the node-count search evaluates
 /// O(log range) layouts per scheme; schemes are planned in parallel, one per core.
 public struct Planner: Sendable {
+    /// The capacities, objectives, schemes and node range to plan for.
     public var configuration: PlanConfiguration
 
+    /// A planner for `configuration`.
     public init(_ configuration: PlanConfiguration) {
         self.configuration = configuration
     }
@@ -39,6 +41,7 @@ public struct Planner: Sendable {
     var queueKind: QueueModel.Kind = .mm1
     var serviceSCV: Double = 1
 
+    /// Plans `workload`: every scheme at its smallest sufficient node count, the remedies for keys no count carries, and the recommendation. Deterministic.
     public func plan(_ workload: Workload) -> Plan {
         var planner = self
         return planner.makePlan(workload)

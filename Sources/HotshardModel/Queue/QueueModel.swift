@@ -12,16 +12,21 @@ import Foundation
 ///
 /// Saturation (ρ ≥ 1) is reported as `QueuePrediction.saturated`, never as a number.
 public struct QueueModel: Sendable, Equatable {
+    /// M/M/1, M/M/c (Erlang C) or M/G/1 (Pollaczek–Khinchine).
     public enum Kind: String, Sendable, Codable { case mm1, mmc, mg1 }
 
+    /// Which model predicts.
     public var kind: Kind
+    /// Requests per second arriving (Poisson).
     public var arrivalRate: Double
     /// Per worker, requests per second (1 / mean service time).
     public var serviceRate: Double
+    /// Parallel workers (M/M/c; 1 otherwise).
     public var servers: Int
     /// Squared coefficient of variation of service time (M/G/1 only; 1 = exponential).
     public var serviceSCV: Double
 
+    /// The model's parameters; `servers` is raised to at least 1.
     public init(kind: Kind, arrivalRate: Double, serviceRate: Double, servers: Int = 1, serviceSCV: Double = 1) {
         self.kind = kind
         self.arrivalRate = arrivalRate

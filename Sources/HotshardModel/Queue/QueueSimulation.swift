@@ -3,13 +3,20 @@
 /// hyperexponential (SCV > 1, balanced means). Deterministic for a seed. Memory is O(customers)
 /// for the response-time sample.
 public struct QueueSimulation: Sendable {
+    /// Requests per second arriving (Poisson).
     public var arrivalRate: Double
+    /// Per worker, requests per second (1 / mean service time).
     public var serviceRate: Double
+    /// Parallel workers (at least 1).
     public var servers: Int
+    /// Squared coefficient of variation of service time (1 = exponential).
     public var serviceSCV: Double
+    /// Requests simulated (at least 1).
     public var customers: Int
+    /// Seed of the arrival and service draws.
     public var seed: UInt64
 
+    /// The simulation's parameters; `servers` and `customers` are raised to at least 1.
     public init(arrivalRate: Double, serviceRate: Double, servers: Int = 1, serviceSCV: Double = 1,
                 customers: Int = 200_000, seed: UInt64 = 42) {
         self.arrivalRate = arrivalRate
@@ -20,13 +27,17 @@ public struct QueueSimulation: Sendable {
         self.seed = seed
     }
 
+    /// What the simulation measured.
     public struct Outcome: Sendable {
         /// Busy time ÷ (servers × elapsed).
         public var utilisation: Double
+        /// Mean response time (waiting + service), seconds.
         public var meanSeconds: Double
+        /// 99th percentile of the response time, seconds.
         public var p99Seconds: Double
     }
 
+    /// Runs the simulation: O(customers) time and memory.
     public func run() -> Outcome {
         var rng = SplitMix64(seed: seed)
         var free = [Double](repeating: 0, count: servers)

@@ -4,8 +4,10 @@ import Foundation
 /// repeat exactly for a seed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state = state &+ 0x9e37_79b9_7f4a_7c15
         var z = state
@@ -17,5 +19,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// Uniform in (0, 1).
     public mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992.0 }
 
+    /// An exponential draw with the given rate (mean 1 ÷ rate).
     public mutating func exponential(rate: Double) -> Double { -log(uniform()) / rate }
 }

@@ -17,66 +17,24 @@ public struct KeyText: Sendable, Equatable {
     /// Display characters kept before shortening.
     public static let defaultLimit = 48
 
+    /// A key, shortened to `limit` characters.
     public init(_ key: Key, limit: Int = KeyText.defaultLimit) {
         self.init(bytes: key.bytes, limit: limit)
     }
 
+    /// Text from the input (a path, a command), whole unless `limit` says otherwise.
     public init(text: String, limit: Int = Int.max) {
         self.init(bytes: Array(text.utf8), limit: limit)
     }
 
+    /// Raw bytes, shortened to `limit` characters.
     public init(bytes: [UInt8], limit: Int = KeyText.defaultLimit) {
         full = Self.escape(bytes)
         short = Self.shorten(full, limit: limit)
     }
 
-    /// The escaped form of `bytes` (see the type's documentation). O(n).
-    public static func escape(_ bytes: [UInt8]) -> String {
-        var out = ""
-        out.reserveCapacity(bytes.count)
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                let length = encoded.count
-                let scalar = Unicode.UTF8.decode(encoded)
-                if scalar == "\\" {
-                    out += "\\\\"
-                } else if isPrintable(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    for byte in encoded { appendHex(byte, to: &out) }
-                }
-                offset += length
-            case .error(let length):
-                for index in offset..<min(offset + length, bytes.count) { appendHex(bytes[index], to: &out) }
-                offset += length
-            case .emptyInput:
-                return out
-            }
-        }
-    }
-
-    /// Whether a scalar can be shown as itself without hiding, reordering or breaking text.
-    static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7f }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate,
-             .privateUse, .unassigned:
-            return false
-        default:
-            return !scalar.properties.isNoncharacterCodePoint
-        }
-    }
-
-    static func appendHex(_ byte: UInt8, to out: inout String) {
-        let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-        out += "\\x"
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
-    }
+    /// The escaped form of `bytes`: `Key.escaped`, the one rendering of keys. O(n).
+    public static func escape(_ bytes: [UInt8]) -> String { Key.escaped(bytes) }
 
     /// `text` cut to `limit` characters with an ellipsis in the middle (ends often carry the id).
     static func shorten(_ text: String, limit: Int) -> String {

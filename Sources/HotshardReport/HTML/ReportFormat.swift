@@ -23,8 +23,11 @@ enum ReportFormat {
     /// A fraction as a percentage with enough decimals to tell small shares apart.
     static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return "–" }
-        let value = fraction * 100
+        var value = fraction * 100
         let decimals = value >= 10 ? 1 : value >= 0.1 ? 2 : 3
+        // Never rounded up to 100% or down to 0% when it is not: 99.97% shows as 99.9%.
+        let step = decimals == 1 ? 0.1 : decimals == 2 ? 0.01 : 0.001
+        if fraction < 1, fraction > 0 { value = min(max(value, step), 100 - 0.1) }
         return decimal(value, decimals) + "%"
     }
 

@@ -31,6 +31,7 @@ table.data th[scope=row],table.data td.key,table.data td:first-child,table.data 
 #health-table td:last-child{text-align:left;white-space:normal}
 table.data thead th{position:sticky;top:0;background:var(--bg);vertical-align:bottom}
 td.key{max-width:28rem;overflow:hidden;text-overflow:ellipsis}
+#hot-keys th{white-space:normal;vertical-align:bottom}#hot-keys td{padding:3px 5px}
 tr.flag td,tr.flag th{color:var(--bad);font-weight:600}
 th button{all:inherit;cursor:pointer;text-decoration:underline dotted}
 th[aria-sort=ascending] button::after{content:" ▲"}
@@ -46,7 +47,7 @@ svg .line{stroke-width:2;fill:none}
 svg .line.s1{stroke:var(--s1)}svg .line.s2{stroke:var(--s2)}svg .line.ref{stroke:var(--muted);stroke-dasharray:4 3}
 svg .dot.s1{fill:var(--s1)}svg .dot.s2{fill:var(--s2)}svg .dot.s3{fill:var(--s3)}svg .dot.s4{fill:var(--s4)}svg .dot.s5{fill:var(--s5)}svg .dot.s6{fill:var(--s6)}
 svg .s1t{fill:var(--s1)}svg .s2t{fill:var(--s2)}
-svg .heat{fill:var(--heat)}svg .heat-bg{fill:var(--panel)}
+svg .heat{fill:var(--heat)}svg .heat-bg{fill:var(--panel)}svg .heat-unknown{fill:none;stroke:var(--muted);stroke-width:1;stroke-dasharray:2 2}
 svg .bar{fill:var(--s1)}svg .bar.warn{fill:var(--warn)}svg .bar.over{fill:var(--bad)}
 svg .limit{stroke-dasharray:5 4;stroke-width:1.5}svg .limit.target{stroke:var(--warn)}svg .limit.full{stroke:var(--bad)}
 .scheme.recommended h3{color:var(--good)}

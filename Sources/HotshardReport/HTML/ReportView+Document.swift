@@ -140,11 +140,15 @@ extension ReportView {
         }
     }
 
+    /// Key characters shown in the hot-key table (the whole key is its cell's title): with the
+    /// table's 13 number columns it fits a 1280 px window.
+    static let hotKeyTableKeyLimit = 32
+
     static func hotKeyRows(_ entries: [ResultDocument.HotKeyEntry]) -> [HotKeyRow] {
         var cumulative = 0.0
         return entries.enumerated().map { index, entry in
             cumulative += entry.share
-            let key = KeyText(entry.key)
+            let key = KeyText(entry.key, limit: hotKeyTableKeyLimit)
             let lookups = entry.hits.saturatingAdd(entry.misses)
             let hitRatio: Double? = lookups > 0 ? Double(entry.hits) / Double(lookups) : nil
             let bytes = entry.requestBytes.saturatingAdd(entry.replyBytes)
@@ -177,12 +181,15 @@ extension ReportView {
         let tableRows = rows.map { key, label in
             Row(cells: [Cell(label.short)] + buckets.buckets.map { bucket in
                 let count = bucket.counts[key] ?? 0
+                // Out of a window's top list: unknown ("?"), or at least what the other windows listed.
+                if bucket.isUnknown(key) { return Cell(count == 0 ? "?" : "≥" + ReportFormat.integer(count)) }
                 return Cell(count == 0 ? "" : ReportFormat.integer(count), exact: ReportFormat.exact(count))
             })
         }
         let caption = "Requests per key in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
             + (buckets.windowsPerBucket > 1 ? " (\(buckets.windowsPerBucket) windows of \(ReportFormat.seconds(document.windows.seconds)) each)." : ".")
-            + " Counts come from each window's top list: a key outside a window's top list counts 0 there."
+            + " Counts come from each window's top list: where a key fell out of a full list its count there is"
+            + " not known (a dashed outline; \"?\" or \"≥n\" in the table), which is not the same as no requests."
         return Chart(svg: svg, caption: caption, header: header, rows: tableRows)
     }
 

@@ -4,7 +4,9 @@
 ///
 /// The chart is `role="img"` with a `<title>` and `<desc>` referenced by `aria-labelledby`.
 public struct SVGDocument: Sendable {
+    /// The chart's width in user units (its viewBox).
     public let width: Double
+    /// The chart's height in user units.
     public let height: Double
     private var body = ""
     private let id: String
@@ -36,6 +38,7 @@ public struct SVGDocument: Sendable {
         return text
     }
 
+    /// A rectangle, its opacity clamped to 0…1, with an optional tooltip.
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, className: String,
                               opacity: Double? = nil, tooltip: String? = nil) {
         body += "<rect class=\"\(className)\" x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(0, width)))\" height=\"\(Self.n(max(0, height)))\""
@@ -47,22 +50,26 @@ public struct SVGDocument: Sendable {
         }
     }
 
+    /// A straight line.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, className: String) {
         body += "<line class=\"\(className)\" x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\"/>"
     }
 
+    /// An open line through `points` (x, y).
     public mutating func polyline(_ points: [(Double, Double)], className: String) {
         guard !points.isEmpty else { return }
         let list = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
         body += "<polyline class=\"\(className)\" fill=\"none\" points=\"\(list)\"/>"
     }
 
+    /// A closed, filled shape through `points` (x, y).
     public mutating func polygon(_ points: [(Double, Double)], className: String) {
         guard !points.isEmpty else { return }
         let list = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
         body += "<polygon class=\"\(className)\" points=\"\(list)\"/>"
     }
 
+    /// A circle, with an optional tooltip.
     public mutating func circle(cx: Double, cy: Double, r: Double, className: String, tooltip: String? = nil) {
         body += "<circle class=\"\(className)\" cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\""
         if let tooltip {
@@ -72,8 +79,10 @@ public struct SVGDocument: Sendable {
         }
     }
 
+    /// Where text sits relative to its x.
     public enum Anchor: String, Sendable { case start, middle, end }
 
+    /// A text label, escaped, with an optional tooltip.
     public mutating func text(_ content: String, x: Double, y: Double, anchor: Anchor = .start,
                               className: String = "lbl", tooltip: String? = nil) {
         body += "<text class=\"\(className)\" x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor.rawValue)\">"

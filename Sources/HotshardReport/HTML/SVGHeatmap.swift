@@ -8,7 +8,9 @@ import Darwin
 
 /// The heat timeline: one row per hot key, one column per time bucket, each cell's opacity the
 /// key's requests in that bucket relative to the busiest cell (square-root scale, so that a key at
-/// a quarter of the peak is still visible). Empty cells are not drawn.
+/// a quarter of the peak is still visible). A cell where the key had no requests is left empty; a
+/// cell where the key fell out of a window's top list (its count there is not known) is outlined
+/// with a dashed border, so that leaving the list does not read as "no traffic".
 struct SVGHeatmap {
     let buckets: WindowBuckets
     /// The rows, hottest first: key and its label.
@@ -39,6 +41,10 @@ struct SVGHeatmap {
                      tooltip: entry.label.isShortened ? entry.label.full : nil)
             guard peak > 0 else { continue }
             for (column, bucket) in buckets.buckets.enumerated() {
+                if bucket.isUnknown(entry.key) {
+                    svg.rect(x: frame.left + Double(column) * cellWidth + 1, y: top + 1, width: Swift.max(0, cellWidth - 2),
+                             height: Self.rowHeight - 4, className: "heat-unknown")
+                }
                 guard let count = bucket.counts[entry.key], count > 0 else { continue }
                 let intensity = sqrt(Double(count) / Double(peak))
                 svg.rect(x: frame.left + Double(column) * cellWidth, y: top, width: cellWidth, height: Self.rowHeight - 2,

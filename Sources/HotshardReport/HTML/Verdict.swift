@@ -1,5 +1,5 @@
 /// The one-sentence verdict and the three numbers that matter: request rate, the hottest key's
-/// share, and p99 latency.
+/// share, and p99 latency (for a load or replay run the corrected p99, the service p99 beside it).
 struct Verdict {
     let sentence: String
     let figures: [ReportView.Figure]
@@ -40,7 +40,14 @@ struct Verdict {
         } else {
             figures.append(.init(id: "top-share", label: "hottest key's share", value: "–", exact: "", note: "no keys"))
         }
-        if let service = document.latency.service {
+        if let corrected = document.latency.corrected {
+            // A load or replay run: the latency a request saw from when it was due, stalls included
+            // (coordinated omission corrected, as wrk2 reports it), with the server's service time beside it.
+            let service = document.latency.service.map { "service p99 \(ReportFormat.micros($0.p99)); " } ?? ""
+            figures.append(.init(id: "p99", label: "p99 latency (corrected)", value: ReportFormat.micros(corrected.p99),
+                                 exact: ReportFormat.exact(corrected.p99),
+                                 note: "\(service)from each request's scheduled time, \(ReportFormat.integer(corrected.count)) requests"))
+        } else if let service = document.latency.service {
             figures.append(.init(id: "p99", label: "p99 latency", value: ReportFormat.micros(service.p99),
                                  exact: ReportFormat.exact(service.p99), note: "\(ReportFormat.integer(service.count)) replies timed"))
         } else {

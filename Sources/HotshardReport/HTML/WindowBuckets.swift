@@ -1,3 +1,4 @@
+import HotshardAnalysis
 import HotshardProtocols
 
 /// Consecutive time windows grouped into at most `limit` buckets so that charts and their tables
@@ -15,13 +16,22 @@ struct WindowBuckets {
         /// Latency percentiles: the highest of its windows' (each value is one window's), nil when
         /// none of its windows has latency.
         var latency: ResultDocument.Percentiles? = nil
+        /// Windows whose top list was full: a key absent from one of them may still have had
+        /// requests there (below the list's last count), so its count there is unknown, not 0.
+        var fullWindows = 0
+        /// Per key, how many of those full windows listed it.
+        var listedInFullWindows: [Key: Int] = [:]
+
+        /// Whether `key`'s count in this bucket is only a lower bound: some full window left it out.
+        func isUnknown(_ key: Key) -> Bool { (listedInFullWindows[key] ?? 0) < fullWindows }
     }
 
     let windowsPerBucket: Int
     let bucketSeconds: Double
     let buckets: [Bucket]
 
-    init(_ windows: ResultDocument.Windows, limit: Int) {
+    /// `topPerWindow`: the length of a full top list (the analysis keeps that many keys a window).
+    init(_ windows: ResultDocument.Windows, limit: Int, topPerWindow: Int = AnalysisConfiguration().topPerWindow) {
         let series = windows.series
         let per = max(1, (series.count + max(1, limit) - 1) / max(1, limit))
         windowsPerBucket = per
@@ -38,6 +48,10 @@ struct WindowBuckets {
             for window in slice {
                 bucket.requests = bucket.requests.saturatingAdd(window.requests)
                 for entry in window.top { bucket.counts[entry.key, default: 0] = (bucket.counts[entry.key] ?? 0).saturatingAdd(entry.count) }
+                if window.top.count >= max(1, topPerWindow) {
+                    bucket.fullWindows += 1
+                    for entry in window.top { bucket.listedInFullWindows[entry.key, default: 0] += 1 }
+                }
                 if let latency = window.latencyMicros {
                     let worst = bucket.latency ?? latency
                     bucket.latency = .init(p50: max(worst.p50, latency.p50), p90: max(worst.p90, latency.p90),

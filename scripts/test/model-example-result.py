@@ -22,7 +22,7 @@ capture = {k: 0 for k in ["packets", "bytes", "nonIP", "nonTCPUDP", "tcpSegments
                           "unsupportedLinkType"]}
 capture.update({"byLinkType": {}, "capsHit": {}, "kernelDrops": None, "interfaceDrops": None})
 doc = {"schemaVersion": 1, "tool": {"name": "hotshard", "version": "example"},
-       "source": {"kind": "load", "inputs": ["scripts/model-example-result.py"]},
+       "source": {"kind": "load", "inputs": ["scripts/test/model-example-result.py"]},
        "capture": capture,
        "totals": {"requests": key_refs, "replies": key_refs, "keyReferences": key_refs, "errors": 0,
                   "durationSeconds": duration, "byProtocol": {"resp": key_refs}, "byCommand": {"GET": key_refs},

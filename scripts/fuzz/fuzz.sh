@@ -5,7 +5,7 @@
 # `HOTSHARD_FUZZ_PARSER=resp swift run HotshardFuzz fuzz-artifacts/resp/crash-…`.
 # A summary line per parser (runs, coverage, peak RSS, result) goes to fuzz-artifacts/summary.txt.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 seconds="${FUZZ_SECONDS:-600}"
 parsers="${FUZZ_PARSERS:-resp memcached memcached-udp http}"
 swift build -c debug --scratch-path .build-fuzz --product HotshardFuzz \

@@ -2,9 +2,9 @@
 # Open-loop rate check: 20,000 GET/s for 10 s against redis-server on loopback; prints the
 # requests sent in each second (target 20,000 ± 1%) and both latency summaries.
 #
-#   scripts/load-rate.sh [HOTSHARD_BINARY] [RATE] [SECONDS]
+#   scripts/bench/load-rate.sh [HOTSHARD_BINARY] [RATE] [SECONDS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 binary=${1:-.build/release/hotshard}
 rate=${2:-20000}
 seconds=${3:-10}

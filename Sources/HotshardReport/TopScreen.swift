@@ -1,12 +1,12 @@
-import HotshardReport
-
 /// One frame of `hotshard top`: the header (capture, totals, latency) and the hottest keys, with
 /// each key's rate over the last refresh beside its total since the start.
-struct TopScreen {
-    enum Ranking: String, CaseIterable {
+public struct TopScreen {
+    /// What orders the rows; a keystroke (r, b, l) switches.
+    public enum Ranking: String, CaseIterable, Sendable {
         case requests, bytes, latency
 
-        init?(key: UInt8) {
+        /// The ranking a keystroke asks for, nil for other keys.
+        public init?(key: UInt8) {
             switch key {
             case UInt8(ascii: "r"): self = .requests
             case UInt8(ascii: "b"): self = .bytes
@@ -25,19 +25,25 @@ struct TopScreen {
         }
     }
 
-    var interface: String
-    var ranking = Ranking.requests
-    var rows = 20
+    /// The interface captured, shown in the header (escaped).
+    public var interface: String
+    /// What orders the rows now.
+    public var ranking = Ranking.requests
+    /// How many keys are shown.
+    public var rows = 20
     /// Counts at the previous frame, to show the rate over the last interval.
     private var previous: [ResultDocument.HotKeyEntry.ID: Int] = [:]
     private var previousRequests = 0
 
-    init(interface: String, rows: Int) {
+    /// A screen for `interface` showing `rows` keys, ranked by requests.
+    public init(interface: String, rows: Int) {
         self.interface = interface
         self.rows = rows
     }
 
-    mutating func render(_ document: ResultDocument, elapsed: Double, interval: Double, drops: Int?) -> String {
+    /// The whole screen (cursor home, clear, then the frame); remembers the counts for the next
+    /// frame's rates.
+    public mutating func render(_ document: ResultDocument, elapsed: Double, interval: Double, drops: Int?) -> String {
         let requestsNow = Double(document.totals.requests - previousRequests) / max(interval, 1e-9)
         var out = "\u{1B}[H\u{1B}[2J"
         out += "hotshard top — \(TerminalSummary.escapeText(interface))   elapsed \(TerminalSummary.format(elapsed, 0)) s"

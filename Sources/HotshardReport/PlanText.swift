@@ -1,13 +1,17 @@
 import Foundation
 import HotshardModel
 
-/// The plan as a person reads it in a terminal.
-enum PlanText {
+/// The plan as a person reads it in a terminal (`hotshard plan`).
+public enum PlanText {
+    /// A rate or capacity: whole above 100, three significant digits below.
     static func number(_ v: Double) -> String {
         v >= 100 ? String(Int(v.rounded())) : String(format: "%.3g", v)
     }
 
-    static func render(_ plan: Plan, neededCapacity: Double? = nil, sizedOn: SizingWindow? = nil) -> String {
+    /// Every scheme's row, the remedies, today's layout, move costs, the recommendation and the
+    /// model's assumptions, after the window it was sized on and the capacity (given or needed).
+    /// Keys are escaped.
+    public static func render(_ plan: Plan, neededCapacity: Double? = nil, sizedOn: SizingWindow? = nil) -> String {
         let c = plan.configuration
         var out = "Workload: \(number(plan.totalRate)) ops/s"
         if let sizedOn {

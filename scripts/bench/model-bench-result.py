@@ -4,8 +4,8 @@
 second, 90% reads, no untracked tail. The Benchmarks package builds the same workload
 (HotshardBenchmarks.swift, `zipfWorkload`), so `hotshard plan` on this file times the same plan.
 
-    python3 scripts/model-bench-result.py > /tmp/zipf-1m.json         # 1,000,000 keys
-    python3 scripts/model-bench-result.py 100000 > /tmp/zipf-100k.json
+    python3 scripts/bench/model-bench-result.py > /tmp/zipf-1m.json         # 1,000,000 keys
+    python3 scripts/bench/model-bench-result.py 100000 > /tmp/zipf-100k.json
 """
 import json, math, sys
 
@@ -32,7 +32,7 @@ capture = {k: 0 for k in ["packets", "bytes", "nonIP", "nonTCPUDP", "tcpSegments
                           "unsupportedLinkType"]}
 capture.update({"byLinkType": {}, "capsHit": {}, "kernelDrops": None, "interfaceDrops": None})
 doc = {"schemaVersion": 1, "tool": {"name": "hotshard", "version": "bench"},
-       "source": {"kind": "load", "inputs": ["scripts/model-bench-result.py"]},
+       "source": {"kind": "load", "inputs": ["scripts/bench/model-bench-result.py"]},
        "capture": capture,
        "totals": {"requests": key_refs, "replies": key_refs, "keyReferences": key_refs, "errors": 0,
                   "durationSeconds": duration, "byProtocol": {"resp": key_refs}, "byCommand": {"GET": key_refs},

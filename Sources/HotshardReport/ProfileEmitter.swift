@@ -1,6 +1,5 @@
 import Foundation
 import HotshardProtocols
-import HotshardReport
 
 /// `analyze --emit-profile`: a load profile (`profiles/*.yaml` format) that reproduces the
 /// measured traffic — its rate, duration, read/write mix, value size and, key by key, the
@@ -11,10 +10,15 @@ import HotshardReport
 /// but its own first items would outrank the listed keys (a Zipf head is steep), while a uniform
 /// tail keeps every listed key above the tail as it was measured: the ranks that matter for
 /// partitioning, and for the fitted exponent (fitted over the top 1,000), stay as captured.
-enum ProfileEmitter {
-    static let listedKeys = 1_000
+///
+/// It lives beside the result document it reads (HotshardLoad, where the profile reader is, sits
+/// below Report and cannot see a `ResultDocument`); `ProfileReader` reads what it writes.
+public enum ProfileEmitter {
+    /// Keys listed by name with their shares; the rest become a uniform tail.
+    public static let listedKeys = 1_000
 
-    static func yaml(_ document: ResultDocument) -> String {
+    /// The profile as YAML, with comments that say where each number came from.
+    public static func yaml(_ document: ResultDocument) -> String {
         let scheme: (name: String, port: Int, operations: [String: String])
         switch document.totals.byProtocol.max(by: { $0.value < $1.value })?.key {
         case "memcached":

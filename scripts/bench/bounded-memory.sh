@@ -6,7 +6,7 @@
 # >= 0.99, every tracked key's true count inside [count - error, count], every untracked key at
 # most the reported minimum, peak resident memory under 200 MB. Exit status 1 when one fails.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 BIN=${HOTSHARD_BIN:-.build/release/hotshard}
 if [ -n "${BOUNDED_WORK:-}" ]; then
     WORK=$BOUNDED_WORK

@@ -1,0 +1,161 @@
+import Testing
+@testable import HotshardCapture
+
+/// The reassembler on hand-made segments whose streams follow from RFC 9293's sequence rules:
+/// in order, out of order, retransmitted, lost (acknowledged by the peer), across the 2³² wrap,
+/// and the ends of a flow. Each answer is the byte stream the sender wrote.
+@Suite struct TCPReassemblerTests {
+    static let client = Endpoint(ipv4: 0x0a00_0001, port: 50_000)
+    static let server = Endpoint(ipv4: 0x0a00_0002, port: 6379)
+
+    /// Feeds segments to one reassembler and records the streams.
+    final class Run {
+        let reassembler: TCPReassembler
+        let recorder = StreamRecorder()
+        var health = CaptureHealth()
+        var clock: Int64 = 1_000
+
+        init(options: CaptureOptions = CaptureOptions()) { reassembler = TCPReassembler(options: options) }
+
+        func segment(from source: Endpoint, to destination: Endpoint, sequence: UInt32, ack: UInt32? = nil,
+                     flags: UInt8 = 0, _ text: String = "", missing: Int = 0) {
+            var packet = PacketDecoder.Packet()
+            packet.source = source
+            packet.destination = destination
+            packet.sequence = sequence
+            packet.acknowledgement = ack ?? 0
+            packet.flags = flags | (ack == nil ? 0 : PacketDecoder.ack)
+            let bytes = Array(text.utf8)
+            packet.payloadLength = bytes.count
+            packet.missingLength = missing
+            clock += 10
+            bytes.withUnsafeBytes {
+                reassembler.process(packet, payload: $0, timestampNanos: clock, health: &health, sink: recorder)
+            }
+        }
+
+        func finish() { reassembler.finish(timestampNanos: clock + 1, health: &health, sink: recorder) }
+
+        var flow: FlowID { FlowID(client: TCPReassemblerTests.client, server: TCPReassemblerTests.server, transport: .tcp) }
+        var stream: StreamRecorder.Stream? { recorder.streams[flow] }
+        func text(_ bytes: [UInt8]?) -> String { String(decoding: bytes ?? [], as: UTF8.self) }
+    }
+
+    @Test func handshakeThenDataInOrderBothWays() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.server, to: Self.client, sequence: 900, ack: 101, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 101, ack: 901, "GET k\r\n")
+        run.segment(from: Self.server, to: Self.client, sequence: 901, ack: 108, "$1\r\nv\r\n")
+        run.segment(from: Self.client, to: Self.server, sequence: 108, ack: 908, "GET j\r\n")
+        run.finish()
+        #expect(run.text(run.stream?.clientToServer) == "GET k\r\nGET j\r\n")
+        #expect(run.text(run.stream?.serverToClient) == "$1\r\nv\r\n")
+        #expect(run.stream?.gapBytes == 0)
+        #expect(run.stream?.closeReason == .endOfInput)
+        #expect(run.health.flows == 1 && run.health.outOfOrder == 0 && run.health.retransmitted == 0)
+    }
+
+    /// Without a SYN the higher port is the client, whichever side speaks first.
+    @Test func withoutASynTheHigherPortIsTheClient() {
+        let run = Run()
+        run.segment(from: Self.server, to: Self.client, sequence: 5, ack: 77, "+OK\r\n")
+        run.segment(from: Self.client, to: Self.server, sequence: 77, ack: 10, "PING\r\n")
+        run.finish()
+        #expect(run.text(run.stream?.clientToServer) == "PING\r\n")
+        #expect(run.text(run.stream?.serverToClient) == "+OK\r\n")
+    }
+
+    @Test func outOfOrderSegmentsAreDeliveredInSequenceOrder() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 107, "cd")
+        run.segment(from: Self.client, to: Self.server, sequence: 104, "ab")
+        run.segment(from: Self.client, to: Self.server, sequence: 101, "xyz")
+        run.segment(from: Self.client, to: Self.server, sequence: 106, "!")
+        run.finish()
+        #expect(run.text(run.stream?.clientToServer) == "xyzab!cd")
+        #expect(run.health.outOfOrder == 2)
+        #expect(run.stream?.gapBytes == 0)
+    }
+
+    /// A segment sent again, whole or overlapping what came before, is delivered once.
+    @Test func retransmissionsAndOverlapsAreDeliveredOnce() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 101, "hello")
+        run.segment(from: Self.client, to: Self.server, sequence: 101, "hello")
+        run.segment(from: Self.client, to: Self.server, sequence: 104, "lo world")
+        run.finish()
+        #expect(run.text(run.stream?.clientToServer) == "hello world")
+        #expect(run.health.retransmitted == 2)
+    }
+
+    /// The server acknowledges bytes the capture never saw: the hole is a gap of exactly its size,
+    /// and what follows it is delivered.
+    @Test func aHoleThePeerAcknowledgedBecomesAGap() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 101, "one")
+        run.segment(from: Self.client, to: Self.server, sequence: 114, "three")
+        #expect(run.stream?.gapBytes == 0)
+        run.segment(from: Self.server, to: Self.client, sequence: 500, ack: 119)
+        #expect(run.stream?.gapBytes == 10)
+        #expect(run.text(run.stream?.clientToServer) == "onethree")
+        #expect(run.health.gaps == 1 && run.health.gapBytes == 10)
+    }
+
+    /// Payload the capture cut (snaplen) is a gap of the missing length, in place.
+    @Test func bytesCutBySnaplenAreAGapInPlace() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 101, "head", missing: 96)
+        run.segment(from: Self.client, to: Self.server, sequence: 201, "next")
+        #expect(run.text(run.stream?.clientToServer) == "headnext")
+        #expect(run.stream?.gapBytes == 96)
+    }
+
+    /// Sequence numbers compare modulo 2³²: a stream that crosses the wrap stays in order.
+    @Test func sequenceNumbersWrapAround() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 0xffff_fffc, flags: PacketDecoder.syn)
+        // a b c at 2³²−3…2³²−1, d e f at 0…2: "ef" early, then "abc", then "cd" overlapping the wrap.
+        run.segment(from: Self.client, to: Self.server, sequence: 0x0000_0001, "ef")
+        run.segment(from: Self.client, to: Self.server, sequence: 0xffff_fffd, "abc")
+        run.segment(from: Self.client, to: Self.server, sequence: 0xffff_ffff, "cd")
+        run.finish()
+        #expect(run.text(run.stream?.clientToServer) == "abcdef")
+        #expect(run.stream?.gapBytes == 0)
+        #expect(run.health.outOfOrder == 1 && run.health.retransmitted == 1)
+    }
+
+    @Test func finBothWaysClosesAndResetCloses() {
+        let run = Run()
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.server, to: Self.client, sequence: 900, ack: 101, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 101, ack: 901, flags: PacketDecoder.fin, "bye")
+        #expect(run.stream?.closeReason == nil)
+        run.segment(from: Self.server, to: Self.client, sequence: 901, ack: 105, flags: PacketDecoder.fin)
+        #expect(run.stream?.closeReason == .fin)
+
+        let reset = Run()
+        reset.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        reset.segment(from: Self.client, to: Self.server, sequence: 101, "x")
+        reset.segment(from: Self.server, to: Self.client, sequence: 1, flags: PacketDecoder.rst)
+        #expect(reset.stream?.closeReason == .reset)
+    }
+
+    /// The per-flow buffer cap: out-of-order bytes beyond it give up the hole as a gap (counted)
+    /// instead of growing without bound.
+    @Test func theBufferCapTurnsAHoleIntoACountedGap() {
+        var options = CaptureOptions()
+        options.maxBufferedBytesPerFlow = 8
+        let run = Run(options: options)
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 111, "abcdef")
+        run.segment(from: Self.client, to: Self.server, sequence: 117, "ghijkl")
+        #expect(run.health.capsHit["flowBufferedBytes"] == 1)
+        #expect(run.stream?.gapBytes == 10)
+        #expect(run.text(run.stream?.clientToServer) == "abcdefghijkl")
+    }
+}
