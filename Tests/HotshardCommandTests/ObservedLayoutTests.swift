@@ -47,6 +47,8 @@ struct ObservedLayoutTests {
             if chunk.isEmpty { break }
             said.append(chunk)
         }
+        // The filter is attached when tcpdump says so; a moment more for its ring to be mapped.
+        usleep(500_000)
         let sockets = try servers.map { try LoopbackSocket(port: $0.port) }
         for _ in 0..<5 {
             for key in keys {
@@ -55,9 +57,13 @@ struct ObservedLayoutTests {
                 _ = try sockets[index].receive(endingWith: "END\r\n")
             }
         }
-        usleep(300_000)
+        usleep(1_000_000)
         tcpdump.interrupt()
         tcpdump.waitUntilExit()
+        said.append(errors.fileHandleForReading.readDataToEndOfFile())
+        let summary = String(decoding: said, as: UTF8.self)
+        // The comparison below needs every packet: a loaded machine can make tcpdump itself drop some.
+        #expect(summary.contains("\n0 packets dropped by kernel"), "tcpdump: \(summary)")
         let ports = servers.flatMap { ["--port", "memcached=\($0.port)"] }
         let output = try ExternalTool.run(TopCommandTests.binary, ["analyze", capture] + ports + [
             "--current-scheme", "ketama", "--html", "\(directory)/\(name).html", "--quiet", "--json", "\(directory)/\(name).json"])
@@ -130,7 +136,7 @@ enum KetamaReference {
     static func place(_ keys: [String], servers: [String]) throws -> [String: String] {
         let python = try #require(ExternalTool.find("python3"))
         let input = servers.map { "\($0):1" }.joined(separator: " ") + "\n" + keys.joined(separator: "\n") + "\n"
-        let output = try ExternalTool.run(python, [Fixtures.path("../../scripts/model-ketama-reference.py")], stdin: Data(input.utf8))
+        let output = try ExternalTool.run(python, [Fixtures.path("../../scripts/test/model-ketama-reference.py")], stdin: Data(input.utf8))
         let answers = output.stdout.split(separator: "\n").map(String.init)
         try #require(answers.count == keys.count, "reference: \(output.stderr)")
         return Dictionary(uniqueKeysWithValues: zip(keys, answers))

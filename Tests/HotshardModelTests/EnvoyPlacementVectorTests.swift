@@ -5,7 +5,7 @@ import HotshardTestSupport
 @testable import HotshardModel
 
 /// Envoy's ring hash and Maglev, key for key, against placements computed from Envoy's C++ source
-/// by an independent transcription (scripts/envoy-placement-vectors.py; the fixture's header names
+/// by an independent transcription (scripts/generate/envoy-placement-vectors.py; the fixture's header names
 /// the source files): IPv4 hosts in and out of address order, equal weights and 3,7,1,5,2, IPv6
 /// hosts (written non-canonically too, so Envoy's inet_ntop form matters) and a mix, 5,000 keys
 /// each (every fifth not UTF-8), plus a digest of each whole 65,537-entry Maglev table.

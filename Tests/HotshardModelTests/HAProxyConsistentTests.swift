@@ -6,7 +6,7 @@ import HotshardTestSupport
 
 /// `haproxy-consistent` against a real HAProxy 2.6 (Debian) on loopback: `balance uri whole` with
 /// `hash-type consistent …` over five backends with weights 1,2,1,3,1 (four on 127.0.0.1, one on
-/// [::1]), each answering with its port (scripts/http-backends.py). 5,000 request targets, raw
+/// [::1]), each answering with its port (scripts/test/http-backends.py). 5,000 request targets, raw
 /// bytes included (`option accept-invalid-http-request` lets HAProxy take bytes ≥ 0x80 in the
 /// URI; it hashes them as they are).
 struct HAProxyConsistentTests {

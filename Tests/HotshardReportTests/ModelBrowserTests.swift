@@ -8,7 +8,7 @@ import Testing
 /// The model of an analysed capture, as Chromium renders the report: the page opens on the
 /// recommendation, and the model section has the sizing window, the busiest node over time and
 /// the remedy for the flash key, with no console error.
-@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup.sh (apt package chromium)"))
+@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup/setup.sh (apt package chromium)"))
 struct ModelBrowserTests {
     @Test func analysedFlashSaleShowsItsModel() throws {
         var document = try ReportDocuments.fromLab("redis-flash-sale", top: 100)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Small HTTP backends (scripts/http-backends.py, one python3 process) on loopback addresses,
+/// Small HTTP backends (scripts/test/http-backends.py, one python3 process) on loopback addresses,
 /// each answering with its own port, so a test behind a proxy sees which backend served a
 /// request. Requests to /hold/… stay in flight until `release()`; `held()` counts them per port.
 public final class HTTPBackends: @unchecked Sendable {
@@ -24,7 +24,7 @@ public final class HTTPBackends: @unchecked Sendable {
         directory = try Fixtures.temporaryDirectory("hotshard-backends")
         let ready = directory.appendingPathComponent("ready")
         let script = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/http-backends.py").path
+            .appendingPathComponent("scripts/test/http-backends.py").path
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, ready.path] + addresses

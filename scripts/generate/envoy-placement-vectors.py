@@ -17,7 +17,7 @@
 
 xxHash64 (seeded) is written here from the xxHash specification, not taken from Hotshard.
 Writes Tests/Fixtures/model/envoy-placements.txt; HotshardModelTests/EnvoyPlacementVectorTests
-reads it. Run: python3 scripts/envoy-placement-vectors.py > Tests/Fixtures/model/envoy-placements.txt
+reads it. Run: python3 scripts/generate/envoy-placement-vectors.py > Tests/Fixtures/model/envoy-placements.txt
 """
 import math
 import socket
@@ -185,7 +185,7 @@ HOST_SETS = [
 
 def main():
     n = 5000
-    print("# Envoy ring_hash and maglev placements, computed by scripts/envoy-placement-vectors.py")
+    print("# Envoy ring_hash and maglev placements, computed by scripts/generate/envoy-placement-vectors.py")
     print("# from Envoy's source (envoyproxy/envoy main, 2026): ring_hash/ring_hash_lb.cc,")
     print("# maglev/maglev_lb.cc, common/thread_aware_lb_impl.{cc,h}, common/network/address_impl.cc.")
     print("# Keys: %d per set, key i = 'key:i', or for i %% 5 == 4 the bytes [i %% 256, 0xff, 0x80] + 'bin' + i." % n)
