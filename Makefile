@@ -41,7 +41,10 @@ DESTDIR ?=
 MANUAL_DIR := .build/manual/release
 PORTABLE_BIN := .build/static/release/hotshard
 
-.PHONY: portable install uninstall dist
+.PHONY: version portable install uninstall dist
+
+version:
+	@echo $(VERSION)
 
 portable: setup
 	@bash scripts/package/manual.sh release

@@ -52,6 +52,11 @@ import HotshardTestSupport
         return output
     }
 
+    /// The output of a command that prints one line, without its newline.
+    static func line(_ executable: String, _ arguments: [String]) throws -> String {
+        try run(executable, arguments).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The library names in `ldd` output (`libz.so.1 => /lib/…`, `/lib64/ld-linux-x86-64.so.2 (…)`).
     static func lddNames(_ path: String) throws -> Set<String> {
         let output = try run("/usr/bin/ldd", [path]).stdout
@@ -72,9 +77,18 @@ import HotshardTestSupport
         let artefacts = dist.stdout.split(separator: "\n").map(String.init)
         let deb = try #require(artefacts.first { $0.hasSuffix(".deb") })
         let tarball = try #require(artefacts.first { $0.hasSuffix(".tar.gz") })
-        let version = try Self.run("/bin/sh", ["\(root)/scripts/package/version.sh"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let arch = try Self.run("/usr/bin/dpkg", ["--print-architecture"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The version stamped into the binary at build time: the commit's (git describe), after the
+        // VERSION file's base when there is no tag yet. The package and the tarball are named by it.
+        let version = try Self.line(Self.binary, ["--version"])
+        #expect(version.first?.isNumber == true, "version \(version)")
+        if let head = try? ExternalTool.run("/usr/bin/git", ["-C", root, "rev-parse", "--short", "HEAD"]), head.status == 0 {
+            let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(version.contains("g" + commit) || !version.contains("g"), "version \(version), HEAD \(commit)")
+        }
+        let debianVersion = try Self.line("/bin/sh", ["\(root)/scripts/package/version.sh", "--debian", version])
+        let arch = try Self.line("/usr/bin/dpkg", ["--print-architecture"])
+        #expect(try Self.line("/usr/bin/dpkg-deb", ["--field", deb, "Version"]) == debianVersion)
+        #expect(deb.hasSuffix("/hotshard_\(debianVersion)_\(arch).deb"))
         #expect(tarball.hasSuffix("/hotshard-\(version)-linux-\(arch).tar.gz"))
 
         // Depends names the package of every library the binary links (dpkg's own database says which).
@@ -121,9 +135,8 @@ import HotshardTestSupport
         // The installed binary: its version, and no Swift runtime among its libraries (ldd also lists
         // what libpcap itself loads, as it does for tcpdump).
         let installed = "/usr/bin/hotshard"
-        #expect(try Self.run(installed, ["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == version)
-        let pcapOwn = try Self.lddNames(Self.run("/bin/sh", ["-c", "ldconfig -p | awk '/libpcap.so.0.8 / {print $NF; exit}'"])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try Self.line(installed, ["--version"]) == version)
+        let pcapOwn = try Self.lddNames(Self.line("/bin/sh", ["-c", "ldconfig -p | awk '/libpcap.so.0.8 / {print $NF; exit}'"]))
         let linked = try Self.lddNames(installed)
         #expect(linked.subtracting(Self.allowed).subtracting(pcapOwn).isEmpty,
                 "ldd: \(linked.subtracting(Self.allowed).subtracting(pcapOwn)) beyond libc, libstdc++, libpcap and zlib")

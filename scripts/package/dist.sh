@@ -9,10 +9,9 @@
 #   OUTPUT/hotshard-VERSION-linux-ARCH.tar.gz      the same files: hotshard-VERSION-linux-ARCH/{bin,share}
 #
 # `Depends:` is computed from what the binary links: dpkg-shlibdeps (dpkg-dev) gives each library's
-# package with its minimum version; without dpkg-shlibdeps, `dpkg -S` on the libraries ldd lists
-# gives the package names alone. The binary is stripped, as Debian packages are (Swift finds its
-# type metadata in sections, not symbols, so nothing at run time needs the symbol table).
-# --fast compresses with gzip -1 instead of xz -6 and gzip -9 (the test's debug binary is 100 MB).
+# package with its minimum version; without dpkg-shlibdeps, `dpkg -S` on the libraries the binary
+# names (NEEDED) gives the package names alone. --fast compresses with gzip -1 instead of xz -6
+# and gzip -9 (the test's debug binary is 100 MB stripped).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
@@ -29,8 +28,10 @@ while [ $# -gt 0 ]; do
 done
 command -v dpkg-deb >/dev/null || { echo "dist.sh: dpkg-deb not found" >&2; exit 1; }
 
-version=$(sh "$here/version.sh")
-debian_version=$(sh "$here/version.sh" --debian)
+[ -x "$binary" ] || { echo "dist.sh: no executable binary at '$binary'" >&2; exit 1; }
+# The version the binary was stamped with at build time (the tree may have changed since).
+version=$("$binary" --version)
+debian_version=$(sh "$here/version.sh" --debian "$version")
 arch=$(dpkg --print-architecture)
 # File times in the tarball: the commit's (reproducible), else now.
 epoch=$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)
@@ -39,7 +40,6 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/hotshard-dist.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tree="$work/hotshard"
 bash "$here/stage.sh" install --binary "$binary" --manual "$manual" --prefix /usr --destdir "$tree" --debian
-strip "$tree/usr/bin/hotshard"
 
 # Depends, from the binary's dynamic libraries.
 installed="$tree/usr/bin/hotshard"
@@ -50,7 +50,10 @@ if command -v dpkg-shlibdeps >/dev/null; then
     depends=$(cd "$work/shlibdeps" && dpkg-shlibdeps -O "$installed" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 fi
 if [ -z "$depends" ]; then
-    for library in $(ldd "$installed" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+    # The binary's own NEEDED libraries (ldd also lists what they load), at the paths ldd resolves.
+    for name in $(objdump -p "$installed" | awk '$1 == "NEEDED" { print $2 }'); do
+        library=$(ldd "$installed" | awk -v name="$name" '$1 == name && $2 == "=>" { print $3 }')
+        [ -n "$library" ] || continue   # the dynamic loader (no "=>"): libc6's, named by libc.so.6
         owner=$(dpkg -S "$library" 2>/dev/null || dpkg -S "$(readlink -f "$library")" 2>/dev/null \
             || dpkg -S "/usr$library" 2>/dev/null || true)
         [ -n "$owner" ] || { echo "dist.sh: no Debian package owns $library" >&2; exit 1; }

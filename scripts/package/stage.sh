@@ -5,7 +5,8 @@
 #   stage.sh install   --binary PATH --manual DIR [--prefix /usr/local] [--destdir DIR] [--debian]
 #   stage.sh uninstall [--prefix /usr/local] [--destdir DIR] [--debian]
 #
-#   PREFIX/bin/hotshard
+#   PREFIX/bin/hotshard                               (stripped, as packaged binaries are: Swift
+#                                                      finds its metadata in sections, not symbols)
 #   PREFIX/share/man/man1/hotshard.1.gz, hotshard.SUBCOMMAND.1.gz   (gzip -9n, from --manual DIR)
 #   PREFIX/share/bash-completion/completions/hotshard
 #   PREFIX/share/zsh/site-functions/_hotshard         (--debian: share/zsh/vendor-completions)
@@ -45,7 +46,7 @@ install)
     install -d "$base/bin" "$base/share/man/man1" "$base/share/bash-completion/completions" \
         "$base/$zsh_dir" "$base/share/fish/vendor_completions.d" "$base/share/hotshard/profiles" \
         "$base/share/doc/hotshard"
-    install -m 755 "$binary" "$base/bin/hotshard"
+    install -m 755 -s "$binary" "$base/bin/hotshard"
     for page in "$manual"/hotshard*.1; do
         gzip -9n < "$page" > "$base/share/man/man1/$(basename "$page").gz"
         chmod 644 "$base/share/man/man1/$(basename "$page").gz"

@@ -7,8 +7,8 @@
 #                           (0.1.0+g1a2b3c4); `-dirty` when tracked files changed; VERSION alone
 #                           without git (a source tarball) or when the package is not its own
 #                           repository's top level (a tarball unpacked inside another checkout).
-#   version.sh --debian     the same as a Debian version (0.2.0+3.g1a2b3c4): no hyphen, since
-#                           the package has no Debian revision.
+#   version.sh --debian [V] that (or V, e.g. what a built binary's --version says) as a Debian
+#                           version (0.2.0+3.g1a2b3c4): no hyphen, the package has no Debian revision.
 #   version.sh --swift FILE writes FILE, a Swift source defining `HotshardBuildVersion.described`,
 #                           only when its content changes (so an unchanged version compiles nothing).
 # POSIX sh: the VersionStamp build plugin runs it with /bin/sh on every build.
@@ -32,6 +32,7 @@ esac
 case "${1:-}" in
     "") printf '%s\n' "$version" ;;
     --debian)
+        version=${2:-$version}
         # 0.2.0-3-g1a2b3c4-dirty → 0.2.0+3.g1a2b3c4.dirty; 0.1.0+g1a2b3c4-dirty → 0.1.0+g1a2b3c4.dirty
         upstream=${version%%[-+]*}
         rest=${version#"$upstream"}
@@ -55,5 +56,5 @@ enum HotshardBuildVersion {
 SWIFT
         if cmp -s "$temporary" "$file"; then rm -f "$temporary"; else mv "$temporary" "$file"; fi
         ;;
-    *) echo "usage: $0 [--debian | --swift FILE]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--debian [VERSION] | --swift FILE]" >&2; exit 64 ;;
 esac
