@@ -90,8 +90,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
+        // Writes the version (`git describe`, else VERSION) into HotshardReport on every build.
+        .plugin(name: "VersionStamp", capability: .buildTool(), path: "Plugins/VersionStamp"),
         .executableTarget(
             name: "hotshard",
             dependencies: [

@@ -15,6 +15,7 @@ packages=(
   chromium                            # report tests: headless browser
   python3                             # scripts: command-table generation, clients
   time                                # benchmarks: /usr/bin/time -v for peak memory
+  dpkg-dev man-db binutils            # packaging: dpkg-shlibdeps, man -w, strip/readelf (make dist, its test)
 )
 
 missing=()
