@@ -91,7 +91,16 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// The result with its model section, as every command writes it.
+    /// A pool's run (load or replay against several nodes) is modelled at the pool's node count
+    /// and scheme unless --current-nodes / --current-scheme say otherwise, so that the model's
+    /// per-node prediction stands beside the per-node counts measured.
     func attach(to document: inout ResultDocument) {
-        document.model = document.modelSection(request())
+        var request = request()
+        if let load = document.load, let scheme = load.scheme, let nodes = load.nodes, !nodes.isEmpty {
+            request.currentNodes = request.currentNodes ?? nodes.count
+            request.currentScheme = request.currentScheme ?? scheme
+            if !request.schemes.contains(scheme) { request.schemes.append(scheme) }
+        }
+        document.model = document.modelSection(request)
     }
 }

@@ -7,6 +7,13 @@ struct ClusterRedirect: Equatable {
     var host: String
     var port: Int
 
+    init(ask: Bool, slot: Int, host: String, port: Int) {
+        self.ask = ask
+        self.slot = slot
+        self.host = host
+        self.port = port
+    }
+
     init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count <= 512 else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).trimmingSuffix()
