@@ -15,11 +15,12 @@ extension TerminalSummary {
                               row.measuredShare * 100, node.errors)
             if node.redirections > 0 { line += "  redirections \(node.redirections)" }
             line += "  p50 \(ms(node.p50Micros))  p99 \(ms(node.p99Micros))"
+            if let placed = row.placed { line += String(format: "  placed %.0f", placed) }
             if let share = row.predictedShare { line += String(format: "  model %.1f%%", share * 100) }
             lines.append(line)
         }
         if comparison.namesDiffer {
-            lines.append("  (\(comparison.scheme) hashes server names; the model's nodes are numbered stand-ins, so compare the spread, not node by node)")
+            lines.append("  (placed: the result's keys placed by \(comparison.scheme) over these servers; the model's nodes are numbered stand-ins, so compare its spread, not node by node)")
         }
         if let spanning = document.load?.spanningRequests, spanning > 0 {
             lines.append("  \(spanning) multi-key requests named keys of several nodes (sent to the first key's node)")
