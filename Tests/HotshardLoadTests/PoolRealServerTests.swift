@@ -188,3 +188,35 @@ extension RealServerSuites {
         }
     }
 }
+
+extension RealServerSuites.PoolRealServerTests {
+    /// A capture replayed to three memcached under jump: each server's gets and sets equal the
+    /// per-node counts of the replay, and equal the lab capture's own per-key truth placed by jump.
+    @Test(.enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"))
+    func replayToAMemcachedPool() async throws {
+        var servers: [RealServer] = []
+        defer { for server in servers { LoadTestSupport.stop(server) } }
+        for _ in 0..<3 { servers.append(try RealServer(.memcached)) }
+        let targets = servers.map { LoadTarget(scheme: .memcached, host: "127.0.0.1", port: Int($0.port)) }
+        let options = try ReplayTestSupport.options(for: "memcached-text") {
+            $0.timing = .max
+            $0.pipeline = 16
+        }
+        let runner = ReplayRunner(files: [ReplayTestSupport.lab("memcached-text.pcap.gz")], target: targets[0], options: options)
+        runner.pool = LoadPool(nodes: targets, placement: .client(scheme: "jump"))
+        let run = try await runner.run()
+        let jump = try SchemeFactory.make("jump", servers: targets.map { ServerSpec(host: $0.host, port: $0.port) })
+        var fromTruth = [0, 0, 0]
+        for (key, count) in try ReplayTestSupport.truth("memcached-text").keys { fromTruth[jump.node(for: Key(key))] += count }
+        var fromServers: [Int] = []
+        for server in servers {
+            let stats = try LoadTestSupport.memcachedStats(port: server.port)
+            fromServers.append((Int(stats["cmd_get"] ?? "") ?? -1) + (Int(stats["cmd_set"] ?? "") ?? -1))
+        }
+        print("replay to a jump pool: servers \(fromServers), result \(run.load.nodes.map(\.sent)), truth placed \(fromTruth)")
+        #expect(run.load.errorCount == 0)
+        #expect(run.load.spanningRequests == 0)
+        #expect(run.load.nodes.map(\.sent) == fromServers)
+        #expect(fromTruth == fromServers)
+    }
+}
