@@ -47,7 +47,7 @@ struct PlanCommand: AsyncParsableCommand {
             print("hotshard plan: \(error)", to: &stderr)
             throw ExitCode(2)
         }
-        var request = model.request(capacity: legacyCapacity)
+        var request = model.request(for: document, capacity: legacyCapacity)
         if let legacyThreads { request.serverThreads = legacyThreads }
         let read = clock.now
         // Process CPU time, all threads (POSIX fixes CLOCKS_PER_SEC at 1,000,000).
