@@ -97,6 +97,8 @@ public final class LoadRunner: @unchecked Sendable {
         var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
         if let layout {
+            // The nodes driven (a cluster's masters as its slot map named them).
+            run.target = layout.nodes.map(\.description).joined(separator: ",")
             run.scheme = layout.schemeName
             run.spanningRequests = routed.reduce(0) { $0 + $1.spanning }
         }
@@ -182,7 +184,7 @@ public final class LoadRunner: @unchecked Sendable {
             if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) { targetRate = rate }
         }
         var run = LoadRun(
-            target: profile.pool.map { pool in pool.nodes.map(\.description).joined(separator: ",") } ?? profile.target.description, wireProtocol: profile.wireProtocol.rawValue,
+            target: profile.target.description, wireProtocol: profile.wireProtocol.rawValue,
             arrival: Self.describe(profile.arrival), connections: profile.connections, pipeline: profile.pipeline,
             seed: profile.seed, targetRate: targetRate, startNanos: startWall, measuredSeconds: measuredSeconds,
             warmupSeconds: profile.warmupSeconds, requestsSent: stats.sent, completed: stats.completed,
