@@ -72,6 +72,7 @@ let package = Package(
                 "HotshardCapture",
                 "HotshardProtocols",
                 "HotshardAnalysis",
+                "HotshardModel",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,7 +126,7 @@ let package = Package(
         .testTarget(name: "HotshardAnalysisTests", dependencies: ["HotshardAnalysis", "HotshardTestSupport"]),
         .testTarget(name: "HotshardModelTests", dependencies: ["HotshardModel", "HotshardTestSupport"]),
         .testTarget(name: "HotshardLoadTests", dependencies: ["HotshardLoad", "HotshardTestSupport", "HotshardCapture",
-                                                             "HotshardProtocols", "HotshardAnalysis",
+                                                             "HotshardProtocols", "HotshardAnalysis", "HotshardModel",
                                                              .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "HotshardReportTests", dependencies: ["HotshardReport", "HotshardTestSupport"]),
         // Runs the built `hotshard` binary (in a terminal where it needs one).

@@ -22,6 +22,22 @@ extension ResultDocument {
             public var measured: Double
         }
 
+        /// One node of a pool: what the client sent it and how it answered (µs latencies from the
+        /// actual send), to set beside each server's own counters and the model's prediction.
+        public struct Node: Codable, Sendable, Equatable {
+            /// `host:port`, as placement schemes name it.
+            public var name: String
+            /// Measured requests sent to the node.
+            public var requests: Int
+            public var completed: Int
+            /// Error replies, timeouts and lost connections.
+            public var errors: Int
+            /// Redis Cluster `MOVED` / `ASK` replies (0 elsewhere).
+            public var redirections: Int
+            public var p50Micros: Double?
+            public var p99Micros: Double?
+        }
+
         public var target: String
         public var wireProtocol: String
         public var arrival: String
@@ -45,6 +61,12 @@ extension ResultDocument {
         public var clientCPUSeconds: Double
         public var seconds: [Second]
         public var thresholds: [ThresholdOutcome]
+        /// A pool's placement scheme (`ketama`, `redis-cluster`, …); absent for one server.
+        public var scheme: String?
+        /// Per node of a pool, in node order; absent for one server.
+        public var nodes: [Node]?
+        /// Multi-key requests whose keys map to more than one node (replay sends them to the first key's node).
+        public var spanningRequests: Int?
     }
 
     /// The result of a load run: the analysis of the requests sent (exact per-key counts while
@@ -67,7 +89,16 @@ extension ResultDocument {
             },
             thresholds: run.evaluate(thresholds).map {
                 LoadSection.ThresholdOutcome(rule: $0.threshold.text, passed: $0.passed, measured: $0.measured)
-            })
+            },
+            scheme: run.scheme,
+            nodes: run.scheme == nil ? nil : run.nodes.map { node in
+                let answered = node.service.totalCount > 0
+                return LoadSection.Node(name: node.name, requests: node.sent, completed: node.completed, errors: node.errors,
+                                        redirections: node.redirections,
+                                        p50Micros: answered ? Double(node.service.valueAtPercentile(50)) : nil,
+                                        p99Micros: answered ? Double(node.service.valueAtPercentile(99)) : nil)
+            },
+            spanningRequests: run.scheme == nil ? nil : run.spanningRequests)
     }
 }
 

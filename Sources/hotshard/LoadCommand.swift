@@ -18,8 +18,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Argument(help: "The workload profile (YAML), e.g. profiles/redis-zipf.yaml.")
     var profile: String
 
-    @Option(help: "Override the target (redis://127.0.0.1:6379, memcached://…, http://…).")
-    var target: String?
+    @Option(help: ArgumentHelp("Override the target (redis://127.0.0.1:6379, memcached://…, http://…); repeat it for a pool.",
+                               discussion: "Several targets are a pool placed by --scheme; redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map (CLUSTER SHARDS). Each node gets --connections connections."))
+    var target: [String] = []
+
+    @Option(help: "A pool's placement scheme, as `hotshard place` knows it (ketama, jump, rendezvous, modulo-crc32, …); no default.")
+    var scheme: String?
 
     @Option(help: "Override the arrival rate (requests/s; makes a ramp or steps profile constant).")
     var rate: Double?
@@ -52,7 +56,8 @@ struct LoadCommand: AsyncParsableCommand {
         let loaded: LoadProfile
         do {
             var overrides = ProfileOverrides()
-            overrides.target = target
+            overrides.targets = target
+            overrides.scheme = scheme
             overrides.rate = rate
             overrides.duration = duration
             overrides.requests = requests
@@ -90,6 +95,7 @@ struct LoadCommand: AsyncParsableCommand {
         if !output.quiet {
             print(TerminalSummary.render(document, top: output.top, includeHealth: false), terminator: "")
             print(TerminalSummary.load(document))
+            if let pool = TerminalSummary.pool(document) { print(pool) }
             print("result     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }
         }

@@ -96,8 +96,23 @@ struct ModelOptions: ParsableArguments {
         return request
     }
 
-    /// The result with its model section, as every command writes it.
+    /// The result with its model section, as every command writes it. A pool's run (load or replay
+    /// against several nodes) is modelled at the pool's node count and scheme unless --current-nodes
+    /// / --current-scheme say otherwise, so that the model's per-node prediction stands beside the
+    /// per-node counts measured.
     func attach(to document: inout ResultDocument) {
-        document.model = document.modelSection(request())
+        document.model = document.modelSection(request(for: document))
+    }
+
+    /// The request for a document: a pool's run (its `load.nodes`) sets today's node count and
+    /// scheme where the options do not, so that `plan` on a saved pool result gives the same model.
+    func request(for document: ResultDocument, capacity: Double? = nil) -> ModelRequest {
+        var request = request(capacity: capacity)
+        if let load = document.load, let scheme = load.scheme, let nodes = load.nodes, !nodes.isEmpty {
+            request.currentNodes = request.currentNodes ?? nodes.count
+            request.currentScheme = request.currentScheme ?? scheme
+            if !request.schemes.contains(scheme) { request.schemes.append(scheme) }
+        }
+        return request
     }
 }

@@ -48,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
             print("hotshard plan: \(error)", to: &stderr)
             throw ExitStatus.badInput.exitCode
         }
-        var request = model.request(capacity: legacyCapacity)
+        var request = model.request(for: document, capacity: legacyCapacity)
         if let legacyThreads { request.serverThreads = legacyThreads }
         let read = clock.now
         // Process CPU time, all threads (POSIX fixes CLOCKS_PER_SEC at 1,000,000).

@@ -20,8 +20,12 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: "Capture files (pcap, pcapng, .gz), merged in time order.")
     var captures: [String]
 
-    @Option(help: "Where to send: redis://HOST:PORT, memcached://HOST:PORT or http://HOST:PORT.")
-    var target: String
+    @Option(help: ArgumentHelp("Where to send: redis://HOST:PORT, memcached://HOST:PORT or http://HOST:PORT; repeat it for a pool.",
+                               discussion: "Several targets are a pool placed by --scheme (each request goes to its first key's node); redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map."))
+    var target: [String]
+
+    @Option(help: "A pool's placement scheme, as `hotshard place` knows it (ketama, jump, rendezvous, modulo-crc32, …); no default.")
+    var scheme: String?
 
     @Option(help: "Replay connections (default: one per original connection; original i goes to i mod N).")
     var connections: Int?
@@ -112,13 +116,15 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         var stderr = StandardError()
         let parsedTarget: LoadTarget
+        let pool: LoadPool?
         do {
-            parsedTarget = try LoadTarget(parsing: target, loopbackOnly: false)
+            (parsedTarget, pool) = try LoadPool.parse(targets: target, scheme: scheme, loopbackOnly: false)
         } catch {
-            print("hotshard replay: \(error.description)", to: &stderr)
+            print("hotshard replay: \(error)", to: &stderr)
             throw ExitStatus.badInput.exitCode
         }
-        if !LoadTarget.isLoopback(parsedTarget.host), !onlyReads, !allowWrites {
+        if let outside = (pool?.nodes ?? [parsedTarget]).first(where: { !LoadTarget.isLoopback($0.host) }), !onlyReads, !allowWrites {
+            let parsedTarget = outside
             print("hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
                 + "(or --only-reads)", to: &stderr)
             throw ExitStatus.failure.exitCode
@@ -156,6 +162,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
         }
         let runner = ReplayRunner(files: captures, target: parsedTarget, options: options, analysis: output.analysis)
+        runner.pool = pool
         if let duration {
             guard let seconds = ProfileOverrides.seconds(duration), seconds > 0 else {
                 throw ValidationError("--duration \(duration) is not a duration such as 30s or 500ms")
@@ -193,6 +200,7 @@ struct ReplayCommand: AsyncParsableCommand {
             print(TerminalSummary.render(document, top: output.top, includeHealth: false), terminator: "")
             print(TerminalSummary.load(document))
             print(TerminalSummary.replay(document))
+            if let pool = TerminalSummary.pool(document) { print(pool) }
             print("result     \(jsonPath)")
             if let htmlPath { print("report     \(htmlPath)") }
         }

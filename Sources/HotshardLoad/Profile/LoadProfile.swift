@@ -6,6 +6,8 @@ public struct LoadProfile: Sendable {
     /// The file it came from (for messages), or a label.
     public var source: String
     public var target: LoadTarget
+    /// Several servers driven as one pool (`target` is then its first node); nil: one server.
+    public var pool: LoadPool?
     /// RESP protocol version for redis targets (2 or 3; 3 sends `HELLO 3` when a connection opens).
     public var respVersion: Int = 2
     /// memcached targets: text, meta or binary protocol.

@@ -1,7 +1,12 @@
 /// The command-line overrides of a profile's common fields (`--target`, `--rate`, `--duration`,
-/// `--requests`, `--connections`, `--pipeline`, `--threads`, `--seed`, `--warmup`).
+/// `--requests`, `--connections`, `--pipeline`, `--threads`, `--seed`, `--warmup`), and a pool
+/// (`--target` repeated, `--scheme`, `redis+cluster://`; see `LoadPool`).
 public struct ProfileOverrides: Sendable {
     public var target: String?
+    /// More targets: with `target`, the servers of a pool.
+    public var targets: [String] = []
+    /// The pool's placement scheme (`ketama`, `jump`, …).
+    public var scheme: String?
     public var rate: Double?
     public var duration: String?
     public var requests: Int?
@@ -19,8 +24,22 @@ public struct ProfileOverrides: Sendable {
         func fail(_ option: String, _ message: String) -> ProfileError {
             ProfileError(file: "command line", line: nil, field: option, message: message)
         }
-        if let target {
-            do { profile.target = try LoadTarget(parsing: target) } catch { throw fail("--target", error.description) }
+        let given = (target.map { [$0] } ?? []) + targets
+        if !given.isEmpty || scheme != nil {
+            var list = given
+            if list.isEmpty {
+                // Only --scheme: the profile's own servers, placed by it.
+                list = original.pool.map { $0.nodes.map(\.description) } ?? [original.target.description]
+                if case .redisCluster? = original.pool?.placement { list = ["redis+cluster://\(original.target.host):\(original.target.port)"] }
+            }
+            let poolScheme = scheme ?? { if case .client(let name)? = original.pool?.placement { name } else { nil } }()
+            do {
+                (profile.target, profile.pool) = try LoadPool.parse(targets: list, scheme: poolScheme)
+            } catch let error as LoadTarget.Problem {
+                throw fail("--target", error.description)
+            } catch {
+                throw fail(given.isEmpty ? "--scheme" : "--target", "\(error)")
+            }
             if profile.target.scheme != original.target.scheme {
                 throw fail("--target", "the profile speaks \(original.target.scheme.rawValue); its operations do not fit \(profile.target.scheme.rawValue)")
             }
@@ -56,6 +75,9 @@ public struct ProfileOverrides: Sendable {
             profile.threads = threads
         }
         if let seed { profile.seed = seed }
+        if profile.pool != nil {
+            do { try LoadPool.checkSingleKey(profile) } catch { throw fail("--target", "\(error)") }
+        }
         return profile
     }
 

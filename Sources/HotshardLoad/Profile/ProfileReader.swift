@@ -124,15 +124,22 @@ struct FieldReader {
     static let topFields: Set<String> = [
         "name", "description", "target", "protocol", "http", "connections", "pipeline", "threads", "arrival",
         "duration", "requests", "warmup", "seed", "timeout", "backlog", "keys", "operations", "values", "phases",
-        "thresholds",
+        "thresholds", "scheme",
     ]
 
     func profile(_ root: Node) throws(ProfileError) -> LoadProfile {
         let fields = try mapping(root, "", allowed: Self.topFields)
         guard let targetNode = fields["target"] else { throw fail(root, "target", "missing (redis://127.0.0.1:6379, memcached://…, http://…)") }
         let target: LoadTarget
+        var pool: LoadPool?
         do {
-            target = try LoadTarget(parsing: try string(targetNode, "target"))
+            // One server, or a pool: a list of servers placed by `scheme:`, or redis+cluster://.
+            let targets = try targetNode.sequence.map { items in try items.map { try string($0, "target") } }
+                ?? [try string(targetNode, "target")]
+            let scheme = try fields["scheme"].map { try string($0, "scheme") }
+            (target, pool) = try LoadPool.parse(targets: targets, scheme: scheme)
+        } catch let problem as PoolError {
+            throw fail(targetNode, "target", problem.description)
         } catch let problem as LoadTarget.Problem {
             throw fail(targetNode, "target", problem.description)
         } catch let error as ProfileError {
@@ -143,6 +150,7 @@ struct FieldReader {
         var keyFormat: KeyFormat
         do { keyFormat = try KeyFormat("key:{n}") } catch { throw fail(root, "keys.format", error.description) }
         var profile = LoadProfile(source: file, target: target, keyFormat: keyFormat, operations: [])
+        profile.pool = pool
 
         if let node = fields["protocol"] {
             let text = try string(node, "protocol").lowercased()
@@ -238,6 +246,9 @@ struct FieldReader {
         }
         if case .closedLoop = profile.arrival, profile.durationSeconds == nil, profile.requests == nil {
             throw fail(root, "duration", "a closed-loop run needs a duration or a request count")
+        }
+        if profile.pool != nil {
+            do { try LoadPool.checkSingleKey(profile) } catch { throw fail(fields["operations"], "operations", "\(error)") }
         }
         return profile
     }

@@ -18,6 +18,8 @@ public final class ReplayRunner: @unchecked Sendable {
     public var durationSeconds: Double?
     public var thresholds: [Threshold] = []
     public var timeoutSeconds = 5.0
+    /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
+    public var pool: LoadPool?
     private let lock = NSLock()
     private var runner: LoadRunner?
     private var reader: ReplayReader?
@@ -54,12 +56,13 @@ public final class ReplayRunner: @unchecked Sendable {
     }
 
     public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> ReplayRun {
-        try await Self.checkReachable(target)
+        for node in pool?.nodes ?? [target] { try await Self.checkReachable(node) }
         let connections = try options.connections ?? max(1, Self.countConnections(files: files, decoder: options.decoder))
         guard let keyFormat = try? KeyFormat("{n}") else { throw ReplayError.internalProfile }
         var profile = LoadProfile(source: "replay", target: target, keyFormat: keyFormat,
                                   operations: [OperationSpec(kind: .get, weight: 1)])
         profile.connections = connections
+        profile.pool = pool
         profile.threads = 1
         profile.durationSeconds = durationSeconds
         profile.requests = nil

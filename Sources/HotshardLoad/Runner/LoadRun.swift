@@ -18,6 +18,28 @@ public struct LoadRun: Sendable {
         public var errors: Int
     }
 
+    /// What one node of a pool got: requests sent to it, completed, failed (error replies,
+    /// timeouts, lost connections), redirections (Redis Cluster `MOVED` / `ASK` replies) and the
+    /// service latency of its replies (µs).
+    public struct Node: Sendable {
+        public var name: String
+        public var sent = 0
+        public var completed = 0
+        public var errors = 0
+        public var redirections = 0
+        public var service = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+
+        public init(name: String) { self.name = name }
+
+        mutating func add(_ other: Node) {
+            sent += other.sent
+            completed += other.completed
+            errors += other.errors
+            redirections += other.redirections
+            service.add(other.service)
+        }
+    }
+
     public var target: String
     public var wireProtocol: String
     public var arrival: String
@@ -54,6 +76,12 @@ public struct LoadRun: Sendable {
     public var analysis: AnalysisSnapshot
     /// From the first measured request written to the last (s).
     public var sendSpanSeconds: Double = 0
+    /// Per node of a pool, in node order (empty for one server).
+    public var nodes: [Node] = []
+    /// The pool's placement scheme (`ketama`, `redis-cluster`, …); nil for one server.
+    public var scheme: String?
+    /// Multi-key requests whose keys map to more than one node (replay sends them to the first key's node).
+    public var spanningRequests = 0
 
     /// Completed requests per measured second.
     public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }

@@ -38,6 +38,10 @@ public final class LoadRunner: @unchecked Sendable {
     /// Runs to the end. `progress` is called about once a second (on another thread).
     public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadRun {
         let threads = max(1, min(profile.threads, profile.connections))
+        // A pool: its nodes and router (a cluster's read from its slot map now), connections per node.
+        let layout = try await profile.pool?.resolve()
+        let nodeCount = layout?.nodes.count ?? 1
+        var routed: [RoutedRequests] = []
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let board = ProgressBoard()
         let cpuAtStart = Self.processCPUSeconds()
@@ -49,9 +53,20 @@ public final class LoadRunner: @unchecked Sendable {
             let first = profile.connections * index / threads
             let last = profile.connections * (index + 1) / threads
             guard let loop = loops.next() else { break }
-            made.append(LoadWorker(loop: loop, profile: profile, index: index, workers: threads, connections: first..<last,
-                                   analysis: analysis, board: board, startWallNanos: startWall,
-                                   source: makeSource(index, threads)))
+            var source = makeSource(index, threads)
+            var routing: RoutedRequests?
+            if let layout {
+                let wrapped = RoutedRequests(source, router: layout.router, base: first * nodeCount, perNode: last - first,
+                                             firstConnection: first)
+                routed.append(wrapped)
+                routing = wrapped
+                source = wrapped
+            }
+            made.append(LoadWorker(loop: loop, profile: profile, index: index, workers: threads,
+                                   connections: (first * nodeCount)..<(last * nodeCount),
+                                   nodes: layout?.nodes, perNode: layout == nil ? nil : last - first,
+                                   routing: routing,
+                                   analysis: analysis, board: board, startWallNanos: startWall, source: source))
         }
         let alreadyStopped = lock.withLock {
             workers = made
@@ -81,6 +96,12 @@ public final class LoadRunner: @unchecked Sendable {
         let interrupted = lock.withLock { stopRequested }
         var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
+        if let layout {
+            // The nodes driven (a cluster's masters as its slot map named them).
+            run.target = layout.nodes.map(\.description).joined(separator: ",")
+            run.scheme = layout.schemeName
+            run.spanningRequests = routed.reduce(0) { $0 + $1.spanning }
+        }
         return run
     }
 
@@ -114,6 +135,13 @@ public final class LoadRunner: @unchecked Sendable {
         var seconds: [LoadRun.Second] = []
         for result in results {
             let part = result.stats
+            if stats.nodes.isEmpty {
+                stats.nodes = part.nodes
+            } else {
+                for (index, node) in part.nodes.enumerated() where stats.nodes.indices.contains(index) {
+                    stats.nodes[index].add(node)
+                }
+            }
             stats.service.add(part.service)
             stats.corrected.add(part.corrected)
             stats.sent += part.sent
@@ -155,7 +183,7 @@ public final class LoadRunner: @unchecked Sendable {
             targetRate = Double(stats.intendedMeasured) / max(1e-9, measuredSeconds)
             if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) { targetRate = rate }
         }
-        return LoadRun(
+        var run = LoadRun(
             target: profile.target.description, wireProtocol: profile.wireProtocol.rawValue,
             arrival: Self.describe(profile.arrival), connections: profile.connections, pipeline: profile.pipeline,
             seed: profile.seed, targetRate: targetRate, startNanos: startWall, measuredSeconds: measuredSeconds,
@@ -167,6 +195,8 @@ public final class LoadRunner: @unchecked Sendable {
             seconds: seconds, analysis: analysis,
             sendSpanSeconds: stats.lastSentNanos >= stats.firstSentNanos
                 ? Double(stats.lastSentNanos - stats.firstSentNanos) / 1e9 : 0)
+        run.nodes = stats.nodes
+        return run
     }
 
     static func describe(_ arrival: ArrivalSpec) -> String {

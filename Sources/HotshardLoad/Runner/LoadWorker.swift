@@ -24,11 +24,17 @@ final class LoadWorker: @unchecked Sendable {
         var operation: OperationClass
         var keys: KeyList
         var requestBytes: Int
+        /// Redis Cluster: the request's bytes, to send again after a `MOVED` or `ASK`; nil elsewhere.
+        var resend: [UInt8]? = nil
+        /// Redirections the request has followed so far (a cluster in flux may send it around).
+        var hops: UInt8 = 0
     }
 
     final class Slot {
         enum State { case down, connecting, up }
         let index: Int
+        /// The pool node this connection goes to (0 for one server).
+        let node: Int
         var state = State.down
         var channel: Channel?
         var inflight = Deque<InFlight>()
@@ -40,8 +46,12 @@ final class LoadWorker: @unchecked Sendable {
         var reconnectAtNanos: Int64 = 0
         var closeReason: String?
         var flow: FlowID
-        init(index: Int, decoder: ReplyDecoder, flow: FlowID) {
+        /// Redis Cluster: reply bytes read but not yet consumed by a decoded reply, so that a
+        /// `MOVED`/`ASK` reply's text (slot and address) can be read; empty elsewhere.
+        var replyCarry: [UInt8] = []
+        init(index: Int, node: Int, decoder: ReplyDecoder, flow: FlowID) {
             self.index = index
+            self.node = node
             self.decoder = decoder
             self.flow = flow
         }
@@ -69,12 +79,23 @@ final class LoadWorker: @unchecked Sendable {
         /// First and last measured send (ns from the start of the schedule).
         var firstSentNanos: Int64 = .max
         var lastSentNanos: Int64 = .min
+        /// Per pool node (empty for one server).
+        var nodes: [LoadRun.Node] = []
     }
 
     let loop: EventLoop
     let profile: LoadProfile
     let index: Int
     private let slotRange: Range<Int>
+    /// The servers (one, or a pool's nodes) and this worker's connections to each.
+    private let nodes: [LoadTarget]
+    private let perNode: Int
+    /// True when driving a pool: per-node figures are kept.
+    private let pooled: Bool
+    /// A Redis Cluster pool: `MOVED` and `ASK` replies are followed (see `followRedirect`).
+    private let clusterRouting: Bool
+    /// The pool's request router (its slot map is updated on `MOVED`); nil for one server.
+    private let routing: RoutedRequests?
     private var slots: [Slot] = []
     private let source: RequestSource
     private let analyzer: HotKeyAnalyzer
@@ -118,12 +139,20 @@ final class LoadWorker: @unchecked Sendable {
     /// Scratch for `writeDirectly`: how many requests each of `openSlots` gets.
     private var shares: [Int] = []
 
+    /// `connections`: this worker's run-wide connection indices; with a pool, `nodes.count × perNode`
+    /// of them, node by node (`perNode` connections to each node).
     init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
+         nodes: [LoadTarget]? = nil, perNode: Int? = nil, routing: RoutedRequests? = nil,
          analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
         self.loop = loop
         self.profile = profile
         self.index = index
         self.slotRange = connections
+        self.nodes = nodes ?? [profile.target]
+        self.perNode = max(1, perNode ?? connections.count)
+        self.pooled = nodes != nil
+        self.routing = routing
+        self.clusterRouting = routing != nil && profile.pool?.placement == .redisCluster
         self.source = source
         self.analyzer = HotKeyAnalyzer(configuration: analysis)
         self.board = board
@@ -140,6 +169,7 @@ final class LoadWorker: @unchecked Sendable {
         self.timeoutNanos = Int64(profile.timeoutSeconds * 1e9)
         self.closedLoop = !profile.arrival.isOpenLoop
         self.promise = loop.makePromise(of: WorkerResult.self)
+        if let nodes { stats.nodes = nodes.map { LoadRun.Node(name: "\($0.host):\($0.port)") } }
     }
 
     var future: EventLoopFuture<WorkerResult> { promise.futureResult }
@@ -155,10 +185,12 @@ final class LoadWorker: @unchecked Sendable {
         loop.assertInEventLoop()
         startUptime = uptimeNanos
         for index in slotRange {
+            let node = min(nodes.count - 1, (index - slotRange.lowerBound) / perNode)
             let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
-                              server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: profile.target.port)),
+                              server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: nodes[node].port)),
                               transport: .tcp)
-            slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
+            slots.append(Slot(index: index, node: node,
+                              decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
         pendingConnects = slots.count
         for slot in slots { connect(slot) }
@@ -211,7 +243,7 @@ final class LoadWorker: @unchecked Sendable {
         let slotIndex = slot.index - slotRange.lowerBound
         let address: SocketAddress
         do {
-            address = try SocketAddress(ipAddress: profile.target.host, port: profile.target.port)
+            address = try SocketAddress(ipAddress: nodes[slot.node].host, port: nodes[slot.node].port)
         } catch {
             connected(slotIndex, .failure(error))
             return
@@ -254,6 +286,7 @@ final class LoadWorker: @unchecked Sendable {
             slot.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
             slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow, httpKey: httpKey)
             slot.outgoing = channel.allocator.buffer(capacity: 4_096)
+            slot.replyCarry.removeAll()
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: slot)
             }
@@ -286,7 +319,7 @@ final class LoadWorker: @unchecked Sendable {
         let time = now()
         inFlightTotal -= slot.inflight.count
         while let request = slot.inflight.popFirst() {
-            if !request.control { fail(request, kind: kind, at: time, flow: slot.flow) }
+            if !request.control { fail(request, kind: kind, at: time, flow: slot.flow, node: slot.node) }
         }
         stats.reconnects += 1
         scheduleReconnect(slot)
@@ -295,9 +328,10 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     /// A request that got no reply: counted as an error of `kind`, and analysed as such.
-    private func fail(_ request: InFlight, kind: String, at time: Int64, flow: FlowID) {
+    private func fail(_ request: InFlight, kind: String, at time: Int64, flow: FlowID, node: Int) {
         intervalErrors += 1
         guard request.measured else { return }
+        if pooled { stats.nodes[node].errors += 1 }
         stats.errors += 1
         stats.errorsByKind[kind, default: 0] += 1
         if kind == "timeout" { stats.timeouts += 1 }
@@ -316,12 +350,14 @@ final class LoadWorker: @unchecked Sendable {
         let wallTime = wall(time)
         var tally = ReplyTally()
         take(slot, into: &tally)
+        if clusterRouting { buffer.withUnsafeReadableBytes { slot.replyCarry.append(contentsOf: $0) } }
         let parsed = buffer.withUnsafeReadableBytes { bytes in
             slot.decoder.received(bytes, atNanos: wallTime) { message in
                 complete(message, at: time, tally: &tally)
             }
         }
         add(&tally, to: slot, at: time)
+        if clusterRouting { followRedirects(&tally, from: slot, at: time) }
         if !parsed {
             slot.closeReason = "malformed-reply"
             slot.channel?.close(promise: nil)
@@ -359,12 +395,19 @@ final class LoadWorker: @unchecked Sendable {
         var correctedMicros: UInt64 = 0
         var run = 0
         var measuredRun = 0
+        /// The pool node of the connection the piece came from.
+        var node = 0
+        /// Redis Cluster: reply bytes the decoded replies took so far (offset into the slot's
+        /// `replyCarry`), and the redirected requests with where their reply lies there.
+        var consumed = 0
+        var redirects: [(request: InFlight, start: Int, length: Int)] = []
     }
 
     private func take(_ slot: Slot, into tally: inout ReplyTally) {
         swap(&tally.inflight, &slot.inflight)
         swap(&tally.batch, &analysisBatch)
         tally.startWall = startWall
+        tally.node = slot.node
     }
 
     /// Puts back what `take` lent and adds the tally to the run's figures.
@@ -377,6 +420,10 @@ final class LoadWorker: @unchecked Sendable {
         intervalCompleted += tally.intervalCompleted
         intervalErrors += tally.intervalErrors
         guard tally.completed > 0 else { return }
+        if pooled {
+            stats.nodes[tally.node].completed += tally.completed
+            stats.nodes[tally.node].errors += tally.errors
+        }
         stats.completed += tally.completed
         stats.errors += tally.errors
         addSecond(time) {
@@ -390,13 +437,22 @@ final class LoadWorker: @unchecked Sendable {
         _ = interval.record(tally.correctedMicros, count: UInt64(tally.run))
         guard tally.measuredRun > 0 else { return }
         _ = stats.service.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
+        if pooled { _ = stats.nodes[tally.node].service.record(tally.serviceMicros, count: UInt64(tally.measuredRun)) }
         _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
     }
 
     private func complete(_ message: Message, at time: Int64, tally: inout ReplyTally) {
         guard let request = tally.inflight.popFirst() else { return }
         tally.answered += 1
+        let replyStart = tally.consumed
+        tally.consumed += message.replyBytes
         if request.control { return }
+        if clusterRouting, request.resend != nil, case .error(let kind) = message.status, kind == Self.moved || kind == Self.ask {
+            // Not an answer: the request goes again to the node the reply names (after this piece).
+            if request.measured { stats.nodes[tally.node].redirections += 1 }
+            tally.redirects.append((request, replyStart, message.replyBytes))
+            return
+        }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
             guard request.measured else { return }
@@ -728,14 +784,21 @@ final class LoadWorker: @unchecked Sendable {
         return exhausted ? wanted : written
     }
 
-    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64) {
+    private static let moved: ErrorKind = "MOVED"
+    private static let ask: ErrorKind = "ASK"
+
+    /// `hops`: redirections followed so far (a request sent again after `MOVED`/`ASK` is not
+    /// counted as sent twice, except by the node that got it).
+    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64, hops: UInt8 = 0) {
         let measured = intended >= warmupNanos
+        if pooled, measured { stats.nodes[slot.node].sent += 1 }
         slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
                                       command: request.command, operation: request.operation, keys: request.keys,
-                                      requestBytes: request.bytes.count))
+                                      requestBytes: request.bytes.count, resend: clusterRouting ? request.bytes : nil,
+                                      hops: hops))
         inFlightTotal += 1
         write(request.bytes, on: slot)
-        if measured {
+        if measured, hops == 0 {
             stats.sent += 1
             stats.firstSentNanos = min(stats.firstSentNanos, time)
             stats.lastSentNanos = max(stats.lastSentNanos, time)
@@ -743,10 +806,10 @@ final class LoadWorker: @unchecked Sendable {
         }
     }
 
-    private func sendControl(_ bytes: [UInt8], on slot: Slot) {
+    private func sendControl(_ bytes: [UInt8], on slot: Slot, command: String = "HELLO") {
         let time = now()
         slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
-                                      command: "HELLO", operation: .other, keys: [], requestBytes: bytes.count))
+                                      command: command, operation: .other, keys: [], requestBytes: bytes.count))
         inFlightTotal += 1
         write(bytes, on: slot)
     }
@@ -785,6 +848,49 @@ final class LoadWorker: @unchecked Sendable {
         unflushed.removeAll(keepingCapacity: true)
     }
 
+    // MARK: Redis Cluster redirections
+
+    /// `ASKING`, sent before a request an `ASK` reply sent to a slot's importing node.
+    private static let asking = Array("*1\r\n$6\r\nASKING\r\n".utf8)
+
+    /// Follows the `MOVED` and `ASK` replies of one piece, as cluster clients do: reads each
+    /// reply's slot and address from the bytes it came in, then — `MOVED` — points the slot at that
+    /// node for every later request and sends the request there, or — `ASK` — sends `ASKING` and the
+    /// request to that node once, the slot map unchanged. A request redirected 5 times, or to a node
+    /// not in the slot map, fails (`redirect-loop`, `redirect-unknown-node`).
+    private func followRedirects(_ tally: inout ReplyTally, from slot: Slot, at time: Int64) {
+        defer {
+            slot.replyCarry.removeFirst(min(tally.consumed, slot.replyCarry.count))
+            tally.redirects.removeAll()
+        }
+        for (request, start, length) in tally.redirects {
+            guard start >= 0, length > 0, start + length <= slot.replyCarry.count,
+                  let redirect = ClusterRedirect(slot.replyCarry[start..<(start + length)]) else {
+                fail(request, kind: "redirect-unreadable", at: time, flow: slot.flow, node: slot.node)
+                continue
+            }
+            guard let node = nodes.firstIndex(where: { $0.host == redirect.host && $0.port == redirect.port }) else {
+                fail(request, kind: "redirect-unknown-node", at: time, flow: slot.flow, node: slot.node)
+                continue
+            }
+            guard request.hops < 5, let bytes = request.resend else {
+                fail(request, kind: "redirect-loop", at: time, flow: slot.flow, node: slot.node)
+                continue
+            }
+            if !redirect.ask { routing?.moved(slot: redirect.slot, to: node) }
+            // The node's open connection with the fewest requests in flight.
+            let candidates = slots.filter { $0.node == node && $0.state == .up }
+            guard let target = candidates.min(by: { $0.inflight.count < $1.inflight.count }) else {
+                fail(request, kind: "redirect-unreachable", at: time, flow: slot.flow, node: node)
+                continue
+            }
+            if redirect.ask { sendControl(Self.asking, on: target, command: "ASKING") }
+            send(PreparedRequest(bytes: bytes, command: request.command, operation: request.operation, keys: request.keys),
+                 intended: request.intendedNanos, on: target, at: time, hops: request.hops + 1)
+        }
+        flushAll()
+    }
+
     // MARK: Accounting
 
     private func addSecond(_ time: Int64, _ update: (inout LoadRun.Second) -> Void) {
@@ -818,7 +924,7 @@ final class LoadWorker: @unchecked Sendable {
         inFlightTotal = 0
         for slot in slots {
             while let request = slot.inflight.popFirst() {
-                if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow) }
+                if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow, node: slot.node) }
             }
         }
         var left = backlog.filter { $0.intendedNanos >= warmupNanos }.count

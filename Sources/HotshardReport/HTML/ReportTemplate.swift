@@ -111,6 +111,16 @@ enum ReportTemplate {
 <tbody>{{#latencyByCommand}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
 {{/latencyByCommand}}</tbody></table></div>{{/hasLatencyByCommand}}
 </section>
+{{#pool}}
+<section id="pool" aria-labelledby="pool-h">
+<h2 id="pool-h">Pool: per node, measured and modelled</h2>
+<p>{{summary}}</p>
+<p>{{note}}</p>
+<div class="scroll"><table class="sortable data" id="pool-nodes"><thead><tr><th scope="col" data-col="node" data-type="text">node</th><th scope="col" data-col="requests" data-type="num">requests</th><th scope="col" data-col="share" data-type="num">share</th><th scope="col" data-col="errors" data-type="num">errors</th><th scope="col" data-col="redirections" data-type="num">redirections</th><th scope="col" data-col="p50" data-type="num">p50</th><th scope="col" data-col="p99" data-type="num">p99</th><th scope="col" data-col="placed" data-type="num">placed</th><th scope="col" data-col="model-rate" data-type="num">model requests/s</th><th scope="col" data-col="model-share" data-type="num">model share</th></tr></thead>
+<tbody>{{#rows}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+{{/rows}}</tbody></table></div>
+</section>
+{{/pool}}
 {{#replayNote}}
 <section id="replay" aria-labelledby="replay-h">
 <h2 id="replay-h">Capture and replay</h2>

@@ -104,6 +104,7 @@ extension ReportView {
         hasEmerging = !emerging.isEmpty
         hasRecommendations = !recommendations.isEmpty
         hasLatencyByCommand = !latencyByCommand.isEmpty
+        pool = Self.poolView(document)
         if let replay = document.replay {
             let skipped = replay.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             replayNote = "\(replay.timing), \(replay.passes) pass(es) of \(ReportFormat.integer(replay.requestsPerPass)) requests "

@@ -188,4 +188,12 @@ struct ReportView {
     var replayNote: String?
     var replayByCommand: [Row] = []
     var replayHotKeys: [Row] = []
+    /// A pool's run: per node, measured beside the model's prediction.
+    var pool: Pool?
+
+    struct Pool {
+        var summary: String
+        var note: String
+        var rows: [Row]
+    }
 }
