@@ -49,16 +49,17 @@ extension AnalysisSnapshot {
             }
             return true
         }
-        self.init(configuration: try scanner.required(configuration, "configuration"),
-                  totals: try scanner.required(totals, "totals"), keys: try scanner.required(keys, "keys"),
-                  evictions: try scanner.required(evictions, "evictions"),
-                  minimumCount: try scanner.required(minimumCount, "minimumCount"),
-                  prefixes: try scanner.required(prefixes, "prefixes"),
-                  distinct: try scanner.required(distinct, "distinct"), service: try scanner.required(service, "service"),
-                  byCommand: try scanner.required(byCommand, "byCommand"),
-                  windowOriginNanos: try scanner.required(windowOriginNanos, "windowOriginNanos"),
-                  windowNanos: try scanner.required(windowNanos, "windowNanos"),
-                  windows: try scanner.required(windows, "windows"))
+        self.init(
+            configuration: try scanner.required(configuration, "configuration"),
+            totals: try scanner.required(totals, "totals"), keys: try scanner.required(keys, "keys"),
+            evictions: try scanner.required(evictions, "evictions"),
+            minimumCount: try scanner.required(minimumCount, "minimumCount"),
+            prefixes: try scanner.required(prefixes, "prefixes"),
+            distinct: try scanner.required(distinct, "distinct"), service: try scanner.required(service, "service"),
+            byCommand: try scanner.required(byCommand, "byCommand"),
+            windowOriginNanos: try scanner.required(windowOriginNanos, "windowOriginNanos"),
+            windowNanos: try scanner.required(windowNanos, "windowNanos"),
+            windows: try scanner.required(windows, "windows"))
     }
 }
 
@@ -95,8 +96,9 @@ extension TrackedKey {
             }
             return true
         }
-        self.init(key: try scanner.required(key, "key"), count: try scanner.required(count, "count"),
-                  error: try scanner.required(error, "error"), statistics: try scanner.required(statistics, "statistics"))
+        self.init(
+            key: try scanner.required(key, "key"), count: try scanner.required(count, "count"),
+            error: try scanner.required(error, "error"), statistics: try scanner.required(statistics, "statistics"))
     }
 }
 
@@ -117,8 +119,9 @@ extension PrefixCount {
             }
             return true
         }
-        self.init(prefix: try scanner.required(prefix, "prefix"), count: try scanner.required(count, "count"),
-                  error: try scanner.required(error, "error"))
+        self.init(
+            prefix: try scanner.required(prefix, "prefix"), count: try scanner.required(count, "count"),
+            error: try scanner.required(error, "error"))
     }
 }
 
@@ -131,24 +134,43 @@ extension KeyStatistics {
         var latency: LogHistogram?
         var clients: ClientTally?
         try scanner.object { name, scanner in
-            if name == "clients" { clients = try ClientTally(json: &scanner) }
-            else if name == "currentSecond" { currentSecond = try scanner.int64() }
-            else if name == "currentSecondCount" { currentSecondCount = try scanner.int() }
-            else if name == "errors" { errors = try scanner.int() }
-            else if name == "firstSeenNanos" { firstSeenNanos = try scanner.int64() }
-            else if name == "hits" { hits = try scanner.int() }
-            else if name == "lastSeenNanos" { lastSeenNanos = try scanner.int64() }
-            else if name == "latency" { latency = try LogHistogram(json: &scanner) }
-            else if name == "maxReplyBytes" { maxReplyBytes = try scanner.int() }
-            else if name == "misses" { misses = try scanner.int() }
-            else if name == "peakPerSecond" { peakPerSecond = try scanner.int() }
-            else if name == "protocolName" { protocolName = try scanner.string() }
-            else if name == "reads" { reads = try scanner.int() }
-            else if name == "replyBytes" { replyBytes = try scanner.int() }
-            else if name == "requestBytes" { requestBytes = try scanner.int() }
-            else if name == "requests" { requests = try scanner.int() }
-            else if name == "writes" { writes = try scanner.int() }
-            else { return false }
+            if name == "clients" {
+                clients = try ClientTally(json: &scanner)
+            } else if name == "currentSecond" {
+                currentSecond = try scanner.int64()
+            } else if name == "currentSecondCount" {
+                currentSecondCount = try scanner.int()
+            } else if name == "errors" {
+                errors = try scanner.int()
+            } else if name == "firstSeenNanos" {
+                firstSeenNanos = try scanner.int64()
+            } else if name == "hits" {
+                hits = try scanner.int()
+            } else if name == "lastSeenNanos" {
+                lastSeenNanos = try scanner.int64()
+            } else if name == "latency" {
+                latency = try LogHistogram(json: &scanner)
+            } else if name == "maxReplyBytes" {
+                maxReplyBytes = try scanner.int()
+            } else if name == "misses" {
+                misses = try scanner.int()
+            } else if name == "peakPerSecond" {
+                peakPerSecond = try scanner.int()
+            } else if name == "protocolName" {
+                protocolName = try scanner.string()
+            } else if name == "reads" {
+                reads = try scanner.int()
+            } else if name == "replyBytes" {
+                replyBytes = try scanner.int()
+            } else if name == "requestBytes" {
+                requestBytes = try scanner.int()
+            } else if name == "requests" {
+                requests = try scanner.int()
+            } else if name == "writes" {
+                writes = try scanner.int()
+            } else {
+                return false
+            }
             return true
         }
         self.init()
@@ -192,8 +214,9 @@ extension ClientTally {
             }
             return true
         }
-        self.init(hashes: try scanner.required(hashes, "hashes"), counts: try scanner.required(counts, "counts"),
-                  bitmap: try scanner.required(bitmap, "bitmap"), total: try scanner.required(total, "total"))
+        self.init(
+            hashes: try scanner.required(hashes, "hashes"), counts: try scanner.required(counts, "counts"),
+            bitmap: try scanner.required(bitmap, "bitmap"), total: try scanner.required(total, "total"))
     }
 }
 
@@ -217,8 +240,9 @@ extension LogHistogram {
             }
             return true
         }
-        self.init(buckets: try scanner.required(buckets, "buckets"), counts: try scanner.required(counts, "counts"),
-                  total: try scanner.required(total, "total"), maximum: try scanner.required(maximum, "maximum"))
+        self.init(
+            buckets: try scanner.required(buckets, "buckets"), counts: try scanner.required(counts, "counts"),
+            total: try scanner.required(total, "total"), maximum: try scanner.required(maximum, "maximum"))
     }
 }
 
@@ -260,8 +284,9 @@ extension WindowSeries.Window {
             }
             return true
         }
-        self.init(requests: try scanner.required(requests, "requests"), top: try scanner.required(top, "top"),
-                  latency: latency)
+        self.init(
+            requests: try scanner.required(requests, "requests"), top: try scanner.required(top, "top"),
+            latency: latency)
     }
 }
 

@@ -25,7 +25,8 @@ extension AnalysisSnapshot {
         guard var result = parts.first else { throw AnalysisMergeError.nothingToMerge }
         for part in parts.dropFirst() {
             guard part.configuration.prefixDelimiter == result.configuration.prefixDelimiter,
-                  part.configuration.prefixDepth == result.configuration.prefixDepth else {
+                part.configuration.prefixDepth == result.configuration.prefixDepth
+            else {
                 throw AnalysisMergeError.differentConfiguration("prefix settings")
             }
             result = merge(result, part, disjointKeys: disjointKeys)
@@ -58,8 +59,11 @@ extension AnalysisSnapshot {
         result.configuration.capacity = capacity
         result.keys = all
         result.evictions = a.evictions + b.evictions + dropped
-        result.minimumCount = max(droppedMaximum, disjointKeys ? max(a.minimumCount, b.minimumCount)
-                                                               : a.minimumCount + b.minimumCount)
+        result.minimumCount = max(
+            droppedMaximum,
+            disjointKeys
+                ? max(a.minimumCount, b.minimumCount)
+                : a.minimumCount + b.minimumCount)
         result.totals.add(b.totals)
         result.distinct.merge(b.distinct)
         result.service = mergeSparse(a.service, b.service)
@@ -76,9 +80,10 @@ extension AnalysisSnapshot {
             }
         }
         result.prefixes = prefixCounts.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.prefix < $1.prefix }
-        let series = WindowSeries.merge((a.windowOriginNanos, a.windowNanos, a.windows),
-                                        (b.windowOriginNanos, b.windowNanos, b.windows),
-                                        limit: a.configuration.topPerWindow)
+        let series = WindowSeries.merge(
+            (a.windowOriginNanos, a.windowNanos, a.windows),
+            (b.windowOriginNanos, b.windowNanos, b.windows),
+            limit: a.configuration.topPerWindow)
         result.windowOriginNanos = series.origin
         result.windowNanos = series.length
         result.windows = series.windows
@@ -89,8 +94,10 @@ extension AnalysisSnapshot {
     /// lie: passing `keys[i]` would copy a tracked key's ~1 kB of statistics for every comparison
     /// (a merge's sort of 200,000 keys spent a second on it).
     @inline(__always)
-    private static func ranksBefore(_ x: UnsafeBufferPointer<TrackedKey>, _ i: Int,
-                                    _ y: UnsafeBufferPointer<TrackedKey>, _ j: Int) -> Bool {
+    private static func ranksBefore(
+        _ x: UnsafeBufferPointer<TrackedKey>, _ i: Int,
+        _ y: UnsafeBufferPointer<TrackedKey>, _ j: Int
+    ) -> Bool {
         let countX = x[i].count, countY = y[j].count
         return countX != countY ? countX > countY : x[i].key < y[j].key
     }
@@ -102,8 +109,10 @@ extension AnalysisSnapshot {
 
     /// The first `limit` of two ranked lists of different keys, ranked; how many were left out and
     /// the highest count among them.
-    private static func mergeRanked(_ a: [TrackedKey], _ b: [TrackedKey],
-                                    limit: Int) -> (keys: [TrackedKey], dropped: Int, droppedMaximum: Int) {
+    private static func mergeRanked(
+        _ a: [TrackedKey], _ b: [TrackedKey],
+        limit: Int
+    ) -> (keys: [TrackedKey], dropped: Int, droppedMaximum: Int) {
         var merged: [TrackedKey] = []
         merged.reserveCapacity(min(limit, a.count + b.count))
         var i = 0, j = 0
@@ -170,8 +179,10 @@ extension AnalysisSnapshot {
             trackedTotal += tracked.count
             let readFraction = stats.requests > 0 ? Double(stats.reads) / Double(stats.requests) : 0
             let meanBytes = stats.requests > 0 ? Double(stats.requestBytes + stats.replyBytes) / Double(stats.requests) : 0
-            hot.append(Workload.HotKey(key: tracked.key, rate: Double(tracked.count) / duration,
-                                       readFraction: readFraction, meanBytes: meanBytes))
+            hot.append(
+                Workload.HotKey(
+                    key: tracked.key, rate: Double(tracked.count) / duration,
+                    readFraction: readFraction, meanBytes: meanBytes))
         }
         let tail = max(0, totals.keyReferences - trackedTotal)
         var meanService: Double?
@@ -183,8 +194,9 @@ extension AnalysisSnapshot {
             meanService = mean
             scv = mean > 0 ? (deviation * deviation) / (mean * mean) : nil
         }
-        return Workload(hotKeys: hot, tailRate: Double(tail) / duration,
-                        tailKeys: max(0, distinctKeys.count - hot.count), durationSeconds: duration,
-                        meanServiceSeconds: meanService, serviceTimeSCV: scv)
+        return Workload(
+            hotKeys: hot, tailRate: Double(tail) / duration,
+            tailKeys: max(0, distinctKeys.count - hot.count), durationSeconds: duration,
+            meanServiceSeconds: meanService, serviceTimeSCV: scv)
     }
 }

@@ -29,8 +29,10 @@ public struct Workload: Sendable, Codable, Equatable {
     public var meanServiceSeconds: Double?
     public var serviceTimeSCV: Double?
 
-    public init(hotKeys: [HotKey], tailRate: Double, tailKeys: Int, durationSeconds: Double,
-                meanServiceSeconds: Double? = nil, serviceTimeSCV: Double? = nil) {
+    public init(
+        hotKeys: [HotKey], tailRate: Double, tailKeys: Int, durationSeconds: Double,
+        meanServiceSeconds: Double? = nil, serviceTimeSCV: Double? = nil
+    ) {
         self.hotKeys = hotKeys
         self.tailRate = tailRate
         self.tailKeys = tailKeys

@@ -39,9 +39,11 @@ public struct ResultDocument: Codable, Sendable {
     /// Replay runs: what was replayed, what was skipped, and the capture's latency beside the replay's.
     public var replay: ReplaySection?
 
-    public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
-                tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
-                model: ModelSection? = nil) {
+    public init(
+        tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
+        tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
+        model: ModelSection? = nil
+    ) {
         self.tool = tool
         self.source = source
         self.capture = capture
@@ -78,9 +80,11 @@ public struct ResultDocument: Codable, Sendable {
         public var byProtocol: [String: Int]
         public var byCommand: [String: Int]
         public var byStatus: [String: Int]
-        public init(requests: Int = 0, replies: Int = 0, keyReferences: Int = 0, errors: Int = 0,
-                    durationSeconds: Double = 0, byProtocol: [String: Int] = [:],
-                    byCommand: [String: Int] = [:], byStatus: [String: Int] = [:]) {
+        public init(
+            requests: Int = 0, replies: Int = 0, keyReferences: Int = 0, errors: Int = 0,
+            durationSeconds: Double = 0, byProtocol: [String: Int] = [:],
+            byCommand: [String: Int] = [:], byStatus: [String: Int] = [:]
+        ) {
             self.requests = requests
             self.replies = replies
             self.keyReferences = keyReferences
@@ -150,11 +154,13 @@ public struct ResultDocument: Codable, Sendable {
             case topClientShare, hotSince, coolSince
         }
 
-        public init(key: Key, wireProtocol: String, count: Int, errorBound: Int, guaranteed: Bool,
-                    reads: Int, writes: Int, requestBytes: Int, replyBytes: Int, maxReplyBytes: Int,
-                    hits: Int, misses: Int, errors: Int, ratePerSecond: Double, peakRatePerSecond: Double,
-                    share: Double, latencyMicros: Percentiles?, clients: Int, topClientShare: Double?,
-                    hotSince: Double?, coolSince: Double?) {
+        public init(
+            key: Key, wireProtocol: String, count: Int, errorBound: Int, guaranteed: Bool,
+            reads: Int, writes: Int, requestBytes: Int, replyBytes: Int, maxReplyBytes: Int,
+            hits: Int, misses: Int, errors: Int, ratePerSecond: Double, peakRatePerSecond: Double,
+            share: Double, latencyMicros: Percentiles?, clients: Int, topClientShare: Double?,
+            hotSince: Double?, coolSince: Double?
+        ) {
             self.key = key
             self.wireProtocol = wireProtocol
             self.count = count
@@ -412,8 +418,10 @@ public struct ResultDocument: Codable, Sendable {
         /// scheme's `current` holds its load there.
         public var currentNodes: Int?
         public var currentScheme: String?
-        public init(capacityPerNode: Double, targetUtilisation: Double, schemes: [SchemeLoad],
-                    recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil) {
+        public init(
+            capacityPerNode: Double, targetUtilisation: Double, schemes: [SchemeLoad],
+            recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil
+        ) {
             self.capacityPerNode = capacityPerNode
             self.targetUtilisation = targetUtilisation
             self.schemes = schemes

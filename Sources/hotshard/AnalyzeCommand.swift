@@ -39,28 +39,21 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
     var httpKey: HTTPKeyMode = .path
 
-
-
     @Option(name: .customLong("rank-by"), help: "What ranks the hot keys.")
     var rankBy: AnalysisConfiguration.RankBy = .requests
 
     @Option(help: "Time window in seconds for the timeline and emerging hot keys.")
     var window: Double = 1
 
-
-
-
     @OptionGroup var output: ResultOutputOptions
 
     @OptionGroup var redaction: RedactionOptions
-
 
     @Option(name: .customLong("emit-profile"), help: "Write a load profile that reproduces the measured traffic.")
     var emitProfile: String?
 
     @Flag(help: "Print the capture health counters.")
     var stats = false
-
 
     func validate() throws {
         if files.isEmpty && interface == nil {
@@ -96,8 +89,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             source = ResultDocument.Source(kind: .capture, inputs: files)
         }
         // Reading and parsing on this thread, analysis split by key over one thread per core.
-        let pipe = ShardedAnalysis(configuration: analysisConfiguration,
-                                   shards: ProcessInfo.processInfo.activeProcessorCount)
+        let pipe = ShardedAnalysis(
+            configuration: analysisConfiguration,
+            shards: ProcessInfo.processInfo.activeProcessorCount)
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
 
         let interrupt = InterruptHandler { session.stop() }
@@ -118,15 +112,17 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
         let problems = session.problems.map(\.description)
         let snapshot = pipe.snapshot()
-        var document = ResultDocument(analysis: snapshot, capture: session.health, source: source,
-                                      topKeys: output.keptKeys, protocolHealth: decoder.health,
-                                      inputProblems: problems)
+        var document = ResultDocument(
+            analysis: snapshot, capture: session.health, source: source,
+            topKeys: output.keptKeys, protocolHealth: decoder.health,
+            inputProblems: problems)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         if let redactor = redaction.redactor { document = redactor.redact(document) }
         let (jsonPath, htmlPath) = try output.write(document, defaultName: defaultName())
         if let emitProfile {
-            var listed = ResultDocument(analysis: snapshot, capture: session.health, source: source,
-                                        topKeys: ProfileEmitter.listedKeys)
+            var listed = ResultDocument(
+                analysis: snapshot, capture: session.health, source: source,
+                topKeys: ProfileEmitter.listedKeys)
             if let redactor = redaction.redactor { listed = redactor.redact(listed) }
             let url = URL(fileURLWithPath: emitProfile)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -6,8 +6,9 @@ import HotshardCapture
 /// `lo` (64 KB MTU) 32 MB holds about 500 packets: a client pipelining against a local server
 /// outruns that within milliseconds, and the kernel drops what does not fit (`kernel drops`).
 struct LiveBufferOption: ParsableArguments {
-    @Option(name: .customLong("buffer-size"),
-            help: "Kernel capture buffer of a live capture, in MB (like tcpdump -B): raise it when the result reports kernel drops. 1-2047.")
+    @Option(
+        name: .customLong("buffer-size"),
+        help: "Kernel capture buffer of a live capture, in MB (like tcpdump -B): raise it when the result reports kernel drops. 1-2047.")
     var bufferSize: Int = Int(CaptureOptions().bufferSizeBytes >> 20)
 
     func validate() throws {

@@ -7,10 +7,10 @@ struct MergeCommand: AsyncParsableCommand {
         commandName: "merge",
         abstract: "Combine results analysed on several machines into one.",
         discussion: """
-        The results' summary state is merged as Space-Saving summaries merge (Agarwal et al., \
-        Mergeable Summaries, PODS 2012): the merged top keys and error bounds are those of \
-        analysing all the traffic together, latency histograms add, windows align on time.
-        """
+            The results' summary state is merged as Space-Saving summaries merge (Agarwal et al., \
+            Mergeable Summaries, PODS 2012): the merged top keys and error bounds are those of \
+            analysing all the traffic together, latency histograms add, windows align on time.
+            """
     )
 
     @Argument(help: "Result JSON files written by analyze (or merge).")
@@ -47,9 +47,10 @@ struct MergeCommand: AsyncParsableCommand {
             inputs += document.source.inputs
         }
         let merged = try AnalysisSnapshot.merged(snapshots)
-        let document = ResultDocument(analysis: merged, capture: capture.total,
-                                      source: ResultDocument.Source(kind: .capture, inputs: inputs),
-                                      topKeys: max(top, 100))
+        let document = ResultDocument(
+            analysis: merged, capture: capture.total,
+            source: ResultDocument.Source(kind: .capture, inputs: inputs),
+            topKeys: max(top, 100))
         var paths = self.paths
         if let output { paths.json = output }
         let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/merged.json")

@@ -7,7 +7,8 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Print where each key goes under a real system's placement function.",
-        discussion: "Prints one line per key: the key (escaped), a tab, and the node — the server as named in --servers, otherwise the node's number from 0 (a partition for Kafka). Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `bounded-loads` (alias `haproxy-bounded`) models the bounded-loads policy with HAProxy's hash-balance-factor as ε; it is not HAProxy's own ring or request hash, so a key's node may differ from the server HAProxy picks.\n"
+        discussion:
+            "Prints one line per key: the key (escaped), a tab, and the node — the server as named in --servers, otherwise the node's number from 0 (a partition for Kafka). Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `bounded-loads` (alias `haproxy-bounded`) models the bounded-loads policy with HAProxy's hash-balance-factor as ε; it is not HAProxy's own ring or request hash, so a key's node may differ from the server HAProxy picks.\n"
             + ExitStatus.help([.success, .badInput])
     )
 
@@ -26,7 +27,10 @@ struct PlaceCommand: AsyncParsableCommand {
     @Option(help: "A CLUSTER NODES dump to read Redis Cluster slot ownership from (with --scheme redis-cluster).")
     var clusterNodes: String?
 
-    @Option(help: "A CLUSTER SHARDS dump to read Redis Cluster slot ownership from (with --scheme redis-cluster): redis-cli's output piped to a file, copied from its terminal display, or its --json / -2 --json output.")
+    @Option(
+        help:
+            "A CLUSTER SHARDS dump to read Redis Cluster slot ownership from (with --scheme redis-cluster): redis-cli's output piped to a file, copied from its terminal display, or its --json / -2 --json output."
+    )
     var clusterShards: String?
 
     @Argument(help: "Keys to place (as given, UTF-8 bytes).")

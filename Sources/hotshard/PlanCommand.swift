@@ -105,9 +105,13 @@ struct PlanCommand: AsyncParsableCommand {
         print(PlanText.render(plan), terminator: "")
         if timings {
             func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
-            print("timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)) (\(String(format: "%.3f", planCPU)) s CPU), render \(seconds(clock.now - planned))", to: &stderr)
+            print(
+                "timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)) (\(String(format: "%.3f", planCPU)) s CPU), render \(seconds(clock.now - planned))",
+                to: &stderr)
             let perScheme = plan.schemes.map { "\($0.scheme) \(String(format: "%.3f", $0.plannedSeconds))" }.joined(separator: ", ")
-            print("timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)", to: &stderr)
+            print(
+                "timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)",
+                to: &stderr)
         }
         if let json {
             document.model = ResultDocument.ModelSection(plan: plan)

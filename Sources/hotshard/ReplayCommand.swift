@@ -10,11 +10,11 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Re-send the requests of captures to a server: original timing, a speed factor, a rate, or as fast as possible.",
         discussion: """
-        Each original connection's requests keep their order on one replay connection. Progress once a second on \
-        stderr; Ctrl-C stops sending, drains in-flight requests for up to a second and writes the result. Writes to a \
-        target that is not on loopback need --allow-writes (or --only-reads).
-        \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
-        """
+            Each original connection's requests keep their order on one replay connection. Progress once a second on \
+            stderr; Ctrl-C stops sending, drains in-flight requests for up to a second and writes the result. Writes to a \
+            target that is not on loopback need --allow-writes (or --only-reads).
+            \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
+            """
     )
 
     @Argument(help: "Capture files (pcap, pcapng, .gz), merged in time order.")
@@ -86,13 +86,6 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
     var maxQueued: Int = 100_000
 
-
-
-
-
-
-
-
     @OptionGroup var output: ResultOutputOptions
 
     func validate() throws {
@@ -119,8 +112,9 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ExitStatus.badInput.exitCode
         }
         if !LoadTarget.isLoopback(parsedTarget.host), !onlyReads, !allowWrites {
-            print("hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
-                + "(or --only-reads)", to: &stderr)
+            print(
+                "hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
+                    + "(or --only-reads)", to: &stderr)
             throw ExitStatus.failure.exitCode
         }
         var options = ReplayOptions()

@@ -14,20 +14,22 @@ struct NginxConsistentTests {
             ServerSpec(host: "127.0.0.1", port: Int(try RealServer.freePort()), weight: [1, 2, 1, 3][index])
         }
         let server = try RealServer(.nginx) { port, directory in
-            RealServer.nginxConfig(directory: directory, accessLog: false, http: """
-                upstream pool {
-                    hash $arg_k consistent;
-            \(upstreams.map { "        server \($0.host):\($0.port) weight=\($0.weight);" }.joined(separator: "\n"))
-                }
-                server {
-                    listen 127.0.0.1:\(port);
-                    location / { proxy_pass http://pool; }
-                }
-                server {
-            \(upstreams.map { "        listen \($0.host):\($0.port);" }.joined(separator: "\n"))
-                    location / { return 200 "$server_port\\n"; }
-                }
-            """)
+            RealServer.nginxConfig(
+                directory: directory, accessLog: false,
+                http: """
+                        upstream pool {
+                            hash $arg_k consistent;
+                    \(upstreams.map { "        server \($0.host):\($0.port) weight=\($0.weight);" }.joined(separator: "\n"))
+                        }
+                        server {
+                            listen 127.0.0.1:\(port);
+                            location / { proxy_pass http://pool; }
+                        }
+                        server {
+                    \(upstreams.map { "        listen \($0.host):\($0.port);" }.joined(separator: "\n"))
+                            location / { return 200 "$server_port\\n"; }
+                        }
+                    """)
         }
         // nginx started from the test process may not act on SIGTERM; SIGKILL it so stop() returns.
         defer {

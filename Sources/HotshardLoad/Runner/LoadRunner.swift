@@ -28,8 +28,10 @@ public final class LoadRunner: @unchecked Sendable {
 
     /// A run whose requests come from `makeSource` (replay) instead of the profile's generator; the
     /// profile gives the target, connections, pipeline, threads, duration, timeouts and thresholds.
-    init(profile: LoadProfile, analysis: AnalysisConfiguration,
-         makeSource: @escaping @Sendable (_ index: Int, _ workers: Int) -> RequestSource) {
+    init(
+        profile: LoadProfile, analysis: AnalysisConfiguration,
+        makeSource: @escaping @Sendable (_ index: Int, _ workers: Int) -> RequestSource
+    ) {
         self.profile = profile
         self.analysis = analysis
         self.makeSource = makeSource
@@ -49,9 +51,11 @@ public final class LoadRunner: @unchecked Sendable {
             let first = profile.connections * index / threads
             let last = profile.connections * (index + 1) / threads
             guard let loop = loops.next() else { break }
-            made.append(LoadWorker(loop: loop, profile: profile, index: index, workers: threads, connections: first..<last,
-                                   analysis: analysis, board: board, startWallNanos: startWall,
-                                   source: makeSource(index, threads)))
+            made.append(
+                LoadWorker(
+                    loop: loop, profile: profile, index: index, workers: threads, connections: first..<last,
+                    analysis: analysis, board: board, startWallNanos: startWall,
+                    source: makeSource(index, threads)))
         }
         let alreadyStopped = lock.withLock {
             workers = made
@@ -108,8 +112,10 @@ public final class LoadRunner: @unchecked Sendable {
         }
     }
 
-    static func merge(_ results: [LoadWorker.WorkerResult], profile: LoadProfile, startWall: Int64,
-                      interrupted: Bool) throws -> LoadRun {
+    static func merge(
+        _ results: [LoadWorker.WorkerResult], profile: LoadProfile, startWall: Int64,
+        interrupted: Bool
+    ) throws -> LoadRun {
         var stats = LoadWorker.Stats()
         var seconds: [LoadRun.Second] = []
         for result in results {
@@ -129,8 +135,10 @@ public final class LoadRunner: @unchecked Sendable {
             stats.lastSentNanos = max(stats.lastSentNanos, part.lastSentNanos)
             for second in part.seconds {
                 while seconds.count <= second.second {
-                    seconds.append(LoadRun.Second(second: seconds.count, measured: second.measured, sent: 0, intended: 0,
-                                                  completed: 0, errors: 0))
+                    seconds.append(
+                        LoadRun.Second(
+                            second: seconds.count, measured: second.measured, sent: 0, intended: 0,
+                            completed: 0, errors: 0))
                 }
                 seconds[second.second].sent += second.sent
                 seconds[second.second].intended += second.intended

@@ -118,8 +118,10 @@ final class LoadWorker: @unchecked Sendable {
     /// Scratch for `writeDirectly`: how many requests each of `openSlots` gets.
     private var shares: [Int] = []
 
-    init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
-         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
+    init(
+        loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
+        analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource
+    ) {
         self.loop = loop
         self.profile = profile
         self.index = index
@@ -155,9 +157,10 @@ final class LoadWorker: @unchecked Sendable {
         loop.assertInEventLoop()
         startUptime = uptimeNanos
         for index in slotRange {
-            let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
-                              server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: profile.target.port)),
-                              transport: .tcp)
+            let flow = FlowID(
+                client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
+                server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: profile.target.port)),
+                transport: .tcp)
             slots.append(Slot(index: index, decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
         pendingConnects = slots.count
@@ -302,9 +305,11 @@ final class LoadWorker: @unchecked Sendable {
         stats.errorsByKind[kind, default: 0] += 1
         if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
-        analyse(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
-                        command: request.command, operation: request.operation,
-                        keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: ErrorKind(kind))))
+        analyse(
+            Message(
+                timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
+                command: request.command, operation: request.operation,
+                keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: ErrorKind(kind))))
     }
 
     // MARK: Replies
@@ -644,7 +649,8 @@ final class LoadWorker: @unchecked Sendable {
         shares.removeAll(keepingCapacity: true)
         var room = 0
         if let answered, slots[answered].state == .up,
-           profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal {
+            profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal
+        {
             // All the room is on the connection just answered (the steady state): no need to look at the others.
             let free = profile.pipeline - slots[answered].inflight.count
             guard free > 0 else { return 0 }
@@ -696,9 +702,11 @@ final class LoadWorker: @unchecked Sendable {
             if outgoing.readableBytes == 0 { unflushed.append(index) }
             let share = shares[position]
             let count = source.write(share, intended: time, into: &outgoing) { request in
-                inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: measured, control: false,
-                                         command: request.command, operation: request.operation,
-                                         keys: request.keys, requestBytes: request.byteCount))
+                inflight.append(
+                    InFlight(
+                        intendedNanos: time, sentNanos: time, measured: measured, control: false,
+                        command: request.command, operation: request.operation,
+                        keys: request.keys, requestBytes: request.byteCount))
             }
             swap(&inflight, &slot.inflight)
             slot.outgoing = outgoing
@@ -730,9 +738,11 @@ final class LoadWorker: @unchecked Sendable {
 
     private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64) {
         let measured = intended >= warmupNanos
-        slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
-                                      command: request.command, operation: request.operation, keys: request.keys,
-                                      requestBytes: request.bytes.count))
+        slot.inflight.append(
+            InFlight(
+                intendedNanos: intended, sentNanos: time, measured: measured, control: false,
+                command: request.command, operation: request.operation, keys: request.keys,
+                requestBytes: request.bytes.count))
         inFlightTotal += 1
         write(request.bytes, on: slot)
         if measured {
@@ -745,8 +755,10 @@ final class LoadWorker: @unchecked Sendable {
 
     private func sendControl(_ bytes: [UInt8], on slot: Slot) {
         let time = now()
-        slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
-                                      command: "HELLO", operation: .other, keys: [], requestBytes: bytes.count))
+        slot.inflight.append(
+            InFlight(
+                intendedNanos: time, sentNanos: time, measured: false, control: true,
+                command: "HELLO", operation: .other, keys: [], requestBytes: bytes.count))
         inFlightTotal += 1
         write(bytes, on: slot)
     }
@@ -792,17 +804,20 @@ final class LoadWorker: @unchecked Sendable {
         guard second < 7 * 86_400 else { return }
         while stats.seconds.count <= second {
             let start = Int64(stats.seconds.count) * 1_000_000_000
-            stats.seconds.append(LoadRun.Second(second: stats.seconds.count, measured: start >= warmupNanos,
-                                                sent: 0, intended: 0, completed: 0, errors: 0))
+            stats.seconds.append(
+                LoadRun.Second(
+                    second: stats.seconds.count, measured: start >= warmupNanos,
+                    sent: 0, intended: 0, completed: 0, errors: 0))
         }
         update(&stats.seconds[second])
     }
 
     private func postProgress(_ time: Int64) {
         let inFlight = slots.reduce(0) { $0 + $1.inflight.count }
-        board.post(worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
-                   targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
-                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
+        board.post(
+            worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
+            targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
+            errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
         interval.reset()
         intervalCompleted = 0
         intervalErrors = 0

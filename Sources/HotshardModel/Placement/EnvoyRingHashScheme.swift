@@ -14,8 +14,9 @@ public struct EnvoyRingHashScheme: PlacementScheme {
     public var hashFamily: String { "xxhash64" }
 
     public init(servers: [ServerSpec], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
-        self.init(hashKeys: servers.map(\.description), weights: servers.map(\.weight),
-                  minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
+        self.init(
+            hashKeys: servers.map(\.description), weights: servers.map(\.weight),
+            minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
     }
 
     /// Hosts hashed by `hashKeys` (their "ip:port", or their hostnames as with Envoy's

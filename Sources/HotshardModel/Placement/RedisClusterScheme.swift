@@ -51,8 +51,9 @@ public struct RedisClusterScheme: PlacementScheme {
     /// The hash slot of a key, hash tags included.
     public static func slot(_ bytes: [UInt8]) -> Int {
         if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
-           let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")),
-           close > open + 1 {
+            let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")),
+            close > open + 1
+        {
             return Int(CRC16.xmodem(bytes[(open + 1)..<close]) & 0x3fff)
         }
         return Int(CRC16.xmodem(bytes) & 0x3fff)

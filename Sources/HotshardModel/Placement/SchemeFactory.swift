@@ -15,8 +15,10 @@ public enum SchemeFactory {
     ///   - vnodes: tokens per node for `cassandra` (default 16), ring points per weight unit for
     ///     `bounded-loads` (default 100); ignored where the real system fixes the count.
     ///   - epsilon: the bounded-loads factor (HAProxy `hash-balance-factor` 125 ⇔ 0.25).
-    public static func make(_ name: String, servers: [ServerSpec], vnodes: Int? = nil,
-                            epsilon: Double = 0.25, seed: UInt64 = 1) throws -> any PlacementScheme {
+    public static func make(
+        _ name: String, servers: [ServerSpec], vnodes: Int? = nil,
+        epsilon: Double = 0.25, seed: UInt64 = 1
+    ) throws -> any PlacementScheme {
         guard !servers.isEmpty else { throw PlacementError.noNodes }
         if let vnodes, vnodes < 1 || vnodes > 100_000 {
             throw PlacementError.badParameter("--vnodes must be 1…100000, got \(vnodes)")
