@@ -35,7 +35,10 @@ struct ObservedLayoutTests {
         let filter = servers.map { "tcp port \($0.port)" }.joined(separator: " or ")
         let tcpdump = Process()
         tcpdump.executableURL = URL(fileURLWithPath: try #require(ExternalTool.find("tcpdump")))
-        tcpdump.arguments = ["-i", "lo", "-U", "--immediate-mode", "-w", capture, filter]
+        // Immediate mode (so the last packets are written before the stop) gives each packet a
+        // 64 KB frame on lo: a 128 MB ring (-B, in KiB) holds the ~1,300 packets of a run even while
+        // other tests keep the machine busy; tcpdump's 2 MB default dropped hundreds.
+        tcpdump.arguments = ["-i", "lo", "-U", "--immediate-mode", "-B", "131072", "-w", capture, filter]
         let errors = Pipe()
         tcpdump.standardError = errors
         tcpdump.standardOutput = FileHandle.nullDevice
