@@ -33,7 +33,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("packet-limit"), help: "Stop after this many packets.")
     var packetLimit: Int?
 
-    @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port (resp, memcached, http); repeatable.")
+    @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port (resp, memcached, http, amqp); repeatable.")
     var ports: [String] = []
 
     @Flag(name: .customLong("no-detect"), help: "Do not recognise protocols by content on other ports.")
@@ -42,6 +42,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-key"), help: "HTTP key: path (default), path-query, host-path, route, header:NAME, query:NAME.")
     var httpKey: String = "path"
 
+    @Option(name: .customLong("amqp-key"), help: "AMQP publish key: routing-key (default) or exchange (exchange/routing-key, for several exchanges carrying the same routing keys). Deliveries are keyed by their queue.")
+    var amqpKey: AMQPKeyMode = .routingKey
 
 
     @Option(name: .customLong("rank-by"), help: "Rank keys by requests, bytes or latency.")
@@ -94,6 +96,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             throw ValidationError("--http-key \(httpKey): expected path, path-query, host-path, route, header:NAME or query:NAME")
         }
         decoderConfiguration.httpKey = httpKeyMode
+        decoderConfiguration.amqpKey = amqpKey
 
         let session: CaptureSession
         let source: ResultDocument.Source
