@@ -4,7 +4,7 @@ public enum SchemeFactory {
     public static let names: [String] = [
         "ketama", "ketama-twemproxy", "redis-cluster", "kafka", "librdkafka-consistent-random",
         "jump", "rendezvous", "maglev", "envoy-maglev", "envoy-ring-hash", "nginx-consistent",
-        "bounded-loads", "haproxy-bounded", "cassandra",
+        "bounded-loads", "haproxy-bounded", "cassandra", "rabbitmq-consistent-hash",
         "modulo", "modulo-crc32", "modulo-fnv1a_64", "modulo-murmur3", "modulo-xxhash64", "modulo-md5",
     ]
 
@@ -36,6 +36,7 @@ public enum SchemeFactory {
         case "bounded-loads", "haproxy-bounded":
             return BoundedLoadsScheme(servers: servers, epsilon: epsilon, vnodes: vnodes ?? 100)
         case "cassandra": return CassandraScheme(servers: servers, numTokens: vnodes ?? 16, seed: seed)
+        case "rabbitmq-consistent-hash": return RabbitMQConsistentHashScheme(servers: servers)
         case "modulo": return ModuloScheme(function: .crc32, nodeNames: names)
         default:
             if name.hasPrefix("modulo-"), let function = ModuloScheme.HashFunction(rawValue: String(name.dropFirst(7))) {
