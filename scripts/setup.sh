@@ -9,6 +9,7 @@ packages=(
   redis-server redis-tools            # tests and benchmarks: a real Redis
   memcached                           # tests: a real memcached
   nginx-light                         # tests: a real HTTP server
+  rabbitmq-server                     # tests: a real AMQP 0-9-1 broker (scripts/rabbitmq-test-server.sh)
   wrk                                 # benchmarks: HTTP load baseline
   tmux                                # tests: `hotshard top` driven in a terminal
   chromium                            # report tests: headless browser
