@@ -2,13 +2,13 @@ import HotshardCapture
 import HotshardProtocols
 
 /// libFuzzer entry points for the protocol parsers (`make fuzz`), one target per parser, chosen
-/// by `HOTSHARD_FUZZ_PARSER` (resp, memcached, memcached-udp, http). The first input byte picks
+/// by `HOTSHARD_FUZZ_PARSER` (resp, memcached, memcached-udp, http, amqp). The first input byte picks
 /// where the rest is cut into request and reply chunks, whether directions alternate and where
 /// gaps fall, so that splits, interleavings and garbage are all explored. A parser must never
 /// crash, hang or allocate by a wire length.
 enum FuzzTarget {
     enum Parser: String, CaseIterable {
-        case resp, memcached, memcachedUDP = "memcached-udp", http
+        case resp, memcached, memcachedUDP = "memcached-udp", http, amqp
     }
 
     static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
@@ -25,6 +25,7 @@ enum FuzzTarget {
         case .memcached: drive(MemcachedParser(flow: flow, configuration: configuration), input)
         case .http: drive(HTTPParser(flow: flow, configuration: configuration), input)
         case .memcachedUDP: datagrams(input)
+        case .amqp: drive(AMQPParser(flow: flow, configuration: configuration), input)
         }
     }
 

@@ -231,6 +231,7 @@ struct AnalyzerState {
         case .resp: 0
         case .memcached: 1
         case .http: 2
+        case .amqp: 3
         }
     }
 

@@ -5,6 +5,7 @@ public enum WireProtocol: String, Sendable, Codable, CaseIterable {
     case resp
     case memcached
     case http
+    case amqp
 }
 
 /// What a command does to its keys (from the server's own command flags where it has them).

@@ -10,9 +10,13 @@ public enum ProtocolDetector {
                                                  "HSET ", "MGET ", "EXISTS ", "EXPIRE ", "INFO", "AUTH ", "SELECT ",
                                                  "LRANGE ", "SADD "].map { Array($0.utf8) }
 
+    private static let amqpHeader: [UInt8] = Array("AMQP".utf8)
+
     /// Nil when the bytes fit no protocol (yet).
     public static func detect(_ bytes: UnsafeRawBufferPointer) -> WireProtocol? {
         guard let first = bytes.first else { return nil }
+        // AMQP 0-9-1 opens with its protocol header, `AMQP\0\0\9\1`.
+        if hasPrefix(bytes, amqpHeader, ignoringCase: false) { return .amqp }
         if first == UInt8(ascii: "*"), bytes.count > 1, bytes[1] >= 0x30, bytes[1] <= 0x39 { return .resp }
         if first == 0x80, bytes.count >= 24 { return .memcached }
         if httpMethods.contains(where: { hasPrefix(bytes, $0, ignoringCase: false) }) {

@@ -14,6 +14,7 @@ public final class TrafficDecoder: StreamSink {
         case resp(Box<RESPParser>)
         case memcached(Box<MemcachedParser>)
         case http(Box<HTTPParser>)
+        case amqp(Box<AMQPParser>)
         case undetected
         case unsupported
     }
@@ -42,6 +43,7 @@ public final class TrafficDecoder: StreamSink {
             case .resp(let box): total += box.parser.health
             case .memcached(let box): total += box.parser.health
             case .http(let box): total += box.parser.health
+            case .amqp(let box): total += box.parser.health
             default: break
             }
         }
@@ -65,6 +67,8 @@ public final class TrafficDecoder: StreamSink {
             box.parser.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
         case .http(let box):
             box.parser.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
+        case .amqp(let box):
+            box.parser.feed(direction, timestampNanos: timestampNanos, bytes: bytes) { sink.receive($0) }
         case .undetected:
             if direction == .clientToServer, let chosen = detect(flow, bytes) {
                 parsers[flow] = chosen
@@ -87,6 +91,8 @@ public final class TrafficDecoder: StreamSink {
             box.parser.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
         case .http(let box):
             box.parser.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
+        case .amqp(let box):
+            box.parser.gap(direction, timestampNanos: timestampNanos, length: length) { sink.receive($0) }
         default:
             break
         }
@@ -103,6 +109,9 @@ public final class TrafficDecoder: StreamSink {
             box.parser.finish(timestampNanos: timestampNanos) { sink.receive($0) }
             closedHealth += box.parser.health
         case .http(let box):
+            box.parser.finish(timestampNanos: timestampNanos) { sink.receive($0) }
+            closedHealth += box.parser.health
+        case .amqp(let box):
             box.parser.finish(timestampNanos: timestampNanos) { sink.receive($0) }
             closedHealth += box.parser.health
         default:
@@ -168,6 +177,8 @@ public final class TrafficDecoder: StreamSink {
             return .memcached(Box(MemcachedParser(flow: flow, configuration: configuration)))
         case .http:
             return .http(Box(HTTPParser(flow: flow, configuration: configuration)))
+        case .amqp:
+            return .amqp(Box(AMQPParser(flow: flow, configuration: configuration)))
         }
     }
 }

@@ -30,7 +30,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("packet-limit"), help: "Stop after this many packets.")
     var packetLimit: Int?
 
-    @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port (resp, memcached, http); repeatable.")
+    @Option(name: .customLong("port"), help: "PROTO=PORT: the protocol spoken on a server port (resp, memcached, http, amqp); repeatable.")
     var ports: [String] = []
 
     @Flag(name: .customLong("no-detect"), help: "Do not recognise protocols by content on other ports.")
@@ -39,6 +39,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
     var httpKey: HTTPKeyMode = .path
 
+    @Option(name: .customLong("amqp-key"), help: "AMQP publish key: routing-key (default) or exchange (exchange/routing-key, for several exchanges carrying the same routing keys). Deliveries are keyed by their queue.")
+    var amqpKey: AMQPKeyMode = .routingKey
 
 
     @Option(name: .customLong("rank-by"), help: "What ranks the hot keys.")
@@ -85,6 +87,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         analysisConfiguration.rankBy = rankBy
         analysisConfiguration.windowSeconds = window
         decoderConfiguration.httpKey = httpKey
+        decoderConfiguration.amqpKey = amqpKey
 
         let session: CaptureSession
         let source: ResultDocument.Source

@@ -13,6 +13,11 @@ struct ModelOptions: ParsableArguments {
         discussion: "No default: without it the model reports how evenly each scheme spreads the traffic at --current-nodes (default \(ModelRequest.defaultNodesWithoutCapacity)), the keys above a node's fair share, and the node capacity that layout would need."))
     var nodeCapacity: Double?
 
+    @Option(name: .customLong("queue-capacity"), help: ArgumentHelp(
+        "Messages per second one queue or partition moves at 100% utilisation: size queues instead of nodes.",
+        discussion: "Each queue is one server (M/M/1), loaded by the publishes routed to it; the schemes default to rabbitmq-consistent-hash and kafka. Replaces --node-capacity."))
+    var queueCapacity: Double?
+
     @Option(name: .customLong("target-utilisation"), help: "Highest utilisation any node may reach (0…1; default 0.7, the usual headroom for a node to absorb a failover).")
     var targetUtilisation: Double = 0.7
 
@@ -52,6 +57,8 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         _ = try nodeRange()
         if let nodeCapacity, !(nodeCapacity > 0 && nodeCapacity.isFinite) { throw ValidationError("--node-capacity must be positive") }
+        if let queueCapacity, !(queueCapacity > 0 && queueCapacity.isFinite) { throw ValidationError("--queue-capacity must be positive") }
+        if queueCapacity != nil, nodeCapacity != nil { throw ValidationError("give --queue-capacity or --node-capacity, not both") }
         guard targetUtilisation > 0, targetUtilisation < 1 else { throw ValidationError("--target-utilisation must be in (0, 1)") }
         guard hashBalanceFactor == 0 || (100...100_000).contains(hashBalanceFactor) else {
             throw ValidationError("--hash-balance-factor must be 0 (off) or at least 100, as HAProxy takes it")
@@ -80,10 +87,11 @@ struct ModelOptions: ParsableArguments {
     /// The request these options make (`capacity` overrides `--node-capacity`, for plan's old spelling).
     func request(capacity: Double? = nil) -> ModelRequest {
         var request = ModelRequest()
-        request.capacityPerNode = capacity ?? nodeCapacity
+        request.capacityPerNode = capacity ?? nodeCapacity ?? queueCapacity
+        request.queues = queueCapacity != nil && capacity == nil
         request.targetUtilisation = targetUtilisation
         request.p99ObjectiveSeconds = p99.map { $0 / 1000 }
-        request.schemes = schemeList
+        request.schemes = request.queues && schemes == nil ? QueueSizing.schemes : schemeList
         request.nodeRange = (try? nodeRange()) ?? request.nodeRange
         request.currentNodes = currentNodes
         request.currentScheme = currentScheme

@@ -37,6 +37,10 @@ import Testing
                 var parser = HTTPParser(flow: flow)
                 parser.feed(.clientToServer, timestampNanos: 0, bytes: bytes) { found = $0 }
                 parser.finish(timestampNanos: 0) { found = found ?? $0 }
+            case .amqp:
+                var parser = AMQPParser(flow: flow)
+                parser.feed(.clientToServer, timestampNanos: 0, bytes: bytes) { found = $0 }
+                parser.finish(timestampNanos: 0) { found = found ?? $0 }
             }
         }
         return found

@@ -11,14 +11,15 @@ import HotshardTestSupport
 @Suite(.serialized) struct RealServerKeyTests {
     static let canCapture = getuid() == 0
 
-    /// Runs `body` while capturing the server's port on `lo`, then decodes the capture.
-    static func captured(port: UInt16, protocolName: String, _ body: () throws -> Void) throws -> (messages: [Message], health: ParserHealth) {
+    /// Runs `body` while capturing the server's port on `lo`, then decodes the capture: with the
+    /// port given as `protocolName`'s, or by content when `protocolName` is nil.
+    static func captured(port: UInt16, protocolName: String?, _ body: () throws -> Void) throws -> (messages: [Message], health: ParserHealth) {
         var options = CaptureOptions()
         options.filter = "tcp port \(port)"
         options.durationSeconds = 60
         let session = try CaptureSession(liveInterface: "lo", options: options)
         var configuration = DecoderConfiguration()
-        try configuration.addPortOption("\(protocolName)=\(port)")
+        if let protocolName { try configuration.addPortOption("\(protocolName)=\(port)") }
         let collector = MessageCollector()
         // Handed to the capture thread and read here only after that thread has finished.
         nonisolated(unsafe) let decoder = TrafficDecoder(configuration: configuration, sink: collector)

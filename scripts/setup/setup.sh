@@ -10,6 +10,7 @@ packages=(
   memcached                           # tests: a real memcached
   nginx-light                         # tests: a real HTTP server (and nginx's consistent hash)
   haproxy                             # tests: HAProxy's consistent hash, key for key
+  rabbitmq-server                     # tests: a real AMQP 0-9-1 broker (scripts/test/rabbitmq-test-server.sh)
   wrk                                 # benchmarks: HTTP load baseline
   tmux                                # tests: `hotshard top` driven in a terminal
   chromium                            # report tests: headless browser

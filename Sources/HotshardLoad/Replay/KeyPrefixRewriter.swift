@@ -12,6 +12,7 @@ enum KeyPrefixRewriter {
         case .memcached:
             return bytes.first == 0x80 ? memcachedBinary(bytes, rule: rule) : textLine(bytes, keys: keys, rule: rule)
         case .http: return http(bytes, keys: keys, rule: rule)
+        case .amqp: return nil  // not replayed yet
         }
     }
 

@@ -258,6 +258,8 @@ public final class RequestExtractor: StreamSink, MessageSink {
             return startsWithWord(bytes, message.command)
         case .http:
             return startsWithWord(bytes, message.command)
+        case .amqp:
+            return first == 1  // a method frame
         }
     }
 

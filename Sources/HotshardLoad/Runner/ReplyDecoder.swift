@@ -23,6 +23,8 @@ struct ReplyDecoder {
             var configuration = DecoderConfiguration()
             configuration.httpKey = httpKey
             http = HTTPParser(flow: flow, configuration: configuration)
+        case .amqp:
+            break  // no AMQP load client yet: nothing is sent, so nothing is decoded
         }
     }
 

@@ -4,7 +4,7 @@ public enum SchemeFactory {
     public static let names: [String] = [
         "ketama", "ketama-twemproxy", "redis-cluster", "kafka", "librdkafka-consistent-random",
         "jump", "rendezvous", "maglev", "envoy-maglev", "envoy-ring-hash", "nginx-consistent",
-        "bounded-loads", "haproxy-consistent", "cassandra",
+        "bounded-loads", "haproxy-consistent", "cassandra", "rabbitmq-consistent-hash",
         "modulo", "modulo-crc32", "modulo-fnv1a_64", "modulo-murmur3", "modulo-xxhash64", "modulo-md5",
     ]
 
@@ -54,6 +54,7 @@ public enum SchemeFactory {
                                                function: options.haproxyFunction, avalanche: options.haproxyAvalanche,
                                                balanceFactor: options.haproxyBalanceFactor)
         case "cassandra": return CassandraScheme(servers: servers, numTokens: vnodes ?? 16, seed: seed)
+        case "rabbitmq-consistent-hash": return RabbitMQConsistentHashScheme(servers: servers)
         case "modulo": return ModuloScheme(function: .crc32, nodeNames: names)
         default:
             if name.hasPrefix("modulo-"), let function = ModuloScheme.HashFunction(rawValue: String(name.dropFirst(7))) {

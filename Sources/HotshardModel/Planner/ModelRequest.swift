@@ -19,6 +19,9 @@ public struct ModelRequest: Sendable, Equatable {
     public var basis: RateBasis = .peak
     /// HAProxy's `hash-balance-factor` for `haproxy-consistent` (0: off, HAProxy's default).
     public var haproxyBalanceFactor = 0
+    /// Nodes are message queues or partitions (`QueueSizing`): `capacityPerNode` is the messages
+    /// per second one queue moves, the load is the publishes, and each queue is one server.
+    public var queues = false
 
     /// The node count a model without a node capacity spreads the traffic over when today's is
     /// not given: a small pool, where one hot key already decides how busy the busiest node is.
@@ -35,7 +38,7 @@ public struct ModelRequest: Sendable, Equatable {
         var configuration = PlanConfiguration(
             capacityPerNode: capacity, targetUtilisation: targetUtilisation, p99ObjectiveSeconds: p99ObjectiveSeconds,
             schemes: schemes, nodeRange: range, currentNodes: capacityPerNode == nil ? spreadNodes : currentNodes,
-            currentScheme: currentScheme, replicas: replicas, readPolicy: readPolicy, serverThreads: serverThreads,
+            currentScheme: currentScheme, replicas: replicas, readPolicy: readPolicy, serverThreads: queues ? 1 : serverThreads,
             simulate: simulate)
         configuration.schemeOptions.haproxyBalanceFactor = haproxyBalanceFactor
         return configuration
@@ -44,7 +47,14 @@ public struct ModelRequest: Sendable, Equatable {
     /// Plans `workload`. Without a node capacity: first every scheme at `spreadNodes` with room to
     /// spare, then again at the smallest capacity that meets the target there under the most even
     /// scheme, so that every number in the plan is relative to a capacity the traffic implies.
-    public func plan(_ workload: Workload) -> (plan: Plan, neededCapacity: Double?) {
+    public func plan(_ measured: Workload) -> (plan: Plan, neededCapacity: Double?) {
+        let (planned, needed) = planNodes(queues ? QueueSizing.publishes(measured) : measured)
+        var plan = planned
+        if queues { plan.assumptions += QueueSizing.assumptions(capacity: capacityPerNode ?? needed ?? 0) }
+        return (plan, needed)
+    }
+
+    private func planNodes(_ workload: Workload) -> (plan: Plan, neededCapacity: Double?) {
         if let capacityPerNode { return (Planner(configuration(capacity: capacityPerNode)).plan(workload), nil) }
         let roomy = max(workload.totalRate, workload.hotKeys.map(\.sizingRate).max() ?? 0, 1) * 1_000
         let probe = Planner(configuration(capacity: roomy)).plan(workload)
