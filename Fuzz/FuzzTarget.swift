@@ -11,8 +11,9 @@ enum FuzzTarget {
         case resp, memcached, memcachedUDP = "memcached-udp", http, amqp
     }
 
-    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
-                             server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+    static let flow = FlowID(
+        client: Endpoint(ipv4: 0x7f00_0001, port: 50_000),
+        server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
     static let configuration: DecoderConfiguration = {
         var configuration = DecoderConfiguration()
         configuration.maxPendingRequests = 64
@@ -96,9 +97,12 @@ public func fuzzTestOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> Int32 
 @main
 struct FuzzMain {
     typealias Callback = @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-    typealias Driver = @convention(c) (UnsafeMutablePointer<Int32>,
-                                       UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                                       Callback) -> Int32
+    typealias Driver =
+        @convention(c) (
+            UnsafeMutablePointer<Int32>,
+            UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+            Callback
+        ) -> Int32
 
     static func main() {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "LLVMFuzzerRunDriver") else {

@@ -38,7 +38,8 @@ extension AnalysisSnapshot {
                     let mean = Double(sum) / Double(index)
                     let share = Double(count) / Double(requests)
                     if count >= config.emergingMinimumRequests, share >= config.emergingShare,
-                       Double(count) >= config.emergingRateMultiple * max(mean, 1) {
+                        Double(count) >= config.emergingRateMultiple * max(mean, 1)
+                    {
                         hotAt = index
                         baseline = mean
                         var cool: Int?
@@ -50,15 +51,19 @@ extension AnalysisSnapshot {
                                 break
                             }
                         }
-                        result.append(EmergingKey(key: key, hotSinceSeconds: Double(index) * windowSeconds,
-                                                  coolSinceSeconds: cool.map { Double($0) * windowSeconds },
-                                                  shareWhenHot: share, baselinePerWindow: baseline))
+                        result.append(
+                            EmergingKey(
+                                key: key, hotSinceSeconds: Double(index) * windowSeconds,
+                                coolSinceSeconds: cool.map { Double($0) * windowSeconds },
+                                shareWhenHot: share, baselinePerWindow: baseline))
                     }
                 }
                 sum += count
             }
         }
-        return result.sorted { $0.hotSinceSeconds != $1.hotSinceSeconds
-            ? $0.hotSinceSeconds < $1.hotSinceSeconds : $0.key < $1.key }
+        return result.sorted {
+            $0.hotSinceSeconds != $1.hotSinceSeconds
+                ? $0.hotSinceSeconds < $1.hotSinceSeconds : $0.key < $1.key
+        }
     }
 }

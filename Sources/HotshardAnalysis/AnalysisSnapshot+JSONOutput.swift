@@ -50,8 +50,10 @@ extension AnalysisSnapshot {
     }
 
     /// `[a,b,…]` with each element written by `element`.
-    static func write<Elements: Collection>(_ elements: Elements, to output: JSONOutput,
-                                            _ element: (Elements.Element) throws -> Void) throws {
+    static func write<Elements: Collection>(
+        _ elements: Elements, to output: JSONOutput,
+        _ element: (Elements.Element) throws -> Void
+    ) throws {
         try output.byte(UInt8(ascii: "["))
         var first = true
         for value in elements {

@@ -52,16 +52,17 @@ extension AnalysisSnapshot {
             }
             return true
         }
-        self.init(configuration: try scanner.required(configuration, "configuration"),
-                  totals: try scanner.required(totals, "totals"), keys: try scanner.required(keys, "keys"),
-                  evictions: try scanner.required(evictions, "evictions"),
-                  minimumCount: try scanner.required(minimumCount, "minimumCount"),
-                  prefixes: try scanner.required(prefixes, "prefixes"),
-                  distinct: try scanner.required(distinct, "distinct"), service: try scanner.required(service, "service"),
-                  byCommand: try scanner.required(byCommand, "byCommand"),
-                  windowOriginNanos: try scanner.required(windowOriginNanos, "windowOriginNanos"),
-                  windowNanos: try scanner.required(windowNanos, "windowNanos"),
-                  windows: try scanner.required(windows, "windows"), servers: servers)
+        self.init(
+            configuration: try scanner.required(configuration, "configuration"),
+            totals: try scanner.required(totals, "totals"), keys: try scanner.required(keys, "keys"),
+            evictions: try scanner.required(evictions, "evictions"),
+            minimumCount: try scanner.required(minimumCount, "minimumCount"),
+            prefixes: try scanner.required(prefixes, "prefixes"),
+            distinct: try scanner.required(distinct, "distinct"), service: try scanner.required(service, "service"),
+            byCommand: try scanner.required(byCommand, "byCommand"),
+            windowOriginNanos: try scanner.required(windowOriginNanos, "windowOriginNanos"),
+            windowNanos: try scanner.required(windowNanos, "windowNanos"),
+            windows: try scanner.required(windows, "windows"), servers: servers)
     }
 }
 
@@ -98,8 +99,9 @@ extension TrackedKey {
             }
             return true
         }
-        self.init(key: try scanner.required(key, "key"), count: try scanner.required(count, "count"),
-                  error: try scanner.required(error, "error"), statistics: try scanner.required(statistics, "statistics"))
+        self.init(
+            key: try scanner.required(key, "key"), count: try scanner.required(count, "count"),
+            error: try scanner.required(error, "error"), statistics: try scanner.required(statistics, "statistics"))
     }
 }
 
@@ -120,8 +122,9 @@ extension PrefixCount {
             }
             return true
         }
-        self.init(prefix: try scanner.required(prefix, "prefix"), count: try scanner.required(count, "count"),
-                  error: try scanner.required(error, "error"))
+        self.init(
+            prefix: try scanner.required(prefix, "prefix"), count: try scanner.required(count, "count"),
+            error: try scanner.required(error, "error"))
     }
 }
 
@@ -136,27 +139,49 @@ extension KeyStatistics {
         // Absent in states written before servers were tallied.
         var server: UInt64 = 0, offServerRequests = 0, otherServer: UInt64 = 0
         try scanner.object { name, scanner in
-            if name == "clients" { clients = try ClientTally(json: &scanner) }
-            else if name == "currentSecond" { currentSecond = try scanner.int64() }
-            else if name == "currentSecondCount" { currentSecondCount = try scanner.int() }
-            else if name == "errors" { errors = try scanner.int() }
-            else if name == "firstSeenNanos" { firstSeenNanos = try scanner.int64() }
-            else if name == "hits" { hits = try scanner.int() }
-            else if name == "lastSeenNanos" { lastSeenNanos = try scanner.int64() }
-            else if name == "latency" { latency = try LogHistogram(json: &scanner) }
-            else if name == "maxReplyBytes" { maxReplyBytes = try scanner.int() }
-            else if name == "misses" { misses = try scanner.int() }
-            else if name == "peakPerSecond" { peakPerSecond = try scanner.int() }
-            else if name == "server" { server = try scanner.uint64() }
-            else if name == "offServerRequests" { offServerRequests = try scanner.int() }
-            else if name == "otherServer" { otherServer = try scanner.uint64() }
-            else if name == "protocolName" { protocolName = try scanner.string() }
-            else if name == "reads" { reads = try scanner.int() }
-            else if name == "replyBytes" { replyBytes = try scanner.int() }
-            else if name == "requestBytes" { requestBytes = try scanner.int() }
-            else if name == "requests" { requests = try scanner.int() }
-            else if name == "writes" { writes = try scanner.int() }
-            else { return false }
+            if name == "clients" {
+                clients = try ClientTally(json: &scanner)
+            } else if name == "currentSecond" {
+                currentSecond = try scanner.int64()
+            } else if name == "currentSecondCount" {
+                currentSecondCount = try scanner.int()
+            } else if name == "errors" {
+                errors = try scanner.int()
+            } else if name == "firstSeenNanos" {
+                firstSeenNanos = try scanner.int64()
+            } else if name == "hits" {
+                hits = try scanner.int()
+            } else if name == "lastSeenNanos" {
+                lastSeenNanos = try scanner.int64()
+            } else if name == "latency" {
+                latency = try LogHistogram(json: &scanner)
+            } else if name == "maxReplyBytes" {
+                maxReplyBytes = try scanner.int()
+            } else if name == "misses" {
+                misses = try scanner.int()
+            } else if name == "peakPerSecond" {
+                peakPerSecond = try scanner.int()
+            } else if name == "server" {
+                server = try scanner.uint64()
+            } else if name == "offServerRequests" {
+                offServerRequests = try scanner.int()
+            } else if name == "otherServer" {
+                otherServer = try scanner.uint64()
+            } else if name == "protocolName" {
+                protocolName = try scanner.string()
+            } else if name == "reads" {
+                reads = try scanner.int()
+            } else if name == "replyBytes" {
+                replyBytes = try scanner.int()
+            } else if name == "requestBytes" {
+                requestBytes = try scanner.int()
+            } else if name == "requests" {
+                requests = try scanner.int()
+            } else if name == "writes" {
+                writes = try scanner.int()
+            } else {
+                return false
+            }
             return true
         }
         self.init()
@@ -203,8 +228,9 @@ extension ClientTally {
             }
             return true
         }
-        self.init(hashes: try scanner.required(hashes, "hashes"), counts: try scanner.required(counts, "counts"),
-                  bitmap: try scanner.required(bitmap, "bitmap"), total: try scanner.required(total, "total"))
+        self.init(
+            hashes: try scanner.required(hashes, "hashes"), counts: try scanner.required(counts, "counts"),
+            bitmap: try scanner.required(bitmap, "bitmap"), total: try scanner.required(total, "total"))
     }
 }
 
@@ -228,8 +254,9 @@ extension LogHistogram {
             }
             return true
         }
-        self.init(buckets: try scanner.required(buckets, "buckets"), counts: try scanner.required(counts, "counts"),
-                  total: try scanner.required(total, "total"), maximum: try scanner.required(maximum, "maximum"))
+        self.init(
+            buckets: try scanner.required(buckets, "buckets"), counts: try scanner.required(counts, "counts"),
+            total: try scanner.required(total, "total"), maximum: try scanner.required(maximum, "maximum"))
     }
 }
 
@@ -271,8 +298,9 @@ extension WindowSeries.Window {
             }
             return true
         }
-        self.init(requests: try scanner.required(requests, "requests"), top: try scanner.required(top, "top"),
-                  latency: latency)
+        self.init(
+            requests: try scanner.required(requests, "requests"), top: try scanner.required(top, "top"),
+            latency: latency)
     }
 }
 

@@ -25,7 +25,8 @@ extension AnalysisSnapshot {
         guard var result = parts.first else { throw AnalysisMergeError.nothingToMerge }
         for part in parts.dropFirst() {
             guard part.configuration.prefixDelimiter == result.configuration.prefixDelimiter,
-                  part.configuration.prefixDepth == result.configuration.prefixDepth else {
+                part.configuration.prefixDepth == result.configuration.prefixDepth
+            else {
                 throw AnalysisMergeError.differentConfiguration("prefix settings")
             }
             result = merge(result, part, disjointKeys: disjointKeys)
@@ -58,8 +59,11 @@ extension AnalysisSnapshot {
         result.configuration.capacity = capacity
         result.keys = all
         result.evictions = a.evictions + b.evictions + dropped
-        result.minimumCount = max(droppedMaximum, disjointKeys ? max(a.minimumCount, b.minimumCount)
-                                                               : a.minimumCount + b.minimumCount)
+        result.minimumCount = max(
+            droppedMaximum,
+            disjointKeys
+                ? max(a.minimumCount, b.minimumCount)
+                : a.minimumCount + b.minimumCount)
         result.totals.add(b.totals)
         result.servers = ServerTally.merged(a.servers, b.servers)
         result.distinct.merge(b.distinct)
@@ -77,9 +81,10 @@ extension AnalysisSnapshot {
             }
         }
         result.prefixes = prefixCounts.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.prefix < $1.prefix }
-        let series = WindowSeries.merge((a.windowOriginNanos, a.windowNanos, a.windows),
-                                        (b.windowOriginNanos, b.windowNanos, b.windows),
-                                        limit: a.configuration.topPerWindow)
+        let series = WindowSeries.merge(
+            (a.windowOriginNanos, a.windowNanos, a.windows),
+            (b.windowOriginNanos, b.windowNanos, b.windows),
+            limit: a.configuration.topPerWindow)
         result.windowOriginNanos = series.origin
         result.windowNanos = series.length
         result.windows = series.windows
@@ -90,8 +95,10 @@ extension AnalysisSnapshot {
     /// lie: passing `keys[i]` would copy a tracked key's ~1 kB of statistics for every comparison
     /// (a merge's sort of 200,000 keys spent a second on it).
     @inline(__always)
-    private static func ranksBefore(_ x: UnsafeBufferPointer<TrackedKey>, _ i: Int,
-                                    _ y: UnsafeBufferPointer<TrackedKey>, _ j: Int) -> Bool {
+    private static func ranksBefore(
+        _ x: UnsafeBufferPointer<TrackedKey>, _ i: Int,
+        _ y: UnsafeBufferPointer<TrackedKey>, _ j: Int
+    ) -> Bool {
         let countX = x[i].count, countY = y[j].count
         return countX != countY ? countX > countY : x[i].key < y[j].key
     }
@@ -103,8 +110,10 @@ extension AnalysisSnapshot {
 
     /// The first `limit` of two ranked lists of different keys, ranked; how many were left out and
     /// the highest count among them.
-    private static func mergeRanked(_ a: [TrackedKey], _ b: [TrackedKey],
-                                    limit: Int) -> (keys: [TrackedKey], dropped: Int, droppedMaximum: Int) {
+    private static func mergeRanked(
+        _ a: [TrackedKey], _ b: [TrackedKey],
+        limit: Int
+    ) -> (keys: [TrackedKey], dropped: Int, droppedMaximum: Int) {
         var merged: [TrackedKey] = []
         merged.reserveCapacity(min(limit, a.count + b.count))
         var i = 0, j = 0

@@ -45,8 +45,9 @@ extension AnalysisSnapshot {
             }
         }
         let distinct = distinctKeys
-        return Popularity(zipfExponent: exponent, zipfFitR2: r2, top1Share: share(1), top10Share: share(10),
-                          top100Share: share(100), distinctKeys: distinct.count,
-                          distinctKeysEstimated: distinct.estimated)
+        return Popularity(
+            zipfExponent: exponent, zipfFitR2: r2, top1Share: share(1), top10Share: share(10),
+            top100Share: share(100), distinctKeys: distinct.count,
+            distinctKeysEstimated: distinct.estimated)
     }
 }

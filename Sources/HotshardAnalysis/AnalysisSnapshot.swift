@@ -78,15 +78,19 @@ public struct AnalysisSnapshot: Codable, Sendable {
         let origin = totals.firstNanos
         // Keys ranked by count (as snapshots and merges leave them) need entries, with their
         // percentiles, only for the top and the first key below it.
-        let candidates = configuration.rankBy == .requests && Self.isRanked(keys)
+        let candidates =
+            configuration.rankBy == .requests && Self.isRanked(keys)
             ? keys[..<min(keys.count, max(0, limit) + 1)] : keys[...]
         var serverNames: [UInt64: String] = [:]
         for server in servers { serverNames[server.id] = server.server }
         var entries: [HotKey] = candidates.map { tracked in
             let stats = tracked.statistics
-            let latency: (Double, Double, Double, Double)? = stats.latency.total > 0 ? (
-                Double(stats.latency.value(at: 50) ?? 0) / 1_000, Double(stats.latency.value(at: 90) ?? 0) / 1_000,
-                Double(stats.latency.value(at: 99) ?? 0) / 1_000, Double(stats.latency.maximum) / 1_000) : nil
+            let latency: (Double, Double, Double, Double)? =
+                stats.latency.total > 0
+                ? (
+                    Double(stats.latency.value(at: 50) ?? 0) / 1_000, Double(stats.latency.value(at: 90) ?? 0) / 1_000,
+                    Double(stats.latency.value(at: 99) ?? 0) / 1_000, Double(stats.latency.maximum) / 1_000
+                ) : nil
             let totalLatency = stats.latency.upperBoundSum / 1_000
             return HotKey(
                 key: tracked.key, wireProtocol: stats.protocolName, count: tracked.count, errorBound: tracked.error,
@@ -112,8 +116,10 @@ public struct AnalysisSnapshot: Codable, Sendable {
                 return a != b ? a > b : $0.key < $1.key
             }
         case .latency:
-            entries.sort { $0.totalLatencyMicros != $1.totalLatencyMicros
-                ? $0.totalLatencyMicros > $1.totalLatencyMicros : $0.key < $1.key }
+            entries.sort {
+                $0.totalLatencyMicros != $1.totalLatencyMicros
+                    ? $0.totalLatencyMicros > $1.totalLatencyMicros : $0.key < $1.key
+            }
         }
         let top = Array(entries.prefix(limit))
         guard configuration.rankBy == .requests else { return top }
@@ -139,8 +145,9 @@ public struct AnalysisSnapshot: Codable, Sendable {
 
     public var windowSeries: [WindowSummary] {
         windows.enumerated().map { index, window in
-            WindowSummary(startSeconds: Double(index) * windowSeconds, requests: window.requests,
-                          top: window.top.map { ($0.key, $0.count) })
+            WindowSummary(
+                startSeconds: Double(index) * windowSeconds, requests: window.requests,
+                top: window.top.map { ($0.key, $0.count) })
         }
     }
 
@@ -159,9 +166,10 @@ public struct AnalysisSnapshot: Codable, Sendable {
     static func summary(_ sparse: SparseHistogram) -> LatencySummary? {
         guard sparse.count > 0 else { return nil }
         let histogram = sparse.histogram()
-        return LatencySummary(p50: Double(histogram.valueAtPercentile(50)), p90: Double(histogram.valueAtPercentile(90)),
-                              p99: Double(histogram.valueAtPercentile(99)),
-                              p999: Double(histogram.valueAtPercentile(99.9)), max: Double(histogram.max),
-                              count: Int(histogram.totalCount))
+        return LatencySummary(
+            p50: Double(histogram.valueAtPercentile(50)), p90: Double(histogram.valueAtPercentile(90)),
+            p99: Double(histogram.valueAtPercentile(99)),
+            p999: Double(histogram.valueAtPercentile(99.9)), max: Double(histogram.max),
+            count: Int(histogram.totalCount))
     }
 }

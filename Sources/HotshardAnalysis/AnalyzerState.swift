@@ -13,14 +13,16 @@ struct AnalyzerState {
     private var windows: WindowSeries
     private var distinct = HyperLogLog()
     private var totals = AnalysisTotals()
-    private var service = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
-                                            numberOfSignificantValueDigits: .three)
+    private var service = Histogram<UInt64>(
+        highestTrackableValue: SparseHistogram.highestMicros,
+        numberOfSignificantValueDigits: .three)
     /// Per command: its count and latency.
     private struct CommandTally {
         var name: String
         var count = 0
-        var latency = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
-                                        numberOfSignificantValueDigits: .two)
+        var latency = Histogram<UInt64>(
+            highestTrackableValue: SparseHistogram.highestMicros,
+            numberOfSignificantValueDigits: .two)
     }
     private var tallies: [CommandTally] = []
     private var tallyIndex: [String: Int] = [:]
@@ -91,8 +93,9 @@ struct AnalyzerState {
             let summary = summary
             windows.advance(to: message.timestampNanos) { summary.counters[$0].key }
         }
-        windows.record(timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos,
-                       countsRequest: countsMessage)
+        windows.record(
+            timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos,
+            countsRequest: countsMessage)
         guard !message.keys.isEmpty else { return }
         let share = message.keys.count
         let requestBytes = message.requestBytes / share
@@ -112,8 +115,9 @@ struct AnalyzerState {
                 if let next = summary.prefetchNextVictim() { prefetchStatistics(of: next) }
             }
             windows.count(slot: slot)
-            Self.update(&statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
-                        share: share, isError: isError, client: client, second: second)
+            Self.update(
+                &statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
+                share: share, isError: isError, client: client, second: second)
             statistics[slot].recordServer(server)
             if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
         }
@@ -142,7 +146,8 @@ struct AnalyzerState {
     @inline(__always)
     private func prefetchSlot(of message: Message) {
         guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash),
-              slot < statistics.count else { return }
+            slot < statistics.count
+        else { return }
         windows.prefetch(slot: slot)
         prefetchStatistics(of: slot)
     }
@@ -172,8 +177,10 @@ struct AnalyzerState {
     }
 
     @inline(__always)
-    private static func update(_ stats: inout KeyStatistics, reference: KeyReference, message: Message,
-                               requestBytes: Int, share: Int, isError: Bool, client: UInt64, second: Int64) {
+    private static func update(
+        _ stats: inout KeyStatistics, reference: KeyReference, message: Message,
+        requestBytes: Int, share: Int, isError: Bool, client: UInt64, second: Int64
+    ) {
         if stats.wireProtocol == nil { stats.wireProtocol = message.wireProtocol }
         stats.requests += 1
         switch message.operation {
@@ -241,12 +248,15 @@ struct AnalyzerState {
         tracked.reserveCapacity(summary.count)
         for slot in summary.slotsByCount() {
             let counter = summary.counters[slot]
-            tracked.append(TrackedKey(key: counter.key, count: counter.count, error: counter.error,
-                                      statistics: statistics[slot]))
+            tracked.append(
+                TrackedKey(
+                    key: counter.key, count: counter.count, error: counter.error,
+                    statistics: statistics[slot]))
         }
         let prefixCounts = prefixes.slotsByCount().map {
-            PrefixCount(prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,
-                        error: prefixes.counters[$0].error)
+            PrefixCount(
+                prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,
+                error: prefixes.counters[$0].error)
         }
         var totals = self.totals
         for proto in WireProtocol.allCases where protocolCounts[Self.protocolIndex(proto)] > 0 {

@@ -184,8 +184,9 @@ struct ClientTally: Codable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let hashes = try container.decode([UInt64].self, forKey: .hashes)
         let counts = try container.decode([Int].self, forKey: .counts)
-        self.init(hashes: hashes, counts: counts, bitmap: try container.decode(UInt64.self, forKey: .bitmap),
-                  total: try container.decode(Int.self, forKey: .total))
+        self.init(
+            hashes: hashes, counts: counts, bitmap: try container.decode(UInt64.self, forKey: .bitmap),
+            total: try container.decode(Int.self, forKey: .total))
     }
 
     func encode(to encoder: any Encoder) throws {

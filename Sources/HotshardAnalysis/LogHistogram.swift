@@ -30,10 +30,11 @@ struct LogHistogram: Codable, Sendable, Equatable {
     /// Encoded sparse (only non-empty buckets): most keys have a handful.
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(buckets: try container.decode([Int].self, forKey: .buckets),
-                  counts: try container.decode([UInt32].self, forKey: .counts),
-                  total: try container.decode(Int.self, forKey: .total),
-                  maximum: try container.decode(Int64.self, forKey: .maximum))
+        self.init(
+            buckets: try container.decode([Int].self, forKey: .buckets),
+            counts: try container.decode([UInt32].self, forKey: .counts),
+            total: try container.decode(Int.self, forKey: .total),
+            maximum: try container.decode(Int64.self, forKey: .maximum))
     }
 
     /// From the sparse form: counts of the listed buckets (buckets out of range are dropped).

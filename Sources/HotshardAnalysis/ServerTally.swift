@@ -18,8 +18,10 @@ public struct ServerLoad: Codable, Sendable, Equatable {
     /// p50, p99 and max in µs; nil when no reply was paired.
     public var latencyMicros: (p50: Double, p99: Double, max: Double)? {
         guard latency.total > 0 else { return nil }
-        return (Double(latency.value(at: 50) ?? 0) / 1_000, Double(latency.value(at: 99) ?? 0) / 1_000,
-                Double(latency.maximum) / 1_000)
+        return (
+            Double(latency.value(at: 50) ?? 0) / 1_000, Double(latency.value(at: 99) ?? 0) / 1_000,
+            Double(latency.maximum) / 1_000
+        )
     }
 
     /// The endpoint's stable id: its address and port mixed (not `hashValue`, which is seeded per process).
@@ -89,7 +91,9 @@ struct ServerTally: Sendable {
         var position: [UInt64: Int] = [:]
         for (offset, server) in result.enumerated() { position[server.id] = offset }
         for server in b {
-            if let at = position[server.id] { result[at].add(server) } else {
+            if let at = position[server.id] {
+                result[at].add(server)
+            } else {
                 position[server.id] = result.count
                 result.append(server)
             }

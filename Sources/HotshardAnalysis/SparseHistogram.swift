@@ -16,8 +16,9 @@ public struct SparseHistogram: Codable, Sendable, Equatable {
     }
 
     func histogram() -> Histogram<UInt64> {
-        var histogram = Histogram<UInt64>(highestTrackableValue: SparseHistogram.highestMicros,
-                                          numberOfSignificantValueDigits: .three)
+        var histogram = Histogram<UInt64>(
+            highestTrackableValue: SparseHistogram.highestMicros,
+            numberOfSignificantValueDigits: .three)
         for (value, count) in zip(values, counts) {
             _ = histogram.record(min(value, SparseHistogram.highestMicros), count: count)
         }

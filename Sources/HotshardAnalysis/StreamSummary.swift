@@ -101,8 +101,10 @@ struct StreamSummary {
         }
         if counters.count < capacity {
             let slot = Int32(counters.count)
-            counters.append(Counter(key: key, count: 1, error: 0, bucket: -1, previous: -1, next: -1,
-                                    lastIncrement: increments))
+            counters.append(
+                Counter(
+                    key: key, count: 1, error: 0, bucket: -1, previous: -1, next: -1,
+                    lastIncrement: increments))
             index.insert(hash: key.hash64, slot: slot)
             return (Int(slot), false)
         }

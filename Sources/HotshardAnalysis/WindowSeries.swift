@@ -162,9 +162,12 @@ struct WindowSeries: Sendable {
     }
 
     /// Merges two finished series on absolute time; the finer one is coarsened to the other's length.
-    static func merge(_ a: (origin: Int64, length: Int64, windows: [Window]),
-                      _ b: (origin: Int64, length: Int64, windows: [Window]), limit: Int)
-        -> (origin: Int64, length: Int64, windows: [Window]) {
+    static func merge(
+        _ a: (origin: Int64, length: Int64, windows: [Window]),
+        _ b: (origin: Int64, length: Int64, windows: [Window]), limit: Int
+    )
+        -> (origin: Int64, length: Int64, windows: [Window])
+    {
         guard !a.windows.isEmpty else { return b }
         guard !b.windows.isEmpty else { return a }
         var a = a, b = b
@@ -183,8 +186,11 @@ struct WindowSeries: Sendable {
         return (origin, a.length, merged)
     }
 
-    private static func coarsened(_ series: (origin: Int64, length: Int64, windows: [Window]), limit: Int)
-        -> (origin: Int64, length: Int64, windows: [Window]) {
+    private static func coarsened(
+        _ series: (origin: Int64, length: Int64, windows: [Window]), limit: Int
+    )
+        -> (origin: Int64, length: Int64, windows: [Window])
+    {
         let length = series.length * 2
         let origin = series.origin - series.origin % length
         var windows: [Window] = []
@@ -228,8 +234,9 @@ extension AnalysisSnapshot {
             let histogram = window.latency
             guard histogram.total > 0 else { return nil }
             func micros(_ percentile: Double) -> Double { Double(histogram.value(at: percentile) ?? 0) / 1_000 }
-            return WindowLatency(p50: micros(50), p90: micros(90), p99: micros(99),
-                                 max: Double(histogram.maximum) / 1_000, count: histogram.total)
+            return WindowLatency(
+                p50: micros(50), p90: micros(90), p99: micros(99),
+                max: Double(histogram.maximum) / 1_000, count: histogram.total)
         }
     }
 }

@@ -47,8 +47,9 @@ public final class CaptureSession: @unchecked Sendable {
     public var problems: [CaptureError] { problemsLock.withLock { $0 } }
 
     public var progress: CaptureProgress {
-        CaptureProgress(bytesRead: bytesProgress.load(ordering: .relaxed), totalBytes: totalBytes,
-                        packets: packetsProgress.load(ordering: .relaxed))
+        CaptureProgress(
+            bytesRead: bytesProgress.load(ordering: .relaxed), totalBytes: totalBytes,
+            packets: packetsProgress.load(ordering: .relaxed))
     }
 
     /// Asks `run` to finish: safe from another thread or a signal handler's dispatch source.
@@ -103,8 +104,9 @@ public final class CaptureSession: @unchecked Sendable {
                 lastTimestamp = max(lastTimestamp, timestamp)
                 let frame = UnsafeRawBufferPointer(start: data, count: captured)
                 packetsPerSource[index] += 1
-                handle(frame: frame, wireLength: wire, timestampNanos: timestamp, decoder: &decoders[index],
-                       reassembler: reassembler, health: &health, sink: sink)
+                handle(
+                    frame: frame, wireLength: wire, timestampNanos: timestamp, decoder: &decoders[index],
+                    reassembler: reassembler, health: &health, sink: sink)
                 if packets & 0xfff == 0 { publish(health, packets: packets, perSource: packetsPerSource) }
             }
             if let live, ContinuousClock.now - lastLivePublish >= .milliseconds(250) {
@@ -173,9 +175,11 @@ public final class CaptureSession: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func handle<Sink: StreamSink>(frame: UnsafeRawBufferPointer, wireLength: Int, timestampNanos: Int64,
-                                          decoder: inout PacketDecoder, reassembler: TCPReassembler,
-                                          health: inout CaptureHealth, sink: Sink) {
+    private func handle<Sink: StreamSink>(
+        frame: UnsafeRawBufferPointer, wireLength: Int, timestampNanos: Int64,
+        decoder: inout PacketDecoder, reassembler: TCPReassembler,
+        health: inout CaptureHealth, sink: Sink
+    ) {
         health.packets += 1
         health.bytes += wireLength
         if frame.count < wireLength { health.truncated += 1 }
@@ -190,13 +194,16 @@ public final class CaptureSession: @unchecked Sendable {
             let packet = decoder.packet
             guard packet.missingLength == 0 else { return }
             let payload = UnsafeRawBufferPointer(rebasing: frame[packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength)])
-            let sourceIsClient = packet.source.port != packet.destination.port
+            let sourceIsClient =
+                packet.source.port != packet.destination.port
                 ? packet.source.port > packet.destination.port : true
-            let flow = sourceIsClient
+            let flow =
+                sourceIsClient
                 ? FlowID(client: packet.source, server: packet.destination, transport: .udp)
                 : FlowID(client: packet.destination, server: packet.source, transport: .udp)
-            sink.datagram(flow, sourceIsClient ? .clientToServer : .serverToClient, timestampNanos: timestampNanos,
-                          bytes: payload)
+            sink.datagram(
+                flow, sourceIsClient ? .clientToServer : .serverToClient, timestampNanos: timestampNanos,
+                bytes: payload)
         case .nonIP: health.nonIP += 1
         case .nonTCPUDP: health.nonTCPUDP += 1
         case .fragment: health.fragments += 1

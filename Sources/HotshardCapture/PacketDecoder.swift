@@ -57,7 +57,9 @@ struct PacketDecoder {
             guard frame.count >= 4 else { return .truncated }
             let raw = frame.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
             // NULL stores the family in the capturing host's order: whichever order gives a small value.
-            let family = link == .loop ? UInt32(bigEndian: raw)
+            let family =
+                link == .loop
+                ? UInt32(bigEndian: raw)
                 : (UInt32(littleEndian: raw) < 0x100 ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw))
             switch family {
             case 2: return decodeIPv4(frame, offset: 4, missing: missing)
@@ -82,8 +84,10 @@ struct PacketDecoder {
         }
     }
 
-    private mutating func decodeEtherType(_ frame: UnsafeRawBufferPointer, etherType: UInt16, offset: Int,
-                                          missing: Int) -> Outcome {
+    private mutating func decodeEtherType(
+        _ frame: UnsafeRawBufferPointer, etherType: UInt16, offset: Int,
+        missing: Int
+    ) -> Outcome {
         var type = etherType
         var offset = offset
         // 802.1Q, 802.1ad and the older QinQ tag types, stacked any number of times.
@@ -134,8 +138,9 @@ struct PacketDecoder {
         let source = frame.be32(offset + 12), destination = frame.be32(offset + 16)
         packet.source = Endpoint(ipv4: source, port: 0)
         packet.destination = Endpoint(ipv4: destination, port: 0)
-        return decodeTransport(frame, protocolNumber: frame[offset + 9], offset: offset + headerLength,
-                               end: offset + totalLength, missing: missing)
+        return decodeTransport(
+            frame, protocolNumber: frame[offset + 9], offset: offset + headerLength,
+            end: offset + totalLength, missing: missing)
     }
 
     private mutating func decodeIPv6(_ frame: UnsafeRawBufferPointer, offset: Int, missing: Int) -> Outcome {
@@ -145,10 +150,12 @@ struct PacketDecoder {
         var payloadLength = Int(frame.be16(offset + 4))
         if payloadLength == 0 { payloadLength = available }  // jumbogram or offload
         guard payloadLength <= available else { return .malformed }
-        packet.source = Endpoint(addressHigh: frame.be64(offset + 8), addressLow: frame.be64(offset + 16),
-                                 port: 0, isIPv6: true)
-        packet.destination = Endpoint(addressHigh: frame.be64(offset + 24), addressLow: frame.be64(offset + 32),
-                                      port: 0, isIPv6: true)
+        packet.source = Endpoint(
+            addressHigh: frame.be64(offset + 8), addressLow: frame.be64(offset + 16),
+            port: 0, isIPv6: true)
+        packet.destination = Endpoint(
+            addressHigh: frame.be64(offset + 24), addressLow: frame.be64(offset + 32),
+            port: 0, isIPv6: true)
         let end = offset + 40 + payloadLength
         var next = frame[offset + 6]
         var cursor = offset + 40
@@ -178,8 +185,10 @@ struct PacketDecoder {
         return .malformed
     }
 
-    private mutating func decodeTransport(_ frame: UnsafeRawBufferPointer, protocolNumber: UInt8, offset: Int,
-                                          end: Int, missing: Int) -> Outcome {
+    private mutating func decodeTransport(
+        _ frame: UnsafeRawBufferPointer, protocolNumber: UInt8, offset: Int,
+        end: Int, missing: Int
+    ) -> Outcome {
         switch protocolNumber {
         case 6:
             guard frame.count >= offset + 20 else { return .truncated }

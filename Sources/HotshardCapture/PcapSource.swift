@@ -31,8 +31,9 @@ final class PcapSource {
                 throw CaptureError.cannotOpenFile(path: path, reason: String(cString: strerror(errno)))
             }
             gzip = opened.gzip
-            handle = pcap_fopen_offline_with_tstamp_precision(opened.file, UInt32(PCAP_TSTAMP_PRECISION_NANO),
-                                                              &errorBuffer)
+            handle = pcap_fopen_offline_with_tstamp_precision(
+                opened.file, UInt32(PCAP_TSTAMP_PRECISION_NANO),
+                &errorBuffer)
             if handle == nil {
                 var zError: Int32 = 0
                 let zMessage = gzerror(opened.gzip, &zError)

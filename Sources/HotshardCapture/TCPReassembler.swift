@@ -24,8 +24,10 @@ final class TCPReassembler {
     }
 
     /// One decoded TCP packet; `payload` is its captured payload.
-    func process<Sink: StreamSink>(_ packet: PacketDecoder.Packet, payload: UnsafeRawBufferPointer,
-                                   timestampNanos: Int64, health: inout CaptureHealth, sink: Sink) {
+    func process<Sink: StreamSink>(
+        _ packet: PacketDecoder.Packet, payload: UnsafeRawBufferPointer,
+        timestampNanos: Int64, health: inout CaptureHealth, sink: Sink
+    ) {
         if timestampNanos >= nextSweepNanos {
             if nextSweepNanos != .min { sweep(now: timestampNanos, health: &health, sink: sink) }
             nextSweepNanos = timestampNanos &+ sweepIntervalNanos
@@ -52,7 +54,8 @@ final class TCPReassembler {
             } else {
                 sourceIsClient = true
             }
-            let id = sourceIsClient
+            let id =
+                sourceIsClient
                 ? FlowID(client: packet.source, server: packet.destination, transport: .tcp)
                 : FlowID(client: packet.destination, server: packet.source, transport: .tcp)
             flow = TCPFlow(id: id, order: flowsCreated)
@@ -69,8 +72,9 @@ final class TCPReassembler {
             return
         }
         if ackFlag {
-            acknowledge(flow, peerOf: direction, ack: packet.acknowledgement, timestampNanos: timestampNanos,
-                        health: &health, sink: sink)
+            acknowledge(
+                flow, peerOf: direction, ack: packet.acknowledgement, timestampNanos: timestampNanos,
+                health: &health, sink: sink)
         }
         let state = flow.state(direction)
         let dataSequence = syn ? packet.sequence &+ 1 : packet.sequence
@@ -83,8 +87,9 @@ final class TCPReassembler {
             state.finSequence = dataSequence &+ UInt32(truncatingIfNeeded: packet.payloadLength + packet.missingLength)
         }
         if packet.payloadLength + packet.missingLength > 0 {
-            accept(state, flow: flow, direction: direction, sequence: dataSequence, bytes: payload,
-                   missing: packet.missingLength, timestampNanos: timestampNanos, health: &health, sink: sink)
+            accept(
+                state, flow: flow, direction: direction, sequence: dataSequence, bytes: payload,
+                missing: packet.missingLength, timestampNanos: timestampNanos, health: &health, sink: sink)
         }
         if let finSequence = state.finSequence, state.nextSequence == finSequence, state.pending.isEmpty {
             state.finished = true
@@ -103,9 +108,11 @@ final class TCPReassembler {
         flows.removeAll()
     }
 
-    private func accept<Sink: StreamSink>(_ state: TCPDirectionState, flow: TCPFlow, direction: FlowDirection,
-                                          sequence: UInt32, bytes: UnsafeRawBufferPointer, missing: Int,
-                                          timestampNanos: Int64, health: inout CaptureHealth, sink: Sink) {
+    private func accept<Sink: StreamSink>(
+        _ state: TCPDirectionState, flow: TCPFlow, direction: FlowDirection,
+        sequence: UInt32, bytes: UnsafeRawBufferPointer, missing: Int,
+        timestampNanos: Int64, health: inout CaptureHealth, sink: Sink
+    ) {
         let relative = Int(Int32(bitPattern: sequence &- state.nextSequence))
         let length = bytes.count + missing
         if relative + length <= 0 {
@@ -116,37 +123,46 @@ final class TCPReassembler {
             let size = bytes.count
             if state.pendingBytes + size > options.maxBufferedBytesPerFlow {
                 health.capsHit["flowBufferedBytes", default: 0] += 1
-                skipToFirstBuffered(state, flow: flow, direction: direction, orAt: sequence,
-                                    timestampNanos: timestampNanos, health: &health, sink: sink)
-                accept(state, flow: flow, direction: direction, sequence: sequence, bytes: bytes, missing: missing,
-                       timestampNanos: timestampNanos, health: &health, sink: sink)
+                skipToFirstBuffered(
+                    state, flow: flow, direction: direction, orAt: sequence,
+                    timestampNanos: timestampNanos, health: &health, sink: sink)
+                accept(
+                    state, flow: flow, direction: direction, sequence: sequence, bytes: bytes, missing: missing,
+                    timestampNanos: timestampNanos, health: &health, sink: sink)
                 return
             }
             if bufferedBytesTotal + size > options.maxBufferedBytesTotal {
                 health.capsHit["bufferedBytes", default: 0] += 1
-                skipToFirstBuffered(state, flow: flow, direction: direction, orAt: sequence,
-                                    timestampNanos: timestampNanos, health: &health, sink: sink)
-                accept(state, flow: flow, direction: direction, sequence: sequence, bytes: bytes, missing: missing,
-                       timestampNanos: timestampNanos, health: &health, sink: sink)
+                skipToFirstBuffered(
+                    state, flow: flow, direction: direction, orAt: sequence,
+                    timestampNanos: timestampNanos, health: &health, sink: sink)
+                accept(
+                    state, flow: flow, direction: direction, sequence: sequence, bytes: bytes, missing: missing,
+                    timestampNanos: timestampNanos, health: &health, sink: sink)
                 return
             }
             health.outOfOrder += 1
-            state.insert(TCPPendingSegment(sequence: sequence, bytes: [UInt8](bytes), missing: missing,
-                                           timestampNanos: timestampNanos))
+            state.insert(
+                TCPPendingSegment(
+                    sequence: sequence, bytes: [UInt8](bytes), missing: missing,
+                    timestampNanos: timestampNanos))
             state.pendingBytes += size
             bufferedBytesTotal += size
             return
         }
-        deliverInOrder(state, flow: flow, direction: direction, skip: -relative, bytes: bytes, missing: missing,
-                       timestampNanos: timestampNanos, health: &health, sink: sink)
+        deliverInOrder(
+            state, flow: flow, direction: direction, skip: -relative, bytes: bytes, missing: missing,
+            timestampNanos: timestampNanos, health: &health, sink: sink)
         drain(state, flow: flow, direction: direction, health: &health, sink: sink)
     }
 
     /// Delivers a segment that starts at or before `nextSequence`, skipping the `skip` bytes already delivered.
-    private func deliverInOrder<Sink: StreamSink>(_ state: TCPDirectionState, flow: TCPFlow,
-                                                  direction: FlowDirection, skip: Int, bytes: UnsafeRawBufferPointer,
-                                                  missing: Int, timestampNanos: Int64, health: inout CaptureHealth,
-                                                  sink: Sink) {
+    private func deliverInOrder<Sink: StreamSink>(
+        _ state: TCPDirectionState, flow: TCPFlow,
+        direction: FlowDirection, skip: Int, bytes: UnsafeRawBufferPointer,
+        missing: Int, timestampNanos: Int64, health: inout CaptureHealth,
+        sink: Sink
+    ) {
         if skip > 0 { health.retransmitted += 1 }
         var skip = skip
         if skip < bytes.count {
@@ -166,8 +182,10 @@ final class TCPReassembler {
         }
     }
 
-    private func drain<Sink: StreamSink>(_ state: TCPDirectionState, flow: TCPFlow, direction: FlowDirection,
-                                         health: inout CaptureHealth, sink: Sink) {
+    private func drain<Sink: StreamSink>(
+        _ state: TCPDirectionState, flow: TCPFlow, direction: FlowDirection,
+        health: inout CaptureHealth, sink: Sink
+    ) {
         while let first = state.pending.first {
             let relative = Int(Int32(bitPattern: first.sequence &- state.nextSequence))
             if relative > 0 { return }
@@ -179,21 +197,25 @@ final class TCPReassembler {
                 continue
             }
             first.bytes.withUnsafeBytes { bytes in
-                deliverInOrder(state, flow: flow, direction: direction, skip: -relative, bytes: bytes,
-                               missing: first.missing, timestampNanos: first.timestampNanos, health: &health,
-                               sink: sink)
+                deliverInOrder(
+                    state, flow: flow, direction: direction, skip: -relative, bytes: bytes,
+                    missing: first.missing, timestampNanos: first.timestampNanos, health: &health,
+                    sink: sink)
             }
         }
     }
 
     /// Declares the hole before the first buffered segment (or before `sequence`) a gap and delivers what follows.
-    private func skipToFirstBuffered<Sink: StreamSink>(_ state: TCPDirectionState, flow: TCPFlow,
-                                                       direction: FlowDirection, orAt sequence: UInt32?,
-                                                       timestampNanos: Int64, health: inout CaptureHealth,
-                                                       sink: Sink) {
+    private func skipToFirstBuffered<Sink: StreamSink>(
+        _ state: TCPDirectionState, flow: TCPFlow,
+        direction: FlowDirection, orAt sequence: UInt32?,
+        timestampNanos: Int64, health: inout CaptureHealth,
+        sink: Sink
+    ) {
         var target = state.pending.first?.sequence ?? sequence
         if let sequence, let current = target,
-           Int32(bitPattern: sequence &- current) < 0 {
+            Int32(bitPattern: sequence &- current) < 0
+        {
             target = sequence
         }
         guard let target else { return }
@@ -208,28 +230,35 @@ final class TCPReassembler {
     }
 
     /// The peer acknowledged up to `ack`: bytes before it that we hold no copy of were lost to the capture.
-    private func acknowledge<Sink: StreamSink>(_ flow: TCPFlow, peerOf direction: FlowDirection, ack: UInt32,
-                                               timestampNanos: Int64, health: inout CaptureHealth, sink: Sink) {
+    private func acknowledge<Sink: StreamSink>(
+        _ flow: TCPFlow, peerOf direction: FlowDirection, ack: UInt32,
+        timestampNanos: Int64, health: inout CaptureHealth, sink: Sink
+    ) {
         let peerDirection: FlowDirection = direction == .clientToServer ? .serverToClient : .clientToServer
         let peer = flow.state(peerDirection)
         guard peer.started, !peer.pending.isEmpty else { return }
         var limit = ack
         if let finSequence = peer.finSequence, ack == finSequence &+ 1 { limit = finSequence }
         guard let first = peer.pending.first,
-              Int32(bitPattern: limit &- peer.nextSequence) > 0,
-              Int32(bitPattern: limit &- first.sequence) >= 0 else { return }
-        skipToFirstBuffered(peer, flow: flow, direction: peerDirection, orAt: nil, timestampNanos: timestampNanos,
-                            health: &health, sink: sink)
+            Int32(bitPattern: limit &- peer.nextSequence) > 0,
+            Int32(bitPattern: limit &- first.sequence) >= 0
+        else { return }
+        skipToFirstBuffered(
+            peer, flow: flow, direction: peerDirection, orAt: nil, timestampNanos: timestampNanos,
+            health: &health, sink: sink)
     }
 
-    private func close<Sink: StreamSink>(_ flow: TCPFlow, key: FlowKey, reason: StreamCloseReason,
-                                         timestampNanos: Int64, health: inout CaptureHealth, sink: Sink) {
+    private func close<Sink: StreamSink>(
+        _ flow: TCPFlow, key: FlowKey, reason: StreamCloseReason,
+        timestampNanos: Int64, health: inout CaptureHealth, sink: Sink
+    ) {
         guard !flow.closed else { return }
         for direction in [FlowDirection.clientToServer, .serverToClient] {
             let state = flow.state(direction)
             while !state.pending.isEmpty {
-                skipToFirstBuffered(state, flow: flow, direction: direction, orAt: nil,
-                                    timestampNanos: timestampNanos, health: &health, sink: sink)
+                skipToFirstBuffered(
+                    state, flow: flow, direction: direction, orAt: nil,
+                    timestampNanos: timestampNanos, health: &health, sink: sink)
             }
         }
         flow.closed = true
@@ -244,8 +273,9 @@ final class TCPReassembler {
         expired.sort { $0.1.order < $1.1.order }
         for (key, flow) in expired {
             if !flow.closed {
-                close(flow, key: key, reason: force ? .evicted : .idleTimeout, timestampNanos: now, health: &health,
-                      sink: sink)
+                close(
+                    flow, key: key, reason: force ? .evicted : .idleTimeout, timestampNanos: now, health: &health,
+                    sink: sink)
             }
             flows[key] = nil
         }

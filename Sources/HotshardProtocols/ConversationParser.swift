@@ -13,8 +13,9 @@ import HotshardCapture
 /// references in it: about 7 ns of the 75 a pipelined RESP request and its reply took.
 public protocol ConversationParser {
     /// Consumes in-order bytes of one direction. Emits every message completed by them.
-    mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                       emit: (inout Message) -> Void)
+    mutating func feed(
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void)
     /// `length` bytes of one direction were lost: drop partial state and resynchronise.
     mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (inout Message) -> Void)
     /// The flow ended: emit requests still waiting for a reply (status `.noReply`).

@@ -1,8 +1,10 @@
 /// How flows are assigned a protocol and how parsers are bounded.
 public struct DecoderConfiguration: Sendable {
     /// Server port → protocol. Defaults: 6379 RESP, 11211 memcached, 80/8080/8000 HTTP, 5672 AMQP.
-    public var ports: [UInt16: WireProtocol] = [6379: .resp, 11211: .memcached, 80: .http, 8080: .http, 8000: .http,
-                                           5672: .amqp]
+    public var ports: [UInt16: WireProtocol] = [
+        6379: .resp, 11211: .memcached, 80: .http, 8080: .http, 8000: .http,
+        5672: .amqp,
+    ]
     /// Recognise the protocol of flows on other ports by their first client bytes.
     public var detectByContent = true
     /// Requests waiting for replies per flow before the oldest is given up as unanswered.

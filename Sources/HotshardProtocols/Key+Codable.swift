@@ -10,8 +10,9 @@ extension Key: Codable {
         } else {
             let encoded = try container.decode(String.self, forKey: .keyBase64)
             guard let bytes = Base64.decode(encoded) else {
-                throw DecodingError.dataCorruptedError(forKey: .keyBase64, in: container,
-                                                       debugDescription: "keyBase64 is not valid base64")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .keyBase64, in: container,
+                    debugDescription: "keyBase64 is not valid base64")
             }
             self.init(bytes)
         }

@@ -39,7 +39,7 @@ extension Key {
         if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7f }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate,
-             .privateUse, .unassigned:
+            .privateUse, .unassigned:
             return false
         default:
             return !scalar.properties.isNoncharacterCodePoint

@@ -106,8 +106,9 @@ public struct Message: Sendable {
 extension Message {
     /// A message of `flow` with nothing in it: what a parser's queue of pending requests starts from.
     static func blank(flow: FlowID, wireProtocol: WireProtocol) -> Message {
-        Message(timestampNanos: 0, flow: flow, wireProtocol: wireProtocol, command: "", operation: .other,
-                keys: KeyList(), requestBytes: 0)
+        Message(
+            timestampNanos: 0, flow: flow, wireProtocol: wireProtocol, command: "", operation: .other,
+            keys: KeyList(), requestBytes: 0)
     }
 }
 

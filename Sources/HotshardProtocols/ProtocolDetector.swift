@@ -1,14 +1,20 @@
 /// Recognises a flow's protocol from the first bytes the client sent.
 public enum ProtocolDetector {
-    private static let httpMethods: [[UInt8]] = ["GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ",
-                                                 "CONNECT ", "TRACE "].map { Array($0.utf8) }
-    private static let memcachedVerbs: [[UInt8]] = ["get ", "gets ", "gat ", "gats ", "set ", "add ", "replace ",
-                                                    "append ", "prepend ", "cas ", "delete ", "incr ", "decr ",
-                                                    "touch ", "mg ", "ms ", "md ", "ma ", "mn", "me ", "stats",
-                                                    "version", "flush_all", "verbosity "].map { Array($0.utf8) }
-    private static let redisInline: [[UInt8]] = ["PING", "GET ", "SET ", "INCR ", "DEL ", "LPUSH ", "RPUSH ", "HGET ",
-                                                 "HSET ", "MGET ", "EXISTS ", "EXPIRE ", "INFO", "AUTH ", "SELECT ",
-                                                 "LRANGE ", "SADD "].map { Array($0.utf8) }
+    private static let httpMethods: [[UInt8]] = [
+        "GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ",
+        "CONNECT ", "TRACE ",
+    ].map { Array($0.utf8) }
+    private static let memcachedVerbs: [[UInt8]] = [
+        "get ", "gets ", "gat ", "gats ", "set ", "add ", "replace ",
+        "append ", "prepend ", "cas ", "delete ", "incr ", "decr ",
+        "touch ", "mg ", "ms ", "md ", "ma ", "mn", "me ", "stats",
+        "version", "flush_all", "verbosity ",
+    ].map { Array($0.utf8) }
+    private static let redisInline: [[UInt8]] = [
+        "PING", "GET ", "SET ", "INCR ", "DEL ", "LPUSH ", "RPUSH ", "HGET ",
+        "HSET ", "MGET ", "EXISTS ", "EXPIRE ", "INFO", "AUTH ", "SELECT ",
+        "LRANGE ", "SADD ",
+    ].map { Array($0.utf8) }
 
     private static let amqpHeader: [UInt8] = Array("AMQP".utf8)
 

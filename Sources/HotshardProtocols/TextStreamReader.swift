@@ -34,8 +34,10 @@ struct TextStreamReader {
     /// Feeds bytes. `onLine` gets each line without its CRLF, its wire bytes and the stream offset
     /// just after it, and returns how many bytes of data block follow it (0 for none); `onData`
     /// gets each skipped chunk's length.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, onLine: (UnsafeRawBufferPointer, Int, Int) -> Int,
-                          onData: (Int) -> Void = { _ in }) {
+    mutating func consume(
+        _ bytes: UnsafeRawBufferPointer, onLine: (UnsafeRawBufferPointer, Int, Int) -> Int,
+        onData: (Int) -> Void = { _ in }
+    ) {
         var index = 0
         let count = bytes.count
         let origin = streamOffset
@@ -49,7 +51,8 @@ struct TextStreamReader {
                 continue
             }
             guard let base = bytes.baseAddress,
-                  let found = memchr(base + index, 0x0a, count - index) else {
+                let found = memchr(base + index, 0x0a, count - index)
+            else {
                 let held = carry.count
                 if !carry.hold(UnsafeRawBufferPointer(rebasing: bytes[index..<count])) {
                     health.oversized += 1

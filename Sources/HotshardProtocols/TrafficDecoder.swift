@@ -50,8 +50,10 @@ public final class TrafficDecoder: StreamSink {
         return total
     }
 
-    public func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-                           bytes: UnsafeRawBufferPointer) {
+    public func streamData(
+        _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+        bytes: UnsafeRawBufferPointer
+    ) {
         let parser: FlowParser
         if let existing = parsers[flow] {
             parser = existing
@@ -120,8 +122,10 @@ public final class TrafficDecoder: StreamSink {
     }
 
     /// memcached over UDP: each flow (client port) keeps a parser; datagrams carry the frame header.
-    public func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-                         bytes: UnsafeRawBufferPointer) {
+    public func datagram(
+        _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+        bytes: UnsafeRawBufferPointer
+    ) {
         guard configuration.ports[flow.server.port] == .memcached else {
             unparsedBytes += bytes.count
             return

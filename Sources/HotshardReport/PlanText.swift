@@ -15,16 +15,20 @@ public enum PlanText {
         let c = plan.configuration
         var out = "Workload: \(number(plan.totalRate)) ops/s"
         if let sizedOn {
-            out += sizedOn.basis == .mean ? " (the whole run's mean)"
+            out +=
+                sizedOn.basis == .mean
+                ? " (the whole run's mean)"
                 : " in the \(sizedOn.basis == .peak ? "busiest" : "p99") \(number(sizedOn.windowSeconds)) s window, at \(number(sizedOn.windowStart)) s"
         }
         if let neededCapacity {
-            out += "; no node capacity given: at \(c.nodeRange.lowerBound) nodes each needs \(number(neededCapacity)) ops/s for utilisation \(c.targetUtilisation) (utilisations below are relative to that)"
+            out +=
+                "; no node capacity given: at \(c.nodeRange.lowerBound) nodes each needs \(number(neededCapacity)) ops/s for utilisation \(c.targetUtilisation) (utilisations below are relative to that)"
         } else {
             out += "; node capacity \(number(c.capacityPerNode)) ops/s, target utilisation \(c.targetUtilisation)"
         }
         if let p = c.p99ObjectiveSeconds { out += ", p99 ≤ \(number(p * 1000)) ms" }
-        out += "\n\nscheme                         nodes  max/mean   CV   hottest util  p99 (ms)  N−1 ok  moves keys/traffic  hashing-alone max/mean\n"
+        out +=
+            "\n\nscheme                         nodes  max/mean   CV   hottest util  p99 (ms)  N−1 ok  moves keys/traffic  hashing-alone max/mean\n"
         for s in plan.schemes {
             let hottest = s.perNode.indices.contains(s.hottestNode) ? s.perNode[s.hottestNode] : nil
             let util = hottest.map { String(format: "%.2f", $0.prediction.utilisation) } ?? "-"
@@ -32,12 +36,15 @@ public enum PlanText {
             let nodes = s.nodes.map(String.init) ?? ">\(s.evaluatedNodes)"
             let moves = s.moveCost.map { String(format: "%.0f%% / %.0f%%", $0.keyShare * 100, $0.trafficShare * 100) } ?? "-"
             out += s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0) + " "
-            out += [nodes.leftPad(5), String(format: "%8.3f", s.maxOverMean), String(format: "%5.2f", s.coefficientOfVariation),
-                    util.leftPad(13), p99.leftPad(9), (s.survivesNodeLoss ? "yes" : "no").leftPad(7), moves.leftPad(19),
-                    String(format: "%.3f (worst %.3f)", s.hashingSpreadMean, s.hashingSpreadWorst).leftPad(24)].joined(separator: " ")
+            out += [
+                nodes.leftPad(5), String(format: "%8.3f", s.maxOverMean), String(format: "%5.2f", s.coefficientOfVariation),
+                util.leftPad(13), p99.leftPad(9), (s.survivesNodeLoss ? "yes" : "no").leftPad(7), moves.leftPad(19),
+                String(format: "%.3f (worst %.3f)", s.hashingSpreadMean, s.hashingSpreadWorst).leftPad(24),
+            ].joined(separator: " ")
             out += "\n"
             if s.maxOverMean > s.hashingSpreadWorst * 1.1, !s.hottestKeys.isEmpty {
-                out += "    hot keys, not bad luck: hottest node \(s.perNode[s.hottestNode].node) carries \(s.hottestKeys.map(\.escaped).joined(separator: ", "))\n"
+                out +=
+                    "    hot keys, not bad luck: hottest node \(s.perNode[s.hottestNode].node) carries \(s.hottestKeys.map(\.escaped).joined(separator: ", "))\n"
             }
         }
         let remedied = plan.schemes.filter { $0.nodes == nil && $0.remedied != nil }
@@ -57,9 +64,14 @@ public enum PlanText {
             }
             let none = plan.schemes.filter { $0.nodes == nil && $0.remedied == nil }
             if !none.isEmpty {
-                out += "  " + none.map { "\($0.scheme) (hashing alone max/mean \(String(format: "%.2f", $0.hashingSpreadMean)))" }.joined(separator: ", ")
-                out += ": no split of the keys reaches a count up to \(c.nodeRange.upperBound); where hashing alone is uneven, more ring points or tokens are the remedy"
-                out += none.contains { $0.scheme == "bounded-loads" } ? " (bounded-loads is not searched: where it puts a key depends on the load)\n" : "\n"
+                out +=
+                    "  "
+                    + none.map { "\($0.scheme) (hashing alone max/mean \(String(format: "%.2f", $0.hashingSpreadMean)))" }.joined(separator: ", ")
+                out +=
+                    ": no split of the keys reaches a count up to \(c.nodeRange.upperBound); where hashing alone is uneven, more ring points or tokens are the remedy"
+                out +=
+                    none.contains { $0.scheme == "bounded-loads" }
+                    ? " (bounded-loads is not searched: where it puts a key depends on the load)\n" : "\n"
             }
             if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
                 let shown = 60
@@ -79,7 +91,8 @@ public enum PlanText {
             for s in plan.schemes {
                 guard let current = s.current else { continue }
                 let busiest = current.perNode.map(\.prediction.utilisation).max() ?? 0
-                out += "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0)
+                out +=
+                    "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0)
                     + String(format: " %8.2f %8.3f", busiest, current.maxOverMean) + (s.scheme == c.currentScheme ? "   (in use)" : "") + "\n"
             }
         }
@@ -88,7 +101,8 @@ public enum PlanText {
             func share(_ m: Plan.MoveCost?) -> String {
                 m.map { String(format: "%.1f%% / %.1f%%", $0.keyShare * 100, $0.trafficShare * 100) } ?? "-"
             }
-            out += "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0)
+            out +=
+                "  " + s.scheme.padding(toLength: 30, withPad: " ", startingAt: 0)
                 + " " + "\(s.evaluatedNodes)→\(s.evaluatedNodes + 1):".padding(toLength: 12, withPad: " ", startingAt: 0)
                 + share(s.moveOnAddingNode).leftPad(15) + "   "
                 + "\(s.evaluatedNodes)→\(s.evaluatedNodes - 1):".padding(toLength: 12, withPad: " ", startingAt: 0)
@@ -96,9 +110,12 @@ public enum PlanText {
         }
         out += "\nRecommendation: \(plan.reason)\n"
         for r in plan.remedies {
-            out += "  key '\(r.key.escaped)': \(number(r.rate)) ops/s = \(String(format: "%.0f", r.utilisationBefore * 100))% of a node; no node count fixes it.\n"
-            out += "    split into k = \(r.factor) sub-keys (writes) or \(r.factor) read replicas: \(String(format: "%.0f", r.utilisationAfter * 100))% each;\n"
-            out += "    or a client cache with hit ratio ≥ \(String(format: "%.1f", r.cacheHitRatio * 100))% (TTL ≈ \(String(format: "%.3g", r.cacheTTLSeconds)) s for one cache seeing all its requests)\n"
+            out +=
+                "  key '\(r.key.escaped)': \(number(r.rate)) ops/s = \(String(format: "%.0f", r.utilisationBefore * 100))% of a node; no node count fixes it.\n"
+            out +=
+                "    split into k = \(r.factor) sub-keys (writes) or \(r.factor) read replicas: \(String(format: "%.0f", r.utilisationAfter * 100))% each;\n"
+            out +=
+                "    or a client cache with hit ratio ≥ \(String(format: "%.1f", r.cacheHitRatio * 100))% (TTL ≈ \(String(format: "%.3g", r.cacheTTLSeconds)) s for one cache seeing all its requests)\n"
         }
         out += "\nSelf-splitting stores:\n"
         for v in plan.selfSplitting { out += "  \(v.system) (\(v.threshold)): \(v.detail)\n" }
@@ -106,9 +123,10 @@ public enum PlanText {
             out += "\nVnodes: cassandra num_tokens = \(v.vnodes) keeps hash-space max/mean at \(String(format: "%.3f", v.maxOverMean))\n"
         }
         if let sim = plan.simulation {
-            out += String(format: "\nSimulation of %@ (%d requests): utilisation %.3f (model %.3f), p99 %.3f ms (model %.3f ms)\n",
-                          sim.node, sim.customers, sim.simulatedUtilisation, sim.modelUtilisation,
-                          sim.simulatedP99Seconds * 1000, sim.modelP99Seconds * 1000)
+            out += String(
+                format: "\nSimulation of %@ (%d requests): utilisation %.3f (model %.3f), p99 %.3f ms (model %.3f ms)\n",
+                sim.node, sim.customers, sim.simulatedUtilisation, sim.modelUtilisation,
+                sim.simulatedP99Seconds * 1000, sim.modelP99Seconds * 1000)
         }
         // The recommended system's own configuration when it has one, otherwise all three.
         let own = ["ketama": "twemproxy", "ketama-twemproxy": "twemproxy", "nginx-consistent": "nginx", "redis-cluster": "redis-cluster"]

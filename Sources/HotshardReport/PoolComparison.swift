@@ -32,8 +32,10 @@ public struct PoolComparison: Sendable {
     public var predictedMaxOverMean: Double?
     public var measuredMaxOverMean: Double
 
-    static let indexPlaced: Set<String> = ["jump", "redis-cluster", "kafka", "modulo", "modulo-crc32", "modulo-fnv1a_64",
-                                           "modulo-murmur3", "modulo-xxhash64", "modulo-md5"]
+    static let indexPlaced: Set<String> = [
+        "jump", "redis-cluster", "kafka", "modulo", "modulo-crc32", "modulo-fnv1a_64",
+        "modulo-murmur3", "modulo-xxhash64", "modulo-md5",
+    ]
 
     /// Nil when the document is not a pool's run.
     public init?(_ document: ResultDocument) {
@@ -51,10 +53,11 @@ public struct PoolComparison: Sendable {
         let placed = Self.placed(document, scheme: scheme, nodes: nodes)
         rows = nodes.enumerated().map { index, node in
             let predicted = layout.flatMap { $0.perNode.indices.contains(index) ? $0.perNode[index].rate : nil }
-            return Row(node: node, measuredShare: total > 0 ? Double(node.requests) / Double(total) : 0,
-                       predictedRate: predicted,
-                       predictedShare: predicted.map { predictedTotal > 0 ? $0 / predictedTotal : 0 },
-                       placed: placed?[index])
+            return Row(
+                node: node, measuredShare: total > 0 ? Double(node.requests) / Double(total) : 0,
+                predictedRate: predicted,
+                predictedShare: predicted.map { predictedTotal > 0 ? $0 / predictedTotal : 0 },
+                placed: placed?[index])
         }
         namesDiffer = !Self.indexPlaced.contains(scheme)
         predictedMaxOverMean = layout?.maxOverMean
@@ -64,11 +67,14 @@ public struct PoolComparison: Sendable {
 
     /// The hot keys' counts placed by `scheme` over the nodes' own names, and the other key
     /// references of the run spread by the scheme's shares, scaled to the requests sent.
-    static func placed(_ document: ResultDocument, scheme: String,
-                       nodes: [ResultDocument.LoadSection.Node]) -> [Double]? {
+    static func placed(
+        _ document: ResultDocument, scheme: String,
+        nodes: [ResultDocument.LoadSection.Node]
+    ) -> [Double]? {
         guard let servers = try? nodes.map({ try ServerSpec.parse($0.name) }),
-              let placement = try? SchemeFactory.make(scheme, servers: servers),
-              placement.nodeNames.count == nodes.count else { return nil }
+            let placement = try? SchemeFactory.make(scheme, servers: servers),
+            placement.nodeNames.count == nodes.count
+        else { return nil }
         var counts = [Double](repeating: 0, count: nodes.count)
         var listed = 0
         for entry in document.hotKeys {

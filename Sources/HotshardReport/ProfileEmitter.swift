@@ -22,13 +22,23 @@ public enum ProfileEmitter {
         let scheme: (name: String, port: Int, operations: [String: String])
         switch document.totals.byProtocol.max(by: { $0.value < $1.value })?.key {
         case "memcached":
-            scheme = ("memcached", 11211, ["GET": "get", "GETS": "get", "SET": "set", "DELETE": "delete", "INCR": "incr",
-                                           "MG": "get", "MS": "set", "MD": "delete"])
+            scheme = (
+                "memcached", 11211,
+                [
+                    "GET": "get", "GETS": "get", "SET": "set", "DELETE": "delete", "INCR": "incr",
+                    "MG": "get", "MS": "set", "MD": "delete",
+                ]
+            )
         case "http":
             scheme = ("http", 8080, ["GET": "GET", "HEAD": "GET", "POST": "POST", "PUT": "POST"])
         default:
-            scheme = ("redis", 6379, ["GET": "GET", "SET": "SET", "MGET": "MGET", "DEL": "DEL", "INCR": "INCR",
-                                      "UNLINK": "DEL", "SETEX": "SET", "GETEX": "GET"])
+            scheme = (
+                "redis", 6379,
+                [
+                    "GET": "GET", "SET": "SET", "MGET": "MGET", "DEL": "DEL", "INCR": "INCR",
+                    "UNLINK": "DEL", "SETEX": "SET", "GETEX": "GET",
+                ]
+            )
         }
         let totals = document.totals
         let measured = totals.durationSeconds > 0 ? totals.durationSeconds : 1

@@ -56,49 +56,77 @@ extension ResultDocument.HotKeyEntry {
         var topClientShare: Double?, hotSince: Double?, coolSince: Double?
         var server: String?, offServerRequests: Int?, otherServer: String?
         try scanner.object { name, scanner in
-            if name == "key" { if !scanner.null() { text = try scanner.key(base64: false) } }
-            else if name == "keyBase64" { base64 = try scanner.key(base64: true) }
-            else if name == "protocol" { wireProtocol = try scanner.string() }
-            else if name == "count" { count = try scanner.int() }
-            else if name == "errorBound" { errorBound = try scanner.int() }
-            else if name == "guaranteed" { guaranteed = try scanner.bool() }
-            else if name == "reads" { reads = try scanner.int() }
-            else if name == "writes" { writes = try scanner.int() }
-            else if name == "requestBytes" { requestBytes = try scanner.int() }
-            else if name == "replyBytes" { replyBytes = try scanner.int() }
-            else if name == "maxReplyBytes" { maxReplyBytes = try scanner.int() }
-            else if name == "hits" { hits = try scanner.int() }
-            else if name == "misses" { misses = try scanner.int() }
-            else if name == "errors" { errors = try scanner.int() }
-            else if name == "ratePerSecond" { ratePerSecond = try scanner.double() }
-            else if name == "peakRatePerSecond" { peakRatePerSecond = try scanner.double() }
-            else if name == "share" { share = try scanner.double() }
-            else if name == "latencyMicros" { latencyMicros = scanner.null() ? nil : try ResultDocument.Percentiles(json: &scanner) }
-            else if name == "clients" { clients = try scanner.int() }
-            else if name == "topClientShare" { topClientShare = scanner.null() ? nil : try scanner.double() }
-            else if name == "hotSince" { hotSince = scanner.null() ? nil : try scanner.double() }
-            else if name == "coolSince" { coolSince = scanner.null() ? nil : try scanner.double() }
-            else if name == "server" { server = scanner.null() ? nil : try scanner.string() }
-            else if name == "offServerRequests" { offServerRequests = scanner.null() ? nil : try scanner.int() }
-            else if name == "otherServer" { otherServer = scanner.null() ? nil : try scanner.string() }
-            else { return false }
+            if name == "key" {
+                if !scanner.null() { text = try scanner.key(base64: false) }
+            } else if name == "keyBase64" {
+                base64 = try scanner.key(base64: true)
+            } else if name == "protocol" {
+                wireProtocol = try scanner.string()
+            } else if name == "count" {
+                count = try scanner.int()
+            } else if name == "errorBound" {
+                errorBound = try scanner.int()
+            } else if name == "guaranteed" {
+                guaranteed = try scanner.bool()
+            } else if name == "reads" {
+                reads = try scanner.int()
+            } else if name == "writes" {
+                writes = try scanner.int()
+            } else if name == "requestBytes" {
+                requestBytes = try scanner.int()
+            } else if name == "replyBytes" {
+                replyBytes = try scanner.int()
+            } else if name == "maxReplyBytes" {
+                maxReplyBytes = try scanner.int()
+            } else if name == "hits" {
+                hits = try scanner.int()
+            } else if name == "misses" {
+                misses = try scanner.int()
+            } else if name == "errors" {
+                errors = try scanner.int()
+            } else if name == "ratePerSecond" {
+                ratePerSecond = try scanner.double()
+            } else if name == "peakRatePerSecond" {
+                peakRatePerSecond = try scanner.double()
+            } else if name == "share" {
+                share = try scanner.double()
+            } else if name == "latencyMicros" {
+                latencyMicros = scanner.null() ? nil : try ResultDocument.Percentiles(json: &scanner)
+            } else if name == "clients" {
+                clients = try scanner.int()
+            } else if name == "topClientShare" {
+                topClientShare = scanner.null() ? nil : try scanner.double()
+            } else if name == "hotSince" {
+                hotSince = scanner.null() ? nil : try scanner.double()
+            } else if name == "coolSince" {
+                coolSince = scanner.null() ? nil : try scanner.double()
+            } else if name == "server" {
+                server = scanner.null() ? nil : try scanner.string()
+            } else if name == "offServerRequests" {
+                offServerRequests = scanner.null() ? nil : try scanner.int()
+            } else if name == "otherServer" {
+                otherServer = scanner.null() ? nil : try scanner.string()
+            } else {
+                return false
+            }
             return true
         }
-        self.init(key: try scanner.required(text ?? base64, "keyBase64"),
-                  wireProtocol: try scanner.required(wireProtocol, "protocol"), count: try scanner.required(count, "count"),
-                  errorBound: try scanner.required(errorBound, "errorBound"),
-                  guaranteed: try scanner.required(guaranteed, "guaranteed"), reads: try scanner.required(reads, "reads"),
-                  writes: try scanner.required(writes, "writes"),
-                  requestBytes: try scanner.required(requestBytes, "requestBytes"),
-                  replyBytes: try scanner.required(replyBytes, "replyBytes"),
-                  maxReplyBytes: try scanner.required(maxReplyBytes, "maxReplyBytes"),
-                  hits: try scanner.required(hits, "hits"), misses: try scanner.required(misses, "misses"),
-                  errors: try scanner.required(errors, "errors"),
-                  ratePerSecond: try scanner.required(ratePerSecond, "ratePerSecond"),
-                  peakRatePerSecond: try scanner.required(peakRatePerSecond, "peakRatePerSecond"),
-                  share: try scanner.required(share, "share"), latencyMicros: latencyMicros,
-                  clients: try scanner.required(clients, "clients"), topClientShare: topClientShare,
-                  hotSince: hotSince, coolSince: coolSince)
+        self.init(
+            key: try scanner.required(text ?? base64, "keyBase64"),
+            wireProtocol: try scanner.required(wireProtocol, "protocol"), count: try scanner.required(count, "count"),
+            errorBound: try scanner.required(errorBound, "errorBound"),
+            guaranteed: try scanner.required(guaranteed, "guaranteed"), reads: try scanner.required(reads, "reads"),
+            writes: try scanner.required(writes, "writes"),
+            requestBytes: try scanner.required(requestBytes, "requestBytes"),
+            replyBytes: try scanner.required(replyBytes, "replyBytes"),
+            maxReplyBytes: try scanner.required(maxReplyBytes, "maxReplyBytes"),
+            hits: try scanner.required(hits, "hits"), misses: try scanner.required(misses, "misses"),
+            errors: try scanner.required(errors, "errors"),
+            ratePerSecond: try scanner.required(ratePerSecond, "ratePerSecond"),
+            peakRatePerSecond: try scanner.required(peakRatePerSecond, "peakRatePerSecond"),
+            share: try scanner.required(share, "share"), latencyMicros: latencyMicros,
+            clients: try scanner.required(clients, "clients"), topClientShare: topClientShare,
+            hotSince: hotSince, coolSince: coolSince)
         self.server = server
         self.offServerRequests = offServerRequests
         self.otherServer = otherServer
@@ -109,14 +137,21 @@ extension ResultDocument.Percentiles {
     init(json scanner: inout JSONScanner) throws {
         var p50: Double?, p90: Double?, p99: Double?, max: Double?
         try scanner.object { name, scanner in
-            if name == "p50" { p50 = try scanner.double() }
-            else if name == "p90" { p90 = try scanner.double() }
-            else if name == "p99" { p99 = try scanner.double() }
-            else if name == "max" { max = try scanner.double() }
-            else { return false }
+            if name == "p50" {
+                p50 = try scanner.double()
+            } else if name == "p90" {
+                p90 = try scanner.double()
+            } else if name == "p99" {
+                p99 = try scanner.double()
+            } else if name == "max" {
+                max = try scanner.double()
+            } else {
+                return false
+            }
             return true
         }
-        self.init(p50: try scanner.required(p50, "p50"), p90: try scanner.required(p90, "p90"),
-                  p99: try scanner.required(p99, "p99"), max: try scanner.required(max, "max"))
+        self.init(
+            p50: try scanner.required(p50, "p50"), p90: try scanner.required(p90, "p90"),
+            p99: try scanner.required(p99, "p99"), max: try scanner.required(max, "max"))
     }
 }

@@ -72,10 +72,12 @@ extension ResultDocument {
     /// The result of a load run: the analysis of the requests sent (exact per-key counts while
     /// they fit the analyzer's capacity), both latency histograms, and the load section.
     public init(load run: LoadRun, profilePath: String, topKeys: Int, thresholds: [Threshold] = []) {
-        self.init(analysis: run.analysis, capture: CaptureHealth(), source: Source(kind: .load, inputs: [profilePath]),
-                  topKeys: topKeys)
-        latency = Latency(service: run.service.map(LatencySummary.init(histogram:)),
-                          corrected: run.corrected.map(LatencySummary.init(histogram:)))
+        self.init(
+            analysis: run.analysis, capture: CaptureHealth(), source: Source(kind: .load, inputs: [profilePath]),
+            topKeys: topKeys)
+        latency = Latency(
+            service: run.service.map(LatencySummary.init(histogram:)),
+            corrected: run.corrected.map(LatencySummary.init(histogram:)))
         load = LoadSection(
             target: run.target, wireProtocol: run.wireProtocol, arrival: run.arrival, connections: run.connections,
             pipeline: run.pipeline, seed: run.seed, warmupSeconds: run.warmupSeconds, measuredSeconds: run.measuredSeconds,
@@ -84,20 +86,24 @@ extension ResultDocument {
             timeouts: run.timeouts, connectFailures: run.connectFailures, reconnects: run.reconnects,
             interrupted: run.interrupted, clientCPUSeconds: run.clientCPUSeconds,
             seconds: run.seconds.map {
-                LoadSection.Second(second: $0.second, measured: $0.measured, intended: $0.intended, sent: $0.sent,
-                       completed: $0.completed, errors: $0.errors)
+                LoadSection.Second(
+                    second: $0.second, measured: $0.measured, intended: $0.intended, sent: $0.sent,
+                    completed: $0.completed, errors: $0.errors)
             },
             thresholds: run.evaluate(thresholds).map {
                 LoadSection.ThresholdOutcome(rule: $0.threshold.text, passed: $0.passed, measured: $0.measured)
             },
             scheme: run.scheme,
-            nodes: run.scheme == nil ? nil : run.nodes.map { node in
-                let answered = node.service.totalCount > 0
-                return LoadSection.Node(name: node.name, requests: node.sent, completed: node.completed, errors: node.errors,
-                                        redirections: node.redirections,
-                                        p50Micros: answered ? Double(node.service.valueAtPercentile(50)) : nil,
-                                        p99Micros: answered ? Double(node.service.valueAtPercentile(99)) : nil)
-            },
+            nodes: run.scheme == nil
+                ? nil
+                : run.nodes.map { node in
+                    let answered = node.service.totalCount > 0
+                    return LoadSection.Node(
+                        name: node.name, requests: node.sent, completed: node.completed, errors: node.errors,
+                        redirections: node.redirections,
+                        p50Micros: answered ? Double(node.service.valueAtPercentile(50)) : nil,
+                        p99Micros: answered ? Double(node.service.valueAtPercentile(99)) : nil)
+                },
             spanningRequests: run.scheme == nil ? nil : run.spanningRequests)
     }
 }
@@ -105,8 +111,9 @@ extension ResultDocument {
 extension ResultDocument.LatencySummary {
     /// From a µs HdrHistogram.
     init(histogram: Histogram<UInt64>) {
-        self.init(p50: Double(histogram.valueAtPercentile(50)), p90: Double(histogram.valueAtPercentile(90)),
-                  p99: Double(histogram.valueAtPercentile(99)), p999: Double(histogram.valueAtPercentile(99.9)),
-                  max: Double(histogram.max), count: Int(histogram.totalCount))
+        self.init(
+            p50: Double(histogram.valueAtPercentile(50)), p90: Double(histogram.valueAtPercentile(90)),
+            p99: Double(histogram.valueAtPercentile(99)), p999: Double(histogram.valueAtPercentile(99.9)),
+            max: Double(histogram.max), count: Int(histogram.totalCount))
     }
 }

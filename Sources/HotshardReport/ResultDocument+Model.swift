@@ -8,8 +8,9 @@ extension ResultDocument.ModelSection {
     public init(plan: Plan) {
         func loads(_ perNode: [Plan.NodePrediction]) -> [ResultDocument.NodeLoad] {
             perNode.map { node in
-                ResultDocument.NodeLoad(node: node.node, rate: node.rate, utilisation: node.prediction.utilisation,
-                                        p99Micros: node.prediction.p99Seconds.map { $0 * 1_000_000 })
+                ResultDocument.NodeLoad(
+                    node: node.node, rate: node.rate, utilisation: node.prediction.utilisation,
+                    p99Micros: node.prediction.p99Seconds.map { $0 * 1_000_000 })
             }
         }
         let schemes = plan.schemes.map { result in
@@ -21,7 +22,12 @@ extension ResultDocument.ModelSection {
         var recommendations: [ResultDocument.Recommendation] = []
         if let scheme = plan.recommendedScheme, let nodes = plan.recommendedNodes {
             recommendations.append(.init(kind: .scheme, factor: nil, detail: "use \(scheme): \(plan.reason)"))
-            recommendations.append(.init(kind: .nodes, factor: Double(nodes), detail: "\(nodes) nodes of \(Int(plan.configuration.capacityPerNode)) ops/s at target utilisation \(plan.configuration.targetUtilisation)"))
+            recommendations.append(
+                .init(
+                    kind: .nodes, factor: Double(nodes),
+                    detail:
+                        "\(nodes) nodes of \(Int(plan.configuration.capacityPerNode)) ops/s at target utilisation \(plan.configuration.targetUtilisation)"
+                ))
         } else {
             recommendations.append(.init(kind: .nodes, factor: nil, detail: plan.reason))
         }
@@ -30,25 +36,36 @@ extension ResultDocument.ModelSection {
             let pct = Int((remedy.utilisationBefore * 100).rounded())
             let rate = "\(Int(remedy.rate.rounded())) ops/s at its peak"
             if remedy.readFraction < 1 {
-                var detail = "\(rate): split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one node's share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"
+                var detail =
+                    "\(rate): split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one node's share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"
                 if remedy.hashTag != nil {
                     // No key bytes in the text: a redacted result must not carry the tag.
-                    detail += "; on Redis Cluster its hash tag pins every key that keeps the tag to one slot: put the suffix inside the braces ({TAG#0}…{TAG#\(remedy.factor - 1)}) so the sub-keys spread, at the cost of multi-key commands across them"
+                    detail +=
+                        "; on Redis Cluster its hash tag pins every key that keeps the tag to one slot: put the suffix inside the braces ({TAG#0}…{TAG#\(remedy.factor - 1)}) so the sub-keys spread, at the cost of multi-key commands across them"
                 }
                 recommendations.append(.init(kind: .split, key: remedy.key, factor: k, detail: detail))
             }
             if remedy.readFraction > 0 {
-                recommendations.append(.init(kind: .replicate, key: remedy.key, factor: k,
-                    detail: "\(rate): serve its reads from \(remedy.factor) replicas with reads spread over them (read policy spread: Redis Cluster READONLY replicas, a memcached pool's replicated key), since \(Int((remedy.readFraction * 100).rounded()))% of its requests are reads; writes still reach one primary"))
-                recommendations.append(.init(kind: .cache, key: remedy.key, factor: remedy.cacheTTLSeconds,
-                    detail: "client-side cache with hit ratio ≥ \(Int((remedy.cacheHitRatio * 100).rounded(.up)))%: a TTL of \(String(format: "%.3g", remedy.cacheTTLSeconds)) s per cache seeing the key's whole rate"))
+                recommendations.append(
+                    .init(
+                        kind: .replicate, key: remedy.key, factor: k,
+                        detail:
+                            "\(rate): serve its reads from \(remedy.factor) replicas with reads spread over them (read policy spread: Redis Cluster READONLY replicas, a memcached pool's replicated key), since \(Int((remedy.readFraction * 100).rounded()))% of its requests are reads; writes still reach one primary"
+                    ))
+                recommendations.append(
+                    .init(
+                        kind: .cache, key: remedy.key, factor: remedy.cacheTTLSeconds,
+                        detail:
+                            "client-side cache with hit ratio ≥ \(Int((remedy.cacheHitRatio * 100).rounded(.up)))%: a TTL of \(String(format: "%.3g", remedy.cacheTTLSeconds)) s per cache seeing the key's whole rate"
+                    ))
             }
         }
         // Schemes that fit only after splitting more keys: one line each, and the keys for the
         // one needing the fewest nodes.
         for result in plan.schemes where result.nodes == nil {
             guard let fit = result.remedied else { continue }
-            var detail = "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) nodes after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) ops/s into at most ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
+            var detail =
+                "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) nodes after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) ops/s into at most ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
             if let few = result.remediedFewestKeys, few.keys.count < fit.keys.count {
                 detail += "; or \(few.nodes) nodes after splitting \(few.keys.count) (above \(Int(few.keyRateCap.rounded())) ops/s)"
             }
@@ -56,13 +73,18 @@ extension ResultDocument.ModelSection {
         }
         if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
             for key in fit.keys {
-                recommendations.append(.init(kind: .split, key: key.key, factor: Double(key.subKeys),
-                    detail: "for \(name) to fit \(fit.nodes) nodes: split into \(key.subKeys) sub-keys (key#0…key#\(key.subKeys - 1)) or serve reads from \(key.subKeys) replicas: one node's share goes from \(Int((key.utilisationBefore * 100).rounded()))% to \(Int((key.utilisationAfter * 100).rounded()))%"))
+                recommendations.append(
+                    .init(
+                        kind: .split, key: key.key, factor: Double(key.subKeys),
+                        detail:
+                            "for \(name) to fit \(fit.nodes) nodes: split into \(key.subKeys) sub-keys (key#0…key#\(key.subKeys - 1)) or serve reads from \(key.subKeys) replicas: one node's share goes from \(Int((key.utilisationBefore * 100).rounded()))% to \(Int((key.utilisationAfter * 100).rounded()))%"
+                    ))
             }
         }
-        self.init(capacityPerNode: plan.configuration.capacityPerNode, targetUtilisation: plan.configuration.targetUtilisation,
-                  schemes: schemes, recommendations: recommendations,
-                  currentNodes: plan.configuration.currentNodes, currentScheme: plan.configuration.currentScheme)
+        self.init(
+            capacityPerNode: plan.configuration.capacityPerNode, targetUtilisation: plan.configuration.targetUtilisation,
+            schemes: schemes, recommendations: recommendations,
+            currentNodes: plan.configuration.currentNodes, currentScheme: plan.configuration.currentScheme)
     }
 }
 

@@ -22,8 +22,12 @@ extension ResultDocument {
         let capacity = request.capacityPerNode ?? needed ?? 0
         if let needed {
             let best = plan.recommendedScheme ?? "the most even scheme"
-            section.recommendations.insert(.init(kind: .nodes, factor: needed,
-                detail: "no node capacity given: at \(request.spreadNodes) nodes under \(best), each node needs ≥ \(Int(needed.rounded(.up))) ops/s to stay within utilisation \(request.targetUtilisation) (give --node-capacity for a node count)"), at: 0)
+            section.recommendations.insert(
+                .init(
+                    kind: .nodes, factor: needed,
+                    detail:
+                        "no node capacity given: at \(request.spreadNodes) nodes under \(best), each node needs ≥ \(Int(needed.rounded(.up))) ops/s to stay within utilisation \(request.targetUtilisation) (give --node-capacity for a node count)"
+                ), at: 0)
         }
         let nodes = plan.recommendedNodes ?? request.currentNodes ?? request.spreadNodes
         let fairShare = workload.totalRate / Double(max(nodes, 1))
@@ -42,7 +46,8 @@ extension ResultDocument {
         guard capacity > 0, !windows.series.isEmpty else { return nil }
         func layout(_ scheme: String?, _ nodes: Int?) -> (HottestNodeSeries.Layout, any PlacementScheme)? {
             guard let scheme, let nodes, nodes >= 1,
-                  let made = try? SchemeFactory.make(scheme, servers: ServerSpec.numbered(nodes)) else { return nil }
+                let made = try? SchemeFactory.make(scheme, servers: ServerSpec.numbered(nodes))
+            else { return nil }
             return (HottestNodeSeries.Layout(scheme: scheme, nodes: nodes), made)
         }
         let today = layout(request.currentScheme ?? plan.recommendedScheme, request.currentNodes)
@@ -51,8 +56,9 @@ extension ResultDocument {
         // The recommended layout includes its remedies: each key no node count fixes is split into
         // the sub-keys the node count was found with, placed by the scheme itself.
         let limit = plan.configuration.rateLimitPerNode
-        let pieces = Dictionary(plan.remedies.map { ($0.key, Planner.evaluatedPieces(rate: $0.rate, limit: limit)) },
-                                uniquingKeysWith: { first, _ in first })
+        let pieces = Dictionary(
+            plan.remedies.map { ($0.key, Planner.evaluatedPieces(rate: $0.rate, limit: limit)) },
+            uniquingKeysWith: { first, _ in first })
         func busiest(_ scheme: any PlacementScheme, _ traffic: Workload, remedied: Bool) -> Double {
             var loads = scheme.shares().map { $0 * traffic.tailRate }
             var keys: [Key] = [], rates: [Double] = []
@@ -67,9 +73,10 @@ extension ResultDocument {
         }
         let points = windows.series.indices.map { index -> HottestNodeSeries.Point in
             let traffic = Workload(result: self, window: index)
-            return HottestNodeSeries.Point(start: windows.series[index].start,
-                                           today: today.map { busiest($0.1, traffic, remedied: false) },
-                                           recommended: recommended.map { busiest($0.1, traffic, remedied: true) })
+            return HottestNodeSeries.Point(
+                start: windows.series[index].start,
+                today: today.map { busiest($0.1, traffic, remedied: false) },
+                recommended: recommended.map { busiest($0.1, traffic, remedied: true) })
         }
         return HottestNodeSeries(today: today?.0, recommended: recommended?.0, points: points)
     }

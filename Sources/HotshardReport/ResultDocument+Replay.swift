@@ -52,8 +52,9 @@ extension ResultDocument {
                 capture: captureByCommand[command].map(Percentiles.init),
                 replay: replayByCommand[command].map(Percentiles.init))
         }
-        let captureKeys = Dictionary(captured.hotKeys(limit: captured.keys.count).map { ($0.key, $0) },
-                                     uniquingKeysWith: { first, _ in first })
+        let captureKeys = Dictionary(
+            captured.hotKeys(limit: captured.keys.count).map { ($0.key, $0) },
+            uniquingKeysWith: { first, _ in first })
         let keys = now.hotKeys(limit: topKeys).map { hot in
             let before = captureKeys[hot.key]
             let text = String(validating: hot.key.bytes, as: UTF8.self)

@@ -31,21 +31,24 @@ extension Workload {
     public init(meanOf result: ResultDocument) {
         let duration = result.totals.durationSeconds > 0 ? result.totals.durationSeconds : 1
         let hot = result.hotKeys.map { entry in
-            Workload.HotKey(key: entry.key, rate: Double(entry.count) / duration, readFraction: Self.readFraction(entry),
-                            meanBytes: Self.meanBytes(entry))
+            Workload.HotKey(
+                key: entry.key, rate: Double(entry.count) / duration, readFraction: Self.readFraction(entry),
+                meanBytes: Self.meanBytes(entry))
         }
         let hotCount = result.hotKeys.reduce(0) { $0 + $1.count }
         let tail = max(0, result.totals.keyReferences - hotCount)
-        self.init(hotKeys: hot, tailRate: Double(tail) / duration,
-                  tailKeys: max(0, result.tracking.distinctKeys - result.hotKeys.count), durationSeconds: duration,
-                  sizedOn: SizingWindow(basis: .mean, windowStart: 0, windowSeconds: duration))
+        self.init(
+            hotKeys: hot, tailRate: Double(tail) / duration,
+            tailKeys: max(0, result.tracking.distinctKeys - result.hotKeys.count), durationSeconds: duration,
+            sizedOn: SizingWindow(basis: .mean, windowStart: 0, windowSeconds: duration))
     }
 
     /// The traffic of one window of the result (see the type's note for what is estimated).
     public init(result: ResultDocument, window index: Int) {
         let window = result.windows.series[index]
         let seconds = result.windows.seconds > 0 ? result.windows.seconds : 1
-        let referencesPerRequest = result.totals.requests > 0
+        let referencesPerRequest =
+            result.totals.requests > 0
             ? Double(result.totals.keyReferences) / Double(result.totals.requests) : 1
         let windowReferences = Double(window.requests) * referencesPerRequest
         var listed: [Key: Int] = [:]
@@ -65,11 +68,13 @@ extension Workload {
                 count = unlistedWeight > 0 ? min(ceiling, remainder * Double(entry.count) / unlistedWeight) : 0
                 spread += count
             }
-            return Workload.HotKey(key: entry.key, rate: count / seconds, readFraction: Self.readFraction(entry),
-                                   meanBytes: Self.meanBytes(entry))
+            return Workload.HotKey(
+                key: entry.key, rate: count / seconds, readFraction: Self.readFraction(entry),
+                meanBytes: Self.meanBytes(entry))
         }
-        self.init(hotKeys: hot, tailRate: max(0, remainder - spread) / seconds,
-                  tailKeys: max(0, result.tracking.distinctKeys - result.hotKeys.count), durationSeconds: seconds)
+        self.init(
+            hotKeys: hot, tailRate: max(0, remainder - spread) / seconds,
+            tailKeys: max(0, result.tracking.distinctKeys - result.hotKeys.count), durationSeconds: seconds)
     }
 
     /// The index of the window to size on: the busiest, or the one at the 99th percentile of

@@ -43,9 +43,11 @@ public struct ResultDocument: Codable, Sendable {
     /// written before servers were tallied).
     public var servers: [ServerEntry]?
 
-    public init(tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
-                tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
-                model: ModelSection? = nil) {
+    public init(
+        tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
+        tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
+        model: ModelSection? = nil
+    ) {
         self.tool = tool
         self.source = source
         self.capture = capture
@@ -82,9 +84,11 @@ public struct ResultDocument: Codable, Sendable {
         public var byProtocol: [String: Int]
         public var byCommand: [String: Int]
         public var byStatus: [String: Int]
-        public init(requests: Int = 0, replies: Int = 0, keyReferences: Int = 0, errors: Int = 0,
-                    durationSeconds: Double = 0, byProtocol: [String: Int] = [:],
-                    byCommand: [String: Int] = [:], byStatus: [String: Int] = [:]) {
+        public init(
+            requests: Int = 0, replies: Int = 0, keyReferences: Int = 0, errors: Int = 0,
+            durationSeconds: Double = 0, byProtocol: [String: Int] = [:],
+            byCommand: [String: Int] = [:], byStatus: [String: Int] = [:]
+        ) {
             self.requests = requests
             self.replies = replies
             self.keyReferences = keyReferences
@@ -160,11 +164,13 @@ public struct ResultDocument: Codable, Sendable {
             case topClientShare, hotSince, coolSince, server, offServerRequests, otherServer
         }
 
-        public init(key: Key, wireProtocol: String, count: Int, errorBound: Int, guaranteed: Bool,
-                    reads: Int, writes: Int, requestBytes: Int, replyBytes: Int, maxReplyBytes: Int,
-                    hits: Int, misses: Int, errors: Int, ratePerSecond: Double, peakRatePerSecond: Double,
-                    share: Double, latencyMicros: Percentiles?, clients: Int, topClientShare: Double?,
-                    hotSince: Double?, coolSince: Double?) {
+        public init(
+            key: Key, wireProtocol: String, count: Int, errorBound: Int, guaranteed: Bool,
+            reads: Int, writes: Int, requestBytes: Int, replyBytes: Int, maxReplyBytes: Int,
+            hits: Int, misses: Int, errors: Int, ratePerSecond: Double, peakRatePerSecond: Double,
+            share: Double, latencyMicros: Percentiles?, clients: Int, topClientShare: Double?,
+            hotSince: Double?, coolSince: Double?
+        ) {
             self.key = key
             self.wireProtocol = wireProtocol
             self.count = count
@@ -257,8 +263,10 @@ public struct ResultDocument: Codable, Sendable {
         public var latencyMicros: ServerLatency?
         /// Hot keys whose first request went here.
         public var hotKeys: Int
-        public init(server: String, requests: Int, keyReferences: Int, requestBytes: Int, replyBytes: Int, errors: Int,
-                    latencyMicros: ServerLatency?, hotKeys: Int) {
+        public init(
+            server: String, requests: Int, keyReferences: Int, requestBytes: Int, replyBytes: Int, errors: Int,
+            latencyMicros: ServerLatency?, hotKeys: Int
+        ) {
             self.server = server
             self.requests = requests
             self.keyReferences = keyReferences
@@ -481,8 +489,10 @@ public struct ResultDocument: Codable, Sendable {
         /// The capacity every utilisation in the section is relative to.
         public var effectiveCapacity: Double { capacityPerNode ?? neededCapacityPerNode ?? 0 }
 
-        public init(capacityPerNode: Double?, targetUtilisation: Double, schemes: [SchemeLoad],
-                    recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil) {
+        public init(
+            capacityPerNode: Double?, targetUtilisation: Double, schemes: [SchemeLoad],
+            recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil
+        ) {
             self.capacityPerNode = capacityPerNode
             self.targetUtilisation = targetUtilisation
             self.schemes = schemes
@@ -493,7 +503,7 @@ public struct ResultDocument: Codable, Sendable {
 
         private enum CodingKeys: String, CodingKey {
             case capacityPerNode, neededCapacityPerNode, targetUtilisation, sizedOn, schemes, recommendations,
-                 currentNodes, currentScheme, keysOverFairShare, hottestNodeOverTime, observedLayout
+                currentNodes, currentScheme, keysOverFairShare, hottestNodeOverTime, observedLayout
         }
 
         /// `capacityPerNode` is written as null when none was given, as the contract says.

@@ -7,17 +7,23 @@ extension TerminalSummary {
     public static func load(_ document: ResultDocument) -> String {
         guard let load = document.load else { return "" }
         var lines: [String] = []
-        let target = load.targetRate.map { String(format: "%.0f/s", $0) }
+        let target =
+            load.targetRate.map { String(format: "%.0f/s", $0) }
             ?? (document.replay.map { $0.timing } ?? "closed loop")
-        lines.append(String(format: "load       %@ → %@; target %@, actual %.0f/s over %.1f s", load.arrival, load.target,
-                            target, load.actualRate, load.measuredSeconds))
-        lines.append("requests   sent \(load.requestsSent), completed \(load.completed), errors \(load.errors)"
-            + (load.errorsByKind.isEmpty ? "" : " (" + load.errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
-            + ", dropped \(load.dropped), timeouts \(load.timeouts), reconnects \(load.reconnects)")
+        lines.append(
+            String(
+                format: "load       %@ → %@; target %@, actual %.0f/s over %.1f s", load.arrival, load.target,
+                target, load.actualRate, load.measuredSeconds))
+        lines.append(
+            "requests   sent \(load.requestsSent), completed \(load.completed), errors \(load.errors)"
+                + (load.errorsByKind.isEmpty
+                    ? "" : " (" + load.errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+                + ", dropped \(load.dropped), timeouts \(load.timeouts), reconnects \(load.reconnects)")
         func row(_ name: String, _ summary: ResultDocument.LatencySummary?) -> String {
             guard let summary else { return "\(name) —" }
-            return String(format: "%@ p50 %.3fms  p90 %.3fms  p99 %.3fms  p99.9 %.3fms  max %.3fms", name, summary.p50 / 1000,
-                          summary.p90 / 1000, summary.p99 / 1000, summary.p999 / 1000, summary.max / 1000)
+            return String(
+                format: "%@ p50 %.3fms  p90 %.3fms  p99 %.3fms  p99.9 %.3fms  max %.3fms", name, summary.p50 / 1000,
+                summary.p90 / 1000, summary.p99 / 1000, summary.p999 / 1000, summary.max / 1000)
         }
         lines.append(row("corrected ", document.latency.corrected))
         lines.append(row("service   ", document.latency.service))

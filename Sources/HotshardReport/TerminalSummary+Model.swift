@@ -6,7 +6,9 @@ extension TerminalSummary {
     public static func modelLines(_ model: ResultDocument.ModelSection, remediesShown: Int = 2) -> String {
         var out = "model      "
         if let sized = model.sizedOn {
-            out += sized.basis == .mean ? "sized on the whole run's mean"
+            out +=
+                sized.basis == .mean
+                ? "sized on the whole run's mean"
                 : "sized on the \(sized.basis == .peak ? "busiest" : "p99") \(format(sized.windowSeconds, 0)) s window (at \(format(sized.windowStart, 0)) s)"
         }
         let schemeLine = model.recommendations.first { $0.kind == .scheme }?.detail
@@ -50,7 +52,8 @@ extension TerminalSummary {
             out += "remedy     '\(name)': \(remedy.detail)\n"
         }
         if seen.count > remediesShown {
-            out += "           and \(seen.count - remediesShown) more keys no node count fixes (the JSON's model.recommendations lists every remedy)\n"
+            out +=
+                "           and \(seen.count - remediesShown) more keys no node count fixes (the JSON's model.recommendations lists every remedy)\n"
         }
         return out
     }

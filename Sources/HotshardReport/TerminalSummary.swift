@@ -96,11 +96,15 @@ public enum TerminalSummary {
         if let drops = c.kernelDrops { out += ", kernel drops \(drops)" }
         out += "\n"
         if !c.byLinkType.isEmpty {
-            out += "links      " + c.byLinkType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            out +=
+                "links      "
+                + c.byLinkType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", ") + "\n"
         }
         if !c.capsHit.isEmpty {
-            out += "caps hit   " + c.capsHit.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            out +=
+                "caps hit   "
+                + c.capsHit.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", ") + "\n"
         }
         if let parser = document.protocolHealth {

@@ -39,9 +39,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
     var httpKey: HTTPKeyMode = .path
 
-    @Option(name: .customLong("amqp-key"), help: "AMQP publish key: routing-key (default) or exchange (exchange/routing-key, for several exchanges carrying the same routing keys). Deliveries are keyed by their queue.")
+    @Option(
+        name: .customLong("amqp-key"),
+        help:
+            "AMQP publish key: routing-key (default) or exchange (exchange/routing-key, for several exchanges carrying the same routing keys). Deliveries are keyed by their queue."
+    )
     var amqpKey: AMQPKeyMode = .routingKey
-
 
     @Option(name: .customLong("rank-by"), help: "What ranks the hot keys.")
     var rankBy: AnalysisConfiguration.RankBy = .requests
@@ -49,20 +52,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Time window in seconds for the timeline and emerging hot keys.")
     var window: Double = 1
 
-
-
-
     @OptionGroup var output: ResultOutputOptions
 
     @OptionGroup var redaction: RedactionOptions
-
 
     @Option(name: .customLong("emit-profile"), help: "Write a load profile that reproduces the measured traffic.")
     var emitProfile: String?
 
     @Flag(help: "Print the capture health counters.")
     var stats = false
-
 
     func validate() throws {
         if files.isEmpty && interface == nil {
@@ -99,8 +97,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             source = ResultDocument.Source(kind: .capture, inputs: files)
         }
         // Reading and parsing on this thread, analysis split by key over one thread per core.
-        let pipe = ShardedAnalysis(configuration: analysisConfiguration,
-                                   shards: ProcessInfo.processInfo.activeProcessorCount)
+        let pipe = ShardedAnalysis(
+            configuration: analysisConfiguration,
+            shards: ProcessInfo.processInfo.activeProcessorCount)
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
 
         let interrupt = InterruptHandler { session.stop() }
@@ -121,16 +120,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
         let problems = session.problems.map(\.description)
         let snapshot = pipe.snapshot()
-        var document = ResultDocument(analysis: snapshot, capture: session.health, source: source,
-                                      topKeys: output.keptKeys, protocolHealth: decoder.health,
-                                      inputProblems: problems)
+        var document = ResultDocument(
+            analysis: snapshot, capture: session.health, source: source,
+            topKeys: output.keptKeys, protocolHealth: decoder.health,
+            inputProblems: problems)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         output.model.attach(to: &document)
         if let redactor = redaction.redactor { document = redactor.redact(document) }
         let (jsonPath, htmlPath) = try output.write(document, defaultName: defaultName())
         if let emitProfile {
-            var listed = ResultDocument(analysis: snapshot, capture: session.health, source: source,
-                                        topKeys: ProfileEmitter.listedKeys)
+            var listed = ResultDocument(
+                analysis: snapshot, capture: session.health, source: source,
+                topKeys: ProfileEmitter.listedKeys)
             if let redactor = redaction.redactor { listed = redactor.redact(listed) }
             let url = URL(fileURLWithPath: emitProfile)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -6,8 +6,9 @@ import HotshardCapture
 /// holds tens of thousands of small packets. (In immediate mode each took a 64 KB frame on `lo`,
 /// and 32 MB held about 500.)
 struct LiveBufferOption: ParsableArguments {
-    @Option(name: .customLong("buffer-size"),
-            help: "Kernel capture buffer of a live capture, in MB (like tcpdump -B): raise it when the result reports kernel drops. 1-2047.")
+    @Option(
+        name: .customLong("buffer-size"),
+        help: "Kernel capture buffer of a live capture, in MB (like tcpdump -B): raise it when the result reports kernel drops. 1-2047.")
     var bufferSize: Int = Int(CaptureOptions().bufferSizeBytes >> 20)
 
     func validate() throws {

@@ -9,17 +9,21 @@ struct LoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Synthetic open-loop load against a server from a workload profile.",
         discussion: """
-        Targets must be on loopback (127.0.0.0/8, ::1). Progress once a second on stderr; Ctrl-C stops \
-        sending, drains in-flight requests for up to a second and writes the result.
-        \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
-        """
+            Targets must be on loopback (127.0.0.0/8, ::1). Progress once a second on stderr; Ctrl-C stops \
+            sending, drains in-flight requests for up to a second and writes the result.
+            \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
+            """
     )
 
     @Argument(help: "The workload profile (YAML), e.g. profiles/redis-zipf.yaml.")
     var profile: String
 
-    @Option(help: ArgumentHelp("Override the target (redis://127.0.0.1:6379, memcached://…, http://…); repeat it for a pool.",
-                               discussion: "Several targets are a pool placed by --scheme; redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map (CLUSTER SHARDS). Each node gets --connections connections."))
+    @Option(
+        help: ArgumentHelp(
+            "Override the target (redis://127.0.0.1:6379, memcached://…, http://…); repeat it for a pool.",
+            discussion:
+                "Several targets are a pool placed by --scheme; redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map (CLUSTER SHARDS). Each node gets --connections connections."
+        ))
     var target: [String] = []
 
     @Option(help: "A pool's placement scheme, as `hotshard place` knows it (ketama, jump, rendezvous, modulo-crc32, …); no default.")
@@ -77,8 +81,9 @@ struct LoadCommand: AsyncParsableCommand {
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {
-            print("hotshard load: \(loaded.target) \(loaded.arrivalDescription), \(loaded.connections) connections, pipeline \(loaded.pipeline)",
-                  to: &stderr)
+            print(
+                "hotshard load: \(loaded.target) \(loaded.arrivalDescription), \(loaded.connections) connections, pipeline \(loaded.pipeline)",
+                to: &stderr)
         }
         let quiet = output.quiet
         let run = try await runner.run { progress in

@@ -7,10 +7,10 @@ struct MergeCommand: AsyncParsableCommand {
         commandName: "merge",
         abstract: "Combine results analysed on several machines into one.",
         discussion: """
-        The results' summary state is merged as Space-Saving summaries merge (Agarwal et al., \
-        Mergeable Summaries, PODS 2012): the merged top keys and error bounds are those of \
-        analysing all the traffic together, latency histograms add, windows align on time.
-        """
+            The results' summary state is merged as Space-Saving summaries merge (Agarwal et al., \
+            Mergeable Summaries, PODS 2012): the merged top keys and error bounds are those of \
+            analysing all the traffic together, latency histograms add, windows align on time.
+            """
     )
 
     @Argument(help: "Result JSON files written by analyze (or merge).")
@@ -49,9 +49,10 @@ struct MergeCommand: AsyncParsableCommand {
             inputs += document.source.inputs
         }
         let merged = try AnalysisSnapshot.merged(snapshots)
-        var document = ResultDocument(analysis: merged, capture: capture.total,
-                                      source: ResultDocument.Source(kind: .capture, inputs: inputs),
-                                      topKeys: max(top, 100))
+        var document = ResultDocument(
+            analysis: merged, capture: capture.total,
+            source: ResultDocument.Source(kind: .capture, inputs: inputs),
+            topKeys: max(top, 100))
         model.attach(to: &document)
         var paths = self.paths
         if let output { paths.json = output }

@@ -8,17 +8,27 @@ extension RateBasis: ExpressibleByArgument {}
 /// The ring-and-queue model's options, shared by every command that writes a result (analyze,
 /// load, replay, top, merge) and by `plan`, so that the same options give the same model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .customLong("node-capacity"), help: ArgumentHelp(
-        "Requests per second one node serves at 100% utilisation.",
-        discussion: "No default: without it the model reports how evenly each scheme spreads the traffic at --current-nodes (default \(ModelRequest.defaultNodesWithoutCapacity)), the keys above a node's fair share, and the node capacity that layout would need."))
+    @Option(
+        name: .customLong("node-capacity"),
+        help: ArgumentHelp(
+            "Requests per second one node serves at 100% utilisation.",
+            discussion:
+                "No default: without it the model reports how evenly each scheme spreads the traffic at --current-nodes (default \(ModelRequest.defaultNodesWithoutCapacity)), the keys above a node's fair share, and the node capacity that layout would need."
+        ))
     var nodeCapacity: Double?
 
-    @Option(name: .customLong("queue-capacity"), help: ArgumentHelp(
-        "Messages per second one queue or partition moves at 100% utilisation: size queues instead of nodes.",
-        discussion: "Each queue is one server (M/M/1), loaded by the publishes routed to it; the schemes default to rabbitmq-consistent-hash and kafka. Replaces --node-capacity."))
+    @Option(
+        name: .customLong("queue-capacity"),
+        help: ArgumentHelp(
+            "Messages per second one queue or partition moves at 100% utilisation: size queues instead of nodes.",
+            discussion:
+                "Each queue is one server (M/M/1), loaded by the publishes routed to it; the schemes default to rabbitmq-consistent-hash and kafka. Replaces --node-capacity."
+        ))
     var queueCapacity: Double?
 
-    @Option(name: .customLong("target-utilisation"), help: "Highest utilisation any node may reach (0…1; default 0.7, the usual headroom for a node to absorb a failover).")
+    @Option(
+        name: .customLong("target-utilisation"),
+        help: "Highest utilisation any node may reach (0…1; default 0.7, the usual headroom for a node to absorb a failover).")
     var targetUtilisation: Double = 0.7
 
     @Option(help: "A p99 objective in milliseconds that every node must also meet (default none).")
@@ -30,7 +40,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Node counts to consider, MIN-MAX (default 1-1000).")
     var nodes: String = "1-1000"
 
-    @Option(name: .customLong("current-nodes"), help: "Today's node count: the cost of moving, today's load, and the node count a model without --node-capacity is evaluated at.")
+    @Option(
+        name: .customLong("current-nodes"),
+        help: "Today's node count: the cost of moving, today's load, and the node count a model without --node-capacity is evaluated at.")
     var currentNodes: Int?
 
     @Option(name: .customLong("current-scheme"), help: "Today's placement scheme (always among the candidates).")
@@ -45,13 +57,21 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("server-threads"), help: "Worker threads per node (default 1, as Redis; more uses M/M/c, Erlang C).")
     var serverThreads: Int = 1
 
-    @Option(name: .customLong("rate-basis"), help: "The window the model is sized on (default peak: the busiest window, so a flash sale is not averaged away; p99 ignores the few busiest windows of a long run; mean is the whole run's average).")
+    @Option(
+        name: .customLong("rate-basis"),
+        help:
+            "The window the model is sized on (default peak: the busiest window, so a flash sale is not averaged away; p99 ignores the few busiest windows of a long run; mean is the whole run's average)."
+    )
     var rateBasis: RateBasis = .peak
 
     @Flag(help: "Check the recommended layout's hottest node by discrete-event simulation.")
     var simulate = false
 
-    @Option(name: .customLong("hash-balance-factor"), help: "HAProxy's hash-balance-factor for the haproxy-consistent scheme (default 0: off, as HAProxy). Modelled in the steady state: by Little's law with equal response times a server's requests in flight follow its rate, so each server carries at most factor ÷ 100 of its weight's share of the traffic, the rest walking on along the ring as HAProxy's lookup does.")
+    @Option(
+        name: .customLong("hash-balance-factor"),
+        help:
+            "HAProxy's hash-balance-factor for the haproxy-consistent scheme (default 0: off, as HAProxy). Modelled in the steady state: by Little's law with equal response times a server's requests in flight follow its rate, so each server carries at most factor ÷ 100 of its weight's share of the traffic, the rest walking on along the ring as HAProxy's lookup does."
+    )
     var hashBalanceFactor: Int = 0
 
     func validate() throws {

@@ -7,7 +7,8 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Print where each key goes under a real system's placement function.",
-        discussion: "Prints one line per key: the key (escaped: printable ASCII as is, `\\\\` and `\\xNN` otherwise), a tab, and the node — the server as named in --servers (IPv6 hosts in brackets), otherwise the node's number from 0 (a partition for Kafka). Keys are bytes: give them as arguments, or one per line with --keys-from FILE (`-` for standard input); --escaped reads `\\xNN` and `\\\\` in either, so the output can be fed back. Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `nginx-consistent` is nginx's `hash … consistent`, `envoy-ring-hash` and `maglev` (alias `envoy-maglev`) Envoy's balancers, `haproxy-consistent` HAProxy's `hash-type consistent` (--hash-function, --avalanche, --server-ids, --hash-balance-factor with --in-flight). `bounded-loads` is the paper's bounded-loads algorithm on Hotshard's own ring, not HAProxy's placement (its old name `haproxy-bounded` still works, with a warning). `cassandra` uses the cluster's own ring with --tokens FILE (`nodetool ring`); without it, tokens are assumed random (--vnodes per node), so the node is not the cluster's.\n"
+        discussion:
+            "Prints one line per key: the key (escaped: printable ASCII as is, `\\\\` and `\\xNN` otherwise), a tab, and the node — the server as named in --servers (IPv6 hosts in brackets), otherwise the node's number from 0 (a partition for Kafka). Keys are bytes: give them as arguments, or one per line with --keys-from FILE (`-` for standard input); --escaped reads `\\xNN` and `\\\\` in either, so the output can be fed back. Schemes: \(SchemeFactory.names.joined(separator: ", ")). `ketama` is libmemcached's point naming; `ketama-twemproxy` is twemproxy's. `nginx-consistent` is nginx's `hash … consistent`, `envoy-ring-hash` and `maglev` (alias `envoy-maglev`) Envoy's balancers, `haproxy-consistent` HAProxy's `hash-type consistent` (--hash-function, --avalanche, --server-ids, --hash-balance-factor with --in-flight). `bounded-loads` is the paper's bounded-loads algorithm on Hotshard's own ring, not HAProxy's placement (its old name `haproxy-bounded` still works, with a warning). `cassandra` uses the cluster's own ring with --tokens FILE (`nodetool ring`); without it, tokens are assumed random (--vnodes per node), so the node is not the cluster's.\n"
             + ExitStatus.help([.success, .badInput])
     )
 
@@ -26,7 +27,10 @@ struct PlaceCommand: AsyncParsableCommand {
     @Option(help: "A CLUSTER NODES dump to read Redis Cluster slot ownership from (with --scheme redis-cluster).")
     var clusterNodes: String?
 
-    @Option(help: "A CLUSTER SHARDS dump to read Redis Cluster slot ownership from (with --scheme redis-cluster): redis-cli's output piped to a file, copied from its terminal display, or its --json / -2 --json output.")
+    @Option(
+        help:
+            "A CLUSTER SHARDS dump to read Redis Cluster slot ownership from (with --scheme redis-cluster): redis-cli's output piped to a file, copied from its terminal display, or its --json / -2 --json output."
+    )
     var clusterShards: String?
 
     @Option(help: "Read keys from FILE, one per line (`-`: standard input); lines are bytes, not text.")
@@ -35,22 +39,33 @@ struct PlaceCommand: AsyncParsableCommand {
     @Flag(help: "Keys (arguments and --keys-from lines) are escaped as place prints them: \\xNN is a byte, \\\\ a backslash.")
     var escaped = false
 
-    @Option(help: "haproxy-consistent: the hash-type function, sdbm, djb2, wt6, crc32 or none. Without it, HAProxy's bare `hash-type consistent`: sdbm with the avalanche.")
+    @Option(
+        help:
+            "haproxy-consistent: the hash-type function, sdbm, djb2, wt6, crc32 or none. Without it, HAProxy's bare `hash-type consistent`: sdbm with the avalanche."
+    )
     var hashFunction: String?
 
     @Flag(help: "haproxy-consistent with --hash-function: hash-type … avalanche (full_hash over the key's hash).")
     var avalanche = false
 
-    @Option(help: "haproxy-consistent: each server's `id`, comma-separated in --servers order; leave an entry empty for HAProxy's automatic id (e.g. `3,,7`).")
+    @Option(
+        help:
+            "haproxy-consistent: each server's `id`, comma-separated in --servers order; leave an entry empty for HAProxy's automatic id (e.g. `3,,7`)."
+    )
     var serverIds: String?
 
     @Option(help: "haproxy-consistent: hash-balance-factor (0: off; HAProxy takes ≥ 100).")
     var hashBalanceFactor: Int = 0
 
-    @Option(help: "haproxy-consistent with --hash-balance-factor: requests in flight per server, comma-separated in --servers order (default: none in flight, every server eligible).")
+    @Option(
+        help:
+            "haproxy-consistent with --hash-balance-factor: requests in flight per server, comma-separated in --servers order (default: none in flight, every server eligible)."
+    )
     var inFlight: String?
 
-    @Option(help: "cassandra: the cluster's token list as `nodetool ring` prints it; the ring is then the cluster's own (no --nodes or --servers needed).")
+    @Option(
+        help: "cassandra: the cluster's token list as `nodetool ring` prints it; the ring is then the cluster's own (no --nodes or --servers needed)."
+    )
     var tokens: String?
 
     @Argument(help: "Keys to place (UTF-8 as given, or escaped with --escaped).")
@@ -59,11 +74,13 @@ struct PlaceCommand: AsyncParsableCommand {
     func validate() throws {
         let given = [nodes != nil, servers != nil, clusterNodes != nil, clusterShards != nil, tokens != nil].filter { $0 }.count
         guard given == 1 else {
-            throw ValidationError("give exactly one of --nodes N, --servers host:port[:weight],…, --cluster-nodes FILE, --cluster-shards FILE or --tokens FILE")
+            throw ValidationError(
+                "give exactly one of --nodes N, --servers host:port[:weight],…, --cluster-nodes FILE, --cluster-shards FILE or --tokens FILE")
         }
         if tokens != nil, scheme.name != "cassandra" { throw ValidationError("--tokens needs --scheme cassandra") }
         if let hashFunction, HAProxyConsistentScheme.HashFunction(rawValue: hashFunction) == nil {
-            throw ValidationError("--hash-function must be one of \(HAProxyConsistentScheme.HashFunction.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--hash-function must be one of \(HAProxyConsistentScheme.HashFunction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if hashBalanceFactor != 0 && hashBalanceFactor < 100 {
             throw ValidationError("--hash-balance-factor must be 0 (off) or at least 100, as HAProxy takes it")
@@ -107,7 +124,8 @@ struct PlaceCommand: AsyncParsableCommand {
                     options.cassandraTokens = try CassandraTokenList(parsing: try readText(tokens))
                     named = true
                 }
-                let specs = try servers.map { try $0.split(separator: ",").map { try ServerSpec.parse(String($0)) } }
+                let specs =
+                    try servers.map { try $0.split(separator: ",").map { try ServerSpec.parse(String($0)) } }
                     ?? ServerSpec.numbered(nodes ?? 1)
                 placement = try SchemeFactory.make(scheme.name, servers: specs, vnodes: vnodes, options: options)
             }
@@ -115,7 +133,9 @@ struct PlaceCommand: AsyncParsableCommand {
                 print("hotshard place: \(deprecated.note)", to: &stderr)
             }
             if let cassandra = placement as? CassandraScheme, !cassandra.tokensFromCluster {
-                print("hotshard place: cassandra tokens are assumed random (\(cassandra.numTokens) per node, seeded); give --tokens FILE (`nodetool ring`) for the cluster's own ring", to: &stderr)
+                print(
+                    "hotshard place: cassandra tokens are assumed random (\(cassandra.numTokens) per node, seeded); give --tokens FILE (`nodetool ring`) for the cluster's own ring",
+                    to: &stderr)
             }
             let flight = try parsedInFlight(count: placement.nodeNames.count)
             var all = try keys.map { text -> Key in

@@ -8,10 +8,10 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Ring and queue model and partitioning recommendations for a saved result.",
         discussion: """
-        analyze, load, replay, top and merge already run this model with the same options; plan \
-        re-runs it on a saved result for what-ifs and writes the identical model section for the same options.
+            analyze, load, replay, top and merge already run this model with the same options; plan \
+            re-runs it on a saved result for what-ifs and writes the identical model section for the same options.
 
-        """ + ExitStatus.help([.success, .failure, .badInput])
+            """ + ExitStatus.help([.success, .failure, .badInput])
     )
 
     @Argument(help: "A result document (JSON) written by analyze, load, replay, top or merge.")
@@ -33,7 +33,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let legacyCapacity, !(legacyCapacity > 0 && legacyCapacity.isFinite) { throw ValidationError("--capacity must be positive") }
-        if legacyCapacity != nil && model.nodeCapacity != nil { throw ValidationError("give --node-capacity or its old spelling --capacity, not both") }
+        if legacyCapacity != nil && model.nodeCapacity != nil {
+            throw ValidationError("give --node-capacity or its old spelling --capacity, not both")
+        }
         if let legacyThreads, !(1...1024).contains(legacyThreads) { throw ValidationError("--threads must be 1…1024") }
     }
 
@@ -60,9 +62,13 @@ struct PlanCommand: AsyncParsableCommand {
         print(PlanText.render(plan, neededCapacity: needed, sizedOn: workload.sizedOn), terminator: "")
         if timings {
             func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
-            print("timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)) (\(String(format: "%.3f", planCPU)) s CPU), render \(seconds(clock.now - planned))", to: &stderr)
+            print(
+                "timings: read \(seconds(read - started)) (\(workload.hotKeys.count) hot keys), plan \(seconds(planned - read)) (\(String(format: "%.3f", planCPU)) s CPU), render \(seconds(clock.now - planned))",
+                to: &stderr)
             let perScheme = plan.schemes.map { "\($0.scheme) \(String(format: "%.3f", $0.plannedSeconds))" }.joined(separator: ", ")
-            print("timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)", to: &stderr)
+            print(
+                "timings: keys hashed and ordered \(String(format: "%.3f s", plan.keyPreparationSeconds)); per scheme (in parallel, seconds): \(perScheme)",
+                to: &stderr)
         }
         if let json {
             do {

@@ -7,8 +7,9 @@ struct RedactionOptions: ParsableArguments {
     @Flag(help: "Replace every key with a keyed hash (HMAC-SHA256) in the HTML and the JSON, for reports that leave the team.")
     var redact = false
 
-    @Option(name: .customLong("redact-key"),
-            help: "Secret for --redact, so that tokens match across runs (default: $HOTSHARD_REDACT_KEY, else random per run).")
+    @Option(
+        name: .customLong("redact-key"),
+        help: "Secret for --redact, so that tokens match across runs (default: $HOTSHARD_REDACT_KEY, else random per run).")
     var redactKey: String?
 
     @Flag(name: .customLong("redact-keep-prefix"), help: "With --redact, keep each key's prefix up to the first delimiter readable.")

@@ -10,18 +10,22 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Re-send the requests of captures to a server: original timing, a speed factor, a rate, or as fast as possible.",
         discussion: """
-        Each original connection's requests keep their order on one replay connection. Progress once a second on \
-        stderr; Ctrl-C stops sending, drains in-flight requests for up to a second and writes the result. Writes to a \
-        target that is not on loopback need --allow-writes (or --only-reads).
-        \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
-        """
+            Each original connection's requests keep their order on one replay connection. Progress once a second on \
+            stderr; Ctrl-C stops sending, drains in-flight requests for up to a second and writes the result. Writes to a \
+            target that is not on loopback need --allow-writes (or --only-reads).
+            \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
+            """
     )
 
     @Argument(help: "Capture files (pcap, pcapng, .gz), merged in time order.")
     var captures: [String]
 
-    @Option(help: ArgumentHelp("Where to send: redis://HOST:PORT, memcached://HOST:PORT or http://HOST:PORT; repeat it for a pool.",
-                               discussion: "Several targets are a pool placed by --scheme (each request goes to its first key's node); redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map."))
+    @Option(
+        help: ArgumentHelp(
+            "Where to send: redis://HOST:PORT, memcached://HOST:PORT or http://HOST:PORT; repeat it for a pool.",
+            discussion:
+                "Several targets are a pool placed by --scheme (each request goes to its first key's node); redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map."
+        ))
     var target: [String]
 
     @Option(help: "A pool's placement scheme, as `hotshard place` knows it (ketama, jump, rendezvous, modulo-crc32, …); no default.")
@@ -90,13 +94,6 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
     var maxQueued: Int = 100_000
 
-
-
-
-
-
-
-
     @OptionGroup var output: ResultOutputOptions
 
     func validate() throws {
@@ -125,8 +122,9 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         if let outside = (pool?.nodes ?? [parsedTarget]).first(where: { !LoadTarget.isLoopback($0.host) }), !onlyReads, !allowWrites {
             let parsedTarget = outside
-            print("hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
-                + "(or --only-reads)", to: &stderr)
+            print(
+                "hotshard replay: \(parsedTarget) is not on loopback: replaying writes there needs --allow-writes "
+                    + "(or --only-reads)", to: &stderr)
             throw ExitStatus.failure.exitCode
         }
         var options = ReplayOptions()

@@ -5,7 +5,10 @@ import HotshardReport
 /// What `analyze`, `load` and `replay` keep and where they write it: tracking capacity, how many
 /// hot keys, the JSON and HTML paths, the run's name and the terminal's quiet mode.
 struct ResultOutputOptions: ParsableArguments {
-    @Option(help: "Keys tracked individually (Space-Saving capacity): counts are exact below it. The default is 65,536 (about 90 MB at peak), or for load every key the profile can name, up to 262,144.")
+    @Option(
+        help:
+            "Keys tracked individually (Space-Saving capacity): counts are exact below it. The default is 65,536 (about 90 MB at peak), or for load every key the profile can name, up to 262,144."
+    )
     var capacity: Int?
 
     @Option(help: "Number of hot keys to print and keep in the result.")
@@ -49,7 +52,8 @@ struct ResultOutputOptions: ParsableArguments {
             configuration.capacity = max(configuration.capacity, min(keys, Self.automaticCapacityLimit))
         }
         guard keys > configuration.capacity else { return (configuration, nil) }
-        let note = "the profile can name \(keys) keys and \(configuration.capacity) are tracked: the counts of keys "
+        let note =
+            "the profile can name \(keys) keys and \(configuration.capacity) are tracked: the counts of keys "
             + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 0.9 KB per key)"
         return (configuration, note)
     }

@@ -7,10 +7,10 @@ struct SynthCommand: AsyncParsableCommand {
         commandName: "synth",
         abstract: "Write a profile's traffic as a valid pcap capture, deterministic under --seed.",
         discussion: """
-        Requests follow the profile's schedule over its connections (handshakes, sequence numbers, \
-        checksums), each answered by a plausible reply. Closed-loop profiles use --rate (default 10000/s).
-        \(ExitStatus.help([.success, .failure, .badInput]))
-        """
+            Requests follow the profile's schedule over its connections (handshakes, sequence numbers, \
+            checksums), each answered by a plausible reply. Closed-loop profiles use --rate (default 10000/s).
+            \(ExitStatus.help([.success, .failure, .badInput]))
+            """
     )
 
     @Argument(help: "The workload profile (YAML).")
@@ -57,8 +57,9 @@ struct SynthCommand: AsyncParsableCommand {
         if let rate { synthesizer.closedLoopRate = rate }
         do {
             let summary = try synthesizer.write(to: output)
-            print("wrote \(output): \(summary.requests) requests, \(summary.packets) packets, \(summary.connections) connections, "
-                + "\(String(format: "%.3f", summary.seconds)) s")
+            print(
+                "wrote \(output): \(summary.requests) requests, \(summary.packets) packets, \(summary.connections) connections, "
+                    + "\(String(format: "%.3f", summary.seconds)) s")
         } catch let problem as TrafficSynthesizer.Problem {
             print("hotshard synth: \(problem.description)", to: &stderr)
             throw ExitStatus.failure.exitCode

@@ -81,8 +81,9 @@ struct TopCommand: ParsableCommand {
         func draw() {
             let now = Date()
             let document = pipeline.document(capture: session.health, source: source, topKeys: max(rows, 100))
-            frame = screen.render(document, elapsed: now.timeIntervalSince(start),
-                                  interval: now.timeIntervalSince(lastFrame), drops: session.health.kernelDrops)
+            frame = screen.render(
+                document, elapsed: now.timeIntervalSince(start),
+                interval: now.timeIntervalSince(lastFrame), drops: session.health.kernelDrops)
             lastFrame = now
             print(frame, terminator: "")
             fflush(nil)  // nil: every stream; naming stdout trips strict concurrency
@@ -101,8 +102,9 @@ struct TopCommand: ParsableCommand {
         terminal.restore()
         if let error = failure.value { throw error }
 
-        var document = pipeline.finish(capture: session.health, source: source, topKeys: max(rows, 100),
-                                       problems: session.problems.map(\.description))
+        var document = pipeline.finish(
+            capture: session.health, source: source, topKeys: max(rows, 100),
+            problems: session.problems.map(\.description))
         model.attach(to: &document)
         let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/top-\(interface).json")
         print("\nresult     \(jsonPath)")
@@ -140,8 +142,9 @@ final class LockedPipeline: StreamSink, @unchecked Sendable {
 
     func document(capture: CaptureHealth, source: ResultDocument.Source, topKeys: Int) -> ResultDocument {
         lock.withLock {
-            ResultDocument(analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
-                           protocolHealth: decoder.health)
+            ResultDocument(
+                analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
+                protocolHealth: decoder.health)
         }
     }
 
@@ -149,8 +152,9 @@ final class LockedPipeline: StreamSink, @unchecked Sendable {
     func finish(capture: CaptureHealth, source: ResultDocument.Source, topKeys: Int, problems: [String]) -> ResultDocument {
         lock.withLock {
             decoder.finish(timestampNanos: 0)
-            return ResultDocument(analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
-                                  protocolHealth: decoder.health, inputProblems: problems)
+            return ResultDocument(
+                analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
+                protocolHealth: decoder.health, inputProblems: problems)
         }
     }
 }

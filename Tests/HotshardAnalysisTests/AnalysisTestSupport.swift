@@ -38,13 +38,17 @@ struct ZipfSampler {
     }
 }
 
-func testMessage(_ keys: [String], at seconds: Double, operation: OperationClass = .read,
-                 clientPort: UInt16 = 50_000) -> Message {
-    let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: clientPort),
-                      server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
-    return Message(timestampNanos: Int64(seconds * 1e9), flow: flow, wireProtocol: .resp, command: "GET",
-                   operation: operation, keys: KeyList(keys.map { KeyReference(key: Key($0)) }), requestBytes: 30,
-                   replyBytes: 10, status: .ok, latencyNanos: 50_000)
+func testMessage(
+    _ keys: [String], at seconds: Double, operation: OperationClass = .read,
+    clientPort: UInt16 = 50_000
+) -> Message {
+    let flow = FlowID(
+        client: Endpoint(ipv4: 0x7f00_0001, port: clientPort),
+        server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+    return Message(
+        timestampNanos: Int64(seconds * 1e9), flow: flow, wireProtocol: .resp, command: "GET",
+        operation: operation, keys: KeyList(keys.map { KeyReference(key: Key($0)) }), requestBytes: 30,
+        replyBytes: 10, status: .ok, latencyNanos: 50_000)
 }
 
 #if canImport(Glibc)

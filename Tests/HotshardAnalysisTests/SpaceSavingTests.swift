@@ -90,11 +90,12 @@ import HotshardProtocols
     /// 2,000,000 Zipf(0.99) draws over 1,000,000 keys with capacity 10,000: top-100 precision ≥ 0.99
     /// and every reported count brackets the true count.
     @Test func topHundredPrecisionOnALargeZipfStream() {
-        let analyzer = HotKeyAnalyzer(configuration: {
-            var configuration = AnalysisConfiguration()
-            configuration.capacity = 10_000
-            return configuration
-        }())
+        let analyzer = HotKeyAnalyzer(
+            configuration: {
+                var configuration = AnalysisConfiguration()
+                configuration.capacity = 10_000
+                return configuration
+            }())
         let sampler = ZipfSampler(items: 1_000_000, exponent: 0.99)
         var generator = SeededGenerator(seed: 42)
         var truth = [Int](repeating: 0, count: 1_000_000)

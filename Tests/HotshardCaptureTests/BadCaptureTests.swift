@@ -31,11 +31,13 @@ import HotshardTestSupport
     /// Files cut part-way: what came before the cut is used, and the cut is reported with the file name.
     /// The packet counts are tcpdump 4.99's and capinfos' (`tcpdump -nr FILE | wc -l`, `capinfos -c`):
     /// both read every whole record before the cut.
-    @Test(arguments: [("capture/fuzz-2021-10-13.pcap", 1), ("capture/tcp_rst_data-trunc.pcap", 1),
-                      ("capture/tcp_header_heapoverflow.pcap", 1), ("capture/ip4-trunc.pcap", 1),
-                      ("capture/ip6-trunc.pcap", 1), ("capture/ipv4-truncated-broken-header.pcap", 1),
-                      ("capture/trunc-hdr.pcap", 1), ("capture/truncated-header.pcap", 24),
-                      ("capture/resp_3_malicious.pcap", 163)])
+    @Test(arguments: [
+        ("capture/fuzz-2021-10-13.pcap", 1), ("capture/tcp_rst_data-trunc.pcap", 1),
+        ("capture/tcp_header_heapoverflow.pcap", 1), ("capture/ip4-trunc.pcap", 1),
+        ("capture/ip6-trunc.pcap", 1), ("capture/ipv4-truncated-broken-header.pcap", 1),
+        ("capture/trunc-hdr.pcap", 1), ("capture/truncated-header.pcap", 24),
+        ("capture/resp_3_malicious.pcap", 163),
+    ])
     func damagedFilesAreCountedNotFatal(file: String, packets: Int) throws {
         let path = Fixtures.path(file)
         let session: CaptureSession
@@ -51,7 +53,8 @@ import HotshardTestSupport
         for problem in session.problems { #expect("\(problem)".contains(path)) }
         let health = session.health
         #expect(health.packets == packets)
-        #expect(health.malformed + health.truncated + session.problems.count + health.tcpSegments + health.udpDatagrams
+        #expect(
+            health.malformed + health.truncated + session.problems.count + health.tcpSegments + health.udpDatagrams
                 + health.nonIP + health.nonTCPUDP > 0)
     }
 

@@ -21,8 +21,11 @@ import HotshardTestSupport
         "lab/memcached-binary.pcap.gz",
     ]
 
-    static func read(_ files: [String], options: CaptureOptions = CaptureOptions()) throws
-        -> (StreamRecorder, CaptureSession) {
+    static func read(
+        _ files: [String], options: CaptureOptions = CaptureOptions()
+    ) throws
+        -> (StreamRecorder, CaptureSession)
+    {
         let session = try CaptureSession(files: files.map(Fixtures.path), options: options)
         let recorder = StreamRecorder()
         try session.run(into: recorder)
@@ -37,8 +40,9 @@ import HotshardTestSupport
         return try #require(Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""))
     }
 
-    @Test(.enabled(if: ExternalTool.find("capinfos") != nil, "capinfos (tshark) is not installed: run make setup"),
-          arguments: readable)
+    @Test(
+        .enabled(if: ExternalTool.find("capinfos") != nil, "capinfos (tshark) is not installed: run make setup"),
+        arguments: readable)
     func packetCountEqualsCapinfos(file: String) throws {
         let (_, session) = try Self.read([file])
         #expect(session.problems.isEmpty, "\(session.problems)")
@@ -55,8 +59,9 @@ import HotshardTestSupport
     ]
 
     /// Every stream's bytes in each direction equal tshark's reassembly of the same stream.
-    @Test(.enabled(if: ExternalTool.find("tshark") != nil, "tshark is not installed: run make setup"),
-          arguments: followed)
+    @Test(
+        .enabled(if: ExternalTool.find("tshark") != nil, "tshark is not installed: run make setup"),
+        arguments: followed)
     func reassembledBytesEqualTshark(file: String) throws {
         let (recorder, _) = try Self.read([file])
         var expected = try TsharkFollow.streams(Fixtures.path(file))

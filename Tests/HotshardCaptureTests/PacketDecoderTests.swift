@@ -13,18 +13,25 @@ import Testing
     /// IPv4 header (IHL 5) for `payload` bytes of protocol `proto`, 10.0.0.1 → 10.0.0.2.
     static func ipv4(proto: UInt8, payload: Int, flagsFragment: UInt16 = 0x4000) -> [UInt8] {
         let total = 20 + payload
-        return [0x45, 0x00, UInt8(total >> 8), UInt8(total & 0xff), 0x12, 0x34,
-                UInt8(flagsFragment >> 8), UInt8(flagsFragment & 0xff), 64, proto, 0, 0,
-                10, 0, 0, 1, 10, 0, 0, 2]
+        return [
+            0x45, 0x00, UInt8(total >> 8), UInt8(total & 0xff), 0x12, 0x34,
+            UInt8(flagsFragment >> 8), UInt8(flagsFragment & 0xff), 64, proto, 0, 0,
+            10, 0, 0, 1, 10, 0, 0, 2,
+        ]
     }
 
     /// TCP header (data offset 5): ports 50000 → 6379, sequence 0x01020304, ack 0x0a0b0c0d, PSH|ACK.
-    static let tcp: [UInt8] = [0xc3, 0x50, 0x18, 0xeb, 0x01, 0x02, 0x03, 0x04, 0x0a, 0x0b, 0x0c, 0x0d,
-                               0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]
+    static let tcp: [UInt8] = [
+        0xc3, 0x50, 0x18, 0xeb, 0x01, 0x02, 0x03, 0x04, 0x0a, 0x0b, 0x0c, 0x0d,
+        0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0,
+    ]
     static let payload = Array("PING\r\n".utf8)
 
-    static func decode(_ frame: [UInt8], link: LinkType = .ethernet, wireLength: Int? = nil)
-        -> (PacketDecoder.Outcome, PacketDecoder.Packet) {
+    static func decode(
+        _ frame: [UInt8], link: LinkType = .ethernet, wireLength: Int? = nil
+    )
+        -> (PacketDecoder.Outcome, PacketDecoder.Packet)
+    {
         var decoder = PacketDecoder(link: link)
         let outcome = frame.withUnsafeBytes { decoder.decode($0, wireLength: wireLength ?? frame.count) }
         return (outcome, decoder.packet)
@@ -75,7 +82,8 @@ import Testing
     @Test func whatIsNotAWholeTCPOrUDPPacketIsNamed() {
         let tcpFrame = Self.ethernetIPv4 + Self.ipv4(proto: 6, payload: 26) + Self.tcp + Self.payload
         // A later fragment (offset 185 × 8 bytes).
-        #expect(Self.decode(Self.ethernetIPv4 + Self.ipv4(proto: 6, payload: 26, flagsFragment: 185) + Self.tcp + Self.payload).0
+        #expect(
+            Self.decode(Self.ethernetIPv4 + Self.ipv4(proto: 6, payload: 26, flagsFragment: 185) + Self.tcp + Self.payload).0
                 == .fragment)
         // Total length says 100 bytes more than the wire had.
         #expect(Self.decode(Self.ethernetIPv4 + Self.ipv4(proto: 6, payload: 126) + Self.tcp + Self.payload).0 == .malformed)

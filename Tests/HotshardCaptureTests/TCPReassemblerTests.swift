@@ -17,8 +17,10 @@ import Testing
 
         init(options: CaptureOptions = CaptureOptions()) { reassembler = TCPReassembler(options: options) }
 
-        func segment(from source: Endpoint, to destination: Endpoint, sequence: UInt32, ack: UInt32? = nil,
-                     flags: UInt8 = 0, _ text: String = "", missing: Int = 0) {
+        func segment(
+            from source: Endpoint, to destination: Endpoint, sequence: UInt32, ack: UInt32? = nil,
+            flags: UInt8 = 0, _ text: String = "", missing: Int = 0
+        ) {
             var packet = PacketDecoder.Packet()
             packet.source = source
             packet.destination = destination

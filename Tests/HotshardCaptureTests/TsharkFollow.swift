@@ -61,7 +61,8 @@ enum TsharkFollow {
                     cursor += 1
                 }
                 if cursor > index + 1, cursor + suffix.count <= bytes.count,
-                   Array(bytes[cursor..<(cursor + suffix.count)]) == suffix {
+                    Array(bytes[cursor..<(cursor + suffix.count)]) == suffix
+                {
                     missing += number
                     index = cursor + suffix.count
                     // tshark ends the marker with a NUL (raw mode) or a period (text mode).

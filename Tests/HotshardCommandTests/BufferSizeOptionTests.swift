@@ -14,8 +14,9 @@ import HotshardTestSupport
             let output = try ExternalTool.run(TopCommandTests.binary, [command, "-i", "lo", "--buffer-size", size])
             // ArgumentParser's validation failure exit code (EX_USAGE).
             #expect(output.status == 64, "\(command) --buffer-size \(size): status \(output.status)")
-            #expect(output.stderr.contains("--buffer-size must be 1 to 2047 (MB)") || size == "-5",
-                    "\(command) --buffer-size \(size): \(output.stderr)")
+            #expect(
+                output.stderr.contains("--buffer-size must be 1 to 2047 (MB)") || size == "-5",
+                "\(command) --buffer-size \(size): \(output.stderr)")
         }
         let help = try ExternalTool.run(TopCommandTests.binary, [command, "--help"]).stdout
         #expect(help.contains("--buffer-size") && help.contains("(default: 32)"))

@@ -63,8 +63,10 @@ import HotshardTestSupport
     /// `report` alike, as a bad cluster dump is for `place`.
     @Test func unreadableInputsExitTwoEverywhere() throws {
         let missing = "/nonexistent/result.json"
-        for arguments in [["plan", missing], ["report", missing, "-o", "/tmp/hotshard-never.html"],
-                          ["place", "--scheme", "redis-cluster", "--cluster-nodes", "/nonexistent/nodes.txt", "k"]] {
+        for arguments in [
+            ["plan", missing], ["report", missing, "-o", "/tmp/hotshard-never.html"],
+            ["place", "--scheme", "redis-cluster", "--cluster-nodes", "/nonexistent/nodes.txt", "k"],
+        ] {
             let output = try Self.run(arguments)
             #expect(output.status == ExitStatus.badInput.rawValue, "\(arguments): \(output.status) \(output.stderr)")
             #expect(output.stderr.contains("/nonexistent/"))

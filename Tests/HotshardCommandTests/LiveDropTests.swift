@@ -6,8 +6,11 @@ import HotshardTestSupport
 /// (`-P 16 -c 50`, 200,000 GETs) against a real redis-server while `analyze -i lo` and `top -i lo`
 /// capture it. The kernel drops no packet, and every GET redis-benchmark sent is counted. (With
 /// immediate mode's 64 KB frame per packet the default 32 MB ring lost 7-27% of such a run.)
-@Suite(.serialized, .enabled(if: getuid() == 0 && RealServer.isAvailable(.redis) && ExternalTool.find("redis-benchmark") != nil,
-                             "needs root for live capture, redis-server and redis-benchmark: skipped"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: getuid() == 0 && RealServer.isAvailable(.redis) && ExternalTool.find("redis-benchmark") != nil,
+        "needs root for live capture, redis-server and redis-benchmark: skipped"))
 struct LiveDropTests {
     struct Result: Decodable {
         struct Capture: Decodable { let kernelDrops: Int? }
@@ -36,8 +39,10 @@ struct LiveDropTests {
         let json = try Fixtures.temporaryDirectory("hotshard-drops").appendingPathComponent("analyze.json").path
         let analyze = Process()
         analyze.executableURL = URL(fileURLWithPath: TopCommandTests.binary)
-        analyze.arguments = ["analyze", "-i", "lo", "--port", "resp=\(server.port)", "--filter", "tcp port \(server.port)",
-                             "--duration", "8", "--quiet", "--no-html", "--json", json]
+        analyze.arguments = [
+            "analyze", "-i", "lo", "--port", "resp=\(server.port)", "--filter", "tcp port \(server.port)",
+            "--duration", "8", "--quiet", "--no-html", "--json", json,
+        ]
         analyze.standardOutput = FileHandle.nullDevice
         analyze.standardError = FileHandle.nullDevice
         try analyze.runWithUnblockedSignals()
@@ -56,7 +61,8 @@ struct LiveDropTests {
         defer { server.stop() }
         let json = try Fixtures.temporaryDirectory("hotshard-drops-top").appendingPathComponent("top.json").path
         let session = "hotshard-drops-\(getpid())"
-        let command = "\(TopCommandTests.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
+        let command =
+            "\(TopCommandTests.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
             + "--interval 0.5 --duration 8 --json \(json)"
         // As TopCommandTests starts it: through system(3), signals unblocked (tmux lives on SIGCHLD).
         var empty = sigset_t()

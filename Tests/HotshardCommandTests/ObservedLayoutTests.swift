@@ -6,9 +6,12 @@ import HotshardTestSupport
 /// client (uhashring, libmemcached-compatible), captured on `lo` by tcpdump and analysed. Each
 /// server's count in the result equals the server's own `stats`, and the hot keys are checked
 /// against ketama over the servers seen.
-@Suite(.serialized, .enabled(if: getuid() == 0 && ExternalTool.find("tcpdump") != nil && RealServer.isAvailable(.memcached)
-                            && KetamaReference.available,
-                             "needs root, tcpdump, memcached and python3 with uhashring (make setup)"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: getuid() == 0 && ExternalTool.find("tcpdump") != nil && RealServer.isAvailable(.memcached)
+            && KetamaReference.available,
+        "needs root, tcpdump, memcached and python3 with uhashring (make setup)"))
 struct ObservedLayoutTests {
     struct Result: Decodable {
         struct Server: Decodable { let server: String; let requests: Int }
@@ -68,8 +71,11 @@ struct ObservedLayoutTests {
         // The comparison below needs every packet: a loaded machine can make tcpdump itself drop some.
         #expect(summary.contains("\n0 packets dropped by kernel"), "tcpdump: \(summary)")
         let ports = servers.flatMap { ["--port", "memcached=\($0.port)"] }
-        let output = try ExternalTool.run(TopCommandTests.binary, ["analyze", capture] + ports + [
-            "--current-scheme", "ketama", "--html", "\(directory)/\(name).html", "--quiet", "--json", "\(directory)/\(name).json"])
+        let output = try ExternalTool.run(
+            TopCommandTests.binary,
+            ["analyze", capture] + ports + [
+                "--current-scheme", "ketama", "--html", "\(directory)/\(name).html", "--quiet", "--json", "\(directory)/\(name).json",
+            ])
         #expect(output.status == 0, "analyze: \(output.stderr)")
         let result = try JSONDecoder().decode(Result.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name).json")))
         return (result, placement)
@@ -102,10 +108,11 @@ struct ObservedLayoutTests {
         client[3] = "127.0.0.1:\(try RealServer.freePort())"
         let (result, placement) = try run(clientNames: client, servers: servers, directory: directory, name: "swapped")
         let truth = try KetamaReference.place(Array(placement.keys), servers: seen)
-        let moved = Set(placement.keys.filter { key in
-            let sent = seen[client.firstIndex(of: placement[key] ?? "") ?? 0]
-            return sent != truth[key]
-        })
+        let moved = Set(
+            placement.keys.filter { key in
+                let sent = seen[client.firstIndex(of: placement[key] ?? "") ?? 0]
+                return sent != truth[key]
+            })
         let layout = try #require(result.model?.observedLayout)
         #expect(!moved.isEmpty)
         #expect(Set(layout.misplaced.compactMap(\.key)) == moved)
@@ -132,7 +139,8 @@ struct ObservedLayoutTests {
 enum KetamaReference {
     static let available: Bool = {
         guard let python = ExternalTool.find("python3"),
-              let out = try? ExternalTool.run(python, ["-c", "import uhashring"]) else { return false }
+            let out = try? ExternalTool.run(python, ["-c", "import uhashring"])
+        else { return false }
         return out.status == 0
     }()
 

@@ -18,7 +18,8 @@ import HotshardTestSupport
     static let manual = packageRoot.appendingPathComponent(".build/manual/debug").path
     static let binary = packageRoot.appendingPathComponent(".build/static/debug/hotshard").path
     static let isRoot = getuid() == 0
-    static let canRun = isRoot && ExternalTool.find("dpkg-deb") != nil
+    static let canRun =
+        isRoot && ExternalTool.find("dpkg-deb") != nil
         && FileManager.default.fileExists(atPath: manual + "/hotshard.1")
         && FileManager.default.isExecutableFile(atPath: binary)
         && !installed()
@@ -26,7 +27,8 @@ import HotshardTestSupport
     /// Whether a hotshard package is installed already (then this test leaves the machine alone).
     static func installed() -> Bool {
         guard let dpkgQuery = ExternalTool.find("dpkg-query"),
-              let output = try? ExternalTool.run(dpkgQuery, ["-W", "-f=${Status}", "hotshard"]) else { return false }
+            let output = try? ExternalTool.run(dpkgQuery, ["-W", "-f=${Status}", "hotshard"])
+        else { return false }
         return output.stdout.contains("install ok installed")
     }
 
@@ -63,9 +65,10 @@ import HotshardTestSupport
     /// The library names in `ldd` output (`libz.so.1 => /lib/…`, `/lib64/ld-linux-x86-64.so.2 (…)`).
     static func lddNames(_ path: String) throws -> Set<String> {
         let output = try run("/usr/bin/ldd", [path]).stdout
-        return Set(output.split(separator: "\n").compactMap { line in
-            line.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0).trimmingCharacters(in: .whitespaces) }
-        })
+        return Set(
+            output.split(separator: "\n").compactMap { line in
+                line.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0).trimmingCharacters(in: .whitespaces) }
+            })
     }
 
     @Test(.enabled(if: canRun, "needs root, dpkg-deb, the manual and static binary `make test` makes, and no hotshard package installed: skipped"))
@@ -75,8 +78,12 @@ import HotshardTestSupport
         let root = Self.packageRoot.path
 
         // Package the binary this test run was built with.
-        let dist = try Self.run("/bin/bash", ["\(root)/scripts/package/dist.sh", "--binary", Self.binary,
-                                              "--manual", Self.manual, "--output", scratch.path + "/dist", "--fast"])
+        let dist = try Self.run(
+            "/bin/bash",
+            [
+                "\(root)/scripts/package/dist.sh", "--binary", Self.binary,
+                "--manual", Self.manual, "--output", scratch.path + "/dist", "--fast",
+            ])
         let artefacts = dist.stdout.split(separator: "\n").map(String.init)
         let deb = try #require(artefacts.first { $0.hasSuffix(".deb") })
         let tarball = try #require(artefacts.first { $0.hasSuffix(".tar.gz") })
@@ -107,10 +114,12 @@ import HotshardTestSupport
         }
 
         // The tarball holds the same files as the package.
-        let debList = Set(try Self.run("/bin/sh", ["-c", "dpkg-deb -c '\(deb)' | awk '$1 !~ /^d/ {print $6}' | sed 's|^\\./usr/||'"])
-            .stdout.split(separator: "\n").map(String.init))
-        let tarList = Set(try Self.run("/bin/sh", ["-c", "tar -tzf '\(tarball)' | grep -v '/$' | cut -d/ -f2-"])
-            .stdout.split(separator: "\n").map(String.init))
+        let debList = Set(
+            try Self.run("/bin/sh", ["-c", "dpkg-deb -c '\(deb)' | awk '$1 !~ /^d/ {print $6}' | sed 's|^\\./usr/||'"])
+                .stdout.split(separator: "\n").map(String.init))
+        let tarList = Set(
+            try Self.run("/bin/sh", ["-c", "tar -tzf '\(tarball)' | grep -v '/$' | cut -d/ -f2-"])
+                .stdout.split(separator: "\n").map(String.init))
         #expect(!debList.isEmpty && debList == tarList, "deb \(debList.subtracting(tarList)) tar \(tarList.subtracting(debList))")
 
         // Install; from here on, remove whatever happens.
@@ -128,9 +137,11 @@ import HotshardTestSupport
                 && (!directory.boolValue || URL(fileURLWithPath: path).lastPathComponent == "hotshard")
         }
         #expect(owned.count > 15, "dpkg -L: \(files)")
-        for path in ["/usr/bin/hotshard", "/usr/share/man/man1/hotshard.1.gz", "/usr/share/man/man1/hotshard.analyze.1.gz",
-                     "/usr/share/bash-completion/completions/hotshard", "/usr/share/zsh/vendor-completions/_hotshard",
-                     "/usr/share/fish/vendor_completions.d/hotshard.fish", "/usr/share/hotshard/profiles/redis-zipf.yaml"] {
+        for path in [
+            "/usr/bin/hotshard", "/usr/share/man/man1/hotshard.1.gz", "/usr/share/man/man1/hotshard.analyze.1.gz",
+            "/usr/share/bash-completion/completions/hotshard", "/usr/share/zsh/vendor-completions/_hotshard",
+            "/usr/share/fish/vendor_completions.d/hotshard.fish", "/usr/share/hotshard/profiles/redis-zipf.yaml",
+        ] {
             #expect(files.contains(path), "\(path) not in the package")
         }
 
@@ -140,8 +151,9 @@ import HotshardTestSupport
         #expect(try Self.line(installed, ["--version"]) == version)
         let pcapOwn = try Self.lddNames(Self.line("/bin/sh", ["-c", "ldconfig -p | awk '/libpcap.so.0.8 / {print $NF; exit}'"]))
         let linked = try Self.lddNames(installed)
-        #expect(linked.subtracting(Self.allowed).subtracting(pcapOwn).isEmpty,
-                "ldd: \(linked.subtracting(Self.allowed).subtracting(pcapOwn)) beyond libc, libstdc++, libpcap and zlib")
+        #expect(
+            linked.subtracting(Self.allowed).subtracting(pcapOwn).isEmpty,
+            "ldd: \(linked.subtracting(Self.allowed).subtracting(pcapOwn)) beyond libc, libstdc++, libpcap and zlib")
         #expect(!linked.contains { $0.contains("swift") || $0.contains("Foundation") || $0.contains("dispatch") })
 
         // man finds the pages; the analyze page documents every option `analyze --help` shows.
@@ -156,22 +168,35 @@ import HotshardTestSupport
         // redis-pipelined (its truth file: what redis-py sent).
         let capture = scratch.appendingPathComponent("redis-pipelined.pcap.gz").path
         try FileManager.default.copyItem(atPath: Fixtures.path("lab/redis-pipelined.pcap.gz"), toPath: capture)
-        _ = try Self.run("/bin/sh", ["-c", "cd '\(scratch.path)' && exec \(installed) analyze redis-pipelined.pcap.gz "
-                                     + "--port resp=16379 --quiet --no-html --json out.json"])
+        _ = try Self.run(
+            "/bin/sh",
+            [
+                "-c",
+                "cd '\(scratch.path)' && exec \(installed) analyze redis-pipelined.pcap.gz "
+                    + "--port resp=16379 --quiet --no-html --json out.json",
+            ])
         let result = try JSONDecoder().decode(Result.self, from: Data(contentsOf: scratch.appendingPathComponent("out.json")))
-        let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("lab/redis-pipelined.truth.json"))))
+        let truth = try JSONDecoder().decode(
+            Truth.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("lab/redis-pipelined.truth.json"))))
         let hottest = try #require(truth.keys.max { $0.value < $1.value })
         #expect(result.tool.name == "hotshard" && result.tool.version == version)
-        #expect(result.hotKeys.first?.key == hottest.key && result.hotKeys.first?.count == hottest.value,
-                "top key \(String(describing: result.hotKeys.first)), truth \(hottest)")
+        #expect(
+            result.hotKeys.first?.key == hottest.key && result.hotKeys.first?.count == hottest.value,
+            "top key \(String(describing: result.hotKeys.first)), truth \(hottest)")
 
         // Tab after `hotshard an` offers analyze (the completion function, called as bash would).
-        let completion = try Self.run("/bin/bash", ["-c", """
-            source /usr/share/bash-completion/completions/hotshard
-            COMP_WORDS=(hotshard an); COMP_CWORD=1; COMP_LINE='hotshard an'; COMP_POINT=${#COMP_LINE}
-            _hotshard hotshard an hotshard
-            printf '%s\\n' "${COMPREPLY[@]}"
-            """]).stdout
+        let completion = try Self.run(
+            "/bin/bash",
+            [
+                "-c",
+                """
+                source /usr/share/bash-completion/completions/hotshard
+                COMP_WORDS=(hotshard an); COMP_CWORD=1; COMP_LINE='hotshard an'; COMP_POINT=${#COMP_LINE}
+                _hotshard hotshard an hotshard
+                printf '%s\\n' "${COMPREPLY[@]}"
+                """,
+            ]
+        ).stdout
         #expect(completion.split(separator: "\n").map(String.init) == ["analyze"], "completions: \(completion)")
     }
 }

@@ -60,8 +60,10 @@ import HotshardTestSupport
         try #require(scaled != demo && scaled.contains("rate: 1000 "))
         try scaled.write(toFile: "\(directory)/flash.yaml", atomically: true, encoding: .utf8)
         _ = try Self.run(["synth", "\(directory)/flash.yaml", "-o", "\(directory)/demo.pcap"])
-        let summary = try Self.run(["analyze", "\(directory)/demo.pcap", "--node-capacity", "300", "--no-html",
-                                    "--json", "\(directory)/analyzed.json"])
+        let summary = try Self.run([
+            "analyze", "\(directory)/demo.pcap", "--node-capacity", "300", "--no-html",
+            "--json", "\(directory)/analyzed.json",
+        ])
         let analyzed = try Self.read("\(directory)/analyzed.json")
         let model = try #require(analyzed.model)
         #expect(model.capacityPerNode == 300)
@@ -90,8 +92,10 @@ import HotshardTestSupport
         #expect(Self.remedies(roomy, for: "sale:item:42").isEmpty)
 
         // Sized on the mean, the sale is averaged away: the same capacity sees no problem.
-        _ = try Self.run(["plan", "\(directory)/analyzed.json", "--node-capacity", "300", "--rate-basis", "mean",
-                          "--json", "\(directory)/mean.json"])
+        _ = try Self.run([
+            "plan", "\(directory)/analyzed.json", "--node-capacity", "300", "--rate-basis", "mean",
+            "--json", "\(directory)/mean.json",
+        ])
         let mean = try #require(try Self.read("\(directory)/mean.json").model)
         #expect(mean.sizedOn?.basis == "mean")
         #expect(Self.remedies(mean, for: "sale:item:42").isEmpty)
@@ -110,10 +114,14 @@ import HotshardTestSupport
         operations: [{op: GET, weight: 1}]
         """.write(toFile: "\(directory)/constant.yaml", atomically: true, encoding: .utf8)
         _ = try Self.run(["synth", "\(directory)/constant.yaml", "-o", "\(directory)/constant.pcap"])
-        _ = try Self.run(["analyze", "\(directory)/constant.pcap", "--node-capacity", "300", "--no-html",
-                          "--json", "\(directory)/peak.json"])
-        _ = try Self.run(["plan", "\(directory)/peak.json", "--node-capacity", "300", "--rate-basis", "mean",
-                          "--json", "\(directory)/mean.json"])
+        _ = try Self.run([
+            "analyze", "\(directory)/constant.pcap", "--node-capacity", "300", "--no-html",
+            "--json", "\(directory)/peak.json",
+        ])
+        _ = try Self.run([
+            "plan", "\(directory)/peak.json", "--node-capacity", "300", "--rate-basis", "mean",
+            "--json", "\(directory)/mean.json",
+        ])
         let peak = try #require(try Self.read("\(directory)/peak.json").model)
         let mean = try #require(try Self.read("\(directory)/mean.json").model)
         #expect(peak.sizedOn?.basis == "peak" && mean.sizedOn?.basis == "mean")

@@ -17,8 +17,9 @@ import HotshardTestSupport
         try Data(Array("user:1\n".utf8) + [0xff, 0x80, 0x41, 0x0a] + Array("a\\b\n".utf8)).write(to: raw)
         for scheme in ["nginx-consistent", "haproxy-consistent", "maglev", "envoy-ring-hash"] {
             let fromFile = try ExternalTool.run(binary, ["place", "--scheme", scheme, "--servers", Self.servers, "--keys-from", raw.path])
-            let fromStdin = try ExternalTool.run(binary, ["place", "--scheme", scheme, "--servers", Self.servers, "--keys-from", "-", "--escaped"],
-                                                 stdin: Data("user:1\n\\xff\\x80A\na\\\\b\n".utf8))
+            let fromStdin = try ExternalTool.run(
+                binary, ["place", "--scheme", scheme, "--servers", Self.servers, "--keys-from", "-", "--escaped"],
+                stdin: Data("user:1\n\\xff\\x80A\na\\\\b\n".utf8))
             #expect(fromFile.status == 0 && fromStdin.status == 0, "\(scheme): \(fromFile.stderr) \(fromStdin.stderr)")
             #expect(fromFile.stdout == fromStdin.stdout, "\(scheme)")
             let lines = fromFile.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
@@ -33,7 +34,8 @@ import HotshardTestSupport
         #expect(bounded.status == 0 && bounded.stderr.contains("old name of 'bounded-loads'"))
         let random = try ExternalTool.run(binary, ["place", "--scheme", "cassandra", "--nodes", "3", "k"])
         #expect(random.status == 0 && random.stderr.contains("assumed random"))
-        let own = try ExternalTool.run(binary, ["place", "--scheme", "cassandra", "--tokens", Fixtures.path("model/nodetool-ring.txt"), "test", "xd"])
+        let own = try ExternalTool.run(
+            binary, ["place", "--scheme", "cassandra", "--tokens", Fixtures.path("model/nodetool-ring.txt"), "test", "xd"])
         #expect(own.status == 0 && !own.stderr.contains("assumed random"))
         #expect(own.stdout == "test\t10.0.0.2\nxd\t10.0.0.3\n")
     }
@@ -45,8 +47,12 @@ import HotshardTestSupport
         let servers = "127.0.0.1:1:1,127.0.0.1:2:2,127.0.0.1:3:1,127.0.0.1:4:3,[::1]:5:1"
         let keys = (0..<200).map { "/k/\($0)" }
         let plain = try ExternalTool.run(binary, ["place", "--scheme", "haproxy-consistent", "--servers", servers] + keys)
-        let loaded = try ExternalTool.run(binary, ["place", "--scheme", "haproxy-consistent", "--servers", servers,
-                                                   "--hash-balance-factor", "125", "--in-flight", "1,4,0,5,2"] + keys)
+        let loaded = try ExternalTool.run(
+            binary,
+            [
+                "place", "--scheme", "haproxy-consistent", "--servers", servers,
+                "--hash-balance-factor", "125", "--in-flight", "1,4,0,5,2",
+            ] + keys)
         #expect(plain.stdout.contains("127.0.0.1:2\n"))
         #expect(loaded.status == 0 && !loaded.stdout.contains("127.0.0.1:2\n"), "\(loaded.stderr)")
     }

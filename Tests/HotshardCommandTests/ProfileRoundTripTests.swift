@@ -24,8 +24,10 @@ import HotshardTestSupport
 
     @Test func emittedProfileSynthesizesTheSamePopularity() throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-roundtrip").path
-        try Self.run(["analyze", Fixtures.path("lab/redis-pipelined.pcap.gz"), "--port", "resp=16379", "--quiet",
-                      "--no-html", "--json", "\(directory)/original.json", "--emit-profile", "\(directory)/profile.yaml"])
+        try Self.run([
+            "analyze", Fixtures.path("lab/redis-pipelined.pcap.gz"), "--port", "resp=16379", "--quiet",
+            "--no-html", "--json", "\(directory)/original.json", "--emit-profile", "\(directory)/profile.yaml",
+        ])
         try Self.run(["synth", "\(directory)/profile.yaml", "-o", "\(directory)/synthetic.pcap", "--seed", "3"])
         try Self.run(["analyze", "\(directory)/synthetic.pcap", "--quiet", "--no-html", "--json", "\(directory)/again.json"])
 

@@ -49,7 +49,8 @@ import HotshardTestSupport
         let directory = try Fixtures.temporaryDirectory("hotshard-top")
         let json = directory.appendingPathComponent("top.json").path
         let session = "hotshard-top-\(getpid())"
-        let command = "\(Self.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
+        let command =
+            "\(Self.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
             + "--interval 0.5 --duration 60 --json \(json)"
         // Through system(3), not Process: the tmux server this may start keeps its client's
         // descriptors (ExternalTool would wait for its pipes to close), and Foundation's Process
@@ -66,7 +67,8 @@ import HotshardTestSupport
 
         let client = try RedisConnection(port: server.port)
         let big = [UInt8](repeating: UInt8(ascii: "x"), count: 10_000)
-        let commands: [[[UInt8]]] = [[Array("SET".utf8), Array("big".utf8), big]]
+        let commands: [[[UInt8]]] =
+            [[Array("SET".utf8), Array("big".utf8), big]]
             + Array(repeating: [Array("GET".utf8), Array("hot".utf8)], count: 50)
             + Array(repeating: [Array("GET".utf8), Array("warm".utf8)], count: 10)
         _ = try client.pipeline(commands)

@@ -63,7 +63,6 @@ enum LoadTestSupport {
         return calls
     }
 
-
     /// The 1-minute load average is below 4 per core. On this 2-core machine 20,000/s held ±1% per
     /// second at load averages 6.4-8.5 and missed at 10-10.7 (stalls of 70-680 ms).
     static var machineIsQuiet: Bool {
@@ -78,13 +77,14 @@ enum LoadTestSupport {
         return "load average \(load[0]) on \(ProcessInfo.processInfo.activeProcessorCount) cores"
     }
 
-
     /// Starts redis-server on a given loopback port (for the restart test), waiting until it accepts.
     static func startRedis(port: UInt16, directory: URL) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ExternalTool.find("redis-server") ?? "/usr/bin/redis-server")
-        process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", directory.path]
+        process.arguments = [
+            "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", directory.path,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.runWithUnblockedSignals()

@@ -11,8 +11,10 @@ final class LoopbackCapture: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// Starts capturing and gives the reading thread a moment to open the interface.
-    static func start(port: UInt16, protocol wireProtocol: WireProtocol = .resp, seconds: Double,
-                      bufferBytes: Int32? = nil) async throws -> LoopbackCapture {
+    static func start(
+        port: UInt16, protocol wireProtocol: WireProtocol = .resp, seconds: Double,
+        bufferBytes: Int32? = nil
+    ) async throws -> LoopbackCapture {
         var options = CaptureOptions()
         options.filter = "tcp port \(port)"
         options.durationSeconds = seconds

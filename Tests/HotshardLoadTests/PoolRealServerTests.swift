@@ -27,7 +27,8 @@ extension RealServerSuites {
             defer { for server in servers { LoadTestSupport.stop(server) } }
             for _ in 0..<4 { servers.append(try RealServer(.memcached)) }
             let targets = servers.map { "memcached://127.0.0.1:\($0.port)" }.joined(separator: ", ")
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: [\(targets)]
                 scheme: ketama
                 connections: 2
@@ -60,12 +61,15 @@ extension RealServerSuites {
             #expect(fromServers.allSatisfy { $0 > 0 })
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
-                       "needs redis-server and redis-cli (make setup)"))
+        @Test(
+            .enabled(
+                if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
+                "needs redis-server and redis-cli (make setup)"))
         func threeNodeRedisClusterBySlot() async throws {
             let cluster = try Self.startCluster()
             defer { for server in cluster { LoadTestSupport.stop(server) } }
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis+cluster://127.0.0.1:\(cluster[0].port)
                 connections: 2
                 pipeline: 4
@@ -98,8 +102,10 @@ extension RealServerSuites {
         /// `ASK`, the importing node serves after `ASKING`), then moved (`MOVED`, and the slot map is
         /// updated). Each request is answered once; each node's GET calls are what it was sent less
         /// what it redirected, and the ASKING calls are the ASKs followed.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
-                       "needs redis-server and redis-cli (make setup)"))
+        @Test(
+            .enabled(
+                if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
+                "needs redis-server and redis-cli (make setup)"))
         func clusterRedirectionsAreFollowed() async throws {
             let cli = try #require(ExternalTool.find("redis-cli"))
             let cluster = try Self.startCluster()
@@ -115,7 +121,8 @@ extension RealServerSuites {
             let ownerID = try id(owner)
             let destinationID = try id(destination)
             let ports = cluster.map(\.port)
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis+cluster://127.0.0.1:\(cluster[0].port)
                 connections: 1
                 pipeline: 8
@@ -124,7 +131,8 @@ extension RealServerSuites {
                 requests: 3000
                 keys: {count: 50, format: "user:{n}", distribution: {kind: zipfian, theta: 0.99}}
                 operations: [{op: GET, weight: 1}]
-                """, during: {
+                """,
+                during: {
                     @Sendable func setslot(_ index: Int, _ arguments: [String]) {
                         _ = try? ExternalTool.run(cli, ["-p", "\(ports[index])", "CLUSTER", "SETSLOT", "\(slot)"] + arguments)
                     }
@@ -164,10 +172,14 @@ extension RealServerSuites {
             do {
                 for _ in 0..<3 {
                     let directory = try Fixtures.temporaryDirectory("hotshard-pool-cluster")
-                    servers.append(try RealServer(.redis, extraArguments: [
-                        "--cluster-enabled", "yes", "--cluster-port", "\(try RealServer.freePort())",
-                        "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
-                        "--cluster-node-timeout", "2000"]))
+                    servers.append(
+                        try RealServer(
+                            .redis,
+                            extraArguments: [
+                                "--cluster-enabled", "yes", "--cluster-port", "\(try RealServer.freePort())",
+                                "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
+                                "--cluster-node-timeout", "2000",
+                            ]))
                 }
                 let created = try ExternalTool.run(cli, ["--cluster", "create"] + servers.map { "127.0.0.1:\($0.port)" } + ["--cluster-yes"])
                 try #require(created.stdout.contains("All 16384 slots covered"), "create: \(created.stdout) \(created.stderr)")

@@ -10,8 +10,9 @@ struct PoolRoutingTests {
         #expect(throws: PoolError.self) {
             try LoadPool.parse(targets: ["memcached://127.0.0.1:11211", "memcached://127.0.0.1:11212"], scheme: nil)
         }
-        let (target, pool) = try LoadPool.parse(targets: ["memcached://127.0.0.1:11211", "memcached://127.0.0.1:11212"],
-                                                scheme: "ketama")
+        let (target, pool) = try LoadPool.parse(
+            targets: ["memcached://127.0.0.1:11211", "memcached://127.0.0.1:11212"],
+            scheme: "ketama")
         #expect(target.port == 11211)
         #expect(pool?.nodes.map(\.port) == [11211, 11212])
         #expect(pool?.schemeName == "ketama")
@@ -41,7 +42,8 @@ struct PoolRoutingTests {
     }
 
     @Test func profileTargetListAndMultiKeyRefusal() throws {
-        let profile = try LoadTestSupport.profile("""
+        let profile = try LoadTestSupport.profile(
+            """
             target: [memcached://127.0.0.1:11211, memcached://127.0.0.1:11212, memcached://127.0.0.1:11213]
             scheme: jump
             keys: {count: 10}
@@ -50,7 +52,8 @@ struct PoolRoutingTests {
         #expect(profile.pool?.nodes.count == 3)
         #expect(profile.pool?.placement == .client(scheme: "jump"))
         #expect(throws: ProfileError.self) {
-            try LoadTestSupport.profile("""
+            try LoadTestSupport.profile(
+                """
                 target: [redis://127.0.0.1:1, redis://127.0.0.1:2]
                 scheme: jump
                 keys: {count: 10}
@@ -69,8 +72,9 @@ struct PoolRoutingTests {
     /// reference implementation) for keys whose hash is known are not at hand here, so the check
     /// is against the scheme object itself over the same server names, key by key.
     @Test func routerAgreesWithThePlacementScheme() throws {
-        let pool = LoadPool(nodes: (0..<4).map { LoadTarget(scheme: .memcached, host: "127.0.0.1", port: 11211 + $0) },
-                            placement: .client(scheme: "ketama"))
+        let pool = LoadPool(
+            nodes: (0..<4).map { LoadTarget(scheme: .memcached, host: "127.0.0.1", port: 11211 + $0) },
+            placement: .client(scheme: "ketama"))
         let router = try pool.clientRouter()
         let ketama = try SchemeFactory.make("ketama", servers: (0..<4).map { ServerSpec(host: "127.0.0.1", port: 11211 + $0) })
         var seen = Set<Int>()
@@ -134,8 +138,9 @@ struct PoolRoutingTests {
                 + bulk("ip") + bulk("127.0.0.1") + bulk("endpoint") + bulk("127.0.0.1") + bulk("hostname") + bulk("")
                 + bulk("role") + bulk("master") + bulk("health") + bulk("online")
         }
-        let reply = Array(("*3\r\n" + shard(5461, 10922, port: 30002) + shard(0, 5460, port: 30001)
-                           + shard(10923, 16383, port: 30003)).utf8)
+        let reply = Array(
+            ("*3\r\n" + shard(5461, 10922, port: 30002) + shard(0, 5460, port: 30001)
+                + shard(10923, 16383, port: 30003)).utf8)
         var index = 0
         var lines: [String] = []
         // Cut short, it asks for more bytes.
@@ -149,8 +154,9 @@ struct PoolRoutingTests {
         #expect(map.ranges() == [[0...5460], [5461...10922], [10923...16383]])
         var errorIndex = 0
         #expect(throws: (any Error).self) {
-            try RedisClusterSlotMap.flatten(Array("-ERR This instance has cluster support disabled\r\n".utf8),
-                                            at: &errorIndex, into: &lines)
+            try RedisClusterSlotMap.flatten(
+                Array("-ERR This instance has cluster support disabled\r\n".utf8),
+                at: &errorIndex, into: &lines)
         }
     }
 }
@@ -158,10 +164,12 @@ struct PoolRoutingTests {
 /// Redirection replies as Redis Cluster writes them (cluster spec, "Redirection and resharding").
 struct ClusterRedirectTests {
     @Test func movedAndAskAreRead() {
-        #expect(ClusterRedirect(Array("-MOVED 3999 127.0.0.1:6381\r\n".utf8))
-            == ClusterRedirect(ask: false, slot: 3999, host: "127.0.0.1", port: 6381))
-        #expect(ClusterRedirect(Array("-ASK 3999 127.0.0.1:6381\r\n".utf8))
-            == ClusterRedirect(ask: true, slot: 3999, host: "127.0.0.1", port: 6381))
+        #expect(
+            ClusterRedirect(Array("-MOVED 3999 127.0.0.1:6381\r\n".utf8))
+                == ClusterRedirect(ask: false, slot: 3999, host: "127.0.0.1", port: 6381))
+        #expect(
+            ClusterRedirect(Array("-ASK 3999 127.0.0.1:6381\r\n".utf8))
+                == ClusterRedirect(ask: true, slot: 3999, host: "127.0.0.1", port: 6381))
         #expect(ClusterRedirect(Array("-MOVED 12 [::1]:7000\r\n".utf8))?.host == "::1")
         #expect(ClusterRedirect(Array("-MOVED 12 :7000\r\n".utf8))?.host == "127.0.0.1")
     }

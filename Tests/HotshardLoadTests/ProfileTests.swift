@@ -71,28 +71,38 @@ import Testing
     }
 
     static let badProfiles: [BadProfile] = [
-        BadProfile(yaml: "target: redis://10.0.0.5:6379\noperations: [{op: GET}]\n", line: 1, field: "target",
-                   says: "not a loopback address"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\nconections: 4\noperations: [{op: GET}]\n", line: 2,
-                   field: "conections", says: "unknown field"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\nkeys:\n  distribution:\n    kind: zipfian\n    theta: 1.5\noperations: [{op: GET}]\n",
-                   line: 5, field: "keys.distribution.theta", says: "too large"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\noperations:\n  - op: GET\n  - op: HGETALL\n", line: 4,
-                   field: "operations[1].op", says: "not an operation for redis"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\noperations: [{op: GET}]\nthresholds:\n  - p99 < fast\n", line: 4,
-                   field: "thresholds[0]", says: "not a time"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\narrival:\n  kind: constant\n  rate: -5\noperations: [{op: GET}]\n",
-                   line: 4, field: "arrival.rate", says: "too small"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\nduration: soon\noperations: [{op: GET}]\n", line: 2,
-                   field: "duration", says: "not a duration"),
+        BadProfile(
+            yaml: "target: redis://10.0.0.5:6379\noperations: [{op: GET}]\n", line: 1, field: "target",
+            says: "not a loopback address"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\nconections: 4\noperations: [{op: GET}]\n", line: 2,
+            field: "conections", says: "unknown field"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\nkeys:\n  distribution:\n    kind: zipfian\n    theta: 1.5\noperations: [{op: GET}]\n",
+            line: 5, field: "keys.distribution.theta", says: "too large"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\noperations:\n  - op: GET\n  - op: HGETALL\n", line: 4,
+            field: "operations[1].op", says: "not an operation for redis"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\noperations: [{op: GET}]\nthresholds:\n  - p99 < fast\n", line: 4,
+            field: "thresholds[0]", says: "not a time"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\narrival:\n  kind: constant\n  rate: -5\noperations: [{op: GET}]\n",
+            line: 4, field: "arrival.rate", says: "too small"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\nduration: soon\noperations: [{op: GET}]\n", line: 2,
+            field: "duration", says: "not a duration"),
         BadProfile(yaml: "target: redis://127.0.0.1:6379\n", line: 1, field: "operations", says: "missing"),
-        BadProfile(yaml: "target: redis://127.0.0.1:6379\nkeys:\n  format: \"user:{x}\"\noperations: [{op: GET}]\n", line: 3,
-                   field: "keys.format", says: "placeholder"),
+        BadProfile(
+            yaml: "target: redis://127.0.0.1:6379\nkeys:\n  format: \"user:{x}\"\noperations: [{op: GET}]\n", line: 3,
+            field: "keys.format", says: "placeholder"),
         BadProfile(yaml: "target: [unclosed\n", line: 2, field: "", says: "not valid YAML"),
-        BadProfile(yaml: "target: memcached://127.0.0.1:11211\noperations:\n  - op: get\n    keys: 3\n", line: 4,
-                   field: "operations[0].keys", says: "only multi-key"),
-        BadProfile(yaml: "target: memcached://127.0.0.1:11211\nprotocol: meta\noperations:\n  - op: multi-get\n", line: 4,
-                   field: "operations[0].op", says: "no multi-key get"),
+        BadProfile(
+            yaml: "target: memcached://127.0.0.1:11211\noperations:\n  - op: get\n    keys: 3\n", line: 4,
+            field: "operations[0].keys", says: "only multi-key"),
+        BadProfile(
+            yaml: "target: memcached://127.0.0.1:11211\nprotocol: meta\noperations:\n  - op: multi-get\n", line: 4,
+            field: "operations[0].op", says: "no multi-key get"),
     ]
 
     @Test(arguments: badProfiles)
@@ -174,8 +184,9 @@ import Testing
             for kind in kinds {
                 for keys in keySets {
                     for valueSize in [0, 3, 10, 1_234] {
-                        let request = LoadRequest(kind: kind, keys: KeyList(keys.map { KeyReference(key: Key($0)) }),
-                                                  valueSize: valueSize)
+                        let request = LoadRequest(
+                            kind: kind, keys: KeyList(keys.map { KeyReference(key: Key($0)) }),
+                            valueSize: valueSize)
                         var one: [UInt8] = []
                         encoder.encode(request, into: &one)
                         expected += one
@@ -219,7 +230,8 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nvvv\r\n")
         profile = try ProfileReader.parse("target: memcached://127.0.0.1:1\noperations: [{op: get}]\n", file: "t")
         out = []
-        RequestEncoder(profile: profile).encode(LoadRequest(kind: .multiGet, keys: [KeyReference(key: Key("a")), KeyReference(key: Key("b"))], valueSize: 0), into: &out)
+        RequestEncoder(profile: profile).encode(
+            LoadRequest(kind: .multiGet, keys: [KeyReference(key: Key("a")), KeyReference(key: Key("b"))], valueSize: 0), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "get a b\r\n")
         profile = try ProfileReader.parse("target: http://127.0.0.1:8080\nhttp: {path: \"/p/{key}\"}\noperations: [{op: GET}]\n", file: "t")
         out = []
@@ -254,7 +266,8 @@ import Testing
         #expect(try encoded("binary", .set, valueSize: 3) == header(0x01, 8, 13) + [UInt8](repeating: 0, count: 8) + Array("k1vvv".utf8))
         #expect(try encoded("binary", .delete) == header(0x04, 0, 2) + Array("k1".utf8))
         // Delta 1, initial 0, expiry 0xffffffff (a missing key is NOT_FOUND, not created).
-        #expect(try encoded("binary", .incr) == header(0x05, 20, 22) + [0, 0, 0, 0, 0, 0, 0, 1] + [UInt8](repeating: 0, count: 8)
-            + [0xff, 0xff, 0xff, 0xff] + Array("k1".utf8))
+        #expect(
+            try encoded("binary", .incr) == header(0x05, 20, 22) + [0, 0, 0, 0, 0, 0, 0, 1] + [UInt8](repeating: 0, count: 8)
+                + [0xff, 0xff, 0xff, 0xff] + Array("k1".utf8))
     }
 }

@@ -18,7 +18,8 @@ extension RealServerSuites {
         func redisCommandStatsEqualTheResult() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis://127.0.0.1:\(server.port)
                 connections: 4
                 pipeline: 4
@@ -54,7 +55,8 @@ extension RealServerSuites {
         func redisOverRESP3() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis://127.0.0.1:\(server.port)
                 protocol: resp3
                 connections: 2
@@ -77,7 +79,8 @@ extension RealServerSuites {
         func memcachedStatsEqualTheResult() async throws {
             let server = try RealServer(.memcached)
             defer { LoadTestSupport.stop(server) }
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: memcached://127.0.0.1:\(server.port)
                 connections: 4
                 pipeline: 2
@@ -95,7 +98,9 @@ extension RealServerSuites {
             let getKeys = hotKeys.reduce(0) { $0 + $1.reads }
             let hits = hotKeys.reduce(0) { $0 + $1.hits }
             let sets = run.analysis.totals.byCommand["SET"] ?? 0
-            print("memcached: cmd_get \(stats["cmd_get"] ?? "?") vs \(getKeys), get_hits \(stats["get_hits"] ?? "?") vs \(hits), cmd_set \(stats["cmd_set"] ?? "?") vs \(sets)")
+            print(
+                "memcached: cmd_get \(stats["cmd_get"] ?? "?") vs \(getKeys), get_hits \(stats["get_hits"] ?? "?") vs \(hits), cmd_set \(stats["cmd_set"] ?? "?") vs \(sets)"
+            )
             #expect(run.errorCount == 0)
             #expect(stats["cmd_get"] == String(getKeys))
             #expect(stats["get_hits"] == String(hits))
@@ -104,12 +109,14 @@ extension RealServerSuites {
         }
 
         /// The meta and binary protocols: memcached's own counters equal the result, command by command.
-        @Test(.enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"),
-              arguments: ["meta", "binary"])
+        @Test(
+            .enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"),
+            arguments: ["meta", "binary"])
         func memcachedMetaAndBinaryStatsEqualTheResult(wire: String) async throws {
             let server = try RealServer(.memcached)
             defer { LoadTestSupport.stop(server) }
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: memcached://127.0.0.1:\(server.port)
                 protocol: \(wire)
                 connections: 4
@@ -131,7 +138,9 @@ extension RealServerSuites {
             let byCommand = run.analysis.totals.byCommand
             let (get, set, delete) = wire == "meta" ? ("MG", "MS", "MD") : ("GET", "SET", "DELETE")
             let deletes = (Int(stats["delete_hits"] ?? "") ?? -1) + (Int(stats["delete_misses"] ?? "") ?? -1)
-            print("memcached \(wire): \(byCommand); cmd_get \(stats["cmd_get"] ?? "?") get_hits \(stats["get_hits"] ?? "?") vs \(hits), cmd_set \(stats["cmd_set"] ?? "?"), deletes \(deletes); errors \(run.errorsByKind)")
+            print(
+                "memcached \(wire): \(byCommand); cmd_get \(stats["cmd_get"] ?? "?") get_hits \(stats["get_hits"] ?? "?") vs \(hits), cmd_set \(stats["cmd_set"] ?? "?"), deletes \(deletes); errors \(run.errorsByKind)"
+            )
             #expect(run.errorCount == 0)
             #expect(run.completed == run.requestsSent)
             #expect(run.requestsSent > 3_000)
@@ -146,12 +155,14 @@ extension RealServerSuites {
 
         /// nginx's access log, request target by request target, equals the result's keys (the key in
         /// the path, or in the query: the key is then the path with its query).
-        @Test(.enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"),
-              arguments: ["/product/{key}", "/product?id={key}"])
+        @Test(
+            .enabled(if: RealServer.isAvailable(.nginx), "nginx is not installed: run make setup"),
+            arguments: ["/product/{key}", "/product?id={key}"])
         func nginxAccessLogEqualsTheResult(path: String) async throws {
             let server = try RealServer(.nginx)
             defer { LoadTestSupport.stop(server) }
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: http://127.0.0.1:\(server.port)
                 http: {path: "\(path)"}
                 connections: 4
@@ -199,7 +210,8 @@ extension RealServerSuites {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
             let rate = Self.rateUnderTest
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis://127.0.0.1:\(server.port)
                 connections: 8
                 pipeline: 16
@@ -209,7 +221,9 @@ extension RealServerSuites {
                 operations: [{op: GET, weight: 1}]
                 """)
             let seconds = run.seconds.filter(\.measured).prefix(3)
-            print("rate \(rate)/s: per second sent \(seconds.map(\.sent)), completed \(seconds.map(\.completed)); corrected p99 \(run.corrected?.valueAtPercentile(99) ?? 0) µs")
+            print(
+                "rate \(rate)/s: per second sent \(seconds.map(\.sent)), completed \(seconds.map(\.completed)); corrected p99 \(run.corrected?.valueAtPercentile(99) ?? 0) µs"
+            )
             #expect(seconds.count == 3)
             // An open-loop schedule that falls behind in one second catches up in the next: each
             // second within 5% and the whole run exact. (Seen at 2,000/s on a debug build while other
@@ -228,9 +242,13 @@ extension RealServerSuites {
         /// more: there the client is descheduled for tens to hundreds of ms at a time (seen here at load
         /// average 10 on 2 cores: 18,654 then 21,311, and a 680 ms stall even at nice -10), and no
         /// schedule can deliver in a second it is not running.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.freshReleaseHotshard != nil,
-                       "needs redis-server and a release build newer than the sources (swift build -c release --product hotshard)"),
-              .enabled(if: LoadTestSupport.machineIsQuiet, "\(LoadTestSupport.machineLoad): a second's count would measure the OS scheduler, not the runner"))
+        @Test(
+            .enabled(
+                if: RealServer.isAvailable(.redis) && BuiltProduct.freshReleaseHotshard != nil,
+                "needs redis-server and a release build newer than the sources (swift build -c release --product hotshard)"),
+            .enabled(
+                if: LoadTestSupport.machineIsQuiet, "\(LoadTestSupport.machineLoad): a second's count would measure the OS scheduler, not the runner")
+        )
         func releaseBuildHoldsTwentyThousandPerSecondForTenSeconds() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
@@ -239,14 +257,14 @@ extension RealServerSuites {
             defer { try? FileManager.default.removeItem(at: directory) }
             let profilePath = directory.appendingPathComponent("rate.yaml").path
             try """
-                target: redis://127.0.0.1:\(server.port)
-                connections: 8
-                pipeline: 16
-                arrival: {kind: constant, rate: 20000}
-                duration: 10s
-                keys: {count: 10000, format: "k:{n}", distribution: uniform}
-                operations: [{op: GET, weight: 1}]
-                """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+            target: redis://127.0.0.1:\(server.port)
+            connections: 8
+            pipeline: 16
+            arrival: {kind: constant, rate: 20000}
+            duration: 10s
+            keys: {count: 10000, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("rate.json").path
             let load = Process()
             load.executableURL = URL(fileURLWithPath: executable)
@@ -259,7 +277,9 @@ extension RealServerSuites {
             let section = json?["load"] as? [String: Any]
             let seconds = (section?["seconds"] as? [[String: Any]] ?? []).filter { $0["measured"] as? Bool == true }.prefix(10)
             let sent = seconds.map { $0["sent"] as? Int ?? 0 }
-            print("release rate 20,000/s × 10 s: sent per second \(sent); completed \(section?["completed"] ?? "?"), errors \(section?["errors"] ?? "?")")
+            print(
+                "release rate 20,000/s × 10 s: sent per second \(sent); completed \(section?["completed"] ?? "?"), errors \(section?["errors"] ?? "?")"
+            )
             #expect(sent.count == 10)
             for (second, count) in sent.enumerated() {
                 #expect(abs(count - 20_000) <= 200, "second \(second): \(count)")
@@ -277,7 +297,8 @@ extension RealServerSuites {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
             let pid = server.processIdentifier
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis://127.0.0.1:\(server.port)
                 connections: 8
                 pipeline: 4
@@ -285,7 +306,8 @@ extension RealServerSuites {
                 duration: 3s
                 keys: {count: 1000, format: "k:{n}", distribution: uniform}
                 operations: [{op: GET, weight: 1}]
-                """, during: {
+                """,
+                during: {
                     try? await Task.sleep(nanoseconds: 1_200_000_000)
                     kill(pid, SIGSTOP)
                     try? await Task.sleep(nanoseconds: 500_000_000)
@@ -293,7 +315,9 @@ extension RealServerSuites {
                 })
             let corrected = Double(run.corrected?.valueAtPercentile(99) ?? 0) / 1000
             let service = Double(run.service?.valueAtPercentile(99) ?? 0) / 1000
-            print("stall of 500 ms: corrected p99 \(corrected) ms, service p99 \(service) ms, max corrected \(Double(run.corrected?.max ?? 0) / 1000) ms")
+            print(
+                "stall of 500 ms: corrected p99 \(corrected) ms, service p99 \(service) ms, max corrected \(Double(run.corrected?.max ?? 0) / 1000) ms"
+            )
             #expect(corrected >= 200)
             #expect(service < 50)
             #expect(run.errorCount == 0)
@@ -307,7 +331,8 @@ extension RealServerSuites {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
             let pid = server.processIdentifier
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis://127.0.0.1:\(server.port)
                 connections: 4
                 pipeline: 4
@@ -316,7 +341,8 @@ extension RealServerSuites {
                 timeout: 300ms
                 keys: {count: 100, format: "k:{n}", distribution: uniform}
                 operations: [{op: GET, weight: 1}]
-                """, during: {
+                """,
+                during: {
                     try? await Task.sleep(nanoseconds: 1_000_000_000)
                     kill(pid, SIGSTOP)
                     try? await Task.sleep(nanoseconds: 1_000_000_000)
@@ -324,7 +350,9 @@ extension RealServerSuites {
                 })
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             let last = run.seconds.first { $0.second == 2 }  // the run's last second (1 s after the resume)
-            print("timeouts: \(run.timeouts) requests timed out, errors \(run.errorsByKind), reconnects \(run.reconnects), completed \(run.completed) of \(run.requestsSent) sent, last second completed \(last?.completed ?? 0), server GET \(calls["GET"] ?? 0)")
+            print(
+                "timeouts: \(run.timeouts) requests timed out, errors \(run.errorsByKind), reconnects \(run.reconnects), completed \(run.completed) of \(run.requestsSent) sent, last second completed \(last?.completed ?? 0), server GET \(calls["GET"] ?? 0)"
+            )
             // Every connection timed out at least once (4 in flight each), and requests that came due
             // while all were stuck waited the timeout too.
             #expect((run.errorsByKind["timeout"] ?? 0) >= 16)
@@ -342,8 +370,10 @@ extension RealServerSuites {
         /// profile can name, so 70,000 sequential SETs are 70,000 keys counted once each, as many
         /// as redis's DBSIZE says were written. With `--capacity 1000` the counts are estimates,
         /// and the run says so.
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
-                       "redis-server or the hotshard executable is missing"))
+        @Test(
+            .enabled(
+                if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
+                "redis-server or the hotshard executable is missing"))
         func keySpaceBeyondTheDefaultCapacityIsCountedExactly() throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
@@ -351,15 +381,15 @@ extension RealServerSuites {
             defer { try? FileManager.default.removeItem(at: directory) }
             let profilePath = directory.appendingPathComponent("keyspace.yaml").path
             try """
-                target: redis://127.0.0.1:\(server.port)
-                connections: 4
-                pipeline: 16
-                arrival: closed
-                requests: 70000
-                keys: {count: 70000, format: "seq:{n:06}", distribution: sequential}
-                operations: [{op: SET}]
-                values: {size: 8}
-                """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+            target: redis://127.0.0.1:\(server.port)
+            connections: 4
+            pipeline: 16
+            arrival: closed
+            requests: 70000
+            keys: {count: 70000, format: "seq:{n:06}", distribution: sequential}
+            operations: [{op: SET}]
+            values: {size: 8}
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let executable = try #require(BuiltProduct.hotshard)
             func load(_ extra: [String]) throws -> (tracking: [String: Any], keyReferences: Int?, stderr: String) {
                 let resultPath = directory.appendingPathComponent("keyspace.json").path
@@ -386,8 +416,10 @@ extension RealServerSuites {
             #expect(capped.stderr.contains("the profile can name 70000 keys and 1000 are tracked"))
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
-                       "redis-server or the hotshard executable is missing"))
+        @Test(
+            .enabled(
+                if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
+                "redis-server or the hotshard executable is missing"))
         func serverKilledAndRestartedMidRun() async throws {
             let port = try RealServer.freePort()
             let directory = try Fixtures.temporaryDirectory("hotshard-restart")
@@ -395,17 +427,17 @@ extension RealServerSuites {
             var server = try LoadTestSupport.startRedis(port: port, directory: directory)
             let profilePath = directory.appendingPathComponent("restart.yaml").path
             try """
-                target: redis://127.0.0.1:\(port)
-                connections: 4
-                arrival: {kind: constant, rate: 1000}
-                duration: 4s
-                timeout: 1s
-                keys: {count: 100, format: "k:{n}", distribution: uniform}
-                operations: [{op: GET, weight: 1}]
-                thresholds:
-                  - errors < 0.05%
-                  - p99 < 200ms
-                """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+            target: redis://127.0.0.1:\(port)
+            connections: 4
+            arrival: {kind: constant, rate: 1000}
+            duration: 4s
+            timeout: 1s
+            keys: {count: 100, format: "k:{n}", distribution: uniform}
+            operations: [{op: GET, weight: 1}]
+            thresholds:
+              - errors < 0.05%
+              - p99 < 200ms
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("restart.json").path
             guard let executable = BuiltProduct.hotshard else { return }
             let load = Process()
@@ -433,7 +465,8 @@ extension RealServerSuites {
             let section = json?["load"] as? [String: Any]
             let errorCount = section?["errors"] as? Int ?? 0
             let completed = section?["completed"] as? Int ?? 0
-            print("restart: errors \(errorCount) \(section?["errorsByKind"] ?? ""), completed \(completed), reconnects \(section?["reconnects"] ?? "")")
+            print(
+                "restart: errors \(errorCount) \(section?["errorsByKind"] ?? ""), completed \(completed), reconnects \(section?["reconnects"] ?? "")")
             #expect(errorCount > 0)
             #expect(completed > 2_000)
             #expect((json?["source"] as? [String: Any])?["kind"] as? String == "load")
@@ -443,8 +476,10 @@ extension RealServerSuites {
             #expect((calls["GET"] ?? 0) > 500)
         }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
-                       "redis-server or the hotshard executable is missing"))
+        @Test(
+            .enabled(
+                if: RealServer.isAvailable(.redis) && BuiltProduct.hotshard != nil,
+                "redis-server or the hotshard executable is missing"))
         func sigintStopsDrainsAndWritesTheResult() async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
@@ -452,13 +487,13 @@ extension RealServerSuites {
             defer { try? FileManager.default.removeItem(at: directory) }
             let profilePath = directory.appendingPathComponent("long.yaml").path
             try """
-                target: redis://127.0.0.1:\(server.port)
-                connections: 2
-                arrival: {kind: constant, rate: 1000}
-                duration: 60s
-                keys: {count: 100, format: "k:{n}"}
-                operations: [{op: GET}]
-                """.write(toFile: profilePath, atomically: true, encoding: .utf8)
+            target: redis://127.0.0.1:\(server.port)
+            connections: 2
+            arrival: {kind: constant, rate: 1000}
+            duration: 60s
+            keys: {count: 100, format: "k:{n}"}
+            operations: [{op: GET}]
+            """.write(toFile: profilePath, atomically: true, encoding: .utf8)
             let resultPath = directory.appendingPathComponent("long.json").path
             guard let executable = BuiltProduct.hotshard else { return }
             let load = Process()
@@ -474,7 +509,9 @@ extension RealServerSuites {
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             LoadTestSupport.reap(load, seconds: 10)
             let stoppedAfter = Date().timeIntervalSince(interruptedAt)
-            print("sigint: exit \(load.terminationStatus) after \(stoppedAfter) s; progress lines \(stderr.split(separator: "\n").filter { $0.contains("actual") }.count)")
+            print(
+                "sigint: exit \(load.terminationStatus) after \(stoppedAfter) s; progress lines \(stderr.split(separator: "\n").filter { $0.contains("actual") }.count)"
+            )
             #expect(load.terminationStatus == 0)
             #expect(stoppedAfter < 3)
             #expect(stderr.contains("interrupted"))
@@ -496,7 +533,8 @@ extension RealServerSuites {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
             let capture = try await LoopbackCapture.start(port: server.port, seconds: 30)
-            let run = try await LoadTestSupport.run("""
+            let run = try await LoadTestSupport.run(
+                """
                 target: redis://127.0.0.1:\(server.port)
                 connections: 3
                 pipeline: 8
@@ -512,7 +550,9 @@ extension RealServerSuites {
             let snapshot = try await capture.finish()
             let captured = Dictionary(uniqueKeysWithValues: snapshot.hotKeys(limit: 1_000_000).map { ($0.key, $0.count) })
             let reported = Self.perKey(run)
-            print("capture on lo: \(captured.values.reduce(0, +)) key references captured, \(reported.values.reduce(0, +)) reported; kernel drops \(capture.session.health.kernelDrops ?? -1)")
+            print(
+                "capture on lo: \(captured.values.reduce(0, +)) key references captured, \(reported.values.reduce(0, +)) reported; kernel drops \(capture.session.health.kernelDrops ?? -1)"
+            )
             #expect(captured == reported)
         }
     }

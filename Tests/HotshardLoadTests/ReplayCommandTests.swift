@@ -27,11 +27,13 @@ extension RealServerSuites {
             let directory = try Fixtures.temporaryDirectory("hotshard-replay-sigint")
             defer { try? FileManager.default.removeItem(at: directory) }
             let resultPath = directory.appendingPathComponent("replay.json").path
-            guard let (replay, errors) = try Self.start([
-                ReplayTestSupport.lab("redis-pipelined.pcap.gz"), "--target", "redis://127.0.0.1:\(server.port)",
-                "--port", "resp=16379", "--rate", "1000", "--loop", "0", "--duration", "60s", "--only-reads",
-                "--json", resultPath,
-            ]) else { return }
+            guard
+                let (replay, errors) = try Self.start([
+                    ReplayTestSupport.lab("redis-pipelined.pcap.gz"), "--target", "redis://127.0.0.1:\(server.port)",
+                    "--port", "resp=16379", "--rate", "1000", "--loop", "0", "--duration", "60s", "--only-reads",
+                    "--json", resultPath,
+                ])
+            else { return }
             // Start-up (counting the capture's connections, connecting, reading the first requests) takes
             // ~1.5 s in a debug build on a loaded machine; then 1,000/s.
             try await Task.sleep(nanoseconds: 4_000_000_000)
@@ -40,7 +42,9 @@ extension RealServerSuites {
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             LoadTestSupport.reap(replay, seconds: 10)
             let stoppedAfter = Date().timeIntervalSince(interruptedAt)
-            print("replay sigint: exit \(replay.terminationStatus) after \(stoppedAfter) s; \(stderr.split(separator: "\n").filter { $0.contains("actual") }.count) progress lines")
+            print(
+                "replay sigint: exit \(replay.terminationStatus) after \(stoppedAfter) s; \(stderr.split(separator: "\n").filter { $0.contains("actual") }.count) progress lines"
+            )
             #expect(replay.terminationStatus == 0)
             // A second's drain, the capture reader's thread joined, the JSON and HTML written: 1.5 s on
             // a quiet machine (debug build), up to 3.5 s seen at load average 10.
@@ -66,10 +70,12 @@ extension RealServerSuites {
             let directory = try Fixtures.temporaryDirectory("hotshard-replay-threshold")
             defer { try? FileManager.default.removeItem(at: directory) }
             let resultPath = directory.appendingPathComponent("replay.json").path
-            guard let (replay, errors) = try Self.start([
-                ReplayTestSupport.lab("memcached-binary.pcap.gz"), "--target", "memcached://127.0.0.1:\(server.port)",
-                "--port", "memcached=11311", "--max", "--pipeline", "8", "--threshold", "p99 < 1us", "--json", resultPath,
-            ]) else { return }
+            guard
+                let (replay, errors) = try Self.start([
+                    ReplayTestSupport.lab("memcached-binary.pcap.gz"), "--target", "memcached://127.0.0.1:\(server.port)",
+                    "--port", "memcached=11311", "--max", "--pipeline", "8", "--threshold", "p99 < 1us", "--json", resultPath,
+                ])
+            else { return }
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             LoadTestSupport.reap(replay, seconds: 60)
             #expect(replay.terminationStatus == 4, "\(stderr)")
@@ -86,9 +92,11 @@ extension RealServerSuites {
 
         /// Writes to a target that is not on loopback need --allow-writes: refused before any connection.
         @Test func writesToAnotherHostNeedAllowWrites() async throws {
-            guard let (replay, errors) = try Self.start([
-                ReplayTestSupport.lab("redis-pipelined.pcap.gz"), "--target", "redis://192.0.2.1:6379", "--no-html",
-            ]) else { return }
+            guard
+                let (replay, errors) = try Self.start([
+                    ReplayTestSupport.lab("redis-pipelined.pcap.gz"), "--target", "redis://192.0.2.1:6379", "--no-html",
+                ])
+            else { return }
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             LoadTestSupport.reap(replay, seconds: 10)
             #expect(replay.terminationStatus == 1)

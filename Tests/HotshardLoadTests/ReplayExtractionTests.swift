@@ -60,7 +60,8 @@ import Testing
             if !request.message.keys.isEmpty { keyed += 1 }
             keyReferences += request.message.keys.count
             let again = Self.reparse(request)
-            let same = again?.command == request.message.command
+            let same =
+                again?.command == request.message.command
                 && again?.keys.map(\.key) == request.message.keys.map(\.key)
                 && again?.requestBytes == request.bytes.count
             if !same, mismatches.count < 3 {
@@ -94,7 +95,9 @@ import Testing
         let capped = RequestExtractor(configuration: options.decoder, maxBytesTotal: 200) { _ in cut += 1 }
         try CaptureSession(files: files).run(into: capped)
         capped.finish()
-        print("total cap 200 B: \(cut) of \(uncapped) cut, skipped \(capped.skipped), peak held \(capped.peakHeldBytes) B (uncapped peak \(whole.peakHeldBytes) B)")
+        print(
+            "total cap 200 B: \(cut) of \(uncapped) cut, skipped \(capped.skipped), peak held \(capped.peakHeldBytes) B (uncapped peak \(whole.peakHeldBytes) B)"
+        )
         #expect(whole.skipped.isEmpty)
         #expect(whole.peakHeldBytes > 200)
         #expect(capped.peakHeldBytes <= 200)
@@ -107,19 +110,35 @@ import Testing
     /// byte for byte (offsets stay true after the gap), in order, for each protocol.
     @Test(arguments: ["resp", "memcached", "http"])
     func offsetsSurviveSmallPiecesAndAGap(proto: String) throws {
-        let requests: [String] = switch proto {
-        case "resp": ["*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n", "*3\r\n$3\r\nSET\r\n$2\r\nk2\r\n$5\r\nhello\r\n",
-                      "*2\r\n$3\r\nGET\r\n$4\r\nlost\r\n", "*3\r\n$4\r\nMGET\r\n$2\r\nk4\r\n$2\r\nk5\r\n",
-                      "*2\r\n$3\r\nDEL\r\n$2\r\nk6\r\n"]
-        case "memcached": ["get k1 k2\r\n", "set k2 0 0 5 noreply\r\nhello\r\n", "get lost\r\n",
-                           "set k4 0 0 3\r\nabc\r\n", "delete k5\r\n"]
-        default: ["GET /a HTTP/1.1\r\nHost: x\r\n\r\n", "POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
-                  "GET /lost HTTP/1.1\r\n\r\n", "PUT /d HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
-                  "GET /e HTTP/1.1\r\n\r\n"]
-        }
-        let port: UInt16 = switch proto { case "resp": 6379; case "memcached": 11211; default: 80 }
-        let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_000), server: Endpoint(ipv4: 0x7f00_0001, port: port),
-                          transport: .tcp)
+        let requests: [String] =
+            switch proto {
+            case "resp":
+                [
+                    "*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n", "*3\r\n$3\r\nSET\r\n$2\r\nk2\r\n$5\r\nhello\r\n",
+                    "*2\r\n$3\r\nGET\r\n$4\r\nlost\r\n", "*3\r\n$4\r\nMGET\r\n$2\r\nk4\r\n$2\r\nk5\r\n",
+                    "*2\r\n$3\r\nDEL\r\n$2\r\nk6\r\n",
+                ]
+            case "memcached":
+                [
+                    "get k1 k2\r\n", "set k2 0 0 5 noreply\r\nhello\r\n", "get lost\r\n",
+                    "set k4 0 0 3\r\nabc\r\n", "delete k5\r\n",
+                ]
+            default:
+                [
+                    "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", "POST /b HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+                    "GET /lost HTTP/1.1\r\n\r\n", "PUT /d HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+                    "GET /e HTTP/1.1\r\n\r\n",
+                ]
+            }
+        let port: UInt16 =
+            switch proto {
+            case "resp": 6379;
+            case "memcached": 11211;
+            default: 80
+            }
+        let flow = FlowID(
+            client: Endpoint(ipv4: 0x7f00_0001, port: 40_000), server: Endpoint(ipv4: 0x7f00_0001, port: port),
+            transport: .tcp)
         var cut: [String] = []
         let extractor = RequestExtractor(configuration: DecoderConfiguration()) {
             cut.append(String(decoding: $0.bytes, as: UTF8.self))

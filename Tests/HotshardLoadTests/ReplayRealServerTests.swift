@@ -17,8 +17,9 @@ extension RealServerSuites {
         /// The capture's requests per command, as the replay read them (first pass).
         static func captured(_ run: ReplayRun) -> [String: Int] { run.captureAnalysis.totals.byCommand }
 
-        @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"),
-              arguments: ["redis-pipelined", "redis-mget-mset", "redis-ipv6-sll2"])
+        @Test(
+            .enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"),
+            arguments: ["redis-pipelined", "redis-mget-mset", "redis-ipv6-sll2"])
         func redisCommandStatsEqualTheCapture(name: String) async throws {
             let server = try RealServer(.redis)
             defer { LoadTestSupport.stop(server) }
@@ -27,8 +28,9 @@ extension RealServerSuites {
                 $0.timing = .max
                 $0.pipeline = 16
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("\(name).pcap.gz")], to: server, scheme: .redis,
-                                                         options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("\(name).pcap.gz")], to: server, scheme: .redis,
+                options: options)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             let captured = Self.captured(run)
             print("\(name): capture \(captured), server \(calls), errors \(run.load.errorsByKind), skipped \(run.skipped)")
@@ -56,11 +58,14 @@ extension RealServerSuites {
             // A fixed rate the live capture keeps up with on a loaded machine (as fast as possible, the
             // kernel dropped packets): 30,016 requests in 5 s.
             let options = try ReplayTestSupport.options(for: "redis-pipelined") { $0.timing = .rate(6_000) }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
-                                                         scheme: .redis, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                scheme: .redis, options: options)
             let captured = Self.perKey(try await capture.finish())
             let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
-            print("replay captured on lo: \(captured.values.reduce(0, +)) key references, truth \(expected.values.reduce(0, +)); kernel drops \(capture.session.health.kernelDrops ?? -1)")
+            print(
+                "replay captured on lo: \(captured.values.reduce(0, +)) key references, truth \(expected.values.reduce(0, +)); kernel drops \(capture.session.health.kernelDrops ?? -1)"
+            )
             #expect(run.load.errorCount == run.load.errorsByKind["ERR"] ?? 0)  // only the refused CLIENT SETINFO
             let wrong = expected.filter { captured[$0.key] != $0.value }
             #expect(capture.session.health.kernelDrops == 0)
@@ -69,8 +74,9 @@ extension RealServerSuites {
         }
 
         /// memcached's stats: retrievals per key (`cmd_get`), stores (`cmd_set`), as the capture has them.
-        @Test(.enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"),
-              arguments: ["memcached-text", "memcached-binary", "memcached-multiget"])
+        @Test(
+            .enabled(if: RealServer.isAvailable(.memcached), "memcached is not installed: run make setup"),
+            arguments: ["memcached-text", "memcached-binary", "memcached-multiget"])
         func memcachedStatsEqualTheCapture(name: String) async throws {
             let server = try RealServer(.memcached)
             defer { LoadTestSupport.stop(server) }
@@ -78,12 +84,15 @@ extension RealServerSuites {
                 $0.timing = .max
                 $0.pipeline = 16
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("\(name).pcap.gz")], to: server,
-                                                         scheme: .memcached, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("\(name).pcap.gz")], to: server,
+                scheme: .memcached, options: options)
             let stats = try LoadTestSupport.memcachedStats(port: server.port)
             let captured = Self.captured(run)
             let truth = try ReplayTestSupport.truth(name)
-            print("\(name): capture \(captured), key references \(run.captureAnalysis.totals.keyReferences), errors \(run.load.errorsByKind), stats cmd_get \(stats["cmd_get"] ?? "?") cmd_set \(stats["cmd_set"] ?? "?")")
+            print(
+                "\(name): capture \(captured), key references \(run.captureAnalysis.totals.keyReferences), errors \(run.load.errorsByKind), stats cmd_get \(stats["cmd_get"] ?? "?") cmd_set \(stats["cmd_set"] ?? "?")"
+            )
             #expect(run.skipped.isEmpty)
             #expect(run.load.errorCount == 0)
             #expect(run.load.requestsSent == run.captureAnalysis.totals.requests)
@@ -107,8 +116,9 @@ extension RealServerSuites {
                 $0.timing = .max
                 $0.pipeline = 1
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("http-keepalive.pcap.gz")], to: server,
-                                                         scheme: .http, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("http-keepalive.pcap.gz")], to: server,
+                scheme: .http, options: options)
             try await Task.sleep(nanoseconds: 200_000_000)
             let log = try String(contentsOf: server.nginxAccessLog, encoding: .utf8)
             var methods: [String: Int] = [:]
@@ -136,8 +146,9 @@ extension RealServerSuites {
                 $0.pipeline = 16
                 $0.onlyReads = true
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
-                                                         scheme: .redis, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                scheme: .redis, options: options)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             let writes = (truth.writes ?? [:]).values.reduce(0, +)
             print("only reads: server \(calls), skipped \(run.skipped)")
@@ -166,8 +177,9 @@ extension RealServerSuites {
                 $0.exclude = ["CLIENT", "HELLO"]
                 $0.connections = 2
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
-                                                         scheme: .redis, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                scheme: .redis, options: options)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             let left = run.skipped.values.reduce(0, +)
             print("shaping: server \(calls), replayed \(run.requestsPerPass), skipped \(run.skipped), connections \(run.load.connections)")
@@ -191,8 +203,9 @@ extension RealServerSuites {
                 $0.loops = 0
                 $0.include = ["GET"]
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
-                                                         scheme: .redis, options: options, duration: 2)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                scheme: .redis, options: options, duration: 2)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             print("duration: sent \(run.load.requestsSent), server \(calls), measured \(run.load.measuredSeconds) s")
             #expect(run.load.requestsSent == 1_000)
@@ -213,8 +226,9 @@ extension RealServerSuites {
                 $0.keyRewrite = KeyRewrite(parsing: "replay:")
                 $0.loops = 2
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
-                                                         scheme: .redis, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                scheme: .redis, options: options)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             let writes = truth.writes ?? [:]
             let connection = try RedisConnection(port: server.port)

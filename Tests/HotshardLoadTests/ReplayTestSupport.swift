@@ -24,16 +24,24 @@ enum ReplayTestSupport {
     static func options(for name: String, _ configure: (inout ReplayOptions) -> Void = { _ in }) throws -> ReplayOptions {
         let truth = try truth(name)
         var options = ReplayOptions()
-        let proto = switch truth.port { case 16379: "resp"; case 18080: "http"; default: "memcached" }
+        let proto =
+            switch truth.port {
+            case 16379: "resp";
+            case 18080: "http";
+            default: "memcached"
+            }
         try options.decoder.addPortOption("\(proto)=\(truth.port)")
         configure(&options)
         return options
     }
 
-    static func replay(_ files: [String], to server: RealServer, scheme: LoadTarget.Scheme, options: ReplayOptions,
-                       duration: Double? = nil) async throws -> ReplayRun {
-        let runner = ReplayRunner(files: files, target: LoadTarget(scheme: scheme, host: "127.0.0.1", port: Int(server.port)),
-                                  options: options)
+    static func replay(
+        _ files: [String], to server: RealServer, scheme: LoadTarget.Scheme, options: ReplayOptions,
+        duration: Double? = nil
+    ) async throws -> ReplayRun {
+        let runner = ReplayRunner(
+            files: files, target: LoadTarget(scheme: scheme, host: "127.0.0.1", port: Int(server.port)),
+            options: options)
         runner.durationSeconds = duration
         return try await runner.run()
     }

@@ -19,11 +19,13 @@ extension RealServerSuites {
             let server = try RealServer(.memcached)
             defer { LoadTestSupport.stop(server) }
             let options = try ReplayTestSupport.options(for: "memcached-multiget") { $0.timing = .original(speed: 2) }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("memcached-multiget.pcap.gz")], to: server,
-                                                         scheme: .memcached, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("memcached-multiget.pcap.gz")], to: server,
+                scheme: .memcached, options: options)
             let expected = run.captureSpanSeconds / 2
-            print("speed 2: capture span \(run.captureSpanSeconds) s, replay sent over \(run.load.sendSpanSeconds) s "
-                + "(expected \(expected)), corrected p99 \(run.load.corrected?.valueAtPercentile(99) ?? 0) µs")
+            print(
+                "speed 2: capture span \(run.captureSpanSeconds) s, replay sent over \(run.load.sendSpanSeconds) s "
+                    + "(expected \(expected)), corrected p99 \(run.load.corrected?.valueAtPercentile(99) ?? 0) µs")
             #expect(run.captureSpanSeconds > 11)
             #expect(abs(run.load.sendSpanSeconds - expected) <= 0.05 * expected)
             #expect(run.load.errorCount == 0)
@@ -39,12 +41,14 @@ extension RealServerSuites {
                 $0.timing = .rate(1_000)
                 $0.loops = 2
             }
-            let run = try await ReplayTestSupport.replay([ReplayTestSupport.lab("memcached-multiget.pcap.gz")], to: server,
-                                                         scheme: .memcached, options: options)
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("memcached-multiget.pcap.gz")], to: server,
+                scheme: .memcached, options: options)
             let rate = Double(run.load.requestsSent - 1) / run.load.sendSpanSeconds
             let whole = run.load.seconds.dropLast().filter { $0.second > 0 }
-            print("rate 1000: \(run.load.requestsSent) sent over \(run.load.sendSpanSeconds) s = \(rate)/s; "
-                + "per second \(whole.map(\.sent))")
+            print(
+                "rate 1000: \(run.load.requestsSent) sent over \(run.load.sendSpanSeconds) s = \(rate)/s; "
+                    + "per second \(whole.map(\.sent))")
             #expect(run.load.requestsSent == 2 * run.requestsPerPass)
             #expect(abs(rate - 1_000) <= 10)
             // Single seconds are printed, not asserted: with other work on both cores one second can be
@@ -60,7 +64,8 @@ extension RealServerSuites {
             let directory = try Fixtures.temporaryDirectory("hotshard-replay-damaged")
             defer { try? FileManager.default.removeItem(at: directory) }
             let plain = directory.appendingPathComponent("plain.pcap")
-            let unpacked = try ExternalTool.run("/bin/sh", ["-c", "gzip -dc '\(ReplayTestSupport.lab("redis-pipelined.pcap.gz"))' > '\(plain.path)'"])
+            let unpacked = try ExternalTool.run(
+                "/bin/sh", ["-c", "gzip -dc '\(ReplayTestSupport.lab("redis-pipelined.pcap.gz"))' > '\(plain.path)'"])
             #expect(unpacked.status == 0)
             let original = try Data(contentsOf: plain)
             // Little-endian classic pcap: 24-byte header, then 16-byte record headers (incl_len at +8).
@@ -91,9 +96,10 @@ extension RealServerSuites {
             }
             let run = try await ReplayTestSupport.replay([path], to: server, scheme: .redis, options: options)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
-            print("damaged: \(dropped) packets dropped; sent \(run.load.requestsSent), skipped \(run.skipped), "
-                + "gaps \(run.capture.gaps), parser \(run.parserHealth), "
-                + "problems \(run.problems), server \(calls), errors \(run.load.errorsByKind)")
+            print(
+                "damaged: \(dropped) packets dropped; sent \(run.load.requestsSent), skipped \(run.skipped), "
+                    + "gaps \(run.capture.gaps), parser \(run.parserHealth), "
+                    + "problems \(run.problems), server \(calls), errors \(run.load.errorsByKind)")
             #expect(dropped == 60)
             #expect(!run.problems.isEmpty)
             // Requests whose bytes were lost never leave the parsers: the result counts the gaps and the bytes skipped.

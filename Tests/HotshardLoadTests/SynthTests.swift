@@ -84,15 +84,18 @@ import Testing
         let path = directory.appendingPathComponent("\(name).pcap").path
         let (truth, requests) = try Self.synthesize(yaml, to: path)
         let (perKey, snapshot, health) = try Self.analyse(path)
-        print("synth \(name): \(requests) requests, \(truth.count) keys; analysed \(snapshot.totals.requests) requests, \(perKey.count) keys; malformed \(health.malformed), gaps \(health.gaps)")
+        print(
+            "synth \(name): \(requests) requests, \(truth.count) keys; analysed \(snapshot.totals.requests) requests, \(perKey.count) keys; malformed \(health.malformed), gaps \(health.gaps)"
+        )
         #expect(snapshot.totals.requests == requests)
         #expect(perKey == truth)
         #expect(health.malformed == 0 && health.gaps == 0 && health.truncated == 0)
         #expect(snapshot.totals.byStatus["noReply"] == nil)
     }
 
-    @Test(.enabled(if: ExternalTool.find("tshark") != nil, "tshark is not installed: run make setup"),
-          arguments: [("redis", redisProfile), ("memcached", memcachedProfile), ("http", httpProfile)])
+    @Test(
+        .enabled(if: ExternalTool.find("tshark") != nil, "tshark is not installed: run make setup"),
+        arguments: [("redis", redisProfile), ("memcached", memcachedProfile), ("http", httpProfile)])
     func tsharkReadsItWithoutComplaint(_ name: String, _ yaml: String) throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-synth")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -103,9 +106,15 @@ import Testing
         #expect(stats.status == 0, "\(stats.stderr)")
         #expect(!stats.stdout.lowercased().contains("malformed") && !stats.stderr.lowercased().contains("malformed"))
         // No malformed packets, bad checksums or TCP sequence trouble (lost segments, retransmissions…).
-        let problems = try ExternalTool.run(tshark, ["-r", path, "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-                                                     "-Y", "_ws.malformed or tcp.analysis.flags or ip.checksum.status == 0 or tcp.checksum.status == 0"])
-        print("tshark \(name): \(stats.stdout.split(separator: "\n").suffix(3).joined(separator: " | ")); problem packets: \(problems.stdout.split(separator: "\n").count)")
+        let problems = try ExternalTool.run(
+            tshark,
+            [
+                "-r", path, "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+                "-Y", "_ws.malformed or tcp.analysis.flags or ip.checksum.status == 0 or tcp.checksum.status == 0",
+            ])
+        print(
+            "tshark \(name): \(stats.stdout.split(separator: "\n").suffix(3).joined(separator: " | ")); problem packets: \(problems.stdout.split(separator: "\n").count)"
+        )
         #expect(problems.status == 0, "\(problems.stderr)")
         #expect(problems.stdout.isEmpty, "\(problems.stdout.prefix(2_000))")
     }

@@ -72,8 +72,9 @@ struct EnvoyPlacementVectorTests {
             let scheme = MaglevScheme(servers: set.servers)
             let equal = Self.equalCount(scheme, set.maglev)
             #expect(equal == 5000, "maglev \(set.name): \(equal)/5000")
-            #expect(XXHash64.hash(scheme.table.map { UInt8(truncatingIfNeeded: $0) }) == set.maglevTable,
-                    "maglev \(set.name): the whole table")
+            #expect(
+                XXHash64.hash(scheme.table.map { UInt8(truncatingIfNeeded: $0) }) == set.maglevTable,
+                "maglev \(set.name): the whole table")
         }
     }
 

@@ -47,10 +47,14 @@ struct EnvoyRingHashTests {
     /// Test "UnevenHosts": hosts 127.0.0.1:80 and :81, minimum_ring_size 3 → ring size 4
     /// (the least weight's point count is rounded up to whole hashes: 2 per host).
     @Test func unevenHostsRoundUpToFourPoints() {
-        let scheme = EnvoyRingHashScheme(servers: [ServerSpec(host: "127.0.0.1", port: 80), ServerSpec(host: "127.0.0.1", port: 81)],
-                                         minimumRingSize: 3)
-        #expect(scheme.ring.values == [5_454_692_015_285_649_509, 7_859_399_908_942_313_493,
-                                       13_838_424_394_637_650_569, 16_064_866_803_292_627_174])
+        let scheme = EnvoyRingHashScheme(
+            servers: [ServerSpec(host: "127.0.0.1", port: 80), ServerSpec(host: "127.0.0.1", port: 81)],
+            minimumRingSize: 3)
+        #expect(
+            scheme.ring.values == [
+                5_454_692_015_285_649_509, 7_859_399_908_942_313_493,
+                13_838_424_394_637_650_569, 16_064_866_803_292_627_174,
+            ])
         #expect(scheme.ring.owners == [0, 1, 0, 1])
         #expect(scheme.node(forHash: 0) == 0)
     }

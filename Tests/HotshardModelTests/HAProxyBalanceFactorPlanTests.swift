@@ -17,8 +17,9 @@ struct HAProxyBalanceFactorPlanTests {
 
     static func busiestOverMean(factor: Int) -> Double {
         let workload = workload()
-        var configuration = PlanConfiguration(capacityPerNode: workload.totalRate, targetUtilisation: 0.99,
-                                              schemes: ["haproxy-consistent"], nodeRange: 8...8)
+        var configuration = PlanConfiguration(
+            capacityPerNode: workload.totalRate, targetUtilisation: 0.99,
+            schemes: ["haproxy-consistent"], nodeRange: 8...8)
         configuration.schemeOptions.haproxyBalanceFactor = factor
         let plan = Planner(configuration).plan(workload)
         let loads = plan.schemes.first?.perNode.map(\.rate) ?? []

@@ -53,30 +53,32 @@ struct HAProxyConsistentTests {
         }
     }
 
-    static func config(port: UInt16, servers: [ServerSpec], hashType: String, ids: [Int?], balanceFactor: Int = 0,
-                       balance: String = "uri whole") -> String {
+    static func config(
+        port: UInt16, servers: [ServerSpec], hashType: String, ids: [Int?], balanceFactor: Int = 0,
+        balance: String = "uri whole"
+    ) -> String {
         let lines = servers.enumerated().map { index, server in
             let id = index < ids.count ? ids[index].map { " id \($0)" } ?? "" : ""
             return "    server s\(index + 1) \(server.description) weight \(server.weight)\(id)"
         }
         return """
-        global
-            maxconn 1000
-        defaults
-            mode http
-            timeout connect 5s
-            timeout client 120s
-            timeout server 120s
-        frontend front
-            bind 127.0.0.1:\(port)
-            option accept-invalid-http-request
-            default_backend pool
-        backend pool
-            balance \(balance)
-            hash-type \(hashType)
-        \(balanceFactor > 0 ? "    hash-balance-factor \(balanceFactor)\n" : "")\(lines.joined(separator: "\n"))
+            global
+                maxconn 1000
+            defaults
+                mode http
+                timeout connect 5s
+                timeout client 120s
+                timeout server 120s
+            frontend front
+                bind 127.0.0.1:\(port)
+                option accept-invalid-http-request
+                default_backend pool
+            backend pool
+                balance \(balance)
+                hash-type \(hashType)
+            \(balanceFactor > 0 ? "    hash-balance-factor \(balanceFactor)\n" : "")\(lines.joined(separator: "\n"))
 
-        """
+            """
     }
 
     static var available: Bool { RealServer.isAvailable(.haproxy) && HTTPBackends.isAvailable }
@@ -86,10 +88,13 @@ struct HAProxyConsistentTests {
         let servers = try Self.servers()
         let backends = try HTTPBackends(servers.map(\.description))
         defer { backends.stop() }
-        let proxy = try RealServer(.haproxy, haproxyConfig: { port, _ in
-            Self.config(port: port, servers: servers, hashType: setup.hashType, ids: setup.ids,
-                        balance: setup.byParameter ? "url_param k" : "uri whole")
-        })
+        let proxy = try RealServer(
+            .haproxy,
+            haproxyConfig: { port, _ in
+                Self.config(
+                    port: port, servers: servers, hashType: setup.hashType, ids: setup.ids,
+                    balance: setup.byParameter ? "url_param k" : "uri whole")
+            })
         defer { proxy.stop() }
         let keys = setup.byParameter ? Self.parameterValues(5000) : NginxConsistentTests.targets(5000)
         let targets = setup.byParameter ? keys.map { Array("/p?k=".utf8) + $0 } : keys
@@ -122,9 +127,11 @@ struct HAProxyConsistentTests {
         let servers = try Self.servers()
         let backends = try HTTPBackends(servers.map(\.description))
         defer { backends.stop() }
-        let proxy = try RealServer(.haproxy, haproxyConfig: { port, _ in
-            Self.config(port: port, servers: servers, hashType: "consistent", ids: [], balanceFactor: 125)
-        })
+        let proxy = try RealServer(
+            .haproxy,
+            haproxyConfig: { port, _ in
+                Self.config(port: port, servers: servers, hashType: "consistent", ids: [], balanceFactor: 125)
+            })
         defer { proxy.stop() }
         let scheme = try HAProxyConsistentScheme(servers: servers, balanceFactor: 125)
         func inFlight() throws -> [Int] {
@@ -163,7 +170,9 @@ struct HAProxyConsistentTests {
         }
         #expect(equal == targets.count)
         #expect(plainEqual < targets.count, "the factor moved some keys")
-        print("haproxy-consistent hash-balance-factor 125, in flight \(load): holds \(holdsEqual)/12, \(equal)/\(targets.count) equal (plain ring: \(plainEqual))")
+        print(
+            "haproxy-consistent hash-balance-factor 125, in flight \(load): holds \(holdsEqual)/12, \(equal)/\(targets.count) equal (plain ring: \(plainEqual))"
+        )
     }
 
     /// The eligibility rule worked by hand from `chash_server_is_eligible` for weights 1,2,1,3,1
@@ -204,15 +213,16 @@ struct HAProxyConsistentTests {
         #expect(none("+7x9") == 7)
         #expect(none("/12") == 0)
         #expect(none("") == 0)
-        #expect(none("99999999999999999999") == 0xffff_ffff)   // INT64_MAX's low 32 bits
-        #expect(none("-99999999999999999999") == 0)            // INT64_MIN's low 32 bits
+        #expect(none("99999999999999999999") == 0xffff_ffff)  // INT64_MAX's low 32 bits
+        #expect(none("-99999999999999999999") == 0)  // INT64_MIN's low 32 bits
     }
 
     /// Nearest-point shares: they sum to 1 and match where 50,000 evenly spread hashes land.
     @Test func sharesAreWhereHashesLand() throws {
-        let scheme = try HAProxyConsistentScheme(servers: ServerSpec.numbered(5).enumerated().map {
-            ServerSpec(host: $0.element.host, port: $0.element.port, weight: [1, 2, 1, 3, 1][$0.offset])
-        })
+        let scheme = try HAProxyConsistentScheme(
+            servers: ServerSpec.numbered(5).enumerated().map {
+                ServerSpec(host: $0.element.host, port: $0.element.port, weight: [1, 2, 1, 3, 1][$0.offset])
+            })
         let shares = scheme.shares()
         #expect(abs(shares.reduce(0, +) - 1) < 1e-12)
         var counts = [Double](repeating: 0, count: 5)

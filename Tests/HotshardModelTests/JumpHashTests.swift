@@ -6,23 +6,23 @@ import HotshardTestSupport
 /// Jump hash against the paper's own C++ function (Lamping & Veach 2014, Figure 1), compiled here.
 struct JumpHashTests {
     static let reference = """
-    #include <stdint.h>
-    #include <stdio.h>
-    int32_t JumpConsistentHash(uint64_t key, int32_t num_buckets) {
-        int64_t b = -1, j = 0;
-        while (j < num_buckets) {
-            b = j;
-            key = key * 2862933555777941757ULL + 1;
-            j = (b + 1) * (double(1LL << 31) / double((key >> 33) + 1));
+        #include <stdint.h>
+        #include <stdio.h>
+        int32_t JumpConsistentHash(uint64_t key, int32_t num_buckets) {
+            int64_t b = -1, j = 0;
+            while (j < num_buckets) {
+                b = j;
+                key = key * 2862933555777941757ULL + 1;
+                j = (b + 1) * (double(1LL << 31) / double((key >> 33) + 1));
+            }
+            return b;
         }
-        return b;
-    }
-    int main(void) {
-        unsigned long long key; int buckets;
-        while (scanf("%llu %d", &key, &buckets) == 2) printf("%d\\n", JumpConsistentHash(key, buckets));
-        return 0;
-    }
-    """
+        int main(void) {
+            unsigned long long key; int buckets;
+            while (scanf("%llu %d", &key, &buckets) == 2) printf("%d\\n", JumpConsistentHash(key, buckets));
+            return 0;
+        }
+        """
 
     @Test(.enabled(if: ExternalTool.find("c++") != nil || ExternalTool.find("g++") != nil, "needs a C++ compiler"))
     func equalsPaperReference() throws {

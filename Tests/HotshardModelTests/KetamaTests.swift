@@ -9,7 +9,8 @@ import HotshardTestSupport
 struct KetamaTests {
     static let uhashringAvailable: Bool = {
         guard let python = ExternalTool.find("python3"),
-              let out = try? ExternalTool.run(python, ["-c", "import uhashring"]) else { return false }
+            let out = try? ExternalTool.run(python, ["-c", "import uhashring"])
+        else { return false }
         return out.status == 0
     }()
 
@@ -22,8 +23,9 @@ struct KetamaTests {
         ["127.0.0.1:22122:10", "127.0.0.1:22123:1"],
     ]
 
-    @Test(.enabled(if: uhashringAvailable, "needs python3 with uhashring: run scripts/setup/model-setup.sh"),
-          arguments: serverLists, [KetamaScheme.Variant.libmemcached, .twemproxy])
+    @Test(
+        .enabled(if: uhashringAvailable, "needs python3 with uhashring: run scripts/setup/model-setup.sh"),
+        arguments: serverLists, [KetamaScheme.Variant.libmemcached, .twemproxy])
     func placementsEqualUhashring(_ list: [String], _ variant: KetamaScheme.Variant) throws {
         let servers = try list.map(ServerSpec.parse)
         let scheme = KetamaScheme(variant: variant, servers: servers)

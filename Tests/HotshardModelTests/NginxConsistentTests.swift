@@ -27,11 +27,12 @@ struct NginxConsistentTests {
 
     /// Upstreams of each kind the comparison runs over, weights 1,2,1,3,1.
     static func upstreams(_ family: String) throws -> [ServerSpec] {
-        let hosts: [String] = switch family {
-        case "ipv6": ["::1", "::1", "::1", "::1", "::1"]
-        case "mixed": ["127.0.0.1", "::1", "127.0.0.1", "::1", "127.0.0.1"]
-        default: ["127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1"]
-        }
+        let hosts: [String] =
+            switch family {
+            case "ipv6": ["::1", "::1", "::1", "::1", "::1"]
+            case "mixed": ["127.0.0.1", "::1", "127.0.0.1", "::1", "127.0.0.1"]
+            default: ["127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1"]
+            }
         return try hosts.enumerated().map { index, host in
             ServerSpec(host: host, port: Int(try RealServer.freePort()), weight: [1, 2, 1, 3, 1][index])
         }
@@ -41,8 +42,9 @@ struct NginxConsistentTests {
     /// as `server HOST:PORT weight=W` (IPv6 as `[::1]:PORT`), each its own server block answering
     /// with its port: for 5,000 request targets, pipelined on one connection, the upstream nginx
     /// picks is the one `NginxConsistentScheme` computes, for IPv4, IPv6 and mixed upstreams.
-    @Test(.enabled(if: RealServer.isAvailable(.nginx), "needs nginx (make setup)"),
-          arguments: ["ipv4", "ipv6", "mixed"])
+    @Test(
+        .enabled(if: RealServer.isAvailable(.nginx), "needs nginx (make setup)"),
+        arguments: ["ipv4", "ipv6", "mixed"])
     func placementsEqualRealNginx(_ family: String) throws {
         let upstreams = try Self.upstreams(family)
         let server = try RealServer(.nginx) { port, directory in
@@ -79,7 +81,8 @@ struct NginxConsistentTests {
         defer { server.stop() }
         let targets = Self.targets(5000)
         let replies = try HTTPPipeline.get(port: server.port, targets: targets)
-        try #require(replies.allSatisfy { $0.status == 200 }, "nginx refused a request: \(replies.first { $0.status != 200 }.map { "\($0.status)" } ?? "")")
+        try #require(
+            replies.allSatisfy { $0.status == 200 }, "nginx refused a request: \(replies.first { $0.status != 200 }.map { "\($0.status)" } ?? "")")
         let scheme = NginxConsistentScheme(servers: upstreams)
         var equal = 0, shown = 0
         for (target, reply) in zip(targets, replies) {

@@ -39,10 +39,14 @@ struct PlannerTests {
     }
 
     @Test func moveCostAndHeadroom() {
-        let workload = Workload(hotKeys: (0..<1000).map { Workload.HotKey(key: Key("k\($0)"), rate: 10, readFraction: 1, meanBytes: 1) },
-                                tailRate: 50_000, tailKeys: 10_000, durationSeconds: 10)
-        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: ["jump", "modulo-crc32"], nodeRange: 1...40,
-                                             currentNodes: 4)).plan(workload)
+        let workload = Workload(
+            hotKeys: (0..<1000).map { Workload.HotKey(key: Key("k\($0)"), rate: 10, readFraction: 1, meanBytes: 1) },
+            tailRate: 50_000, tailKeys: 10_000, durationSeconds: 10)
+        let plan = Planner(
+            PlanConfiguration(
+                capacityPerNode: 10_000, schemes: ["jump", "modulo-crc32"], nodeRange: 1...40,
+                currentNodes: 4)
+        ).plan(workload)
         let jump = plan.schemes.first { $0.scheme == "jump" }, modulo = plan.schemes.first { $0.scheme == "modulo-crc32" }
         // 60,000 ops/s at 7,000 per node: ⌈60,000 ÷ 7,000⌉ = 9 nodes, and 1,000 keys of 10 ops/s
         // spread well enough that 9 fit. Going from 4 to N, jump moves 1 − 4/N of keys, modulo
@@ -143,7 +147,8 @@ struct PlannerRemedyTests {
     /// neither node more than 70 of the 109 pieces (checked below by placing every sub-key).
     @Test(arguments: ["jump", "modulo-crc32", "redis-cluster", "ketama", "rendezvous", "maglev", "kafka"])
     func keysAboveHalfTheLimitFitOnlyAfterSplitting(_ scheme: String) throws {
-        let hot = ["a", "b", "c"].map { Workload.HotKey(key: Key("hot:\($0)"), rate: 3_600, readFraction: 0.5, meanBytes: 100) }
+        let hot =
+            ["a", "b", "c"].map { Workload.HotKey(key: Key("hot:\($0)"), rate: 3_600, readFraction: 0.5, meanBytes: 100) }
             + [Workload.HotKey(key: Key("warm"), rate: 100, readFraction: 1, meanBytes: 100)]
         let workload = Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: 60)
         let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: [scheme], nodeRange: 1...2)).plan(workload)
@@ -183,11 +188,15 @@ struct PlannerRemedyTests {
     /// reported layout, re-placed sub-key by sub-key, keeps both nodes under the p99 bound.
     @Test(arguments: ["jump", "modulo-crc32", "redis-cluster", "ketama", "rendezvous", "maglev", "kafka"])
     func splitsMeetTheP99Objective(_ scheme: String) throws {
-        let hot = ["a", "b", "c"].map { Workload.HotKey(key: Key("hot:\($0)"), rate: 3_000, readFraction: 0.5, meanBytes: 100) }
+        let hot =
+            ["a", "b", "c"].map { Workload.HotKey(key: Key("hot:\($0)"), rate: 3_000, readFraction: 0.5, meanBytes: 100) }
             + [Workload.HotKey(key: Key("warm"), rate: 100, readFraction: 1, meanBytes: 100)]
         let workload = Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: 60)
-        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, p99ObjectiveSeconds: 0.001, schemes: [scheme],
-                                             nodeRange: 1...2)).plan(workload)
+        let plan = Planner(
+            PlanConfiguration(
+                capacityPerNode: 10_000, p99ObjectiveSeconds: 0.001, schemes: [scheme],
+                nodeRange: 1...2)
+        ).plan(workload)
         let result = try #require(plan.schemes.first)
         #expect(result.nodes == nil)
         let placement = try SchemeFactory.make(scheme, servers: ServerSpec.numbered(2))
@@ -207,8 +216,9 @@ struct PlannerRemedyTests {
 
     /// Where a count fits as the keys are, nothing changes: no split beyond the keys above the limit.
     @Test func countThatFitsNeedsNoFurtherSplit() {
-        let workload = Workload(hotKeys: [Workload.HotKey(key: Key("k"), rate: 3_600, readFraction: 1, meanBytes: 1)],
-                                tailRate: 10_000, tailKeys: 100_000, durationSeconds: 60)
+        let workload = Workload(
+            hotKeys: [Workload.HotKey(key: Key("k"), rate: 3_600, readFraction: 1, meanBytes: 1)],
+            tailRate: 10_000, tailKeys: 100_000, durationSeconds: 60)
         let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, schemes: ["jump"], nodeRange: 1...64)).plan(workload)
         #expect(plan.schemes.first?.nodes != nil)
         #expect(plan.schemes.first?.remedied == nil)
@@ -221,8 +231,11 @@ struct PlannerRemedyTests {
     @Test func noSplitFitsBelowTheTotalBound() {
         let hot = (0..<5).map { Workload.HotKey(key: Key("item:\($0)"), rate: 6_000, readFraction: 0.9, meanBytes: 100) }
         let workload = Workload(hotKeys: hot, tailRate: 0, tailKeys: 0, durationSeconds: 60)
-        let plan = Planner(PlanConfiguration(capacityPerNode: 10_000, targetUtilisation: 0.9, schemes: ["jump", "rendezvous"],
-                                             nodeRange: 1...3)).plan(workload)
+        let plan = Planner(
+            PlanConfiguration(
+                capacityPerNode: 10_000, targetUtilisation: 0.9, schemes: ["jump", "rendezvous"],
+                nodeRange: 1...3)
+        ).plan(workload)
         for result in plan.schemes {
             #expect(result.nodes == nil)
             #expect(result.remedied == nil)

@@ -13,8 +13,9 @@ import HotshardProtocols
         }
         // A queue's deliveries (reads keyed by the queue): the same messages leaving, not more load.
         keys.append(Workload.HotKey(key: Key("q.orders"), rate: 1100, readFraction: 1, meanBytes: 1000))
-        return Workload(hotKeys: keys, tailRate: 0, tailKeys: 0, durationSeconds: 60,
-                        meanServiceSeconds: 0.001, serviceTimeSCV: 4)
+        return Workload(
+            hotKeys: keys, tailRate: 0, tailKeys: 0, durationSeconds: 60,
+            meanServiceSeconds: 0.001, serviceTimeSCV: 4)
     }
 
     @Test func hotRoutingKeyOverflowsItsQueueAndIsNamed() throws {

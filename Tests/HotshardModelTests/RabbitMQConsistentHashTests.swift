@@ -25,14 +25,16 @@ import HotshardTestSupport
         for vector in Self.vectors {
             let hash = Array(vector.key.utf8).withUnsafeBytes { ErlangPhash2.hash($0) }
             #expect(hash == vector.phash2, "phash2(\(vector.key))")
-            #expect(RabbitMQConsistentHashScheme.bucket(UInt64(hash), buckets: vector.buckets) == vector.bucket,
-                    "bucket of \(vector.key) among \(vector.buckets)")
+            #expect(
+                RabbitMQConsistentHashScheme.bucket(UInt64(hash), buckets: vector.buckets) == vector.bucket,
+                "bucket of \(vector.key) among \(vector.buckets)")
         }
     }
 
     @Test func bindingWeightsAreBucketRanges() throws {
-        let scheme = try SchemeFactory.make("rabbitmq-consistent-hash",
-                                             servers: ["q0:1:1", "q1:1:2", "q2:1:3"].map { try ServerSpec.parse($0) })
+        let scheme = try SchemeFactory.make(
+            "rabbitmq-consistent-hash",
+            servers: ["q0:1:1", "q1:1:2", "q2:1:3"].map { try ServerSpec.parse($0) })
         let expectedShares: [Double] = [1.0 / 6, 2.0 / 6, 3.0 / 6]
         #expect(scheme.shares() == expectedShares)
         // key-0 is bucket 3 of 6, key-1 bucket 1, key-2 bucket 5: q1 (buckets 1-2), q2 (3-5).
@@ -43,17 +45,20 @@ import HotshardTestSupport
 
     /// 2,000 routing keys published to an `x-consistent-hash` exchange with three queues bound at
     /// weights 1, 2 and 5: each queue holds what the scheme predicts (passive queue.declare's count).
-    @Test(.enabled(if: RabbitMQBroker.isAvailable && RabbitMQBroker.pikaAvailable,
-                   "needs root, rabbitmq-server and python3 pika (make setup): skipped"))
+    @Test(
+        .enabled(
+            if: RabbitMQBroker.isAvailable && RabbitMQBroker.pikaAvailable,
+            "needs root, rabbitmq-server and python3 pika (make setup): skipped"))
     func queueCountsEqualTheBrokersOwn() throws {
         let broker = try RabbitMQBroker()
         let weights = [1, 2, 5]
         let keys = 2000
         let truth = try broker.truthClient(["consistent-hash", "\(keys)"] + weights.map(String.init))
         let counts = try #require(truth["counts"] as? [String: Int])
-        let scheme = RabbitMQConsistentHashScheme(servers: weights.enumerated().map {
-            ServerSpec(host: "chash.q\($0.offset)", port: 1, weight: $0.element)
-        })
+        let scheme = RabbitMQConsistentHashScheme(
+            servers: weights.enumerated().map {
+                ServerSpec(host: "chash.q\($0.offset)", port: 1, weight: $0.element)
+            })
         var predicted = [Int](repeating: 0, count: weights.count)
         for index in 0..<keys { predicted[scheme.node(for: Key("key-\(index)"))] += 1 }
         #expect(predicted == weights.indices.map { counts["chash.q\($0)"] ?? -1 })

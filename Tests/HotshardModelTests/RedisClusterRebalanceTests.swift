@@ -49,18 +49,24 @@ struct RedisClusterRebalanceTests {
         #expect(adding.trafficShare == Double(expectedKeys) / 3000)
     }
 
-    @Test(.enabled(if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
-                   "needs redis-server and redis-cli (make setup)"))
+    @Test(
+        .enabled(
+            if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
+            "needs redis-server and redis-cli (make setup)"))
     func addNodeAndRebalanceEqualARealCluster() throws {
         let cli = try #require(ExternalTool.find("redis-cli"))
         var servers: [RealServer] = []
         defer { for server in servers { kill(server.processIdentifier, SIGKILL); server.stop() } }
         for _ in 0..<4 {
             let directory = try Fixtures.temporaryDirectory("hotshard-rebalance")
-            servers.append(try RealServer(.redis, extraArguments: [
-                "--cluster-enabled", "yes", "--cluster-port", "\(try RealServer.freePort())",
-                "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
-                "--cluster-node-timeout", "2000"]))
+            servers.append(
+                try RealServer(
+                    .redis,
+                    extraArguments: [
+                        "--cluster-enabled", "yes", "--cluster-port", "\(try RealServer.freePort())",
+                        "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
+                        "--cluster-node-timeout", "2000",
+                    ]))
         }
         let addresses = servers.map { "127.0.0.1:\($0.port)" }
         let created = try ExternalTool.run(cli, ["--cluster", "create"] + addresses.prefix(3) + ["--cluster-yes"])
@@ -75,7 +81,8 @@ struct RedisClusterRebalanceTests {
         let model = RedisClusterScheme(nodeNames: Array(addresses.prefix(3))).addingNodes([addresses[3]])
         let real = try slotsByNode(cli: cli, port: servers[0].port)
         for (index, address) in addresses.enumerated() {
-            #expect(real[address] == model.ranges()[index], "slots of \(address); rebalance said: \(rebalanced.stdout.suffix(600)) \(rebalanced.stderr)")
+            #expect(
+                real[address] == model.ranges()[index], "slots of \(address); rebalance said: \(rebalanced.stdout.suffix(600)) \(rebalanced.stderr)")
         }
         let before = RedisClusterScheme(nodeNames: Array(addresses.prefix(3)))
         let movedByModel = zip(before.slotOwner, model.slotOwner).filter { $0.0 != $0.1 }.count

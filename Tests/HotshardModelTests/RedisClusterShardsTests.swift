@@ -9,8 +9,10 @@ struct RedisClusterShardsTests {
     /// 5001 and 5003-11999, C replicates B. Every redis-cli output format of CLUSTER SHARDS must
     /// give CLUSTER NODES' layout, and each key's node must be where the server itself sends it
     /// (A answers a GET of its own key, or MOVED with the slot and the owner's address).
-    @Test(.enabled(if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
-                   "needs redis-server and redis-cli (make setup)"))
+    @Test(
+        .enabled(
+            if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
+            "needs redis-server and redis-cli (make setup)"))
     func shardsDumpEqualsClusterNodesAndServerRouting() throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-redis-shards")
         var servers: [RealServer] = []
@@ -25,11 +27,14 @@ struct RedisClusterShardsTests {
         for index in 0..<3 {
             // The bus port defaults to port + 10,000, past 65,535 for high ephemeral ports: name one.
             busPorts.append(try RealServer.freePort())
-            servers.append(try RealServer(.redis, extraArguments: [
-                "--cluster-enabled", "yes",
-                "--cluster-port", "\(busPorts[index])",
-                "--cluster-config-file", directory.appendingPathComponent("nodes-\(index).conf").path,
-            ]))
+            servers.append(
+                try RealServer(
+                    .redis,
+                    extraArguments: [
+                        "--cluster-enabled", "yes",
+                        "--cluster-port", "\(busPorts[index])",
+                        "--cluster-config-file", directory.appendingPathComponent("nodes-\(index).conf").path,
+                    ]))
         }
         let a = try RedisConnection(port: servers[0].port)
         let b = try RedisConnection(port: servers[1].port)
@@ -47,7 +52,8 @@ struct RedisClusterShardsTests {
         try waitFor("C to replicate B") { try c.call("CLUSTER", "REPLICATE", bID) == .simple("OK") }
         try waitFor("A to see the whole cluster") {
             guard case .bulk(let info?) = try a.call("CLUSTER", "INFO"),
-                  case .bulk(let nodes?) = try a.call("CLUSTER", "NODES") else { return false }
+                case .bulk(let nodes?) = try a.call("CLUSTER", "NODES")
+            else { return false }
             let text = String(decoding: nodes, as: UTF8.self)
             return String(decoding: info, as: UTF8.self).contains("cluster_state:ok")
                 && text.contains("slave \(bID)") && text.contains("5003-11999") && !text.contains(" :")
@@ -116,75 +122,75 @@ struct RedisClusterShardsTests {
 
     @Test func plainOutputWithReplicaAndEmptyShard() throws {
         let text = """
-        slots
-        8001
-        16383
-        nodes
-        id
-        8b04e358deeb1d145e59ad698fe509e1eef80a2e
-        port
-        30782
-        ip
-        127.0.0.1
-        endpoint
-        127.0.0.1
-        role
-        master
-        replication-offset
-        14
-        health
-        online
-        id
-        9c5cfcccb1ea14ae6d2cfe1c1e9d49bef33a7ff4
-        port
-        30783
-        ip
-        127.0.0.1
-        endpoint
-        127.0.0.1
-        role
-        replica
-        replication-offset
-        0
-        health
-        loading
-        slots
-        0
-        8000
-        nodes
-        id
-        48467cae7f9bcf5e83f06261e272d6c6daef4997
-        port
-        30781
-        ip
+            slots
+            8001
+            16383
+            nodes
+            id
+            8b04e358deeb1d145e59ad698fe509e1eef80a2e
+            port
+            30782
+            ip
+            127.0.0.1
+            endpoint
+            127.0.0.1
+            role
+            master
+            replication-offset
+            14
+            health
+            online
+            id
+            9c5cfcccb1ea14ae6d2cfe1c1e9d49bef33a7ff4
+            port
+            30783
+            ip
+            127.0.0.1
+            endpoint
+            127.0.0.1
+            role
+            replica
+            replication-offset
+            0
+            health
+            loading
+            slots
+            0
+            8000
+            nodes
+            id
+            48467cae7f9bcf5e83f06261e272d6c6daef4997
+            port
+            30781
+            ip
 
-        endpoint
-        127.0.0.1
-        role
-        master
-        replication-offset
-        0
-        health
-        online
-        slots
+            endpoint
+            127.0.0.1
+            role
+            master
+            replication-offset
+            0
+            health
+            online
+            slots
 
-        nodes
-        id
-        1111111111111111111111111111111111111111
-        port
-        30784
-        ip
-        127.0.0.1
-        endpoint
-        127.0.0.1
-        role
-        master
-        replication-offset
-        0
-        health
-        online
+            nodes
+            id
+            1111111111111111111111111111111111111111
+            port
+            30784
+            ip
+            127.0.0.1
+            endpoint
+            127.0.0.1
+            role
+            master
+            replication-offset
+            0
+            health
+            online
 
-        """
+            """
         let scheme = try RedisClusterShards.parse(text)
         // An empty ip falls back to the endpoint; the slotless shard is left out.
         #expect(scheme.nodeNames == ["127.0.0.1:30781", "127.0.0.1:30782"])

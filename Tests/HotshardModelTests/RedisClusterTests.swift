@@ -9,8 +9,10 @@ struct RedisClusterTests {
     static func keys() -> [[UInt8]] {
         var rng = SplitMix64(seed: 7)
         let alphabet = Array("abcXYZ019{}:_-{}{}".utf8) + [0x00, 0xff, 0x22, 0x5c, 0x20]
-        var keys: [[UInt8]] = ["{}", "{", "}{", "{a}{b}", "{{a}}", "}", "{}a", "a{}", "{a}", "a{b}c", "{user1000}.following",
-                               "foo{}{bar}", "foo{{bar}}zap", "foo{bar}{zap}", ""].map { Array($0.utf8) }
+        var keys: [[UInt8]] = [
+            "{}", "{", "}{", "{a}{b}", "{{a}}", "}", "{}a", "a{}", "{a}", "a{b}c", "{user1000}.following",
+            "foo{}{bar}", "foo{{bar}}zap", "foo{bar}{zap}", "",
+        ].map { Array($0.utf8) }
         while keys.count < 10_000 {
             let length = Int(rng.next() % 12) + 1
             keys.append((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
@@ -18,15 +20,21 @@ struct RedisClusterTests {
         return keys
     }
 
-    @Test(.enabled(if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
-                   "needs redis-server and redis-cli (make setup)"))
+    @Test(
+        .enabled(
+            if: RealServer.isAvailable(.redis) && ExternalTool.find("redis-cli") != nil,
+            "needs redis-server and redis-cli (make setup)"))
     func slotsEqualRealRedisClusterKeyslot() throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-redis-cluster")
         // The cluster bus port defaults to port + 10,000, past 65,535 for high ephemeral ports: name one.
-        let server = try RealServer(.redis, extraArguments: ["--cluster-enabled", "yes",
-                                                             "--cluster-port", "\(try RealServer.freePort())",
-                                                             "--cluster-config-file",
-                                                             directory.appendingPathComponent("nodes.conf").path])
+        let server = try RealServer(
+            .redis,
+            extraArguments: [
+                "--cluster-enabled", "yes",
+                "--cluster-port", "\(try RealServer.freePort())",
+                "--cluster-config-file",
+                directory.appendingPathComponent("nodes.conf").path,
+            ])
         // A cluster-enabled redis-server may not exit on SIGTERM promptly; SIGKILL it so stop() returns.
         defer {
             kill(server.processIdentifier, SIGKILL)
@@ -38,8 +46,11 @@ struct RedisClusterTests {
         for key in keys {
             script += "CLUSTER KEYSLOT \""
             for byte in key {
-                if (0x21..<0x7f).contains(byte) && byte != 0x22 && byte != 0x5c { script.unicodeScalars.append(Unicode.Scalar(byte)) }
-                else { script += String(format: "\\x%02x", byte) }
+                if (0x21..<0x7f).contains(byte) && byte != 0x22 && byte != 0x5c {
+                    script.unicodeScalars.append(Unicode.Scalar(byte))
+                } else {
+                    script += String(format: "\\x%02x", byte)
+                }
             }
             script += "\"\n"
         }
@@ -54,7 +65,9 @@ struct RedisClusterTests {
         var mismatches = 0
         for (key, answer) in zip(keys, answers) where RedisClusterScheme.slot(key) != answer {
             mismatches += 1
-            if mismatches < 5 { Issue.record("slot of \(Key(key).escaped): ours \(RedisClusterScheme.slot(key)), redis \(String(describing: answer))") }
+            if mismatches < 5 {
+                Issue.record("slot of \(Key(key).escaped): ours \(RedisClusterScheme.slot(key)), redis \(String(describing: answer))")
+            }
         }
         #expect(mismatches == 0)
     }

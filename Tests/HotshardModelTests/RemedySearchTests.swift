@@ -39,8 +39,10 @@ import HotshardProtocols
         let scheme = try SchemeFactory.make("modulo-crc32", servers: ServerSpec.numbered(4))
         let planner = Planner(PlanConfiguration(capacityPerNode: 1_000))
         let remedy = RemedyCandidates(hotKeys: Self.hot([("hot", 120), ("warm", 60), ("cold", 1)]), limit: 100)
-        let hashes = (whole: remedy.candidates.map { scheme.keyHash($0.key) },
-                      sub: remedy.candidates.map { candidate in (0..<2).map { scheme.keyHash(RemedyCandidates.subKey(candidate.key, $0)) } })
+        let hashes = (
+            whole: remedy.candidates.map { scheme.keyHash($0.key) },
+            sub: remedy.candidates.map { candidate in (0..<2).map { scheme.keyHash(RemedyCandidates.subKey(candidate.key, $0)) } }
+        )
         let base: [Double] = [10, 20, 30, 400]
         // hot (120 on node 3) becomes hot#0 (60 on node 1) and hot#1 (60 on node 3).
         #expect(planner.remediedLoads(base, scheme: scheme, candidates: remedy, subKeys: [2], hashes: hashes) == [10, 80, 30, 340])

@@ -5,17 +5,22 @@ import HotshardCapture
 /// The AMQP 0-9-1 parser on conversations written from the specification (`AMQPWire`): each test
 /// knows the messages it encoded, and every split of the bytes into segments gives the same ones.
 @Suite struct AMQPParserTests {
-    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_003),
-                             server: Endpoint(ipv4: 0x7f00_0001, port: 5672), transport: .tcp)
+    static let flow = FlowID(
+        client: Endpoint(ipv4: 0x7f00_0001, port: 40_003),
+        server: Endpoint(ipv4: 0x7f00_0001, port: 5672), transport: .tcp)
 
     /// Feeds the client bytes cut at `clientSplit`, then the server bytes cut at `serverSplit`.
-    static func run(client: [UInt8], server: [UInt8], clientSplit: Int? = nil, serverSplit: Int? = nil,
-                    configuration: DecoderConfiguration = DecoderConfiguration()) -> ([Message], ParserHealth) {
+    static func run(
+        client: [UInt8], server: [UInt8], clientSplit: Int? = nil, serverSplit: Int? = nil,
+        configuration: DecoderConfiguration = DecoderConfiguration()
+    ) -> ([Message], ParserHealth) {
         var parser = AMQPParser(flow: flow, configuration: configuration)
         var messages: [Message] = []
         var time: Int64 = 1_000
-        for (direction, bytes, split) in [(FlowDirection.clientToServer, client, clientSplit),
-                                          (.serverToClient, server, serverSplit)] {
+        for (direction, bytes, split) in [
+            (FlowDirection.clientToServer, client, clientSplit),
+            (.serverToClient, server, serverSplit),
+        ] {
             let cut = min(split ?? bytes.count, bytes.count)
             for piece in [Array(bytes[..<cut]), Array(bytes[cut...])] where !piece.isEmpty {
                 time += 1_000
@@ -80,7 +85,8 @@ import HotshardCapture
         server.method(channel: 1, 60, 21, AMQPWire.shortString("amq.ctag-1"))
         server.method(channel: 2, 60, 21, AMQPWire.shortString("mine"))
         for tag in 1...4 as ClosedRange<UInt64> {
-            server.deliver(channel: 1, consumerTag: "amq.ctag-1", deliveryTag: tag, exchange: "orders", routingKey: "user.hot", bodySize: 10 * Int(tag))
+            server.deliver(
+                channel: 1, consumerTag: "amq.ctag-1", deliveryTag: tag, exchange: "orders", routingKey: "user.hot", bodySize: 10 * Int(tag))
         }
         server.deliver(channel: 2, consumerTag: "mine", deliveryTag: 1, exchange: "", routingKey: "q.b", bodySize: 7)
         // Acks come after the deliveries: fed in a second client round.

@@ -29,10 +29,14 @@ struct AMQPWire {
         content(channel: channel, bodySize: bodySize, frameMax: frameMax)
     }
 
-    mutating func deliver(channel: UInt16, consumerTag: String, deliveryTag: UInt64, exchange: String,
-                          routingKey: String, bodySize: Int) {
-        method(channel: channel, 60, 60, Self.shortString(consumerTag) + Self.longLong(deliveryTag) + [0]
-               + Self.shortString(exchange) + Self.shortString(routingKey))
+    mutating func deliver(
+        channel: UInt16, consumerTag: String, deliveryTag: UInt64, exchange: String,
+        routingKey: String, bodySize: Int
+    ) {
+        method(
+            channel: channel, 60, 60,
+            Self.shortString(consumerTag) + Self.longLong(deliveryTag) + [0]
+                + Self.shortString(exchange) + Self.shortString(routingKey))
         content(channel: channel, bodySize: bodySize)
     }
 

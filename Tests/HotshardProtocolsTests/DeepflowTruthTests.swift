@@ -10,8 +10,10 @@ import HotshardTestSupport
     static func decode(_ name: String, port: String? = nil) throws -> [Message] {
         var configuration = DecoderConfiguration()
         if let port { try configuration.addPortOption(port) }
-        return try CaptureDecoding.messages([Fixtures.path("deepflow/\(name).pcap")], configuration: configuration,
-                                            finishAt: Int64.max).messages
+        return try CaptureDecoding.messages(
+            [Fixtures.path("deepflow/\(name).pcap")], configuration: configuration,
+            finishAt: Int64.max
+        ).messages
     }
 
     /// The quoted field `name: "…"` or unquoted `name: … next:` of each line that has it.

@@ -6,8 +6,9 @@ import HotshardTestSupport
 /// HTTP/1.1 framing: each case is a conversation whose requests, keys and reply statuses are
 /// known from RFC 9112's rules, fed in small pieces so that framing never relies on segment edges.
 @Suite struct HTTPParserTests {
-    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_000),
-                             server: Endpoint(ipv4: 0x7f00_0001, port: 8080), transport: .tcp)
+    static let flow = FlowID(
+        client: Endpoint(ipv4: 0x7f00_0001, port: 40_000),
+        server: Endpoint(ipv4: 0x7f00_0001, port: 8080), transport: .tcp)
 
     /// Feeds the parts in order, each split into 7-byte pieces, with timestamps that increase.
     static func run(_ parts: [(FlowDirection, String)], key: HTTPKeyMode = .path) -> (messages: [Message], parser: HTTPParser) {
@@ -24,7 +25,10 @@ import HotshardTestSupport
 
     @Test func pipelinedRequestsPairInOrderWithContentLengthAndChunkedReplies() {
         let (messages, parser) = Self.run([
-            (.clientToServer, "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"),
+            (
+                .clientToServer,
+                "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+            ),
             (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"),
             (.serverToClient, "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nnope\r\n0\r\nX-Trailer: t\r\n\r\n"),
             (.serverToClient, "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n"),
@@ -121,9 +125,13 @@ import HotshardTestSupport
     /// Methods are named upper-case whatever their case on the wire (the parser has always been
     /// lenient there); GET and HEAD read, POST, PUT, PATCH and DELETE write, others are neither.
     @Test func methodsInAnyCaseAndUnknownOnes() {
-        let (messages, _) = Self.run([(.clientToServer,
-            "get /a HTTP/1.1\r\n\r\nPoSt /b HTTP/1.1\r\nContent-Length: 0\r\n\r\nPROPFIND /c HTTP/1.1\r\n\r\n"
-            + "delete /d HTTP/1.1\r\n\r\nHEAD /e HTTP/1.1\r\n\r\nGETS /f HTTP/1.1\r\n\r\n")])
+        let (messages, _) = Self.run([
+            (
+                .clientToServer,
+                "get /a HTTP/1.1\r\n\r\nPoSt /b HTTP/1.1\r\nContent-Length: 0\r\n\r\nPROPFIND /c HTTP/1.1\r\n\r\n"
+                    + "delete /d HTTP/1.1\r\n\r\nHEAD /e HTTP/1.1\r\n\r\nGETS /f HTTP/1.1\r\n\r\n"
+            )
+        ])
         #expect(messages.map(\.command) == ["GET", "POST", "PROPFIND", "DELETE", "HEAD", "GETS"])
         #expect(messages.map(\.operation) == [.read, .write, .other, .write, .read, .other])
         #expect(Self.keys(messages) == ["/a", "/b", "/c", "/d", "/e", "/f"])
@@ -146,10 +154,11 @@ import HotshardTestSupport
     ])
     func keyModes(option: String, expected: String) throws {
         let mode = try #require(HTTPKeyMode(option: option))
-        let (messages, _) = Self.run([
-            (.clientToServer, "GET /user/42?id=7&v=1 HTTP/1.1\r\nHost: shop.example\r\nX-Tenant: acme\r\n\r\n"),
-            (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
-        ], key: mode)
+        let (messages, _) = Self.run(
+            [
+                (.clientToServer, "GET /user/42?id=7&v=1 HTTP/1.1\r\nHost: shop.example\r\nX-Tenant: acme\r\n\r\n"),
+                (.serverToClient, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+            ], key: mode)
         #expect(Self.keys(messages) == [expected])
     }
 

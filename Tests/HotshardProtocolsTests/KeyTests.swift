@@ -9,15 +9,19 @@ import Testing
     }
 
     /// Printable UTF-8 as itself; C0, DEL, C1, invalid UTF-8, direction overrides and the backslash escaped.
-    @Test(arguments: [("é{ü}", "é{ü}"), ("日本/キー", "日本/キー"), ("a\u{1b}[2J", "a\\x1b[2J"), ("del\u{7f}", "del\\x7f"),
-                      ("c1\u{9b}31m", "c1\\xc2\\x9b31m"), ("ab\u{202E}cd", "ab\\xe2\\x80\\xaecd"), ("back\\slash", "back\\\\slash")])
+    @Test(arguments: [
+        ("é{ü}", "é{ü}"), ("日本/キー", "日本/キー"), ("a\u{1b}[2J", "a\\x1b[2J"), ("del\u{7f}", "del\\x7f"),
+        ("c1\u{9b}31m", "c1\\xc2\\x9b31m"), ("ab\u{202E}cd", "ab\\xe2\\x80\\xaecd"), ("back\\slash", "back\\\\slash"),
+    ])
     func escapesOnlyWhatATerminalWouldMisread(text: String, shown: String) {
         #expect(Key(text).escaped == shown)
     }
 
     /// RFC 4648 §10 test vectors.
-    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
-                      ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")])
+    @Test(arguments: [
+        ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy"),
+    ])
     func base64MatchesRFC4648(plain: String, encoded: String) {
         #expect(Base64.encode(Array(plain.utf8)) == encoded)
         #expect(Base64.decode(encoded) == Array(plain.utf8))

@@ -45,8 +45,9 @@ import HotshardTestSupport
         var configuration = DecoderConfiguration()
         if let port { try configuration.addPortOption("resp=\(port)") }
         let counter = Counter()
-        let decoder = try CaptureDecoding.decode(files.map { Fixtures.path("lab/\($0)") }, configuration: configuration,
-                                                 into: MessageCollector(each: counter.receive))
+        let decoder = try CaptureDecoding.decode(
+            files.map { Fixtures.path("lab/\($0)") }, configuration: configuration,
+            into: MessageCollector(each: counter.receive))
         return (counter, decoder)
     }
 
@@ -100,8 +101,9 @@ extension LabTruthTests {
         var configuration = DecoderConfiguration()
         if let portOption { try configuration.addPortOption(portOption) }
         let counter = Counter()
-        let decoder = try CaptureDecoding.decode([Fixtures.path("lab/\(name).pcap.gz")], configuration: configuration,
-                                                 into: MessageCollector(each: counter.receive))
+        let decoder = try CaptureDecoding.decode(
+            [Fixtures.path("lab/\(name).pcap.gz")], configuration: configuration,
+            into: MessageCollector(each: counter.receive))
         let expected = Dictionary(uniqueKeysWithValues: truth.keys.map { (Key($0.key), $0.value) })
         let wrong = expected.filter { counter.keys[$0.key] != $0.value }.prefix(5)
         #expect(wrong.isEmpty, "first mismatches: \(wrong.map { "\($0.key)=\($0.value) got \(counter.keys[$0.key] ?? 0)" })")

@@ -7,15 +7,20 @@ import HotshardTestSupport
 /// wants lower case; the parser has always been lenient), and the others are named as sent,
 /// upper-cased. Each answer follows memcached's protocol.txt.
 @Suite struct MemcachedTextTests {
-    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_002),
-                             server: Endpoint(ipv4: 0x7f00_0001, port: 11211), transport: .tcp)
+    static let flow = FlowID(
+        client: Endpoint(ipv4: 0x7f00_0001, port: 40_002),
+        server: Endpoint(ipv4: 0x7f00_0001, port: 11211), transport: .tcp)
 
     @Test func verbsInAnyCaseAndUnknownOnes() {
         var parser = MemcachedParser(flow: Self.flow)
         let requests = "GET a b\r\nSet k 0 0 1\r\nx\r\nGaT 10 c\r\nflush_all\r\nverbosity 1\r\nMg d v\r\n"
         let replies = "VALUE b 0 2\r\nhi\r\nEND\r\nSTORED\r\nEND\r\nOK\r\nOK\r\nEN\r\n"
-        let messages = ParserHarness.messages(&parser, [ParserInput(.clientToServer, requests, at: 1),
-                                                        ParserInput(.serverToClient, replies, at: 2)], finishAt: 3)
+        let messages = ParserHarness.messages(
+            &parser,
+            [
+                ParserInput(.clientToServer, requests, at: 1),
+                ParserInput(.serverToClient, replies, at: 2),
+            ], finishAt: 3)
         #expect(messages.map(\.command) == ["GET", "SET", "GAT", "FLUSH_ALL", "VERBOSITY", "MG"])
         #expect(messages.map(\.operation) == [.read, .write, .read, .other, .other, .read])
         #expect(messages.map { $0.keys.map { $0.key.escaped } } == [["a", "b"], ["k"], ["c"], [], [], ["d"]])

@@ -18,12 +18,19 @@ import HotshardTestSupport
 
     /// Requests fed at 10 ns and replies at 25 ns, each direction whole or cut into `piece`-byte
     /// pieces (one byte: every message goes through the token reader and the general path).
-    static func run(_ requests: String, _ replies: String, piece: Int?, maxPending: Int = 100_000)
-        -> (messages: [Emitted], health: ParserHealth) {
+    static func run(
+        _ requests: String, _ replies: String, piece: Int?, maxPending: Int = 100_000
+    )
+        -> (messages: [Emitted], health: ParserHealth)
+    {
         var parser = RESPParser(flow: RESPSplitTests.flow, maxPendingRequests: maxPending)
-        let messages = ParserHarness.messages(&parser, [ParserInput(.clientToServer, requests, piece: piece, at: 10),
-                                                        ParserInput(.serverToClient, replies, piece: piece, at: 25)],
-                                              finishAt: 40)
+        let messages = ParserHarness.messages(
+            &parser,
+            [
+                ParserInput(.clientToServer, requests, piece: piece, at: 10),
+                ParserInput(.serverToClient, replies, piece: piece, at: 25),
+            ],
+            finishAt: 40)
         return (messages.map { Emitted(seen: RESPSplitTests.seen($0), latency: $0.latencyNanos) }, parser.health)
     }
 
@@ -36,14 +43,22 @@ import HotshardTestSupport
         let replies = String(repeating: "$1\r\nv\r\n", count: 6)
         for piece in [nil, 1] {
             let (messages, health) = Self.run(requests, replies, piece: piece, maxPending: 4)
-            let unanswered = Emitted(seen: Seen(command: "GET", keys: ["k0"], hits: [nil], status: "noReply",
-                                                requestBytes: 21, replyBytes: 0), latency: nil)
+            let unanswered = Emitted(
+                seen: Seen(
+                    command: "GET", keys: ["k0"], hits: [nil], status: "noReply",
+                    requestBytes: 21, replyBytes: 0), latency: nil)
             var expected = [unanswered]
-            expected.append(Emitted(seen: Seen(command: "GET", keys: ["k1"], hits: [nil], status: "noReply",
-                                               requestBytes: 21, replyBytes: 0), latency: nil))
+            expected.append(
+                Emitted(
+                    seen: Seen(
+                        command: "GET", keys: ["k1"], hits: [nil], status: "noReply",
+                        requestBytes: 21, replyBytes: 0), latency: nil))
             for index in 2..<6 {
-                expected.append(Emitted(seen: Seen(command: "GET", keys: ["k\(index)"], hits: [true], status: "ok",
-                                                   requestBytes: 21, replyBytes: 7), latency: 15))
+                expected.append(
+                    Emitted(
+                        seen: Seen(
+                            command: "GET", keys: ["k\(index)"], hits: [true], status: "ok",
+                            requestBytes: 21, replyBytes: 7), latency: 15))
             }
             #expect(messages == expected, "piece \(piece.map(String.init) ?? "whole")")
             #expect(health.unansweredRequests == 2 && health.unpairedReplies == 2)
@@ -61,8 +76,12 @@ import HotshardTestSupport
         }
         #expect(messages.isEmpty)
         parser.finish(timestampNanos: 20) { messages.append(RESPSplitTests.seen($0)) }
-        #expect(messages == [Seen(command: "GET", keys: ["late"], hits: [nil], status: "noReply", requestBytes: 23,
-                                  replyBytes: 0)])
+        #expect(
+            messages == [
+                Seen(
+                    command: "GET", keys: ["late"], hits: [nil], status: "noReply", requestBytes: 23,
+                    replyBytes: 0)
+            ])
         #expect(parser.health.unpairedReplies == 1 && parser.health.unansweredRequests == 1)
     }
 

@@ -12,20 +12,34 @@ import HotshardTestSupport
     /// protocol: a multi-key read with a miss, a long key answered with a cluster error, a write,
     /// an unknown command, a miss, and a key found through a key count (EVAL).
     static let kinds: [(request: String, reply: String, seen: Seen)] = [
-        ("*4\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", "*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n3\r\n",
-         Seen(command: "MGET", keys: ["a", "b", "c"], hits: [true, false, true], status: "ok", requestBytes: 35,
-              replyBytes: 23)),
-        ("*2\r\n$3\r\nget\r\n$40\r\n" + String(repeating: "L", count: 40) + "\r\n", "-MOVED 3999 127.0.0.1:7001\r\n",
-         Seen(command: "GET", keys: [String(repeating: "L", count: 40)], hits: [nil], status: "error:MOVED",
-              requestBytes: 60, replyBytes: 28)),
-        ("*3\r\n$3\r\nSET\r\n$1\r\ns\r\n$1\r\nv\r\n", "+OK\r\n",
-         Seen(command: "SET", keys: ["s"], hits: [nil], status: "ok", requestBytes: 27, replyBytes: 5)),
-        ("*2\r\n$3\r\nFOO\r\n$1\r\nx\r\n", "-ERR unknown command 'FOO'\r\n",
-         Seen(command: "FOO", keys: [], hits: [], status: "error:ERR", requestBytes: 20, replyBytes: 28)),
-        ("*2\r\n$3\r\nGET\r\n$1\r\nm\r\n", "$-1\r\n",
-         Seen(command: "GET", keys: ["m"], hits: [false], status: "miss", requestBytes: 20, replyBytes: 5)),
-        ("*5\r\n$4\r\nEVAL\r\n$8\r\nreturn 1\r\n$1\r\n1\r\n$1\r\ne\r\n$1\r\nz\r\n", ":1\r\n",
-         Seen(command: "EVAL", keys: ["e"], hits: [nil], status: "ok", requestBytes: 49, replyBytes: 4)),
+        (
+            "*4\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n", "*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n3\r\n",
+            Seen(
+                command: "MGET", keys: ["a", "b", "c"], hits: [true, false, true], status: "ok", requestBytes: 35,
+                replyBytes: 23)
+        ),
+        (
+            "*2\r\n$3\r\nget\r\n$40\r\n" + String(repeating: "L", count: 40) + "\r\n", "-MOVED 3999 127.0.0.1:7001\r\n",
+            Seen(
+                command: "GET", keys: [String(repeating: "L", count: 40)], hits: [nil], status: "error:MOVED",
+                requestBytes: 60, replyBytes: 28)
+        ),
+        (
+            "*3\r\n$3\r\nSET\r\n$1\r\ns\r\n$1\r\nv\r\n", "+OK\r\n",
+            Seen(command: "SET", keys: ["s"], hits: [nil], status: "ok", requestBytes: 27, replyBytes: 5)
+        ),
+        (
+            "*2\r\n$3\r\nFOO\r\n$1\r\nx\r\n", "-ERR unknown command 'FOO'\r\n",
+            Seen(command: "FOO", keys: [], hits: [], status: "error:ERR", requestBytes: 20, replyBytes: 28)
+        ),
+        (
+            "*2\r\n$3\r\nGET\r\n$1\r\nm\r\n", "$-1\r\n",
+            Seen(command: "GET", keys: ["m"], hits: [false], status: "miss", requestBytes: 20, replyBytes: 5)
+        ),
+        (
+            "*5\r\n$4\r\nEVAL\r\n$8\r\nreturn 1\r\n$1\r\n1\r\n$1\r\ne\r\n$1\r\nz\r\n", ":1\r\n",
+            Seen(command: "EVAL", keys: ["e"], hits: [nil], status: "ok", requestBytes: 49, replyBytes: 4)
+        ),
     ]
 
     /// 61 rounds of the six kinds, sent as one pipeline: the queue (64 slots at first) is then full
@@ -76,8 +90,9 @@ import HotshardTestSupport
                 parser.feed(.serverToClient, timestampNanos: 2, bytes: bytes) { tails.append($0.keys.tail.capacity) }
             }
         }
-        exchange("*1001\r\n$4\r\nMGET\r\n" + String(repeating: "$1\r\nk\r\n", count: 1_000),
-                 "*1000\r\n" + String(repeating: "$-1\r\n", count: 1_000))
+        exchange(
+            "*1001\r\n$4\r\nMGET\r\n" + String(repeating: "$1\r\nk\r\n", count: 1_000),
+            "*1000\r\n" + String(repeating: "$-1\r\n", count: 1_000))
         for _ in 0..<64 { exchange("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "$1\r\nv\r\n") }
         #expect(tails.count == 65 && tails[0] >= 999)
         #expect(tails.dropFirst().allSatisfy { $0 == 0 })
@@ -146,8 +161,9 @@ import HotshardTestSupport
         #expect(named(get, "get") && named(get, "GET") && named(get, "gEt"))
         #expect(!named(get, "GEX") && !named(get, "GETS") && !named(get, "GE") && !named(get, "G\u{00}T"))
         #expect(named(encoding, "object", "encoding") && named(encoding, "OBJECT", "Encoding"))
-        #expect(!named(encoding, "object", "encodinG2") && !named(encoding, "objec", "tencoding")
-            && !named(encoding, "OBJECT") && !named(encoding, "OBJECT", "FREQ"))
+        #expect(
+            !named(encoding, "object", "encodinG2") && !named(encoding, "objec", "tencoding")
+                && !named(encoding, "OBJECT") && !named(encoding, "OBJECT", "FREQ"))
         #expect(entry("NOSUCHCMD") == nil)
     }
 }

@@ -7,8 +7,9 @@ import HotshardTestSupport
 /// token reader. Both roads must give the same messages: each conversation below has its answer
 /// written out from the protocol's rules, and is fed whole and then cut at every offset.
 @Suite struct RESPSplitTests {
-    static let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 40_001),
-                             server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+    static let flow = FlowID(
+        client: Endpoint(ipv4: 0x7f00_0001, port: 40_001),
+        server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
 
     /// What a test compares: command, keys with per-key hit, status, request and reply bytes.
     struct Seen: Equatable, CustomStringConvertible {
@@ -29,41 +30,49 @@ import HotshardTestSupport
         case .error(let kind): status = "error:\(kind)"
         case .noReply: status = "noReply"
         }
-        return Seen(command: message.command, keys: message.keys.map { $0.key.escaped }, hits: message.keys.map(\.hit),
-                    status: status, requestBytes: message.requestBytes, replyBytes: message.replyBytes)
+        return Seen(
+            command: message.command, keys: message.keys.map { $0.key.escaped }, hits: message.keys.map(\.hit),
+            status: status, requestBytes: message.requestBytes, replyBytes: message.replyBytes)
     }
 
     /// Requests then replies, each direction cut into the given pieces.
     static func run(requests: [UInt8], replies: [UInt8], cuts: (Int, Int)) -> [Seen] {
         var parser = RESPParser(flow: flow)
-        let messages = ParserHarness.messages(&parser, [ParserInput(.clientToServer, requests, piece: cuts.0),
-                                                        ParserInput(.serverToClient, replies, piece: cuts.1)])
+        let messages = ParserHarness.messages(
+            &parser,
+            [
+                ParserInput(.clientToServer, requests, piece: cuts.0),
+                ParserInput(.serverToClient, replies, piece: cuts.1),
+            ])
         #expect(parser.health.parseErrors == 0)
         return messages.map(seen)
     }
 
-    static let requests = Array(("*2\r\n$3\r\nGET\r\n$7\r\nuser:42\r\n"
-        + "*3\r\n$3\r\nset\r\n$31\r\nsession:0123456789abcdef0123456\r\n$5\r\nhello\r\n"
-        + "*4\r\n$4\r\nMGET\r\n$1\r\na\r\n$0\r\n\r\n$2\r\n\u{00}\u{7f}\r\n"
-        + "GET inline:key\r\n"
-        + "*2\r\n$3\r\nGET\r\n$7\r\nmissing\r\n"
-        + "*2\r\n$4\r\nINCR\r\n$3\r\nctr\r\n"
-        + "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nm\r\n$1\r\n1\r\n*1\r\n$4\r\nEXEC\r\n"
-        + "*2\r\n$3\r\nGET\r\n$4\r\nlist\r\n").utf8)
-    static let replies = Array(("$5\r\nworld\r\n"
-        + "+OK\r\n"
-        + "*3\r\n$1\r\nx\r\n$-1\r\n$3\r\nyyy\r\n"
-        + "$-1\r\n"
-        + "$-1\r\n"
-        + ":7\r\n"
-        + "+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n"
-        + "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n").utf8)
+    static let requests = Array(
+        ("*2\r\n$3\r\nGET\r\n$7\r\nuser:42\r\n"
+            + "*3\r\n$3\r\nset\r\n$31\r\nsession:0123456789abcdef0123456\r\n$5\r\nhello\r\n"
+            + "*4\r\n$4\r\nMGET\r\n$1\r\na\r\n$0\r\n\r\n$2\r\n\u{00}\u{7f}\r\n"
+            + "GET inline:key\r\n"
+            + "*2\r\n$3\r\nGET\r\n$7\r\nmissing\r\n"
+            + "*2\r\n$4\r\nINCR\r\n$3\r\nctr\r\n"
+            + "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nm\r\n$1\r\n1\r\n*1\r\n$4\r\nEXEC\r\n"
+            + "*2\r\n$3\r\nGET\r\n$4\r\nlist\r\n").utf8)
+    static let replies = Array(
+        ("$5\r\nworld\r\n"
+            + "+OK\r\n"
+            + "*3\r\n$1\r\nx\r\n$-1\r\n$3\r\nyyy\r\n"
+            + "$-1\r\n"
+            + "$-1\r\n"
+            + ":7\r\n"
+            + "+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n"
+            + "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n").utf8)
 
     static let expected: [Seen] = [
         Seen(command: "GET", keys: ["user:42"], hits: [true], status: "ok", requestBytes: 26, replyBytes: 11),
         Seen(command: "SET", keys: ["session:0123456789abcdef0123456"], hits: [nil], status: "ok", requestBytes: 62, replyBytes: 5),
-        Seen(command: "MGET", keys: ["a", "", "\\x00\\x7f"], hits: [true, false, true], status: "ok",
-             requestBytes: 35, replyBytes: 25),
+        Seen(
+            command: "MGET", keys: ["a", "", "\\x00\\x7f"], hits: [true, false, true], status: "ok",
+            requestBytes: 35, replyBytes: 25),
         Seen(command: "GET", keys: ["inline:key"], hits: [false], status: "miss", requestBytes: 16, replyBytes: 5),
         Seen(command: "GET", keys: ["missing"], hits: [false], status: "miss", requestBytes: 26, replyBytes: 5),
         Seen(command: "INCR", keys: ["ctr"], hits: [nil], status: "ok", requestBytes: 23, replyBytes: 4),
@@ -74,8 +83,9 @@ import HotshardTestSupport
     ]
 
     @Test func wholeBuffersGiveTheKnownMessages() {
-        let whole = Self.run(requests: Self.requests, replies: Self.replies,
-                             cuts: (Self.requests.count, Self.replies.count))
+        let whole = Self.run(
+            requests: Self.requests, replies: Self.replies,
+            cuts: (Self.requests.count, Self.replies.count))
         #expect(whole == Self.expected)
     }
 
@@ -89,24 +99,26 @@ import HotshardTestSupport
     /// Requests the server does not answer (CLIENT REPLY OFF and SKIP), subscriptions answered
     /// once per channel, pushes (RESP2 `message` arrays and RESP3 `>`) that answer nothing, and
     /// transactions that are discarded or whose EXEC answers each queued command.
-    static let pairingRequests = Array(("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n"
-        + "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
-        + "*2\r\n$3\r\nGET\r\n$1\r\na\r\n"
-        + "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n"
-        + "*2\r\n$4\r\nINCR\r\n$1\r\nc\r\n"
-        + "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n"
-        + "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*1\r\n$7\r\nDISCARD\r\n"
-        + "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nGET\r\n$1\r\ny\r\n*3\r\n$3\r\nSET\r\n$1\r\nz\r\n$1\r\n2\r\n"
-        + "*1\r\n$4\r\nEXEC\r\n"
-        + "*3\r\n$9\r\nSUBSCRIBE\r\n$3\r\nch1\r\n$3\r\nch2\r\n").utf8)
-    static let pairingReplies = Array(("$1\r\n1\r\n"
-        + "+OK\r\n"
-        + "+OK\r\n+QUEUED\r\n+OK\r\n"
-        + "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n$-1\r\n+OK\r\n"
-        + "*3\r\n$9\r\nsubscribe\r\n$3\r\nch1\r\n:1\r\n"
-        + ">3\r\n$7\r\nmessage\r\n$3\r\nch1\r\n$2\r\nhi\r\n"
-        + "*3\r\n$9\r\nsubscribe\r\n$3\r\nch2\r\n:2\r\n"
-        + "*3\r\n$7\r\nmessage\r\n$3\r\nch1\r\n$5\r\nhello\r\n").utf8)
+    static let pairingRequests = Array(
+        ("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n"
+            + "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+            + "*2\r\n$3\r\nGET\r\n$1\r\na\r\n"
+            + "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n"
+            + "*2\r\n$4\r\nINCR\r\n$1\r\nc\r\n"
+            + "*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n"
+            + "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*1\r\n$7\r\nDISCARD\r\n"
+            + "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nGET\r\n$1\r\ny\r\n*3\r\n$3\r\nSET\r\n$1\r\nz\r\n$1\r\n2\r\n"
+            + "*1\r\n$4\r\nEXEC\r\n"
+            + "*3\r\n$9\r\nSUBSCRIBE\r\n$3\r\nch1\r\n$3\r\nch2\r\n").utf8)
+    static let pairingReplies = Array(
+        ("$1\r\n1\r\n"
+            + "+OK\r\n"
+            + "+OK\r\n+QUEUED\r\n+OK\r\n"
+            + "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n$-1\r\n+OK\r\n"
+            + "*3\r\n$9\r\nsubscribe\r\n$3\r\nch1\r\n:1\r\n"
+            + ">3\r\n$7\r\nmessage\r\n$3\r\nch1\r\n$2\r\nhi\r\n"
+            + "*3\r\n$9\r\nsubscribe\r\n$3\r\nch2\r\n:2\r\n"
+            + "*3\r\n$7\r\nmessage\r\n$3\r\nch1\r\n$5\r\nhello\r\n").utf8)
 
     static let pairingExpected: [Seen] = [
         Seen(command: "CLIENT|REPLY", keys: [], hits: [], status: "noReply", requestBytes: 37, replyBytes: 0),
@@ -127,8 +139,9 @@ import HotshardTestSupport
 
     @Test func repliesPairWithTheRequestsTheServerAnswers() {
         for cut in [Self.pairingRequests.count, 1, 2, 3, 5, 7, 11, 13, 17] {
-            let messages = Self.run(requests: Self.pairingRequests, replies: Self.pairingReplies,
-                                    cuts: (cut, cut == Self.pairingRequests.count ? Self.pairingReplies.count : cut + 1))
+            let messages = Self.run(
+                requests: Self.pairingRequests, replies: Self.pairingReplies,
+                cuts: (cut, cut == Self.pairingRequests.count ? Self.pairingReplies.count : cut + 1))
             #expect(messages == Self.pairingExpected, "cut \(cut)")
         }
     }
@@ -155,7 +168,9 @@ import HotshardTestSupport
         for index in 0..<260 {
             let reply = Array((index % 2 == 0 ? "$1\r\nv\r\n" : "$-1\r\n").utf8)
             reply.withUnsafeBytes { bytes in
-                parser.feed(.serverToClient, timestampNanos: 4, bytes: bytes) { #expect($0.status == (index % 2 == 0 ? .ok : .miss)); keys.append($0.keys[0].key.escaped) }
+                parser.feed(.serverToClient, timestampNanos: 4, bytes: bytes) {
+                    #expect($0.status == (index % 2 == 0 ? .ok : .miss)); keys.append($0.keys[0].key.escaped)
+                }
             }
             if index < 10 {
                 reply.withUnsafeBytes { bytes in

@@ -9,8 +9,9 @@ let installedChromium = ExternalTool.find("chromium") ?? ExternalTool.find("chro
 
 /// The report in a real browser: headless Chromium from Debian (`scripts/setup/setup.sh` installs it).
 /// Skipped, with the reason shown in the test output, when Chromium is absent.
-@Suite(.enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup/setup.sh (apt package chromium)"),
-       .serialized)
+@Suite(
+    .enabled(if: installedChromium != nil, "chromium is not installed: run scripts/setup/setup.sh (apt package chromium)"),
+    .serialized)
 struct BrowserTests {
     static let chromium = installedChromium
 
@@ -34,9 +35,13 @@ struct BrowserTests {
         guard let chromium, let timeout = ExternalTool.find("timeout") else { throw BrowserError.missing }
         let profile = try Fixtures.temporaryDirectory("hotshard-chromium-profile")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let output = try ExternalTool.run(timeout, ["120", chromium, "--headless", "--disable-gpu", "--no-sandbox",
-                                                   "--no-first-run", "--user-data-dir=\(profile.path)",
-                                                   "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000"] + extra + [url])
+        let output = try ExternalTool.run(
+            timeout,
+            [
+                "120", chromium, "--headless", "--disable-gpu", "--no-sandbox",
+                "--no-first-run", "--user-data-dir=\(profile.path)",
+                "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
+            ] + extra + [url])
         guard output.status == 0 else { throw BrowserError.failed(status: output.status, stderr: String(output.stderr.suffix(2000))) }
         let console = output.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") || $0.contains("Uncaught") }.map(String.init)
         return Run(dom: output.stdout, console: console)
@@ -54,7 +59,8 @@ struct BrowserTests {
                 document.windows.series[index].top[slot].key = Key(hostileKeys[slot])
             }
         }
-        document.model?.recommendations.append(.init(kind: .replicate, key: Key(hostileKeys[1]), factor: 3, detail: "</li><script>document.title='pwned-detail'</script>"))
+        document.model?.recommendations.append(
+            .init(kind: .replicate, key: Key(hostileKeys[1]), factor: 3, detail: "</li><script>document.title='pwned-detail'</script>"))
         document.source.inputs = ["<script>document.title='pwned-input'</script>.pcap"]
         return document
     }
@@ -106,7 +112,8 @@ struct BrowserTests {
         let directory = try Fixtures.temporaryDirectory("hotshard-browser")
         defer { try? FileManager.default.removeItem(at: directory) }
         let html = try HTMLReport.render(Self.hostileDocument())
-        let withoutPolicy = html.replacingOccurrences(of: "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLReport.contentSecurityPolicy)\">", with: "")
+        let withoutPolicy = html.replacingOccurrences(
+            of: "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLReport.contentSecurityPolicy)\">", with: "")
         #expect(withoutPolicy != html)
         let page = try Self.write(Self.probed(withoutPolicy), "unprotected.html", in: directory)
         let run = try Self.load(page.absoluteString, extra: ["--dump-dom"])
@@ -115,7 +122,8 @@ struct BrowserTests {
         #expect(Self.title(run.dom) == Self.title(html), "an injected script changed the title")
 
         // The probes see what they look for: a page that fetches and logs.
-        let control = "<!DOCTYPE html><html><head><title>control</title></head><body><img src=\"http://127.0.0.1:9/x.png\">"
+        let control =
+            "<!DOCTYPE html><html><head><title>control</title></head><body><img src=\"http://127.0.0.1:9/x.png\">"
             + "<script>console.error('control error')</script></body></html>"
         let controlRun = try Self.load(try Self.write(Self.probed(control), "control.html", in: directory).absoluteString, extra: ["--dump-dom"])
         #expect(controlRun.console.contains { $0.contains("control error") }, "the console check would see an error")
@@ -124,7 +132,8 @@ struct BrowserTests {
 
     /// `html` with a script before `</body>` that writes the number of fetched resources into the DOM.
     static func probed(_ html: String) -> String {
-        let probe = "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        let probe =
+            "<script>window.addEventListener('load', function () { setTimeout(function () {"
             + " document.body.setAttribute('data-probe-resources', String(performance.getEntriesByType('resource').length)); }, 200); });</script>"
         return html.replacingOccurrences(of: "</body>", with: probe + "</body>")
     }
@@ -132,7 +141,8 @@ struct BrowserTests {
     @Test func screenshotAtDesktopAndPhoneWidths() throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-browser")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let page = try Self.write(try HTMLReport.render(ReportDocuments.synthetic(keys: 40, windows: 120, nodes: 8, currentNodes: 6)), "report.html", in: directory)
+        let page = try Self.write(
+            try HTMLReport.render(ReportDocuments.synthetic(keys: 40, windows: 120, nodes: 8, currentNodes: 6)), "report.html", in: directory)
         for (name, size) in [("desktop.png", "1280,2400"), ("phone.png", "390,2400")] {
             let shot = directory.appendingPathComponent(name)
             let run = try Self.load(page.absoluteString, extra: ["--screenshot=\(shot.path)", "--window-size=\(size)", "--hide-scrollbars"])
@@ -174,7 +184,8 @@ struct BrowserTests {
         }
         let html = try HTMLReport.render(document)
             .replacingOccurrences(of: "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLReport.contentSecurityPolicy)\">", with: "")
-        let measure = "<script>window.addEventListener('load', function () { var t = document.getElementById('hot-keys');"
+        let measure =
+            "<script>window.addEventListener('load', function () { var t = document.getElementById('hot-keys');"
             + " document.title = 'table ' + Math.ceil(t.getBoundingClientRect().right) + ' window ' + document.documentElement.clientWidth; });</script>"
         let page = try Self.write(html.replacingOccurrences(of: "</body>", with: measure + "</body>"), "wide.html", in: directory)
         let run = try Self.load(page.absoluteString, extra: ["--dump-dom", "--window-size=1280,900", "--hide-scrollbars"])

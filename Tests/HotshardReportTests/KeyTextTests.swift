@@ -4,21 +4,22 @@ import Testing
 
 /// How keys and input text are shown: `\xNN` for what is not printable, HTML metacharacters escaped.
 @Suite struct KeyTextTests {
-    @Test(arguments: [
-        ([UInt8]("user:42".utf8), "user:42"),
-        ([0x00, 0x41, 0x7f, 0xff], "\\x00A\\x7f\\xff"),
-        ([UInt8]("a\\b".utf8), "a\\\\b"),
-        ([UInt8]("tab\there\r\n".utf8), "tab\\x09here\\x0d\\x0a"),
-        ([UInt8]("café ✓".utf8), "café ✓"),
-        ([0xc3], "\\xc3"),                                      // truncated UTF-8
-        ([0xc0, 0xaf], "\\xc0\\xaf"),                           // overlong encoding of "/"
-        ([0xed, 0xa0, 0x80], "\\xed\\xa0\\x80"),                // a UTF-16 surrogate in UTF-8
-        ([UInt8]("ab\u{202E}cd".utf8), "ab\\xe2\\x80\\xaecd"),  // right-to-left override
-        ([UInt8]("zero\u{200B}width".utf8), "zero\\xe2\\x80\\x8bwidth"),
-        ([UInt8]("line\u{2028}sep".utf8), "line\\xe2\\x80\\xa8sep"),
-        ([UInt8]("nb\u{00A0}sp".utf8), "nb\\xc2\\xa0sp"),
-        ([0xc2, 0x85], "\\xc2\\x85"),                           // C1 control NEL
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([UInt8]("user:42".utf8), "user:42"),
+            ([0x00, 0x41, 0x7f, 0xff], "\\x00A\\x7f\\xff"),
+            ([UInt8]("a\\b".utf8), "a\\\\b"),
+            ([UInt8]("tab\there\r\n".utf8), "tab\\x09here\\x0d\\x0a"),
+            ([UInt8]("café ✓".utf8), "café ✓"),
+            ([0xc3], "\\xc3"),  // truncated UTF-8
+            ([0xc0, 0xaf], "\\xc0\\xaf"),  // overlong encoding of "/"
+            ([0xed, 0xa0, 0x80], "\\xed\\xa0\\x80"),  // a UTF-16 surrogate in UTF-8
+            ([UInt8]("ab\u{202E}cd".utf8), "ab\\xe2\\x80\\xaecd"),  // right-to-left override
+            ([UInt8]("zero\u{200B}width".utf8), "zero\\xe2\\x80\\x8bwidth"),
+            ([UInt8]("line\u{2028}sep".utf8), "line\\xe2\\x80\\xa8sep"),
+            ([UInt8]("nb\u{00A0}sp".utf8), "nb\\xc2\\xa0sp"),
+            ([0xc2, 0x85], "\\xc2\\x85"),  // C1 control NEL
+        ] as [([UInt8], String)])
     func escapesWhatIsNotPrintable(bytes: [UInt8], shown: String) {
         #expect(KeyText(bytes: bytes, limit: .max).full == shown)
     }

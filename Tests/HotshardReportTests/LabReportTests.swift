@@ -59,7 +59,8 @@ import Testing
                 if column == "cumulative", let shown, let want {
                     #expect(abs(shown - want) <= 1e-12, "\(capture) rank \(row.rank) \(column)")
                 } else {
-                    #expect(shown == want, "\(capture) rank \(row.rank) \(column): HTML \(String(describing: shown)), JSON \(String(describing: want))")
+                    #expect(
+                        shown == want, "\(capture) rank \(row.rank) \(column): HTML \(String(describing: shown)), JSON \(String(describing: want))")
                 }
             }
             // What a person reads agrees with the exact value.
@@ -110,8 +111,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("mget.json").path
         let html = directory.appendingPathComponent("mget.html").path
-        let analyze = try ExternalTool.run(binary, ["analyze", Fixtures.path("lab/redis-mget-mset.pcap.gz"), "--quiet",
-                                                    "--json", json, "--html", html])
+        let analyze = try ExternalTool.run(
+            binary,
+            [
+                "analyze", Fixtures.path("lab/redis-mget-mset.pcap.gz"), "--quiet",
+                "--json", json, "--html", html,
+            ])
         #expect(analyze.status == 0, "\(analyze.stderr)")
         let second = directory.appendingPathComponent("again.html").path
         let report = try ExternalTool.run(binary, ["report", json, "-o", second])
@@ -137,8 +142,12 @@ import Testing
         var outputs: [String] = []
         for run in 0..<2 {
             let json = directory.appendingPathComponent("r\(run).json").path
-            let result = try ExternalTool.run(binary, ["analyze", Fixtures.path("lab/redis-mget-mset.pcap.gz"), "--quiet", "--top", "20",
-                                                       "--json", json, "--redact", "--redact-key", "team-secret", "--redact-keep-prefix"])
+            let result = try ExternalTool.run(
+                binary,
+                [
+                    "analyze", Fixtures.path("lab/redis-mget-mset.pcap.gz"), "--quiet", "--top", "20",
+                    "--json", json, "--redact", "--redact-key", "team-secret", "--redact-keep-prefix",
+                ])
             #expect(result.status == 0, "\(result.stderr)")
             let html = try String(contentsOfFile: directory.appendingPathComponent("r\(run).html").path, encoding: .utf8)
             let text = try String(contentsOfFile: json, encoding: .utf8)

@@ -11,8 +11,9 @@ import Testing
     @Test func aRealPlanRendersEverySchemeAndRecommendation() throws {
         var document = try ReportDocuments.fromLab("redis-mget-mset", top: 100)
         let workload = Workload(meanOf: document)
-        let configuration = PlanConfiguration(capacityPerNode: 400, targetUtilisation: 0.7,
-                                              schemes: ["ketama", "redis-cluster", "jump"], nodeRange: 1...24)
+        let configuration = PlanConfiguration(
+            capacityPerNode: 400, targetUtilisation: 0.7,
+            schemes: ["ketama", "redis-cluster", "jump"], nodeRange: 1...24)
         let plan = Planner(configuration).plan(workload)
         let model = ResultDocument.ModelSection(plan: plan)
         document.model = model
@@ -22,7 +23,10 @@ import Testing
         #expect(model.schemes.count == 3)
         for (index, scheme) in model.schemes.enumerated() {
             #expect(html.contains("id=\"chart-ring-\(index)\""))
-            #expect(html.contains("<h3>\(scheme.scheme): \(ReportFormat.integer(scheme.nodes)) nodes, busiest at \(ReportFormat.decimal(scheme.maxOverMean, 2))× the mean"))
+            #expect(
+                html.contains(
+                    "<h3>\(scheme.scheme): \(ReportFormat.integer(scheme.nodes)) nodes, busiest at \(ReportFormat.decimal(scheme.maxOverMean, 2))× the mean"
+                ))
             // The table behind the chart: the busiest nodes, utilisations as in the document.
             let article = page.section(from: "<h3>\(scheme.scheme):", to: "</article>")
             let shown = page.matches(#"<tr><td>([^<]*)</td><td data-v="([^"]*)">[^<]*</td><td data-v="([^"]*)">"#, in: article)
@@ -48,8 +52,9 @@ import Testing
         let workload = Workload(meanOf: document)
         // A capacity no single key exceeds, so that no key is split (split keys are placed as sub-keys).
         let capacity = 2 * (workload.hotKeys.map(\.rate).max() ?? 1)
-        let configuration = PlanConfiguration(capacityPerNode: capacity, targetUtilisation: 0.7, schemes: ["ketama", "jump"],
-                                              nodeRange: 1...24, currentNodes: 3, currentScheme: "modulo-crc32")
+        let configuration = PlanConfiguration(
+            capacityPerNode: capacity, targetUtilisation: 0.7, schemes: ["ketama", "jump"],
+            nodeRange: 1...24, currentNodes: 3, currentScheme: "modulo-crc32")
         let plan = Planner(configuration).plan(workload)
         let model = ResultDocument.ModelSection(plan: plan)
         document.model = model

@@ -48,9 +48,10 @@ import Testing
     }
 
     @Test func emptyResultStillRenders() throws {
-        let document = ResultDocument(source: .init(kind: .live, inputs: ["eth0"]), capture: .init(), totals: .init(),
-                                      tracking: .init(capacity: 10, exact: true, distinctKeys: 0, distinctKeysEstimated: false),
-                                      hotKeys: [], latency: .init(service: nil), windows: .init(seconds: 1, series: []))
+        let document = ResultDocument(
+            source: .init(kind: .live, inputs: ["eth0"]), capture: .init(), totals: .init(),
+            tracking: .init(capacity: 10, exact: true, distinctKeys: 0, distinctKeysEstimated: false),
+            hotKeys: [], latency: .init(service: nil), windows: .init(seconds: 1, series: []))
         let html = try HTMLReport.render(document)
         #expect(html.contains("No requests with keys were decoded"))
         #expect(html.contains("No time windows in this result."))

@@ -17,8 +17,9 @@ import Testing
         for entry in document.hotKeys { counts[ketama.node(for: entry.key)] += entry.count }
         document.totals.keyReferences = counts.reduce(0, +)
         let nodes = zip(servers, counts).map { server, count in
-            ResultDocument.LoadSection.Node(name: server.description, requests: count, completed: count, errors: 0,
-                                            redirections: 0, p50Micros: 120, p99Micros: 900)
+            ResultDocument.LoadSection.Node(
+                name: server.description, requests: count, completed: count, errors: 0,
+                redirections: 0, p50Micros: 120, p99Micros: 900)
         }
         document.load = ResultDocument.LoadSection(
             target: servers.map(\.description).joined(separator: ","), wireProtocol: "memcached", arrival: "closed loop",

@@ -28,10 +28,11 @@ enum ReportDocuments {
         let decoder = TrafficDecoder(configuration: DecoderConfiguration(), sink: analyzer)
         try session.run(into: decoder)
         decoder.finish(timestampNanos: 0)
-        var document = ResultDocument(analysis: analyzer.snapshot(), capture: session.health,
-                                      source: .init(kind: .capture, inputs: files.map { URL(fileURLWithPath: $0).lastPathComponent }),
-                                      topKeys: top, protocolHealth: decoder.health,
-                                      inputProblems: session.problems.map(\.description))
+        var document = ResultDocument(
+            analysis: analyzer.snapshot(), capture: session.health,
+            source: .init(kind: .capture, inputs: files.map { URL(fileURLWithPath: $0).lastPathComponent }),
+            topKeys: top, protocolHealth: decoder.health,
+            inputProblems: session.problems.map(\.description))
         document.hotKeys = Array(document.hotKeys.prefix(top))
         return document
     }
@@ -41,8 +42,10 @@ enum ReportDocuments {
     /// given by `keyText(rank)`.
     /// Windows have latency (p99 rising by 30 µs a window, every 11th window back to 400 µs); with
     /// `currentNodes`, each scheme has today's layout too.
-    static func synthetic(keys: Int, windows: Int, perWindow: Int = 20, nodes: Int = 16, currentNodes: Int? = nil,
-                          keyText: (Int) -> [UInt8] = { Array("user:\(100_000 + $0):profile".utf8) }) -> ResultDocument {
+    static func synthetic(
+        keys: Int, windows: Int, perWindow: Int = 20, nodes: Int = 16, currentNodes: Int? = nil,
+        keyText: (Int) -> [UInt8] = { Array("user:\(100_000 + $0):profile".utf8) }
+    ) -> ResultDocument {
         let total = 10_000_000
         var weights = (1...max(keys, 1)).map { 1 / pow(Double($0), 0.99) }
         let sum = weights.reduce(0, +)
@@ -66,8 +69,9 @@ enum ReportDocuments {
             }
             let p50: Double = 80 + Double(index % 7), p90: Double = 150 + Double(index % 5)
             let p99: Double = 400 + Double(index % 11) * 30, highest: Double = 5_000 + Double(index)
-            return ResultDocument.Window(start: Double(index), requests: total / max(windows, 1), top: top,
-                                         latencyMicros: ResultDocument.Percentiles(p50: p50, p90: p90, p99: p99, max: highest))
+            return ResultDocument.Window(
+                start: Double(index), requests: total / max(windows, 1), top: top,
+                latencyMicros: ResultDocument.Percentiles(p50: p50, p90: p90, p99: p99, max: highest))
         }
         func perNode(_ count: Int, offset: Int, scale: Double) -> [ResultDocument.NodeLoad] {
             (0..<count).map { (node: Int) -> ResultDocument.NodeLoad in
@@ -77,12 +81,14 @@ enum ReportDocuments {
             }
         }
         let schemes = ["ketama", "redis-cluster", "jump"].enumerated().map { offset, scheme in
-            ResultDocument.SchemeLoad(scheme: scheme, nodes: nodes, maxOverMean: 1.2 + Double(offset) * 0.4,
-                                      perNode: perNode(nodes, offset: offset, scale: 1),
-                                      current: currentNodes.map { (today: Int) -> ResultDocument.Layout in
-                                          ResultDocument.Layout(nodes: today, maxOverMean: 1.5 + Double(offset) * 0.4,
-                                                                perNode: perNode(today, offset: offset, scale: Double(nodes) / Double(today)))
-                                      })
+            ResultDocument.SchemeLoad(
+                scheme: scheme, nodes: nodes, maxOverMean: 1.2 + Double(offset) * 0.4,
+                perNode: perNode(nodes, offset: offset, scale: 1),
+                current: currentNodes.map { (today: Int) -> ResultDocument.Layout in
+                    ResultDocument.Layout(
+                        nodes: today, maxOverMean: 1.5 + Double(offset) * 0.4,
+                        perNode: perNode(today, offset: offset, scale: Double(nodes) / Double(today)))
+                })
         }
         let model = ResultDocument.ModelSection(
             capacityPerNode: 50_000, targetUtilisation: 0.7, schemes: schemes,
@@ -100,16 +106,20 @@ enum ReportDocuments {
         capture.gapBytes = 4_000
         var document = ResultDocument(
             source: .init(kind: .capture, inputs: ["synthetic.pcap"]), capture: capture,
-            totals: .init(requests: total, replies: total - 10, keyReferences: total, errors: 5, durationSeconds: Double(windows),
-                          byProtocol: ["resp": total], byCommand: ["GET": total * 9 / 10, "SET": total / 10],
-                          byStatus: ["ok": total - 100, "miss": 95, "error": 5]),
+            totals: .init(
+                requests: total, replies: total - 10, keyReferences: total, errors: 5, durationSeconds: Double(windows),
+                byProtocol: ["resp": total], byCommand: ["GET": total * 9 / 10, "SET": total / 10],
+                byStatus: ["ok": total - 100, "miss": 95, "error": 5]),
             tracking: .init(capacity: 65_536, exact: false, distinctKeys: 1_200_000, distinctKeysEstimated: true),
             hotKeys: hotKeys,
-            latency: .init(service: .init(p50: 90, p90: 210, p99: 1_450, p999: 8_000, max: 52_000, count: total - 10),
-                           corrected: .init(p50: 95, p90: 260, p99: 2_900, p999: 21_000, max: 90_000, count: total - 10)),
+            latency: .init(
+                service: .init(p50: 90, p90: 210, p99: 1_450, p999: 8_000, max: 52_000, count: total - 10),
+                corrected: .init(p50: 95, p90: 260, p99: 2_900, p999: 21_000, max: 90_000, count: total - 10)),
             windows: .init(seconds: 1, series: series), model: model)
-        document.prefixGroups = [.init(prefix: Key("user:"), count: total * 7 / 10, errorBound: 0, share: 0.7),
-                                 .init(prefix: Key("session:"), count: total / 10, errorBound: 12, share: 0.1)]
+        document.prefixGroups = [
+            .init(prefix: Key("user:"), count: total * 7 / 10, errorBound: 0, share: 0.7),
+            .init(prefix: Key("session:"), count: total / 10, errorBound: 12, share: 0.1),
+        ]
         return document
     }
 }

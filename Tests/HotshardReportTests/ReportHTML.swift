@@ -17,8 +17,10 @@ struct ReportHTML {
         var texts: [String]
     }
 
-    static let columns = ["count", "share", "cumulative", "reads", "writes", "bytes", "largest", "hit-ratio", "p99",
-                          "clients", "error-bound", "hot-since"]
+    static let columns = [
+        "count", "share", "cumulative", "reads", "writes", "bytes", "largest", "hit-ratio", "p99",
+        "clients", "error-bound", "hot-since",
+    ]
 
     var hotKeyRows: [HotKeyRow] {
         let table = section(from: "<table id=\"hot-keys\"", to: "</table>")
@@ -27,9 +29,10 @@ struct ReportHTML {
             let row = groups[2]
             let keyCell = matches(#"<td class="key"( title="([^"]*)")?><code>(.*?)</code>"#, in: row).first
             let cells = matches(#"<td data-v="([^"]*)"[^>]*>(.*?)</td>"#, in: row)
-            return HotKeyRow(rank: rank, key: Self.unescape(keyCell?[3] ?? ""),
-                             fullKey: (keyCell?[2]).flatMap { $0.isEmpty ? nil : Self.unescape($0) },
-                             values: cells.dropFirst().map { $0[1] }, texts: cells.dropFirst().map { Self.unescape($0[2]) })
+            return HotKeyRow(
+                rank: rank, key: Self.unescape(keyCell?[3] ?? ""),
+                fullKey: (keyCell?[2]).flatMap { $0.isEmpty ? nil : Self.unescape($0) },
+                values: cells.dropFirst().map { $0[1] }, texts: cells.dropFirst().map { Self.unescape($0[2]) })
         }
     }
 

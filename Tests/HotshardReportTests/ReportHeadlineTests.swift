@@ -25,8 +25,9 @@ import Testing
     @Test func aKeyOutsideAFullTopListIsUnknownThere() throws {
         let keys = (0..<21).map { Key("k\($0)") }
         func window(_ start: Double, _ listed: [Key]) -> ResultDocument.Window {
-            ResultDocument.Window(start: start, requests: 1_000, top: listed.enumerated().map { .init(key: $1, count: 100 - $0) },
-                                  latencyMicros: nil)
+            ResultDocument.Window(
+                start: start, requests: 1_000, top: listed.enumerated().map { .init(key: $1, count: 100 - $0) },
+                latencyMicros: nil)
         }
         // k0 is listed in window 0 only; window 2 lists three keys (not full).
         let series = [window(0, Array(keys[0..<20])), window(1, Array(keys[1..<21])), window(2, Array(keys[1..<4]))]

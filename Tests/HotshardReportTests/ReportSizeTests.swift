@@ -6,8 +6,9 @@ import Testing
 /// The issue's bound: under 2 MB for 1,000 hot keys and an hour of one-second windows.
 @Suite struct ReportSizeTests {
     @Test func thousandKeysAndAnHourOfWindowsFitInTwoMegabytes() throws {
-        let document = ReportDocuments.synthetic(keys: 1_000, windows: 3_600, perWindow: 20, nodes: 64, currentNodes: 48,
-                                                 keyText: { Array("tenant:\($0 % 17):session:\(String(repeating: "ab", count: 20)):\($0)".utf8) })
+        let document = ReportDocuments.synthetic(
+            keys: 1_000, windows: 3_600, perWindow: 20, nodes: 64, currentNodes: 48,
+            keyText: { Array("tenant:\($0 % 17):session:\(String(repeating: "ab", count: 20)):\($0)".utf8) })
         let clock = ContinuousClock()
         var html = ""
         let elapsed = try clock.measure { html = try HTMLReport.render(document) }

@@ -41,19 +41,22 @@ import Testing
         var sequence = 0
         for (index, key) in awkwardKeys.enumerated() {
             for _ in 0...index {
-                let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(50_000 + sequence % 7)),
-                                  server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
-                analyzer.receive(Message(
-                    timestampNanos: 1_000_000_000 + Int64(sequence) * 150_000_000, flow: flow, wireProtocol: .resp,
-                    command: commands[sequence % commands.count], operation: sequence % 3 == 0 ? .write : .read,
-                    keys: KeyList([KeyReference(key: Key(key))]), requestBytes: 20 + sequence, replyBytes: sequence % 11,
-                    status: sequence % 5 == 0 ? .miss : .ok,
-                    latencyNanos: sequence % 4 == 0 ? nil : Int64(1_000 + sequence * 7_919)))
+                let flow = FlowID(
+                    client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(50_000 + sequence % 7)),
+                    server: Endpoint(ipv4: 0x7f00_0001, port: 6379), transport: .tcp)
+                analyzer.receive(
+                    Message(
+                        timestampNanos: 1_000_000_000 + Int64(sequence) * 150_000_000, flow: flow, wireProtocol: .resp,
+                        command: commands[sequence % commands.count], operation: sequence % 3 == 0 ? .write : .read,
+                        keys: KeyList([KeyReference(key: Key(key))]), requestBytes: 20 + sequence, replyBytes: sequence % 11,
+                        status: sequence % 5 == 0 ? .miss : .ok,
+                        latencyNanos: sequence % 4 == 0 ? nil : Int64(1_000 + sequence * 7_919)))
                 sequence += 1
             }
         }
-        return ResultDocument(analysis: analyzer.snapshot(), capture: CaptureHealth(),
-                              source: .init(kind: .capture, inputs: ["awkward \"keys\".pcap"]), topKeys: 100)
+        return ResultDocument(
+            analysis: analyzer.snapshot(), capture: CaptureHealth(),
+            source: .init(kind: .capture, inputs: ["awkward \"keys\".pcap"]), topKeys: 100)
     }
 
     static func streamed(_ document: ResultDocument) throws -> [UInt8] {
@@ -139,8 +142,10 @@ import Testing
     }
 
     @Test func numbersAndStringsAsJSONEncoderWritesThem() throws {
-        let doubles: [Double] = [60, 0.1, 1e-7, 1e20, 1e16, 1e15, 5e-324, -0.0, .greatestFiniteMagnitude, 229.375, 1 / 3,
-                                 -2.5e-5, 9_007_199_254_740_993]
+        let doubles: [Double] = [
+            60, 0.1, 1e-7, 1e20, 1e16, 1e15, 5e-324, -0.0, .greatestFiniteMagnitude, 229.375, 1 / 3,
+            -2.5e-5, 9_007_199_254_740_993,
+        ]
         let integers: [Int64] = [.min, .max, 0, -1, 10, 1_000_000_007]
         var everyByte = ""
         for byte in 0..<0x80 { everyByte.unicodeScalars.append(Unicode.Scalar(UInt8(byte))) }
@@ -159,7 +164,8 @@ import Testing
         try output.uint64(.max)
         try list(strings, to: output) { try output.string($0) }
         try output.flush()
-        let expected = try Self.encoder.encode(doubles) + Self.encoder.encode(integers) + Self.encoder.encode(UInt64.max)
+        let expected =
+            try Self.encoder.encode(doubles) + Self.encoder.encode(integers) + Self.encoder.encode(UInt64.max)
             + Self.encoder.encode(strings)
         #expect(String(decoding: output.bytes, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
         #expect(throws: JSONOutputError.self) { try output.double(.nan) }

@@ -24,7 +24,9 @@ import Testing
     static func count(_ element: XMLElement, _ name: String, className: String? = nil) -> Int {
         var total = 0
         func walk(_ node: XMLElement) {
-            if node.name == name, className.map({ node.attribute(forName: "class")?.stringValue?.split(separator: " ").contains(Substring($0)) ?? false }) ?? true {
+            if node.name == name,
+                className.map({ node.attribute(forName: "class")?.stringValue?.split(separator: " ").contains(Substring($0)) ?? false }) ?? true
+            {
                 total += 1
             }
             for child in node.children ?? [] { if let child = child as? XMLElement { walk(child) } }
@@ -37,8 +39,10 @@ import Testing
 
     @Test func everyChartIsLabelledAndSized() throws {
         let html = try HTMLReport.render(Self.document)
-        let ids = ["chart-heat", "chart-traffic", "chart-latency-time", "chart-latency", "chart-ring-0-current", "chart-ring-0",
-                   "chart-ring-1-current", "chart-ring-1", "chart-ring-2-current", "chart-ring-2", "chart-queue"]
+        let ids = [
+            "chart-heat", "chart-traffic", "chart-latency-time", "chart-latency", "chart-ring-0-current", "chart-ring-0",
+            "chart-ring-1-current", "chart-ring-1", "chart-ring-2-current", "chart-ring-2", "chart-queue",
+        ]
         for id in ids {
             let svg = try Self.chart(id, in: html)
             #expect(Self.attribute(svg, "role") == "img", "\(id)")

@@ -33,7 +33,8 @@ import Testing
         var document = ReportDocuments.synthetic(keys: 1, windows: 2)
         document.hotKeys[0].hits = 49_990
         document.hotKeys[0].misses = 10
-        let row = TerminalSummary.render(document, top: 1, includeHealth: false).split(separator: "\n")
+        let row =
+            TerminalSummary.render(document, top: 1, includeHealth: false).split(separator: "\n")
             .first { $0.hasPrefix("   1  ") } ?? ""
         #expect(row.contains(" 99.9 "), "\(row)")
         #expect(!row.contains("100.0"), "\(row)")

@@ -11,7 +11,8 @@ public enum BuiltProduct {
     /// `.build/release`; nil when none of them exists.
     public static func path(_ name: String) -> String? {
         let runner = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        let candidates = [runner.appendingPathComponent(name).path]
+        let candidates =
+            [runner.appendingPathComponent(name).path]
             + ["debug", "release"].map { packageRoot.appendingPathComponent(".build/\($0)/\(name)").path }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
@@ -26,8 +27,9 @@ public enum BuiltProduct {
         let files = FileManager.default
         let sourcesDirectory = packageRoot.appendingPathComponent("Sources")
         guard files.isExecutableFile(atPath: binary),
-              let built = (try? files.attributesOfItem(atPath: binary))?[.modificationDate] as? Date,
-              let sources = files.enumerator(atPath: sourcesDirectory.path) else { return nil }
+            let built = (try? files.attributesOfItem(atPath: binary))?[.modificationDate] as? Date,
+            let sources = files.enumerator(atPath: sourcesDirectory.path)
+        else { return nil }
         for case let path as String in sources where path.hasSuffix(".swift") {
             let full = sourcesDirectory.appendingPathComponent(path).path
             if let changed = (try? files.attributesOfItem(atPath: full))?[.modificationDate] as? Date, changed > built {

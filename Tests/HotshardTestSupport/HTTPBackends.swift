@@ -16,7 +16,8 @@ public final class HTTPBackends: @unchecked Sendable {
     public init(_ addresses: [String]) throws {
         guard let python = ExternalTool.find("python3") else { throw RealServerError.missingBinary("python3") }
         guard let control = addresses.first(where: { !$0.hasPrefix("[") }),
-              let port = control.split(separator: ":").last.flatMap({ UInt16($0) }) else {
+            let port = control.split(separator: ":").last.flatMap({ UInt16($0) })
+        else {
             throw RealServerError.noFreePort
         }
         self.addresses = addresses
@@ -33,7 +34,9 @@ public final class HTTPBackends: @unchecked Sendable {
         try process.runWithUnblockedSignals()
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: ready.path) {
-            guard Date() < deadline, process.isRunning else { throw RealServerError.exited("http-backends.py", process.isRunning ? 0 : process.terminationStatus) }
+            guard Date() < deadline, process.isRunning else {
+                throw RealServerError.exited("http-backends.py", process.isRunning ? 0 : process.terminationStatus)
+            }
             usleep(20_000)
         }
     }

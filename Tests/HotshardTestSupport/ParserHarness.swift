@@ -6,9 +6,11 @@ public enum ParserHarness {
     /// Feeds `inputs` in order, each cut as it says, then finishes the flow at `finishAt` (default:
     /// 1 ns after the last piece). The clock for inputs without a timestamp starts at `clockStart`.
     /// Every message emitted goes to `emit`, in order.
-    public static func run<Parser: ConversationParser>(_ parser: inout Parser, _ inputs: [ParserInput],
-                                                       clockStart: Int64 = 1_000, finishAt: Int64? = nil,
-                                                       emit: (Message) -> Void) {
+    public static func run<Parser: ConversationParser>(
+        _ parser: inout Parser, _ inputs: [ParserInput],
+        clockStart: Int64 = 1_000, finishAt: Int64? = nil,
+        emit: (Message) -> Void
+    ) {
         var clock = clockStart
         for input in inputs {
             let size = max(1, input.piece ?? input.bytes.count)
@@ -29,8 +31,10 @@ public enum ParserHarness {
     }
 
     /// The messages of `inputs`, in order.
-    public static func messages<Parser: ConversationParser>(_ parser: inout Parser, _ inputs: [ParserInput],
-                                                            clockStart: Int64 = 1_000, finishAt: Int64? = nil) -> [Message] {
+    public static func messages<Parser: ConversationParser>(
+        _ parser: inout Parser, _ inputs: [ParserInput],
+        clockStart: Int64 = 1_000, finishAt: Int64? = nil
+    ) -> [Message] {
         var messages: [Message] = []
         run(&parser, inputs, clockStart: clockStart, finishAt: finishAt) { messages.append($0) }
         return messages

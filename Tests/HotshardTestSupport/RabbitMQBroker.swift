@@ -51,7 +51,8 @@ public final class RabbitMQBroker: @unchecked Sendable {
         let python = ExternalTool.find("python3") ?? "/usr/bin/python3"
         let output = try ExternalTool.run(python, [Fixtures.path("../../scripts/test/amqp-truth-client.py"), "\(port)"] + arguments)
         guard output.status == 0,
-              let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] else {
+            let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        else {
             throw RabbitMQBrokerError.clientFailed(output.stderr)
         }
         return object

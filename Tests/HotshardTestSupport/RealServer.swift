@@ -24,9 +24,11 @@ public final class RealServer: @unchecked Sendable {
     /// `nginxConfig` replaces nginx's configuration: given the port it must listen on and the
     /// work directory, it returns the whole nginx.conf. `haproxyConfig` is HAProxy's whole
     /// haproxy.cfg (a frontend on 127.0.0.1:port); HAProxy has no default one.
-    public init(_ kind: Kind, extraArguments: [String] = [],
-                nginxConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil,
-                haproxyConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil) throws {
+    public init(
+        _ kind: Kind, extraArguments: [String] = [],
+        nginxConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil,
+        haproxyConfig: ((_ port: UInt16, _ directory: URL) -> String)? = nil
+    ) throws {
         guard let binary = ExternalTool.find(kind.rawValue) else {
             throw RealServerError.missingBinary(kind.rawValue)
         }
@@ -40,8 +42,11 @@ public final class RealServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         switch kind {
         case .redis:
-            process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                 "--dir", workDirectory.path] + extraArguments
+            process.arguments =
+                [
+                    "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--dir", workDirectory.path,
+                ] + extraArguments
         case .memcached:
             process.arguments = ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "64", "-u", "root"] + extraArguments
         case .nginx:
@@ -104,18 +109,20 @@ public final class RealServer: @unchecked Sendable {
 
     /// The default: `ok` for every path, plus a chunked reply and a 404.
     private static func nginxConfig(port: UInt16, directory: URL) -> String {
-        nginxConfig(directory: directory, http: """
-            server {
-                listen 127.0.0.1:\(port);
-                location / { return 200 "ok\\n"; }
-                # A chunked reply (gzip drops Content-Length) and a 404, for the HTTP parser's tests.
-                location /chunked {
-                    gzip on; gzip_min_length 1; gzip_types text/plain; default_type text/plain;
-                    return 200 "a reply that nginx compresses and sends chunked\\n";
-                }
-                location /missing { return 404; }
-            }
-        """)
+        nginxConfig(
+            directory: directory,
+            http: """
+                    server {
+                        listen 127.0.0.1:\(port);
+                        location / { return 200 "ok\\n"; }
+                        # A chunked reply (gzip drops Content-Length) and a 404, for the HTTP parser's tests.
+                        location /chunked {
+                            gzip on; gzip_min_length 1; gzip_types text/plain; default_type text/plain;
+                            return 200 "a reply that nginx compresses and sends chunked\\n";
+                        }
+                        location /missing { return 404; }
+                    }
+                """)
     }
 
     private func waitUntilAccepting(timeoutSeconds: Double) throws {

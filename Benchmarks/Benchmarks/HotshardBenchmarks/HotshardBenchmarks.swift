@@ -7,25 +7,32 @@ import HotshardProtocols
 
 /// Micro-benchmarks of the hot paths, with allocation counts (`make bench`).
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3),
-                                           thresholds: allocationsOnly)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3),
+        thresholds: allocationsOnly)
 
     /// A loopback connection to a server on `port`.
     func loopbackFlow(_ port: UInt16) -> FlowID {
-        FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: 50_000), server: Endpoint(ipv4: 0x7f00_0001, port: port),
-               transport: .tcp)
+        FlowID(
+            client: Endpoint(ipv4: 0x7f00_0001, port: 50_000), server: Endpoint(ipv4: 0x7f00_0001, port: port),
+            transport: .tcp)
     }
     let flow = loopbackFlow(6379)
 
     /// 100 rounds of a conversation's requests and replies through one parser per iteration: the
     /// steady state, long enough for CPU time (which, unlike wall time, a busy machine does not
     /// inflate) to resolve. The message count is checked, so a parser that drops messages fails.
-    func parseBenchmark<Parser: ConversationParser>(_ name: String, requests: [UInt8], replies: [UInt8],
-                                                    messages: Int, _ makeParser: @escaping @Sendable () -> Parser) {
+    func parseBenchmark<Parser: ConversationParser>(
+        _ name: String, requests: [UInt8], replies: [UInt8],
+        messages: Int, _ makeParser: @escaping @Sendable () -> Parser
+    ) {
         let rounds = 100
-        Benchmark("\(name) parse, \(rounds) x \(messages) pipelined requests (\((requests.count + replies.count) * rounds) bytes)",
-                  configuration: .init(metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal],
-                                       thresholds: allocationsOnly)) { benchmark in
+        Benchmark(
+            "\(name) parse, \(rounds) x \(messages) pipelined requests (\((requests.count + replies.count) * rounds) bytes)",
+            configuration: .init(
+                metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal],
+                thresholds: allocationsOnly)
+        ) { benchmark in
             for _ in benchmark.scaledIterations {
                 var parser = makeParser()
                 var count = 0
@@ -93,9 +100,10 @@ let benchmarks: @Sendable () -> Void = {
         let path = "/item/key:" + String(repeating: "0", count: 12 - digits.count) + digits
         requests += Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:7802\r\n\r\n".utf8)
         let body = index % 7 == 0 ? "" : "hello world, item \(index)\n"
-        replies += Array(("HTTP/1.1 \(index % 7 == 0 ? "404 Not Found" : "200 OK")\r\nServer: nginx/1.22.1\r\n"
-            + "Date: Sun, 06 Dec 2026 13:00:00 GMT\r\nContent-Type: application/octet-stream\r\n"
-            + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)").utf8)
+        replies += Array(
+            ("HTTP/1.1 \(index % 7 == 0 ? "404 Not Found" : "200 OK")\r\nServer: nginx/1.22.1\r\n"
+                + "Date: Sun, 06 Dec 2026 13:00:00 GMT\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)").utf8)
     }
     let httpFlow = loopbackFlow(80)
     parseBenchmark("HTTP GET", requests: requests, replies: replies, messages: 1_000) { HTTPParser(flow: httpFlow) }
@@ -112,9 +120,12 @@ let benchmarks: @Sendable () -> Void = {
         func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {}
     }
     if let path = ProcessInfo.processInfo.environment["HOTSHARD_BENCH_PCAP"] {
-        Benchmark("Capture read + decode + reassemble (\(path))",
-                  configuration: .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
-                                       maxDuration: .seconds(30), maxIterations: 5, thresholds: allocationsOnly)) { benchmark in
+        Benchmark(
+            "Capture read + decode + reassemble (\(path))",
+            configuration: .init(
+                metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
+                maxDuration: .seconds(30), maxIterations: 5, thresholds: allocationsOnly)
+        ) { benchmark in
             for _ in benchmark.scaledIterations {
                 let session = try CaptureSession(files: [path])
                 let sink = NullSink()
@@ -134,10 +145,11 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             for _ in 0..<10_000 {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                let message = Message(timestampNanos: Int64(state >> 40), flow: flow, wireProtocol: .resp,
-                                      command: "GET", operation: .read,
-                                      keys: [KeyReference(key: keys[Int(state >> 33) % keys.count])],
-                                      requestBytes: 30, replyBytes: 10, status: .ok, latencyNanos: 40_000)
+                let message = Message(
+                    timestampNanos: Int64(state >> 40), flow: flow, wireProtocol: .resp,
+                    command: "GET", operation: .read,
+                    keys: [KeyReference(key: keys[Int(state >> 33) % keys.count])],
+                    requestBytes: 30, replyBytes: 10, status: .ok, latencyNanos: 40_000)
                 analyzer.receive(message)
             }
         }
@@ -150,14 +162,18 @@ let benchmarks: @Sendable () -> Void = {
     let batches: [[Message]] = (0..<64).map { _ in
         (0..<2_048).map { _ in
             generator = generator &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Message(timestampNanos: 500_000_000, flow: flow, wireProtocol: .resp, command: "GET",
-                           operation: .read, keys: [KeyReference(key: keys[Int(generator >> 33) % keys.count])],
-                           requestBytes: 30, replyBytes: 10, status: .ok, latencyNanos: Int64(20_000 + generator % 40_000))
+            return Message(
+                timestampNanos: 500_000_000, flow: flow, wireProtocol: .resp, command: "GET",
+                operation: .read, keys: [KeyReference(key: keys[Int(generator >> 33) % keys.count])],
+                requestBytes: 30, replyBytes: 10, status: .ok, latencyNanos: Int64(20_000 + generator % 40_000))
         }
     }
-    Benchmark("Analyzer, 131,072 messages over 100,000 uniform keys, capacity 65,536",
-              configuration: .init(metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal],
-                                       thresholds: allocationsOnly)) { benchmark in
+    Benchmark(
+        "Analyzer, 131,072 messages over 100,000 uniform keys, capacity 65,536",
+        configuration: .init(
+            metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal],
+            thresholds: allocationsOnly)
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             let analyzer = HotKeyAnalyzer()
             for batch in batches { analyzer.receive(contentsOf: batch) }
@@ -169,8 +185,9 @@ let benchmarks: @Sendable () -> Void = {
     // (key hashing and building the scheme included), and a whole plan of that workload (all
     // default schemes, node counts 1…1000). `scripts/bench/model-bench.sh` times the same work through
     // a release `hotshard plan` without this harness.
-    let placementConfiguration = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident],
-                                                         maxDuration: .seconds(10), maxIterations: 3, thresholds: allocationsOnly)
+    let placementConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .peakMemoryResident],
+        maxDuration: .seconds(10), maxIterations: 3, thresholds: allocationsOnly)
     for name in PlanConfiguration.defaultSchemes {
         Benchmark("Place 1M Zipf keys on 1,000 nodes: \(name)", configuration: placementConfiguration) { benchmark in
             for _ in benchmark.scaledIterations {
@@ -180,9 +197,12 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
-    Benchmark("Plan 1M Zipf keys, all schemes, nodes 1-1000",
-              configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(60), maxIterations: 2,
-                                   thresholds: allocationsOnly)) { benchmark in
+    Benchmark(
+        "Plan 1M Zipf keys, all schemes, nodes 1-1000",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(60), maxIterations: 2,
+            thresholds: allocationsOnly)
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(Planner(PlanConfiguration(capacityPerNode: 50_000)).plan(zipf))
         }

@@ -24,9 +24,10 @@ struct Arguments {
 
     init?(_ arguments: [String]) {
         guard arguments.count == 8, let wireProtocol = FloorProtocol(rawValue: arguments[1]),
-              let port = Int(arguments[2]), let connections = Int(arguments[3]), let pipeline = Int(arguments[4]),
-              let threads = Int(arguments[5]), let requests = Int(arguments[6]), let keys = UInt64(arguments[7]),
-              connections >= threads, threads > 0, pipeline > 0, requests > 0, keys > 0 else { return nil }
+            let port = Int(arguments[2]), let connections = Int(arguments[3]), let pipeline = Int(arguments[4]),
+            let threads = Int(arguments[5]), let requests = Int(arguments[6]), let keys = UInt64(arguments[7]),
+            connections >= threads, threads > 0, pipeline > 0, requests > 0, keys > 0
+        else { return nil }
         self.wireProtocol = wireProtocol
         self.port = port
         self.connections = connections
@@ -219,14 +220,15 @@ for thread in 0..<arguments.threads {
     let connections = arguments.connections / arguments.threads + (thread < arguments.connections % arguments.threads ? 1 : 0)
     for connection in 0..<connections {
         let seed = UInt64(thread * 10_000 + connection + 1)
-        channels.append(ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(FloorHandler(arguments: arguments, budget: budget, seed: seed))
+        channels.append(
+            ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(FloorHandler(arguments: arguments, budget: budget, seed: seed))
+                    }
                 }
-            }
-            .connect(host: "127.0.0.1", port: arguments.port))
+                .connect(host: "127.0.0.1", port: arguments.port))
     }
 }
 do {

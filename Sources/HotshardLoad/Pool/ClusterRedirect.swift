@@ -20,9 +20,10 @@ struct ClusterRedirect: Equatable {
         guard text.hasPrefix("-") else { return nil }
         let parts = text.dropFirst().split(separator: " ")
         guard parts.count == 3, parts[0] == "MOVED" || parts[0] == "ASK",
-              let slot = Int(parts[1]), (0..<16384).contains(slot),
-              let colon = parts[2].lastIndex(of: ":"), let port = Int(parts[2][parts[2].index(after: colon)...]),
-              (1...65535).contains(port) else { return nil }
+            let slot = Int(parts[1]), (0..<16384).contains(slot),
+            let colon = parts[2].lastIndex(of: ":"), let port = Int(parts[2][parts[2].index(after: colon)...]),
+            (1...65535).contains(port)
+        else { return nil }
         var host = String(parts[2][..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = "127.0.0.1" }

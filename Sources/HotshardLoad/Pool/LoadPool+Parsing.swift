@@ -6,13 +6,16 @@ extension LoadPool {
     /// decides placement silently) and must speak the same protocol (redis or memcached);
     /// `redis+cluster://HOST:PORT` alone is a Redis Cluster routed by its slot map (no scheme).
     /// Returns the first target (the profile's `target`) and the pool.
-    public static func parse(targets: [String], scheme: String?,
-                             loopbackOnly: Bool = true) throws -> (target: LoadTarget, pool: LoadPool?) {
+    public static func parse(
+        targets: [String], scheme: String?,
+        loopbackOnly: Bool = true
+    ) throws -> (target: LoadTarget, pool: LoadPool?) {
         guard let first = targets.first else { throw PoolError.mixedSchemes("no target given") }
         let clusterPrefix = "redis+cluster://"
         if targets.contains(where: { $0.lowercased().hasPrefix(clusterPrefix) }) {
             guard targets.count == 1 else {
-                throw PoolError.mixedSchemes("redis+cluster:// names one seed node of a cluster; give it alone (the other nodes come from its slot map)")
+                throw PoolError.mixedSchemes(
+                    "redis+cluster:// names one seed node of a cluster; give it alone (the other nodes come from its slot map)")
             }
             if let scheme, scheme != "redis-cluster" {
                 throw PoolError.mixedSchemes("a Redis Cluster places keys by its slot map; --scheme \(scheme) does not apply to redis+cluster://")
@@ -23,10 +26,13 @@ extension LoadPool {
         let parsed = try targets.map { try LoadTarget(parsing: $0, loopbackOnly: loopbackOnly) }
         guard parsed.count > 1 || scheme != nil else { return (parsed[0], nil) }
         guard let scheme else {
-            throw PoolError.mixedSchemes("\(parsed.count) targets make a pool: say how keys are placed on them with --scheme (ketama, jump, rendezvous, modulo-crc32, … as `hotshard place` knows them)")
+            throw PoolError.mixedSchemes(
+                "\(parsed.count) targets make a pool: say how keys are placed on them with --scheme (ketama, jump, rendezvous, modulo-crc32, … as `hotshard place` knows them)"
+            )
         }
         guard parsed.allSatisfy({ $0.scheme == parsed[0].scheme }) else {
-            throw PoolError.mixedSchemes("the targets of a pool must all speak one protocol, got \(Set(parsed.map(\.scheme.rawValue)).sorted().joined(separator: " and "))")
+            throw PoolError.mixedSchemes(
+                "the targets of a pool must all speak one protocol, got \(Set(parsed.map(\.scheme.rawValue)).sorted().joined(separator: " and "))")
         }
         guard parsed[0].scheme != .http else {
             throw PoolError.mixedSchemes("pools are for memcached and Redis servers; an HTTP target is one server")

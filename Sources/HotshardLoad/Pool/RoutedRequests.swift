@@ -52,7 +52,8 @@ final class RoutedRequests: RequestSource {
     /// A `MOVED` reply: `slot` is `node`'s from now on (Redis Cluster routers only).
     func moved(slot: Int, to node: Int) {
         guard let cluster = router.scheme as? RedisClusterScheme, cluster.slotOwner.indices.contains(slot),
-              cluster.nodeNames.indices.contains(node) else { return }
+            cluster.nodeNames.indices.contains(node)
+        else { return }
         var owner = cluster.slotOwner
         owner[slot] = node
         router = NodeRouter(scheme: RedisClusterScheme(nodeNames: cluster.nodeNames, slotOwner: owner))

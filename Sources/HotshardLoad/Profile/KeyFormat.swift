@@ -26,7 +26,8 @@ public struct KeyFormat: Sendable, Equatable {
         self.template = template
         let bytes = Array(template.utf8)
         guard let open = bytes.firstIndex(of: UInt8(ascii: "{")),
-              let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) else {
+            let close = bytes[open...].firstIndex(of: UInt8(ascii: "}"))
+        else {
             throw .missingPlaceholder
         }
         let inner = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
@@ -90,8 +91,10 @@ public struct KeyFormat: Sendable, Equatable {
         }
     }
 
-    private static func write(_ number: UInt64, prefix: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer,
-                              width: Int, zeroPad: Bool, into buffer: UnsafeMutableRawBufferPointer) {
+    private static func write(
+        _ number: UInt64, prefix: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer,
+        width: Int, zeroPad: Bool, into buffer: UnsafeMutableRawBufferPointer
+    ) {
         let digitCount = decimalDigitCount(number)
         let padding = max(0, width - digitCount)
         precondition(buffer.count == prefix.count + padding + digitCount + suffix.count, "key length")

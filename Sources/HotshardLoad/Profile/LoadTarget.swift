@@ -31,7 +31,8 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
     /// unless `loopbackOnly` is false (replay, whose writes to other hosts ask for `--allow-writes`).
     public init(parsing text: String, loopbackOnly: Bool = true) throws(Problem) {
         guard let separator = text.range(of: "://"),
-              let scheme = Scheme(rawValue: String(text[..<separator.lowerBound]).lowercased()) else {
+            let scheme = Scheme(rawValue: String(text[..<separator.lowerBound]).lowercased())
+        else {
             throw .badURL(text)
         }
         var rest = String(text[separator.upperBound...])
@@ -49,7 +50,12 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         } else {
             host = rest
         }
-        let defaultPort = switch scheme { case .redis: 6379; case .memcached: 11211; case .http: 80 }
+        let defaultPort =
+            switch scheme {
+            case .redis: 6379;
+            case .memcached: 11211;
+            case .http: 80
+            }
         var port = defaultPort
         if let portText {
             guard let parsed = Int(portText), (1...65535).contains(parsed) else { throw .badURL(text) }

@@ -41,7 +41,8 @@ public struct ProfileOverrides: Sendable {
                 throw fail(given.isEmpty ? "--scheme" : "--target", "\(error)")
             }
             if profile.target.scheme != original.target.scheme {
-                throw fail("--target", "the profile speaks \(original.target.scheme.rawValue); its operations do not fit \(profile.target.scheme.rawValue)")
+                throw fail(
+                    "--target", "the profile speaks \(original.target.scheme.rawValue); its operations do not fit \(profile.target.scheme.rawValue)")
             }
         }
         if let rate {
@@ -49,7 +50,9 @@ public struct ProfileOverrides: Sendable {
             if case .poisson = profile.arrival { profile.arrival = .poisson(rate: rate) } else { profile.arrival = .constant(rate: rate) }
         }
         if let duration {
-            guard let seconds = Self.seconds(duration), seconds > 0 else { throw fail("--duration", "`\(duration)` is not a duration such as 30s or 500ms") }
+            guard let seconds = Self.seconds(duration), seconds > 0 else {
+                throw fail("--duration", "`\(duration)` is not a duration such as 30s or 500ms")
+            }
             profile.durationSeconds = seconds
             profile.requests = nil
         }

@@ -73,8 +73,10 @@ struct FieldReader {
         return scalar.string
     }
 
-    func double(_ node: Node, _ field: String, min: Double? = nil, max: Double? = nil,
-                exclusiveMin: Bool = false) throws(ProfileError) -> Double {
+    func double(
+        _ node: Node, _ field: String, min: Double? = nil, max: Double? = nil,
+        exclusiveMin: Bool = false
+    ) throws(ProfileError) -> Double {
         let text = try string(node, field)
         guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
             throw fail(node, field, "`\(text)` is not a number")
@@ -134,7 +136,8 @@ struct FieldReader {
         var pool: LoadPool?
         do {
             // One server, or a pool: a list of servers placed by `scheme:`, or redis+cluster://.
-            let targets = try targetNode.sequence.map { items in try items.map { try string($0, "target") } }
+            let targets =
+                try targetNode.sequence.map { items in try items.map { try string($0, "target") } }
                 ?? [try string(targetNode, "target")]
             let scheme = try fields["scheme"].map { try string($0, "scheme") }
             (target, pool) = try LoadPool.parse(targets: targets, scheme: scheme)
@@ -162,7 +165,8 @@ struct FieldReader {
             case (.memcached, "binary"): profile.memcachedProtocol = .binary
             case (.http, "http/1.1"), (.http, "http1.1"): break
             default:
-                throw fail(node, "protocol", "`\(text)` does not fit a \(target.scheme.rawValue) target (resp2 or resp3; text, meta or binary; http/1.1)")
+                throw fail(
+                    node, "protocol", "`\(text)` does not fit a \(target.scheme.rawValue) target (resp2 or resp3; text, meta or binary; http/1.1)")
             }
         }
         if let node = fields["http"] {
@@ -226,8 +230,9 @@ struct FieldReader {
         guard let operationsNode = fields["operations"] else {
             throw fail(root, "operations", "missing: list the operations with their weights (- op: GET, weight: 90)")
         }
-        profile.operations = try operations(operationsNode, "operations", scheme: target.scheme,
-                                            memcached: profile.memcachedProtocol)
+        profile.operations = try operations(
+            operationsNode, "operations", scheme: target.scheme,
+            memcached: profile.memcachedProtocol)
         if let node = fields["values"] { profile.valueSize = try valueSize(node) }
         if let node = fields["phases"] {
             for (index, phaseNode) in try sequence(node, "phases").enumerated() {
@@ -281,8 +286,10 @@ struct FieldReader {
                 guard let rateNode = step["rate"], let forNode = step["for"] else {
                     throw fail(stepNode, field, "each step needs rate and for")
                 }
-                steps.append(.init(rate: try double(rateNode, "\(field).rate", min: 0, max: 10_000_000, exclusiveMin: true),
-                                   seconds: try seconds(forNode, "\(field).for", allowZero: false)))
+                steps.append(
+                    .init(
+                        rate: try double(rateNode, "\(field).rate", min: 0, max: 10_000_000, exclusiveMin: true),
+                        seconds: try seconds(forNode, "\(field).for", allowZero: false)))
             }
             guard !steps.isEmpty else { throw fail(stepsNode, "arrival.steps", "needs at least one step") }
             return .steps(steps)
@@ -302,7 +309,11 @@ struct FieldReader {
             case "latest": return .latest(theta: 0.99)
             case "hotspot": return .hotspot(hotSetFraction: 0.2, hotOperationFraction: 0.8)
             case "exponential": return .exponential(percentile: 95, fraction: 0.8571428571)
-            default: throw fail(node, field, "`\(scalar.string)` is not a distribution (uniform, zipfian, scrambled-zipfian, hotspot, latest, sequential, exponential, weighted)")
+            default:
+                throw fail(
+                    node, field,
+                    "`\(scalar.string)` is not a distribution (uniform, zipfian, scrambled-zipfian, hotspot, latest, sequential, exponential, weighted)"
+                )
             }
         }
         let fields = try mapping(node, field, allowed: ["kind", "theta", "hotSet", "hotOperations", "percentile", "fraction", "keys", "tail"])
@@ -318,12 +329,17 @@ struct FieldReader {
         case "scrambled-zipfian", "scrambled": return .scrambledZipfian(theta: try theta())
         case "latest": return .latest(theta: try theta())
         case "hotspot":
-            let hotSet = try fields["hotSet"].map { n throws(ProfileError) in try double(n, "\(field).hotSet", min: 0, max: 1, exclusiveMin: true) } ?? 0.2
+            let hotSet =
+                try fields["hotSet"].map { n throws(ProfileError) in try double(n, "\(field).hotSet", min: 0, max: 1, exclusiveMin: true) } ?? 0.2
             let hotOps = try fields["hotOperations"].map { n throws(ProfileError) in try double(n, "\(field).hotOperations", min: 0, max: 1) } ?? 0.8
             return .hotspot(hotSetFraction: hotSet, hotOperationFraction: hotOps)
         case "exponential":
-            let percentile = try fields["percentile"].map { n throws(ProfileError) in try double(n, "\(field).percentile", min: 0, max: 99.999, exclusiveMin: true) } ?? 95
-            let fraction = try fields["fraction"].map { n throws(ProfileError) in try double(n, "\(field).fraction", min: 0, max: 1, exclusiveMin: true) } ?? 0.8571428571
+            let percentile =
+                try fields["percentile"].map { n throws(ProfileError) in try double(n, "\(field).percentile", min: 0, max: 99.999, exclusiveMin: true)
+                } ?? 95
+            let fraction =
+                try fields["fraction"].map { n throws(ProfileError) in try double(n, "\(field).fraction", min: 0, max: 1, exclusiveMin: true) }
+                ?? 0.8571428571
             return .exponential(percentile: percentile, fraction: fraction)
         case "weighted":
             guard let keysNode = fields["keys"] else { throw fail(node, "\(field).keys", "missing: - {key: \"user:42\", share: 0.1}") }
@@ -360,12 +376,16 @@ struct FieldReader {
             guard !entries.isEmpty || tail != nil else { throw fail(keysNode, "\(field).keys", "needs at least one key") }
             return .weighted(entries: entries, tail: tail)
         case let other:
-            throw fail(kindNode, "\(field).kind", "`\(other)` is not uniform, zipfian, scrambled-zipfian, hotspot, latest, sequential, exponential or weighted")
+            throw fail(
+                kindNode, "\(field).kind",
+                "`\(other)` is not uniform, zipfian, scrambled-zipfian, hotspot, latest, sequential, exponential or weighted")
         }
     }
 
-    func operations(_ node: Node, _ field: String, scheme: LoadTarget.Scheme,
-                    memcached: MemcachedProtocol = .text) throws(ProfileError) -> [OperationSpec] {
+    func operations(
+        _ node: Node, _ field: String, scheme: LoadTarget.Scheme,
+        memcached: MemcachedProtocol = .text
+    ) throws(ProfileError) -> [OperationSpec] {
         var out: [OperationSpec] = []
         for (index, item) in try sequence(node, field).enumerated() {
             let itemField = "\(field)[\(index)]"
@@ -382,15 +402,18 @@ struct FieldReader {
             case (.http, "GET"): kind = .httpGet
             case (.http, "POST"): kind = .httpPost
             default:
-                let allowed = switch scheme {
-                case .redis: "GET, SET, MGET, DEL, INCR"
-                case .memcached: "get, multi-get, set, delete, incr"
-                case .http: "GET, POST"
-                }
+                let allowed =
+                    switch scheme {
+                    case .redis: "GET, SET, MGET, DEL, INCR"
+                    case .memcached: "get, multi-get, set, delete, incr"
+                    case .http: "GET, POST"
+                    }
                 throw fail(opNode, "\(itemField).op", "`\(name)` is not an operation for \(scheme.rawValue) (\(allowed))")
             }
             if kind == .multiGet, scheme == .memcached, memcached != .text {
-                throw fail(opNode, "\(itemField).op", "memcached \(memcached.rawValue) has no multi-key get (one key per request); use get, or protocol: text")
+                throw fail(
+                    opNode, "\(itemField).op",
+                    "memcached \(memcached.rawValue) has no multi-key get (one key per request); use get, or protocol: text")
             }
             var keys = 1
             if let keysNode = fields["keys"] {
@@ -439,8 +462,9 @@ struct FieldReader {
             phase.rate = try double(rate, "\(field).rate", min: 0, max: 10_000_000, exclusiveMin: true)
         }
         if let operations = fields["operations"] {
-            phase.operations = try self.operations(operations, "\(field).operations", scheme: profile.target.scheme,
-                                                   memcached: profile.memcachedProtocol)
+            phase.operations = try self.operations(
+                operations, "\(field).operations", scheme: profile.target.scheme,
+                memcached: profile.memcachedProtocol)
         }
         if let shift = fields["hotShift"] {
             phase.hotShift = UInt64(try int(shift, "\(field).hotShift", min: 0, max: Int(min(profile.keyCount, 10_000_000_000))))

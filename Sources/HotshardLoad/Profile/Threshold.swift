@@ -43,7 +43,8 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let comparison = Comparison.allCases.first(where: { trimmed.contains($0.rawValue) }),
-              let range = trimmed.range(of: comparison.rawValue) else {
+            let range = trimmed.range(of: comparison.rawValue)
+        else {
             throw fail("expected METRIC OP VALUE with OP one of <, <=, >, >=")
         }
         self.comparison = comparison

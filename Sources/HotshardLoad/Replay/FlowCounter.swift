@@ -14,7 +14,8 @@ final class FlowCounter: StreamSink {
 
     func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
         guard direction == .clientToServer, decided[flow] != true else { return }
-        let parsed = configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
+        let parsed =
+            configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
             || (configuration.detectByContent && ProtocolDetector.detect(bytes) != nil)
         decided[flow] = parsed
         if parsed { count += 1 }

@@ -34,7 +34,8 @@ enum KeyPrefixRewriter {
             guard let count = number(bytes, &index, after: UInt8(ascii: "*")), count >= 0, count <= 1 << 20 else { return nil }
             for _ in 0..<count {
                 guard let length = number(bytes, &index, after: UInt8(ascii: "$")), length >= 0,
-                      index + length + 2 <= bytes.count else { return nil }
+                    index + length + 2 <= bytes.count
+                else { return nil }
                 arguments.append(Array(bytes[index..<(index + length)]))
                 index += length + 2
             }
@@ -117,7 +118,8 @@ enum KeyPrefixRewriter {
     /// HTTP: the key is (part of) the request target; the target's leading key is rewritten.
     static func http(_ bytes: [UInt8], keys: [[UInt8]], rule: KeyRewrite) -> [UInt8]? {
         guard let firstSpace = bytes.firstIndex(of: 0x20),
-              let secondSpace = bytes[(firstSpace + 1)...].firstIndex(of: 0x20) else { return nil }
+            let secondSpace = bytes[(firstSpace + 1)...].firstIndex(of: 0x20)
+        else { return nil }
         let target = Array(bytes[(firstSpace + 1)..<secondSpace])
         let key = keys[0]
         guard target.starts(with: key) else { return nil }

@@ -52,8 +52,10 @@ final class ReplayReader: @unchecked Sendable {
     private var random: SeededGenerator
     private var cancelled = false
 
-    init(files: [String], options: ReplayOptions, target: WireProtocol, connections: Int, queue: ReplayQueue,
-         analysis: AnalysisConfiguration) {
+    init(
+        files: [String], options: ReplayOptions, target: WireProtocol, connections: Int, queue: ReplayQueue,
+        analysis: AnalysisConfiguration
+    ) {
         self.files = files
         self.options = options
         self.target = target
@@ -106,8 +108,10 @@ final class ReplayReader: @unchecked Sendable {
         passCount = 0
         var extractorClock: () -> Int64 = { .min }
         var captureStart: () -> Int64? = { nil }
-        let extractor = RequestExtractor(configuration: options.decoder, maxBytesPerFlow: options.maxBytesPerFlow,
-                                         maxBytesTotal: options.maxBytesTotal) {
+        let extractor = RequestExtractor(
+            configuration: options.decoder, maxBytesPerFlow: options.maxBytesPerFlow,
+            maxBytesTotal: options.maxBytesTotal
+        ) {
             [unowned self] request in
             sequence += 1
             heap.insert(Held(nanos: request.message.timestampNanos, sequence: sequence, request: request))
@@ -171,8 +175,9 @@ final class ReplayReader: @unchecked Sendable {
         }
         // The keys alone: what the captured reply said about them is not this run's answer.
         let keys = KeyList(message.keys.map { KeyReference(key: $0.key) })
-        let request = PreparedRequest(bytes: bytes, command: message.command, operation: message.operation, keys: keys,
-                                      connection: captured.connection % connections)
+        let request = PreparedRequest(
+            bytes: bytes, command: message.command, operation: message.operation, keys: keys,
+            connection: captured.connection % connections)
         batch.append(ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request))
         if batch.count >= 256 { flush() }
     }

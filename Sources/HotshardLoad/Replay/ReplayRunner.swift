@@ -25,8 +25,10 @@ public final class ReplayRunner: @unchecked Sendable {
     private var reader: ReplayReader?
     private var stopRequested = false
 
-    public init(files: [String], target: LoadTarget, options: ReplayOptions,
-                analysis: AnalysisConfiguration = AnalysisConfiguration()) {
+    public init(
+        files: [String], target: LoadTarget, options: ReplayOptions,
+        analysis: AnalysisConfiguration = AnalysisConfiguration()
+    ) {
         self.files = files
         self.target = target
         self.options = options
@@ -59,8 +61,9 @@ public final class ReplayRunner: @unchecked Sendable {
         for node in pool?.nodes ?? [target] { try await Self.checkReachable(node) }
         let connections = try options.connections ?? max(1, Self.countConnections(files: files, decoder: options.decoder))
         guard let keyFormat = try? KeyFormat("{n}") else { throw ReplayError.internalProfile }
-        var profile = LoadProfile(source: "replay", target: target, keyFormat: keyFormat,
-                                  operations: [OperationSpec(kind: .get, weight: 1)])
+        var profile = LoadProfile(
+            source: "replay", target: target, keyFormat: keyFormat,
+            operations: [OperationSpec(kind: .get, weight: 1)])
         profile.connections = connections
         profile.pool = pool
         profile.threads = 1
@@ -76,8 +79,9 @@ public final class ReplayRunner: @unchecked Sendable {
         }
         profile.pipeline = max(1, options.pipeline)
         let queue = ReplayQueue(capacity: options.maxQueuedRequests)
-        let reader = ReplayReader(files: files, options: options, target: profile.wireProtocol, connections: connections,
-                                  queue: queue, analysis: analysis)
+        let reader = ReplayReader(
+            files: files, options: options, target: profile.wireProtocol, connections: connections,
+            queue: queue, analysis: analysis)
         let timing = options.timing
         let runner = LoadRunner(profile: profile, analysis: analysis) { _, _ in
             ReplayRequests(queue: queue, timing: timing)
@@ -112,12 +116,13 @@ public final class ReplayRunner: @unchecked Sendable {
         if case .original = timing { run.targetRate = nil }
         // Without a duration the run lasts as long as the sending did (a slow target stretches it).
         if durationSeconds == nil { run.measuredSeconds = max(run.measuredSeconds, run.sendSpanSeconds) }
-        return ReplayRun(load: run, captureAnalysis: reader.captureAnalyzer.snapshot(), timing: timing, files: files,
-                         skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
-                         captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
-                         originalConnections: reader.originalConnections, capture: reader.health,
-                         problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? []),
-                         parserHealth: reader.parserHealth)
+        return ReplayRun(
+            load: run, captureAnalysis: reader.captureAnalyzer.snapshot(), timing: timing, files: files,
+            skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
+            captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
+            originalConnections: reader.originalConnections, capture: reader.health,
+            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? []),
+            parserHealth: reader.parserHealth)
     }
 
     /// Stops sending (SIGINT): in-flight requests get up to a second; the result covers what was replayed.

@@ -49,8 +49,10 @@ public final class RequestExtractor: StreamSink, MessageSink {
     public private(set) var firstNanos: Int64?
 
     /// `output` gets each request in the order its message came out of the parsers (per flow: request order).
-    public init(configuration: DecoderConfiguration, maxBytesPerFlow: Int = 16 << 20, maxBytesTotal: Int = 256 << 20,
-                output: @escaping (CapturedRequest) -> Void) {
+    public init(
+        configuration: DecoderConfiguration, maxBytesPerFlow: Int = 16 << 20, maxBytesTotal: Int = 256 << 20,
+        output: @escaping (CapturedRequest) -> Void
+    ) {
         self.maxBytesPerFlow = max(1, maxBytesPerFlow)
         self.maxBytesTotal = max(1, maxBytesTotal)
         self.output = output
@@ -79,7 +81,8 @@ public final class RequestExtractor: StreamSink, MessageSink {
         if state.parsed == nil || state.parsed == false {
             // Keep bytes only of flows the decoder parses (decided as it does), so others cost nothing.
             if configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
-                || (configuration.detectByContent && ProtocolDetector.detect(bytes) != nil) {
+                || (configuration.detectByContent && ProtocolDetector.detect(bytes) != nil)
+            {
                 // A flow detected late: its parser's stream starts here, as the decoder's does.
                 if state.parsed == false {
                     state.end = 0
@@ -125,8 +128,10 @@ public final class RequestExtractor: StreamSink, MessageSink {
 
     // MARK: StreamSink
 
-    public func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-                           bytes: UnsafeRawBufferPointer) {
+    public func streamData(
+        _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+        bytes: UnsafeRawBufferPointer
+    ) {
         tick(timestampNanos)
         if direction == .clientToServer { append(flow, bytes) }
         decoder?.streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
@@ -153,8 +158,10 @@ public final class RequestExtractor: StreamSink, MessageSink {
         }
     }
 
-    public func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-                         bytes: UnsafeRawBufferPointer) {
+    public func datagram(
+        _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+        bytes: UnsafeRawBufferPointer
+    ) {
         tick(timestampNanos)
         // memcached over UDP: the parser's stream is the payloads after their 8-byte frame headers.
         if direction == .clientToServer, bytes.count > 8 {

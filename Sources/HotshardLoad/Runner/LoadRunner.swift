@@ -28,8 +28,10 @@ public final class LoadRunner: @unchecked Sendable {
 
     /// A run whose requests come from `makeSource` (replay) instead of the profile's generator; the
     /// profile gives the target, connections, pipeline, threads, duration, timeouts and thresholds.
-    init(profile: LoadProfile, analysis: AnalysisConfiguration,
-         makeSource: @escaping @Sendable (_ index: Int, _ workers: Int) -> RequestSource) {
+    init(
+        profile: LoadProfile, analysis: AnalysisConfiguration,
+        makeSource: @escaping @Sendable (_ index: Int, _ workers: Int) -> RequestSource
+    ) {
         self.profile = profile
         self.analysis = analysis
         self.makeSource = makeSource
@@ -56,17 +58,20 @@ public final class LoadRunner: @unchecked Sendable {
             var source = makeSource(index, threads)
             var routing: RoutedRequests?
             if let layout {
-                let wrapped = RoutedRequests(source, router: layout.router, base: first * nodeCount, perNode: last - first,
-                                             firstConnection: first)
+                let wrapped = RoutedRequests(
+                    source, router: layout.router, base: first * nodeCount, perNode: last - first,
+                    firstConnection: first)
                 routed.append(wrapped)
                 routing = wrapped
                 source = wrapped
             }
-            made.append(LoadWorker(loop: loop, profile: profile, index: index, workers: threads,
-                                   connections: (first * nodeCount)..<(last * nodeCount),
-                                   nodes: layout?.nodes, perNode: layout == nil ? nil : last - first,
-                                   routing: routing,
-                                   analysis: analysis, board: board, startWallNanos: startWall, source: source))
+            made.append(
+                LoadWorker(
+                    loop: loop, profile: profile, index: index, workers: threads,
+                    connections: (first * nodeCount)..<(last * nodeCount),
+                    nodes: layout?.nodes, perNode: layout == nil ? nil : last - first,
+                    routing: routing,
+                    analysis: analysis, board: board, startWallNanos: startWall, source: source))
         }
         let alreadyStopped = lock.withLock {
             workers = made
@@ -129,8 +134,10 @@ public final class LoadRunner: @unchecked Sendable {
         }
     }
 
-    static func merge(_ results: [LoadWorker.WorkerResult], profile: LoadProfile, startWall: Int64,
-                      interrupted: Bool) throws -> LoadRun {
+    static func merge(
+        _ results: [LoadWorker.WorkerResult], profile: LoadProfile, startWall: Int64,
+        interrupted: Bool
+    ) throws -> LoadRun {
         var stats = LoadWorker.Stats()
         var seconds: [LoadRun.Second] = []
         for result in results {
@@ -157,8 +164,10 @@ public final class LoadRunner: @unchecked Sendable {
             stats.lastSentNanos = max(stats.lastSentNanos, part.lastSentNanos)
             for second in part.seconds {
                 while seconds.count <= second.second {
-                    seconds.append(LoadRun.Second(second: seconds.count, measured: second.measured, sent: 0, intended: 0,
-                                                  completed: 0, errors: 0))
+                    seconds.append(
+                        LoadRun.Second(
+                            second: seconds.count, measured: second.measured, sent: 0, intended: 0,
+                            completed: 0, errors: 0))
                 }
                 seconds[second.second].sent += second.sent
                 seconds[second.second].intended += second.intended

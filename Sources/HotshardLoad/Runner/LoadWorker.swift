@@ -141,9 +141,11 @@ final class LoadWorker: @unchecked Sendable {
 
     /// `connections`: this worker's run-wide connection indices; with a pool, `nodes.count × perNode`
     /// of them, node by node (`perNode` connections to each node).
-    init(loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
-         nodes: [LoadTarget]? = nil, perNode: Int? = nil, routing: RoutedRequests? = nil,
-         analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource) {
+    init(
+        loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
+        nodes: [LoadTarget]? = nil, perNode: Int? = nil, routing: RoutedRequests? = nil,
+        analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource
+    ) {
         self.loop = loop
         self.profile = profile
         self.index = index
@@ -186,11 +188,14 @@ final class LoadWorker: @unchecked Sendable {
         startUptime = uptimeNanos
         for index in slotRange {
             let node = min(nodes.count - 1, (index - slotRange.lowerBound) / perNode)
-            let flow = FlowID(client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
-                              server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: nodes[node].port)),
-                              transport: .tcp)
-            slots.append(Slot(index: index, node: node,
-                              decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
+            let flow = FlowID(
+                client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
+                server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: nodes[node].port)),
+                transport: .tcp)
+            slots.append(
+                Slot(
+                    index: index, node: node,
+                    decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
         pendingConnects = slots.count
         for slot in slots { connect(slot) }
@@ -336,9 +341,11 @@ final class LoadWorker: @unchecked Sendable {
         stats.errorsByKind[kind, default: 0] += 1
         if kind == "timeout" { stats.timeouts += 1 }
         addSecond(time) { $0.errors += 1 }
-        analyse(Message(timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
-                        command: request.command, operation: request.operation,
-                        keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: ErrorKind(kind))))
+        analyse(
+            Message(
+                timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
+                command: request.command, operation: request.operation,
+                keys: request.keys, requestBytes: request.requestBytes, status: .error(kind: ErrorKind(kind))))
     }
 
     // MARK: Replies
@@ -700,7 +707,8 @@ final class LoadWorker: @unchecked Sendable {
         shares.removeAll(keepingCapacity: true)
         var room = 0
         if let answered, slots[answered].state == .up,
-           profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal {
+            profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal
+        {
             // All the room is on the connection just answered (the steady state): no need to look at the others.
             let free = profile.pipeline - slots[answered].inflight.count
             guard free > 0 else { return 0 }
@@ -752,9 +760,11 @@ final class LoadWorker: @unchecked Sendable {
             if outgoing.readableBytes == 0 { unflushed.append(index) }
             let share = shares[position]
             let count = source.write(share, intended: time, into: &outgoing) { request in
-                inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: measured, control: false,
-                                         command: request.command, operation: request.operation,
-                                         keys: request.keys, requestBytes: request.byteCount))
+                inflight.append(
+                    InFlight(
+                        intendedNanos: time, sentNanos: time, measured: measured, control: false,
+                        command: request.command, operation: request.operation,
+                        keys: request.keys, requestBytes: request.byteCount))
             }
             swap(&inflight, &slot.inflight)
             slot.outgoing = outgoing
@@ -792,10 +802,12 @@ final class LoadWorker: @unchecked Sendable {
     private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64, hops: UInt8 = 0) {
         let measured = intended >= warmupNanos
         if pooled, measured { stats.nodes[slot.node].sent += 1 }
-        slot.inflight.append(InFlight(intendedNanos: intended, sentNanos: time, measured: measured, control: false,
-                                      command: request.command, operation: request.operation, keys: request.keys,
-                                      requestBytes: request.bytes.count, resend: clusterRouting ? request.bytes : nil,
-                                      hops: hops))
+        slot.inflight.append(
+            InFlight(
+                intendedNanos: intended, sentNanos: time, measured: measured, control: false,
+                command: request.command, operation: request.operation, keys: request.keys,
+                requestBytes: request.bytes.count, resend: clusterRouting ? request.bytes : nil,
+                hops: hops))
         inFlightTotal += 1
         write(request.bytes, on: slot)
         if measured, hops == 0 {
@@ -808,8 +820,10 @@ final class LoadWorker: @unchecked Sendable {
 
     private func sendControl(_ bytes: [UInt8], on slot: Slot, command: String = "HELLO") {
         let time = now()
-        slot.inflight.append(InFlight(intendedNanos: time, sentNanos: time, measured: false, control: true,
-                                      command: command, operation: .other, keys: [], requestBytes: bytes.count))
+        slot.inflight.append(
+            InFlight(
+                intendedNanos: time, sentNanos: time, measured: false, control: true,
+                command: command, operation: .other, keys: [], requestBytes: bytes.count))
         inFlightTotal += 1
         write(bytes, on: slot)
     }
@@ -865,7 +879,8 @@ final class LoadWorker: @unchecked Sendable {
         }
         for (request, start, length) in tally.redirects {
             guard start >= 0, length > 0, start + length <= slot.replyCarry.count,
-                  let redirect = ClusterRedirect(slot.replyCarry[start..<(start + length)]) else {
+                let redirect = ClusterRedirect(slot.replyCarry[start..<(start + length)])
+            else {
                 fail(request, kind: "redirect-unreadable", at: time, flow: slot.flow, node: slot.node)
                 continue
             }
@@ -885,8 +900,9 @@ final class LoadWorker: @unchecked Sendable {
                 continue
             }
             if redirect.ask { sendControl(Self.asking, on: target, command: "ASKING") }
-            send(PreparedRequest(bytes: bytes, command: request.command, operation: request.operation, keys: request.keys),
-                 intended: request.intendedNanos, on: target, at: time, hops: request.hops + 1)
+            send(
+                PreparedRequest(bytes: bytes, command: request.command, operation: request.operation, keys: request.keys),
+                intended: request.intendedNanos, on: target, at: time, hops: request.hops + 1)
         }
         flushAll()
     }
@@ -898,17 +914,20 @@ final class LoadWorker: @unchecked Sendable {
         guard second < 7 * 86_400 else { return }
         while stats.seconds.count <= second {
             let start = Int64(stats.seconds.count) * 1_000_000_000
-            stats.seconds.append(LoadRun.Second(second: stats.seconds.count, measured: start >= warmupNanos,
-                                                sent: 0, intended: 0, completed: 0, errors: 0))
+            stats.seconds.append(
+                LoadRun.Second(
+                    second: stats.seconds.count, measured: start >= warmupNanos,
+                    sent: 0, intended: 0, completed: 0, errors: 0))
         }
         update(&stats.seconds[second])
     }
 
     private func postProgress(_ time: Int64) {
         let inFlight = slots.reduce(0) { $0 + $1.inflight.count }
-        board.post(worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
-                   targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
-                   errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
+        board.post(
+            worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
+            targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
+            errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
         interval.reset()
         intervalCompleted = 0
         intervalErrors = 0

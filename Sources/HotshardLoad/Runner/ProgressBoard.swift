@@ -18,11 +18,14 @@ final class ProgressBoard: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [Int: Entry] = [:]
 
-    func post(worker: Int, elapsed: Double, measuring: Bool, targetRate: Double?, completed: Int, errors: Int,
-              histogram: Histogram<UInt64>, inFlight: Int, backlog: Int) {
+    func post(
+        worker: Int, elapsed: Double, measuring: Bool, targetRate: Double?, completed: Int, errors: Int,
+        histogram: Histogram<UInt64>, inFlight: Int, backlog: Int
+    ) {
         lock.withLock {
-            entries[worker] = Entry(elapsed: elapsed, measuring: measuring, targetRate: targetRate, completed: completed,
-                                    errors: errors, histogram: histogram, inFlight: inFlight, backlog: backlog)
+            entries[worker] = Entry(
+                elapsed: elapsed, measuring: measuring, targetRate: targetRate, completed: completed,
+                errors: errors, histogram: histogram, inFlight: inFlight, backlog: backlog)
         }
     }
 

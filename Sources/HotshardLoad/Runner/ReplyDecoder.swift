@@ -47,8 +47,10 @@ struct ReplyDecoder {
         return errors == parseErrors
     }
 
-    private mutating func feed(_ direction: FlowDirection, _ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64,
-                               emit: (inout Message) -> Void) {
+    private mutating func feed(
+        _ direction: FlowDirection, _ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64,
+        emit: (inout Message) -> Void
+    ) {
         resp?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)
         memcached?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)
         http?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)

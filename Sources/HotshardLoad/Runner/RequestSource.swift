@@ -58,8 +58,10 @@ extension RequestSource {
         for written in 0..<count {
             guard let request = take(intended: intended) else { return written }
             buffer.writeBytes(request.bytes)
-            record(WrittenRequest(command: request.command, operation: request.operation, keys: request.keys,
-                                  byteCount: request.bytes.count))
+            record(
+                WrittenRequest(
+                    command: request.command, operation: request.operation, keys: request.keys,
+                    byteCount: request.bytes.count))
         }
         return count
     }
@@ -84,8 +86,9 @@ final class GeneratedRequests: RequestSource {
     init(profile: LoadProfile, workers: Int, index: Int) {
         self.profile = profile
         self.encoder = RequestEncoder(profile: profile)
-        self.schedule = ArrivalSchedule(spec: profile.arrival, phases: profile.phases, seed: profile.seed,
-                                        shares: workers, index: index)
+        self.schedule = ArrivalSchedule(
+            spec: profile.arrival, phases: profile.phases, seed: profile.seed,
+            shares: workers, index: index)
         self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
         self.nextDue = schedule.next()
         self.openLoop = profile.arrival.isOpenLoop
@@ -102,29 +105,35 @@ final class GeneratedRequests: RequestSource {
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
         let keys = http ? bytes.withUnsafeBytes(Self.targetKeys) : request.keys
-        return PreparedRequest(bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
-                               keys: keys)
+        return PreparedRequest(
+            bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
+            keys: keys)
     }
 
     func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
         // Closed loop only (an open loop's requests wait in the backlog for their intended times).
         assert(!openLoop, "write(_:intended:into:record:) is for the closed loop")
         // The generator and the scratch bytes taken once for the batch, not once per request.
-        Self.write(count, intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
-                   into: &buffer, record: record)
+        Self.write(
+            count, intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
+            into: &buffer, record: record)
         return count
     }
 
-    private static func write(_ count: Int, intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder,
-                              http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
-                              record: (WrittenRequest) -> Void) {
+    private static func write(
+        _ count: Int, intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder,
+        http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
+        record: (WrittenRequest) -> Void
+    ) {
         for _ in 0..<count {
             let request = generator.next(at: Double(intended) / 1e9)
             let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
             // HTTP requests are encoded in `scratch`: their key (the target) is read from there.
             let keys = http ? scratch.withUnsafeBytes(targetKeys) : request.keys
-            record(WrittenRequest(command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
-                                  byteCount: byteCount))
+            record(
+                WrittenRequest(
+                    command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
+                    byteCount: byteCount))
         }
     }
 

@@ -173,7 +173,7 @@ public struct RequestEncoder: Sendable {
     }
 
     private static let getName = Array("GET".utf8), setName = Array("SET".utf8), mgetName = Array("MGET".utf8),
-                       delName = Array("DEL".utf8), incrName = Array("INCR".utf8)
+        delName = Array("DEL".utf8), incrName = Array("INCR".utf8)
 
     /// `HELLO 3`, sent first on each RESP3 connection.
     public static let hello3: [UInt8] = Array("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".utf8)
@@ -292,7 +292,7 @@ public struct RequestEncoder: Sendable {
 
     /// SET: flags 0, expiry 0. INCREMENT: delta 1, initial 0, expiry 0xffffffff (no creation).
     private static let noExtras: [UInt8] = [], setExtras = [UInt8](repeating: 0, count: 8),
-                       incrementExtras: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
+        incrementExtras: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
 
     private func encodeHTTP(_ request: LoadRequest, into out: inout [UInt8]) {
         let isPost = request.kind == .httpPost || request.kind == .set
@@ -328,9 +328,9 @@ public struct RequestEncoder: Sendable {
         for byte in key {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: ","),
-                 UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "+"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: ","),
+                UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "+"):
                 out.append(byte)
             default:
                 out.append(UInt8(ascii: "%"))

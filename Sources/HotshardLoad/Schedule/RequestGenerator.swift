@@ -10,7 +10,9 @@ public struct RequestGenerator: Sendable {
         init(_ operations: [OperationSpec]) {
             self.operations = operations.filter { $0.weight > 0 }
             var running = 0.0
-            cumulative = self.operations.map { running += $0.weight; return running }
+            cumulative = self.operations.map {
+                running += $0.weight; return running
+            }
         }
         func pick(_ u: Double) -> OperationSpec {
             let target = u * (cumulative.last ?? 0)

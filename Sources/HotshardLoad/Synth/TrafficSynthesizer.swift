@@ -75,15 +75,17 @@ public struct TrafficSynthesizer {
         let endMicros: Int64? = profile.totalSeconds.map { Int64($0 * 1e6) }
         let limit = profile.requests.map { $0 } ?? Int.max
         if let total = profile.totalSeconds, let rate = schedule.targetRate(at: 0),
-           Double(total) * rate > Double(maxRequests) * 1.5 {
+            Double(total) * rate > Double(maxRequests) * 1.5
+        {
             throw Problem.tooManyRequests(Int(Double(total) * rate))
         }
         var writer = try PcapWriter(path: path)
         let serverPort = UInt16(truncatingIfNeeded: profile.target.port)
         var connections: [Connection] = (0..<profile.connections).map { index in
-            Connection(clientPort: UInt16(truncatingIfNeeded: 40_000 + index % 20_000),
-                       clientSequence: UInt32(truncatingIfNeeded: random.next()),
-                       serverSequence: UInt32(truncatingIfNeeded: random.next()))
+            Connection(
+                clientPort: UInt16(truncatingIfNeeded: 40_000 + index % 20_000),
+                clientSequence: UInt32(truncatingIfNeeded: random.next()),
+                serverSequence: UInt32(truncatingIfNeeded: random.next()))
         }
         // Handshakes, 100 µs apart per connection, before the first request.
         let openMicros = startMicros
@@ -111,30 +113,35 @@ public struct TrafficSynthesizer {
             let micros = firstRequestMicros + offsetMicros
             while let first = pending.min, first.micros <= micros {
                 let reply = pending.removeMin()
-                try writeData(reply.bytes, from: .server, connection: &connections[reply.connection], port: serverPort,
-                              micros: reply.micros, writer: &writer)
+                try writeData(
+                    reply.bytes, from: .server, connection: &connections[reply.connection], port: serverPort,
+                    micros: reply.micros, writer: &writer)
             }
             let request = generator.next(at: Double(offset) / 1e9)
             let connectionIndex = requests % connections.count
             bytes.removeAll(keepingCapacity: true)
             encoder.encode(request, into: &bytes)
-            try writeData(bytes, from: .client, connection: &connections[connectionIndex], port: serverPort, micros: micros,
-                          writer: &writer)
+            try writeData(
+                bytes, from: .client, connection: &connections[connectionIndex], port: serverPort, micros: micros,
+                writer: &writer)
             onRequest?(request)
             // Service time: 30 µs plus an exponential part with mean 70 µs; replies stay in order per connection.
             let service = 30 + Int64(-70 * log(random.nextOpenDouble()))
             let replyMicros = max(micros + service, connections[connectionIndex].lastReplyMicros + 1)
             connections[connectionIndex].lastReplyMicros = replyMicros
             if request.kind == .incr { incrCounter += 1 }
-            pending.insert(PendingReply(micros: replyMicros, order: order, connection: connectionIndex,
-                                        bytes: reply(to: request, incr: incrCounter, random: &random)))
+            pending.insert(
+                PendingReply(
+                    micros: replyMicros, order: order, connection: connectionIndex,
+                    bytes: reply(to: request, incr: incrCounter, random: &random)))
             order += 1
             requests += 1
             lastMicros = max(lastMicros, replyMicros)
         }
         while let reply = pending.popMin() {
-            try writeData(reply.bytes, from: .server, connection: &connections[reply.connection], port: serverPort,
-                          micros: reply.micros, writer: &writer)
+            try writeData(
+                reply.bytes, from: .server, connection: &connections[reply.connection], port: serverPort,
+                micros: reply.micros, writer: &writer)
         }
         // Close: FIN from the client, FIN+ACK from the server, the client's last ACK.
         var t = lastMicros + 100
@@ -149,24 +156,29 @@ public struct TrafficSynthesizer {
             t += 3
         }
         try writer.finish()
-        return Summary(requests: requests, packets: writer.packets, connections: connections.count,
-                       seconds: Double(t - startMicros) / 1e6)
+        return Summary(
+            requests: requests, packets: writer.packets, connections: connections.count,
+            seconds: Double(t - startMicros) / 1e6)
     }
 
     private enum Side { case client, server }
 
     private func clientSegment(_ c: Connection, _ port: UInt16, flags: UInt8, ack: UInt32? = nil) -> PcapWriter.Segment {
-        PcapWriter.Segment(sourceAddress: Self.clientAddress, destinationAddress: Self.serverAddress, sourcePort: c.clientPort,
-                           destinationPort: port, sequence: c.clientSequence, acknowledgement: ack ?? c.serverSequence, flags: flags)
+        PcapWriter.Segment(
+            sourceAddress: Self.clientAddress, destinationAddress: Self.serverAddress, sourcePort: c.clientPort,
+            destinationPort: port, sequence: c.clientSequence, acknowledgement: ack ?? c.serverSequence, flags: flags)
     }
 
     private func serverSegment(_ c: Connection, _ port: UInt16, flags: UInt8) -> PcapWriter.Segment {
-        PcapWriter.Segment(sourceAddress: Self.serverAddress, destinationAddress: Self.clientAddress, sourcePort: port,
-                           destinationPort: c.clientPort, sequence: c.serverSequence, acknowledgement: c.clientSequence, flags: flags)
+        PcapWriter.Segment(
+            sourceAddress: Self.serverAddress, destinationAddress: Self.clientAddress, sourcePort: port,
+            destinationPort: c.clientPort, sequence: c.serverSequence, acknowledgement: c.clientSequence, flags: flags)
     }
 
-    private func writeData(_ data: [UInt8], from side: Side, connection: inout Connection, port: UInt16, micros: Int64,
-                           writer: inout PcapWriter) throws {
+    private func writeData(
+        _ data: [UInt8], from side: Side, connection: inout Connection, port: UInt16, micros: Int64,
+        writer: inout PcapWriter
+    ) throws {
         var start = 0
         while start < data.count {
             let end = min(data.count, start + Self.maxSegment)

@@ -39,8 +39,9 @@ public struct CassandraScheme: PlacementScheme {
         var perNode = [Int](repeating: 0, count: tokenList.nodes.count)
         for entry in tokenList.tokens { perNode[entry.node] += 1 }
         numTokens = perNode.max() ?? 0
-        ring = HashRing(points: tokenList.tokens.map { (Self.ordered($0.token), $0.node) },
-                        nodeCount: tokenList.nodes.count, spaceBits: 64)
+        ring = HashRing(
+            points: tokenList.tokens.map { (Self.ordered($0.token), $0.node) },
+            nodeCount: tokenList.nodes.count, spaceBits: 64)
     }
 
     /// A ring built elsewhere (the planner's prefix of a larger ring drawn from the same stream).

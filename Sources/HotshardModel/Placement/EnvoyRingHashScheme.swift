@@ -16,14 +16,17 @@ public struct EnvoyRingHashScheme: PlacementScheme {
     public var hashFamily: String { "xxhash64" }
 
     public init(servers: [ServerSpec], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
-        self.init(hashKeys: servers.map(EnvoyHostKey.hashKey), weights: servers.map(\.weight),
-                  names: servers.map(\.description), minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
+        self.init(
+            hashKeys: servers.map(EnvoyHostKey.hashKey), weights: servers.map(\.weight),
+            names: servers.map(\.description), minimumRingSize: minimumRingSize, maximumRingSize: maximumRingSize)
     }
 
     /// Hosts hashed by `hashKeys` (their "ip:port", or their hostnames as with Envoy's
     /// `use_hostname_for_hashing`), named by `names` (default: the hash keys).
-    init(hashKeys: [String], weights: [Int], names: [String]? = nil,
-         minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
+    init(
+        hashKeys: [String], weights: [Int], names: [String]? = nil,
+        minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024
+    ) {
         nodeNames = names ?? hashKeys
         let total = Double(weights.reduce(0, +))
         let normalised = weights.map { Double($0) / total }

@@ -46,8 +46,10 @@ public struct HAProxyConsistentScheme: PlacementScheme {
     ///   - servers: in configuration order; weights 1…256 (HAProxy's range; 0 would take the server out).
     ///   - ids: each server's `id` when the configuration sets one (nil or absent: HAProxy assigns it).
     ///   - balanceFactor: `hash-balance-factor` (0 or ≥ 100 in HAProxy; 0 turns it off).
-    public init(servers: [ServerSpec], ids: [Int?] = [], function: HashFunction = .sdbm,
-                avalanche: Bool = true, balanceFactor: Int = 0) throws {
+    public init(
+        servers: [ServerSpec], ids: [Int?] = [], function: HashFunction = .sdbm,
+        avalanche: Bool = true, balanceFactor: Int = 0
+    ) throws {
         guard !servers.isEmpty else { throw PlacementError.noNodes }
         if let heavy = servers.first(where: { $0.weight > 256 }) {
             throw PlacementError.badParameter("HAProxy weights are 0…256; \(heavy) has \(heavy.weight)")

@@ -34,8 +34,10 @@ public struct KetamaScheme: PlacementScheme {
 
     /// The ring points of `servers` in generation order: server i's first `digests(i)` MD5
     /// digests of "NAME-j", four points each, owned by `owner(i, j)`.
-    static func points(variant: Variant, servers: [ServerSpec], digests: (Int) -> Int,
-                       owner: (Int, Int) -> Int) -> [(UInt64, Int)] {
+    static func points(
+        variant: Variant, servers: [ServerSpec], digests: (Int) -> Int,
+        owner: (Int, Int) -> Int
+    ) -> [(UInt64, Int)] {
         var points: [(UInt64, Int)] = []
         points.reserveCapacity(servers.count * 160)
         for (index, server) in servers.enumerated() {
@@ -73,4 +75,3 @@ public struct KetamaScheme: PlacementScheme {
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     public func shares() -> [Double] { ring.shares() }
 }
-

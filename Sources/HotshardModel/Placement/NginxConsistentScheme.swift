@@ -24,8 +24,10 @@ public struct NginxConsistentScheme: PlacementScheme {
             base = CRC32.update(base, Array(String(server.port).utf8))
             var previous: UInt32 = 0
             for _ in 0..<(160 * server.weight) {
-                let bytes = [UInt8(previous & 0xff), UInt8((previous >> 8) & 0xff),
-                             UInt8((previous >> 16) & 0xff), UInt8(previous >> 24)]
+                let bytes = [
+                    UInt8(previous & 0xff), UInt8((previous >> 8) & 0xff),
+                    UInt8((previous >> 16) & 0xff), UInt8(previous >> 24),
+                ]
                 let hash = CRC32.final(CRC32.update(base, bytes))
                 points.append((UInt64(hash), index))
                 previous = hash

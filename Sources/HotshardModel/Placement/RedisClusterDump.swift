@@ -18,7 +18,8 @@ public enum RedisClusterDump {
             for item in fields.dropFirst(8) where !item.hasPrefix("[") {
                 let bounds = item.split(separator: "-")
                 guard (1...2).contains(bounds.count), let low = Int(bounds[0]), let high = Int(bounds[bounds.count - 1]),
-                      0 <= low, low <= high, high < RedisClusterScheme.slotCount else {
+                    0 <= low, low <= high, high < RedisClusterScheme.slotCount
+                else {
                     throw PlacementError.badClusterDump(line: number + 1, "bad slot range '\(item)'")
                 }
                 slots.append(low...high)

@@ -61,8 +61,9 @@ public struct RedisClusterScheme: PlacementScheme {
 
     static func hashTagRange(_ bytes: [UInt8]) -> Range<Int>? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "{")),
-              let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")),
-              close > open + 1 else { return nil }
+            let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")),
+            close > open + 1
+        else { return nil }
         return (open + 1)..<close
     }
 

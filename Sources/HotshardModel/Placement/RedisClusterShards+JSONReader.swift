@@ -115,13 +115,17 @@ extension RedisClusterShards {
                     case UInt8(ascii: "f"): result.append(0x0c)
                     case UInt8(ascii: "u"):
                         guard index + 4 <= bytes.count,
-                              let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+                            let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+                        else {
                             throw fail("bad \\u escape")
                         }
                         index += 4
                         // redis-cli --quoted-json escapes bytes, not code points: \u00NN is the byte NN.
-                        if code < 0x100 { result.append(UInt8(code)) }
-                        else { result += Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8) }
+                        if code < 0x100 {
+                            result.append(UInt8(code))
+                        } else {
+                            result += Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8)
+                        }
                     default: result.append(escaped)
                     }
                 default: result.append(byte)

@@ -87,12 +87,15 @@ public enum RedisClusterShards {
                 throw PlacementError.badClusterDump(line: tokens.last?.line ?? start.line, "shard has no 'nodes'")
             }
             guard bounds.count % 2 == 0 else {
-                throw PlacementError.badClusterDump(line: bounds.last?.line ?? start.line, "slots must come in start/end pairs, found \(bounds.count) numbers")
+                throw PlacementError.badClusterDump(
+                    line: bounds.last?.line ?? start.line, "slots must come in start/end pairs, found \(bounds.count) numbers")
             }
             for pair in stride(from: 0, to: bounds.count, by: 2) {
                 guard case .integer(let low) = bounds[pair].value, case .integer(let high) = bounds[pair + 1].value,
-                      0 <= low, low <= high, high < RedisClusterScheme.slotCount else {
-                    throw PlacementError.badClusterDump(line: bounds[pair].line, "bad slot range \(describe(bounds[pair]))-\(describe(bounds[pair + 1]))")
+                    0 <= low, low <= high, high < RedisClusterScheme.slotCount
+                else {
+                    throw PlacementError.badClusterDump(
+                        line: bounds[pair].line, "bad slot range \(describe(bounds[pair]))-\(describe(bounds[pair + 1]))")
                 }
                 shard.slots.append(low...high)
             }

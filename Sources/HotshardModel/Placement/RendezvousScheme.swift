@@ -108,8 +108,10 @@ public struct RendezvousScheme: PlacementScheme {
     /// and `node`, nodes in order — the loop of `node(forHash:)`, run by CRendezvous four keys at a
     /// time. `events`, when given, receives each rise as node × 4 + lane, in node order, and must
     /// hold 4 × (seeds.count − from) values. Returns the number of rises.
-    static func scan(seeds: UnsafeBufferPointer<UInt64>, from: Int, hashes: SIMD4<UInt64>,
-                     best: inout SIMD4<UInt64>, node: inout SIMD4<Int32>, events: UnsafeMutablePointer<Int32>?) -> Int {
+    static func scan(
+        seeds: UnsafeBufferPointer<UInt64>, from: Int, hashes: SIMD4<UInt64>,
+        best: inout SIMD4<UInt64>, node: inout SIMD4<Int32>, events: UnsafeMutablePointer<Int32>?
+    ) -> Int {
         guard let base = seeds.baseAddress, from < seeds.count else { return 0 }
         var hashes = hashes
         return withUnsafeMutablePointer(to: &hashes) { hashes in

@@ -14,7 +14,10 @@ public enum SchemeFactory {
     /// Old names still accepted, with what to say when one is used. `haproxy-bounded` named
     /// bounded loads, which is not HAProxy's placement; `haproxy-consistent` is.
     public static let deprecatedNames: [String: (replacement: String, note: String)] = [
-        "haproxy-bounded": ("bounded-loads", "'haproxy-bounded' is the old name of 'bounded-loads' (the paper's algorithm on Hotshard's own ring, not HAProxy's placement); for HAProxy's own use 'haproxy-consistent'"),
+        "haproxy-bounded": (
+            "bounded-loads",
+            "'haproxy-bounded' is the old name of 'bounded-loads' (the paper's algorithm on Hotshard's own ring, not HAProxy's placement); for HAProxy's own use 'haproxy-consistent'"
+        )
     ]
 
     /// Whether `make` knows `name` (listed or deprecated).
@@ -27,9 +30,11 @@ public enum SchemeFactory {
     ///     `bounded-loads` (default 100); ignored where the real system fixes the count.
     ///   - epsilon: the bounded-loads factor (HAProxy `hash-balance-factor` 125 ⇔ 0.25).
     ///   - options: HAProxy's hash type, ids and balance factor; Cassandra's own tokens.
-    public static func make(_ name: String, servers: [ServerSpec], vnodes: Int? = nil,
-                            epsilon: Double = 0.25, seed: UInt64 = 1,
-                            options: SchemeOptions = SchemeOptions()) throws -> any PlacementScheme {
+    public static func make(
+        _ name: String, servers: [ServerSpec], vnodes: Int? = nil,
+        epsilon: Double = 0.25, seed: UInt64 = 1,
+        options: SchemeOptions = SchemeOptions()
+    ) throws -> any PlacementScheme {
         if name == "cassandra", let tokens = options.cassandraTokens { return CassandraScheme(tokenList: tokens) }
         guard !servers.isEmpty else { throw PlacementError.noNodes }
         if let vnodes, vnodes < 1 || vnodes > 100_000 {
@@ -50,9 +55,10 @@ public enum SchemeFactory {
         case "bounded-loads", "haproxy-bounded":
             return BoundedLoadsScheme(servers: servers, epsilon: epsilon, vnodes: vnodes ?? 100)
         case "haproxy-consistent":
-            return try HAProxyConsistentScheme(servers: servers, ids: options.haproxyServerIDs,
-                                               function: options.haproxyFunction, avalanche: options.haproxyAvalanche,
-                                               balanceFactor: options.haproxyBalanceFactor)
+            return try HAProxyConsistentScheme(
+                servers: servers, ids: options.haproxyServerIDs,
+                function: options.haproxyFunction, avalanche: options.haproxyAvalanche,
+                balanceFactor: options.haproxyBalanceFactor)
         case "cassandra": return CassandraScheme(servers: servers, numTokens: vnodes ?? 16, seed: seed)
         case "rabbitmq-consistent-hash": return RabbitMQConsistentHashScheme(servers: servers)
         case "modulo": return ModuloScheme(function: .crc32, nodeNames: names)

@@ -8,14 +8,14 @@ public enum ConfigurationSnippets {
     /// A twemproxy (nutcracker) pool with libmemcached-compatible ketama.
     public static func twemproxy(nodes: Int) -> String {
         var text = """
-        hotshard:
-          listen: 127.0.0.1:22121
-          hash: md5
-          distribution: ketama
-          auto_eject_hosts: false
-          servers:
+            hotshard:
+              listen: 127.0.0.1:22121
+              hash: md5
+              distribution: ketama
+              auto_eject_hosts: false
+              servers:
 
-        """
+            """
         for i in 0..<nodes { text += "    - node\(i):11211:1\n" }
         return text
     }

@@ -51,8 +51,10 @@ struct PlacementEvaluator {
     private var ketamaSuperset: (ring: HashRing, digests: [Int])?
     private let probe: any PlacementScheme
 
-    init(probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
-         build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }) {
+    init(
+        probe: any PlacementScheme, keys: PlannerKeys, limit: Int = 0,
+        build: @escaping (Int) -> (any PlacementScheme)? = { _ in nil }
+    ) {
         self.build = build
         self.probe = probe
         self.limit = limit

@@ -45,10 +45,12 @@ public struct PlanConfiguration: Sendable {
     ]
 
     /// Every planning input; see each property for its meaning and default.
-    public init(capacityPerNode: Double, targetUtilisation: Double = 0.7, p99ObjectiveSeconds: Double? = nil,
-                schemes: [String] = PlanConfiguration.defaultSchemes, nodeRange: ClosedRange<Int> = 1...1000,
-                currentNodes: Int? = nil, currentScheme: String? = nil, replicas: Int = 1, readPolicy: ReadPolicy = .primary,
-                serverThreads: Int = 1, epsilon: Double = 0.25, vnodes: Int? = nil, simulate: Bool = false) {
+    public init(
+        capacityPerNode: Double, targetUtilisation: Double = 0.7, p99ObjectiveSeconds: Double? = nil,
+        schemes: [String] = PlanConfiguration.defaultSchemes, nodeRange: ClosedRange<Int> = 1...1000,
+        currentNodes: Int? = nil, currentScheme: String? = nil, replicas: Int = 1, readPolicy: ReadPolicy = .primary,
+        serverThreads: Int = 1, epsilon: Double = 0.25, vnodes: Int? = nil, simulate: Bool = false
+    ) {
         self.capacityPerNode = capacityPerNode
         self.targetUtilisation = targetUtilisation
         self.p99ObjectiveSeconds = p99ObjectiveSeconds

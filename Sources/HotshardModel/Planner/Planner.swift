@@ -50,8 +50,11 @@ public struct Planner: Sendable {
     mutating func makePlan(_ workload: Workload) -> Plan {
         let config = configuration
         let limit = config.rateLimitPerNode
-        if config.serverThreads > 1 { queueKind = .mmc }
-        else if let scv = workload.serviceTimeSCV, scv.isFinite, scv >= 0 { queueKind = .mg1; serviceSCV = scv }
+        if config.serverThreads > 1 {
+            queueKind = .mmc
+        } else if let scv = workload.serviceTimeSCV, scv.isFinite, scv >= 0 {
+            queueKind = .mg1; serviceSCV = scv
+        }
 
         // Keys above one node's target capacity cannot be fixed by adding nodes.
         var remedies: [Plan.HotKeyRemedy] = []
@@ -65,19 +68,21 @@ public struct Planner: Sendable {
             if keyRate > limit && limit > 0 {
                 let k = Int((keyRate / limit).rounded(.up))
                 let hit = 1 - limit / keyRate
-                remedies.append(Plan.HotKeyRemedy(
-                    key: hot.key, rate: keyRate, readFraction: hot.readFraction, factor: k,
-                    cacheHitRatio: hit, cacheTTLSeconds: hit / ((1 - hit) * keyRate),
-                    utilisationBefore: keyRate / config.capacityPerNode,
-                    utilisationAfter: keyRate / Double(k) / config.capacityPerNode,
-                    hashTag: RedisClusterScheme.hashTag(hot.key.bytes).map { Key(Array($0)) }))
+                remedies.append(
+                    Plan.HotKeyRemedy(
+                        key: hot.key, rate: keyRate, readFraction: hot.readFraction, factor: k,
+                        cacheHitRatio: hit, cacheTTLSeconds: hit / ((1 - hit) * keyRate),
+                        utilisationBefore: keyRate / config.capacityPerNode,
+                        utilisationAfter: keyRate / Double(k) / config.capacityPerNode,
+                        hashTag: RedisClusterScheme.hashTag(hot.key.bytes).map { Key(Array($0)) }))
                 // The search assumes the key split into k' = ⌈rate ÷ (limit ÷ 2)⌉ sub-keys "key#i": k
                 // alone would leave a sub-key's node almost full, with no room for its other keys.
                 let searchK = Self.evaluatedPieces(rate: keyRate, limit: limit)
                 splitCandidates.append((hot.key, hot.rate, hot.readFraction, searchK))
                 for i in 0..<searchK {
-                    remedied.append(RemedyCandidates.subKey(hot.key, i), rate: hot.rate / Double(searchK),
-                                    readFraction: hot.readFraction)
+                    remedied.append(
+                        RemedyCandidates.subKey(hot.key, i), rate: hot.rate / Double(searchK),
+                        readFraction: hot.readFraction)
                 }
             } else {
                 splitCandidates.append((hot.key, hot.rate, hot.readFraction, 1))
@@ -86,13 +91,15 @@ public struct Planner: Sendable {
         }
         let candidates = RemedyCandidates(hotKeys: splitCandidates, limit: limit)
         let hotTotal = workload.hotKeys.reduce(0) { $0 + $1.rate }
-        let tailReadFraction = hotTotal > 0
+        let tailReadFraction =
+            hotTotal > 0
             ? workload.hotKeys.reduce(0) { $0 + $1.rate * $1.readFraction } / hotTotal : 1
         let totalRate = workload.totalRate
         let lowerBound = max(config.nodeRange.lowerBound, Int((totalRate * Double(config.replicas) / max(limit, 1e-9)).rounded(.up)), 1)
 
         let probes = config.schemes.map {
-            try? SchemeFactory.make($0, servers: ServerSpec.numbered(1), vnodes: config.vnodes, epsilon: config.epsilon, options: config.schemeOptions)
+            try? SchemeFactory.make(
+                $0, servers: ServerSpec.numbered(1), vnodes: config.vnodes, epsilon: config.epsilon, options: config.schemeOptions)
         }
         let clock = ContinuousClock()
         let preparing = clock.now
@@ -107,8 +114,9 @@ public struct Planner: Sendable {
             let index = order[k]
             guard let probe = probes[index] else { return }
             let started = clock.now
-            var result = planner.planScheme(config.schemes[index], probe: probe, keys: keys, spreadKeys: spreadKeys, lowerBound: lowerBound,
-                                            tailRate: workload.tailRate, tailReadFraction: tailReadFraction, candidates: candidates)
+            var result = planner.planScheme(
+                config.schemes[index], probe: probe, keys: keys, spreadKeys: spreadKeys, lowerBound: lowerBound,
+                tailRate: workload.tailRate, tailReadFraction: tailReadFraction, candidates: candidates)
             let elapsed = (clock.now - started).components
             result?.plannedSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             slots[index] = result
@@ -143,12 +151,16 @@ public struct Planner: Sendable {
 
         var simulation: Plan.SimulationCheck?
         if config.simulate, let best, let node = best.perNode.max(by: { $0.rate < $1.rate }),
-           case .stable(let u, _, let p99) = node.prediction {
+            case .stable(let u, _, let p99) = node.prediction
+        {
             let mu = config.capacityPerNode / Double(config.serverThreads)
-            let sim = QueueSimulation(arrivalRate: node.rate, serviceRate: mu, servers: config.serverThreads,
-                                      serviceSCV: queueKind == .mg1 ? serviceSCV : 1).run()
-            simulation = Plan.SimulationCheck(node: node.node, modelUtilisation: u, simulatedUtilisation: sim.utilisation,
-                                              modelP99Seconds: p99, simulatedP99Seconds: sim.p99Seconds, customers: 200_000)
+            let sim = QueueSimulation(
+                arrivalRate: node.rate, serviceRate: mu, servers: config.serverThreads,
+                serviceSCV: queueKind == .mg1 ? serviceSCV : 1
+            ).run()
+            simulation = Plan.SimulationCheck(
+                node: node.node, modelUtilisation: u, simulatedUtilisation: sim.utilisation,
+                modelP99Seconds: p99, simulatedP99Seconds: sim.p99Seconds, customers: 200_000)
         }
 
         let vnodeAdvice = best.flatMap { b in b.nodes.map { vnodeRecommendation(nodes: $0) } } ?? nil
@@ -158,32 +170,40 @@ public struct Planner: Sendable {
             "nodes named node0…node{N-1} (ports 11211) when building rings",
         ]
         if config.replicas > 1 {
-            assumptions.append("replica j of a key on node (primary + j) mod N; writes go to all \(config.replicas) replicas, reads \(config.readPolicy == .primary ? "to the primary" : "spread evenly")")
+            assumptions.append(
+                "replica j of a key on node (primary + j) mod N; writes go to all \(config.replicas) replicas, reads \(config.readPolicy == .primary ? "to the primary" : "spread evenly")"
+            )
         }
         if results.contains(where: { $0.remedied != nil }) {
-            assumptions.append("counts marked 'after splitting' place every sub-key key#i where the scheme puts it; the split keys' clients must spread their requests evenly over the sub-keys (reads may instead go to as many replicas)")
+            assumptions.append(
+                "counts marked 'after splitting' place every sub-key key#i where the scheme puts it; the split keys' clients must spread their requests evenly over the sub-keys (reads may instead go to as many replicas)"
+            )
         }
         if !remedies.isEmpty {
             assumptions.append("node counts are for the workload after splitting each unfixable key into ⌈rate ÷ (target × capacity ÷ 2)⌉ sub-keys")
         }
-        var plan = Plan(configuration: config, totalRate: totalRate, queueKind: queueKind, schemes: results,
-                    recommendedScheme: best?.scheme, recommendedNodes: best?.nodes, reason: reason,
-                    remedies: remedies, remediedScheme: remediedBest?.scheme, selfSplitting: SelfSplittingStores.verdicts(workload),
-                    vnodeRecommendation: vnodeAdvice,
-                    configurations: best.flatMap { b in b.nodes.map { ConfigurationSnippets.all(nodes: $0) } } ?? [],
-                    simulation: simulation, assumptions: assumptions)
+        var plan = Plan(
+            configuration: config, totalRate: totalRate, queueKind: queueKind, schemes: results,
+            recommendedScheme: best?.scheme, recommendedNodes: best?.nodes, reason: reason,
+            remedies: remedies, remediedScheme: remediedBest?.scheme, selfSplitting: SelfSplittingStores.verdicts(workload),
+            vnodeRecommendation: vnodeAdvice,
+            configurations: best.flatMap { b in b.nodes.map { ConfigurationSnippets.all(nodes: $0) } } ?? [],
+            simulation: simulation, assumptions: assumptions)
         plan.keyPreparationSeconds = Double(prepared.seconds) + Double(prepared.attoseconds) / 1e18
         return plan
     }
 
     /// One scheme's smallest sufficient node count (gallop up from the lower bound, then bisect:
     /// assumes more nodes never hurt much), its layout there, N−1 headroom, move cost and spread.
-    func planScheme(_ name: String, probe: any PlacementScheme, keys: PlannerKeys, spreadKeys: [[Key]], lowerBound: Int,
-                    tailRate: Double, tailReadFraction: Double, candidates: RemedyCandidates = RemedyCandidates(hotKeys: [], limit: 0)) -> Plan.SchemeResult? {
+    func planScheme(
+        _ name: String, probe: any PlacementScheme, keys: PlannerKeys, spreadKeys: [[Key]], lowerBound: Int,
+        tailRate: Double, tailReadFraction: Double, candidates: RemedyCandidates = RemedyCandidates(hotKeys: [], limit: 0)
+    ) -> Plan.SchemeResult? {
         let config = configuration
         let limit = max(config.nodeRange.upperBound, config.currentNodes ?? 0)
         var evaluator = PlacementEvaluator(probe: probe, keys: keys, limit: limit) { n in
-            try? SchemeFactory.make(name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon, options: config.schemeOptions)
+            try? SchemeFactory.make(
+                name, servers: ServerSpec.numbered(n), vnodes: config.vnodes, epsilon: config.epsilon, options: config.schemeOptions)
         }
         func build(_ n: Int) -> (any PlacementScheme)? { evaluator.scheme(nodes: n) }
         var evaluated: [Int: (loads: [Double], ok: Bool)] = [:]
@@ -225,27 +245,32 @@ public struct Planner: Sendable {
         let current = config.currentNodes ?? config.nodeRange.lowerBound
         var moveCost: Plan.MoveCost?
         if current != chosen, current >= 1, let from = build(current), let to = Self.resized(from, to: chosen, build: build) {
-            moveCost = self.moveCost(from: from, to: to, fromAssignment: evaluator.assignment(from),
-                                     toAssignment: evaluator.assignment(to), keys: keys, tailRate: tailRate)
+            moveCost = self.moveCost(
+                from: from, to: to, fromAssignment: evaluator.assignment(from),
+                toAssignment: evaluator.assignment(to), keys: keys, tailRate: tailRate)
         }
         // Scaling by one node from the chosen layout.
         func move(to n: Int) -> Plan.MoveCost? {
             guard n >= 1, let other = Self.resized(scheme, to: n, build: build) else { return nil }
-            return self.moveCost(from: scheme, to: other, fromAssignment: layout.assignment,
-                                 toAssignment: evaluator.assignment(other), keys: keys, tailRate: tailRate)
+            return self.moveCost(
+                from: scheme, to: other, fromAssignment: layout.assignment,
+                toAssignment: evaluator.assignment(other), keys: keys, tailRate: tailRate)
         }
         let spread = hashingSpread(scheme, keySets: spreadKeys, hashSets: keys.spreadHashes[scheme.hashFamily])
-        var result = summarise(name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
-                               keys: keys, survives: survives, moveCost: moveCost, spread: spread)
+        var result = summarise(
+            name, found: found, evaluated: chosen, layout: layout, predictions: predictions,
+            keys: keys, survives: survives, moveCost: moveCost, spread: spread)
         if let today = config.currentNodes, today >= 1, let (loads, _) = evaluate(today), let todays = build(today) {
             let mean = loads.reduce(0, +) / Double(max(loads.count, 1))
-            result.current = Plan.Layout(nodes: today, perNode: predict(Layout(loads: loads, assignment: [], nodeNames: todays.nodeNames)),
-                                         maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1)
+            result.current = Plan.Layout(
+                nodes: today, perNode: predict(Layout(loads: loads, assignment: [], nodeNames: todays.nodeNames)),
+                maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1)
         }
         result.moveOnAddingNode = move(to: chosen + 1)
         result.moveOnRemovingNode = move(to: chosen - 1)
         if found == nil, evaluator.strategy != .boundedLoads,
-           let fits = remedySearch(candidates: candidates, lowerBound: lowerBound, loads: { evaluate($0)?.loads }, scheme: build) {
+            let fits = remedySearch(candidates: candidates, lowerBound: lowerBound, loads: { evaluate($0)?.loads }, scheme: build)
+        {
             result.remedied = fits.fewestNodes
             result.remediedFewestKeys = fits.fewestKeys
         }
@@ -266,8 +291,10 @@ public struct Planner: Sendable {
     /// The layout a running system reaches when resized to `n` nodes: a Redis Cluster moves slots
     /// as `redis-cli --cluster rebalance` does (only to the new nodes or from the removed ones);
     /// every other scheme is rebuilt for `n` nodes, which is how each of them resizes.
-    static func resized(_ scheme: any PlacementScheme, to n: Int,
-                        build: (Int) -> (any PlacementScheme)?) -> (any PlacementScheme)? {
+    static func resized(
+        _ scheme: any PlacementScheme, to n: Int,
+        build: (Int) -> (any PlacementScheme)?
+    ) -> (any PlacementScheme)? {
         guard let cluster = scheme as? RedisClusterScheme else { return build(n) }
         let have = cluster.nodeNames.count
         if n > have { return cluster.addingNodes(ServerSpec.numbered(n).dropFirst(have).map(\.description)) }
@@ -318,8 +345,10 @@ public struct Planner: Sendable {
         return true
     }
 
-    func summarise(_ name: String, found: Int?, evaluated: Int, layout: Layout, predictions: [Plan.NodePrediction],
-                   keys: PlannerKeys, survives: Bool, moveCost: Plan.MoveCost?, spread: (Double, Double)) -> Plan.SchemeResult {
+    func summarise(
+        _ name: String, found: Int?, evaluated: Int, layout: Layout, predictions: [Plan.NodePrediction],
+        keys: PlannerKeys, survives: Bool, moveCost: Plan.MoveCost?, spread: (Double, Double)
+    ) -> Plan.SchemeResult {
         let loads = layout.loads
         let mean = loads.reduce(0, +) / Double(max(loads.count, 1))
         let maxLoad = loads.max() ?? 0
@@ -328,18 +357,21 @@ public struct Planner: Sendable {
         var onHottest: [(Key, Double)] = []
         for i in layout.assignment.indices where layout.assignment[i] == hottest { onHottest.append((keys.keys[i], keys.rates[i])) }
         onHottest.sort { $0.1 > $1.1 }
-        return Plan.SchemeResult(scheme: name, nodes: found, evaluatedNodes: evaluated, perNode: predictions,
-                                 maxOverMean: mean > 0 ? maxLoad / mean : 1,
-                                 coefficientOfVariation: mean > 0 ? variance.squareRoot() / mean : 0,
-                                 hottestNode: hottest, hottestKeys: onHottest.prefix(5).map(\.0),
-                                 survivesNodeLoss: survives, moveCost: moveCost,
-                                 hashingSpreadMean: spread.0, hashingSpreadWorst: spread.1)
+        return Plan.SchemeResult(
+            scheme: name, nodes: found, evaluatedNodes: evaluated, perNode: predictions,
+            maxOverMean: mean > 0 ? maxLoad / mean : 1,
+            coefficientOfVariation: mean > 0 ? variance.squareRoot() / mean : 0,
+            hottestNode: hottest, hottestKeys: onHottest.prefix(5).map(\.0),
+            survivesNodeLoss: survives, moveCost: moveCost,
+            hashingSpreadMean: spread.0, hashingSpreadWorst: spread.1)
     }
 
     /// Share of keys and traffic that change node between two layouts of one scheme, given each
     /// key's node in both. The tail is represented by 2,000 sample keys carrying equal parts of its rate.
-    func moveCost(from: any PlacementScheme, to: any PlacementScheme, fromAssignment a: [Int], toAssignment b: [Int],
-                  keys: PlannerKeys, tailRate: Double) -> Plan.MoveCost {
+    func moveCost(
+        from: any PlacementScheme, to: any PlacementScheme, fromAssignment a: [Int], toAssignment b: [Int],
+        keys: PlannerKeys, tailRate: Double
+    ) -> Plan.MoveCost {
         let sample = (0..<2000).map { Key(Array("tail-sample:\($0)".utf8)) }
         let sampleRate = tailRate / Double(sample.count)
         var movedKeys = 0, movedRate = 0.0
@@ -347,9 +379,10 @@ public struct Planner: Sendable {
         for key in sample where from.node(for: key) != to.node(for: key) { movedKeys += 1; movedRate += sampleRate }
         let totalKeys = a.count + sample.count
         let totalRate = keys.rates.reduce(0, +) + tailRate
-        return Plan.MoveCost(fromNodes: from.nodeNames.count, toNodes: to.nodeNames.count,
-                             keyShare: Double(movedKeys) / Double(max(totalKeys, 1)),
-                             trafficShare: totalRate > 0 ? movedRate / totalRate : 0)
+        return Plan.MoveCost(
+            fromNodes: from.nodeNames.count, toNodes: to.nodeNames.count,
+            keyShare: Double(movedKeys) / Double(max(totalKeys, 1)),
+            trafficShare: totalRate > 0 ? movedRate / totalRate : 0)
     }
 
     /// The key sets of `hashingSpread`: 5 "seeds" of keys "seed{s}:key{i}", enough for `nodes`.

@@ -55,7 +55,9 @@ struct PlannerKeys: Sendable {
             if job == families.count {
                 // Workloads list hot keys hottest first: then the order is the keys' own.
                 let descending = zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 }
-                byRate[0] = descending ? Array(rates.indices)
+                byRate[0] =
+                    descending
+                    ? Array(rates.indices)
                     : rates.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
                 return
             }
@@ -65,8 +67,9 @@ struct PlannerKeys: Sendable {
             if families[job].sorted {
                 let sorted = RadixOrder(values)
                 let indices = sorted.indices
-                order = HashOrder(order: indices, hashes: sorted.values, rates: indices.map { rates[Int($0)] },
-                                  readFractions: indices.map { readFractions[Int($0)] })
+                order = HashOrder(
+                    order: indices, hashes: sorted.values, rates: indices.map { rates[Int($0)] },
+                    readFractions: indices.map { readFractions[Int($0)] })
             }
             hashed[job] = (values, order, spreadKeys.map { $0.map { scheme.keyHash($0) } })
         }

@@ -44,8 +44,9 @@ final class PrefixRecords: @unchecked Sendable {
         let size = (hashes.count + count - 1) / max(count, 1)
         chunks = stride(from: 0, to: max(hashes.count, 1), by: max(size, 1)).map { start in
             let range = start..<min(start + size, hashes.count)
-            return Chunk(range: range, bestDraw: [UInt64](repeating: 0, count: range.count),
-                         bestNode: [Int32](repeating: -1, count: range.count))
+            return Chunk(
+                range: range, bestDraw: [UInt64](repeating: 0, count: range.count),
+                bestNode: [Int32](repeating: -1, count: range.count))
         }
     }
 
@@ -157,8 +158,9 @@ extension PrefixRecords.Chunk {
                             node = SIMD4(repeating: 0)
                             start = 1
                         }
-                        let rises = RendezvousScheme.scan(seeds: s, from: start, hashes: group, best: &best, node: &node,
-                                                          events: events.baseAddress)
+                        let rises = RendezvousScheme.scan(
+                            seeds: s, from: start, hashes: group, best: &best, node: &node,
+                            events: events.baseAddress)
                         for lane in 0..<lanes {
                             if low == 0 { records.append(0) }
                             for event in events[0..<rises] where Int(event & 3) == lane { records.append(event >> 2) }

@@ -22,8 +22,9 @@ struct RadixOrder {
             var offsets = [Int](repeating: 0, count: 2048)
             var shift: UInt64 = 0
             while shift < UInt64(bits) {
-                let moved = Self.pass(shift: shift, values: &values, indices: &indices,
-                                      into: &spareValues, &spareIndices, offsets: &offsets)
+                let moved = Self.pass(
+                    shift: shift, values: &values, indices: &indices,
+                    into: &spareValues, &spareIndices, offsets: &offsets)
                 if moved {
                     swap(&values, &spareValues)
                     swap(&indices, &spareIndices)
@@ -37,8 +38,10 @@ struct RadixOrder {
 
     /// One stable counting pass on the digit at `shift`; false (nothing written) when every value
     /// has the same digit there.
-    private static func pass(shift: UInt64, values: inout [UInt64], indices: inout [Int32],
-                             into outValues: inout [UInt64], _ outIndices: inout [Int32], offsets: inout [Int]) -> Bool {
+    private static func pass(
+        shift: UInt64, values: inout [UInt64], indices: inout [Int32],
+        into outValues: inout [UInt64], _ outIndices: inout [Int32], offsets: inout [Int]
+    ) -> Bool {
         let count = values.count
         return offsets.withUnsafeMutableBufferPointer { offsets in
             values.withUnsafeBufferPointer { values in

@@ -72,8 +72,10 @@ extension Planner {
     /// placement of a key does not depend on the other keys (all but bounded loads).
     /// `hashes.whole[c]` is candidate c's own hash in the scheme's family, `hashes.sub[c][i]` that
     /// of its sub-key i (at least as many as the split needs).
-    func remediedLoads(_ base: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, subKeys: [Int],
-                       hashes: (whole: [UInt64], sub: [[UInt64]])) -> [Double] {
+    func remediedLoads(
+        _ base: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, subKeys: [Int],
+        hashes: (whole: [UInt64], sub: [[UInt64]])
+    ) -> [Double] {
         let changes = candidates.candidates.prefix(subKeys.count).enumerated().map { index, candidate in
             (index: index, from: candidate.baseSubKeys, to: subKeys[index])
         }
@@ -82,8 +84,10 @@ extension Planner {
 
     /// `loads` with each listed candidate's pieces taken out as they were (`from`; 1 is the key
     /// placed whole under its own name) and put back as `to` sub-keys, placed by the scheme itself.
-    func movedLoads(_ loads: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates,
-                    changes: [(index: Int, from: Int, to: Int)], hashes: (whole: [UInt64], sub: [[UInt64]])) -> [Double] {
+    func movedLoads(
+        _ loads: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates,
+        changes: [(index: Int, from: Int, to: Int)], hashes: (whole: [UInt64], sub: [[UInt64]])
+    ) -> [Double] {
         let config = configuration
         var accumulator = LoadAccumulator(nodes: loads.count, replicas: config.replicas, readPolicy: config.readPolicy)
         accumulator.loads = loads
@@ -112,8 +116,10 @@ extension Planner {
     /// of sub-keys; yet a node has room for far more than the cap. Each of the hottest
     /// `maxCoarsenedKeys` keys' piece count is bisected between 2 (or what one node's limit needs)
     /// and what the cap gave it; only layouts that were evaluated and meet the objectives are kept.
-    func coarsened(_ loads: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, subKeys: [Int],
-                   hashes: (whole: [UInt64], sub: [[UInt64]])) -> (subKeys: [Int], loads: [Double]) {
+    func coarsened(
+        _ loads: [Double], scheme: any PlacementScheme, candidates: RemedyCandidates, subKeys: [Int],
+        hashes: (whole: [UInt64], sub: [[UInt64]])
+    ) -> (subKeys: [Int], loads: [Double]) {
         let limit = configuration.capacityPerNode * configuration.targetUtilisation
         var subKeys = subKeys
         var loads = loads
@@ -124,8 +130,9 @@ extension Planner {
             var best: (count: Int, loads: [Double])?
             while low < high {
                 let middle = (low + high) / 2
-                let trial = movedLoads(loads, scheme: scheme, candidates: candidates,
-                                       changes: [(index, subKeys[index], middle)], hashes: hashes)
+                let trial = movedLoads(
+                    loads, scheme: scheme, candidates: candidates,
+                    changes: [(index, subKeys[index], middle)], hashes: hashes)
                 if meets(loads: trial, raisedFrom: loads) {
                     best = (middle, trial)
                     high = middle
@@ -150,9 +157,12 @@ extension Planner {
     /// the node-count search, that more nodes and more splitting never hurt much; every answer
     /// returned was evaluated and meets the objectives. Nil when even the deepest split fits
     /// no count in the range.
-    func remedySearch(candidates: RemedyCandidates, lowerBound: Int,
-                      loads: (Int) -> [Double]?, scheme: (Int) -> (any PlacementScheme)?)
-        -> (fewestNodes: Plan.RemediedFit, fewestKeys: Plan.RemediedFit)? {
+    func remedySearch(
+        candidates: RemedyCandidates, lowerBound: Int,
+        loads: (Int) -> [Double]?, scheme: (Int) -> (any PlacementScheme)?
+    )
+        -> (fewestNodes: Plan.RemediedFit, fewestKeys: Plan.RemediedFit)?
+    {
         let options = candidates.options
         guard let deepest = options.last else { return nil }
         let range = configuration.nodeRange
@@ -163,10 +173,12 @@ extension Planner {
         func keyHashes(_ probe: any PlacementScheme) -> (whole: [UInt64], sub: [[UInt64]]) {
             if let hashes { return hashes }
             let (_, most) = candidates.split(deepest)
-            let made = (candidates.candidates.prefix(deepest).map { probe.keyHash($0.key) },
-                        candidates.candidates.prefix(deepest).enumerated().map { index, c in
-                            (0..<most[index]).map { probe.keyHash(RemedyCandidates.subKey(c.key, $0)) }
-                        })
+            let made = (
+                candidates.candidates.prefix(deepest).map { probe.keyHash($0.key) },
+                candidates.candidates.prefix(deepest).enumerated().map { index, c in
+                    (0..<most[index]).map { probe.keyHash(RemedyCandidates.subKey(c.key, $0)) }
+                }
+            )
             hashes = made
             return made
         }
@@ -174,8 +186,9 @@ extension Planner {
             if let known = memo[j]?[n] { return known }
             var result: [Double]?
             if let base = loads(n), let built = scheme(n) {
-                let adjusted = remediedLoads(base, scheme: built, candidates: candidates, subKeys: candidates.split(j).subKeys,
-                                             hashes: keyHashes(built))
+                let adjusted = remediedLoads(
+                    base, scheme: built, candidates: candidates, subKeys: candidates.split(j).subKeys,
+                    hashes: keyHashes(built))
                 result = meets(loads: adjusted) ? adjusted : nil
             }
             memo[j, default: [:]][n] = result
@@ -216,21 +229,25 @@ extension Planner {
         func answer(_ j: Int, _ n: Int) -> Plan.RemediedFit? {
             guard let capped = evaluate(j, n), let built = scheme(n) else { return nil }
             let (cap, cappedSubKeys) = candidates.split(j)
-            let (subKeys, adjusted) = coarsened(capped, scheme: built, candidates: candidates, subKeys: cappedSubKeys,
-                                                hashes: keyHashes(built))
+            let (subKeys, adjusted) = coarsened(
+                capped, scheme: built, candidates: candidates, subKeys: cappedSubKeys,
+                hashes: keyHashes(built))
             let mean = adjusted.reduce(0, +) / Double(max(adjusted.count, 1))
             let keys = candidates.candidates.prefix(j).enumerated().map { index, c in
-                Plan.SplitKey(key: c.key, rate: c.rate, readFraction: c.readFraction, subKeys: subKeys[index],
-                              utilisationBefore: c.rate / configuration.capacityPerNode,
-                              utilisationAfter: c.rate / Double(subKeys[index]) / configuration.capacityPerNode)
+                Plan.SplitKey(
+                    key: c.key, rate: c.rate, readFraction: c.readFraction, subKeys: subKeys[index],
+                    utilisationBefore: c.rate / configuration.capacityPerNode,
+                    utilisationAfter: c.rate / Double(subKeys[index]) / configuration.capacityPerNode)
             }
-            return Plan.RemediedFit(nodes: n, keyRateCap: cap, keys: keys,
-                                    maxOverMean: mean > 0 ? (adjusted.max() ?? 0) / mean : 1,
-                                    busiestUtilisation: (adjusted.max() ?? 0) / configuration.capacityPerNode)
+            return Plan.RemediedFit(
+                nodes: n, keyRateCap: cap, keys: keys,
+                maxOverMean: mean > 0 ? (adjusted.max() ?? 0) / mean : 1,
+                busiestUtilisation: (adjusted.max() ?? 0) / configuration.capacityPerNode)
         }
 
         guard let fewestNodes = smallestCount(deepest), let jNodes = fewestOption(at: fewestNodes),
-              let first = answer(jNodes, fewestNodes) else { return nil }
+            let first = answer(jNodes, fewestNodes)
+        else { return nil }
         // Fewest keys: the smallest split any count fits (tried at the range's top), at its smallest count.
         var second = first
         if let jKeys = fewestOption(at: range.upperBound), jKeys < jNodes, let n = smallestCount(jKeys), let fit = answer(jKeys, n) {

@@ -19,12 +19,15 @@ public enum SelfSplittingStores {
             if !triggers {
                 detail = "total \(format(total)) QPS stays under \(format(threshold)): no load-based split"
             } else if helps {
-                detail = "splits\(extra) until each range is under \(format(threshold)) QPS; the hottest key '\(name)' (\(format(hotRate)) QPS) fits one range"
+                detail =
+                    "splits\(extra) until each range is under \(format(threshold)) QPS; the hottest key '\(name)' (\(format(hotRate)) QPS) fits one range"
             } else {
-                detail = "splits\(extra), but key '\(name)' alone carries \(format(hotRate)) QPS > \(format(threshold)): a range cannot be split inside one key, so its range stays hot"
+                detail =
+                    "splits\(extra), but key '\(name)' alone carries \(format(hotRate)) QPS > \(format(threshold)): a range cannot be split inside one key, so its range stays hot"
             }
-            return Plan.SelfSplittingVerdict(system: system, threshold: thresholdText, wouldTrigger: triggers,
-                                             splitHelps: !triggers || helps, detail: detail)
+            return Plan.SelfSplittingVerdict(
+                system: system, threshold: thresholdText, wouldTrigger: triggers,
+                splitHelps: !triggers || helps, detail: detail)
         }
         var result = [
             qpsVerdict("CockroachDB", 2500, "kv.range_split.load_qps_threshold = 2500 QPS", ""),
@@ -41,12 +44,16 @@ public enum SelfSplittingStores {
         }
         let triggers = totalRCU > 3000 || totalWCU > 1000
         let oneKey = keyMaxRCU > 3000 || keyMaxWCU > 1000
-        let detail = oneKey
+        let detail =
+            oneKey
             ? "one partition key needs \(format(keyMaxRCU)) RCU / \(format(keyMaxWCU)) WCU, above a partition's 3,000 / 1,000: it is throttled whatever DynamoDB splits; write-shard the key (suffix 1…k) or cache reads"
-            : triggers ? "hot keys total \(format(totalRCU)) RCU / \(format(totalWCU)) WCU: adaptive capacity / split-for-heat can spread them, no single key exceeds a partition"
-            : "hot keys total \(format(totalRCU)) RCU / \(format(totalWCU)) WCU: within one partition's limits"
-        result.append(Plan.SelfSplittingVerdict(system: "DynamoDB", threshold: "3000 RCU / 1000 WCU per partition",
-                                                wouldTrigger: triggers, splitHelps: !oneKey, detail: detail))
+            : triggers
+                ? "hot keys total \(format(totalRCU)) RCU / \(format(totalWCU)) WCU: adaptive capacity / split-for-heat can spread them, no single key exceeds a partition"
+                : "hot keys total \(format(totalRCU)) RCU / \(format(totalWCU)) WCU: within one partition's limits"
+        result.append(
+            Plan.SelfSplittingVerdict(
+                system: "DynamoDB", threshold: "3000 RCU / 1000 WCU per partition",
+                wouldTrigger: triggers, splitHelps: !oneKey, detail: detail))
         return result
     }
 }

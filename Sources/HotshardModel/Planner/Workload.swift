@@ -40,8 +40,10 @@ public struct Workload: Sendable, Codable, Equatable {
     /// The window the rates are for; nil for whole-run means of a workload built by hand.
     public var sizedOn: SizingWindow?
 
-    public init(hotKeys: [HotKey], tailRate: Double, tailKeys: Int, durationSeconds: Double,
-                meanServiceSeconds: Double? = nil, serviceTimeSCV: Double? = nil, sizedOn: SizingWindow? = nil) {
+    public init(
+        hotKeys: [HotKey], tailRate: Double, tailKeys: Int, durationSeconds: Double,
+        meanServiceSeconds: Double? = nil, serviceTimeSCV: Double? = nil, sizedOn: SizingWindow? = nil
+    ) {
         self.hotKeys = hotKeys
         self.tailRate = tailRate
         self.tailKeys = tailKeys

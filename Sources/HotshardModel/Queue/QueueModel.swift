@@ -82,7 +82,7 @@ public struct QueueModel: Sendable, Equatable {
         case .mg1:
             let rho = lambda / mu
             guard rho > 0 else { return (0, mu) }
-            let meanWait = rho * (1 + serviceSCV) / (2 * (1 - rho)) / mu // Pollaczek–Khinchine
+            let meanWait = rho * (1 + serviceSCV) / (2 * (1 - rho)) / mu  // Pollaczek–Khinchine
             return (rho, rho / meanWait)
         }
     }

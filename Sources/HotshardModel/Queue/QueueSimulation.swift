@@ -17,8 +17,10 @@ public struct QueueSimulation: Sendable {
     public var seed: UInt64
 
     /// The simulation's parameters; `servers` and `customers` are raised to at least 1.
-    public init(arrivalRate: Double, serviceRate: Double, servers: Int = 1, serviceSCV: Double = 1,
-                customers: Int = 200_000, seed: UInt64 = 42) {
+    public init(
+        arrivalRate: Double, serviceRate: Double, servers: Int = 1, serviceSCV: Double = 1,
+        customers: Int = 200_000, seed: UInt64 = 42
+    ) {
         self.arrivalRate = arrivalRate
         self.serviceRate = serviceRate
         self.servers = max(servers, 1)
@@ -59,9 +61,10 @@ public struct QueueSimulation: Sendable {
         }
         responses.sort()
         let p99 = responses[min(responses.count - 1, Int(Double(responses.count) * 0.99))]
-        return Outcome(utilisation: busy / (Double(servers) * lastEnd),
-                       meanSeconds: responses.reduce(0, +) / Double(responses.count),
-                       p99Seconds: p99)
+        return Outcome(
+            utilisation: busy / (Double(servers) * lastEnd),
+            meanSeconds: responses.reduce(0, +) / Double(responses.count),
+            p99Seconds: p99)
     }
 
     func sampleService(_ rng: inout SplitMix64, mean: Double) -> Double {

@@ -89,8 +89,10 @@ struct AMQPFrameReader {
 
     /// Consumes in-order bytes; `onFrame` gets each frame that ended with 0xCE, with its payload
     /// (empty for bodies and oversized payloads), valid only during the call.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
-                          onFrame: (Frame, UnsafeRawBufferPointer) -> Void) {
+    mutating func consume(
+        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+        onFrame: (Frame, UnsafeRawBufferPointer) -> Void
+    ) {
         var index = 0
         let base = streamOffset
         defer { streamOffset = base + bytes.count }
@@ -160,7 +162,8 @@ struct AMQPFrameReader {
         let size = Int(header[3]) << 24 | Int(header[4]) << 16 | Int(header[5]) << 8 | Int(header[6])
         let channel = UInt16(header[1]) << 8 | UInt16(header[2])
         guard let type = FrameType(rawValue: header[0]), size <= Self.maxFrameBytes,
-              type != .heartbeat || (size == 0 && channel == 0) else {
+            type != .heartbeat || (size == 0 && channel == 0)
+        else {
             if !resynchronising {
                 health.parseErrors += 1
                 health.resyncs += 1

@@ -48,8 +48,10 @@ public struct AMQPParser: ConversationParser {
         return total
     }
 
-    public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                              emit: (inout Message) -> Void) {
+    public mutating func feed(
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void
+    ) {
         // The reader is moved out while its callback changes the rest of the parser.
         if direction == .clientToServer {
             var reader = clientReader
@@ -68,8 +70,10 @@ public struct AMQPParser: ConversationParser {
         }
     }
 
-    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int,
-                             emit: (inout Message) -> Void) {
+    public mutating func gap(
+        _ direction: FlowDirection, timestampNanos: Int64, length: Int,
+        emit: (inout Message) -> Void
+    ) {
         let kept = direction == .clientToServer ? clientReader.skip(length) : serverReader.skip(length)
         guard !kept else { return }
         // Content in progress in that direction lost its framing: drop it.
@@ -89,8 +93,10 @@ public struct AMQPParser: ConversationParser {
 
     // MARK: Client to server
 
-    private mutating func clientFrame(_ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, now: Int64,
-                                      emit: (inout Message) -> Void) {
+    private mutating func clientFrame(
+        _ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, now: Int64,
+        emit: (inout Message) -> Void
+    ) {
         switch frame.type {
         case .method:
             var reader = AMQPArgumentReader(payload)
@@ -105,11 +111,13 @@ public struct AMQPParser: ConversationParser {
         }
     }
 
-    private mutating func clientMethod(_ classID: UInt16, _ methodID: UInt16, _ reader: inout AMQPArgumentReader,
-                                       frame: AMQPFrameReader.Frame, now: Int64, emit: (inout Message) -> Void) {
+    private mutating func clientMethod(
+        _ classID: UInt16, _ methodID: UInt16, _ reader: inout AMQPArgumentReader,
+        frame: AMQPFrameReader.Frame, now: Int64, emit: (inout Message) -> Void
+    ) {
         let id = frame.channel
         switch (classID, methodID) {
-        case (60, 40): // basic.publish
+        case (60, 40):  // basic.publish
             guard reader.short() != nil, let exchange = reader.shortString(), let routingKey = reader.shortString()
             else { return malformed() }
             if channels[id]?.publishing != nil {
@@ -119,10 +127,11 @@ public struct AMQPParser: ConversationParser {
             }
             // Out of the table while it changes, so that its queues are not copied.
             var channel = channels.removeValue(forKey: id) ?? AMQPChannel()
-            var message = Message(timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp,
-                                  command: "basic.publish", operation: .write,
-                                  keys: KeyList([KeyReference(key: publishKey(exchange: exchange, routingKey: routingKey))]),
-                                  requestBytes: 0, requestOffset: frame.streamOffset)
+            var message = Message(
+                timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp,
+                command: "basic.publish", operation: .write,
+                keys: KeyList([KeyReference(key: publishKey(exchange: exchange, routingKey: routingKey))]),
+                requestBytes: 0, requestOffset: frame.streamOffset)
             message.status = .noReply
             let tag = channel.confirmMode ? channel.nextPublishTag : 0
             if channel.confirmMode { channel.nextPublishTag &+= 1 }
@@ -130,44 +139,47 @@ public struct AMQPParser: ConversationParser {
                 pending: AMQPChannel.Pending(tag: tag, message: message, lastNanos: now),
                 kind: .publish(confirmed: channel.confirmMode), bodyRemaining: nil)
             channels[id] = channel
-        case (60, 80), (60, 120), (60, 90): // basic.ack, basic.nack, basic.reject: deliveries
+        case (60, 80), (60, 120), (60, 90):  // basic.ack, basic.nack, basic.reject: deliveries
             guard let tag = reader.longLong(), let bits = reader.octet() else { return malformed() }
             let multiple = methodID != 90 && bits & 1 != 0
-            let status: ReplyStatus = switch methodID {
-            case 80: .ok
-            case 120: .error(kind: "nack")
-            default: .error(kind: "reject")
-            }
+            let status: ReplyStatus =
+                switch methodID {
+                case 80: .ok
+                case 120: .error(kind: "nack")
+                default: .error(kind: "reject")
+                }
             settle(channel: id, deliveries: true, tag: tag, multiple: multiple, status: status, now: now, emit: emit)
-        case (50, 10): // queue.declare
+        case (50, 10):  // queue.declare
             guard reader.short() != nil, reader.shortString() != nil, let bits = reader.octet() else { return malformed() }
             synchronous(id, "queue.declare", frame: frame, noWait: bits & 0x10 != 0, reply: (50, 11), emit: emit)
-        case (50, 20): // queue.bind
+        case (50, 20):  // queue.bind
             guard reader.short() != nil, reader.shortString() != nil, reader.shortString() != nil,
-                  reader.shortString() != nil, let bits = reader.octet() else { return malformed() }
+                reader.shortString() != nil, let bits = reader.octet()
+            else { return malformed() }
             synchronous(id, "queue.bind", frame: frame, noWait: bits & 1 != 0, reply: (50, 21), emit: emit)
-        case (60, 20): // basic.consume
+        case (60, 20):  // basic.consume
             guard reader.short() != nil, let queue = reader.shortString(), let tag = reader.shortString(),
-                  let bits = reader.octet() else { return malformed() }
+                let bits = reader.octet()
+            else { return malformed() }
             let consumer = AMQPChannel.Consumer(queue: Key(queue), acknowledges: bits & 0x02 == 0)
             if tag.count > 0 { addConsumer(Key(tag), consumer, channel: id) }
             synchronous(id, "basic.consume", frame: frame, noWait: bits & 0x08 != 0, reply: (60, 21), emit: emit)
             if tag.count == 0 { channels[id]?.synchronous?.consumer = consumer }
-        case (60, 70): // basic.get
+        case (60, 70):  // basic.get
             guard reader.short() != nil, let queue = reader.shortString(), let bits = reader.octet() else { return malformed() }
             channels[id, default: AMQPChannel()].getting = AMQPChannel.Consumer(queue: Key(queue), acknowledges: bits & 1 == 0)
-        case (85, 10): // confirm.select
+        case (85, 10):  // confirm.select
             guard let bits = reader.octet() else { return malformed() }
             if channels[id]?.confirmMode != true {
                 channels[id, default: AMQPChannel()].confirmMode = true
                 channels[id]?.nextPublishTag = 1
             }
             synchronous(id, "confirm.select", frame: frame, noWait: bits & 1 != 0, reply: (85, 11), emit: emit)
-        case (20, 10): // channel.open: a fresh channel
+        case (20, 10):  // channel.open: a fresh channel
             closeChannel(id, emit: emit)
-        case (20, 41): // channel.close-ok (the broker closed the channel)
+        case (20, 41):  // channel.close-ok (the broker closed the channel)
             closeChannel(id, emit: emit)
-        case (10, 51): // connection.close-ok
+        case (10, 51):  // connection.close-ok
             finish(timestampNanos: now, emit: emit)
         default:
             break
@@ -176,8 +188,10 @@ public struct AMQPParser: ConversationParser {
 
     // MARK: Server to client
 
-    private mutating func serverFrame(_ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, now: Int64,
-                                      emit: (inout Message) -> Void) {
+    private mutating func serverFrame(
+        _ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, now: Int64,
+        emit: (inout Message) -> Void
+    ) {
         switch frame.type {
         case .method:
             var reader = AMQPArgumentReader(payload)
@@ -192,50 +206,58 @@ public struct AMQPParser: ConversationParser {
         }
     }
 
-    private mutating func serverMethod(_ classID: UInt16, _ methodID: UInt16, _ reader: inout AMQPArgumentReader,
-                                       frame: AMQPFrameReader.Frame, now: Int64, emit: (inout Message) -> Void) {
+    private mutating func serverMethod(
+        _ classID: UInt16, _ methodID: UInt16, _ reader: inout AMQPArgumentReader,
+        frame: AMQPFrameReader.Frame, now: Int64, emit: (inout Message) -> Void
+    ) {
         let id = frame.channel
         switch (classID, methodID) {
-        case (60, 60): // basic.deliver
+        case (60, 60):  // basic.deliver
             guard let consumerTag = reader.shortString(), let tag = reader.longLong(), reader.octet() != nil,
-                  let exchange = reader.shortString(), let routingKey = reader.shortString() else { return malformed() }
+                let exchange = reader.shortString(), let routingKey = reader.shortString()
+            else { return malformed() }
             let consumer = channels[id]?.consumers[Key(consumerTag)]
             let queue = consumer?.queue ?? Key(exchange.count == 0 ? routingKey : consumerTag)
-            startDelivery("basic.deliver", queue: queue, tag: tag, acknowledged: consumer?.acknowledges ?? true,
-                          frame: frame, now: now)
-        case (60, 71): // basic.get-ok
+            startDelivery(
+                "basic.deliver", queue: queue, tag: tag, acknowledged: consumer?.acknowledges ?? true,
+                frame: frame, now: now)
+        case (60, 71):  // basic.get-ok
             guard let tag = reader.longLong(), reader.octet() != nil, let exchange = reader.shortString(),
-                  let routingKey = reader.shortString() else { return malformed() }
+                let routingKey = reader.shortString()
+            else { return malformed() }
             let getting = channels[id]?.getting
             channels[id]?.getting = nil
             let queue = getting?.queue ?? Key(exchange.count == 0 ? routingKey : UnsafeRawBufferPointer(start: nil, count: 0))
-            startDelivery("basic.get-ok", queue: queue, tag: tag, acknowledged: getting?.acknowledges ?? true,
-                          frame: frame, now: now)
-        case (60, 72): // basic.get-empty
+            startDelivery(
+                "basic.get-ok", queue: queue, tag: tag, acknowledged: getting?.acknowledges ?? true,
+                frame: frame, now: now)
+        case (60, 72):  // basic.get-empty
             channels[id]?.getting = nil
-        case (60, 50): // basic.return: its content is read and dropped
+        case (60, 50):  // basic.return: its content is read and dropped
             channels[id, default: AMQPChannel()].delivering = AMQPChannel.Assembly(
                 pending: AMQPChannel.Pending(tag: 0, message: .blank(flow: flow, wireProtocol: .amqp), lastNanos: now),
                 kind: .ignored, bodyRemaining: nil)
-        case (60, 80), (60, 120): // publisher confirms
+        case (60, 80), (60, 120):  // publisher confirms
             guard let tag = reader.longLong(), let bits = reader.octet() else { return malformed() }
-            settle(channel: id, deliveries: false, tag: tag, multiple: bits & 1 != 0,
-                   status: methodID == 80 ? .ok : .error(kind: "nack"), now: now, emit: emit)
-        case (60, 21): // basic.consume-ok
+            settle(
+                channel: id, deliveries: false, tag: tag, multiple: bits & 1 != 0,
+                status: methodID == 80 ? .ok : .error(kind: "nack"), now: now, emit: emit)
+        case (60, 21):  // basic.consume-ok
             guard let tag = reader.shortString() else { return malformed() }
             if let consumer = channels[id]?.synchronous?.consumer { addConsumer(Key(tag), consumer, channel: id) }
             answer(id, (classID, methodID), status: .ok, now: now, emit: emit)
         case (50, 11), (50, 21), (85, 11):
             answer(id, (classID, methodID), status: .ok, now: now, emit: emit)
-        case (20, 40): // channel.close by the broker: the waiting request failed with its reply code
+        case (20, 40):  // channel.close by the broker: the waiting request failed with its reply code
             let code = reader.short().map { String($0) } ?? "channel.close"
             if let synchronous = channels[id]?.synchronous {
-                answer(id, (synchronous.replyClass, synchronous.replyMethod), status: .error(kind: ErrorKind(code)),
-                       now: now, emit: emit)
+                answer(
+                    id, (synchronous.replyClass, synchronous.replyMethod), status: .error(kind: ErrorKind(code)),
+                    now: now, emit: emit)
             }
-        case (20, 41): // channel.close-ok (the client closed the channel)
+        case (20, 41):  // channel.close-ok (the client closed the channel)
             closeChannel(id, emit: emit)
-        case (10, 51): // connection.close-ok
+        case (10, 51):  // connection.close-ok
             finish(timestampNanos: now, emit: emit)
         default:
             break
@@ -244,22 +266,28 @@ public struct AMQPParser: ConversationParser {
 
     // MARK: Content
 
-    private mutating func startDelivery(_ command: String, queue: Key, tag: UInt64, acknowledged: Bool,
-                                        frame: AMQPFrameReader.Frame, now: Int64) {
-        let message = Message(timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp, command: command,
-                              operation: .read, keys: KeyList([KeyReference(key: queue)]), requestBytes: 0)
+    private mutating func startDelivery(
+        _ command: String, queue: Key, tag: UInt64, acknowledged: Bool,
+        frame: AMQPFrameReader.Frame, now: Int64
+    ) {
+        let message = Message(
+            timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp, command: command,
+            operation: .read, keys: KeyList([KeyReference(key: queue)]), requestBytes: 0)
         if channels[frame.channel]?.delivering != nil { parserHealth.parseErrors += 1 }
         channels[frame.channel, default: AMQPChannel()].delivering = AMQPChannel.Assembly(
             pending: AMQPChannel.Pending(tag: tag, message: message, lastNanos: now),
             kind: .delivery(acknowledged: acknowledged), bodyRemaining: nil)
     }
 
-    private mutating func contentHeader(_ payload: UnsafeRawBufferPointer, channel id: UInt16, publishing: Bool,
-                                        now: Int64, emit: (inout Message) -> Void) {
+    private mutating func contentHeader(
+        _ payload: UnsafeRawBufferPointer, channel id: UInt16, publishing: Bool,
+        now: Int64, emit: (inout Message) -> Void
+    ) {
         var reader = AMQPArgumentReader(payload)
         guard reader.short() != nil, reader.short() != nil, let size = reader.longLong() else { return malformed() }
         guard var assembly = publishing ? channels[id]?.publishing : channels[id]?.delivering,
-              assembly.bodyRemaining == nil else {
+            assembly.bodyRemaining == nil
+        else {
             // Content with no method before it (the capture started mid-message).
             parserHealth.skippedBytes += payload.count
             return
@@ -272,10 +300,13 @@ public struct AMQPParser: ConversationParser {
         if size == 0 { complete(channel: id, publishing: publishing, emit: emit) }
     }
 
-    private mutating func contentBody(_ size: Int, channel id: UInt16, publishing: Bool, now: Int64,
-                                      emit: (inout Message) -> Void) {
+    private mutating func contentBody(
+        _ size: Int, channel id: UInt16, publishing: Bool, now: Int64,
+        emit: (inout Message) -> Void
+    ) {
         guard var assembly = publishing ? channels[id]?.publishing : channels[id]?.delivering,
-              let remaining = assembly.bodyRemaining else {
+            let remaining = assembly.bodyRemaining
+        else {
             parserHealth.skippedBytes += size
             return
         }
@@ -332,8 +363,10 @@ public struct AMQPParser: ConversationParser {
 
     /// Confirms (`deliveries` false) or acks: `tag` alone, or with `multiple` every tag up to it
     /// (0 with `multiple`: everything outstanding).
-    private mutating func settle(channel id: UInt16, deliveries: Bool, tag: UInt64, multiple: Bool, status: ReplyStatus,
-                                 now: Int64, emit: (inout Message) -> Void) {
+    private mutating func settle(
+        channel id: UInt16, deliveries: Bool, tag: UInt64, multiple: Bool, status: ReplyStatus,
+        now: Int64, emit: (inout Message) -> Void
+    ) {
         // Out of the table while it changes, so that its queues are not copied.
         guard var channel = channels.removeValue(forKey: id) else {
             parserHealth.unpairedReplies += 1
@@ -368,11 +401,14 @@ public struct AMQPParser: ConversationParser {
 
     // MARK: Synchronous requests
 
-    private mutating func synchronous(_ id: UInt16, _ command: String, frame: AMQPFrameReader.Frame, noWait: Bool,
-                                      reply: (UInt16, UInt16), emit: (inout Message) -> Void) {
-        var message = Message(timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp, command: command,
-                              operation: .other, keys: KeyList(), requestBytes: frame.size + 8,
-                              requestOffset: frame.streamOffset)
+    private mutating func synchronous(
+        _ id: UInt16, _ command: String, frame: AMQPFrameReader.Frame, noWait: Bool,
+        reply: (UInt16, UInt16), emit: (inout Message) -> Void
+    ) {
+        var message = Message(
+            timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp, command: command,
+            operation: .other, keys: KeyList(), requestBytes: frame.size + 8,
+            requestOffset: frame.streamOffset)
         if noWait {
             emit(&message)
             return
@@ -386,10 +422,13 @@ public struct AMQPParser: ConversationParser {
             message: message, replyClass: reply.0, replyMethod: reply.1, consumer: nil)
     }
 
-    private mutating func answer(_ id: UInt16, _ reply: (UInt16, UInt16), status: ReplyStatus, now: Int64,
-                                 emit: (inout Message) -> Void) {
+    private mutating func answer(
+        _ id: UInt16, _ reply: (UInt16, UInt16), status: ReplyStatus, now: Int64,
+        emit: (inout Message) -> Void
+    ) {
         guard let synchronous = channels[id]?.synchronous,
-              synchronous.replyClass == reply.0, synchronous.replyMethod == reply.1 else {
+            synchronous.replyClass == reply.0, synchronous.replyMethod == reply.1
+        else {
             parserHealth.unpairedReplies += 1
             return
         }

@@ -62,7 +62,8 @@ public enum HTTPKeyMode: Sendable, Equatable, Hashable {
 
     /// The key of a request with this target, Host and header lookup; nil when the mode's part is absent.
     func key(target: [UInt8], host: [UInt8]?, header: (String) -> [UInt8]?) -> [UInt8]? {
-        let path = target.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first
+        let path =
+            target.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first
             .map(Array.init) ?? target
         switch self {
         case .path: return path

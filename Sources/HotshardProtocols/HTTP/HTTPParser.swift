@@ -109,8 +109,10 @@ public struct HTTPParser: ConversationParser {
         return total
     }
 
-    public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                              emit: (inout Message) -> Void) {
+    public mutating func feed(
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void
+    ) {
         if switchedProtocol { return }
         if direction == .clientToServer {
             // The reader is moved out so that its callbacks may change the rest of the parser; moved,
@@ -166,8 +168,10 @@ public struct HTTPParser: ConversationParser {
 
     // MARK: Requests
 
-    private mutating func requestLine(_ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
-                                      timestampNanos: Int64, emit: (inout Message) -> Void) -> Int {
+    private mutating func requestLine(
+        _ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
+        timestampNanos: Int64, emit: (inout Message) -> Void
+    ) -> Int {
         request.bytes += wire
         switch request.state {
         case .startLine:
@@ -204,8 +208,10 @@ public struct HTTPParser: ConversationParser {
         return 0
     }
 
-    private mutating func endOfRequestHeaders(timestampNanos: Int64,
-                                              emit: (inout Message) -> Void) -> Int {
+    private mutating func endOfRequestHeaders(
+        timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) -> Int {
         if request.chunked {
             request.state = .chunkSize
             return 0
@@ -229,24 +235,28 @@ public struct HTTPParser: ConversationParser {
             parserHealth.unansweredRequests += 1
             emit(&oldest.message)
         }
-        let message = Message(timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
-                              operation: request.operation, keys: consume keys,
-                              requestBytes: request.bytes + (request.contentLength ?? 0), requestOffset: request.streamOffset)
+        let message = Message(
+            timestampNanos: request.firstNanos, flow: flow, wireProtocol: .http, command: request.method,
+            operation: request.operation, keys: consume keys,
+            requestBytes: request.bytes + (request.contentLength ?? 0), requestOffset: request.streamOffset)
         pending.append(Pending(message: consume message, lastNanos: timestampNanos))
         request.state = .startLine
     }
 
     // MARK: Replies
 
-    private mutating func replyLine(_ line: UnsafeRawBufferPointer, wire: Int,
-                                    timestampNanos: Int64, emit: (inout Message) -> Void) -> Int {
+    private mutating func replyLine(
+        _ line: UnsafeRawBufferPointer, wire: Int,
+        timestampNanos: Int64, emit: (inout Message) -> Void
+    ) -> Int {
         reply.bytes += wire
         switch reply.state {
         case .startLine:
             if line.isEmpty { reply.bytes -= wire; return 0 }
             let parts = lineWords.split(line, limit: 3)
             guard parts.count >= 2, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[0]]), "HTTP/1."),
-                  let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]])) else {
+                let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]]))
+            else {
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
                 reply.bytes = 0
@@ -386,11 +396,14 @@ extension HTTPParser.Direction {
         return size + 2
     }
 
-    mutating func header(_ line: UnsafeRawBufferPointer, keyMode: HTTPKeyMode, keyHeaderName: [UInt8]?,
-                         health parserHealth: inout ParserHealth) {
+    mutating func header(
+        _ line: UnsafeRawBufferPointer, keyMode: HTTPKeyMode, keyHeaderName: [UInt8]?,
+        health parserHealth: inout ParserHealth
+    ) {
         headerCount += 1
         guard headerCount <= HTTPParser.maxHeaders, let base = line.baseAddress,
-              let found = memchr(base, Int32(UInt8(ascii: ":")), line.count) else {
+            let found = memchr(base, Int32(UInt8(ascii: ":")), line.count)
+        else {
             parserHealth.parseErrors += 1
             return
         }

@@ -36,8 +36,10 @@ struct BinaryFrameReader {
         frame = Frame()
     }
 
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64, expectedMagic: UInt8,
-                          onFrame: (Frame) -> Void) {
+    mutating func consume(
+        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64, expectedMagic: UInt8,
+        onFrame: (Frame) -> Void
+    ) {
         var index = 0
         let base = streamOffset
         defer { streamOffset = base + bytes.count }

@@ -73,8 +73,10 @@ public struct MemcachedParser: ConversationParser {
     public init(flow: FlowID, configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.flow = flow
         self.maxPending = configuration.maxPendingRequests
-        pending = PendingQueue(blank: Pending(message: .blank(flow: flow, wireProtocol: .memcached), lastNanos: 0,
-                                              shape: .line, expectsReply: false, quiet: false, opaque: 0))
+        pending = PendingQueue(
+            blank: Pending(
+                message: .blank(flow: flow, wireProtocol: .memcached), lastNanos: 0,
+                shape: .line, expectsReply: false, quiet: false, opaque: 0))
     }
 
     public var health: ParserHealth {
@@ -86,8 +88,10 @@ public struct MemcachedParser: ConversationParser {
         return total
     }
 
-    public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                              emit: (inout Message) -> Void) {
+    public mutating func feed(
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void
+    ) {
         if mode == .unknown {
             guard direction == .clientToServer, let first = bytes.first else {
                 parserHealth.skippedBytes += bytes.count
@@ -158,8 +162,10 @@ public struct MemcachedParser: ConversationParser {
     }
 
     /// UDP: an 8-byte frame header (request id, sequence, datagram count, reserved), then the text protocol.
-    public mutating func datagram(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                                  emit: (inout Message) -> Void) {
+    public mutating func datagram(
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void
+    ) {
         guard bytes.count > 8 else {
             parserHealth.parseErrors += 1
             return
@@ -169,8 +175,10 @@ public struct MemcachedParser: ConversationParser {
 
     // MARK: Text requests
 
-    private mutating func textRequest(_ line: UnsafeRawBufferPointer, wireBytes: Int, offset: Int, timestampNanos: Int64,
-                                      emit: (inout Message) -> Void) -> Int {
+    private mutating func textRequest(
+        _ line: UnsafeRawBufferPointer, wireBytes: Int, offset: Int, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) -> Int {
         let fields = lineWords.split(line)
         guard let verbRange = fields.first else { return 0 }
         func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
@@ -248,11 +256,13 @@ public struct MemcachedParser: ConversationParser {
             break  // version, verbosity, flush_all, quit, …: one line or none
         }
         let command = verb?.name ?? String(decoding: verbBytes, as: UTF8.self).uppercased()
-        let message = Message(timestampNanos: timestampNanos, flow: flow, wireProtocol: .memcached,
-                              command: consume command, operation: operation, keys: consume keys,
-                              requestBytes: wireBytes + dataBytes, requestOffset: offset)
-        let request = Pending(message: consume message, lastNanos: timestampNanos, shape: shape,
-                              expectsReply: !noreply && verb != .quit, quiet: quiet, opaque: opaque)
+        let message = Message(
+            timestampNanos: timestampNanos, flow: flow, wireProtocol: .memcached,
+            command: consume command, operation: operation, keys: consume keys,
+            requestBytes: wireBytes + dataBytes, requestOffset: offset)
+        let request = Pending(
+            message: consume message, lastNanos: timestampNanos, shape: shape,
+            expectsReply: !noreply && verb != .quit, quiet: quiet, opaque: opaque)
         enqueue(consume request, emit: emit)
         return dataBytes
     }
@@ -273,8 +283,10 @@ public struct MemcachedParser: ConversationParser {
 
     // MARK: Text replies
 
-    private mutating func textReply(_ line: UnsafeRawBufferPointer, wireBytes: Int, timestampNanos: Int64,
-                                    emit: (inout Message) -> Void) -> Int {
+    private mutating func textReply(
+        _ line: UnsafeRawBufferPointer, wireBytes: Int, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) -> Int {
         let fields = lineWords.split(line, limit: 8)
         guard let first = fields.first else { return 0 }
         let word = UnsafeRawBufferPointer(rebasing: line[first])
@@ -335,13 +347,16 @@ public struct MemcachedParser: ConversationParser {
         return 0
     }
 
-    private mutating func metaReply(_ word: UnsafeRawBufferPointer, fields: LineWords.Words, line: UnsafeRawBufferPointer,
-                                    emit: (inout Message) -> Void) -> Int {
+    private mutating func metaReply(
+        _ word: UnsafeRawBufferPointer, fields: LineWords.Words, line: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void
+    ) -> Int {
         // The two-letter code compared as bytes: no String per reply.
         func code(_ text: StaticString) -> Bool { bytesEqual(word, text) }
         // Quiet requests before this reply that it cannot belong to were answered by silence.
         while !pending.isEmpty, pending[0].quiet,
-              code("MN") || (code("EN") && pending[0].command == "MG") || code("HD") {
+            code("MN") || (code("EN") && pending[0].command == "MG") || code("HD")
+        {
             var front = pending.takeFirst()
             if front.command == "MG" {
                 front.markUnansweredKeysMissed()
@@ -411,16 +426,20 @@ public struct MemcachedParser: ConversationParser {
 
     // MARK: Binary
 
-    private mutating func binaryRequest(_ frame: BinaryFrameReader.Frame, timestampNanos: Int64,
-                                        emit: (inout Message) -> Void) {
+    private mutating func binaryRequest(
+        _ frame: BinaryFrameReader.Frame, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) {
         let info = MemcachedBinaryOpcode.info(frame.opcode)
         var keys = KeyList()
         if !frame.key.isEmpty { keys.append(KeyReference(key: Key(frame.key))) }
-        let message = Message(timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .memcached,
-                              command: info.name, operation: info.operation, keys: consume keys,
-                              requestBytes: frame.totalBytes, requestOffset: frame.streamOffset)
-        let request = Pending(message: consume message, lastNanos: timestampNanos, shape: .line, expectsReply: true,
-                              quiet: info.quiet, opaque: frame.opaque)
+        let message = Message(
+            timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .memcached,
+            command: info.name, operation: info.operation, keys: consume keys,
+            requestBytes: frame.totalBytes, requestOffset: frame.streamOffset)
+        let request = Pending(
+            message: consume message, lastNanos: timestampNanos, shape: .line, expectsReply: true,
+            quiet: info.quiet, opaque: frame.opaque)
         if pending.count >= maxPending, var oldest = pending.popFirst() {
             parserHealth.unansweredRequests += 1
             emit(&oldest.message)

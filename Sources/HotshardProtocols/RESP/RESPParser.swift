@@ -32,8 +32,10 @@ public struct RESPParser: ConversationParser {
         /// request cost 5–7 ns, and receivers are lent messages read-only (`ConversationParser`),
         /// which debug builds check here.
         @inline(__always)
-        mutating func stamp(firstNanos: Int64, lastNanos: Int64, requestBytes: Int, requestOffset: Int,
-                            expectsReply: Bool, role: Role, flow: FlowID) {
+        mutating func stamp(
+            firstNanos: Int64, lastNanos: Int64, requestBytes: Int, requestOffset: Int,
+            expectsReply: Bool, role: Role, flow: FlowID
+        ) {
             assert(message.flow == flow && message.wireProtocol == .resp, "a receiver changed a lent message")
             message.timestampNanos = firstNanos
             message.requestBytes = requestBytes
@@ -99,8 +101,9 @@ public struct RESPParser: ConversationParser {
             let keyCount = message.keys.count
             if keyCount > 1, keyCount == reply.elements.count {
                 for index in 0..<keyCount {
-                    message.keys.setOutcome(at: index, hit: !reply.elements[index].isNull,
-                                            valueBytes: reply.elements[index].bytes)
+                    message.keys.setOutcome(
+                        at: index, hit: !reply.elements[index].isNull,
+                        valueBytes: reply.elements[index].bytes)
                 }
             }
         }
@@ -173,8 +176,10 @@ public struct RESPParser: ConversationParser {
     public init(flow: FlowID, maxPendingRequests: Int = 100_000) {
         self.flow = flow
         self.maxPending = maxPendingRequests
-        pending = PendingQueue(blank: PendingRequest(message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
-                                                     expectsReply: false, role: .plain))
+        pending = PendingQueue(
+            blank: PendingRequest(
+                message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
+                expectsReply: false, role: .plain))
     }
 
     public var health: ParserHealth {
@@ -184,16 +189,19 @@ public struct RESPParser: ConversationParser {
         return total
     }
 
-    public mutating func feed(_ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
-                              emit: (inout Message) -> Void) {
+    public mutating func feed(
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        emit: (inout Message) -> Void
+    ) {
         // Whole messages are read straight from the input; the token reader takes what arrives
         // in pieces, and hands back at the first message boundary after a finished message.
         var index = 0
         if direction == .clientToServer {
             while index < bytes.count {
                 if requestExpected < 0, requestReader.isAtMessageBoundary {
-                    let read = readWholeRequests(UnsafeRawBufferPointer(rebasing: bytes[index...]),
-                                                 timestampNanos: timestampNanos, emit: emit)
+                    let read = readWholeRequests(
+                        UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                        timestampNanos: timestampNanos, emit: emit)
                     requestReader.skip(read)
                     index += read
                     if index >= bytes.count { break }
@@ -211,8 +219,9 @@ public struct RESPParser: ConversationParser {
         } else {
             while index < bytes.count {
                 if !replyStarted, replyReader.isAtMessageBoundary {
-                    let read = readWholeReplies(UnsafeRawBufferPointer(rebasing: bytes[index...]),
-                                                timestampNanos: timestampNanos, emit: emit)
+                    let read = readWholeReplies(
+                        UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                        timestampNanos: timestampNanos, emit: emit)
                     replyReader.skip(read)
                     index += read
                     if index >= bytes.count { break }
@@ -228,8 +237,10 @@ public struct RESPParser: ConversationParser {
         }
     }
 
-    public mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int,
-                             emit: (inout Message) -> Void) {
+    public mutating func gap(
+        _ direction: FlowDirection, timestampNanos: Int64, length: Int,
+        emit: (inout Message) -> Void
+    ) {
         if direction == .clientToServer {
             requestExpected = -1
             requestReader.resynchronise()
@@ -261,8 +272,10 @@ public struct RESPParser: ConversationParser {
 
     // MARK: Requests
 
-    private mutating func requestToken(_ token: RESPReader.Token, wireBytes: Int, end: Int, timestampNanos: Int64,
-                                       emit: (inout Message) -> Void) {
+    private mutating func requestToken(
+        _ token: RESPReader.Token, wireBytes: Int, end: Int, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) {
         switch token {
         case .aggregate(let kind, let count):
             if requestExpected > 0 || kind != UInt8(ascii: "*") {
@@ -368,11 +381,13 @@ public struct RESPParser: ConversationParser {
         if case .exec = role { inMulti = false }
         if case .discard = role { inMulti = false }
         if !expectsReply && pending.isEmpty {
-            var request = PendingRequest(message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
-                                         expectsReply: false, role: .plain)
-            Self.describe(&request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
-                          lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
-                          expectsReply: expectsReply, role: role, flow: flow)
+            var request = PendingRequest(
+                message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
+                expectsReply: false, role: .plain)
+            Self.describe(
+                &request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+                lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
+                expectsReply: expectsReply, role: role, flow: flow)
             emit(&request.message)
             return
         }
@@ -385,9 +400,10 @@ public struct RESPParser: ConversationParser {
         // Written over a slot's old request: a new message made there and destroyed after its reply
         // cost more than reading the request.
         pending.append(reusing: { request in
-            Self.describe(&request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
-                          lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
-                          expectsReply: expectsReply, role: role, flow: flow)
+            Self.describe(
+                &request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
+                lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
+                expectsReply: expectsReply, role: role, flow: flow)
         })
     }
 
@@ -395,11 +411,14 @@ public struct RESPParser: ConversationParser {
     /// argument list.
     /// Static, with the request's fields as arguments: it runs while the queue is being changed.
     @inline(__always)
-    private static func describe(_ request: inout PendingRequest, entry: Unmanaged<RedisCommandEntry>?,
-                                 arguments: RESPArguments, firstNanos: Int64, lastNanos: Int64, requestBytes: Int,
-                                 requestOffset: Int, expectsReply: Bool, role: Role, flow: FlowID) {
-        request.stamp(firstNanos: firstNanos, lastNanos: lastNanos, requestBytes: requestBytes,
-                      requestOffset: requestOffset, expectsReply: expectsReply, role: role, flow: flow)
+    private static func describe(
+        _ request: inout PendingRequest, entry: Unmanaged<RedisCommandEntry>?,
+        arguments: RESPArguments, firstNanos: Int64, lastNanos: Int64, requestBytes: Int,
+        requestOffset: Int, expectsReply: Bool, role: Role, flow: FlowID
+    ) {
+        request.stamp(
+            firstNanos: firstNanos, lastNanos: lastNanos, requestBytes: requestBytes,
+            requestOffset: requestOffset, expectsReply: expectsReply, role: role, flow: flow)
         if let entry {
             request.name(entry)
             entry._withUnsafeGuaranteedRef { RedisCommandTable.replaceKeys(&request.message.keys, of: arguments, entry: $0) }
@@ -414,8 +433,10 @@ public struct RESPParser: ConversationParser {
     /// Reads the whole requests at the start of `bytes` without copying them; returns how many
     /// bytes they took. Stops at a request that is incomplete or not a plain array of bulk
     /// strings: the token reader takes it from there, with its error handling.
-    private mutating func readWholeRequests(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
-                                            emit: (inout Message) -> Void) -> Int {
+    private mutating func readWholeRequests(
+        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         // Once, not per request: the spans must not outlive the input.
         defer { arguments.reset() }
@@ -425,11 +446,14 @@ public struct RESPParser: ConversationParser {
         while index < end {
             let start = index
             guard base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "*"),
-                  let header = Self.lengthLine(base, from: index + 1, end: end),
-                  header.value > 0, header.value <= Self.maxWholeArguments else { return start }
+                let header = Self.lengthLine(base, from: index + 1, end: end),
+                header.value > 0, header.value <= Self.maxWholeArguments
+            else { return start }
             index = header.next
-            if let next = oneKeyRequest(base, from: index, end: end, arguments: header.value, requestStart: start,
-                                        timestampNanos: timestampNanos) {
+            if let next = oneKeyRequest(
+                base, from: index, end: end, arguments: header.value, requestStart: start,
+                timestampNanos: timestampNanos)
+            {
                 index = next
                 continue
             }
@@ -453,15 +477,20 @@ public struct RESPParser: ConversationParser {
     /// with nothing changed, for anything else or when the connection's state needs the general
     /// path (replies off or skipped, a full queue).
     @inline(__always)
-    private mutating func oneKeyRequest(_ base: UnsafeRawPointer, from start: Int, end: Int, arguments count: Int,
-                                        requestStart: Int, timestampNanos: Int64) -> Int? {
+    private mutating func oneKeyRequest(
+        _ base: UnsafeRawPointer, from start: Int, end: Int, arguments count: Int,
+        requestStart: Int, timestampNanos: Int64
+    ) -> Int? {
         guard count >= 2, !repliesOff, !skipNext, pending.count < maxPending,
-              let command = Self.bulkString(base, at: start, end: end),
-              let cacheKey = RedisCommandCache.key(UnsafeRawBufferPointer(start: base + command.start,
-                                                                         count: command.length)),
-              let entry = commands.cached(cacheKey),
-              entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
-              let key = Self.bulkString(base, at: command.next, end: end) else { return nil }
+            let command = Self.bulkString(base, at: start, end: end),
+            let cacheKey = RedisCommandCache.key(
+                UnsafeRawBufferPointer(
+                    start: base + command.start,
+                    count: command.length)),
+            let entry = commands.cached(cacheKey),
+            entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
+            let key = Self.bulkString(base, at: command.next, end: end)
+        else { return nil }
         var index = key.next
         for _ in 2..<count {
             guard let argument = Self.bulkString(base, at: index, end: end) else { return nil }
@@ -470,8 +499,9 @@ public struct RESPParser: ConversationParser {
         let keyBytes = arguments.keyBytes(UnsafeRawBufferPointer(start: base + key.start, count: key.length))
         let offset = requestReader.streamOffset + requestStart
         pending.appendToUnique(reusing: { request in
-            request.stamp(firstNanos: timestampNanos, lastNanos: timestampNanos, requestBytes: index - requestStart,
-                          requestOffset: offset, expectsReply: true, role: .plain, flow: flow)
+            request.stamp(
+                firstNanos: timestampNanos, lastNanos: timestampNanos, requestBytes: index - requestStart,
+                requestOffset: offset, expectsReply: true, role: .plain, flow: flow)
             request.name(entry)
             request.message.keys.replaceAll(withKey: keyBytes)
         })
@@ -483,16 +513,19 @@ public struct RESPParser: ConversationParser {
     @inline(__always)
     private static func bulkString(_ base: UnsafeRawPointer, at index: Int, end: Int) -> (start: Int, length: Int, next: Int)? {
         guard index < end, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "$"),
-              let bulk = lengthLine(base, from: index + 1, end: end),
-              bulk.value <= end - bulk.next - 2,
-              base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == crlf else { return nil }
+            let bulk = lengthLine(base, from: index + 1, end: end),
+            bulk.value <= end - bulk.next - 2,
+            base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == crlf
+        else { return nil }
         return (bulk.next, bulk.value, bulk.next + bulk.value + 2)
     }
 
     /// Reads the whole simple replies (`+`, `-`, `:`, bulk strings) at the start of `bytes`;
     /// returns how many bytes they took. Aggregates and RESP3 types go to the token reader.
-    private mutating func readWholeReplies(_ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
-                                           emit: (inout Message) -> Void) -> Int {
+    private mutating func readWholeReplies(
+        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         pending.makeUnique()
         let end = bytes.count
@@ -510,7 +543,8 @@ public struct RESPParser: ConversationParser {
                     index = bulk.next
                 } else {
                     guard bulk.value <= end - bulk.next - 2,
-                          base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf else {
+                        base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf
+                    else {
                         return start
                     }
                     index = bulk.next + bulk.value + 2
@@ -527,8 +561,11 @@ public struct RESPParser: ConversationParser {
                 return start
             }
             let isQueued = kind == UInt8(ascii: "+") && bytesEqual(line, "QUEUED")
-            if kind != UInt8(ascii: "-"), !isQueued, answerPlainFront(isNull: isNull, bytes: index - start,
-                                                                     firstByteNanos: timestampNanos, emit: emit) {
+            if kind != UInt8(ascii: "-"), !isQueued,
+                answerPlainFront(
+                    isNull: isNull, bytes: index - start,
+                    firstByteNanos: timestampNanos, emit: emit)
+            {
                 continue
             }
             reply.reset(firstByteNanos: timestampNanos)
@@ -547,10 +584,13 @@ public struct RESPParser: ConversationParser {
     /// reply began and none ahead of it expects no reply. False, with nothing changed, otherwise.
     /// Most replies are answered here, without the general reply's bookkeeping.
     @inline(__always)
-    private mutating func answerPlainFront(isNull: Bool, bytes: Int, firstByteNanos: Int64,
-                                           emit: (inout Message) -> Void) -> Bool {
+    private mutating func answerPlainFront(
+        isNull: Bool, bytes: Int, firstByteNanos: Int64,
+        emit: (inout Message) -> Void
+    ) -> Bool {
         guard pendingWithoutReply == 0, !pending.isEmpty, case .plain = pending[0].role,
-              pending[0].lastByteNanos <= firstByteNanos else { return false }
+            pending[0].lastByteNanos <= firstByteNanos
+        else { return false }
         pending.removeFirstOfUnique { request in
             request.answerPlain(isNull: isNull, bytes: bytes, latency: firstByteNanos - request.lastByteNanos)
             emit(&request.message)
@@ -564,11 +604,14 @@ public struct RESPParser: ConversationParser {
     /// A length line's value (`*3\r\n`, `$5\r\n`, after the type byte) and where the line ends;
     /// nil when it is incomplete, malformed or longer than nine digits.
     @inline(__always)
-    private static func lengthLine(_ base: UnsafeRawPointer, from start: Int, end: Int,
-                                   allowingNull: Bool = false) -> (value: Int, next: Int)? {
+    private static func lengthLine(
+        _ base: UnsafeRawPointer, from start: Int, end: Int,
+        allowingNull: Bool = false
+    ) -> (value: Int, next: Int)? {
         if allowingNull, start + 4 <= end, base.load(fromByteOffset: start, as: UInt8.self) == UInt8(ascii: "-"),
-           base.load(fromByteOffset: start + 1, as: UInt8.self) == UInt8(ascii: "1"),
-           base.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self) == crlf {
+            base.load(fromByteOffset: start + 1, as: UInt8.self) == UInt8(ascii: "1"),
+            base.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self) == crlf
+        {
             return (-1, start + 4)
         }
         // One digit (`$3\r\n`, `*2\r\n`: most length lines of small requests) in one compare.
@@ -584,7 +627,8 @@ public struct RESPParser: ConversationParser {
             let byte = base.load(fromByteOffset: index, as: UInt8.self)
             if byte == 0x0d {
                 guard index > start, index - start <= 9, index + 1 < end,
-                      base.load(fromByteOffset: index + 1, as: UInt8.self) == 0x0a else { return nil }
+                    base.load(fromByteOffset: index + 1, as: UInt8.self) == 0x0a
+                else { return nil }
                 return (value, index + 2)
             }
             guard byte >= 0x30, byte <= 0x39 else { return nil }
@@ -596,8 +640,10 @@ public struct RESPParser: ConversationParser {
 
     // MARK: Replies
 
-    private mutating func replyToken(_ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
-                                     emit: (inout Message) -> Void) {
+    private mutating func replyToken(
+        _ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
+        emit: (inout Message) -> Void
+    ) {
         if !replyStarted {
             replyStarted = true
             reply.reset(firstByteNanos: timestampNanos)
@@ -617,8 +663,9 @@ public struct RESPParser: ConversationParser {
             if elements > 0 {
                 replyStack.append((elements, isAttribute))
             } else {
-                valueCompleted(isNull: count < 0, isError: false, bytes: 0, isAttribute: isAttribute,
-                               timestampNanos: timestampNanos, emit: emit)
+                valueCompleted(
+                    isNull: count < 0, isError: false, bytes: 0, isAttribute: isAttribute,
+                    timestampNanos: timestampNanos, emit: emit)
             }
         case .simple(let kind, let line):
             let isError = kind == UInt8(ascii: "-")
@@ -628,15 +675,17 @@ public struct RESPParser: ConversationParser {
                 reply.isNull = isNull
                 if kind == UInt8(ascii: "+"), bytesEqual(line, "QUEUED") { reply.queued = true }
             }
-            valueCompleted(isNull: isNull, isError: isError, bytes: line.count, isAttribute: false,
-                           timestampNanos: timestampNanos, emit: emit)
+            valueCompleted(
+                isNull: isNull, isError: isError, bytes: line.count, isAttribute: false,
+                timestampNanos: timestampNanos, emit: emit)
         case .bulkHeader(let kind, let length):
             elementBytes = max(0, length)
             elementIsError = kind == UInt8(ascii: "!")
             if length < 0 {
                 if depth == 0 { reply.isNull = true }
-                valueCompleted(isNull: true, isError: false, bytes: 0, isAttribute: false,
-                               timestampNanos: timestampNanos, emit: emit)
+                valueCompleted(
+                    isNull: true, isError: false, bytes: 0, isAttribute: false,
+                    timestampNanos: timestampNanos, emit: emit)
             }
         case .bulkChunk(let chunk):
             if depth == 0, elementIsError, errorText.count < 32 { errorText += chunk.prefix(32 - errorText.count) }
@@ -644,15 +693,18 @@ public struct RESPParser: ConversationParser {
                 firstElementText += chunk.prefix(16 - firstElementText.count)
             }
         case .bulkEnd:
-            valueCompleted(isNull: false, isError: elementIsError, bytes: elementBytes, isAttribute: false,
-                           timestampNanos: timestampNanos, emit: emit)
+            valueCompleted(
+                isNull: false, isError: elementIsError, bytes: elementBytes, isAttribute: false,
+                timestampNanos: timestampNanos, emit: emit)
         case .inline:
             break
         }
     }
 
-    private mutating func valueCompleted(isNull: Bool, isError: Bool, bytes: Int, isAttribute: Bool,
-                                         timestampNanos: Int64, emit: (inout Message) -> Void) {
+    private mutating func valueCompleted(
+        isNull: Bool, isError: Bool, bytes: Int, isAttribute: Bool,
+        timestampNanos: Int64, emit: (inout Message) -> Void
+    ) {
         var completedAttribute = isAttribute
         var isNull = isNull, isError = isError, bytes = bytes
         while true {
@@ -731,7 +783,9 @@ public struct RESPParser: ConversationParser {
                 var answered = queuedRequest
                 if index < reply.elements.count {
                     let element = reply.elements[index]
-                    let status: ReplyStatus = element.isError ? .error(kind: "EXECABORT")
+                    let status: ReplyStatus =
+                        element.isError
+                        ? .error(kind: "EXECABORT")
                         : element.isNull && answered.operation == .read ? .miss : .ok
                     if answered.operation == .read, answered.message.keys.count == 1 {
                         answered.message.keys.setOutcome(at: 0, hit: !element.isNull, valueBytes: element.bytes)

@@ -45,8 +45,10 @@ struct RESPReader {
     /// included: see `skip`).
     private(set) var streamOffset = 0
 
-    init(isRequestSide: Bool, maxLineBytes: Int = 65_536, maxBulkBytes: Int = 512 << 20,
-         maxAggregateCount: Int = 1 << 20) {
+    init(
+        isRequestSide: Bool, maxLineBytes: Int = 65_536, maxBulkBytes: Int = 512 << 20,
+        maxAggregateCount: Int = 1 << 20
+    ) {
         self.isRequestSide = isRequestSide
         self.maxLineBytes = maxLineBytes
         self.maxBulkBytes = maxBulkBytes
@@ -87,8 +89,9 @@ struct RESPReader {
             switch state {
             case .bulk(let remaining):
                 let take = min(remaining, count - index)
-                deliver(emit, .bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take,
-                        end: base + index + take)
+                deliver(
+                    emit, .bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take,
+                    end: base + index + take)
                 index += take
                 state = remaining - take == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: remaining - take)
             case .bulkTerminator(let remaining):
@@ -162,8 +165,8 @@ struct RESPReader {
         }
         switch byte {
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "$"), UInt8(ascii: "*"),
-             UInt8(ascii: "%"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "_"), UInt8(ascii: ","),
-             UInt8(ascii: "#"), UInt8(ascii: "("), UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "|"):
+            UInt8(ascii: "%"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "_"), UInt8(ascii: ","),
+            UInt8(ascii: "#"), UInt8(ascii: "("), UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "|"):
             return true
         default:
             return false
@@ -171,8 +174,10 @@ struct RESPReader {
     }
 
     /// One complete line including its `\n` (and usually `\r\n`).
-    private mutating func handleLine(_ line: UnsafeRawBufferPointer, wireBytes: Int,
-                                     streamEnd: Int, emit: (Token, Int, Int) -> Bool) {
+    private mutating func handleLine(
+        _ line: UnsafeRawBufferPointer, wireBytes: Int,
+        streamEnd: Int, emit: (Token, Int, Int) -> Bool
+    ) {
         var end = line.count - 1
         if end > 0, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         guard end > 0 else {
@@ -204,7 +209,7 @@ struct RESPReader {
             deliver(emit, .bulkHeader(kind: kind, length: length), wireBytes, end: streamEnd)
             if length >= 0 { state = length == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: length) }
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
-             UInt8(ascii: "_"), UInt8(ascii: "("):
+            UInt8(ascii: "_"), UInt8(ascii: "("):
             deliver(emit, .simple(kind: kind, line: body), wireBytes, end: streamEnd)
         default:
             protocolError(wireBytes)

@@ -52,7 +52,8 @@ final class RedisCommandEntry: Sendable {
         if spec.keySpecs.isEmpty {
             keyPlan = .none
         } else if spec.keySpecs.count == 1, case .index(let first) = spec.keySpecs[0].begin,
-                  case .range(let lastKey, let step, let limit) = spec.keySpecs[0].find, limit == 0 {
+            case .range(let lastKey, let step, let limit) = spec.keySpecs[0].find, limit == 0
+        {
             keyPlan = .range(first: first, lastKey: lastKey, step: max(1, step))
         } else {
             keyPlan = .general
@@ -85,8 +86,9 @@ enum RedisCommandTable {
             let hash = Key.fnv1a64(name.utf8)
             var index = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             while slots[index] != nil { index = (index + 1) & (slotCount - 1) }
-            slots[index] = RedisCommandEntry(name: name, spec: spec, hash: hash,
-                                             isContainer: containers.contains(Substring(name)))
+            slots[index] = RedisCommandEntry(
+                name: name, spec: spec, hash: hash,
+                isContainer: containers.contains(Substring(name)))
         }
         return slots
     }()
@@ -124,11 +126,15 @@ enum RedisCommandTable {
         return arguments.withArgument(0) { command -> RedisCommandEntry? in
             guard let found = entry(hash: upperHash(command)), found.isNamed(command) else { return nil }
             if found.isContainer, arguments.count > 1,
-               let sub = arguments.withArgument(1, { subcommand -> RedisCommandEntry? in
-                   guard let sub = entry(hash: upperHash(command, suffix: subcommand)),
-                         sub.isNamed(command, suffix: subcommand) else { return nil }
-                   return sub
-               }) {
+                let sub = arguments.withArgument(
+                    1,
+                    { subcommand -> RedisCommandEntry? in
+                        guard let sub = entry(hash: upperHash(command, suffix: subcommand)),
+                            sub.isNamed(command, suffix: subcommand)
+                        else { return nil }
+                        return sub
+                    })
+            {
                 return sub
             }
             return found
@@ -154,8 +160,9 @@ enum RedisCommandTable {
         case .none:
             break
         case .range(let first, let lastKey, let step):
-            appendKeys(of: arguments, from: first, through: lastKey >= 0 ? first + lastKey : arguments.count + lastKey,
-                       step: step, to: &keys)
+            appendKeys(
+                of: arguments, from: first, through: lastKey >= 0 ? first + lastKey : arguments.count + lastKey,
+                step: step, to: &keys)
         case .general:
             keys = Self.keys(of: arguments, spec: entry.spec, name: entry.name)
         }
@@ -208,8 +215,9 @@ enum RedisCommandTable {
                 step = max(1, keyStep)
             case .keyNum(let keyNumIndex, let firstKey, let keyStep):
                 guard first + keyNumIndex < count,
-                      let numberOfKeys = arguments.integer(first + keyNumIndex), numberOfKeys >= 0,
-                      numberOfKeys <= count else { continue }
+                    let numberOfKeys = arguments.integer(first + keyNumIndex), numberOfKeys >= 0,
+                    numberOfKeys <= count
+                else { continue }
                 first += firstKey
                 last = first + (numberOfKeys - 1) * max(1, keyStep)
                 step = max(1, keyStep)
@@ -226,8 +234,10 @@ enum RedisCommandTable {
 
     /// The arguments `first`, `first + step`, … up to `last` that the request has, as keys.
     @inline(__always)
-    private static func appendKeys(of arguments: RESPArguments, from first: Int, through last: Int, step: Int,
-                                   to keys: inout KeyList) {
+    private static func appendKeys(
+        of arguments: RESPArguments, from first: Int, through last: Int, step: Int,
+        to keys: inout KeyList
+    ) {
         if last > first, first >= 0 { keys.reserveCapacity(keys.count + (min(last, arguments.count - 1) - first) / step + 1) }
         var index = first
         while index >= 0, index <= last, index < arguments.count {

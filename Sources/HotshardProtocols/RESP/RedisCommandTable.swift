@@ -21,24 +21,61 @@ extension RedisCommandTable {
         "ACL|SETUSER": RedisCommandSpec(arity: -3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "ACL|USERS": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "ACL|WHOAMI": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "APPEND": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "APPEND": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "ASKING": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "AUTH": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "BGREWRITEAOF": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "BGSAVE": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "BITCOUNT": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "BITFIELD": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "BITFIELD_RO": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "BITOP": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(3), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "BITPOS": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "BLMOVE": RedisCommandSpec(arity: 6, operation: .write, movableKeys: false, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "BLMPOP": RedisCommandSpec(arity: -5, operation: .write, movableKeys: true, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
-        "BLPOP": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
-        "BRPOP": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
-        "BRPOPLPUSH": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "BZMPOP": RedisCommandSpec(arity: -5, operation: .write, movableKeys: true, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
-        "BZPOPMAX": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
-        "BZPOPMIN": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
+        "BITCOUNT": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "BITFIELD": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "BITFIELD_RO": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "BITOP": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(3), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false),
+            ]),
+        "BITPOS": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "BLMOVE": RedisCommandSpec(
+            arity: 6, operation: .write, movableKeys: false, blocking: true, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "BLMPOP": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: true, blocking: true, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "BLPOP": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
+        "BRPOP": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
+        "BRPOPLPUSH": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: true, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "BZMPOP": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: true, blocking: true, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "BZPOPMAX": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
+        "BZPOPMIN": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: true, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -2, step: 1, limit: 0), reads: true, writes: true)]),
         "CLIENT": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLIENT|CACHING": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLIENT|GETNAME": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
@@ -60,7 +97,8 @@ extension RedisCommandTable {
         "CLUSTER|ADDSLOTS": RedisCommandSpec(arity: -3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLUSTER|ADDSLOTSRANGE": RedisCommandSpec(arity: -4, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLUSTER|BUMPEPOCH": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "CLUSTER|COUNT-FAILURE-REPORTS": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
+        "CLUSTER|COUNT-FAILURE-REPORTS": RedisCommandSpec(
+            arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLUSTER|COUNTKEYSINSLOT": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLUSTER|DELSLOTS": RedisCommandSpec(arity: -3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CLUSTER|DELSLOTSRANGE": RedisCommandSpec(arity: -4, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
@@ -98,27 +136,60 @@ extension RedisCommandTable {
         "CONFIG|RESETSTAT": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CONFIG|REWRITE": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "CONFIG|SET": RedisCommandSpec(arity: -4, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "COPY": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "COPY": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
         "DBSIZE": RedisCommandSpec(arity: 1, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "DEBUG": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "DECR": RedisCommandSpec(arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "DECRBY": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "DEL": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: true)]),
+        "DECR": RedisCommandSpec(
+            arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "DECRBY": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "DEL": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: true)]),
         "DISCARD": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "DUMP": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "DUMP": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "ECHO": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "EVAL": RedisCommandSpec(arity: -3, operation: .other, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
-        "EVAL_RO": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "EVALSHA": RedisCommandSpec(arity: -3, operation: .other, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
-        "EVALSHA_RO": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "EVAL": RedisCommandSpec(
+            arity: -3, operation: .other, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "EVAL_RO": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "EVALSHA": RedisCommandSpec(
+            arity: -3, operation: .other, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "EVALSHA_RO": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
         "EXEC": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "EXISTS": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "EXPIRE": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "EXPIREAT": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "EXPIRETIME": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "EXISTS": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "EXPIRE": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "EXPIREAT": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "EXPIRETIME": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "FAILOVER": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "FCALL": RedisCommandSpec(arity: -3, operation: .other, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
-        "FCALL_RO": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "FCALL": RedisCommandSpec(
+            arity: -3, operation: .other, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "FCALL_RO": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
         "FLUSHALL": RedisCommandSpec(arity: -1, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "FLUSHDB": RedisCommandSpec(arity: -1, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "FUNCTION": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
@@ -131,42 +202,123 @@ extension RedisCommandTable {
         "FUNCTION|LOAD": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "FUNCTION|RESTORE": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "FUNCTION|STATS": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "GEOADD": RedisCommandSpec(arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "GEODIST": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GEOHASH": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GEOPOS": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GEORADIUS": RedisCommandSpec(arity: -6, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false), RedisKeySpec(begin: .keyword("STORE", startFrom: 6), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .keyword("STOREDIST", startFrom: 6), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "GEORADIUS_RO": RedisCommandSpec(arity: -6, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GEORADIUSBYMEMBER": RedisCommandSpec(arity: -5, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false), RedisKeySpec(begin: .keyword("STORE", startFrom: 5), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .keyword("STOREDIST", startFrom: 5), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "GEORADIUSBYMEMBER_RO": RedisCommandSpec(arity: -5, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GEOSEARCH": RedisCommandSpec(arity: -7, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GEOSEARCHSTORE": RedisCommandSpec(arity: -8, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GET": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GETBIT": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GETDEL": RedisCommandSpec(arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "GETEX": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "GETRANGE": RedisCommandSpec(arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "GETSET": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "HDEL": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "GEOADD": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "GEODIST": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GEOHASH": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GEOPOS": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GEORADIUS": RedisCommandSpec(
+            arity: -6, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+                RedisKeySpec(begin: .keyword("STORE", startFrom: 6), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .keyword("STOREDIST", startFrom: 6), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "GEORADIUS_RO": RedisCommandSpec(
+            arity: -6, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GEORADIUSBYMEMBER": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+                RedisKeySpec(begin: .keyword("STORE", startFrom: 5), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .keyword("STOREDIST", startFrom: 5), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "GEORADIUSBYMEMBER_RO": RedisCommandSpec(
+            arity: -5, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GEOSEARCH": RedisCommandSpec(
+            arity: -7, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GEOSEARCHSTORE": RedisCommandSpec(
+            arity: -8, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+            ]),
+        "GET": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GETBIT": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GETDEL": RedisCommandSpec(
+            arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "GETEX": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "GETRANGE": RedisCommandSpec(
+            arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "GETSET": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "HDEL": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "HELLO": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "HEXISTS": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HGET": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HGETALL": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HINCRBY": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "HINCRBYFLOAT": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "HKEYS": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HLEN": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HMGET": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HMSET": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "HRANDFIELD": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HSCAN": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HSET": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "HSETNX": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "HSTRLEN": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "HVALS": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "INCR": RedisCommandSpec(arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "INCRBY": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "INCRBYFLOAT": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "HEXISTS": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HGET": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HGETALL": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HINCRBY": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "HINCRBYFLOAT": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "HKEYS": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HLEN": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HMGET": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HMSET": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "HRANDFIELD": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HSCAN": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HSET": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "HSETNX": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "HSTRLEN": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "HVALS": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "INCR": RedisCommandSpec(
+            arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "INCRBY": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "INCRBYFLOAT": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
         "INFO": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "KEYS": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "LASTSAVE": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
@@ -178,30 +330,70 @@ extension RedisCommandTable {
         "LATENCY|HISTORY": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "LATENCY|LATEST": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "LATENCY|RESET": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "LCS": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 1, step: 1, limit: 0), reads: true, writes: false)]),
-        "LINDEX": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "LINSERT": RedisCommandSpec(arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "LLEN": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "LMOVE": RedisCommandSpec(arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "LMPOP": RedisCommandSpec(arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "LCS": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 1, step: 1, limit: 0), reads: true, writes: false)]),
+        "LINDEX": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "LINSERT": RedisCommandSpec(
+            arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "LLEN": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "LMOVE": RedisCommandSpec(
+            arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "LMPOP": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
         "LOLWUT": RedisCommandSpec(arity: -1, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "LPOP": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "LPOS": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "LPUSH": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "LPUSHX": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "LRANGE": RedisCommandSpec(arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "LREM": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "LSET": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "LTRIM": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "LPOP": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "LPOS": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "LPUSH": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "LPUSHX": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "LRANGE": RedisCommandSpec(
+            arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "LREM": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "LSET": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "LTRIM": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "MEMORY": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MEMORY|DOCTOR": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MEMORY|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MEMORY|MALLOC-STATS": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MEMORY|PURGE": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MEMORY|STATS": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "MEMORY|USAGE": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "MGET": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "MIGRATE": RedisCommandSpec(arity: -6, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(3), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .keyword("KEYS", startFrom: -2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: true)]),
+        "MEMORY|USAGE": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "MGET": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "MIGRATE": RedisCommandSpec(
+            arity: -6, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(3), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .keyword("KEYS", startFrom: -2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: true),
+            ]),
         "MODULE": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MODULE|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MODULE|LIST": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
@@ -209,30 +401,67 @@ extension RedisCommandTable {
         "MODULE|LOADEX": RedisCommandSpec(arity: -3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MODULE|UNLOAD": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "MONITOR": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "MOVE": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "MSET": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 2, limit: 0), reads: false, writes: true)]),
-        "MSETNX": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 2, limit: 0), reads: false, writes: true)]),
+        "MOVE": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "MSET": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 2, limit: 0), reads: false, writes: true)]),
+        "MSETNX": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 2, limit: 0), reads: false, writes: true)]),
         "MULTI": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "OBJECT": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "OBJECT|ENCODING": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "OBJECT|FREQ": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "OBJECT|ENCODING": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "OBJECT|FREQ": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "OBJECT|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "OBJECT|IDLETIME": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "OBJECT|REFCOUNT": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "PERSIST": RedisCommandSpec(arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "PEXPIRE": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "PEXPIREAT": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "PEXPIRETIME": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "PFADD": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "PFCOUNT": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: true)]),
-        "PFDEBUG": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "PFMERGE": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "OBJECT|IDLETIME": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "OBJECT|REFCOUNT": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "PERSIST": RedisCommandSpec(
+            arity: 2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "PEXPIRE": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "PEXPIREAT": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "PEXPIRETIME": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "PFADD": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "PFCOUNT": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: true)]),
+        "PFDEBUG": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "PFMERGE": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false),
+            ]),
         "PFSELFTEST": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "PING": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "PSETEX": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "PSETEX": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "PSUBSCRIBE": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: []),
         "PSYNC": RedisCommandSpec(arity: -3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "PTTL": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "PTTL": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "PUBLISH": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: []),
         "PUBSUB": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "PUBSUB|CHANNELS": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: []),
@@ -246,22 +475,51 @@ extension RedisCommandTable {
         "RANDOMKEY": RedisCommandSpec(arity: 1, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "READONLY": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "READWRITE": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "RENAME": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "RENAMENX": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "RENAME": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "RENAMENX": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
         "REPLCONF": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "REPLICAOF": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "RESET": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "RESTORE": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "RESTORE-ASKING": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "RESTORE": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "RESTORE-ASKING": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "ROLE": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "RPOP": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "RPOPLPUSH": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "RPUSH": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "RPUSHX": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "SADD": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "RPOP": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "RPOPLPUSH": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "RPUSH": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "RPUSHX": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "SADD": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "SAVE": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SCAN": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "SCARD": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SCARD": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "SCRIPT": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SCRIPT|DEBUG": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SCRIPT|EXISTS": RedisCommandSpec(arity: -3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
@@ -269,109 +527,314 @@ extension RedisCommandTable {
         "SCRIPT|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SCRIPT|KILL": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SCRIPT|LOAD": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "SDIFF": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "SDIFFSTORE": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "SDIFF": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "SDIFFSTORE": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false),
+            ]),
         "SELECT": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "SET": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "SETBIT": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "SETEX": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "SETNX": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "SETRANGE": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "SET": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "SETBIT": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "SETEX": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "SETNX": RedisCommandSpec(
+            arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "SETRANGE": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "SHUTDOWN": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "SINTER": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "SINTERCARD": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "SINTERSTORE": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "SISMEMBER": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SINTER": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "SINTERCARD": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "SINTERSTORE": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false),
+            ]),
+        "SISMEMBER": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "SLAVEOF": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SLOWLOG": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SLOWLOG|GET": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SLOWLOG|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SLOWLOG|LEN": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SLOWLOG|RESET": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "SMEMBERS": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "SMISMEMBER": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "SMOVE": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "SORT": RedisCommandSpec(arity: -2, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false), RedisKeySpec(begin: .unknown, find: .unknown, reads: true, writes: false), RedisKeySpec(begin: .unknown, find: .unknown, reads: false, writes: true)]),
-        "SORT_RO": RedisCommandSpec(arity: -2, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false), RedisKeySpec(begin: .unknown, find: .unknown, reads: true, writes: false)]),
-        "SPOP": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "SPUBLISH": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: false)]),
-        "SRANDMEMBER": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "SREM": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "SSCAN": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "SSUBSCRIBE": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: false)]),
-        "STRLEN": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SMEMBERS": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SMISMEMBER": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SMOVE": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+            ]),
+        "SORT": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+                RedisKeySpec(begin: .unknown, find: .unknown, reads: true, writes: false),
+                RedisKeySpec(begin: .unknown, find: .unknown, reads: false, writes: true),
+            ]),
+        "SORT_RO": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+                RedisKeySpec(begin: .unknown, find: .unknown, reads: true, writes: false),
+            ]),
+        "SPOP": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "SPUBLISH": RedisCommandSpec(
+            arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: true,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: false)]),
+        "SRANDMEMBER": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SREM": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "SSCAN": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SSUBSCRIBE": RedisCommandSpec(
+            arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: true,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: false)]),
+        "STRLEN": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "SUBSCRIBE": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: []),
-        "SUBSTR": RedisCommandSpec(arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "SUNION": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "SUNIONSTORE": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "SUNSUBSCRIBE": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: false)]),
+        "SUBSTR": RedisCommandSpec(
+            arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "SUNION": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "SUNIONSTORE": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false),
+            ]),
+        "SUNSUBSCRIBE": RedisCommandSpec(
+            arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: true,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: false)]),
         "SWAPDB": RedisCommandSpec(arity: 3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "SYNC": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "TIME": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "TOUCH": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "TTL": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "TYPE": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "UNLINK": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: true)]),
+        "TOUCH": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "TTL": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "TYPE": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "UNLINK": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: false, writes: true)]),
         "UNSUBSCRIBE": RedisCommandSpec(arity: -1, operation: .other, movableKeys: false, blocking: false, pubsub: true, keySpecs: []),
         "UNWATCH": RedisCommandSpec(arity: 1, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
         "WAIT": RedisCommandSpec(arity: 3, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "WATCH": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
-        "XACK": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XADD": RedisCommandSpec(arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XAUTOCLAIM": RedisCommandSpec(arity: -6, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XCLAIM": RedisCommandSpec(arity: -6, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XDEL": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "WATCH": RedisCommandSpec(
+            arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: -1, step: 1, limit: 0), reads: true, writes: false)]),
+        "XACK": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XADD": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XAUTOCLAIM": RedisCommandSpec(
+            arity: -6, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XCLAIM": RedisCommandSpec(
+            arity: -6, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XDEL": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "XGROUP": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "XGROUP|CREATE": RedisCommandSpec(arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XGROUP|CREATECONSUMER": RedisCommandSpec(arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XGROUP|DELCONSUMER": RedisCommandSpec(arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XGROUP|DESTROY": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XGROUP|CREATE": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XGROUP|CREATECONSUMER": RedisCommandSpec(
+            arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XGROUP|DELCONSUMER": RedisCommandSpec(
+            arity: 5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XGROUP|DESTROY": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "XGROUP|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "XGROUP|SETID": RedisCommandSpec(arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XGROUP|SETID": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
         "XINFO": RedisCommandSpec(arity: -2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "XINFO|CONSUMERS": RedisCommandSpec(arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "XINFO|GROUPS": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XINFO|CONSUMERS": RedisCommandSpec(
+            arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XINFO|GROUPS": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
         "XINFO|HELP": RedisCommandSpec(arity: 2, operation: .other, movableKeys: false, blocking: false, pubsub: false, keySpecs: []),
-        "XINFO|STREAM": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "XLEN": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "XPENDING": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "XRANGE": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "XREAD": RedisCommandSpec(arity: -4, operation: .read, movableKeys: true, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .keyword("STREAMS", startFrom: 1), find: .range(lastKey: -1, step: 1, limit: 2), reads: true, writes: false)]),
-        "XREADGROUP": RedisCommandSpec(arity: -7, operation: .write, movableKeys: true, blocking: true, pubsub: false, keySpecs: [RedisKeySpec(begin: .keyword("STREAMS", startFrom: 4), find: .range(lastKey: -1, step: 1, limit: 2), reads: true, writes: false)]),
-        "XREVRANGE": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "XSETID": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "XTRIM": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "ZADD": RedisCommandSpec(arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "ZCARD": RedisCommandSpec(arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZCOUNT": RedisCommandSpec(arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZDIFF": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "ZDIFFSTORE": RedisCommandSpec(arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "ZINCRBY": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "ZINTER": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "ZINTERCARD": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "ZINTERSTORE": RedisCommandSpec(arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "ZLEXCOUNT": RedisCommandSpec(arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZMPOP": RedisCommandSpec(arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
-        "ZMSCORE": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZPOPMAX": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "ZPOPMIN": RedisCommandSpec(arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
-        "ZRANDMEMBER": RedisCommandSpec(arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZRANGE": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZRANGEBYLEX": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZRANGEBYSCORE": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZRANGESTORE": RedisCommandSpec(arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZRANK": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZREM": RedisCommandSpec(arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "ZREMRANGEBYLEX": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "ZREMRANGEBYRANK": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "ZREMRANGEBYSCORE": RedisCommandSpec(arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
-        "ZREVRANGE": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZREVRANGEBYLEX": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZREVRANGEBYSCORE": RedisCommandSpec(arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZREVRANK": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZSCAN": RedisCommandSpec(arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZSCORE": RedisCommandSpec(arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
-        "ZUNION": RedisCommandSpec(arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
-        "ZUNIONSTORE": RedisCommandSpec(arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false, keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true), RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "XINFO|STREAM": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XLEN": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XPENDING": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XRANGE": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XREAD": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: true, blocking: true, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .keyword("STREAMS", startFrom: 1), find: .range(lastKey: -1, step: 1, limit: 2), reads: true, writes: false)
+            ]),
+        "XREADGROUP": RedisCommandSpec(
+            arity: -7, operation: .write, movableKeys: true, blocking: true, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .keyword("STREAMS", startFrom: 4), find: .range(lastKey: -1, step: 1, limit: 2), reads: true, writes: false)
+            ]),
+        "XREVRANGE": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "XSETID": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "XTRIM": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "ZADD": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "ZCARD": RedisCommandSpec(
+            arity: 2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZCOUNT": RedisCommandSpec(
+            arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZDIFF": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "ZDIFFSTORE": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false),
+            ]),
+        "ZINCRBY": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "ZINTER": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "ZINTERCARD": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "ZINTERSTORE": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false),
+            ]),
+        "ZLEXCOUNT": RedisCommandSpec(
+            arity: 4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZMPOP": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: true)]),
+        "ZMSCORE": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZPOPMAX": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "ZPOPMIN": RedisCommandSpec(
+            arity: -2, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: true)]),
+        "ZRANDMEMBER": RedisCommandSpec(
+            arity: -2, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZRANGE": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZRANGEBYLEX": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZRANGEBYSCORE": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZRANGESTORE": RedisCommandSpec(
+            arity: -5, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false),
+            ]),
+        "ZRANK": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZREM": RedisCommandSpec(
+            arity: -3, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "ZREMRANGEBYLEX": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "ZREMRANGEBYRANK": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "ZREMRANGEBYSCORE": RedisCommandSpec(
+            arity: 4, operation: .write, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true)]),
+        "ZREVRANGE": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZREVRANGEBYLEX": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZREVRANGEBYSCORE": RedisCommandSpec(
+            arity: -4, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZREVRANK": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZSCAN": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZSCORE": RedisCommandSpec(
+            arity: 3, operation: .read, movableKeys: false, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: true, writes: false)]),
+        "ZUNION": RedisCommandSpec(
+            arity: -3, operation: .read, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [RedisKeySpec(begin: .index(1), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false)]),
+        "ZUNIONSTORE": RedisCommandSpec(
+            arity: -4, operation: .write, movableKeys: true, blocking: false, pubsub: false,
+            keySpecs: [
+                RedisKeySpec(begin: .index(1), find: .range(lastKey: 0, step: 1, limit: 0), reads: false, writes: true),
+                RedisKeySpec(begin: .index(2), find: .keyNum(keyNumIndex: 0, firstKey: 1, step: 1), reads: true, writes: false),
+            ]),
     ]
 }

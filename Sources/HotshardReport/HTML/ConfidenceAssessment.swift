@@ -18,38 +18,48 @@ struct ConfidenceAssessment {
             raise(lost >= 0.01 ? .low : .reduced)
         }
         if let drops = capture.kernelDrops, drops > 0 {
-            findings.append("The kernel dropped \(ReportFormat.integer(drops)) packets: requests in them were never seen, so counts and rates are lower bounds; shares hold only if drops hit all keys alike. A larger --buffer-size (the kernel ring, in MB) keeps up.")
+            findings.append(
+                "The kernel dropped \(ReportFormat.integer(drops)) packets: requests in them were never seen, so counts and rates are lower bounds; shares hold only if drops hit all keys alike. A larger --buffer-size (the kernel ring, in MB) keeps up."
+            )
             raise(.low)
         }
         if let drops = capture.interfaceDrops, drops > 0 {
             note("The interface dropped \(ReportFormat.integer(drops)) packets: counts are lower bounds.", lost: fraction(drops, of: packets))
         }
         if capture.gaps > 0 {
-            note("\(ReportFormat.integer(capture.gaps)) gaps in TCP streams (\(ReportFormat.bytes(capture.gapBytes)) missing): requests inside a gap are lost and the parser resynchronised after it.",
-                 lost: fraction(capture.gaps, of: packets))
+            note(
+                "\(ReportFormat.integer(capture.gaps)) gaps in TCP streams (\(ReportFormat.bytes(capture.gapBytes)) missing): requests inside a gap are lost and the parser resynchronised after it.",
+                lost: fraction(capture.gaps, of: packets))
         }
         if capture.truncated > 0 {
-            note("\(ReportFormat.integer(capture.truncated)) packets were cut by the snapshot length: their missing bytes count as gaps.",
-                 lost: fraction(capture.truncated, of: packets))
+            note(
+                "\(ReportFormat.integer(capture.truncated)) packets were cut by the snapshot length: their missing bytes count as gaps.",
+                lost: fraction(capture.truncated, of: packets))
         }
         if capture.malformed > 0 {
             note("\(ReportFormat.integer(capture.malformed)) malformed packets were skipped.", lost: fraction(capture.malformed, of: packets))
         }
         if capture.unsupportedLinkType > 0 {
-            note("\(ReportFormat.integer(capture.unsupportedLinkType)) packets had a link type Hotshard does not read and were not analysed.",
-                 lost: fraction(capture.unsupportedLinkType, of: packets))
+            note(
+                "\(ReportFormat.integer(capture.unsupportedLinkType)) packets had a link type Hotshard does not read and were not analysed.",
+                lost: fraction(capture.unsupportedLinkType, of: packets))
         }
         for (cap, hits) in capture.capsHit.sorted(by: { $0.key < $1.key }) where hits > 0 {
-            note("The \(cap) cap was hit \(ReportFormat.integer(hits)) times: traffic beyond it was not reassembled.", lost: fraction(hits, of: packets))
+            note(
+                "The \(cap) cap was hit \(ReportFormat.integer(hits)) times: traffic beyond it was not reassembled.",
+                lost: fraction(hits, of: packets))
         }
         if let parser = document.protocolHealth {
             if parser.parseErrors > 0 {
-                note("\(ReportFormat.integer(parser.parseErrors)) protocol messages could not be parsed (\(ReportFormat.integer(parser.resyncs)) resynchronisations, \(ReportFormat.bytes(parser.skippedBytes)) skipped).",
-                     lost: fraction(parser.parseErrors, of: requests))
+                note(
+                    "\(ReportFormat.integer(parser.parseErrors)) protocol messages could not be parsed (\(ReportFormat.integer(parser.resyncs)) resynchronisations, \(ReportFormat.bytes(parser.skippedBytes)) skipped).",
+                    lost: fraction(parser.parseErrors, of: requests))
             }
             let unpaired = parser.unpairedReplies.saturatingAdd(parser.unansweredRequests)
             if unpaired > 0 {
-                findings.append("\(ReportFormat.integer(parser.unansweredRequests)) requests without a reply and \(ReportFormat.integer(parser.unpairedReplies)) replies without a request: latency, hit ratio and reply bytes leave them out.")
+                findings.append(
+                    "\(ReportFormat.integer(parser.unansweredRequests)) requests without a reply and \(ReportFormat.integer(parser.unpairedReplies)) replies without a request: latency, hit ratio and reply bytes leave them out."
+                )
                 raise(.reduced)
             }
         }
@@ -58,7 +68,9 @@ struct ConfidenceAssessment {
             raise(.low)
         }
         if !document.tracking.exact {
-            findings.append("More keys than the \(ReportFormat.integer(document.tracking.capacity)) tracked slots: each count carries an error bound (true count between count − bound and count); keys marked guaranteed are certainly above every untracked key.")
+            findings.append(
+                "More keys than the \(ReportFormat.integer(document.tracking.capacity)) tracked slots: each count carries an error bound (true count between count − bound and count); keys marked guaranteed are certainly above every untracked key."
+            )
             raise(.reduced)
         }
         if findings.isEmpty {

@@ -36,14 +36,18 @@ extension ReportView {
         let verdict = Verdict(document, confidence: confidence)
         let inputs = document.source.inputs.map { KeyText(text: $0).full }
         let names = document.source.inputs.map { KeyText(text: URL(fileURLWithPath: $0).lastPathComponent, limit: 60).short }
-        title = "Hotshard report: " + (names.isEmpty ? document.source.kind.rawValue : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : ""))
+        title =
+            "Hotshard report: "
+            + (names.isEmpty
+                ? document.source.kind.rawValue : names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : ""))
         toolVersion = "\(KeyText(text: document.tool.name).full) \(KeyText(text: document.tool.version).full)"
         schemaVersion = String(document.schemaVersion)
         sourceKind = document.source.kind.rawValue
         sourceInputs = inputs
         let totals = document.totals
         let tracking = document.tracking
-        measured = "\(ReportFormat.integer(totals.requests)) requests naming \(ReportFormat.integer(totals.keyReferences)) keys over \(ReportFormat.seconds(totals.durationSeconds)), "
+        measured =
+            "\(ReportFormat.integer(totals.requests)) requests naming \(ReportFormat.integer(totals.keyReferences)) keys over \(ReportFormat.seconds(totals.durationSeconds)), "
             + "\(ReportFormat.integer(tracking.distinctKeys))\(tracking.distinctKeysEstimated ? " (estimated)" : "") distinct keys, "
             + (tracking.exact ? "every count exact." : "counts with error bounds (\(ReportFormat.integer(tracking.capacity)) keys tracked).")
         self.verdict = verdict.sentence
@@ -54,7 +58,8 @@ extension ReportView {
         confidenceFindings = confidence.findings
 
         hotKeyRows = Self.hotKeyRows(document.hotKeys)
-        hotKeysNote = tracking.exact
+        hotKeysNote =
+            tracking.exact
             ? "Counts are exact (error bound 0 ✓)."
             : "Counts are upper bounds: the true count lies between count − error bound and count. ✓ marks keys certainly in this ranking."
         let buckets = WindowBuckets(document.windows, limit: Limits.heatColumns)
@@ -66,18 +71,23 @@ extension ReportView {
             Row(cells: [Cell(KeyText(text: name, limit: 32).short)] + Self.latencyCells(summary))
         }
         prefixes = (document.prefixGroups ?? []).prefix(50).map { group in
-            Row(cells: [Cell(KeyText(group.prefix).short), Cell(ReportFormat.integer(group.count), exact: ReportFormat.exact(group.count)),
-                        Cell(ReportFormat.percent(group.share), exact: ReportFormat.exact(group.share)),
-                        Cell(ReportFormat.integer(group.errorBound), exact: ReportFormat.exact(group.errorBound))])
+            Row(cells: [
+                Cell(KeyText(group.prefix).short), Cell(ReportFormat.integer(group.count), exact: ReportFormat.exact(group.count)),
+                Cell(ReportFormat.percent(group.share), exact: ReportFormat.exact(group.share)),
+                Cell(ReportFormat.integer(group.errorBound), exact: ReportFormat.exact(group.errorBound)),
+            ])
         }
         emerging = (document.emerging ?? []).prefix(50).map { key in
-            Row(cells: [Cell(KeyText(key.key).short), Cell(ReportFormat.seconds(key.hotSinceSeconds), exact: ReportFormat.exact(key.hotSinceSeconds)),
-                        Cell(key.coolSinceSeconds.map(ReportFormat.seconds) ?? "still hot", exact: ReportFormat.exact(key.coolSinceSeconds)),
-                        Cell(ReportFormat.percent(key.shareWhenHot), exact: ReportFormat.exact(key.shareWhenHot)),
-                        Cell(ReportFormat.decimal(key.baselinePerWindow, 1), exact: ReportFormat.exact(key.baselinePerWindow))])
+            Row(cells: [
+                Cell(KeyText(key.key).short), Cell(ReportFormat.seconds(key.hotSinceSeconds), exact: ReportFormat.exact(key.hotSinceSeconds)),
+                Cell(key.coolSinceSeconds.map(ReportFormat.seconds) ?? "still hot", exact: ReportFormat.exact(key.coolSinceSeconds)),
+                Cell(ReportFormat.percent(key.shareWhenHot), exact: ReportFormat.exact(key.shareWhenHot)),
+                Cell(ReportFormat.decimal(key.baselinePerWindow, 1), exact: ReportFormat.exact(key.baselinePerWindow)),
+            ])
         }
         if let popularity = document.popularity {
-            var text = "The top 1, 10 and 100 keys carry \(ReportFormat.percent(popularity.top1Share)), \(ReportFormat.percent(popularity.top10Share)) and \(ReportFormat.percent(popularity.top100Share)) of key references."
+            var text =
+                "The top 1, 10 and 100 keys carry \(ReportFormat.percent(popularity.top1Share)), \(ReportFormat.percent(popularity.top10Share)) and \(ReportFormat.percent(popularity.top100Share)) of key references."
             if let exponent = popularity.zipfExponent {
                 text += " Popularity follows a Zipf law with exponent \(ReportFormat.decimal(exponent, 2))"
                 text += popularity.zipfFitR2.map { " (fit R² \(ReportFormat.decimal($0, 3)))." } ?? "."
@@ -88,14 +98,16 @@ extension ReportView {
         }
         model = document.model.map { Self.modelView($0, windowSeconds: document.windows.seconds, servers: document.servers ?? []) }
         let (shownRecommendations, hiddenKeys) = Self.shownRecommendations(document.model?.recommendations ?? [])
-        recommendationsNote = hiddenKeys > 0
+        recommendationsNote =
+            hiddenKeys > 0
             ? "The remedies for \(hiddenKeys) more keys are in the result's JSON (model.recommendations)." : nil
         recommendations = shownRecommendations.map { recommendation in
             let key = recommendation.key.map { KeyText($0) }
-            return Recommendation(kind: recommendation.kind.rawValue, key: key?.short ?? "", hasKey: key != nil,
-                                  keyFull: key?.full ?? "",
-                                  factor: Self.factorText(recommendation),
-                                  detail: KeyText(text: recommendation.detail).full)
+            return Recommendation(
+                kind: recommendation.kind.rawValue, key: key?.short ?? "", hasKey: key != nil,
+                keyFull: key?.full ?? "",
+                factor: Self.factorText(recommendation),
+                detail: KeyText(text: recommendation.detail).full)
         }
         health = Self.healthRows(document)
         configuration = Self.configurationPairs(document)
@@ -107,7 +119,8 @@ extension ReportView {
         pool = Self.poolView(document)
         if let replay = document.replay {
             let skipped = replay.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            replayNote = "\(replay.timing), \(replay.passes) pass(es) of \(ReportFormat.integer(replay.requestsPerPass)) requests "
+            replayNote =
+                "\(replay.timing), \(replay.passes) pass(es) of \(ReportFormat.integer(replay.requestsPerPass)) requests "
                 + "over \(ReportFormat.seconds(replay.captureSpanSeconds)) of capture, \(replay.originalConnections) → "
                 + "\(replay.replayConnections) connections" + (skipped.isEmpty ? "." : "; not replayed: \(skipped).")
             replayByCommand = replay.byCommand.map { Self.comparisonRow(KeyText(text: $0.command ?? "?", limit: 32).short, $0) }
@@ -123,11 +136,13 @@ extension ReportView {
         func micros(_ value: Double?) -> Cell {
             value.map { Cell(ReportFormat.micros($0), exact: ReportFormat.exact($0)) } ?? Cell("—")
         }
-        return Row(cells: [Cell(name),
-                           Cell(ReportFormat.integer(row.captureCount), exact: ReportFormat.exact(row.captureCount)),
-                           micros(row.capture?.p50), micros(row.capture?.p99),
-                           Cell(ReportFormat.integer(row.replayCount), exact: ReportFormat.exact(row.replayCount)),
-                           micros(row.replay?.p50), micros(row.replay?.p99)])
+        return Row(cells: [
+            Cell(name),
+            Cell(ReportFormat.integer(row.captureCount), exact: ReportFormat.exact(row.captureCount)),
+            micros(row.capture?.p50), micros(row.capture?.p99),
+            Cell(ReportFormat.integer(row.replayCount), exact: ReportFormat.exact(row.replayCount)),
+            micros(row.replay?.p50), micros(row.replay?.p99),
+        ])
     }
 
     /// What a recommendation's factor means for its kind: nodes, sub-keys, replicas or a cache TTL.
@@ -180,15 +195,19 @@ extension ReportView {
         let svg = SVGHeatmap(buckets: buckets, rows: rows).render()
         let header = ["key"] + buckets.buckets.map { ReportFormat.seconds($0.start) }
         let tableRows = rows.map { key, label in
-            Row(cells: [Cell(label.short)] + buckets.buckets.map { bucket in
-                let count = bucket.counts[key] ?? 0
-                // Out of a window's top list: unknown ("?"), or at least what the other windows listed.
-                if bucket.isUnknown(key) { return Cell(count == 0 ? "?" : "≥" + ReportFormat.integer(count)) }
-                return Cell(count == 0 ? "" : ReportFormat.integer(count), exact: ReportFormat.exact(count))
-            })
+            Row(
+                cells: [Cell(label.short)]
+                    + buckets.buckets.map { bucket in
+                        let count = bucket.counts[key] ?? 0
+                        // Out of a window's top list: unknown ("?"), or at least what the other windows listed.
+                        if bucket.isUnknown(key) { return Cell(count == 0 ? "?" : "≥" + ReportFormat.integer(count)) }
+                        return Cell(count == 0 ? "" : ReportFormat.integer(count), exact: ReportFormat.exact(count))
+                    })
         }
-        let caption = "Requests per key in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
-            + (buckets.windowsPerBucket > 1 ? " (\(buckets.windowsPerBucket) windows of \(ReportFormat.seconds(document.windows.seconds)) each)." : ".")
+        let caption =
+            "Requests per key in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
+            + (buckets.windowsPerBucket > 1
+                ? " (\(buckets.windowsPerBucket) windows of \(ReportFormat.seconds(document.windows.seconds)) each)." : ".")
             + " Counts come from each window's top list: where a key fell out of a full list its count there is"
             + " not known (a dashed outline; \"?\" or \"≥n\" in the table), which is not the same as no requests."
         return Chart(svg: svg, caption: caption, header: header, rows: tableRows)
@@ -203,10 +222,12 @@ extension ReportView {
         let rows = buckets.buckets.map { bucket in
             let hotRequests = bucket.counts.reduce(0) { hot.contains($1.key) ? $0.saturatingAdd($1.value) : $0 }
             let seconds = max(bucket.seconds, 1e-9)
-            return Row(cells: [Cell(ReportFormat.seconds(bucket.start), exact: ReportFormat.exact(bucket.start)),
-                               Cell(ReportFormat.integer(bucket.requests), exact: ReportFormat.exact(bucket.requests)),
-                               Cell(ReportFormat.rate(Double(bucket.requests) / seconds)),
-                               Cell(ReportFormat.integer(hotRequests), exact: ReportFormat.exact(hotRequests))])
+            return Row(cells: [
+                Cell(ReportFormat.seconds(bucket.start), exact: ReportFormat.exact(bucket.start)),
+                Cell(ReportFormat.integer(bucket.requests), exact: ReportFormat.exact(bucket.requests)),
+                Cell(ReportFormat.rate(Double(bucket.requests) / seconds)),
+                Cell(ReportFormat.integer(hotRequests), exact: ReportFormat.exact(hotRequests)),
+            ])
         }
         let caption = "Requests in each \(ReportFormat.seconds(buckets.bucketSeconds)) step, and those to the top \(hotCount) keys."
         return Chart(svg: svg, caption: caption, header: ["start", "requests", "per second", "top \(hotCount) keys"], rows: rows)
@@ -217,14 +238,17 @@ extension ReportView {
         guard buckets.buckets.contains(where: { $0.latency != nil }) else { return nil }
         let rows = buckets.buckets.compactMap { bucket -> Row? in
             guard let latency = bucket.latency else { return nil }
-            return Row(cells: [Cell(ReportFormat.seconds(bucket.start), exact: ReportFormat.exact(bucket.start))]
-                + [latency.p50, latency.p90, latency.p99, latency.max].map { Cell(ReportFormat.micros($0), exact: ReportFormat.exact($0)) })
+            return Row(
+                cells: [Cell(ReportFormat.seconds(bucket.start), exact: ReportFormat.exact(bucket.start))]
+                    + [latency.p50, latency.p90, latency.p99, latency.max].map { Cell(ReportFormat.micros($0), exact: ReportFormat.exact($0)) })
         }
-        let caption = "Service latency in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
+        let caption =
+            "Service latency in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
             + (buckets.windowsPerBucket > 1 ? ": the highest of its \(buckets.windowsPerBucket) windows' values." : ".")
             + " p50, p90 and p99 are the upper bounds of histogram buckets (at most 25% above the true value); max is exact."
-        return Chart(svg: SVGLatencyTimeChart(buckets: buckets).render(), caption: caption,
-                     header: ["start", "p50", "p90", "p99", "max"], rows: rows)
+        return Chart(
+            svg: SVGLatencyTimeChart(buckets: buckets).render(), caption: caption,
+            header: ["start", "p50", "p90", "p99", "max"], rows: rows)
     }
 
     static func latencyCells(_ summary: ResultDocument.LatencySummary) -> [Cell] {
@@ -239,10 +263,12 @@ extension ReportView {
         if let corrected = latency.corrected { series.append(.init(name: "corrected", summary: corrected)) }
         guard !series.isEmpty else { return nil }
         let rows = series.map { Row(cells: [Cell($0.name)] + latencyCells($0.summary)) }
-        let caption = latency.corrected == nil
+        let caption =
+            latency.corrected == nil
             ? "Service latency: from a request's last byte to its reply's first byte, as seen where the capture was taken."
             : "Uncorrected: from the actual send; corrected: from the intended send time, which counts the wait that coordinated omission hides."
-        return Chart(svg: SVGPercentileChart(series: series).render(), caption: caption,
-                     header: ["series", "p50", "p90", "p99", "p99.9", "max", "replies"], rows: rows)
+        return Chart(
+            svg: SVGPercentileChart(series: series).render(), caption: caption,
+            header: ["series", "p50", "p90", "p99", "p99.9", "max", "replies"], rows: rows)
     }
 }

@@ -27,7 +27,8 @@ extension ReportView {
             rows.append(row("link \(KeyText(text: name, limit: 24).short)", value, "Packets of this link type.", bad: false))
         }
         for (name, value) in c.capsHit.sorted(by: { $0.key < $1.key }) {
-            rows.append(row("cap hit: \(KeyText(text: name, limit: 24).short)", value, "A memory cap was reached; traffic beyond it was not reassembled."))
+            rows.append(
+                row("cap hit: \(KeyText(text: name, limit: 24).short)", value, "A memory cap was reached; traffic beyond it was not reassembled."))
         }
         if let p = document.protocolHealth {
             rows += [
@@ -53,22 +54,33 @@ extension ReportView {
         pairs += [
             Pair(name: "keys tracked (capacity)", value: ReportFormat.integer(t.capacity), exact: ReportFormat.exact(t.capacity)),
             Pair(name: "counts exact", value: t.exact ? "yes" : "no (error bounds apply)", exact: t.exact ? "true" : "false"),
-            Pair(name: "distinct keys", value: ReportFormat.integer(t.distinctKeys) + (t.distinctKeysEstimated ? " (HyperLogLog estimate)" : ""),
-                 exact: ReportFormat.exact(t.distinctKeys)),
+            Pair(
+                name: "distinct keys", value: ReportFormat.integer(t.distinctKeys) + (t.distinctKeysEstimated ? " (HyperLogLog estimate)" : ""),
+                exact: ReportFormat.exact(t.distinctKeys)),
             Pair(name: "window", value: ReportFormat.seconds(document.windows.seconds), exact: ReportFormat.exact(document.windows.seconds)),
-            Pair(name: "windows", value: ReportFormat.integer(document.windows.series.count), exact: ReportFormat.exact(document.windows.series.count)),
-            Pair(name: "hot keys in the result", value: ReportFormat.integer(document.hotKeys.count), exact: ReportFormat.exact(document.hotKeys.count)),
+            Pair(
+                name: "windows", value: ReportFormat.integer(document.windows.series.count), exact: ReportFormat.exact(document.windows.series.count)),
+            Pair(
+                name: "hot keys in the result", value: ReportFormat.integer(document.hotKeys.count), exact: ReportFormat.exact(document.hotKeys.count)
+            ),
         ]
         if let model = document.model {
             if let capacity = model.capacityPerNode {
-                pairs.append(Pair(name: "model capacity per node", value: ReportFormat.rate(capacity) + " requests/s", exact: ReportFormat.exact(capacity)))
+                pairs.append(
+                    Pair(name: "model capacity per node", value: ReportFormat.rate(capacity) + " requests/s", exact: ReportFormat.exact(capacity)))
             } else {
-                pairs.append(Pair(name: "model capacity per node", value: "none given; needed " + ReportFormat.rate(model.effectiveCapacity) + " requests/s", exact: ReportFormat.exact(model.effectiveCapacity)))
+                pairs.append(
+                    Pair(
+                        name: "model capacity per node", value: "none given; needed " + ReportFormat.rate(model.effectiveCapacity) + " requests/s",
+                        exact: ReportFormat.exact(model.effectiveCapacity)))
             }
             if let sized = model.sizedOn {
                 pairs.append(Pair(name: "model sized on", value: ReportView.sizedOnText(sized), exact: ""))
             }
-            pairs.append(Pair(name: "model target utilisation", value: ReportFormat.percent(model.targetUtilisation), exact: ReportFormat.exact(model.targetUtilisation)))
+            pairs.append(
+                Pair(
+                    name: "model target utilisation", value: ReportFormat.percent(model.targetUtilisation),
+                    exact: ReportFormat.exact(model.targetUtilisation)))
         }
         return pairs
     }
@@ -82,13 +94,16 @@ extension ReportView {
             Pair(name: "duration", value: ReportFormat.seconds(totals.durationSeconds), exact: ReportFormat.exact(totals.durationSeconds)),
         ]
         for (name, count) in totals.byProtocol.sorted(by: { $0.key < $1.key }) {
-            pairs.append(Pair(name: "protocol \(KeyText(text: name, limit: 24).short)", value: ReportFormat.integer(count), exact: ReportFormat.exact(count)))
+            pairs.append(
+                Pair(name: "protocol \(KeyText(text: name, limit: 24).short)", value: ReportFormat.integer(count), exact: ReportFormat.exact(count)))
         }
         for (name, count) in totals.byStatus.sorted(by: { $0.key < $1.key }) {
-            pairs.append(Pair(name: "status \(KeyText(text: name, limit: 24).short)", value: ReportFormat.integer(count), exact: ReportFormat.exact(count)))
+            pairs.append(
+                Pair(name: "status \(KeyText(text: name, limit: 24).short)", value: ReportFormat.integer(count), exact: ReportFormat.exact(count)))
         }
         for (name, count) in totals.byCommand.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(20) {
-            pairs.append(Pair(name: "command \(KeyText(text: name, limit: 24).short)", value: ReportFormat.integer(count), exact: ReportFormat.exact(count)))
+            pairs.append(
+                Pair(name: "command \(KeyText(text: name, limit: 24).short)", value: ReportFormat.integer(count), exact: ReportFormat.exact(count)))
         }
         return pairs
     }

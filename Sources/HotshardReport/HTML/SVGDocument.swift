@@ -39,9 +39,12 @@ public struct SVGDocument: Sendable {
     }
 
     /// A rectangle, its opacity clamped to 0…1, with an optional tooltip.
-    public mutating func rect(x: Double, y: Double, width: Double, height: Double, className: String,
-                              opacity: Double? = nil, tooltip: String? = nil) {
-        body += "<rect class=\"\(className)\" x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(0, width)))\" height=\"\(Self.n(max(0, height)))\""
+    public mutating func rect(
+        x: Double, y: Double, width: Double, height: Double, className: String,
+        opacity: Double? = nil, tooltip: String? = nil
+    ) {
+        body +=
+            "<rect class=\"\(className)\" x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(0, width)))\" height=\"\(Self.n(max(0, height)))\""
         if let opacity { body += " fill-opacity=\"\(Self.n(min(1, max(0, opacity))))\"" }
         if let tooltip {
             body += "><title>\(HTMLEscape.text(tooltip))</title></rect>"
@@ -83,8 +86,10 @@ public struct SVGDocument: Sendable {
     public enum Anchor: String, Sendable { case start, middle, end }
 
     /// A text label, escaped, with an optional tooltip.
-    public mutating func text(_ content: String, x: Double, y: Double, anchor: Anchor = .start,
-                              className: String = "lbl", tooltip: String? = nil) {
+    public mutating func text(
+        _ content: String, x: Double, y: Double, anchor: Anchor = .start,
+        className: String = "lbl", tooltip: String? = nil
+    ) {
         body += "<text class=\"\(className)\" x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor.rawValue)\">"
         if let tooltip { body += "<title>\(HTMLEscape.text(tooltip))</title>" }
         body += HTMLEscape.text(content) + "</text>"

@@ -29,26 +29,30 @@ struct SVGHeatmap {
         let peak = buckets.buckets.reduce(0) { result, bucket in
             rows.reduce(result) { Swift.max($0, bucket.counts[$1.key] ?? 0) }
         }
-        var svg = SVGDocument(id: "chart-heat", width: frame.width, height: frame.height,
-                              title: "Heat timeline: the top \(rows.count) keys over time",
-                              description: "Rows are keys, hottest first; columns are \(ReportFormat.seconds(buckets.bucketSeconds)) steps; "
-                                + "darker cells carry more requests (busiest cell \(peak) requests).")
+        var svg = SVGDocument(
+            id: "chart-heat", width: frame.width, height: frame.height,
+            title: "Heat timeline: the top \(rows.count) keys over time",
+            description: "Rows are keys, hottest first; columns are \(ReportFormat.seconds(buckets.bucketSeconds)) steps; "
+                + "darker cells carry more requests (busiest cell \(peak) requests).")
         let cellWidth = frame.plotWidth / Double(max(columns, 1))
         for (row, entry) in rows.enumerated() {
             let top = frame.top + Double(row) * Self.rowHeight
             svg.rect(x: frame.left, y: top, width: frame.plotWidth, height: Self.rowHeight - 2, className: "heat-bg")
-            svg.text(entry.label.short, x: frame.left - 6, y: top + Self.rowHeight - 5, anchor: .end, className: "key-lbl",
-                     tooltip: entry.label.isShortened ? entry.label.full : nil)
+            svg.text(
+                entry.label.short, x: frame.left - 6, y: top + Self.rowHeight - 5, anchor: .end, className: "key-lbl",
+                tooltip: entry.label.isShortened ? entry.label.full : nil)
             guard peak > 0 else { continue }
             for (column, bucket) in buckets.buckets.enumerated() {
                 if bucket.isUnknown(entry.key) {
-                    svg.rect(x: frame.left + Double(column) * cellWidth + 1, y: top + 1, width: Swift.max(0, cellWidth - 2),
-                             height: Self.rowHeight - 4, className: "heat-unknown")
+                    svg.rect(
+                        x: frame.left + Double(column) * cellWidth + 1, y: top + 1, width: Swift.max(0, cellWidth - 2),
+                        height: Self.rowHeight - 4, className: "heat-unknown")
                 }
                 guard let count = bucket.counts[entry.key], count > 0 else { continue }
                 let intensity = sqrt(Double(count) / Double(peak))
-                svg.rect(x: frame.left + Double(column) * cellWidth, y: top, width: cellWidth, height: Self.rowHeight - 2,
-                         className: "heat", opacity: Swift.max(0.06, intensity))
+                svg.rect(
+                    x: frame.left + Double(column) * cellWidth, y: top, width: cellWidth, height: Self.rowHeight - 2,
+                    className: "heat", opacity: Swift.max(0.06, intensity))
             }
         }
         let end = (buckets.buckets.last?.start ?? 0) + buckets.bucketSeconds

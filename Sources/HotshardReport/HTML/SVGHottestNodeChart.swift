@@ -14,10 +14,12 @@ struct SVGHottestNodeChart {
         // At most 2,000%: beyond that the lines are clipped (the table has the numbers).
         let peak = min(20, max(1.05, (values.max() ?? 0) * 1.05))
         let end = (series.points.last?.start ?? 0) + windowSeconds
-        var svg = SVGDocument(id: "chart-hottest-node", width: frame.width, height: frame.height,
-                              title: "Busiest node's utilisation over time",
-                              description: "Per \(ReportFormat.seconds(windowSeconds)) window: \(Self.name(series.today, "today")); "
-                                + "\(Self.name(series.recommended, "recommended")). Dashed lines at the target (\(ReportFormat.percent(targetUtilisation))) and 100%.")
+        var svg = SVGDocument(
+            id: "chart-hottest-node", width: frame.width, height: frame.height,
+            title: "Busiest node's utilisation over time",
+            description: "Per \(ReportFormat.seconds(windowSeconds)) window: \(Self.name(series.today, "today")); "
+                + "\(Self.name(series.recommended, "recommended")). Dashed lines at the target (\(ReportFormat.percent(targetUtilisation))) and 100%."
+        )
         let x = frame.xLinear(0, max(end, 1e-9))
         let y = frame.yLinear(0, peak)
         frame.drawYTicks(y.yTicksPercent(peak), at: { y($0) }, label: { ReportFormat.decimal($0 * 100, 0) + "%" }, into: &svg)

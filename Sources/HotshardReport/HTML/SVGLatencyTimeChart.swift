@@ -11,10 +11,11 @@ struct SVGLatencyTimeChart {
         let low = measured.map(\.p50).filter { $0 > 0 }.min() ?? 1
         let high = max(low, measured.map(\.p99).max() ?? 10)
         let end = buckets.buckets.last?.end ?? 0
-        var svg = SVGDocument(id: "chart-latency-time", width: frame.width, height: frame.height,
-                              title: "Latency over time (p50 and p99)",
-                              description: "Service latency in microseconds on a log scale, p50 and p99 in "
-                                + "\(ReportFormat.seconds(buckets.bucketSeconds)) steps. Highest p99 \(ReportFormat.micros(high)).")
+        var svg = SVGDocument(
+            id: "chart-latency-time", width: frame.width, height: frame.height,
+            title: "Latency over time (p50 and p99)",
+            description: "Service latency in microseconds on a log scale, p50 and p99 in "
+                + "\(ReportFormat.seconds(buckets.bucketSeconds)) steps. Highest p99 \(ReportFormat.micros(high)).")
         let x = frame.xLinear(0, max(end, 1e-9))
         let y = frame.yLog(low, high)
         frame.drawYTicks(y.ticks, at: { y($0) }, label: { ReportFormat.micros($0) }, into: &svg)

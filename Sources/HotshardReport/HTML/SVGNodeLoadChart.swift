@@ -14,10 +14,11 @@ struct SVGNodeLoadChart {
         let nodes = layout.perNode
         // At most 2,000%: beyond that the bars are clipped (the table has the numbers).
         let peak = min(20, max(1.05, (nodes.map(\.utilisation).filter(\.isFinite).max() ?? 0) * 1.05))
-        var svg = SVGDocument(id: id, width: frame.width, height: frame.height,
-                              title: "Utilisation per node under \(schemeName) with \(layout.nodes) nodes",
-                              description: "Busiest node at \(ReportFormat.decimal(layout.maxOverMean, 2))× the mean; "
-                                + "dashed lines at the target utilisation (\(ReportFormat.percent(targetUtilisation))) and 100%.")
+        var svg = SVGDocument(
+            id: id, width: frame.width, height: frame.height,
+            title: "Utilisation per node under \(schemeName) with \(layout.nodes) nodes",
+            description: "Busiest node at \(ReportFormat.decimal(layout.maxOverMean, 2))× the mean; "
+                + "dashed lines at the target utilisation (\(ReportFormat.percent(targetUtilisation))) and 100%.")
         let y = frame.yLinear(0, peak)
         frame.drawYTicks(y.yTicksPercent(peak), at: { y($0) }, label: { ReportFormat.decimal($0 * 100, 0) + "%" }, into: &svg)
         frame.drawAxes(into: &svg)
@@ -26,16 +27,18 @@ struct SVGNodeLoadChart {
             for (position, node) in nodes.enumerated() {
                 let top = y(min(node.utilisation, peak))
                 let className = node.utilisation >= 1 ? "bar over" : node.utilisation > targetUtilisation ? "bar warn" : "bar"
-                svg.rect(x: frame.left + Double(position) * slot + slot * 0.1, y: top, width: slot * 0.8,
-                         height: frame.height - frame.bottom - top, className: className,
-                         tooltip: "\(node.node): \(ReportFormat.percent(node.utilisation)), \(ReportFormat.rate(node.rate))/s")
+                svg.rect(
+                    x: frame.left + Double(position) * slot + slot * 0.1, y: top, width: slot * 0.8,
+                    height: frame.height - frame.bottom - top, className: className,
+                    tooltip: "\(node.node): \(ReportFormat.percent(node.utilisation)), \(ReportFormat.rate(node.rate))/s")
             }
             // Names under the bars when they fit, else every k-th position (names are in the table).
             let step = nodes.count <= 12 ? 1 : max(1, nodes.count / 12)
             for (position, node) in nodes.enumerated() where position % step == 0 {
                 let label = nodes.count <= 12 ? KeyText(text: node.node, limit: 10).short : "#\(position)"
-                svg.text(label, x: frame.left + (Double(position) + 0.5) * slot,
-                         y: frame.height - frame.bottom + 14, anchor: .middle, className: "tick")
+                svg.text(
+                    label, x: frame.left + (Double(position) + 0.5) * slot,
+                    y: frame.height - frame.bottom + 14, anchor: .middle, className: "tick")
             }
         } else {
             let sorted = nodes.map(\.utilisation).sorted(by: >)

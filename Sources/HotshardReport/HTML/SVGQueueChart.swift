@@ -23,21 +23,24 @@ struct SVGQueueChart {
             scheme.perNode.prefix(256).compactMap { node in node.p99Micros.map { (index, node, $0) } }
         }
         let latencies = curve.map(\.1) + nodePoints.map(\.2)
-        var svg = SVGDocument(id: "chart-queue", width: frame.width, height: frame.height,
-                              title: "Predicted p99 latency against utilisation",
-                              description: "Line: M/M/1 reference for one node serving \(ReportFormat.rate(capacity)) requests/s. "
-                                + "Points: the nodes of each scheme (saturated nodes have no p99 and are not drawn).")
+        var svg = SVGDocument(
+            id: "chart-queue", width: frame.width, height: frame.height,
+            title: "Predicted p99 latency against utilisation",
+            description: "Line: M/M/1 reference for one node serving \(ReportFormat.rate(capacity)) requests/s. "
+                + "Points: the nodes of each scheme (saturated nodes have no p99 and are not drawn).")
         let x = frame.xLinear(0, 1)
         let y = frame.yLog(latencies.min() ?? 1, latencies.max() ?? 10)
         frame.drawYTicks(y.ticks, at: { y($0) }, label: { ReportFormat.micros($0) }, into: &svg)
         frame.drawXTicks([0, 0.25, 0.5, 0.75, 1], at: { x($0) }, label: { ReportFormat.percent($0) }, into: &svg)
         frame.drawAxes(into: &svg)
         svg.polyline(curve.map { (x($0.0), y($0.1)) }, className: "line ref")
-        svg.line(x1: x(model.targetUtilisation), y1: frame.top, x2: x(model.targetUtilisation), y2: frame.height - frame.bottom,
-                 className: "limit target")
+        svg.line(
+            x1: x(model.targetUtilisation), y1: frame.top, x2: x(model.targetUtilisation), y2: frame.height - frame.bottom,
+            className: "limit target")
         for (index, node, p99) in nodePoints {
-            svg.circle(cx: x(min(node.utilisation, 1)), cy: y(p99), r: 3, className: "dot s\(index % 6 + 1)",
-                       tooltip: "\(model.schemes[index].scheme) \(node.node): \(ReportFormat.percent(node.utilisation)), p99 \(ReportFormat.micros(p99))")
+            svg.circle(
+                cx: x(min(node.utilisation, 1)), cy: y(p99), r: 3, className: "dot s\(index % 6 + 1)",
+                tooltip: "\(model.schemes[index].scheme) \(node.node): \(ReportFormat.percent(node.utilisation)), p99 \(ReportFormat.micros(p99))")
         }
         return svg.markup
     }

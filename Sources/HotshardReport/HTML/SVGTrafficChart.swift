@@ -19,10 +19,11 @@ struct SVGTrafficChart {
         }
         let end = points.last?.end ?? 0
         let peak = max(1, points.map(\.total).max() ?? 1)
-        var svg = SVGDocument(id: "chart-traffic", width: frame.width, height: frame.height,
-                              title: "Requests per second over time",
-                              description: "Area: all requests per second in \(ReportFormat.seconds(buckets.bucketSeconds)) steps. "
-                                + "Line: requests per second to the top \(hotKeyCount) hot keys. Peak \(ReportFormat.rate(peak))/s.")
+        var svg = SVGDocument(
+            id: "chart-traffic", width: frame.width, height: frame.height,
+            title: "Requests per second over time",
+            description: "Area: all requests per second in \(ReportFormat.seconds(buckets.bucketSeconds)) steps. "
+                + "Line: requests per second to the top \(hotKeyCount) hot keys. Peak \(ReportFormat.rate(peak))/s.")
         let x = frame.xLinear(0, max(end, 1e-9))
         let yTicks = frame.yLinear(0, peak).ticks(4)
         let y = frame.yLinear(0, max(peak, yTicks.last ?? peak))

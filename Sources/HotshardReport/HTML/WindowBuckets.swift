@@ -54,8 +54,9 @@ struct WindowBuckets {
                 }
                 if let latency = window.latencyMicros {
                     let worst = bucket.latency ?? latency
-                    bucket.latency = .init(p50: max(worst.p50, latency.p50), p90: max(worst.p90, latency.p90),
-                                           p99: max(worst.p99, latency.p99), max: max(worst.max, latency.max))
+                    bucket.latency = .init(
+                        p50: max(worst.p50, latency.p50), p90: max(worst.p90, latency.p90),
+                        p99: max(worst.p99, latency.p99), max: max(worst.max, latency.max))
                 }
             }
             buckets.append(bucket)
