@@ -64,13 +64,7 @@ struct LiveDropTests {
         let command =
             "\(TopCommandTests.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
             + "--interval 0.5 --duration 8 --json \(json)"
-        // As TopCommandTests starts it: through system(3), signals unblocked (tmux lives on SIGCHLD).
-        var empty = sigset_t()
-        var saved = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &saved)
-        _ = system("\(TopCommandTests.tmux) new-session -d -s \(session) -x 160 -y 40 '\(command)' </dev/null >/dev/null 2>&1")
-        pthread_sigmask(SIG_SETMASK, &saved, nil)
+        TopCommandTests.startInTmux(session, command)
         defer { _ = try? ExternalTool.run(TopCommandTests.tmux, ["kill-session", "-t", session]) }
         _ = try TopCommandTests.waitForScreen(session) { $0.contains("ranked by requests") }
         try Self.benchmark(server.port)

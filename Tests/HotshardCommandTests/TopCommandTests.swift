@@ -21,6 +21,19 @@ import HotshardTestSupport
         try ExternalTool.run(Self.tmux, ["capture-pane", "-p", "-t", session]).stdout
     }
 
+    /// Starts `command` in a new detached tmux session of 160×40. Through system(3), not Process:
+    /// the tmux server this may start keeps its client's descriptors (ExternalTool would wait for
+    /// its pipes to close), and Foundation's Process never reaped the tmux client here. Signals
+    /// unblocked: tmux lives on SIGCHLD.
+    static func startInTmux(_ session: String, _ command: String) {
+        var empty = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &saved)
+        _ = system("\(Self.tmux) new-session -d -s \(session) -x 160 -y 40 '\(command)' </dev/null >/dev/null 2>&1")
+        pthread_sigmask(SIG_SETMASK, &saved, nil)
+    }
+
     /// Polls the screen until `condition` holds (or 10 s pass); returns the last screen.
     static func waitForScreen(_ session: String, _ condition: (String) -> Bool) throws -> String {
         var screen = ""
@@ -52,15 +65,7 @@ import HotshardTestSupport
         let command =
             "\(Self.binary) top -i lo --port resp=\(server.port) --filter \"tcp port \(server.port)\" "
             + "--interval 0.5 --duration 60 --json \(json)"
-        // Through system(3), not Process: the tmux server this may start keeps its client's
-        // descriptors (ExternalTool would wait for its pipes to close), and Foundation's Process
-        // never reaped the tmux client here. Signals unblocked: tmux lives on SIGCHLD.
-        var empty = sigset_t()
-        var saved = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &saved)
-        _ = system("\(Self.tmux) new-session -d -s \(session) -x 160 -y 40 '\(command)' </dev/null >/dev/null 2>&1")
-        pthread_sigmask(SIG_SETMASK, &saved, nil)
+        Self.startInTmux(session, command)
         defer { _ = try? ExternalTool.run(Self.tmux, ["kill-session", "-t", session]) }
         let started = try Self.waitForScreen(session) { $0.contains("ranked by requests") }
         #expect(started.contains("hotshard top"))

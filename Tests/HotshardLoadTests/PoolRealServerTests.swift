@@ -170,17 +170,7 @@ extension RealServerSuites {
             let cli = try #require(ExternalTool.find("redis-cli"))
             var servers: [RealServer] = []
             do {
-                for _ in 0..<3 {
-                    let directory = try Fixtures.temporaryDirectory("hotshard-pool-cluster")
-                    servers.append(
-                        try RealServer(
-                            .redis,
-                            extraArguments: [
-                                "--cluster-enabled", "yes", "--cluster-port", "\(try RealServer.freePort())",
-                                "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
-                                "--cluster-node-timeout", "2000",
-                            ]))
-                }
+                for _ in 0..<3 { servers.append(try RealServer.redisClusterNode()) }
                 let created = try ExternalTool.run(cli, ["--cluster", "create"] + servers.map { "127.0.0.1:\($0.port)" } + ["--cluster-yes"])
                 try #require(created.stdout.contains("All 16384 slots covered"), "create: \(created.stdout) \(created.stderr)")
                 // Until every node serves its slots (cluster_state:ok on each).

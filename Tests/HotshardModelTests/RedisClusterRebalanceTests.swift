@@ -57,17 +57,7 @@ struct RedisClusterRebalanceTests {
         let cli = try #require(ExternalTool.find("redis-cli"))
         var servers: [RealServer] = []
         defer { for server in servers { kill(server.processIdentifier, SIGKILL); server.stop() } }
-        for _ in 0..<4 {
-            let directory = try Fixtures.temporaryDirectory("hotshard-rebalance")
-            servers.append(
-                try RealServer(
-                    .redis,
-                    extraArguments: [
-                        "--cluster-enabled", "yes", "--cluster-port", "\(try RealServer.freePort())",
-                        "--cluster-config-file", directory.appendingPathComponent("nodes.conf").path,
-                        "--cluster-node-timeout", "2000",
-                    ]))
-        }
+        for _ in 0..<4 { servers.append(try RealServer.redisClusterNode()) }
         let addresses = servers.map { "127.0.0.1:\($0.port)" }
         let created = try ExternalTool.run(cli, ["--cluster", "create"] + addresses.prefix(3) + ["--cluster-yes"])
         try #require(created.stdout.contains("All 16384 slots covered"), "create: \(created.stdout) \(created.stderr)")

@@ -26,15 +26,7 @@ struct RedisClusterTests {
             "needs redis-server and redis-cli (make setup)"))
     func slotsEqualRealRedisClusterKeyslot() throws {
         let directory = try Fixtures.temporaryDirectory("hotshard-redis-cluster")
-        // The cluster bus port defaults to port + 10,000, past 65,535 for high ephemeral ports: name one.
-        let server = try RealServer(
-            .redis,
-            extraArguments: [
-                "--cluster-enabled", "yes",
-                "--cluster-port", "\(try RealServer.freePort())",
-                "--cluster-config-file",
-                directory.appendingPathComponent("nodes.conf").path,
-            ])
+        let server = try RealServer.redisClusterNode()
         // A cluster-enabled redis-server may not exit on SIGTERM promptly; SIGKILL it so stop() returns.
         defer {
             kill(server.processIdentifier, SIGKILL)
