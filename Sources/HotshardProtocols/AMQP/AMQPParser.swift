@@ -57,14 +57,14 @@ public struct AMQPParser: ConversationParser {
             var reader = clientReader
             clientReader = AMQPFrameReader(client: false)
             reader.consume(bytes, timestampNanos: timestampNanos) { frame, payload in
-                clientFrame(frame, payload, now: timestampNanos, emit: emit)
+                self.frame(frame, payload, fromClient: true, now: timestampNanos, emit: emit)
             }
             clientReader = reader
         } else {
             var reader = serverReader
             serverReader = AMQPFrameReader(client: false)
             reader.consume(bytes, timestampNanos: timestampNanos) { frame, payload in
-                serverFrame(frame, payload, now: timestampNanos, emit: emit)
+                self.frame(frame, payload, fromClient: false, now: timestampNanos, emit: emit)
             }
             serverReader = reader
         }
@@ -93,19 +93,25 @@ public struct AMQPParser: ConversationParser {
 
     // MARK: Client to server
 
-    private mutating func clientFrame(
-        _ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, now: Int64,
+    /// One frame in either direction: methods go to the direction's handler; content headers and
+    /// bodies are a publish's from the client and a delivery's from the server.
+    private mutating func frame(
+        _ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, fromClient: Bool, now: Int64,
         emit: (inout Message) -> Void
     ) {
         switch frame.type {
         case .method:
             var reader = AMQPArgumentReader(payload)
             guard let classID = reader.short(), let methodID = reader.short() else { return malformed() }
-            clientMethod(classID, methodID, &reader, frame: frame, now: now, emit: emit)
+            if fromClient {
+                clientMethod(classID, methodID, &reader, frame: frame, now: now, emit: emit)
+            } else {
+                serverMethod(classID, methodID, &reader, frame: frame, now: now, emit: emit)
+            }
         case .header:
-            contentHeader(payload, channel: frame.channel, publishing: true, now: now, emit: emit)
+            contentHeader(payload, channel: frame.channel, publishing: fromClient, now: now, emit: emit)
         case .body:
-            contentBody(frame.size, channel: frame.channel, publishing: true, now: now, emit: emit)
+            contentBody(frame.size, channel: frame.channel, publishing: fromClient, now: now, emit: emit)
         case .heartbeat:
             break
         }
@@ -187,24 +193,6 @@ public struct AMQPParser: ConversationParser {
     }
 
     // MARK: Server to client
-
-    private mutating func serverFrame(
-        _ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, now: Int64,
-        emit: (inout Message) -> Void
-    ) {
-        switch frame.type {
-        case .method:
-            var reader = AMQPArgumentReader(payload)
-            guard let classID = reader.short(), let methodID = reader.short() else { return malformed() }
-            serverMethod(classID, methodID, &reader, frame: frame, now: now, emit: emit)
-        case .header:
-            contentHeader(payload, channel: frame.channel, publishing: false, now: now, emit: emit)
-        case .body:
-            contentBody(frame.size, channel: frame.channel, publishing: false, now: now, emit: emit)
-        case .heartbeat:
-            break
-        }
-    }
 
     private mutating func serverMethod(
         _ classID: UInt16, _ methodID: UInt16, _ reader: inout AMQPArgumentReader,
