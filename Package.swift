@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "hotshard", targets: ["hotshard"]),
         // Libraries are products so that the separate Benchmarks/ package can measure them.
+        .library(name: "HotshardConcurrency", targets: ["HotshardConcurrency"]),
         .library(name: "HotshardCapture", targets: ["HotshardCapture"]),
         .library(name: "HotshardProtocols", targets: ["HotshardProtocols"]),
         .library(name: "HotshardAnalysis", targets: ["HotshardAnalysis"]),
@@ -31,6 +32,8 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        // Threads, loops over the cores and the one blocking primitive, shared by every module.
+        .target(name: "HotshardConcurrency"),
         .target(
             name: "HotshardCapture",
             dependencies: [
@@ -50,6 +53,7 @@ let package = Package(
         .target(
             name: "HotshardAnalysis",
             dependencies: [
+                "HotshardConcurrency",
                 "CPrefetch",
                 "HotshardProtocols",
                 .product(name: "Collections", package: "swift-collections"),
@@ -61,6 +65,7 @@ let package = Package(
         .target(
             name: "HotshardModel",
             dependencies: [
+                "HotshardConcurrency",
                 "CRendezvous",
                 "HotshardProtocols",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -69,6 +74,7 @@ let package = Package(
         .target(
             name: "HotshardLoad",
             dependencies: [
+                "HotshardConcurrency",
                 "HotshardCapture",
                 "HotshardProtocols",
                 "HotshardAnalysis",
@@ -99,6 +105,7 @@ let package = Package(
         .executableTarget(
             name: "hotshard",
             dependencies: [
+                "HotshardConcurrency",
                 "HotshardCapture",
                 "HotshardProtocols",
                 "HotshardAnalysis",
@@ -121,6 +128,7 @@ let package = Package(
             dependencies: ["HotshardCapture", "HotshardProtocols"],
             path: "Tests/HotshardTestSupport"
         ),
+        .testTarget(name: "HotshardConcurrencyTests", dependencies: ["HotshardConcurrency"]),
         .testTarget(name: "HotshardCaptureTests", dependencies: ["HotshardCapture", "HotshardTestSupport"]),
         .testTarget(name: "HotshardProtocolsTests", dependencies: ["HotshardProtocols", "HotshardTestSupport"]),
         .testTarget(name: "HotshardAnalysisTests", dependencies: ["HotshardAnalysis", "HotshardTestSupport"]),

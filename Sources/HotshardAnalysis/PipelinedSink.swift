@@ -1,23 +1,29 @@
-import Foundation
+import HotshardConcurrency
 import HotshardProtocols
 
 /// Runs a message sink on a thread of its own: messages are handed over in batches through a
 /// bounded queue, so that reading and parsing (the caller's thread) and analysis (this one) use
 /// both cores. Order is kept. `finish()` delivers what is left and waits for the sink to drain;
 /// the sink must not be touched from elsewhere until then.
+///
+/// `@unchecked Sendable`: the downstream sink is handed to the worker thread at `init` and back
+/// at `finish()` (the join orders it), and `batch` belongs to the caller's thread alone; every
+/// other shared field is inside the `Monitor`.
 public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: MessageSink, @unchecked Sendable {
+    private struct Queue {
+        var batches: [[Message]] = []
+        /// Drained batches, emptied, handed back for reuse: a fresh 2,048-message array per batch
+        /// (about half a megabyte) meant fresh pages from the kernel, zeroed, every time.
+        var spare: [[Message]] = []
+        var closed = false
+    }
+
     private let downstream: Downstream
     private let batchSize: Int
     private var batch: [Message] = []
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var queue: [[Message]] = []
-    /// Drained batches, emptied, handed back for reuse: a fresh 2,048-message array per batch
-    /// (about half a megabyte) meant fresh pages from the kernel, zeroed, every time.
-    private var spare: [[Message]] = []
-    private var closed = false
+    private let queue = Monitor(Queue())
     private let maxQueued: Int
-    private let done = DispatchSemaphore(value: 0)
+    private var worker: WorkerThread?
 
     /// At most `maxQueuedBatches` × `batchSize` messages wait between the threads.
     public init(_ downstream: Downstream, batchSize: Int = 2_048, maxQueuedBatches: Int = 8) {
@@ -25,9 +31,7 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
         self.batchSize = batchSize
         self.maxQueued = maxQueuedBatches
         batch.reserveCapacity(batchSize)
-        let thread = Thread { [self] in drain() }
-        thread.name = "hotshard-analysis"
-        thread.start()
+        worker = WorkerThread(name: "hotshard-analysis") { [self] in drain() }
     }
 
     public func receive(_ message: Message) {
@@ -38,46 +42,38 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
     /// Delivers the last batch and returns once the downstream sink has received everything.
     public func finish() {
         handOver()
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-        done.wait()
+        queue.update { $0.closed = true }
+        worker?.join()
     }
 
     private func handOver() {
         guard !batch.isEmpty else { return }
-        condition.lock()
-        while queue.count >= maxQueued { condition.wait() }
-        queue.append(batch)
-        let reused = spare.popLast()
-        condition.broadcast()
-        condition.unlock()
+        let full = batch
+        batch = []
+        let maxQueued = self.maxQueued
+        let reused = queue.wait(until: { $0.batches.count < maxQueued }) { queue in
+            queue.batches.append(full)
+            return queue.spare.popLast()
+        }
         if let reused {
             batch = reused
         } else {
-            batch = []
             batch.reserveCapacity(batchSize)
         }
     }
 
     private func drain() {
         while true {
-            condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
-            if queue.isEmpty && closed {
-                condition.unlock()
-                done.signal()
-                return
+            let taken: [Message]? = queue.wait(until: { !$0.batches.isEmpty || $0.closed }) { queue in
+                queue.batches.isEmpty ? nil : queue.batches.removeFirst()
             }
-            var next = queue.removeFirst()
-            condition.broadcast()
-            condition.unlock()
+            guard var next = taken else { return }
             downstream.receive(contentsOf: next)
             next.removeAll(keepingCapacity: true)
-            condition.lock()
-            if spare.count < maxQueued { spare.append(next) }
-            condition.unlock()
+            let maxQueued = self.maxQueued
+            queue.withLock { queue in
+                if queue.spare.count < maxQueued { queue.spare.append(next) }
+            }
         }
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import HotshardCapture
+import Synchronization
 
 /// A once-a-second progress line on stderr (bytes done/total, packets/s, ETA) when stderr is a
 /// terminal; silent otherwise.
-final class ProgressLine: @unchecked Sendable {
-    private let timer: DispatchSourceTimer?
-    private let lock = NSLock()
-    private var shown = false
+final class ProgressLine: Sendable {
+    /// Dispatch sources are thread-safe, but Linux's Dispatch does not mark them `Sendable`.
+    nonisolated(unsafe) private let timer: DispatchSourceTimer?
+    private let shown = Atomic<Bool>(false)
 
     init(enabled: Bool, read: @escaping @Sendable () -> CaptureProgress) {
         guard enabled, isatty(STDERR_FILENO) == 1 else {
@@ -27,16 +28,15 @@ final class ProgressLine: @unchecked Sendable {
                 if fraction > 0.01 { line += String(format: ", ETA %.0f s", elapsed / fraction - elapsed) }
             }
             FileHandle.standardError.write(Data((line + "   ").utf8))
-            self?.lock.withLock { self?.shown = true }
+            self?.shown.store(true, ordering: .relaxed)
         }
         timer.resume()
     }
 
     func stop() {
         timer?.cancel()
-        if lock.withLock({ shown }) {
+        if shown.exchange(false, ordering: .relaxed) {
             FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
-            lock.withLock { shown = false }
         }
     }
 }

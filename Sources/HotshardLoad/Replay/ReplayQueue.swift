@@ -1,5 +1,5 @@
 import DequeModule
-import Foundation
+import HotshardConcurrency
 
 /// One request on its way from the capture reader to the replay worker, with its time in the
 /// capture (ns from the first replayed request, later passes of `--loop` shifted on).
@@ -11,11 +11,14 @@ struct ReplayItem: Sendable {
 /// The hand-over from the reader thread to the event loop: the reader blocks while `capacity`
 /// requests wait (so a capture of any size streams through bounded memory); the worker never
 /// blocks and takes everything waiting at once (one lock per batch, not per request).
-final class ReplayQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var items = Deque<ReplayItem>()
-    private var finished = false
-    private var cancelled = false
+final class ReplayQueue: Sendable {
+    private struct State {
+        var items = Deque<ReplayItem>()
+        var finished = false
+        var cancelled = false
+    }
+
+    private let state = Monitor(State())
     let capacity: Int
 
     init(capacity: Int) {
@@ -24,46 +27,40 @@ final class ReplayQueue: @unchecked Sendable {
 
     /// Reader side: false when the consumer cancelled (stop reading).
     func put(_ batch: [ReplayItem]) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= capacity, !cancelled { condition.wait() }
-        if cancelled { return false }
-        items.append(contentsOf: batch)
-        return true
+        let capacity = self.capacity
+        return state.wait(until: { $0.items.count < capacity || $0.cancelled }) { state in
+            if state.cancelled { return false }
+            state.items.append(contentsOf: batch)
+            return true
+        }
     }
 
     /// Reader side: nothing more will come.
     func finish() {
-        condition.lock()
-        finished = true
-        condition.unlock()
+        state.withLock { $0.finished = true }
     }
 
     /// Worker side: everything waiting, and whether the reader has finished.
     func takeAll() -> (items: Deque<ReplayItem>, finished: Bool) {
-        condition.lock()
-        defer { condition.unlock() }
-        let taken = items
-        items = Deque()
-        condition.broadcast()
-        return (taken, finished && taken.isEmpty)
+        state.update { state in
+            let taken = state.items
+            state.items = Deque()
+            return (taken, state.finished && taken.isEmpty)
+        }
     }
 
     /// Whether a request is waiting or the reader has finished: the replay's schedule starts then,
     /// so that reading the capture's start (and the reorder window) is not taken as lateness.
     var isReady: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return !items.isEmpty || finished || cancelled
+        state.withLock { !$0.items.isEmpty || $0.finished || $0.cancelled }
     }
 
     /// Worker side: stop the reader (it returns from `put` with false).
     func cancel() {
-        condition.lock()
-        cancelled = true
-        items.removeAll()
-        condition.broadcast()
-        condition.unlock()
+        state.update { state in
+            state.cancelled = true
+            state.items.removeAll()
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import HeapModule
 import HotshardAnalysis
 import HotshardCapture
 import HotshardProtocols
+import Synchronization
 
 /// Reads the capture on its own thread, once per `--loop` pass: extracts each request's bytes,
 /// puts them back in the order they were sent (messages leave the parsers when answered),
@@ -25,9 +26,8 @@ final class ReplayReader: @unchecked Sendable {
     let connections: Int
     let queue: ReplayQueue
     let captureAnalyzer: HotKeyAnalyzer
-    private let stopLock = NSLock()
-    private var session: CaptureSession?
-    private var stopped = false
+    /// The pass being read and whether `stop()` came (from another thread).
+    private let control = Mutex<(session: CaptureSession?, stopped: Bool)>((nil, false))
 
     // Results, read once the thread has finished.
     private(set) var skipped: [SkipReason: Int] = [:]
@@ -67,9 +67,9 @@ final class ReplayReader: @unchecked Sendable {
 
     /// Stops reading (from any thread).
     func stop() {
-        let current: CaptureSession? = stopLock.withLock {
-            stopped = true
-            return session
+        let current: CaptureSession? = control.withLock {
+            $0.stopped = true
+            return $0.session
         }
         current?.stop()
         queue.cancel()
@@ -80,7 +80,7 @@ final class ReplayReader: @unchecked Sendable {
         defer { queue.finish() }
         var pass = 0
         while options.loops == 0 || pass < options.loops {
-            if stopLock.withLock({ stopped }) || cancelled { break }
+            if control.withLock({ $0.stopped }) || cancelled { break }
             do {
                 try readPass(pass)
             } catch {
@@ -98,9 +98,9 @@ final class ReplayReader: @unchecked Sendable {
 
     private func readPass(_ pass: Int) throws {
         let session = try CaptureSession(files: files)
-        let proceed = stopLock.withLock {
-            self.session = session
-            return !stopped
+        let proceed = control.withLock {
+            $0.session = session
+            return !$0.stopped
         }
         guard proceed else { return }
         heap = Heap()
@@ -186,7 +186,7 @@ final class ReplayReader: @unchecked Sendable {
         guard !batch.isEmpty, !cancelled else { return }
         if !queue.put(batch) {
             cancelled = true
-            stopLock.withLock { session }?.stop()
+            control.withLock { $0.session }?.stop()
         }
         batch.removeAll(keepingCapacity: true)
     }

@@ -3,7 +3,9 @@ import NIOCore
 import NIOPosix
 import HotshardAnalysis
 import HotshardCapture
+import HotshardConcurrency
 import HotshardProtocols
+import Synchronization
 
 /// Replays captured requests against a target with the load runner's machinery: the same NIO
 /// connections, schedule, corrected latency, reply decoding and progress. The capture is read on
@@ -20,10 +22,8 @@ public final class ReplayRunner: @unchecked Sendable {
     public var timeoutSeconds = 5.0
     /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
     public var pool: LoadPool?
-    private let lock = NSLock()
-    private var runner: LoadRunner?
-    private var reader: ReplayReader?
-    private var stopRequested = false
+    /// What `stop()` reaches from the signal handler's thread.
+    private let running = Mutex<(runner: LoadRunner?, reader: ReplayReader?, stopRequested: Bool)>((nil, nil, false))
 
     public init(
         files: [String], target: LoadTarget, options: ReplayOptions,
@@ -86,19 +86,12 @@ public final class ReplayRunner: @unchecked Sendable {
         let runner = LoadRunner(profile: profile, analysis: analysis) { _, _ in
             ReplayRequests(queue: queue, timing: timing)
         }
-        let alreadyStopped = lock.withLock {
-            self.runner = runner
-            self.reader = reader
-            return stopRequested
+        let alreadyStopped = running.withLock {
+            $0.runner = runner
+            $0.reader = reader
+            return $0.stopRequested
         }
-        let done = DispatchGroup()
-        done.enter()
-        let thread = Thread {
-            reader.run()
-            done.leave()
-        }
-        thread.name = "hotshard-replay-reader"
-        thread.start()
+        let readerThread = WorkerThread(name: "hotshard-replay-reader") { reader.run() }
         if alreadyStopped { stop() }
         while !queue.isReady { try? await Task.sleep(nanoseconds: 2_000_000) }
         var run: LoadRun
@@ -106,11 +99,11 @@ public final class ReplayRunner: @unchecked Sendable {
             run = try await runner.run(progress: progress)
         } catch {
             reader.stop()
-            await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+            await readerThread.joined()
             throw error
         }
         reader.stop()  // a duration or an interrupt may end the run before the capture does
-        await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+        await readerThread.joined()
         if let error = reader.error, reader.passes == 0 { throw error }
         run.arrival = "replay of \(files.count == 1 ? files[0] : "\(files.count) captures")"
         if case .original = timing { run.targetRate = nil }
@@ -127,9 +120,9 @@ public final class ReplayRunner: @unchecked Sendable {
 
     /// Stops sending (SIGINT): in-flight requests get up to a second; the result covers what was replayed.
     public func stop() {
-        let (runner, reader) = lock.withLock {
-            stopRequested = true
-            return (self.runner, self.reader)
+        let (runner, reader) = running.withLock {
+            $0.stopRequested = true
+            return ($0.runner, $0.reader)
         }
         runner?.stop()
         reader?.stop()

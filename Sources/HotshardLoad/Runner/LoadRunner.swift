@@ -3,19 +3,18 @@ import HotshardAnalysis
 import HotshardProtocols
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Runs a profile against its target with SwiftNIO: `profile.threads` event loops, each a
 /// `LoadWorker` with its share of the connections and of the schedule. Open loop by default —
 /// every request has an intended send time and latency is measured from it as well as from the
 /// actual send — or closed loop. Stops by itself (duration or request count, then a bounded drain),
 /// or on `stop()` (SIGINT), which drains in-flight requests for up to a second.
-public final class LoadRunner: @unchecked Sendable {
+public final class LoadRunner: Sendable {
     public let profile: LoadProfile
     public let analysis: AnalysisConfiguration
-    private let lock = NSLock()
-    private var workers: [LoadWorker] = []
-    private var stopRequested = false
-    private var stopped = false
+    /// The workers `stop()` reaches (from the signal handler's thread), once made.
+    private let control = Mutex<(workers: [LoadWorker], stopRequested: Bool)>(([], false))
 
     /// Makes worker `index` of `workers` its request source (default: the profile's generator).
     let makeSource: @Sendable (_ index: Int, _ workers: Int) -> RequestSource
@@ -73,9 +72,9 @@ public final class LoadRunner: @unchecked Sendable {
                     routing: routing,
                     analysis: analysis, board: board, startWallNanos: startWall, source: source))
         }
-        let alreadyStopped = lock.withLock {
-            workers = made
-            return stopRequested
+        let alreadyStopped = control.withLock {
+            $0.workers = made
+            return $0.stopRequested
         }
         for worker in made {
             worker.loop.execute { worker.start(uptimeNanos: start) }
@@ -98,7 +97,7 @@ public final class LoadRunner: @unchecked Sendable {
         let cpu = Self.processCPUSeconds() - cpuAtStart
         reporter.cancel()
         try? await group.shutdownGracefully()
-        let interrupted = lock.withLock { stopRequested }
+        let interrupted = control.withLock { $0.stopRequested }
         var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
         if let layout {
@@ -125,9 +124,9 @@ public final class LoadRunner: @unchecked Sendable {
 
     /// Stops sending; in-flight requests get up to a second, then the run returns what it measured.
     public func stop() {
-        let current: [LoadWorker] = lock.withLock {
-            stopRequested = true
-            return workers
+        let current: [LoadWorker] = control.withLock {
+            $0.stopRequested = true
+            return $0.workers
         }
         for worker in current {
             worker.loop.execute { worker.stop(drainSeconds: 1) }

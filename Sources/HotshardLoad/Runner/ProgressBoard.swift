@@ -1,9 +1,9 @@
-import Foundation
 import Histogram
+import Synchronization
 
 /// Where workers post their last second once a second, and the runner reads one progress line:
 /// a lock taken once per worker per second, never on the request path.
-final class ProgressBoard: @unchecked Sendable {
+final class ProgressBoard: Sendable {
     private struct Entry {
         var elapsed: Double
         var measuring: Bool
@@ -15,14 +15,13 @@ final class ProgressBoard: @unchecked Sendable {
         var backlog: Int
     }
 
-    private let lock = NSLock()
-    private var entries: [Int: Entry] = [:]
+    private let entries = Mutex<[Int: Entry]>([:])
 
     func post(
         worker: Int, elapsed: Double, measuring: Bool, targetRate: Double?, completed: Int, errors: Int,
         histogram: Histogram<UInt64>, inFlight: Int, backlog: Int
     ) {
-        lock.withLock {
+        entries.withLock { entries in
             entries[worker] = Entry(
                 elapsed: elapsed, measuring: measuring, targetRate: targetRate, completed: completed,
                 errors: errors, histogram: histogram, inFlight: inFlight, backlog: backlog)
@@ -31,7 +30,7 @@ final class ProgressBoard: @unchecked Sendable {
 
     /// The latest second over all workers, and clears it; nil when nothing was posted since.
     func take() -> LoadProgress? {
-        let taken: [Entry] = lock.withLock {
+        let taken: [Entry] = entries.withLock { entries in
             defer { entries.removeAll() }
             return Array(entries.values)
         }

@@ -1,6 +1,6 @@
 import CRendezvous
-import Dispatch
 import Foundation
+import HotshardConcurrency
 import HotshardProtocols
 
 /// Weighted rendezvous (highest random weight) hashing. For key hash k = xxHash64(key) and node
@@ -57,38 +57,33 @@ public struct RendezvousScheme: PlacementScheme {
     public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
         guard !seeds.isEmpty else { return hashes.map { node(forHash: $0) } }
         let uniform = uniformWeights
-        var result = [Int](repeating: 0, count: hashes.count)
         let work = hashes.count * seeds.count
-        let chunks = work < 4_000_000 ? 1 : min(hashes.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let chunks = work < 4_000_000 ? 1 : min(hashes.count, Parallel.width * 4)
         let size = (hashes.count + chunks - 1) / max(chunks, 1)
-        result.withUnsafeMutableBufferPointer { buffer in
-            seeds.withUnsafeBufferPointer { seedBuffer in
-                hashes.withUnsafeBufferPointer { hashBuffer in
-                    // Each chunk writes only its own range of `out`.
-                    let out = UncheckedSendable(buffer), s = UncheckedSendable(seedBuffer), h = UncheckedSendable(hashBuffer)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let seeds = s.value, hashes = h.value
-                        let keys = min(chunk * size, hashes.count)..<min((chunk + 1) * size, hashes.count)
-                        guard uniform else {
-                            // Weighted: the logarithmic scores of `node(forHash:)`, per key.
-                            for k in keys { out.value[k] = node(forHash: hashes[k]) }
-                            return
-                        }
-                        var k = keys.lowerBound
-                        while k < keys.upperBound {
-                            let lanes = min(4, keys.upperBound - k)
-                            let group = Self.group(hashes, from: k, lanes: lanes)
-                            var best = Self.firstDraws(group, seeds: seeds)
-                            var node = SIMD4<Int32>(repeating: 0)
-                            _ = Self.scan(seeds: seeds, from: 1, hashes: group, best: &best, node: &node, events: nil)
-                            for lane in 0..<lanes { out.value[k + lane] = Int(node[lane]) }
-                            k += lanes
-                        }
+        let seeds = self.seeds
+        // Each chunk places its own range of keys; the ranges are joined in order.
+        let placed = Parallel.map(chunks) { chunk -> [Int] in
+            let keys = min(chunk * size, hashes.count)..<min((chunk + 1) * size, hashes.count)
+            // Weighted: the logarithmic scores of `node(forHash:)`, per key.
+            guard uniform else { return keys.map { node(forHash: hashes[$0]) } }
+            var out = [Int](repeating: 0, count: keys.count)
+            seeds.withUnsafeBufferPointer { seeds in
+                hashes.withUnsafeBufferPointer { hashes in
+                    var k = keys.lowerBound
+                    while k < keys.upperBound {
+                        let lanes = min(4, keys.upperBound - k)
+                        let group = Self.group(hashes, from: k, lanes: lanes)
+                        var best = Self.firstDraws(group, seeds: seeds)
+                        var node = SIMD4<Int32>(repeating: 0)
+                        _ = Self.scan(seeds: seeds, from: 1, hashes: group, best: &best, node: &node, events: nil)
+                        for lane in 0..<lanes { out[k - keys.lowerBound + lane] = Int(node[lane]) }
+                        k += lanes
                     }
                 }
             }
+            return out
         }
-        return result
+        return chunks == 1 ? placed[0] : Array(placed.joined())
     }
 
     /// `hashes[from..<from + lanes]` (1…4 of them) as four lanes, the last repeated into unused lanes.

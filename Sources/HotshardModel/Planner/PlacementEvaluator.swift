@@ -1,4 +1,3 @@
-import Dispatch
 import HotshardProtocols
 
 /// One scheme's layouts of the planner's keys at many node counts, cheaper than placing every key

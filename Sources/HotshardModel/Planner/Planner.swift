@@ -1,4 +1,4 @@
-import Dispatch
+import HotshardConcurrency
 import HotshardProtocols
 
 /// Turns a measured `Workload` into a `Plan`: per scheme the smallest node count meeting the
@@ -109,19 +109,19 @@ public struct Planner: Sendable {
         let keys = remedied
         let planner = self
         let order = config.schemes.indices.sorted { (Self.costRank(config.schemes[$0]), $0) < (Self.costRank(config.schemes[$1]), $1) }
-        let slots = ResultSlots<Plan.SchemeResult>(count: config.schemes.count)
-        DispatchQueue.concurrentPerform(iterations: order.count) { k in
+        // The costliest schemes start first, so that the cores finish together.
+        let planned = Parallel.map(order.count) { k -> (index: Int, result: Plan.SchemeResult?) in
             let index = order[k]
-            guard let probe = probes[index] else { return }
+            guard let probe = probes[index] else { return (index, nil) }
             let started = clock.now
             var result = planner.planScheme(
                 config.schemes[index], probe: probe, keys: keys, spreadKeys: spreadKeys, lowerBound: lowerBound,
                 tailRate: workload.tailRate, tailReadFraction: tailReadFraction, candidates: candidates)
             let elapsed = (clock.now - started).components
             result?.plannedSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            slots[index] = result
+            return (index, result)
         }
-        let results = config.schemes.indices.compactMap { slots[$0] }
+        let results = planned.sorted { $0.index < $1.index }.compactMap(\.result)
 
         // Recommend the scheme needing the fewest nodes; ties go to the more even spread.
         let best = results.filter { $0.nodes != nil }.min { a, b in

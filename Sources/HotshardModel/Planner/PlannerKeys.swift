@@ -1,4 +1,4 @@
-import Dispatch
+import HotshardConcurrency
 import HotshardProtocols
 
 /// The keys the planner places (hot keys, remedied keys split into sub-keys), prepared once for
@@ -49,17 +49,19 @@ struct PlannerKeys: Sendable {
         }
         let keys = self.keys, rates = self.rates, readFractions = self.readFractions, families = wanted
         let jobs = families.count + (needsRateOrder ? 1 : 0)
-        let hashed = ResultSlots<([UInt64], HashOrder?, [[UInt64]])>(count: families.count)
-        let byRate = ResultSlots<[Int]>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: jobs) { job in
+        /// One job's answer: a family's hashes (and sort), or the rate order.
+        enum Job: Sendable {
+            case family(values: [UInt64], order: HashOrder?, spread: [[UInt64]])
+            case rateOrder([Int])
+        }
+        let done = Parallel.map(jobs) { job -> Job in
             if job == families.count {
                 // Workloads list hot keys hottest first: then the order is the keys' own.
                 let descending = zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 }
-                byRate[0] =
+                return .rateOrder(
                     descending
-                    ? Array(rates.indices)
-                    : rates.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
-                return
+                        ? Array(rates.indices)
+                        : rates.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) })
             }
             let scheme = families[job].scheme
             let values = keys.map { scheme.keyHash($0) }
@@ -71,37 +73,23 @@ struct PlannerKeys: Sendable {
                     order: indices, hashes: sorted.values, rates: indices.map { rates[Int($0)] },
                     readFractions: indices.map { readFractions[Int($0)] })
             }
-            hashed[job] = (values, order, spreadKeys.map { $0.map { scheme.keyHash($0) } })
+            return .family(values: values, order: order, spread: spreadKeys.map { $0.map { scheme.keyHash($0) } })
         }
-        for (index, family) in families.enumerated() {
-            guard let (values, order, spread) = hashed[index] else { continue }
-            hashes[family.family] = values
-            if !spreadKeys.isEmpty { spreadHashes[family.family] = spread }
-            if let order { hashOrders[family.family] = order }
+        for (index, answer) in done.enumerated() {
+            switch answer {
+            case .rateOrder(let order):
+                rateOrder = order
+            case .family(let values, let order, let spread):
+                let family = families[index].family
+                hashes[family] = values
+                if !spreadKeys.isEmpty { spreadHashes[family] = spread }
+                if let order { hashOrders[family] = order }
+            }
         }
-        if needsRateOrder { rateOrder = byRate[0] ?? [] }
     }
 
     /// The key hashes of a scheme's family (computed now if `prepare` did not).
     func hashes(for scheme: any PlacementScheme) -> [UInt64] {
         hashes[scheme.hashFamily] ?? keys.map { scheme.keyHash($0) }
-    }
-}
-
-/// One result slot per concurrent job, each written by its own job only (no locks: the slots
-/// are separate memory, read after the jobs have finished).
-final class ResultSlots<Value>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Value?>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
     }
 }

@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import HotshardConcurrency
 
 /// Owners of many keys among nodes 0…n−1 for any n up to what has been scanned, for schemes whose
 /// owner among the first n nodes is the last of a per-key increasing sequence of "records" below n,
@@ -13,7 +13,7 @@ import Foundation
 ///
 /// Equal to `RendezvousScheme(servers: ServerSpec.numbered(n)).assign` and to `JumpScheme`'s
 /// buckets (PlannerTests checks both).
-final class PrefixRecords: @unchecked Sendable {
+final class PrefixRecords {
     enum Kind: Sendable { case rendezvous, jump }
 
     /// Keys `range` of the whole; each chunk is scanned by one thread at a time.
@@ -40,7 +40,7 @@ final class PrefixRecords: @unchecked Sendable {
     init(hashes: [UInt64], kind: Kind) {
         self.hashes = hashes
         self.kind = kind
-        let count = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, hashes.count / 4096))
+        let count = max(1, min(Parallel.width * 4, hashes.count / 4096))
         let size = (hashes.count + count - 1) / max(count, 1)
         chunks = stride(from: 0, to: max(hashes.count, 1), by: max(size, 1)).map { start in
             let range = start..<min(start + size, hashes.count)
@@ -56,15 +56,11 @@ final class PrefixRecords: @unchecked Sendable {
         let seeds = kind == .rendezvous ? RendezvousScheme(servers: ServerSpec.numbered(nodes)).seeds : []
         let low = scanned, kind = self.kind
         let hashes = self.hashes
-        chunks.withUnsafeMutableBufferPointer { buffer in
-            // Each chunk is scanned by exactly one iteration.
-            let chunks = UncheckedSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: buffer.count) { c in
-                if kind == .rendezvous {
-                    chunks.value[c].scan(hashes: hashes, seeds: seeds, from: low)
-                } else {
-                    chunks.value[c].jump(hashes: hashes, from: low, to: nodes)
-                }
+        Parallel.update(&chunks) { chunk in
+            if kind == .rendezvous {
+                chunk.scan(hashes: hashes, seeds: seeds, from: low)
+            } else {
+                chunk.jump(hashes: hashes, from: low, to: nodes)
             }
         }
         scanned = nodes
