@@ -3,60 +3,43 @@ import HotshardProtocols
 
 extension ResultDocument {
     /// Writes the document as JSON atomically (a temporary file renamed into place), creating the
-    /// folder if needed: an interrupted run never leaves a half-written result. The text is what
-    /// JSONEncoder (`.sortedKeys`, `.withoutEscapingSlashes`) writes, but the summary state is
-    /// streamed to the file rather than built as a tree (see `writeJSON`).
+    /// folder if needed: an interrupted run never leaves a half-written result.
     public func write(toPath path: String) throws {
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw ResultFileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            let output = JSONOutput(descriptor: descriptor)
-            try writeJSON(to: output)
-            try output.flush()
-            guard close(descriptor) == 0 else { throw JSONOutputError.writeFailed(errno: errno) }
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encodedJSON().write(to: temporary)
             // rename(2) replaces the destination atomically.
-            guard rename(temporary, path) == 0 else { throw JSONOutputError.writeFailed(errno: errno) }
+            guard rename(temporary.path, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
-            _ = close(descriptor)
-            unlink(temporary)
-            throw ResultFileError.unwritable(path: path, reason: "\(error)")
+            unlink(temporary.path)
+            throw ResultFileError.unwritable(path: path, reason: "\(error.localizedDescription)")
         }
     }
 
-    /// The document's JSON text: everything but the summary state through JSONEncoder, and the
-    /// summary state (nearly all of a big document) streamed in at its sorted place.
-    public func writeJSON(to output: JSONOutput) throws {
+    /// The document's JSON text, members in sorted order.
+    public func encodedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// The document with its summary state spelled out as JSON, members sorted: a stable form to
+    /// compare two documents by (the binary state may order a dictionary differently and hold
+    /// the same value).
+    public func canonicalJSON() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var head = self
         head.summaryState = nil
-        let text = try encoder.encode(head)
-        guard let summaryState else {
-            try text.withUnsafeBytes { try output.raw($0) }
-            return
-        }
-        try text.withUnsafeBytes { bytes in
-            var scanner = JSONScanner(bytes)
-            var cursor = try scanner.beginObject()
-            var before = scanner.offset, membersBefore = false, membersAfter = false
-            while let name = try scanner.nextMember(&cursor) {
-                if name.withBytes({ "summaryState".utf8.lexicographicallyPrecedes($0) }) {
-                    membersAfter = true
-                    break
-                }
-                try scanner.skipValue()
-                before = scanner.offset
-                membersBefore = true
-            }
-            try output.raw(UnsafeRawBufferPointer(rebasing: bytes[..<before]))
-            try output.raw(membersBefore ? ",\"summaryState\":" : "\"summaryState\":")
-            try summaryState.writeJSON(to: output)
-            if membersAfter && !membersBefore { try output.byte(UInt8(ascii: ",")) }
-            try output.raw(UnsafeRawBufferPointer(rebasing: bytes[before...]))
-        }
+        return try encoder.encode(head) + (summaryState.map { try encoder.encode($0) } ?? Data())
+    }
+
+    /// A document from its JSON text (any readable schema version).
+    public static func decode(json data: Data) throws -> ResultDocument {
+        try JSONDecoder().decode(ResultDocument.self, from: data)
     }
 
     /// Reads a result document, naming the file in every error.
@@ -72,10 +55,8 @@ extension ResultDocument {
             document = try decode(json: data)
         } catch let error as DecodingError {
             throw ResultFileError.invalid(path: path, reason: Self.describe(error))
-        } catch let error as JSONScanError {
-            throw ResultFileError.invalid(path: path, reason: error.description)
         }
-        guard document.schemaVersion == currentSchemaVersion else {
+        guard readableSchemaVersions.contains(document.schemaVersion) else {
             throw ResultFileError.unsupportedVersion(path: path, version: document.schemaVersion)
         }
         return document
@@ -106,7 +87,7 @@ public enum ResultFileError: Error, CustomStringConvertible {
         case .invalid(let path, let reason): "\(path): not a hotshard result: \(reason)"
         case .unwritable(let path, let reason): "\(path): cannot write: \(reason)"
         case .unsupportedVersion(let path, let version):
-            "\(path): schemaVersion \(version) is not supported (this hotshard reads \(ResultDocument.currentSchemaVersion))"
+            "\(path): schemaVersion \(version) is not supported (this hotshard reads \(ResultDocument.readableSchemaVersions.lowerBound) to \(ResultDocument.currentSchemaVersion))"
         }
     }
 }

@@ -7,7 +7,10 @@ import HotshardProtocols
 /// `plan` and `merge` read. Names are the contract in ../shared/design.md: add fields freely,
 /// rename none without bumping `schemaVersion`.
 public struct ResultDocument: Codable, Sendable {
-    public static let currentSchemaVersion = 1
+    /// 2: the summary state is stored compactly (`CompactEncoded`). Version 1 documents are still read.
+    public static let currentSchemaVersion = 2
+    /// The versions this build reads.
+    public static let readableSchemaVersions = 1...currentSchemaVersion
 
     public var schemaVersion: Int = ResultDocument.currentSchemaVersion
     public var tool: Tool
@@ -31,8 +34,8 @@ public struct ResultDocument: Codable, Sendable {
     /// Problems met while reading the input (truncated files, damaged compression); the
     /// result covers what came before each.
     public var inputProblems: [String]?
-    /// The analysis summary state: what `hotshard merge` combines.
-    public var summaryState: AnalysisSnapshot?
+    /// The analysis summary state: what `hotshard merge` combines, stored compactly.
+    @CompactEncoded public var summaryState: AnalysisSnapshot?
     /// Present when keys were replaced by a keyed hash (`--redact`).
     public var redaction: Redaction?
     /// Load and replay runs: how the load was made and what it achieved (nil for captures).

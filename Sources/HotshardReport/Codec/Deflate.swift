@@ -1,0 +1,67 @@
+import CPcap
+
+/// zlib's deflate format (RFC 1950), for the summary state and HdrHistogram's compressed form.
+public enum Deflate {
+    public enum Failure: Error, CustomStringConvertible {
+        case compress(code: Int32)
+        case damaged(String)
+
+        public var description: String {
+            switch self {
+            case .compress(let code): "zlib could not compress (error \(code))"
+            case .damaged(let why): "compressed data is damaged: \(why)"
+            }
+        }
+    }
+
+    /// Level 1: a result is written at the end of every run, and the speed matters more there
+    /// than the last tenth of the size.
+    public static func compress(_ bytes: [UInt8], level: Int32 = 1) throws -> [UInt8] {
+        var capacity = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(capacity))
+        let code = output.withUnsafeMutableBufferPointer { out in
+            bytes.withUnsafeBufferPointer { input in
+                compress2(out.baseAddress, &capacity, input.baseAddress, uLong(input.count), level)
+            }
+        }
+        guard code == Z_OK else { throw Failure.compress(code: code) }
+        output.removeSubrange(Int(capacity)...)
+        return output
+    }
+
+    /// Inflates `bytes`, which must come to exactly `expectedSize` bytes. Memory grows with what
+    /// actually inflates, never with a size the (untrusted) input claims.
+    public static func decompress(_ bytes: [UInt8], expectedSize: Int) throws -> [UInt8] {
+        guard expectedSize >= 0 else { throw Failure.damaged("negative size") }
+        var stream = z_stream()
+        guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw Failure.damaged("zlib would not start")
+        }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(min(expectedSize, 64 << 20))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var input = bytes
+        return try input.withUnsafeMutableBufferPointer { input in
+            stream.next_in = input.baseAddress
+            stream.avail_in = uInt(input.count)
+            while true {
+                let (code, produced) = chunk.withUnsafeMutableBufferPointer { out in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = uInt(out.count)
+                    let code = inflate(&stream, Z_NO_FLUSH)
+                    return (code, out.count - Int(stream.avail_out))
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                guard output.count <= expectedSize else { throw Failure.damaged("inflates past its stated \(expectedSize) bytes") }
+                if code == Z_STREAM_END { break }
+                guard code == Z_OK else { throw Failure.damaged("zlib error \(code)") }
+                if produced == 0 && stream.avail_in == 0 { throw Failure.damaged("ends early") }
+            }
+            guard output.count == expectedSize else {
+                throw Failure.damaged("inflates to \(output.count) bytes, not the stated \(expectedSize)")
+            }
+            return output
+        }
+    }
+}
