@@ -12,6 +12,8 @@ packages=(
   haproxy                             # tests: HAProxy's consistent hash, key for key
   rabbitmq-server                     # tests: a real AMQP 0-9-1 broker (scripts/test/rabbitmq-test-server.sh)
   wrk                                 # benchmarks: HTTP load baseline
+  libmemcached-tools                  # benchmarks: memaslap (memcaslap), the memcached load baseline
+  gcc libc6-dev                       # benchmarks: builds ../shared/floor/respfloor.c
   tmux                                # tests: `hotshard top` driven in a terminal
   chromium                            # report tests: headless browser
   python3                             # scripts: command-table generation, clients
