@@ -12,20 +12,32 @@ public struct ResultDocument: Codable, Sendable {
     /// The versions this build reads.
     public static let readableSchemaVersions = 1...currentSchemaVersion
 
+    /// The schema the document was written with; readers refuse versions outside `readableSchemaVersions`.
     public var schemaVersion: Int = ResultDocument.currentSchemaVersion
+    /// The program that wrote the document.
     public var tool: Tool
+    /// What was measured: captures, a live interface, a load profile or replayed captures.
     public var source: Source
+    /// Packets read and lost while capturing (all zero for load runs, which capture nothing).
     public var capture: CaptureHealth
+    /// Whole-run counts of requests, replies and key references.
     public var totals: Totals
+    /// How the keys were counted: whether `hotKeys` counts are exact or Space-Saving estimates.
     public var tracking: Tracking
+    /// The top keys by the run's ranking (`--rank-by`, requests by default), hottest first.
     public var hotKeys: [HotKeyEntry]
+    /// Whole-run latency in µs (service, and for load and replay also corrected).
     public var latency: Latency
+    /// The run cut into fixed windows: requests, top keys and latency over time.
     public var windows: Windows
+    /// The ring-and-queue model's verdict (every command that writes a result runs it); absent in a
+    /// document built without it.
     public var model: ModelSection?
     /// Keys grouped by prefix (`user:*`), hottest first.
     public var prefixGroups: [PrefixGroup]?
     /// Keys that turned hot during the run.
     public var emerging: [EmergingKey]?
+    /// How concentrated the key references are (Zipf fit and top shares).
     public var popularity: Popularity?
     /// Service latency per command, in µs.
     public var latencyByCommand: [String: LatencySummary]?
@@ -46,6 +58,7 @@ public struct ResultDocument: Codable, Sendable {
     /// written before servers were tallied).
     public var servers: [ServerEntry]?
 
+    /// A document from its mandatory sections; the optional ones are set afterwards by the builders.
     public init(
         tool: Tool = Tool(), source: Source, capture: CaptureHealth, totals: Totals,
         tracking: Tracking, hotKeys: [HotKeyEntry], latency: Latency, windows: Windows,
@@ -62,31 +75,51 @@ public struct ResultDocument: Codable, Sendable {
         self.model = model
     }
 
+    /// The writer of a document, so a reader can tell which build produced it.
     public struct Tool: Codable, Sendable {
+        /// Always `hotshard`.
         public var name: String = "hotshard"
+        /// `HotshardVersion.current` of the build that wrote the document.
         public var version: String = HotshardVersion.current
+        /// This build's name and version.
         public init() {}
     }
 
+    /// What a result measured.
     public struct Source: Codable, Sendable {
+        /// `capture`: capture files (also `merge` of results); `live`: an interface; `load`; `replay`.
         public enum Kind: String, Codable, Sendable { case capture, live, load, replay }
+        /// How the traffic was obtained.
         public var kind: Kind
+        /// Capture files, the interface, the load profile path or the replayed captures (`merge`: its inputs').
         public var inputs: [String]
+        /// A source of `kind` over `inputs`.
         public init(kind: Kind, inputs: [String]) {
             self.kind = kind
             self.inputs = inputs
         }
     }
 
+    /// Whole-run counts over every request the analysis saw, hot or not.
     public struct Totals: Codable, Sendable {
+        /// Requests parsed (for load and replay: requests sent in the measured part).
         public var requests: Int
+        /// Requests not left without a reply (`byStatus` other than `noReply`; in load and replay a
+        /// request that failed counts here as an error).
         public var replies: Int
+        /// Key references: a multi-key request (`MGET a b`) counts once per key.
         public var keyReferences: Int
+        /// Requests whose reply was an error (for load and replay also timeouts and lost connections).
         public var errors: Int
+        /// Seconds from the first request's timestamp to the last one's (0 with one request).
         public var durationSeconds: Double
+        /// Requests per wire protocol (`resp`, `memcached`, …); protocols not seen are absent.
         public var byProtocol: [String: Int]
+        /// Requests per command name as the protocol spells it (`GET`, `get`, `SET`, …).
         public var byCommand: [String: Int]
+        /// Requests per reply status: `ok`, `miss`, `error`, `noReply`; a status not seen is absent.
         public var byStatus: [String: Int]
+        /// Totals with every count given (zero by default).
         public init(
             requests: Int = 0, replies: Int = 0, keyReferences: Int = 0, errors: Int = 0,
             durationSeconds: Double = 0, byProtocol: [String: Int] = [:],
@@ -103,11 +136,17 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// How keys were tracked: bounded Space-Saving counters, exact until a slot changes hands.
     public struct Tracking: Codable, Sendable {
+        /// Keys tracked individually (`--capacity`).
         public var capacity: Int
+        /// True when no tracked key was evicted: every key's count is its true count.
         public var exact: Bool
+        /// Distinct keys seen: exact when `distinctKeysEstimated` is false, else a HyperLogLog estimate.
         public var distinctKeys: Int
+        /// True when `distinctKeys` is an estimate (more distinct keys than `capacity`).
         public var distinctKeysEstimated: Bool
+        /// Tracking figures as the analysis reports them.
         public init(capacity: Int, exact: Bool, distinctKeys: Int, distinctKeysEstimated: Bool) {
             self.capacity = capacity
             self.exact = exact
@@ -116,11 +155,17 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// Latency percentiles in µs (p50, p90, p99 from histogram buckets; max exact).
     public struct Percentiles: Codable, Sendable, Equatable {
+        /// Median, µs.
         public var p50: Double
+        /// 90th percentile, µs.
         public var p90: Double
+        /// 99th percentile, µs.
         public var p99: Double
+        /// Largest value seen, µs.
         public var max: Double
+        /// Percentiles as given, in µs.
         public init(p50: Double, p90: Double, p99: Double, max: Double) {
             self.p50 = p50
             self.p90 = p90
@@ -131,33 +176,58 @@ public struct ResultDocument: Codable, Sendable {
 
     /// One ranked hot key. The key is flattened into the entry as `key` (UTF-8) or `keyBase64`.
     public struct HotKeyEntry: Codable, Sendable {
+        /// The key's bytes (written as `key` when UTF-8, else `keyBase64`; redacted keys are their hash).
         public var key: Key
+        /// The protocol of the key's first request (`resp`, `memcached`, …); JSON name `protocol`.
         public var wireProtocol: String
+        /// References to the key; an upper bound, within `errorBound` of the true count.
         public var count: Int
+        /// Space-Saving's overestimate bound: the true count is in `count - errorBound ... count`.
         public var errorBound: Int
+        /// True when the key is in the true top list whatever the overestimates: its lower bound beats
+        /// any key outside the list. Always false when ranking by bytes or latency.
         public var guaranteed: Bool
+        /// References from read commands (GET, MGET, gets, …).
         public var reads: Int
+        /// References from write commands (SET, DEL, set, …); other commands count in neither.
         public var writes: Int
+        /// Request bytes sent for the key (a multi-key request's bytes split evenly among its keys).
         public var requestBytes: Int
+        /// Reply bytes for the key: its value's size when the reply shows it, else an even split.
         public var replyBytes: Int
+        /// The largest single reply (or value) for the key, in bytes.
         public var maxReplyBytes: Int
+        /// Reads answered with a value.
         public var hits: Int
+        /// References answered "not found" (nil bulk, memcached `END` without a value, HTTP 404).
         public var misses: Int
+        /// References whose reply was an error.
         public var errors: Int
+        /// Mean requests per second over the run: `count` ÷ `totals.durationSeconds`.
         public var ratePerSecond: Double
+        /// References in the key's busiest wall-clock second (requests/s).
         public var peakRatePerSecond: Double
+        /// The key's fraction (0-1) of all key references (`totals.keyReferences`).
         public var share: Double
+        /// Service latency of the key's paired replies, µs; absent when none was paired.
         public var latencyMicros: Percentiles?
+        /// Distinct client addresses that asked for the key: a 64-bit linear-counting estimate, so it
+        /// reads 64 once it saturates.
         public var clients: Int
         /// The busiest client's share of this key's requests.
         public var topClientShare: Double?
+        /// Seconds from the start of the run to the window where the key turned hot (see `emerging`);
+        /// absent when it was not an emerging key.
         public var hotSince: Double?
+        /// Seconds from the start to the window where an emerging key cooled; absent while still hot.
         public var coolSince: Double?
         /// The server the key's first request went to, as the traffic showed it (absent when the
         /// result has no per-server figures); `offServerRequests` went elsewhere, the last of them
         /// to `otherServer`. A key on more than one server is not where one scheme puts it.
         public var server: String?
+        /// Requests for the key that went to a server other than `server`.
         public var offServerRequests: Int?
+        /// The last server other than `server` the key's requests went to.
         public var otherServer: String?
 
         private enum CodingKeys: String, CodingKey {
@@ -167,6 +237,7 @@ public struct ResultDocument: Codable, Sendable {
             case topClientShare, hotSince, coolSince, server, offServerRequests, otherServer
         }
 
+        /// An entry with every measured figure; the server fields are set afterwards when servers are known.
         public init(
             key: Key, wireProtocol: String, count: Int, errorBound: Int, guaranteed: Bool,
             reads: Int, writes: Int, requestBytes: Int, replyBytes: Int, maxReplyBytes: Int,
@@ -197,6 +268,7 @@ public struct ResultDocument: Codable, Sendable {
             self.coolSince = coolSince
         }
 
+        /// Reads the key flattened beside the fields (`key` or `keyBase64`).
         public init(from decoder: any Decoder) throws {
             key = try Key(from: decoder)
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -225,6 +297,7 @@ public struct ResultDocument: Codable, Sendable {
             otherServer = try c.decodeIfPresent(String.self, forKey: .otherServer)
         }
 
+        /// Writes the key flattened beside the fields; absent server fields are left out.
         public func encode(to encoder: any Encoder) throws {
             try key.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -256,16 +329,23 @@ public struct ResultDocument: Codable, Sendable {
 
     /// One server's load over the run and in the window the model was sized on.
     public struct ServerEntry: Codable, Sendable, Equatable {
+        /// The server's `host:port` (`[v6]:port`), or "other servers" for those past the first 1,024.
         public var server: String
+        /// Requests the server was sent.
         public var requests: Int
+        /// Key references in those requests.
         public var keyReferences: Int
+        /// Request bytes sent to it.
         public var requestBytes: Int
+        /// Reply bytes it sent back.
         public var replyBytes: Int
+        /// Its error replies.
         public var errors: Int
         /// p50, p99 and max in µs; nil when no reply was paired.
         public var latencyMicros: ServerLatency?
         /// Hot keys whose first request went here.
         public var hotKeys: Int
+        /// One server's figures as tallied.
         public init(
             server: String, requests: Int, keyReferences: Int, requestBytes: Int, replyBytes: Int, errors: Int,
             latencyMicros: ServerLatency?, hotKeys: Int
@@ -281,10 +361,15 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// One server's service latency in µs (p50, p99 from histogram buckets; max exact).
     public struct ServerLatency: Codable, Sendable, Equatable {
+        /// Median, µs.
         public var p50: Double
+        /// 99th percentile, µs.
         public var p99: Double
+        /// Largest, µs.
         public var max: Double
+        /// Percentiles as given, in µs.
         public init(p50: Double, p99: Double, max: Double) {
             self.p50 = p50
             self.p99 = p99
@@ -292,13 +377,21 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// A latency distribution in µs and the number of samples behind it.
     public struct LatencySummary: Codable, Sendable {
+        /// Median, µs.
         public var p50: Double
+        /// 90th percentile, µs.
         public var p90: Double
+        /// 99th percentile, µs.
         public var p99: Double
+        /// 99.9th percentile, µs.
         public var p999: Double
+        /// Largest sample, µs.
         public var max: Double
+        /// Samples: paired replies (analysis) or completed requests (load, replay).
         public var count: Int
+        /// A summary as given, in µs.
         public init(p50: Double, p90: Double, p99: Double, p999: Double, max: Double, count: Int) {
             self.p50 = p50
             self.p90 = p90
@@ -311,26 +404,36 @@ public struct ResultDocument: Codable, Sendable {
 
     /// Whole-run latency in µs. `corrected` is measured from the intended send time (load, replay).
     public struct Latency: Codable, Sendable {
+        /// Request sent (its last byte, in captures) to reply's first byte; absent without a paired reply.
         public var service: LatencySummary?
+        /// Load and replay: from the time the schedule meant to send, so a stall counts in full
+        /// (coordinated omission corrected, as wrk2); absent for captures.
         public var corrected: LatencySummary?
+        /// Service latency and, for load and replay, corrected latency.
         public init(service: LatencySummary?, corrected: LatencySummary? = nil) {
             self.service = service
             self.corrected = corrected
         }
     }
 
+    /// One key of a window's top list; the key is flattened beside `count`.
     public struct WindowKeyCount: Codable, Sendable {
+        /// The key (`key` or `keyBase64` in JSON).
         public var key: Key
+        /// Its references in the window while it was tracked (a lower bound if its slot changed hands).
         public var count: Int
         private enum CodingKeys: String, CodingKey { case count }
+        /// An entry as given.
         public init(key: Key, count: Int) {
             self.key = key
             self.count = count
         }
+        /// Reads the flattened key and the count.
         public init(from decoder: any Decoder) throws {
             key = try Key(from: decoder)
             count = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .count)
         }
+        /// Writes the key flattened beside the count.
         public func encode(to encoder: any Encoder) throws {
             try key.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -338,15 +441,19 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// One window of the run.
     public struct Window: Codable, Sendable {
         /// Seconds from the start of the run.
         public var start: Double
+        /// Requests in the window (exact).
         public var requests: Int
+        /// The window's top keys (20, `AnalysisConfiguration.topPerWindow`), hottest first; others are not named.
         public var top: [WindowKeyCount]
         /// The window's service latency in µs (p50, p90, p99 within 25% above the true value, as
         /// `LogHistogram` buckets; max exact); absent where no reply was paired and in documents
         /// written before windows had latency.
         public var latencyMicros: Percentiles?
+        /// A window as given.
         public init(start: Double, requests: Int, top: [WindowKeyCount], latencyMicros: Percentiles? = nil) {
             self.start = start
             self.requests = requests
@@ -355,21 +462,30 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// The run cut into equal windows, oldest first.
     public struct Windows: Codable, Sendable {
+        /// Each window's length in seconds (`analyze --window`; doubled when a long run's windows are merged).
         public var seconds: Double
+        /// The windows in time order.
         public var series: [Window]
+        /// A series as given.
         public init(seconds: Double, series: [Window]) {
             self.seconds = seconds
             self.series = series
         }
     }
 
+    /// The model's prediction for one node of a layout.
     public struct NodeLoad: Codable, Sendable {
+        /// The node's name as the scheme numbers it.
         public var node: String
+        /// Requests per second the model places on the node at the sizing window.
         public var rate: Double
+        /// `rate` over the node capacity (given or needed), a fraction; above 1 the node is saturated.
         public var utilisation: Double
         /// Nil when the node is saturated (utilisation ≥ 1): the queue is unbounded.
         public var p99Micros: Double?
+        /// A node's prediction as given.
         public init(node: String, rate: Double, utilisation: Double, p99Micros: Double?) {
             self.node = node
             self.rate = rate
@@ -378,13 +494,19 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// One placement scheme's layout at its evaluated node count.
     public struct SchemeLoad: Codable, Sendable {
+        /// The scheme's name (`ketama`, `jump`, `redis-cluster`, …).
         public var scheme: String
+        /// The node count the scheme was evaluated at (the fewest that meet the target, else the range's top).
         public var nodes: Int
+        /// The busiest node's rate over the mean node rate (1 is perfectly even).
         public var maxOverMean: Double
+        /// Each node's predicted load, in node order.
         public var perNode: [NodeLoad]
         /// The same scheme at today's node count (`plan --current-nodes`); absent when none was given.
         public var current: Layout?
+        /// A scheme's figures as given.
         public init(scheme: String, nodes: Int, maxOverMean: Double, perNode: [NodeLoad], current: Layout? = nil) {
             self.scheme = scheme
             self.nodes = nodes
@@ -399,9 +521,13 @@ public struct ResultDocument: Codable, Sendable {
 
     /// Per-node load of one scheme at one node count.
     public struct Layout: Codable, Sendable {
+        /// The node count.
         public var nodes: Int
+        /// Busiest node's rate over the mean (1 is even).
         public var maxOverMean: Double
+        /// Each node's predicted load, in node order.
         public var perNode: [NodeLoad]
+        /// A layout as given.
         public init(nodes: Int, maxOverMean: Double, perNode: [NodeLoad]) {
             self.nodes = nodes
             self.maxOverMean = maxOverMean
@@ -409,19 +535,27 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// One piece of advice, with the key it is about when it concerns one key.
     public struct Recommendation: Codable, Sendable {
+        /// `nodes`: a node count or capacity; `split`, `replicate`, `cache`: remedies for one key; `scheme`.
         public enum Kind: String, Codable, Sendable { case nodes, split, replicate, cache, scheme }
+        /// What the advice changes.
         public var kind: Kind
+        /// The key the advice is about (`split`, `replicate`, `cache`), flattened as `key` or `keyBase64`.
         public var key: Key?
+        /// Nodes or needed ops/s (`nodes`), sub-keys (`split`), replicas, or TTL seconds (`cache`).
         public var factor: Double?
+        /// The advice in words, as the terminal and the HTML report print it.
         public var detail: String
         private enum CodingKeys: String, CodingKey { case kind, factor, detail }
+        /// Advice as given.
         public init(kind: Kind, key: Key? = nil, factor: Double? = nil, detail: String) {
             self.kind = kind
             self.key = key
             self.factor = factor
             self.detail = detail
         }
+        /// Reads the fields and the key when one is flattened beside them.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             kind = try c.decode(Kind.self, forKey: .kind)
@@ -429,6 +563,7 @@ public struct ResultDocument: Codable, Sendable {
             detail = try c.decode(String.self, forKey: .detail)
             key = try? Key(from: decoder)
         }
+        /// Writes the key (when there is one) flattened beside the fields.
         public func encode(to encoder: any Encoder) throws {
             if let key { try key.encode(to: encoder) }
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -438,18 +573,25 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// The key references of every key sharing a prefix (`user:*` at depth 1), counted by Space-Saving.
     public struct PrefixGroup: Codable, Sendable {
+        /// The prefix, up to and including the delimiter (flattened as `key` or `keyBase64`).
         public var prefix: Key
+        /// References to keys with the prefix: an upper bound, within `errorBound`.
         public var count: Int
+        /// The overestimate bound: the true count is in `count - errorBound ... count`.
         public var errorBound: Int
+        /// `count` as a fraction (0-1) of all key references.
         public var share: Double
         private enum CodingKeys: String, CodingKey { case count, errorBound, share }
+        /// A group as given.
         public init(prefix: Key, count: Int, errorBound: Int, share: Double) {
             self.prefix = prefix
             self.count = count
             self.errorBound = errorBound
             self.share = share
         }
+        /// Reads the prefix flattened beside the fields.
         public init(from decoder: any Decoder) throws {
             prefix = try Key(from: decoder)
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -457,6 +599,7 @@ public struct ResultDocument: Codable, Sendable {
             errorBound = try c.decode(Int.self, forKey: .errorBound)
             share = try c.decode(Double.self, forKey: .share)
         }
+        /// Writes the prefix flattened beside the fields.
         public func encode(to encoder: any Encoder) throws {
             try prefix.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -466,6 +609,7 @@ public struct ResultDocument: Codable, Sendable {
         }
     }
 
+    /// What the ring-and-queue model predicts for this traffic under every scheme, and its advice.
     public struct ModelSection: Codable, Sendable {
         /// Requests per second one node serves at 100% utilisation, as given; nil when none was
         /// (then every utilisation is relative to `neededCapacityPerNode`).
@@ -473,14 +617,18 @@ public struct ResultDocument: Codable, Sendable {
         /// Without a given capacity: the smallest node capacity at which the most even scheme meets
         /// the target utilisation at the evaluated node count (and every key fits one node).
         public var neededCapacityPerNode: Double?
+        /// The utilisation (fraction 0-1) a node may reach at the sizing window (`--target-utilisation`).
         public var targetUtilisation: Double
         /// The window the rates were taken from.
         public var sizedOn: SizingWindow?
+        /// Every scheme's layout at its evaluated node count.
         public var schemes: [SchemeLoad]
+        /// The advice, most important first.
         public var recommendations: [Recommendation]
         /// Today's layout as the user gave it (`--current-nodes`, `--current-scheme`); each
         /// scheme's `current` holds its load there.
         public var currentNodes: Int?
+        /// Today's scheme (`--current-scheme`); absent when not given.
         public var currentScheme: String?
         /// Keys that alone carry more than a node's fair share (the total ÷ the node count).
         public var keysOverFairShare: [FairShareKey]?
@@ -492,6 +640,7 @@ public struct ResultDocument: Codable, Sendable {
         /// The capacity every utilisation in the section is relative to.
         public var effectiveCapacity: Double { capacityPerNode ?? neededCapacityPerNode ?? 0 }
 
+        /// A section from a plan's figures; the optional parts are set by `modelRun`.
         public init(
             capacityPerNode: Double?, targetUtilisation: Double, schemes: [SchemeLoad],
             recommendations: [Recommendation], currentNodes: Int? = nil, currentScheme: String? = nil
@@ -528,23 +677,27 @@ public struct ResultDocument: Codable, Sendable {
 
     /// A key that alone carries more than one node's fair share of the traffic.
     public struct FairShareKey: Codable, Sendable {
+        /// The key (flattened as `key` or `keyBase64`).
         public var key: Key
         /// The key's rate at the sizing window (or its own peak, when higher).
         public var rate: Double
         /// The rate as a multiple of the fair share (total ÷ nodes).
         public var timesFairShare: Double
         private enum CodingKeys: String, CodingKey { case rate, timesFairShare }
+        /// An entry as given.
         public init(key: Key, rate: Double, timesFairShare: Double) {
             self.key = key
             self.rate = rate
             self.timesFairShare = timesFairShare
         }
+        /// Reads the key flattened beside the fields.
         public init(from decoder: any Decoder) throws {
             key = try Key(from: decoder)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             rate = try c.decode(Double.self, forKey: .rate)
             timesFairShare = try c.decode(Double.self, forKey: .timesFairShare)
         }
+        /// Writes the key flattened beside the fields.
         public func encode(to encoder: any Encoder) throws {
             try key.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -555,19 +708,27 @@ public struct ResultDocument: Codable, Sendable {
 
     /// The busiest node's utilisation window by window under two layouts.
     public struct HottestNodeSeries: Codable, Sendable {
+        /// A scheme at a node count.
         public struct Layout: Codable, Sendable {
+            /// The scheme's name.
             public var scheme: String
+            /// Its node count.
             public var nodes: Int
+            /// A layout as given.
             public init(scheme: String, nodes: Int) {
                 self.scheme = scheme
                 self.nodes = nodes
             }
         }
+        /// One window's busiest node.
         public struct Point: Codable, Sendable {
             /// Seconds from the start of the run.
             public var start: Double
+            /// The busiest node's utilisation (fraction of capacity) under today's layout; absent without one.
             public var today: Double?
+            /// The same under the recommended layout with its remedies; absent without a recommendation.
             public var recommended: Double?
+            /// A point as given.
             public init(start: Double, today: Double?, recommended: Double?) {
                 self.start = start
                 self.today = today
@@ -576,8 +737,11 @@ public struct ResultDocument: Codable, Sendable {
         }
         /// Today's layout, when the run was told it (`--current-nodes`, `--current-scheme`).
         public var today: Layout?
+        /// The recommended scheme and node count; absent when no count fits.
         public var recommended: Layout?
+        /// One point per window, in time order.
         public var points: [Point]
+        /// A series as given.
         public init(today: Layout?, recommended: Layout?, points: [Point]) {
             self.today = today
             self.recommended = recommended
