@@ -6,17 +6,27 @@ import HotshardProtocols
 extension ResultDocument {
     /// How a load run was made and what it achieved, beside the usual hot-key sections.
     public struct LoadSection: Codable, Sendable {
+        /// One second of the run, counted from its start, warm-up included.
         public struct Second: Codable, Sendable {
+            /// Seconds from the start of the run (0 is the first).
             public var second: Int
+            /// False for warm-up seconds, whose requests are left out of every other figure.
             public var measured: Bool
+            /// Requests the schedule meant to send in this second (closed loop: those written).
             public var intended: Int
+            /// Measured requests written to a connection in this second, by actual send time (0 in warm-up).
             public var sent: Int
+            /// Requests answered in this second.
             public var completed: Int
+            /// Failed requests (error replies, timeouts, lost connections) in this second.
             public var errors: Int
         }
 
+        /// One `thresholds:` rule of the profile and whether the run met it (a miss fails the exit status).
         public struct ThresholdOutcome: Codable, Sendable {
+            /// The rule as the profile wrote it (`p99 < 5ms`, `errors < 0.1%`).
             public var rule: String
+            /// Whether the measured value met the rule.
             public var passed: Bool
             /// In the rule's units: µs for latency, a fraction or count for errors, req/s or a fraction for throughput.
             public var measured: Double
@@ -29,37 +39,62 @@ extension ResultDocument {
             public var name: String
             /// Measured requests sent to the node.
             public var requests: Int
+            /// Measured requests it answered (any status).
             public var completed: Int
             /// Error replies, timeouts and lost connections.
             public var errors: Int
             /// Redis Cluster `MOVED` / `ASK` replies (0 elsewhere).
             public var redirections: Int
+            /// Median service latency of its replies, µs; absent when none came back.
             public var p50Micros: Double?
+            /// 99th percentile service latency of its replies, µs; absent when none came back.
             public var p99Micros: Double?
         }
 
+        /// The target server as the profile names it (for a pool, its first node).
         public var target: String
+        /// The protocol spoken (`resp`, `memcached`, `http`, …).
         public var wireProtocol: String
+        /// The arrival schedule in words: `constant 1000/s`, `poisson …`, `ramp …`, `steps …`, `closed loop`.
         public var arrival: String
+        /// Connections per server (a pool opens this many to each node).
         public var connections: Int
+        /// Requests a connection may have in flight.
         public var pipeline: Int
+        /// The key and operation generator's seed: the same seed sends the same sequence.
         public var seed: UInt64
+        /// Seconds of load before measurement; their requests are not in the result.
         public var warmupSeconds: Double
+        /// Seconds measured after the warm-up.
         public var measuredSeconds: Double
+        /// The schedule's mean rate over the measured time, requests/s; absent in closed loop.
         public var targetRate: Double?
+        /// Completed requests per measured second (requests/s).
         public var actualRate: Double
+        /// Measured requests written to the server.
         public var requestsSent: Int
+        /// Measured requests with a reply (any status).
         public var completed: Int
+        /// Error replies, lost connections, timeouts and dropped requests.
         public var errors: Int
+        /// `errors` by kind: the error reply's kind, `timeout`, `timeout-waiting`, `dropped`,
+        /// `malformed-reply` or `connection-closed`.
         public var errorsByKind: [String: Int]
+        /// Requests the schedule made that never went out (backlog cap, or still queued at the end).
         public var dropped: Int
+        /// Requests given up after the profile's timeout (unanswered, or still waiting for a connection).
         public var timeouts: Int
+        /// Connection attempts that failed (each retried with a backoff of up to 1 s).
         public var connectFailures: Int
+        /// Open connections that closed (server gone, timeout, reset); each is reopened while the run goes on.
         public var reconnects: Int
+        /// True when the run was stopped early (Ctrl-C); the figures cover the time before.
         public var interrupted: Bool
         /// Client CPU seconds (user + system) during the run, without writing the result.
         public var clientCPUSeconds: Double
+        /// Per-second counts, warm-up included, in time order.
         public var seconds: [Second]
+        /// Each threshold of the profile with its outcome; empty without thresholds.
         public var thresholds: [ThresholdOutcome]
         /// A pool's placement scheme (`ketama`, `redis-cluster`, …); absent for one server.
         public var scheme: String?
