@@ -5,27 +5,34 @@ extension ResultDocument {
     /// Today's layout as the traffic showed it: each server's load at the sizing window, and the
     /// hot keys that are not where `scheme` (today's, when known) would put them among the servers seen.
     public struct ObservedLayout: Codable, Sendable {
+        /// One server seen in the traffic and its load at the sizing window.
         public struct ServerRate: Codable, Sendable {
+            /// The server's `host:port`.
             public var server: String
             /// Requests per second in the sizing window: the hot keys seen there plus its share of the tail.
             public var rate: Double
             /// `rate` over the model's capacity (given or needed).
             public var utilisation: Double
         }
+        /// A hot key the traffic shows somewhere other than where the checked scheme puts it.
         public struct Misplaced: Codable, Sendable {
+            /// The key (flattened as `key` or `keyBase64`).
             public var key: Key
+            /// The server the key's first request went to.
             public var observed: String
             /// Where the scheme puts it among the servers seen.
             public var predicted: String
             /// Requests of the key that went to yet another server.
             public var offServerRequests: Int
             private enum CodingKeys: String, CodingKey { case observed, predicted, offServerRequests }
+            /// An entry as given.
             public init(key: Key, observed: String, predicted: String, offServerRequests: Int) {
                 self.key = key
                 self.observed = observed
                 self.predicted = predicted
                 self.offServerRequests = offServerRequests
             }
+            /// Reads the key flattened beside the fields.
             public init(from decoder: any Decoder) throws {
                 key = try Key(from: decoder)
                 let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -33,6 +40,7 @@ extension ResultDocument {
                 predicted = try c.decode(String.self, forKey: .predicted)
                 offServerRequests = try c.decode(Int.self, forKey: .offServerRequests)
             }
+            /// Writes the key flattened beside the fields.
             public func encode(to encoder: any Encoder) throws {
                 try key.encode(to: encoder)
                 var c = encoder.container(keyedBy: CodingKeys.self)
@@ -41,6 +49,7 @@ extension ResultDocument {
                 try c.encode(offServerRequests, forKey: .offServerRequests)
             }
         }
+        /// Each server seen (the "other servers" overflow entry left out), in the result's order (busiest first).
         public var servers: [ServerRate]
         /// The scheme the placement was checked against (today's, `--current-scheme`); nil: not checked.
         public var checkedScheme: String?

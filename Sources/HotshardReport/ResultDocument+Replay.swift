@@ -8,27 +8,43 @@ extension ResultDocument {
     /// latency now, per command and for the replay's hottest keys (µs; the capture's runs from the
     /// request's last byte to the reply's first as captured, the replay's from send to reply).
     public struct ReplaySection: Codable, Sendable {
+        /// One command's or one key's latency as captured beside its latency in the replay.
         public struct Comparison: Codable, Sendable {
             /// The command (per-command rows), or the key as text (`keyBase64` when it is not UTF-8).
             public var command: String?
+            /// The key as text when it is UTF-8 (key rows only).
             public var key: String?
+            /// The key in base64 when it is not UTF-8 (key rows only).
             public var keyBase64: String?
+            /// Its requests (command rows) or references (key rows) among the replayed requests, first pass.
             public var captureCount: Int
+            /// The same in the replay, over every pass.
             public var replayCount: Int
+            /// Service latency as captured, µs; absent when the capture paired no reply (or never saw the key).
             public var capture: Percentiles?
+            /// Service latency in the replay, from send to reply, µs; absent when no reply came back.
             public var replay: Percentiles?
         }
 
+        /// The capture files replayed.
         public var captures: [String]
+        /// The timing in words: `original timing`, `speed ×2`, `rate 500/s` or `as fast as possible`.
         public var timing: String
+        /// Passes made over the capture (`--loop`; with `--duration`, as many as fit; fewer when stopped).
         public var passes: Int
+        /// Requests replayed per pass (after the skips).
         public var requestsPerPass: Int
+        /// Capture time the replayed requests of one pass span, in seconds.
         public var captureSpanSeconds: Double
+        /// Client connections the replayed requests came over in the capture.
         public var originalConnections: Int
+        /// Connections the replay used (`--connections`; original connection i went to i mod N).
         public var replayConnections: Int
         /// Requests of the capture not replayed, by reason.
         public var skipped: [String: Int]
+        /// One row per command seen in the capture or the replay, by name.
         public var byCommand: [Comparison]
+        /// One row per top key of the replay, hottest first.
         public var hotKeys: [Comparison]
     }
 
