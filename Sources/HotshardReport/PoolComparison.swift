@@ -12,24 +12,30 @@ import HotshardModel
 /// requests spread by the scheme's shares — node by node, what the placement predicts for the
 /// keys sent (exact when every key sent is among the hot keys).
 public struct PoolComparison: Sendable {
+    /// One node of the pool: what it got beside what the model and the placement predict.
     public struct Row: Sendable {
+        /// The node's load-run figures (requests, errors, latency).
         public var node: ResultDocument.LoadSection.Node
         /// The node's share of the requests sent.
         public var measuredShare: Double
         /// The model's rate and share for the node at the same index; nil when the model has no entry.
         public var predictedRate: Double?
+        /// The model's rate for the node as a fraction (0-1) of the model's total; nil as above.
         public var predictedShare: Double?
         /// Requests the scheme places on this node for the keys sent; nil when the servers' names
         /// or the scheme cannot be rebuilt.
         public var placed: Double?
     }
 
+    /// The pool's placement scheme.
     public var scheme: String
+    /// One row per node of the pool, in node order.
     public var rows: [Row]
     /// True when the model places by server name (its node i is a stand-in, not the pool's i-th server).
     public var namesDiffer: Bool
     /// The model's busiest node ÷ mean for the pool's layout, and the measured one.
     public var predictedMaxOverMean: Double?
+    /// The busiest node's requests over the mean node's (1 is even; 0 when nothing was sent).
     public var measuredMaxOverMean: Double
 
     static let indexPlaced: Set<String> = [

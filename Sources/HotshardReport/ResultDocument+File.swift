@@ -75,12 +75,14 @@ extension ResultDocument {
     }
 }
 
+/// Why a result file could not be read or written; every case names the file.
 public enum ResultFileError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case invalid(path: String, reason: String)
     case unsupportedVersion(path: String, version: Int)
     case unwritable(path: String, reason: String)
 
+    /// The message printed to the user: the path, then what went wrong.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"

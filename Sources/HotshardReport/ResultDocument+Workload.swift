@@ -3,13 +3,15 @@ import HotshardProtocols
 
 /// The model's input from a saved result, at the window it is sized on.
 ///
-/// A window's document lists only its top keys (`--top-per-window`, 20 by default). A hot key
+/// A window's document lists only its top keys (`AnalysisConfiguration.topPerWindow`, 20). A hot key
 /// listed there has its counted rate. The window's other key references (its requests times the
 /// run's key references per request) are spread over the unlisted hot keys and the tail in
 /// proportion to their whole-run counts, an unlisted key never above the window's smallest listed
 /// count (which bounds it: it would have been listed). Window totals are therefore exact and the
 /// hottest keys' rates counted; only keys outside each window's top list are estimated.
 extension Workload {
+    /// The workload at the window `basis` picks (the busiest, or the 99th percentile of window
+    /// totals), each hot key also at its own peak second; whole-run means for `.mean` or without windows.
     public init(result: ResultDocument, basis: RateBasis = .peak) {
         let series = result.windows.series
         let windowSeconds = result.windows.seconds

@@ -1,6 +1,7 @@
 /// Reads a value written by `BinaryEncoder`. The input is untrusted: every length and offset is
 /// checked, and an error names the member it was reading (`.keys[12].statistics: …`).
 public enum BinaryDecoder {
+    /// The value `bytes` encode; throws, naming the member, on anything malformed or of the wrong type.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let input = try BinaryInput(bytes)
         return try input.decodeValue(type, at: BinaryFormat.headerSize, codingPath: [])

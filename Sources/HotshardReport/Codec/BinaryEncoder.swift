@@ -2,6 +2,8 @@
 /// written when the value opens it and its sizes are filled in when the value's `encode(to:)`
 /// returns.
 public enum BinaryEncoder {
+    /// The value's bytes: magic, the tagged body and the key table. Throws `EncodingError` for what
+    /// the format cannot hold (nested containers, super encoders, a container over 4 GiB).
     public static func encode(_ value: some Encodable) throws -> [UInt8] {
         let output = BinaryOutput()
         output.bytes.append(contentsOf: BinaryFormat.magic)

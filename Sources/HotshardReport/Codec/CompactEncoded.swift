@@ -7,8 +7,10 @@ import HotshardProtocols
 /// A plain JSON value in its place (results of schema version 1) is still read.
 @propertyWrapper
 public struct CompactEncoded<Value: Codable & Sendable>: Codable, Sendable {
+    /// The value; nil writes JSON null (and, in a keyed container, no member at all).
     public var wrappedValue: Value?
 
+    /// Wraps `wrappedValue` for compact storage.
     public init(wrappedValue: Value?) {
         self.wrappedValue = wrappedValue
     }
@@ -17,6 +19,7 @@ public struct CompactEncoded<Value: Codable & Sendable>: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case codec, compression, bytes, data }
 
+    /// Writes the value as binary, deflated and base64 in the JSON object above; nil as null.
     public func encode(to encoder: any Encoder) throws {
         guard let wrappedValue else {
             var container = encoder.singleValueContainer()
@@ -31,6 +34,8 @@ public struct CompactEncoded<Value: Codable & Sendable>: Codable, Sendable {
         try container.encode(Base64.encode(try Deflate.compress(binary)), forKey: .data)
     }
 
+    /// Reads the compact object, a plain JSON value (schema version 1) or null. An unknown codec or
+    /// compression, bad base64 or damaged data is a `DecodingError.dataCorrupted` naming the member.
     public init(from decoder: any Decoder) throws {
         if try decoder.singleValueContainer().decodeNil() {
             wrappedValue = nil

@@ -2,10 +2,12 @@ import CPcap
 
 /// zlib's deflate format (RFC 1950), for the summary state and HdrHistogram's compressed form.
 public enum Deflate {
+    /// zlib refused to compress (its error code), or the input does not inflate to what it claims.
     public enum Failure: Error, CustomStringConvertible {
         case compress(code: Int32)
         case damaged(String)
 
+        /// The failure in words, as error messages show it.
         public var description: String {
             switch self {
             case .compress(let code): "zlib could not compress (error \(code))"
