@@ -477,7 +477,7 @@ public struct ResultDocument: Codable, Sendable {
 
     /// The model's prediction for one node of a layout.
     public struct NodeLoad: Codable, Sendable {
-        /// The node's name as the scheme numbers it.
+        /// The node's name in the planner's layout (`node0`, `node1`, … as the scheme spells them).
         public var node: String
         /// Requests per second the model places on the node at the sizing window.
         public var rate: Double

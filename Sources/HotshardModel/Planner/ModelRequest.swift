@@ -6,16 +6,27 @@ public struct ModelRequest: Sendable, Equatable {
     /// says what needs no capacity: the spread, the keys above a node's fair share, and the
     /// capacity the best layout would need).
     public var capacityPerNode: Double?
+    /// The highest utilisation (fraction 0-1) a node may reach (`--target-utilisation`).
     public var targetUtilisation: Double = 0.7
+    /// A p99 objective in seconds every node must also meet; nil: none.
     public var p99ObjectiveSeconds: Double?
+    /// The candidate schemes (`--schemes`; default one per real system family).
     public var schemes: [String] = PlanConfiguration.defaultSchemes
+    /// Node counts to consider; without a capacity only `spreadNodes` is evaluated.
     public var nodeRange: ClosedRange<Int> = 1...1000
+    /// Today's node count (`--current-nodes`); nil: unknown (the traffic's servers may tell).
     public var currentNodes: Int?
+    /// Today's scheme (`--current-scheme`), always planned; nil: unknown.
     public var currentScheme: String?
+    /// Copies of each key (1: no replication).
     public var replicas: Int = 1
+    /// Where reads go when keys have replicas.
     public var readPolicy: PlanConfiguration.ReadPolicy = .primary
+    /// Worker threads per node: 1 is M/M/1, more M/M/c (forced to 1 with `queues`).
     public var serverThreads: Int = 1
+    /// Check the recommended layout's hottest node by discrete-event simulation.
     public var simulate = false
+    /// The window the rates are taken from (`--rate-basis`: the busiest by default).
     public var basis: RateBasis = .peak
     /// HAProxy's `hash-balance-factor` for `haproxy-consistent` (0: off, HAProxy's default).
     public var haproxyBalanceFactor = 0
@@ -27,6 +38,7 @@ public struct ModelRequest: Sendable, Equatable {
     /// not given: a small pool, where one hot key already decides how busy the busiest node is.
     public static let defaultNodesWithoutCapacity = 8
 
+    /// The defaults: no capacity, utilisation 0.7, every default scheme, 1-1000 nodes, peak window.
     public init() {}
 
     /// The node count a capacity-free model is evaluated at.

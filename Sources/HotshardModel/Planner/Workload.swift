@@ -3,7 +3,9 @@ import HotshardProtocols
 /// What the model needs of measured traffic: the hot keys' rates at the window the model is sized
 /// on, each key's own busiest rate, the untracked tail and service times.
 public struct Workload: Sendable, Codable, Equatable {
+    /// One key tracked individually, with what placing it needs: its rate, read mix and size.
     public struct HotKey: Sendable, Codable, Equatable {
+        /// The key, as bytes (schemes hash these).
         public var key: Key
         /// Requests per second that named the key, in the sizing window (`Workload.sizedOn`).
         public var rate: Double
@@ -15,6 +17,7 @@ public struct Workload: Sendable, Codable, Equatable {
         /// peak outside the window the cluster peaks in, and the node holding it must carry that too.
         public var peakRate: Double?
 
+        /// A hot key as given.
         public init(key: Key, rate: Double, readFraction: Double, meanBytes: Double, peakRate: Double? = nil) {
             self.key = key
             self.rate = rate
@@ -28,18 +31,22 @@ public struct Workload: Sendable, Codable, Equatable {
         public var sizingRate: Double { max(rate, peakRate ?? 0) }
     }
 
+    /// The tracked keys, in the result's order (hottest first).
     public var hotKeys: [HotKey]
     /// Requests per second of keys not tracked individually, spread by hash-space share.
     public var tailRate: Double
     /// Distinct keys in the tail (estimated), so the tail can be spread as many small keys.
     public var tailKeys: Int
+    /// Seconds the rates were measured over (the sizing window, or the whole run).
     public var durationSeconds: Double
     /// Measured mean service time and its squared coefficient of variation, when known.
     public var meanServiceSeconds: Double?
+    /// Squared coefficient of variation of the service time (1 is exponential); nil: unknown.
     public var serviceTimeSCV: Double?
     /// The window the rates are for; nil for whole-run means of a workload built by hand.
     public var sizedOn: SizingWindow?
 
+    /// A workload as given.
     public init(
         hotKeys: [HotKey], tailRate: Double, tailKeys: Int, durationSeconds: Double,
         meanServiceSeconds: Double? = nil, serviceTimeSCV: Double? = nil, sizedOn: SizingWindow? = nil
@@ -53,6 +60,7 @@ public struct Workload: Sendable, Codable, Equatable {
         self.sizedOn = sizedOn
     }
 
+    /// Requests per second of the whole workload: the hot keys' rates plus the tail.
     public var totalRate: Double { hotKeys.reduce(tailRate) { $0 + $1.rate } }
 }
 
@@ -69,12 +77,14 @@ public enum RateBasis: String, Sendable, Codable, CaseIterable {
 
 /// The window a workload's rates were measured in.
 public struct SizingWindow: Sendable, Codable, Equatable {
+    /// Which window the rates come from.
     public var basis: RateBasis
     /// Seconds from the start of the run (0 for `mean`).
     public var windowStart: Double
     /// The window's length in seconds (the run's duration for `mean`).
     public var windowSeconds: Double
 
+    /// A window as given.
     public init(basis: RateBasis, windowStart: Double, windowSeconds: Double) {
         self.basis = basis
         self.windowStart = windowStart
