@@ -16,12 +16,18 @@ import HotshardProtocols
 ///
 /// Guarantee: when every key's rate is at most ε × the mean node load, max/mean ≤ 1 + ε.
 public struct BoundedLoadsScheme: PlacementScheme {
+    /// The xxHash64 ring of `vnodes × weight` points per server.
     public let ring: HashRing
+    /// The servers as `host:port`, in the order given.
     public let nodeNames: [String]
+    /// ε: no node may carry more than `(1 + ε) × total ÷ N` of the rate (0.25 ⇔ HAProxy's factor 125).
     public let epsilon: Double
+    /// `bounded-loads`.
     public var name: String { "bounded-loads" }
+    /// `xxhash64`: the key hash is shared with Envoy's schemes, jump and rendezvous.
     public var hashFamily: String { "xxhash64" }
 
+    /// The ring of `servers` with `vnodes × weight` points each, xxHash64 of "host:port-i".
     public init(servers: [ServerSpec], epsilon: Double = 0.25, vnodes: Int = 100) {
         nodeNames = servers.map(\.description)
         self.epsilon = epsilon
@@ -41,10 +47,15 @@ public struct BoundedLoadsScheme: PlacementScheme {
         self.ring = ring
     }
 
+    /// xxHash64 of the key (seed 0).
     public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    /// The plain ring's owner (no loads known): the first point at or after the hash.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    /// Each server's arc of the ring (the rates' bound does not apply to the tail).
     public func shares() -> [Double] { ring.shares() }
 
+    /// Places keys hottest first, each at the first node clockwise with room under the bound
+    /// (a key that fits nowhere stays at its home node).
     public func assign(hashes: [UInt64], rates: [Double]) -> [Int] {
         let order = hashes.indices.sorted { rates[$0] > rates[$1] || (rates[$0] == rates[$1] && $0 < $1) }
         return assign(startPoints: hashes.map { Int32(truncatingIfNeeded: ring.pointIndex($0)) }, rates: rates, order: order)

@@ -9,14 +9,20 @@ import HotshardProtocols
 /// (deterministic; real clusters with `allocate_tokens_for_local_replication_factor` are more even,
 /// so a key's node there is not the one here).
 public struct CassandraScheme: PlacementScheme {
+    /// The token ring, tokens as unsigned positions (signed order kept).
     public let ring: HashRing
+    /// The nodes as `host:port` (as given, or as the token list names them).
     public let nodeNames: [String]
+    /// Tokens per node of weight 1 (`num_tokens`); from a token list, the most any node has.
     public let numTokens: Int
     /// Whether the ring is a cluster's own tokens (false: random tokens stand in for them).
     public let tokensFromCluster: Bool
+    /// `cassandra`.
     public var name: String { "cassandra" }
+    /// `cassandra-murmur3`: the Murmur3Partitioner token, no other scheme's hash.
     public var hashFamily: String { "cassandra-murmur3" }
 
+    /// Random tokens: `numTokens × weight` per server from a SplitMix64 stream seeded by `seed`.
     public init(servers: [ServerSpec], numTokens: Int = 16, seed: UInt64 = 1) {
         nodeNames = servers.map(\.description)
         self.numTokens = numTokens
@@ -55,7 +61,10 @@ public struct CassandraScheme: PlacementScheme {
     /// Signed token order as an unsigned ring position.
     static func ordered(_ token: Int64) -> UInt64 { UInt64(bitPattern: token) ^ 0x8000_0000_0000_0000 }
 
+    /// The key's Murmur3Partitioner token as an unsigned ring position.
     public func keyHash(_ key: Key) -> UInt64 { Self.ordered(CassandraMurmur3.token(key.bytes)) }
+    /// The primary replica: the node of the first token at or after the key's, wrapping.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    /// Each node's share of the token ranges it owns.
     public func shares() -> [Double] { ring.shares() }
 }

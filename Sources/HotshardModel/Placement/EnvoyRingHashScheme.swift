@@ -10,11 +10,16 @@ import HotshardProtocols
 /// wrapping to the first (Envoy's ketama-style search finds exactly that point).
 /// EnvoyRingHashTests checks rings and lookups against Envoy's own ring_hash_lb_test.cc.
 public struct EnvoyRingHashScheme: PlacementScheme {
+    /// The ring's xxHash64 points and their owners.
     public let ring: HashRing
+    /// The hosts' names (by default their hash keys, `asString()`), in the order given.
     public let nodeNames: [String]
+    /// `envoy-ring-hash`.
     public var name: String { "envoy-ring-hash" }
+    /// `xxhash64`: shared with maglev, jump, rendezvous and bounded loads.
     public var hashFamily: String { "xxhash64" }
 
+    /// The ring Envoy builds for `servers` (their `asString()` addresses and weights).
     public init(servers: [ServerSpec], minimumRingSize: Int = 1024, maximumRingSize: Int = 8 * 1024 * 1024) {
         self.init(
             hashKeys: servers.map(EnvoyHostKey.hashKey), weights: servers.map(\.weight),
@@ -46,7 +51,10 @@ public struct EnvoyRingHashScheme: PlacementScheme {
         ring = HashRing(points: points, nodeCount: hashKeys.count, spaceBits: 64)
     }
 
+    /// xxHash64 of the key (seed 0), Envoy's default request hash.
     public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    /// The owner of the first point at or after the hash, wrapping.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    /// Each host's arc of the 64-bit ring.
     public func shares() -> [Double] { ring.shares() }
 }

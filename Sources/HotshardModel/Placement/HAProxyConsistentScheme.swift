@@ -30,8 +30,11 @@ public struct HAProxyConsistentScheme: PlacementScheme {
     /// SRV_EWGHT_RANGE: SRV_UWGHT_RANGE (256) × BE_WEIGHT_SCALE; a server's points start at puid × this.
     public static let effectiveWeightRange = 256 * 16
 
+    /// The servers as `host:port`, in the backend's order.
     public let nodeNames: [String]
+    /// The request hash function (`hash-type consistent <function>`).
     public let function: HashFunction
+    /// Whether the request hash goes through `full_hash` (`hash-type … avalanche`).
     public let avalanche: Bool
     /// Each server's id (puid), in server order.
     public let ids: [Int]
@@ -39,7 +42,9 @@ public struct HAProxyConsistentScheme: PlacementScheme {
     public let balanceFactor: HAProxyBalanceFactor?
     /// The points, sorted; owners are server indices.
     public let ring: HashRing
+    /// `haproxy-consistent`.
     public var name: String { "haproxy-consistent" }
+    /// The function and the avalanche: keys hash alike only under the same pair.
     public var hashFamily: String { "haproxy-\(function.rawValue)\(avalanche ? "-avalanche" : "")" }
 
     /// - Parameters:
@@ -99,6 +104,7 @@ public struct HAProxyConsistentScheme: PlacementScheme {
         return result
     }
 
+    /// The request hash `gen_hash` computes for the key, widened to 64 bits.
     public func keyHash(_ key: Key) -> UInt64 {
         UInt64(key.withUnsafeBytes { requestHash($0) })
     }
@@ -127,6 +133,7 @@ public struct HAProxyConsistentScheme: PlacementScheme {
         return dp <= dn ? previous : next
     }
 
+    /// The server of the point nearest the hash, no requests in flight (every server eligible).
     public func node(forHash hash: UInt64) -> Int {
         guard !ring.owners.isEmpty else { return 0 }
         return ring.owners[nearestPoint(UInt32(truncatingIfNeeded: hash))]

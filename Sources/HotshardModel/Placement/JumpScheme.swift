@@ -3,9 +3,13 @@ import HotshardProtocols
 /// Jump consistent hash (Lamping & Veach 2014) over the key's 64-bit xxHash64 (seed 0).
 /// Weights are ignored (jump hash has none): every bucket owns 1/N.
 public struct JumpScheme: PlacementScheme {
+    /// The buckets' names, in bucket order.
     public let nodeNames: [String]
+    /// `jump`.
     public var name: String { "jump" }
+    /// `xxhash64`: shared with Envoy's schemes, rendezvous and bounded loads.
     public var hashFamily: String { "xxhash64" }
+    /// Jump hash over `nodeNames.count` buckets.
     public init(nodeNames: [String]) { self.nodeNames = nodeNames }
 
     /// The paper's `JumpConsistentHash(key, num_buckets)`.
@@ -20,7 +24,10 @@ public struct JumpScheme: PlacementScheme {
         return Int(b)
     }
 
+    /// xxHash64 of the key (seed 0), the 64-bit key jump hash needs.
     public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    /// The key's jump-hash bucket.
     public func node(forHash hash: UInt64) -> Int { Self.bucket(hash, buckets: nodeNames.count) }
+    /// 1/N each, as jump hash guarantees.
     public func shares() -> [Double] { [Double](repeating: 1 / Double(max(nodeNames.count, 1)), count: nodeNames.count) }
 }

@@ -7,15 +7,23 @@ import HotshardProtocols
 /// libmemcached uses "host" when the port is 11211 and "host:port" otherwise; twemproxy always
 /// uses the server's name, "host:port". A key hashes to the first four bytes of its MD5.
 public struct KetamaScheme: PlacementScheme {
+    /// Whose point names: libmemcached's (`host` on port 11211) or twemproxy's (always `host:port`).
     public enum Variant: String, Sendable { case libmemcached, twemproxy }
 
+    /// Which implementation's point names the ring is built from.
     public let variant: Variant
+    /// The servers as given, in node order; their weights set their point counts.
     public let servers: [ServerSpec]
+    /// The ring's points (four per MD5 digest of a point name) and their owners.
     public let ring: HashRing
+    /// The servers as `host:port`, in the order given.
     public let nodeNames: [String]
+    /// `ketama` (libmemcached) or `ketama-twemproxy`.
     public var name: String { variant == .libmemcached ? "ketama" : "ketama-twemproxy" }
+    /// `md5`: the key hash is the one `modulo-md5` uses too.
     public var hashFamily: String { "md5" }
 
+    /// The ring `variant` builds for `servers` (weights honoured).
     public init(variant: Variant, servers: [ServerSpec]) {
         self.variant = variant
         self.servers = servers
@@ -71,7 +79,10 @@ public struct KetamaScheme: PlacementScheme {
         return Int(Float(Double(pct * 160 / 4 * servers) + 0.0000000001).rounded(.down)) * 4
     }
 
+    /// The first four bytes of the key's MD5, little-endian, as libmemcached's and twemproxy's ketama.
     public func keyHash(_ key: Key) -> UInt64 { UInt64(KetamaMD5.keyHash(key.bytes)) }
+    /// The owner of the first point at or after the hash, wrapping.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    /// Each server's arc of the 32-bit ring.
     public func shares() -> [Double] { ring.shares() }
 }

@@ -12,12 +12,18 @@ import HotshardProtocols
 /// indices. Hosts with equal keys (the same address twice) sort in an order Envoy leaves to
 /// pointer values; here they keep the given order.
 public struct MaglevScheme: PlacementScheme {
+    /// The lookup table: entry i holds the node index that owns it.
     public let table: [Int32]
+    /// The servers as `host:port`, in the order given (the table's values index this).
     public let nodeNames: [String]
+    /// M, the table's (prime) size.
     public let tableSize: Int
+    /// `maglev`.
     public var name: String { "maglev" }
+    /// `xxhash64`: shared with Envoy's ring hash, jump, rendezvous and bounded loads.
     public var hashFamily: String { "xxhash64" }
 
+    /// The table Envoy fills for `servers`; `tableSize` is M, prime as Envoy requires (its default 65537).
     public init(servers: [ServerSpec], tableSize: Int = 65537) {
         nodeNames = servers.map(\.description)
         self.tableSize = tableSize
@@ -55,9 +61,12 @@ public struct MaglevScheme: PlacementScheme {
         self.table = table
     }
 
+    /// xxHash64 of the key (seed 0), as Envoy's maglev hashes the request.
     public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    /// The node in table entry `hash mod M`.
     public func node(forHash hash: UInt64) -> Int { Int(max(table[Int(hash % UInt64(tableSize))], 0)) }
 
+    /// Each node's fraction of the table entries.
     public func shares() -> [Double] {
         var result = [Double](repeating: 0, count: nodeNames.count)
         for owner in table where owner >= 0 { result[Int(owner)] += 1 / Double(tableSize) }

@@ -10,11 +10,16 @@ import HotshardProtocols
 /// resolves to several addresses has one set of points, and nginx round-robins among its
 /// addresses; Hotshard names the server.
 public struct NginxConsistentScheme: PlacementScheme {
+    /// The ring's CRC-32 points, duplicates dropped, and their owners.
     public let ring: HashRing
+    /// The servers as `host:port`, in the order given.
     public let nodeNames: [String]
+    /// `nginx-consistent`.
     public var name: String { "nginx-consistent" }
+    /// `crc32`: shared with `librdkafka-consistent-random` and `modulo-crc32`.
     public var hashFamily: String { "crc32" }
 
+    /// The ring nginx builds for `servers`: `160 × weight` points each.
     public init(servers: [ServerSpec]) {
         nodeNames = servers.map(\.description)
         var points: [(UInt64, Int)] = []
@@ -42,7 +47,10 @@ public struct NginxConsistentScheme: PlacementScheme {
         self.ring = ring
     }
 
+    /// The CRC-32 of the key, as nginx hashes the `hash` directive's value.
     public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { UInt64(CRC32.checksum($0)) } }
+    /// The owner of the first point at or after the hash, wrapping.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
+    /// Each server's arc of the 32-bit ring.
     public func shares() -> [Double] { ring.shares() }
 }

@@ -9,12 +9,16 @@ import HotshardProtocols
 ///
 /// Nodes are the queues, in binding order; a server's weight is its binding's weight.
 public struct RabbitMQConsistentHashScheme: PlacementScheme {
+    /// The queues, in binding order.
     public let nodeNames: [String]
     /// Bucket number → queue index.
     private let owners: [Int]
+    /// `rabbitmq-consistent-hash`.
     public var name: String { "rabbitmq-consistent-hash" }
+    /// `erlang-phash2`: the routing key's `erlang:phash2`, no other scheme's hash.
     public var hashFamily: String { "erlang-phash2" }
 
+    /// The queues bound in this order, each with its weight as its binding key.
     public init(servers: [ServerSpec]) {
         nodeNames = servers.map(\.description)
         var owners: [Int] = []
@@ -24,10 +28,12 @@ public struct RabbitMQConsistentHashScheme: PlacementScheme {
         self.owners = owners
     }
 
+    /// `erlang:phash2` of the routing key.
     public func keyHash(_ key: Key) -> UInt64 {
         UInt64(key.withUnsafeBytes { ErlangPhash2.hash($0) })
     }
 
+    /// The queue owning the key's jump-hash bucket.
     public func node(forHash hash: UInt64) -> Int {
         let bucket = Self.bucket(hash, buckets: owners.count)
         return owners.indices.contains(bucket) ? owners[bucket] : 0
@@ -51,6 +57,7 @@ public struct RabbitMQConsistentHashScheme: PlacementScheme {
         return b
     }
 
+    /// Each queue's fraction of the buckets (its weight over the total).
     public func shares() -> [Double] {
         var shares = [Double](repeating: 0, count: nodeNames.count)
         for owner in owners { shares[owner] += 1 / Double(owners.count) }

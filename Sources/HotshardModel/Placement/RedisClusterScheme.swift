@@ -5,11 +5,14 @@ import HotshardProtocols
 /// (`keyHashSlot` in cluster.c). Slots go to nodes by `slotOwner`, built either as
 /// `redis-cli --cluster create` splits them or from a CLUSTER NODES dump.
 public struct RedisClusterScheme: PlacementScheme {
+    /// Redis Cluster's fixed slot count.
     public static let slotCount = 16384
 
     /// The owner of each of the 16384 slots (an index into `nodeNames`).
     public let slotOwner: [Int]
+    /// The masters, in the order given (or as the CLUSTER NODES dump lists them).
     public let nodeNames: [String]
+    /// `redis-cluster`.
     public var name: String { "redis-cluster" }
 
     /// Contiguous ranges as `redis-cli --cluster create` assigns them to `nodeNames.count` masters.
@@ -67,11 +70,15 @@ public struct RedisClusterScheme: PlacementScheme {
         return (open + 1)..<close
     }
 
+    /// The key's slot: CRC16-XMODEM of its hash tag (or the whole key) mod 16384.
     public func keyHash(_ key: Key) -> UInt64 { UInt64(Self.slot(key.bytes)) }
+    /// `redis-slot`: the slot, which no other scheme computes.
     public var hashFamily: String { "redis-slot" }
 
+    /// The master owning the slot.
     public func node(forHash hash: UInt64) -> Int { slotOwner[Int(hash & 0x3fff)] }
 
+    /// Each master's fraction of the 16384 slots.
     public func shares() -> [Double] {
         var result = [Double](repeating: 0, count: nodeNames.count)
         for owner in slotOwner where owner < result.count { result[owner] += 1.0 / Double(Self.slotCount) }

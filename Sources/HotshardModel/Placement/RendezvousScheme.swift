@@ -8,13 +8,17 @@ import HotshardProtocols
 /// (0, 1) and its score is `−w_i / ln(h)` (Schindelhauer & Schomaker's logarithmic method); the
 /// highest score wins, so node i's expected share is exactly `w_i / Σw`. O(N) per key.
 public struct RendezvousScheme: PlacementScheme {
+    /// The servers as `host:port`, in the order given.
     public let nodeNames: [String]
     let seeds: [UInt64]
     let weights: [Double]
     let uniformWeights: Bool
+    /// `rendezvous`.
     public var name: String { "rendezvous" }
+    /// `xxhash64`: shared with Envoy's schemes, jump and bounded loads.
     public var hashFamily: String { "xxhash64" }
 
+    /// Each server seeded by xxHash64 of "host:port" and weighted by its weight.
     public init(servers: [ServerSpec]) {
         nodeNames = servers.map(\.description)
         seeds = servers.map { XXHash64.hash(Array($0.plainName.utf8)) }
@@ -29,8 +33,10 @@ public struct RendezvousScheme: PlacementScheme {
         return z ^ (z >> 31)
     }
 
+    /// xxHash64 of the key (seed 0).
     public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
 
+    /// The node with the highest score for the hash (the largest draw when weights are equal). O(N).
     public func node(forHash hash: UInt64) -> Int {
         var best = 0
         if uniformWeights {
@@ -124,6 +130,7 @@ public struct RendezvousScheme: PlacementScheme {
         }
     }
 
+    /// `w_i / Σw`, exactly, as the logarithmic method guarantees.
     public func shares() -> [Double] {
         let total = weights.reduce(0, +)
         return weights.map { $0 / total }
