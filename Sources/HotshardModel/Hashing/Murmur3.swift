@@ -1,5 +1,6 @@
 /// MurmurHash3 x86_32 (Austin Appleby), the variant `mmh3.hash(key, seed, signed=False)` computes.
 public enum Murmur3 {
+    /// MurmurHash3 x86_32 of `bytes` with `seed`, unsigned.
     public static func x86_32(_ bytes: [UInt8], seed: UInt32 = 0) -> UInt32 {
         let c1: UInt32 = 0xcc9e_2d51, c2: UInt32 = 0x1b87_3593
         var h = seed

@@ -14,10 +14,12 @@ public enum XXHash64 {
         (acc ^ round(0, val)) &* p1 &+ p4
     }
 
+    /// xxHash64 of `bytes` with `seed` (0 for the balancers' key hashes).
     public static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
         bytes.withUnsafeBytes { hash($0, seed: seed) }
     }
 
+    /// xxHash64 of the bytes in `buffer` with `seed`, without copying them.
     public static func hash(_ buffer: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
         let count = buffer.count
         var i = 0

@@ -10,10 +10,14 @@ public struct CassandraTokenList: Sendable, Equatable {
     /// (node index, token) per token line, in file order.
     public let tokens: [(node: Int, token: Int64)]
 
+    /// Equal when the nodes and every (node, token) pair match, in order.
     public static func == (lhs: CassandraTokenList, rhs: CassandraTokenList) -> Bool {
         lhs.nodes == rhs.nodes && lhs.tokens.elementsEqual(rhs.tokens) { $0.node == $1.node && $0.token == $1.token }
     }
 
+    /// Parses `nodetool ring` output (or "ADDRESS TOKEN" lines); throws `PlacementError.badParameter`
+    /// for a line that starts with an address but does not end in a signed 64-bit token, or when no
+    /// line has a token.
     public init(parsing text: String) throws {
         var nodes: [String] = []
         var index: [String: Int] = [:]

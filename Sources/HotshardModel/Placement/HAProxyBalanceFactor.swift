@@ -14,6 +14,7 @@ public struct HAProxyBalanceFactor: Sendable, Equatable {
     /// Σ effective weights (`tot_weight`).
     public let totalWeight: Int
 
+    /// The rule for factor F over servers with these effective weights (configured weight × 16).
     public init(factor: Int, effectiveWeights: [Int]) {
         self.factor = factor
         self.effectiveWeights = effectiveWeights

@@ -8,11 +8,16 @@ import HotshardProtocols
 public enum KeyLines {
     /// Why a line could not be read.
     public struct BadLine: Error, CustomStringConvertible {
+        /// The line's number, from 1.
         public let line: Int
+        /// What is wrong with it.
         public let reason: String
+        /// `line N: reason`, as `place` prints it.
         public var description: String { "line \(line): \(reason)" }
     }
 
+    /// The keys of `bytes`, one per non-empty line; with `escaped`, `\xNN` and `\\` decoded. Throws
+    /// `BadLine` for a malformed escape.
     public static func parse(_ bytes: [UInt8], escaped: Bool) throws -> [Key] {
         var keys: [Key] = []
         var number = 0

@@ -6,6 +6,7 @@ public enum PlacementError: Error, Equatable, CustomStringConvertible {
     case badParameter(String)
     case badClusterDump(line: Int, String)
 
+    /// The message printed to the user (an unknown scheme lists the known ones).
     public var description: String {
         switch self {
         case .unknownScheme(let s):

@@ -3,6 +3,8 @@
 /// where a slot item is `N` or `A-B`; `[N->-id]` / `[N-<-id]` migration items are skipped.
 /// Only masters that own slots become nodes, named by their `ip:port`, ordered by first slot.
 public enum RedisClusterDump {
+    /// The slot layout of a `CLUSTER NODES` dump; throws `PlacementError.badClusterDump` with the
+    /// line for a malformed line, or when no master owns a slot.
     public static func parseClusterNodes(_ text: String) throws -> RedisClusterScheme {
         var masters: [(address: String, slots: [ClosedRange<Int>])] = []
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -13,5 +13,6 @@ public struct SchemeOptions: Sendable {
     /// `cassandra`: the cluster's own tokens (nil: random tokens, `vnodes` per node).
     public var cassandraTokens: CassandraTokenList?
 
+    /// The real systems' defaults: HAProxy's sdbm with the avalanche, its own ids, no balance factor.
     public init() {}
 }

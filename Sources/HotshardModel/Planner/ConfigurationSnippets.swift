@@ -1,6 +1,7 @@
 /// Ready-to-paste configuration for a recommended node count, with placeholder server names
 /// (node0…, to be replaced by real addresses) in each system's own syntax.
 public enum ConfigurationSnippets {
+    /// The twemproxy, nginx and redis-cluster snippets for `nodes` nodes, named by system.
     public static func all(nodes: Int) -> [(system: String, text: String)] {
         [("twemproxy", twemproxy(nodes: nodes)), ("nginx", nginx(nodes: nodes)), ("redis-cluster", redisCluster(nodes: nodes))]
     }

@@ -7,6 +7,7 @@ import HotshardProtocols
 /// ≤ 1 KB = 1 WCU). A range holding the whole workload is the starting point; a split can only
 /// help when the load is not carried by one key.
 public enum SelfSplittingStores {
+    /// One verdict per store: whether its load split would trigger on this workload and help.
     public static func verdicts(_ workload: Workload) -> [Plan.SelfSplittingVerdict] {
         let total = workload.totalRate
         let hottest = workload.hotKeys.max { $0.rate < $1.rate }
