@@ -18,7 +18,7 @@ public struct ResultDocument: Codable, Sendable {
     public var tool: Tool
     /// What was measured: captures, a live interface, a load profile or replayed captures.
     public var source: Source
-    /// Packets read and lost while capturing (all zero for load runs, which capture nothing).
+    /// What the capture layer saw and could not use (all zero for load runs, which capture nothing).
     public var capture: CaptureHealth
     /// Whole-run counts of requests, replies and key references.
     public var totals: Totals
@@ -91,7 +91,8 @@ public struct ResultDocument: Codable, Sendable {
         public enum Kind: String, Codable, Sendable { case capture, live, load, replay }
         /// How the traffic was obtained.
         public var kind: Kind
-        /// Capture files, the interface, the load profile path or the replayed captures (`merge`: its inputs').
+        /// Capture files, the interface, the load profile path or the replayed captures (for `merge`,
+        /// the merged results' own inputs).
         public var inputs: [String]
         /// A source of `kind` over `inputs`.
         public init(kind: Kind, inputs: [String]) {
@@ -115,7 +116,7 @@ public struct ResultDocument: Codable, Sendable {
         public var durationSeconds: Double
         /// Requests per wire protocol (`resp`, `memcached`, …); protocols not seen are absent.
         public var byProtocol: [String: Int]
-        /// Requests per command name as the protocol spells it (`GET`, `get`, `SET`, …).
+        /// Requests per command name, as the protocol parser names it (`GET`, `SET`, …).
         public var byCommand: [String: Int]
         /// Requests per reply status: `ok`, `miss`, `error`, `noReply`; a status not seen is absent.
         public var byStatus: [String: Int]
