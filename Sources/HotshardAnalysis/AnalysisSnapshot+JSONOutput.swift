@@ -140,7 +140,8 @@ extension ClientTally {
 }
 
 extension LogHistogram {
-    /// Sparse, as `encode(to:)`: the non-empty buckets and their counts.
+    /// Sparse, as `encode(to:)`: the non-empty buckets and their counts, and the precision they
+    /// have (absent: the old quarter-octave buckets).
     func writeJSON(to output: JSONOutput) throws {
         try output.raw("{\"buckets\":")
         let used = nonEmptyBuckets
@@ -149,6 +150,8 @@ extension LogHistogram {
         try AnalysisSnapshot.write(used, to: output) { try output.uint64(UInt64($0.count)) }
         try output.raw(",\"maximum\":")
         try output.int64(maximum)
+        try output.raw(",\"significantDigits\":")
+        try output.int(Self.significantDigits)
         try output.raw(",\"total\":")
         try output.int(total)
         try output.byte(UInt8(ascii: "}"))

@@ -240,6 +240,7 @@ extension LogHistogram {
         var counts: [UInt32]?
         var total: Int?
         var maximum: Int64?
+        var significantDigits: Int?
         try scanner.object { name, scanner in
             if name == "buckets" {
                 buckets = try scanner.array { try $0.int() }
@@ -249,6 +250,8 @@ extension LogHistogram {
                 total = try scanner.int()
             } else if name == "maximum" {
                 maximum = try scanner.int64()
+            } else if name == "significantDigits" {
+                significantDigits = try scanner.int()
             } else {
                 return false
             }
@@ -256,7 +259,8 @@ extension LogHistogram {
         }
         self.init(
             buckets: try scanner.required(buckets, "buckets"), counts: try scanner.required(counts, "counts"),
-            total: try scanner.required(total, "total"), maximum: try scanner.required(maximum, "maximum"))
+            total: try scanner.required(total, "total"), maximum: try scanner.required(maximum, "maximum"),
+            legacy: significantDigits == nil)
     }
 }
 
