@@ -97,6 +97,24 @@ import Yams
         #expect(!LoadTarget.isLoopback(aimed.target.host))
     }
 
+    /// The load and merge pods would pass Pod Security's `restricted` level (only the capture
+    /// agents need `privileged`, which namespace.yaml enforces).
+    @Test(arguments: [loadFile, mergeFile])
+    func loadAndMergePodsAreRestricted(_ file: String) throws {
+        let workload = try KubernetesManifests.workload(file)
+        let pod = workload.pod["securityContext"] as? [String: Any] ?? [:]
+        #expect(pod["runAsNonRoot"] as? Bool == true)
+        #expect((pod["runAsUser"] as? Int ?? 0) > 0)
+        #expect((pod["seccompProfile"] as? [String: Any])?["type"] as? String == "RuntimeDefault")
+        #expect(workload.securityContext["allowPrivilegeEscalation"] as? Bool == false)
+        let capabilities = workload.securityContext["capabilities"] as? [String: Any] ?? [:]
+        #expect(capabilities["drop"] as? [String] == ["ALL"] && capabilities["add"] == nil)
+        #expect(workload.pod["hostNetwork"] as? Bool != true)
+        let namespace = try KubernetesManifests.document("namespace.yaml")
+        let labels = (namespace["metadata"] as? [String: Any])?["labels"] as? [String: Any]
+        #expect(labels?["pod-security.kubernetes.io/enforce"] as? String == "privileged")
+    }
+
     /// Host network, root with every capability dropped but NET_RAW and NET_ADMIN, results on the
     /// shared volume, Prometheus told where the metrics are.
     @Test func captureAgentsHaveHostNetworkAndOnlyTwoCapabilities() throws {
@@ -243,7 +261,7 @@ import Yams
     /// added after the Job's arguments) to keep the test fast.
     @Test(
         .enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"),
-        .enabled(if: shardingAvailable, "`hotshard load --help` lists no --shards/--start-at/--allow-remote yet (sharded load not merged): skipped"))
+        .enabled(if: shardingAvailable, "`hotshard load --help` lacks --shards or --start-at (sharded load not merged yet): skipped"))
     func loadJobRunsAsShardsAgainstRedis() throws {
         let server = try RealServer(.redis)
         let job = try KubernetesManifests.workload(Self.loadFile)
@@ -291,7 +309,7 @@ import Yams
     /// node's folder on the volume.
     @Test(
         .enabled(if: getuid() == 0, "live capture needs root or CAP_NET_RAW: skipped"),
-        .enabled(if: captureAgentAvailable, "`hotshard analyze --help` lists no --rotate/--metrics-listen yet (capture agents not merged): skipped"))
+        .enabled(if: captureAgentAvailable, "`hotshard analyze --help` lacks --rotate or --metrics-listen (capture agents not merged yet): skipped"))
     func captureAgentArgumentsRunHere() throws {
         let agents = try KubernetesManifests.workload(Self.captureFile)
         let directory = try Fixtures.temporaryDirectory("hotshard-kube-capture")
