@@ -1,4 +1,5 @@
 import Foundation
+import HotshardProtocols
 import Testing
 @testable import HotshardAnalysis
 
@@ -139,5 +140,11 @@ import Testing
         #expect(histogram.value(at: 50) == 1_000)  // capped by the maximum, as before
         let json = String(decoding: try JSONEncoder().encode(histogram), as: UTF8.self)
         #expect(json.contains(#""significantDigits":2"#))
+        // The summary state's in-place reader does the same.
+        let scanned = try Array(old.utf8).withUnsafeBytes { bytes in
+            var scanner = JSONScanner(bytes)
+            return try LogHistogram(json: &scanner)
+        }
+        #expect(scanned == histogram)
     }
 }
