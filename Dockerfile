@@ -25,7 +25,7 @@ COPY . .
 # The version stamped into the binary is `git describe` when .git is in the build context (it is
 # left out by .dockerignore), else the VERSION file.
 RUN swift build -c release --product hotshard --static-swift-stdlib \
-    && install -D -m 755 -s "$(swift build -c release --show-bin-path)/hotshard" /out/usr/local/bin/hotshard \
+    && install -D -m 755 -s "$(swift build -c release --static-swift-stdlib --show-bin-path)/hotshard" /out/usr/local/bin/hotshard \
     && install -D -m 644 -t /out/usr/local/share/hotshard/profiles profiles/*.yaml profiles/README.md \
     && ldd /out/usr/local/bin/hotshard
 
