@@ -138,6 +138,7 @@ let package = Package(
                                                              .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "HotshardReportTests", dependencies: ["HotshardReport", "HotshardTestSupport"]),
         // Runs the built `hotshard` binary (in a terminal where it needs one).
-        .testTarget(name: "HotshardCommandTests", dependencies: ["hotshard", "HotshardReport", "HotshardTestSupport"]),
+        .testTarget(name: "HotshardCommandTests", dependencies: ["hotshard", "HotshardReport", "HotshardTestSupport",
+                                                                .product(name: "Yams", package: "Yams")]),
     ]
 )

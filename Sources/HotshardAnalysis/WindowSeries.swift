@@ -222,7 +222,7 @@ struct WindowSeries: Sendable {
 
 extension AnalysisSnapshot {
     /// One window's latency in µs: p50, p90, p99 as the upper bound of their `LogHistogram` bucket
-    /// (at most 25% above the true value, never above the maximum) and the exact maximum.
+    /// (at most 0.78% above the true value, never above the maximum) and the exact maximum.
     public struct WindowLatency: Sendable, Equatable {
         public var p50, p90, p99, max: Double
         public var count: Int

@@ -450,7 +450,7 @@ public struct ResultDocument: Codable, Sendable {
         public var requests: Int
         /// The window's top keys (20, `AnalysisConfiguration.topPerWindow`), hottest first; others are not named.
         public var top: [WindowKeyCount]
-        /// The window's service latency in µs (p50, p90, p99 within 25% above the true value, as
+        /// The window's service latency in µs (p50, p90, p99 within 1% above the true value, as
         /// `LogHistogram` buckets; max exact); absent where no reply was paired and in documents
         /// written before windows had latency.
         public var latencyMicros: Percentiles?

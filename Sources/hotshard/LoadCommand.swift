@@ -9,7 +9,7 @@ struct LoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Synthetic open-loop load against a server from a workload profile.",
         discussion: """
-            Targets must be on loopback (127.0.0.0/8, ::1). Progress once a second on stderr; Ctrl-C stops \
+            Targets must be on loopback (127.0.0.0/8, ::1) unless --allow-remote is given. Progress once a second on stderr; Ctrl-C stops \
             sending, drains in-flight requests for up to a second and writes the result.
             \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
             """
@@ -25,6 +25,11 @@ struct LoadCommand: AsyncParsableCommand {
                 "Several targets are a pool placed by --scheme; redis+cluster://HOST:PORT is a Redis Cluster routed by its slot map (CLUSTER SHARDS). Each node gets --connections connections."
         ))
     var target: [String] = []
+
+    @Flag(
+        name: .customLong("allow-remote"),
+        help: "Allow a --target that is not on loopback (a numeric address, e.g. a Kubernetes Service's cluster IP).")
+    var allowRemote = false
 
     @Option(help: "A pool's placement scheme, as `hotshard place` knows it (ketama, jump, rendezvous, modulo-crc32, …); no default.")
     var scheme: String?
@@ -61,6 +66,7 @@ struct LoadCommand: AsyncParsableCommand {
         do {
             var overrides = ProfileOverrides()
             overrides.targets = target
+            overrides.loopbackOnly = !allowRemote
             overrides.scheme = scheme
             overrides.rate = rate
             overrides.duration = duration

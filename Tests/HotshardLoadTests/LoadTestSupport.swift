@@ -49,18 +49,7 @@ enum LoadTestSupport {
 
     /// redis `INFO commandstats` as command → calls.
     static func redisCommandCalls(port: UInt16) throws -> [String: Int] {
-        let connection = try RedisConnection(port: port)
-        guard case .bulk(let bytes?) = try connection.call("INFO", "commandstats") else { return [:] }
-        var calls: [String: Int] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix("cmdstat_") {
-            // cmdstat_get:calls=123,usec=…
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[line.index(line.startIndex, offsetBy: 8)..<colon].uppercased()
-            for field in line[line.index(after: colon)...].split(separator: ",") where field.hasPrefix("calls=") {
-                calls[name] = Int(field.dropFirst(6))
-            }
-        }
-        return calls
+        try RedisConnection(port: port).commandCalls()
     }
 
     /// The 1-minute load average is below 4 per core. On this 2-core machine 20,000/s held ±1% per

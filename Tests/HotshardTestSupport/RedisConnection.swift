@@ -47,6 +47,22 @@ public final class RedisConnection {
         try pipeline([arguments.map { Array($0.utf8) }])[0]
     }
 
+    /// The server's own count of each command it ran (`INFO commandstats`), as command → calls
+    /// (`GET`, `SET`, …): the independent answer a load's per-command totals are checked against.
+    public func commandCalls() throws -> [String: Int] {
+        guard case .bulk(let bytes?) = try call("INFO", "commandstats") else { return [:] }
+        var calls: [String: Int] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix("cmdstat_") {
+            // cmdstat_get:calls=123,usec=…
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[line.index(line.startIndex, offsetBy: 8)..<colon].uppercased()
+            for field in line[line.index(after: colon)...].split(separator: ",") where field.hasPrefix("calls=") {
+                calls[name] = Int(field.dropFirst(6))
+            }
+        }
+        return calls
+    }
+
     private func readLine() throws -> [UInt8] {
         while true {
             if let newline = socket.buffer.firstIndex(of: 10) {

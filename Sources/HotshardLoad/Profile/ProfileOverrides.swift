@@ -15,6 +15,10 @@ public struct ProfileOverrides: Sendable {
     public var threads: Int?
     public var seed: UInt64?
     public var warmup: String?
+    /// False with `--allow-remote`: `--target` may then name a host that is not on loopback (a
+    /// Kubernetes Service's cluster IP, for the sharded load Job). The profile's own `target:` stays
+    /// loopback-only, so a profile alone can still never aim load at a shared server.
+    public var loopbackOnly = true
 
     public init() {}
 
@@ -34,7 +38,7 @@ public struct ProfileOverrides: Sendable {
             }
             let poolScheme = scheme ?? { if case .client(let name)? = original.pool?.placement { name } else { nil } }()
             do {
-                (profile.target, profile.pool) = try LoadPool.parse(targets: list, scheme: poolScheme)
+                (profile.target, profile.pool) = try LoadPool.parse(targets: list, scheme: poolScheme, loopbackOnly: loopbackOnly || given.isEmpty)
             } catch let error as LoadTarget.Problem {
                 throw fail("--target", error.description)
             } catch {

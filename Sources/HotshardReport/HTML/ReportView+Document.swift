@@ -245,7 +245,7 @@ extension ReportView {
         let caption =
             "Service latency in each \(ReportFormat.seconds(buckets.bucketSeconds)) step"
             + (buckets.windowsPerBucket > 1 ? ": the highest of its \(buckets.windowsPerBucket) windows' values." : ".")
-            + " p50, p90 and p99 are the upper bounds of histogram buckets (at most 25% above the true value); max is exact."
+            + " p50, p90 and p99 are the upper bounds of histogram buckets (at most 1% above the true value); max is exact."
         return Chart(
             svg: SVGLatencyTimeChart(buckets: buckets).render(), caption: caption,
             header: ["start", "p50", "p90", "p99", "max"], rows: rows)
