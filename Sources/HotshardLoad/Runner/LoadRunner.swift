@@ -77,8 +77,10 @@ public final class LoadRunner: @unchecked Sendable {
             workers = made
             return stopRequested
         }
+        // `--start-at` on this machine's uptime clock (the wall clock read once, beside `start`).
+        let scheduleAt = profile.startAtNanos.map { start + ($0 - startWall) }
         for worker in made {
-            worker.loop.execute { worker.start(uptimeNanos: start) }
+            worker.loop.execute { worker.start(uptimeNanos: start, scheduleAt: scheduleAt) }
         }
         if alreadyStopped { stop() }
         let reporter = Task.detached {
@@ -99,7 +101,8 @@ public final class LoadRunner: @unchecked Sendable {
         reporter.cancel()
         try? await group.shutdownGracefully()
         let interrupted = lock.withLock { stopRequested }
-        var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
+        var run = try Self.merge(
+            results, profile: profile, startWall: profile.startAtNanos ?? startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
         if let layout {
             // The nodes driven (a cluster's masters as its slot map named them).
@@ -190,7 +193,10 @@ public final class LoadRunner: @unchecked Sendable {
         var targetRate: Double?
         if profile.arrival.isOpenLoop {
             targetRate = Double(stats.intendedMeasured) / max(1e-9, measuredSeconds)
-            if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) { targetRate = rate }
+            if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) {
+                // A shard's share of the profile's rate: the shards' target rates add up to it.
+                targetRate = rate / Double(profile.shard?.count ?? 1)
+            }
         }
         var run = LoadRun(
             target: profile.target.description, wireProtocol: profile.wireProtocol.rawValue,
@@ -205,6 +211,8 @@ public final class LoadRunner: @unchecked Sendable {
             sendSpanSeconds: stats.lastSentNanos >= stats.firstSentNanos
                 ? Double(stats.lastSentNanos - stats.firstSentNanos) / 1e9 : 0)
         run.nodes = stats.nodes
+        run.shard = profile.shard
+        run.startAtNanos = profile.startAtNanos
         return run
     }
 

@@ -114,6 +114,10 @@ final class LoadWorker: @unchecked Sendable {
     private var task: RepeatedTask?
     private var roundRobin = 0
     private var startUptime: Int64 = 0
+    /// `--start-at` as uptime ns; nil: the schedule starts once the connections are tried.
+    private var scheduleAtUptime: Int64?
+    /// True while the connections are open and the schedule waits for `scheduleAtUptime`.
+    private var waitingForStart = false
     private var startWall: Int64
     private var pendingConnects = 0
     private var lastProgressSecond = 0
@@ -183,9 +187,12 @@ final class LoadWorker: @unchecked Sendable {
 
     // MARK: Start and stop
 
-    func start(uptimeNanos: Int64) {
+    /// Starts connecting; `scheduleAt` (uptime ns) is when the schedule starts (`--start-at`, the
+    /// same wall-clock instant for every shard), nil: once every connection has been tried.
+    func start(uptimeNanos: Int64, scheduleAt: Int64? = nil) {
         loop.assertInEventLoop()
         startUptime = uptimeNanos
+        scheduleAtUptime = scheduleAt
         for index in slotRange {
             let node = min(nodes.count - 1, (index - slotRange.lowerBound) / perNode)
             let flow = FlowID(
@@ -204,8 +211,22 @@ final class LoadWorker: @unchecked Sendable {
     /// The schedule starts once every connection has been tried (as wrk2 does): connection set-up
     /// is not load, and must not show as the first requests' latency.
     private func beginSchedule() {
-        guard task == nil, !finished else { return }
-        let elapsed = now()
+        guard task == nil, !finished, !waitingForStart else { return }
+        var elapsed = now()
+        if let scheduleAtUptime {
+            // A shared start: wait for it with the connections open; when they opened late, the
+            // schedule still counts from it (the late requests' corrected latency shows the delay).
+            let wait = scheduleAtUptime - startUptime - elapsed
+            if wait > 0 {
+                waitingForStart = true
+                loop.scheduleTask(in: .nanoseconds(wait)) { [self] in
+                    waitingForStart = false
+                    beginSchedule()
+                }
+                return
+            }
+            elapsed = scheduleAtUptime - startUptime
+        }
         startUptime += elapsed
         startWall += elapsed
         for slot in slots {
