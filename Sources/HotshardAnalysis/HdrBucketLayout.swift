@@ -26,6 +26,16 @@ struct HdrBucketLayout {
         return ((bucket + 1) << subBucketHalfCountMagnitude) + (subBucket - subBucketHalfCount)
     }
 
+    /// The highest value at counts-array `index` (the lowest plus the bucket's width less one);
+    /// nil beyond 64 bits.
+    func highestValue(at index: Int) -> UInt64? {
+        guard let lowest = value(at: index) else { return nil }
+        let bucket = max(0, (index >> subBucketHalfCountMagnitude) - 1)
+        let width = UInt64(1) << UInt64(min(63, bucket + unitMagnitude))
+        let (sum, overflow) = lowest.addingReportingOverflow(width - 1)
+        return overflow ? nil : sum
+    }
+
     /// The lowest value at counts-array `index`; nil beyond 64 bits.
     func value(at index: Int) -> UInt64? {
         var bucket = (index >> subBucketHalfCountMagnitude) - 1

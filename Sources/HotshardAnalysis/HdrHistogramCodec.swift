@@ -31,22 +31,26 @@ public enum HdrHistogramCodec {
 
     /// The compressed encoding's bytes (before base64).
     public static func compressed(_ histogram: Histogram<UInt64>) -> [UInt8] {
-        let v2 = encodedV2(histogram)
-        var bound = compressBound(uLong(v2.count))
+        // compress2 fails only when memory runs out (compressBound sizes the output).
+        let deflated = deflate(encodedV2(histogram)) ?? []
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + deflated.count)
+        append(compressedCookie, to: &bytes)
+        append(UInt32(truncatingIfNeeded: deflated.count), to: &bytes)
+        return bytes + deflated
+    }
+
+    /// A zlib stream (RFC 1950, as Java's `Deflater` and Python's `zlib.compress` write) of `input`;
+    /// nil only when zlib cannot allocate.
+    static func deflate(_ input: [UInt8]) -> [UInt8]? {
+        var bound = compressBound(uLong(input.count))
         var deflated = [UInt8](repeating: 0, count: Int(bound))
         let status = deflated.withUnsafeMutableBufferPointer { out in
-            v2.withUnsafeBufferPointer { input in
-                compress2(out.baseAddress, &bound, input.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION)
+            input.withUnsafeBufferPointer { source in
+                compress2(out.baseAddress, &bound, source.baseAddress, uLong(source.count), Z_DEFAULT_COMPRESSION)
             }
         }
-        // compress2 fails only when the output is too small or memory runs out; compressBound rules out the first.
-        precondition(status == Z_OK, "zlib compress2 failed (\(status))")
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(8 + Int(bound))
-        append(compressedCookie, to: &bytes)
-        append(UInt32(truncatingIfNeeded: bound), to: &bytes)
-        bytes += deflated.prefix(Int(bound))
-        return bytes
+        return status == Z_OK ? Array(deflated.prefix(Int(bound))) : nil
     }
 
     /// The uncompressed V2 encoding.
@@ -161,8 +165,10 @@ public enum HdrHistogramCodec {
                 continue
             }
             if word > 0 {
+                // The bucket's highest equivalent value, as the libraries report a decoded
+                // histogram's maximum (its lowest where that is beyond the trackable range).
                 guard let value = layout.value(at: index), value <= highest,
-                    histogram.record(value, count: UInt64(word))
+                    histogram.record(min(highest, layout.highestValue(at: index) ?? value), count: UInt64(word))
                 else {
                     throw HistogramCodecError("counts index \(index) is beyond the highest trackable value \(highest)")
                 }
