@@ -77,6 +77,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the thresholds as JUnit XML (a test case per threshold, a failure for each missed one).", valueName: "PATH"))
     var junit: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write an HdrHistogram interval log (v1.3, tags corrected and service, µs) of the measured latencies, one interval a second.",
+            valueName: "PATH"))
+    var hlog: String?
+
     @OptionGroup var output: ResultOutputOptions
 
     func validate() throws {
@@ -159,6 +165,7 @@ struct LoadCommand: AsyncParsableCommand {
         let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
         let runner = LoadRunner(profile: loaded, analysis: analysis)
+        runner.histogramLogPath = hlog
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {
@@ -192,6 +199,7 @@ struct LoadCommand: AsyncParsableCommand {
             if let htmlPath { print("report     \(htmlPath)") }
         }
         for line in TerminalSummary.thresholds(document) { print(line, to: &stderr) }
+        if let problem = run.histogramLogProblem { print("hotshard load: --hlog: \(problem)", to: &stderr) }
         if interrupt.fired { print("hotshard load: interrupted; the result covers what was measured", to: &stderr) }
         if outcomes.contains(where: { !$0.passed }) {
             throw ExitStatus.thresholdMissed.exitCode

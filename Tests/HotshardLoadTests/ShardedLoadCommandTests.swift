@@ -115,7 +115,9 @@ extension RealServerSuites {
             for index in 0..<shards {
                 let path = directory.appendingPathComponent("shard-\(index).json").path
                 paths.append(path)
-                let shardArguments = useEnvironment ? ["--shards", "\(shards)"] : ["--shard", "\(index)/\(shards)"]
+                var shardArguments = useEnvironment ? ["--shards", "\(shards)"] : ["--shard", "\(index)/\(shards)"]
+                // Shard 0 also writes its HdrHistogram interval log.
+                if index == 0 { shardArguments += ["--hlog", directory.appendingPathComponent("shard-0.hlog").path] }
                 guard
                     let started = try start(
                         ["load", profilePath] + shardArguments + [
@@ -190,6 +192,7 @@ extension RealServerSuites {
             else { return }
             try Self.expectExact(run, server: server)
             try expectMergeRefusals(paths: run.paths, directory: directory, merged: run.merged)
+            try expectIntervalLog(directory.appendingPathComponent("shard-0.hlog").path, result: run.paths[0])
         }
 
         @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
@@ -223,6 +226,26 @@ extension RealServerSuites {
             // `p99 < 100ms` is missed on the whole: exit 4, and the JUnit XML says so.
             #expect(run.mergeStatus == 4)
             try expectJUnit(at: run.junit, merged: run.merged)
+        }
+
+        /// The `--hlog` interval log, read by the PyPI hdrhistogram package's `HistogramLogReader`
+        /// (scripts/test/hdrh-reference.py check): per tag, the intervals add up to the result's count
+        /// and their p99 is the result's within the histogram's precision.
+        func expectIntervalLog(_ path: String, result: String) throws {
+            guard let python = ExternalTool.find("python3"),
+                (try? ExternalTool.run(python, ["-c", "import hdrh.log"]))?.status == 0
+            else {
+                print("skipped: the interval log check needs python3 with the hdrhistogram package (make setup)")
+                return
+            }
+            let log = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(log.contains("#[Histogram log format version 1.3]\n"))
+            #expect(log.contains("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"))
+            let output = try ExternalTool.run(python, [Fixtures.path("../../scripts/test/hdrh-reference.py"), "check", path, result])
+            print("hlog read back: \(output.stdout.split(separator: "\n").joined(separator: "; "))")
+            #expect(output.status == 0, "\(output.stdout) \(output.stderr)")
+            // 2 s at 1,000/s: two or three intervals a tag, 2,000 requests in all.
+            #expect(output.stdout.contains("corrected ") && output.stdout.contains("service "))
         }
 
         /// The JUnit XML parses (Python's xml.etree) with a test case per threshold and a failure per missed one.

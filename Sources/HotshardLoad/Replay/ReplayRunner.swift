@@ -20,6 +20,8 @@ public final class ReplayRunner: @unchecked Sendable {
     public var timeoutSeconds = 5.0
     /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
     public var pool: LoadPool?
+    /// `--hlog`: the HdrHistogram interval log of corrected and service latency; nil: none.
+    public var histogramLogPath: String?
     private let lock = NSLock()
     private var runner: LoadRunner?
     private var reader: ReplayReader?
@@ -86,6 +88,7 @@ public final class ReplayRunner: @unchecked Sendable {
         let runner = LoadRunner(profile: profile, analysis: analysis) { _, _ in
             ReplayRequests(queue: queue, timing: timing)
         }
+        runner.histogramLogPath = histogramLogPath
         let alreadyStopped = lock.withLock {
             self.runner = runner
             self.reader = reader
@@ -121,7 +124,8 @@ public final class ReplayRunner: @unchecked Sendable {
             skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
             captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
             originalConnections: reader.originalConnections, capture: reader.health,
-            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? []),
+            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? [])
+                + (run.histogramLogProblem.map { ["--hlog: \($0)"] } ?? []),
             parserHealth: reader.parserHealth)
     }
 

@@ -86,6 +86,8 @@ public struct LoadRun: Sendable {
     public var shard: LoadShard?
     /// The shared start (`--start-at`, ns since the epoch); nil when the run started on its own.
     public var startAtNanos: Int64?
+    /// Why the `--hlog` interval log is incomplete (a write failed); nil when it is whole or not asked for.
+    public var histogramLogProblem: String?
 
     /// Completed requests per measured second.
     public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }

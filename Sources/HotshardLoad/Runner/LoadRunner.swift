@@ -17,6 +17,10 @@ public final class LoadRunner: @unchecked Sendable {
     private var stopRequested = false
     private var stopped = false
 
+    /// `--hlog`: where to write the HdrHistogram interval log of corrected and service latency
+    /// (set before `run`); nil: none.
+    public var histogramLogPath: String?
+
     /// Makes worker `index` of `workers` its request source (default: the profile's generator).
     let makeSource: @Sendable (_ index: Int, _ workers: Int) -> RequestSource
 
@@ -44,6 +48,7 @@ public final class LoadRunner: @unchecked Sendable {
         let layout = try await profile.pool?.resolve()
         let nodeCount = layout?.nodes.count ?? 1
         var routed: [RoutedRequests] = []
+        let histogramLog = try histogramLogPath.map { try HistogramLogSink(path: $0, workers: threads) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let board = ProgressBoard()
         let cpuAtStart = Self.processCPUSeconds()
@@ -71,7 +76,8 @@ public final class LoadRunner: @unchecked Sendable {
                     connections: (first * nodeCount)..<(last * nodeCount),
                     nodes: layout?.nodes, perNode: layout == nil ? nil : last - first,
                     routing: routing,
-                    analysis: analysis, board: board, startWallNanos: startWall, source: source))
+                    analysis: analysis, board: board, startWallNanos: startWall, source: source,
+                    histogramLog: histogramLog))
         }
         let alreadyStopped = lock.withLock {
             workers = made
@@ -104,6 +110,7 @@ public final class LoadRunner: @unchecked Sendable {
         var run = try Self.merge(
             results, profile: profile, startWall: profile.startAtNanos ?? startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
+        run.histogramLogProblem = histogramLog?.finish()
         if let layout {
             // The nodes driven (a cluster's masters as its slot map named them).
             run.target = layout.nodes.map(\.description).joined(separator: ",")

@@ -121,6 +121,10 @@ final class LoadWorker: @unchecked Sendable {
     private var startWall: Int64
     private var pendingConnects = 0
     private var lastProgressSecond = 0
+    /// `--hlog`: where this second's measured latencies go, and the histograms they gather in.
+    private let histogramLog: HistogramLogSink?
+    private var logCorrected: Histogram<UInt64>?
+    private var logService: Histogram<UInt64>?
     private let warmupNanos: Int64
     private let endNanos: Int64?
     private let requestLimit: Int?
@@ -148,8 +152,14 @@ final class LoadWorker: @unchecked Sendable {
     init(
         loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
         nodes: [LoadTarget]? = nil, perNode: Int? = nil, routing: RoutedRequests? = nil,
-        analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource
+        analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource,
+        histogramLog: HistogramLogSink? = nil
     ) {
+        self.histogramLog = histogramLog
+        if histogramLog != nil {
+            logCorrected = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+            logService = logCorrected
+        }
         self.loop = loop
         self.profile = profile
         self.index = index
@@ -467,6 +477,24 @@ final class LoadWorker: @unchecked Sendable {
         _ = stats.service.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
         if pooled { _ = stats.nodes[tally.node].service.record(tally.serviceMicros, count: UInt64(tally.measuredRun)) }
         _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
+        if histogramLog != nil {
+            _ = logCorrected?.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
+            _ = logService?.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
+        }
+    }
+
+    /// Hands this worker's histograms of interval `lastProgressSecond` (ending at `end`) to the
+    /// `--hlog` sink; nothing for intervals wholly inside the warm-up.
+    private func postLog(end: Int64) {
+        guard let histogramLog, var corrected = logCorrected, var service = logService else { return }
+        guard Int64(lastProgressSecond + 1) * 1_000_000_000 > warmupNanos else { return }
+        histogramLog.post(
+            worker: index, interval: lastProgressSecond, corrected: corrected, service: service, endNanos: end,
+            baseNanos: startWall)
+        corrected.reset()
+        service.reset()
+        logCorrected = corrected
+        logService = service
     }
 
     private func complete(_ message: Message, at time: Int64, tally: inout ReplyTally) {
@@ -601,6 +629,7 @@ final class LoadWorker: @unchecked Sendable {
         }
         let second = Int(time / 1_000_000_000)
         if second > lastProgressSecond {
+            postLog(end: Int64(second) * 1_000_000_000)
             lastProgressSecond = second
             postProgress(time)
         }
@@ -989,6 +1018,7 @@ final class LoadWorker: @unchecked Sendable {
         upCount = 0
         postProgress(time)
         drainAnalysis()
+        postLog(end: time)
         promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))
     }
 }
