@@ -12,7 +12,8 @@ public enum JUnitReport {
         let seconds = String(format: "%.3f", document.load?.measuredSeconds ?? document.totals.durationSeconds)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"hotshard\" tests=\"\(outcomes.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds)\">\n"
-        xml += "  <testsuite name=\"\(escape(suite))\" tests=\"\(outcomes.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">\n"
+        xml +=
+            "  <testsuite name=\"\(escape(suite))\" tests=\"\(outcomes.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">\n"
         for outcome in outcomes {
             let measured = "measured \(describe(outcome.measured, rule: outcome.rule))"
             xml += "    <testcase classname=\"hotshard.thresholds\" name=\"\(escape(outcome.rule))\" time=\"0\""

@@ -74,7 +74,8 @@ struct LoadCommand: AsyncParsableCommand {
             valueName: "TIME"))
     var startAt: StartTime?
 
-    @Option(help: ArgumentHelp("Also write the thresholds as JUnit XML (a test case per threshold, a failure for each missed one).", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp("Also write the thresholds as JUnit XML (a test case per threshold, a failure for each missed one).", valueName: "PATH"))
     var junit: String?
 
     @Option(

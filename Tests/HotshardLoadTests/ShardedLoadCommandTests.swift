@@ -11,6 +11,9 @@ extension RealServerSuites {
     /// merged corrected p99 but not in its service p99.
     @Suite struct ShardedLoadCommandTests {
         typealias JSON = [String: Any]
+        /// A sharded run's files and results: the shards' paths, the merged result, merge's exit
+        /// status, the unsharded run's result and the merged JUnit XML's path.
+        typealias ShardedRun = (paths: [String], merged: JSON, mergeStatus: Int32, unsharded: JSON, junit: String)
 
         /// 2,000/s for 2 s of GET/SET/MGET over 100 zipfian keys; 2 connections, pipeline 1 per
         /// process, so that a server pause holds few requests in flight (the service p99 stays low)
@@ -104,7 +107,7 @@ extension RealServerSuites {
         static func shardedRun(
             shards: Int, useEnvironment: Bool, server: RealServer, reference: RealServer, directory: URL,
             during: (@Sendable (_ startAt: Double) async -> Void)? = nil
-        ) async throws -> (paths: [String], merged: JSON, mergeStatus: Int32, unsharded: JSON, junit: String)? {
+        ) async throws -> ShardedRun? {
             let profilePath = directory.appendingPathComponent("profile.yaml").path
             try profile(port: server.port).write(toFile: profilePath, atomically: true, encoding: .utf8)
             _ = try RedisConnection(port: server.port).call("CONFIG", "RESETSTAT")
@@ -152,7 +155,7 @@ extension RealServerSuites {
 
         /// The checks every sharded run must pass: the server's counters, the unsharded run's
         /// per-key counts and commands, the rate, each shard's identity.
-        static func expectExact(_ run: (paths: [String], merged: JSON, mergeStatus: Int32, unsharded: JSON, junit: String), server: RealServer) throws {
+        static func expectExact(_ run: ShardedRun, server: RealServer) throws {
             let merged = run.merged
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             let commands = byCommand(merged)

@@ -41,7 +41,10 @@ final class HistogramLogSink: Sendable {
         state.withLock { state in
             if state.baseNanos == nil {
                 state.baseNanos = baseNanos
-                write(HistogramLogFormat.header(baseNanos: baseNanos, comment: "Hotshard latency in µs: corrected (from the intended send time) and service (from the actual send)"), to: &state)
+                write(
+                    HistogramLogFormat.header(
+                        baseNanos: baseNanos,
+                        comment: "Hotshard latency in µs: corrected (from the intended send time) and service (from the actual send)"), to: &state)
             }
             if var entry = state.pending[interval] {
                 entry.corrected.add(corrected)
