@@ -62,7 +62,10 @@ extension RealServerSuites {
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+            // The model for one scheme and a few node counts: the whole planner takes seconds of a
+            // debug build's CPU per process, and these tests check the load, not the model.
+            let model = ["load", "merge"].contains(arguments.first ?? "") ? ["--schemes", "ketama", "--nodes", "1-4"] : []
+            process.arguments = arguments + model
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = FileHandle.nullDevice
             let errors = Pipe()
@@ -100,7 +103,7 @@ extension RealServerSuites {
             (json["totals"] as? JSON)?["byCommand"] as? [String: Int] ?? [:]
         }
 
-        /// `shards` processes against `server` from a shared start 4 s ahead (JOB_COMPLETION_INDEX
+        /// `shards` processes against `server` from a shared start 6 s ahead (JOB_COMPLETION_INDEX
         /// set for the `--shards` form), an unsharded run against `reference` at the same time,
         /// `during` run on the side, then `merge`. Returns the shards' paths, the merged result,
         /// merge's exit status and the unsharded result.
@@ -111,8 +114,8 @@ extension RealServerSuites {
             let profilePath = directory.appendingPathComponent("profile.yaml").path
             try profile(port: server.port).write(toFile: profilePath, atomically: true, encoding: .utf8)
             _ = try RedisConnection(port: server.port).call("CONFIG", "RESETSTAT")
-            // A debug build takes up to 2.5 s to start at a load average of 8 on 2 cores.
-            let startAt = Date().timeIntervalSince1970 + 4
+            // Four debug processes took more than 4 s to reach the start-time check at a load average of 12 on 2 cores.
+            let startAt = Date().timeIntervalSince1970 + 6
             var processes: [(Process, Pipe)] = []
             var paths: [String] = []
             for index in 0..<shards {
