@@ -176,7 +176,11 @@ extension RealServerSuites {
             #expect(load["targetRate"] as? Double == 2_000)
             #expect(load["requestsSent"] as? Int == 4_000)
             for (index, path) in run.paths.enumerated() {
-                let shard = try #require((try read(path)["load"] as? JSON)?["shard"] as? JSON)
+                let shardLoad = try #require(try read(path)["load"] as? JSON)
+                let shard = try #require(shardLoad["shard"] as? JSON)
+                // Every shard's schedule started at the shared --start-at, to the microsecond.
+                let startAt = try #require(shard["startAt"] as? Double)
+                #expect(abs((shardLoad["startedAt"] as? Double ?? 0) - startAt) < 1e-6)
                 #expect(shard["index"] as? Int == index)
                 #expect(shard["count"] as? Int == run.paths.count)
                 #expect(shard["seed"] as? Int == 7)
@@ -198,7 +202,7 @@ extension RealServerSuites {
             else { return }
             try Self.expectExact(run, server: server)
             try expectMergeRefusals(paths: run.paths, directory: directory, merged: run.merged)
-            try expectIntervalLog(directory.appendingPathComponent("shard-0.hlog").path, result: run.paths[0])
+            try Self.expectIntervalLog(directory.appendingPathComponent("shard-0.hlog").path, result: run.paths[0])
         }
 
         @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
@@ -237,7 +241,7 @@ extension RealServerSuites {
         /// The `--hlog` interval log, read by the PyPI hdrhistogram package's `HistogramLogReader`
         /// (scripts/test/hdrh-reference.py check): per tag, the intervals add up to the result's count
         /// and their p99 is the result's within the histogram's precision.
-        func expectIntervalLog(_ path: String, result: String) throws {
+        static func expectIntervalLog(_ path: String, result: String) throws {
             guard let python = ExternalTool.find("python3"),
                 (try? ExternalTool.run(python, ["-c", "import hdrh.log"]))?.status == 0
             else {
