@@ -60,11 +60,12 @@ extension ResultDocument {
         guard let count = first?.shard.count else { throw LoadMergeError("no results to merge") }
         let kept = byShard.keys.sorted().compactMap { byShard[$0] }
         let missing = (0..<count).filter { byShard[$0] == nil }
-        if !missing.isEmpty {
-            notes.append(
-                "shards \(missing.map(String.init).joined(separator: ", ")) of \(count) are missing: "
-                    + "the merged result covers \(kept.count) of \(count) shards")
-        }
+        let missingNote =
+            missing.isEmpty
+            ? nil
+            : "shards \(missing.map(String.init).joined(separator: ", ")) of \(count) are missing: "
+                + "the merged result covers \(kept.count) of \(count) shards"
+        if let missingNote { notes.append(missingNote) }
         var run = try Self.mergedRun(kept)
         var thresholds: [Threshold] = []
         for outcome in kept.first?.load.thresholds ?? [] {
@@ -77,7 +78,7 @@ extension ResultDocument {
             load: run, profilePath: kept.first?.document.source.inputs.first ?? "", topKeys: topKeys,
             thresholds: thresholds)
         document.source = Source(kind: .load, inputs: kept.map(\.path))
-        if !missing.isEmpty { document.inputProblems = notes.filter { $0.hasPrefix("shards ") } }
+        if let missingNote { document.inputProblems = [missingNote] }
         return (document, notes)
     }
 
