@@ -1,4 +1,5 @@
 import Histogram
+import HotshardAnalysis
 import HotshardCapture
 import HotshardLoad
 import HotshardProtocols
@@ -102,11 +103,25 @@ extension ResultDocument {
         public var nodes: [Node]?
         /// Multi-key requests whose keys map to more than one node (replay sends them to the first key's node).
         public var spanningRequests: Int?
+        /// When the schedule started (seconds since the epoch): `merge` aligns shards' seconds on it.
+        public var startedAt: Double?
+        /// The shard of a sharded run (`load --shard`) this result is, and of which run; absent otherwise.
+        public var shard: ShardIdentity?
+        /// The corrected and service latency histograms (µs), each in HdrHistogram's compressed
+        /// encoding as base64 (`HdrHistogramCodec`): what `merge` adds, bucket by bucket.
+        public var correctedHistogram: String?
+        public var serviceHistogram: String?
     }
 
     /// The result of a load run: the analysis of the requests sent (exact per-key counts while
     /// they fit the analyzer's capacity), both latency histograms, and the load section.
-    public init(load run: LoadRun, profilePath: String, topKeys: Int, thresholds: [Threshold] = []) {
+    ///
+    /// `profileIdentity` names the profile and the overrides the run used (`ShardIdentity.digest`):
+    /// it goes in the shard identity of a sharded run.
+    public init(
+        load run: LoadRun, profilePath: String, topKeys: Int, thresholds: [Threshold] = [],
+        profileIdentity: String? = nil
+    ) {
         self.init(
             analysis: run.analysis, capture: CaptureHealth(), source: Source(kind: .load, inputs: [profilePath]),
             topKeys: topKeys)
@@ -139,7 +154,15 @@ extension ResultDocument {
                         p50Micros: answered ? Double(node.service.valueAtPercentile(50)) : nil,
                         p99Micros: answered ? Double(node.service.valueAtPercentile(99)) : nil)
                 },
-            spanningRequests: run.scheme == nil ? nil : run.spanningRequests)
+            spanningRequests: run.scheme == nil ? nil : run.spanningRequests,
+            startedAt: Double(run.startNanos) / 1e9,
+            shard: run.shard.map {
+                ShardIdentity(
+                    index: $0.index, count: $0.count, seed: run.seed, profile: profileIdentity ?? "",
+                    startAt: run.startAtNanos.map { Double($0) / 1e9 })
+            },
+            correctedHistogram: run.corrected.map(HdrHistogramCodec.encode),
+            serviceHistogram: run.service.map(HdrHistogramCodec.encode))
     }
 }
 

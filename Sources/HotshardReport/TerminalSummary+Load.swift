@@ -27,6 +27,12 @@ extension TerminalSummary {
         }
         lines.append(row("corrected ", document.latency.corrected))
         lines.append(row("service   ", document.latency.service))
+        if let shard = load.shard {
+            // Which part of which run this is: what `merge` checks, shown so a person can check it too.
+            lines.append(
+                "shard      \(shard.index)/\(shard.count) of seed \(shard.seed), profile \(shard.profile.prefix(12))"
+                    + (shard.startAt.map { String(format: ", started at %.3f", $0) } ?? ""))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -38,6 +38,11 @@ public struct LoadProfile: Sendable {
     public var timeoutSeconds: Double = 5
     /// Requests due but waiting for a free connection slot, at most; beyond, they are dropped and counted.
     public var maxBacklog: Int = 1_000_000
+    /// Set by `load --shard` (not read from the YAML): the share of the run's requests this process sends.
+    public var shard: LoadShard?
+    /// Set by `load --start-at` (ns since the epoch): every shard's schedule starts then, warm-up
+    /// and phases measured from it. Nil: as soon as the connections are open.
+    public var startAtNanos: Int64?
 
     public init(source: String, target: LoadTarget, keyFormat: KeyFormat, operations: [OperationSpec]) {
         self.source = source

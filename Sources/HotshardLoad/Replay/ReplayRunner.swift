@@ -22,6 +22,8 @@ public final class ReplayRunner: @unchecked Sendable {
     public var timeoutSeconds = 5.0
     /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
     public var pool: LoadPool?
+    /// `--hlog`: the HdrHistogram interval log of corrected and service latency; nil: none.
+    public var histogramLogPath: String?
     /// What `stop()` reaches from the signal handler's thread.
     private let running = Mutex<(runner: LoadRunner?, reader: ReplayReader?, stopRequested: Bool)>((nil, nil, false))
 
@@ -83,7 +85,7 @@ public final class ReplayRunner: @unchecked Sendable {
             files: files, options: options, target: profile.wireProtocol, connections: connections,
             queue: queue, analysis: analysis)
         let timing = options.timing
-        let runner = LoadRunner(profile: profile, analysis: analysis) { _, _ in
+        let runner = LoadRunner(profile: profile, analysis: analysis, histogramLogPath: histogramLogPath) { _, _ in
             ReplayRequests(queue: queue, timing: timing)
         }
         let alreadyStopped = running.withLock {
@@ -114,7 +116,8 @@ public final class ReplayRunner: @unchecked Sendable {
             skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
             captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
             originalConnections: reader.originalConnections, capture: reader.health,
-            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? []),
+            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? [])
+                + (run.histogramLogProblem.map { ["--hlog: \($0)"] } ?? []),
             parserHealth: reader.parserHealth)
     }
 

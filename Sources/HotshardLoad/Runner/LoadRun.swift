@@ -82,6 +82,12 @@ public struct LoadRun: Sendable {
     public var scheme: String?
     /// Multi-key requests whose keys map to more than one node (replay sends them to the first key's node).
     public var spanningRequests = 0
+    /// The shard this process ran (`--shard`); nil for an unsharded run.
+    public var shard: LoadShard?
+    /// The shared start (`--start-at`, ns since the epoch); nil when the run started on its own.
+    public var startAtNanos: Int64?
+    /// Why the `--hlog` interval log is incomplete (a write failed); nil when it is whole or not asked for.
+    public var histogramLogProblem: String?
 
     /// Completed requests per measured second.
     public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }
@@ -118,5 +124,24 @@ public struct LoadProgress: Sendable {
         return "\(Int(elapsedSeconds))s\(measuring ? "" : " (warm-up)")  \(target)actual \(Int(actualRate))/s  "
             + "p50 \(ms(p50))  p99 \(ms(p99))  p99.9 \(ms(p999))  errors \(errors)  in flight \(inFlight)"
             + (backlog > 0 ? "  waiting \(backlog)" : "")
+    }
+}
+
+extension LoadRun {
+    /// An empty run to fill in field by field: how `merge` rebuilds the run of a sharded load from
+    /// its shards' results (counts added, histograms added, seconds aligned).
+    public init(target: String, wireProtocol: String, arrival: String, seed: UInt64, analysis: AnalysisSnapshot) {
+        self.init(
+            target: target, wireProtocol: wireProtocol, arrival: arrival, connections: 0, pipeline: 0, seed: seed,
+            targetRate: nil, startNanos: 0, measuredSeconds: 0, warmupSeconds: 0, requestsSent: 0, completed: 0,
+            errorCount: 0, errorsByKind: [:], dropped: 0, timeouts: 0, connectFailures: 0, reconnects: 0,
+            interrupted: false, service: nil, corrected: nil, seconds: [], analysis: analysis)
+    }
+}
+
+extension LoadRun.Second {
+    /// An empty second `second` of a run.
+    public init(second: Int, measured: Bool) {
+        self.init(second: second, measured: measured, sent: 0, intended: 0, completed: 0, errors: 0)
     }
 }

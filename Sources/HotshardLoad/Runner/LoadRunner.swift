@@ -16,23 +16,30 @@ public final class LoadRunner: Sendable {
     /// The workers `stop()` reaches (from the signal handler's thread), once made.
     private let control = Mutex<(workers: [LoadWorker], stopRequested: Bool)>(([], false))
 
+    /// `--hlog`: where to write the HdrHistogram interval log of corrected and service latency; nil: none.
+    public let histogramLogPath: String?
+
     /// Makes worker `index` of `workers` its request source (default: the profile's generator).
     let makeSource: @Sendable (_ index: Int, _ workers: Int) -> RequestSource
 
-    public init(profile: LoadProfile, analysis: AnalysisConfiguration = AnalysisConfiguration()) {
+    public init(
+        profile: LoadProfile, analysis: AnalysisConfiguration = AnalysisConfiguration(), histogramLogPath: String? = nil
+    ) {
         self.profile = profile
         self.analysis = analysis
+        self.histogramLogPath = histogramLogPath
         self.makeSource = { index, workers in GeneratedRequests(profile: profile, workers: workers, index: index) }
     }
 
     /// A run whose requests come from `makeSource` (replay) instead of the profile's generator; the
     /// profile gives the target, connections, pipeline, threads, duration, timeouts and thresholds.
     init(
-        profile: LoadProfile, analysis: AnalysisConfiguration,
+        profile: LoadProfile, analysis: AnalysisConfiguration, histogramLogPath: String? = nil,
         makeSource: @escaping @Sendable (_ index: Int, _ workers: Int) -> RequestSource
     ) {
         self.profile = profile
         self.analysis = analysis
+        self.histogramLogPath = histogramLogPath
         self.makeSource = makeSource
     }
 
@@ -43,6 +50,7 @@ public final class LoadRunner: Sendable {
         let layout = try await profile.pool?.resolve()
         let nodeCount = layout?.nodes.count ?? 1
         var routed: [RoutedRequests] = []
+        let histogramLog = try histogramLogPath.map { try HistogramLogSink(path: $0, workers: threads) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let board = ProgressBoard()
         let cpuAtStart = Self.processCPUSeconds()
@@ -70,14 +78,17 @@ public final class LoadRunner: Sendable {
                     connections: (first * nodeCount)..<(last * nodeCount),
                     nodes: layout?.nodes, perNode: layout == nil ? nil : last - first,
                     routing: routing,
-                    analysis: analysis, board: board, startWallNanos: startWall, source: source))
+                    analysis: analysis, board: board, startWallNanos: startWall, source: source,
+                    histogramLog: histogramLog))
         }
         let alreadyStopped = control.withLock {
             $0.workers = made
             return $0.stopRequested
         }
+        // `--start-at` on this machine's uptime clock (the wall clock read once, beside `start`).
+        let scheduleAt = profile.startAtNanos.map { start + ($0 - startWall) }
         for worker in made {
-            worker.loop.execute { worker.start(uptimeNanos: start) }
+            worker.loop.execute { worker.start(uptimeNanos: start, scheduleAt: scheduleAt) }
         }
         if alreadyStopped { stop() }
         let reporter = Task.detached {
@@ -98,8 +109,10 @@ public final class LoadRunner: Sendable {
         reporter.cancel()
         try? await group.shutdownGracefully()
         let interrupted = control.withLock { $0.stopRequested }
-        var run = try Self.merge(results, profile: profile, startWall: startWall, interrupted: interrupted)
+        var run = try Self.merge(
+            results, profile: profile, startWall: profile.startAtNanos ?? startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
+        run.histogramLogProblem = histogramLog?.finish()
         if let layout {
             // The nodes driven (a cluster's masters as its slot map named them).
             run.target = layout.nodes.map(\.description).joined(separator: ",")
@@ -189,7 +202,10 @@ public final class LoadRunner: Sendable {
         var targetRate: Double?
         if profile.arrival.isOpenLoop {
             targetRate = Double(stats.intendedMeasured) / max(1e-9, measuredSeconds)
-            if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) { targetRate = rate }
+            if case .constant(let rate) = profile.arrival, profile.phases.allSatisfy({ $0.rate == nil }) {
+                // A shard's share of the profile's rate: the shards' target rates add up to it.
+                targetRate = rate / Double(profile.shard?.count ?? 1)
+            }
         }
         var run = LoadRun(
             target: profile.target.description, wireProtocol: profile.wireProtocol.rawValue,
@@ -204,6 +220,8 @@ public final class LoadRunner: Sendable {
             sendSpanSeconds: stats.lastSentNanos >= stats.firstSentNanos
                 ? Double(stats.lastSentNanos - stats.firstSentNanos) / 1e9 : 0)
         run.nodes = stats.nodes
+        run.shard = profile.shard
+        run.startAtNanos = profile.startAtNanos
         return run
     }
 

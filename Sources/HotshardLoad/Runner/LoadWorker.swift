@@ -114,9 +114,17 @@ final class LoadWorker: @unchecked Sendable {
     private var task: RepeatedTask?
     private var roundRobin = 0
     private var startUptime: Int64 = 0
+    /// `--start-at` as uptime ns; nil: the schedule starts once the connections are tried.
+    private var scheduleAtUptime: Int64?
+    /// True while the connections are open and the schedule waits for `scheduleAtUptime`.
+    private var waitingForStart = false
     private var startWall: Int64
     private var pendingConnects = 0
     private var lastProgressSecond = 0
+    /// `--hlog`: where this second's measured latencies go, and the histograms they gather in.
+    private let histogramLog: HistogramLogSink?
+    private var logCorrected: Histogram<UInt64>?
+    private var logService: Histogram<UInt64>?
     private let warmupNanos: Int64
     private let endNanos: Int64?
     private let requestLimit: Int?
@@ -144,8 +152,14 @@ final class LoadWorker: @unchecked Sendable {
     init(
         loop: EventLoop, profile: LoadProfile, index: Int, workers: Int, connections: Range<Int>,
         nodes: [LoadTarget]? = nil, perNode: Int? = nil, routing: RoutedRequests? = nil,
-        analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource
+        analysis: AnalysisConfiguration, board: ProgressBoard, startWallNanos: Int64, source: RequestSource,
+        histogramLog: HistogramLogSink? = nil
     ) {
+        self.histogramLog = histogramLog
+        if histogramLog != nil {
+            logCorrected = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+            logService = logCorrected
+        }
         self.loop = loop
         self.profile = profile
         self.index = index
@@ -183,9 +197,12 @@ final class LoadWorker: @unchecked Sendable {
 
     // MARK: Start and stop
 
-    func start(uptimeNanos: Int64) {
+    /// Starts connecting; `scheduleAt` (uptime ns) is when the schedule starts (`--start-at`, the
+    /// same wall-clock instant for every shard), nil: once every connection has been tried.
+    func start(uptimeNanos: Int64, scheduleAt: Int64? = nil) {
         loop.assertInEventLoop()
         startUptime = uptimeNanos
+        scheduleAtUptime = scheduleAt
         for index in slotRange {
             let node = min(nodes.count - 1, (index - slotRange.lowerBound) / perNode)
             let flow = FlowID(
@@ -204,8 +221,22 @@ final class LoadWorker: @unchecked Sendable {
     /// The schedule starts once every connection has been tried (as wrk2 does): connection set-up
     /// is not load, and must not show as the first requests' latency.
     private func beginSchedule() {
-        guard task == nil, !finished else { return }
-        let elapsed = now()
+        guard task == nil, !finished, !waitingForStart else { return }
+        var elapsed = now()
+        if let scheduleAtUptime {
+            // A shared start: wait for it with the connections open; when they opened late, the
+            // schedule still counts from it (the late requests' corrected latency shows the delay).
+            let wait = scheduleAtUptime - startUptime - elapsed
+            if wait > 0 {
+                waitingForStart = true
+                loop.scheduleTask(in: .nanoseconds(wait)) { [self] in
+                    waitingForStart = false
+                    beginSchedule()
+                }
+                return
+            }
+            elapsed = scheduleAtUptime - startUptime
+        }
         startUptime += elapsed
         startWall += elapsed
         for slot in slots {
@@ -446,6 +477,24 @@ final class LoadWorker: @unchecked Sendable {
         _ = stats.service.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
         if pooled { _ = stats.nodes[tally.node].service.record(tally.serviceMicros, count: UInt64(tally.measuredRun)) }
         _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
+        if histogramLog != nil {
+            _ = logCorrected?.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
+            _ = logService?.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
+        }
+    }
+
+    /// Hands this worker's histograms of interval `lastProgressSecond` (ending at `end`) to the
+    /// `--hlog` sink; nothing for intervals wholly inside the warm-up.
+    private func postLog(end: Int64) {
+        guard let histogramLog, var corrected = logCorrected, var service = logService else { return }
+        guard Int64(lastProgressSecond + 1) * 1_000_000_000 > warmupNanos else { return }
+        histogramLog.post(
+            worker: index, interval: lastProgressSecond, corrected: corrected, service: service, endNanos: end,
+            baseNanos: startWall)
+        corrected.reset()
+        service.reset()
+        logCorrected = corrected
+        logService = service
     }
 
     private func complete(_ message: Message, at time: Int64, tally: inout ReplyTally) {
@@ -580,6 +629,7 @@ final class LoadWorker: @unchecked Sendable {
         }
         let second = Int(time / 1_000_000_000)
         if second > lastProgressSecond {
+            postLog(end: Int64(second) * 1_000_000_000)
             lastProgressSecond = second
             postProgress(time)
         }
@@ -968,6 +1018,7 @@ final class LoadWorker: @unchecked Sendable {
         upCount = 0
         postProgress(time)
         drainAnalysis()
+        postLog(end: time)
         promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))
     }
 }

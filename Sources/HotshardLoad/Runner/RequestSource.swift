@@ -69,7 +69,11 @@ extension RequestSource {
     var sendsOnAnyConnection: Bool { false }
 }
 
-/// `load`: requests from the profile's generator at the arrival schedule's times.
+/// `load`: requests from the profile's generator at the arrival schedule's times. The run has one
+/// sequence of requests (one schedule, one generator, seeded by the profile's seed) whatever its
+/// threads and shards: worker `w` of `T` in shard `I` of `N` sends the requests at
+/// `I + N·w + k·N·T` and passes over the others with `RequestGenerator.skip(at:)` (the random draws
+/// only: no key is formatted, nothing encoded), so the shards' results merge into the unsharded run's.
 final class GeneratedRequests: RequestSource {
     private var schedule: ArrivalSchedule
     private var generator: RequestGenerator
@@ -82,23 +86,43 @@ final class GeneratedRequests: RequestSource {
     private var scratch: [UInt8] = []
     private let openLoop: Bool
     private let http: Bool
+    /// Requests of the run's sequence between two of this worker's (1: all are its own).
+    private let stride: Int
+    /// The shards sharing the run: the target rate of this process is the profile's divided by it.
+    private let shardCount: Int
 
     init(profile: LoadProfile, workers: Int, index: Int) {
         self.profile = profile
         self.encoder = RequestEncoder(profile: profile)
-        self.schedule = ArrivalSchedule(
-            spec: profile.arrival, phases: profile.phases, seed: profile.seed,
-            shares: workers, index: index)
-        self.generator = RequestGenerator(profile: profile, seed: profile.seed &+ UInt64(index) &* 0x9e37_79b9)
-        self.nextDue = schedule.next()
+        let slice = profile.shard?.slice(worker: index, of: workers) ?? (offset: index, stride: max(1, workers))
+        self.stride = slice.stride
+        self.shardCount = profile.shard?.count ?? 1
+        self.schedule = ArrivalSchedule(spec: profile.arrival, phases: profile.phases, seed: profile.seed)
+        self.generator = RequestGenerator(profile: profile, seed: profile.seed)
         self.openLoop = profile.arrival.isOpenLoop
         self.http = profile.wireProtocol == .http
+        self.nextDue = 0
+        // Pass over the requests before this worker's first.
+        for _ in 0..<slice.offset {
+            let intended = openLoop ? schedule.next() : 0
+            generator.skip(at: Double(intended) / 1e9)
+        }
+        self.nextDue = schedule.next()
     }
 
     func nextIntendedNanos() -> Int64? { nextDue }
 
+    /// Passes over the other workers' and shards' requests after this worker's last one.
+    private func skipOthers(intended: Int64) {
+        for _ in 1..<stride {
+            let time = openLoop ? schedule.next() : intended
+            generator.skip(at: Double(time) / 1e9)
+        }
+    }
+
     func take(intended: Int64) -> PreparedRequest? {
         let request = generator.next(at: Double(intended) / 1e9)
+        skipOthers(intended: intended)
         if openLoop { nextDue = schedule.next() }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(largest)
@@ -115,18 +139,20 @@ final class GeneratedRequests: RequestSource {
         assert(!openLoop, "write(_:intended:into:record:) is for the closed loop")
         // The generator and the scratch bytes taken once for the batch, not once per request.
         Self.write(
-            count, intended: intended, generator: &generator, encoder: encoder, http: http, scratch: &scratch,
-            into: &buffer, record: record)
+            count, intended: intended, stride: stride, generator: &generator, encoder: encoder, http: http,
+            scratch: &scratch, into: &buffer, record: record)
         return count
     }
 
     private static func write(
-        _ count: Int, intended: Int64, generator: inout RequestGenerator, encoder: RequestEncoder,
+        _ count: Int, intended: Int64, stride: Int, generator: inout RequestGenerator, encoder: RequestEncoder,
         http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
         record: (WrittenRequest) -> Void
     ) {
+        let seconds = Double(intended) / 1e9
         for _ in 0..<count {
-            let request = generator.next(at: Double(intended) / 1e9)
+            let request = generator.next(at: seconds)
+            for _ in 1..<stride { generator.skip(at: seconds) }
             let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
             // HTTP requests are encoded in `scratch`: their key (the target) is read from there.
             let keys = http ? scratch.withUnsafeBytes(targetKeys) : request.keys
@@ -156,5 +182,5 @@ final class GeneratedRequests: RequestSource {
 
     var isExhausted: Bool { false }
 
-    func targetRate(at seconds: Double) -> Double? { schedule.targetRate(at: seconds) }
+    func targetRate(at seconds: Double) -> Double? { schedule.targetRate(at: seconds).map { $0 / Double(shardCount) } }
 }

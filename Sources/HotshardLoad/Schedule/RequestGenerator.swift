@@ -61,6 +61,18 @@ public struct RequestGenerator: Sendable {
 
     /// The request intended at `seconds` from the start of the run.
     public mutating func next(at seconds: Double) -> LoadRequest {
+        draw(at: seconds, keep: true)
+    }
+
+    /// Advances past the request intended at `seconds` exactly as `next(at:)` would (the same
+    /// random draws), without making its keys: how a shard or a worker passes over the requests
+    /// that others send, so that all of them follow one sequence. No allocation.
+    public mutating func skip(at seconds: Double) {
+        _ = draw(at: seconds, keep: false)
+    }
+
+    /// One request's draws; with `keep` false its keys are sampled but not formatted or kept.
+    private mutating func draw(at seconds: Double, keep: Bool) -> LoadRequest {
         var mixPhase: Int?
         var shift: UInt64 = 0
         var flash: (key: Key, share: Double)?
@@ -74,10 +86,12 @@ public struct RequestGenerator: Sendable {
         var keys = KeyList()
         for index in 0..<operation.keys {
             if index == 0, let flash, random.nextDouble() < flash.share {
-                keys.append(KeyReference(key: flash.key))
+                if keep { keys.append(KeyReference(key: flash.key)) }
                 continue
             }
-            switch sampler.next(&random) {
+            let choice = sampler.next(&random)
+            guard keep else { continue }
+            switch choice {
             case .item(let item):
                 keys.append(KeyReference(key: keyFormat.key((item &+ shift) % keyCount)))
             case .explicit(let entry):

@@ -1,3 +1,4 @@
+import HotshardCapture
 import HotshardProtocols
 
 /// A member of a result stored compactly: `BinaryEncoder`, deflated, base64 in the document —
