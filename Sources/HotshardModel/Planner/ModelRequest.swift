@@ -41,6 +41,7 @@ public struct ModelRequest: Sendable, Equatable {
             currentScheme: currentScheme, replicas: replicas, readPolicy: readPolicy, serverThreads: queues ? 1 : serverThreads,
             simulate: simulate)
         configuration.schemeOptions.haproxyBalanceFactor = haproxyBalanceFactor
+        configuration.queues = queues
         return configuration
     }
 
