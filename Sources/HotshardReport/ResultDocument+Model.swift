@@ -67,6 +67,16 @@ extension ResultDocument.ModelSection {
                     ))
             }
         }
+        if let weights = plan.bindingWeights, weights.improves {
+            // Queues named as the model names them (node0…): the i-th binding to the exchange.
+            let listed = weights.weights.enumerated().map { "binding \($0.offset): \($0.element)" }.joined(separator: ", ")
+            recommendations.append(
+                .init(
+                    kind: .scheme, factor: nil,
+                    detail:
+                        "x-consistent-hash binding weights for \(weights.weights.count) queues, in binding order (\(listed)): the busiest queue goes from \(Int(weights.equalMaxRate.rounded())) to \(Int(weights.maxRate.rounded())) \(unit) at the sizing window (its hottest routing key alone is \(Int(weights.floorRate.rounded())) \(unit), which no weight moves)"
+                ))
+        }
         // Schemes that fit only after splitting more keys: one line each, and the keys for the
         // one needing the fewest nodes.
         for result in plan.schemes where result.nodes == nil {

@@ -51,7 +51,15 @@ public struct ModelRequest: Sendable, Equatable {
     public func plan(_ measured: Workload) -> (plan: Plan, neededCapacity: Double?) {
         let (planned, needed) = planNodes(queues ? QueueSizing.publishes(measured) : measured)
         var plan = planned
-        if queues { plan.assumptions += QueueSizing.assumptions(capacity: capacityPerNode ?? needed ?? 0) }
+        if queues {
+            plan.assumptions += QueueSizing.assumptions(capacity: capacityPerNode ?? needed ?? 0)
+            let count = plan.recommendedNodes ?? currentNodes ?? spreadNodes
+            if plan.configuration.schemes.contains("rabbitmq-consistent-hash"), count >= 2 {
+                let published = QueueSizing.publishes(measured)
+                plan.bindingWeights = ConsistentHashWeights.propose(
+                    keys: published.hotKeys.map { ($0.key, $0.sizingRate) }, tailRate: published.tailRate, queues: count)
+            }
+        }
         return (plan, needed)
     }
 

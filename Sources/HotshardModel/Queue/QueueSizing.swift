@@ -33,7 +33,7 @@ public enum QueueSizing {
     public static func assumptions(capacity: Double) -> [String] {
         [
             "queues: each queue (or partition) is one server, M/M/1 at \(capacity) messages/s (a RabbitMQ queue is one Erlang process on one core); its load is the publishes routed to it, deliveries being the same messages leaving",
-            "x-consistent-hash binding weights equal (1 per queue): unequal weights only move the buckets of all keys, they cannot take one hot routing key off its queue",
+            "x-consistent-hash layouts with equal binding weights; unequal weights (proposed when they lighten the busiest queue, searched with the exchange's own placement) only move buckets of other keys: they cannot take one hot routing key off its queue",
             "a routing key above one queue's capacity cannot be fixed by any queue count: split it (publishers append #0…#k−1 to the routing key, consumers read all k queues) or route it differently (its own exchange and several queues it is spread over)",
         ]
     }
