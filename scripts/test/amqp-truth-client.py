@@ -12,6 +12,11 @@ sent and received as JSON: the ground truth Hotshard's AMQP tests compare a capt
                                              x-consistent-hash exchange with one queue bound
                                              per WEIGHT; prints each queue's message count
                                              (passive queue.declare) after the confirms.
+  amqp-truth-client.py PORT modulus-hash N QUEUE...
+                                             N keys key-0..key-(N-1) published with confirms to an
+                                             x-modulus-hash exchange (the sharding plugin's) with
+                                             the queues bound in the order given (binding key "1");
+                                             prints each queue's message count
   amqp-truth-client.py PORT counts QUEUE...  each queue's message count (passive queue.declare)
   amqp-truth-client.py PORT declare EXCHANGE QUEUE=BINDING...
                                              declares a direct exchange and the queues, bound,
@@ -120,6 +125,22 @@ def consistent_hash(port, keys, weights):
     print(json.dumps({"counts": counts, "weights": dict(zip(queues, weights))}))
 
 
+def modulus_hash(port, keys, queues):
+    connection = connect(port)
+    channel = connection.channel()
+    channel.exchange_declare("hs.shard", exchange_type="x-modulus-hash")
+    for queue in queues:
+        channel.queue_declare(queue)
+        channel.queue_purge(queue)
+        channel.queue_bind(queue, "hs.shard", routing_key="1")
+    channel.confirm_delivery()
+    for index in range(keys):
+        channel.basic_publish("hs.shard", f"key-{index}", b"x")
+    result = {queue: channel.queue_declare(queue, passive=True).method.message_count for queue in queues}
+    connection.close()
+    print(json.dumps({"counts": result}))
+
+
 def counts(port, queues):
     connection = connect(port)
     channel = connection.channel()
@@ -208,6 +229,8 @@ if __name__ == "__main__":
         traffic(port)
     elif sys.argv[2] == "consistent-hash":
         consistent_hash(port, int(sys.argv[3]), [int(weight) for weight in sys.argv[4:]])
+    elif sys.argv[2] == "modulus-hash":
+        modulus_hash(port, int(sys.argv[3]), sys.argv[4:])
     elif sys.argv[2] == "counts":
         counts(port, sys.argv[3:])
     elif sys.argv[2] == "declare":

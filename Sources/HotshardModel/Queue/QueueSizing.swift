@@ -3,12 +3,12 @@
 /// A RabbitMQ queue is one Erlang process on one core, and a Kafka partition is consumed by one
 /// consumer of a group: each is a single server. The planner's nodes become queues (or
 /// partitions), its capacity the messages per second one queue moves, and its placement schemes
-/// the ones brokers route by (`rabbitmq-consistent-hash`, `kafka`). A queue's load is the
+/// the ones brokers route by (`rabbitmq-consistent-hash`, the sharding plugin's `rabbitmq-sharding`, `kafka`). A queue's load is the
 /// publishes routed to it: its deliveries and acks are the same messages leaving, so counting
 /// them too would count each message twice.
 public enum QueueSizing {
     /// The schemes a queue model tries unless told otherwise.
-    public static let schemes = ["rabbitmq-consistent-hash", "kafka"]
+    public static let schemes = ["rabbitmq-consistent-hash", "rabbitmq-sharding", "kafka"]
 
     /// The workload a queue sees: each key's publishes (its writes), reads (deliveries, keyed by
     /// queue) dropped; service times are the broker's, not measured here, so they are cleared and
