@@ -13,7 +13,7 @@ public enum PlanText {
     /// Keys are escaped.
     public static func render(_ plan: Plan, neededCapacity: Double? = nil, sizedOn: SizingWindow? = nil) -> String {
         let c = plan.configuration
-        var out = "Workload: \(number(plan.totalRate)) ops/s"
+        var out = "Workload: \(number(plan.totalRate)) \(c.rateUnit)"
         if let sizedOn {
             out +=
                 sizedOn.basis == .mean
@@ -22,9 +22,9 @@ public enum PlanText {
         }
         if let neededCapacity {
             out +=
-                "; no node capacity given: at \(c.nodeRange.lowerBound) nodes each needs \(number(neededCapacity)) ops/s for utilisation \(c.targetUtilisation) (utilisations below are relative to that)"
+                "; no \(c.nodeWord) capacity given: at \(c.nodeRange.lowerBound) \(c.nodeWord)s each needs \(number(neededCapacity)) \(c.rateUnit) for utilisation \(c.targetUtilisation) (utilisations below are relative to that)"
         } else {
-            out += "; node capacity \(number(c.capacityPerNode)) ops/s, target utilisation \(c.targetUtilisation)"
+            out += "; \(c.nodeWord) capacity \(number(c.capacityPerNode)) \(c.rateUnit), target utilisation \(c.targetUtilisation)"
         }
         if let p = c.p99ObjectiveSeconds { out += ", p99 ≤ \(number(p * 1000)) ms" }
         out +=
@@ -53,7 +53,7 @@ public enum PlanText {
             out += " limit still overflows the node it shares with other keys). Each line splits every key above the cap into at most ⌈rate ÷ cap⌉"
             out += " sub-keys key#0…key#k−1 (or as many read replicas); the hottest into fewer, larger ones where the layout still fits:\n"
             func describe(_ fit: Plan.RemediedFit) -> String {
-                "\(fit.nodes) nodes after splitting \(fit.keys.count) keys above \(number(fit.keyRateCap)) ops/s (max/mean \(String(format: "%.3f", fit.maxOverMean)), busiest util \(String(format: "%.2f", fit.busiestUtilisation)))"
+                "\(fit.nodes) \(c.nodeWord)s after splitting \(fit.keys.count) keys above \(number(fit.keyRateCap)) \(c.rateUnit) (max/mean \(String(format: "%.3f", fit.maxOverMean)), busiest util \(String(format: "%.2f", fit.busiestUtilisation)))"
             }
             for s in remedied {
                 guard let fit = s.remedied else { continue }
@@ -75,7 +75,7 @@ public enum PlanText {
             }
             if let name = plan.remediedScheme, let fit = plan.schemes.first(where: { $0.scheme == name })?.remedied {
                 let shown = 60
-                out += "  Keys to split for \(name) at \(fit.nodes) nodes (key: rate ops/s → sub-keys)"
+                out += "  Keys to split for \(name) at \(fit.nodes) \(c.nodeWord)s (key: rate \(c.rateUnit) → sub-keys)"
                 out += fit.keys.count > shown ? ", the hottest \(shown) of \(fit.keys.count) (all: --json's recommendations):\n" : ":\n"
                 var line = "   "
                 for k in fit.keys.prefix(shown) {
@@ -111,7 +111,12 @@ public enum PlanText {
         out += "\nRecommendation: \(plan.reason)\n"
         for r in plan.remedies {
             out +=
-                "  key '\(r.key.escaped)': \(number(r.rate)) ops/s = \(String(format: "%.0f", r.utilisationBefore * 100))% of a node; no node count fixes it.\n"
+                "  key '\(r.key.escaped)': \(number(r.rate)) \(c.rateUnit) = \(String(format: "%.0f", r.utilisationBefore * 100))% of a \(c.nodeWord); no \(c.nodeWord) count fixes it.\n"
+            if c.queues {
+                out +=
+                    "    split it into k = \(r.factor) routing keys (key#0…key#\(r.factor - 1)), each bound to its own queue or partition: \(String(format: "%.0f", r.utilisationAfter * 100))% each (ordering then per sub-key); or route it by another field\n"
+                continue
+            }
             out +=
                 "    split into k = \(r.factor) sub-keys (writes) or \(r.factor) read replicas: \(String(format: "%.0f", r.utilisationAfter * 100))% each;\n"
             out +=

@@ -111,6 +111,36 @@ extension ResultDocument {
         /// encoding as base64 (`HdrHistogramCodec`): what `merge` adds, bucket by bucket.
         public var correctedHistogram: String?
         public var serviceHistogram: String?
+        /// AMQP: whether publishes waited for publisher confirms (then `completed` counts the
+        /// broker's basic.ack/nack; without, a publish completes when written). Absent for other protocols.
+        public var amqpConfirms: Bool?
+        /// AMQP: deliveries the run's consumers received and acknowledged, per queue, most first
+        /// (the warm-up's messages included: a consumer cannot tell them apart). Absent without consumers.
+        public var deliveries: [QueueDeliveries]?
+    }
+
+    /// One queue's deliveries: `{"key" | "keyBase64": queue, "deliveries": n}`.
+    public struct QueueDeliveries: Codable, Sendable, Equatable {
+        public var queue: Key
+        public var deliveries: Int
+
+        public init(queue: Key, deliveries: Int) {
+            self.queue = queue
+            self.deliveries = deliveries
+        }
+
+        private enum CodingKeys: String, CodingKey { case deliveries }
+
+        public init(from decoder: any Decoder) throws {
+            queue = try Key(from: decoder)
+            deliveries = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .deliveries)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try queue.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(deliveries, forKey: .deliveries)
+        }
     }
 
     /// The result of a load run: the analysis of the requests sent (exact per-key counts while
@@ -163,6 +193,14 @@ extension ResultDocument {
             },
             correctedHistogram: run.corrected.map(HdrHistogramCodec.encode),
             serviceHistogram: run.service.map(HdrHistogramCodec.encode))
+        load?.amqpConfirms = run.amqpConfirms
+        if !run.amqpDeliveries.isEmpty {
+            load?.deliveries = run.amqpDeliveries.map { QueueDeliveries(queue: $0.key, deliveries: $0.value) }
+                .sorted {
+                    $0.deliveries != $1.deliveries
+                        ? $0.deliveries > $1.deliveries : $0.queue.bytes.lexicographicallyPrecedes($1.queue.bytes)
+                }
+        }
     }
 }
 

@@ -129,6 +129,8 @@ extension ResultDocument {
             run.warmupSeconds = max(run.warmupSeconds, load.warmupSeconds)
             run.targetRate = load.targetRate.flatMap { rate in run.targetRate.map { $0 + rate } }
             run.spanningRequests += load.spanningRequests ?? 0
+            run.amqpConfirms = load.amqpConfirms ?? run.amqpConfirms
+            for queue in load.deliveries ?? [] { run.amqpDeliveries[queue.queue, default: 0] += queue.deliveries }
             run.corrected = try add(load.correctedHistogram, to: run.corrected, path: path)
             run.service = try add(load.serviceHistogram, to: run.service, path: path)
             let offset = Int(((load.startedAt ?? base) - base).rounded())

@@ -20,13 +20,16 @@ extension ResultDocument.ModelSection {
                 current: result.current.map { ResultDocument.Layout(nodes: $0.nodes, maxOverMean: $0.maxOverMean, perNode: loads($0.perNode)) })
         }
         var recommendations: [ResultDocument.Recommendation] = []
+        // Queues (--queue-capacity) are sized in messages per second, one queue or partition each.
+        let unit = plan.configuration.rateUnit
+        let word = plan.configuration.nodeWord
         if let scheme = plan.recommendedScheme, let nodes = plan.recommendedNodes {
             recommendations.append(.init(kind: .scheme, factor: nil, detail: "use \(scheme): \(plan.reason)"))
             recommendations.append(
                 .init(
                     kind: .nodes, factor: Double(nodes),
                     detail:
-                        "\(nodes) nodes of \(Int(plan.configuration.capacityPerNode)) ops/s at target utilisation \(plan.configuration.targetUtilisation)"
+                        "\(nodes) \(word)s of \(Int(plan.configuration.capacityPerNode)) \(unit) at target utilisation \(plan.configuration.targetUtilisation)"
                 ))
         } else {
             recommendations.append(.init(kind: .nodes, factor: nil, detail: plan.reason))
@@ -34,10 +37,14 @@ extension ResultDocument.ModelSection {
         for remedy in plan.remedies {
             let k = Double(remedy.factor)
             let pct = Int((remedy.utilisationBefore * 100).rounded())
-            let rate = "\(Int(remedy.rate.rounded())) ops/s at its peak"
+            let rate = "\(Int(remedy.rate.rounded())) \(unit) at its peak"
             if remedy.readFraction < 1 {
                 var detail =
-                    "\(rate): split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one node's share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"
+                    "\(rate): split into \(remedy.factor) sub-keys (key#0…key#\(remedy.factor - 1)): one \(word)'s share goes from \(pct)% to \(Int((remedy.utilisationAfter * 100).rounded()))%"
+                if plan.configuration.queues {
+                    detail +=
+                        " (publish it as key#0…key#\(remedy.factor - 1), round-robin or by a field of the message, each bound to its own queue or partition; ordering then holds per sub-key only), or route it by another field"
+                }
                 if remedy.hashTag != nil {
                     // No key bytes in the text: a redacted result must not carry the tag.
                     detail +=
@@ -60,14 +67,24 @@ extension ResultDocument.ModelSection {
                     ))
             }
         }
+        if let weights = plan.bindingWeights, weights.improves {
+            // Queues named as the model names them (node0…): the i-th binding to the exchange.
+            let listed = weights.weights.enumerated().map { "binding \($0.offset): \($0.element)" }.joined(separator: ", ")
+            recommendations.append(
+                .init(
+                    kind: .scheme, factor: nil,
+                    detail:
+                        "x-consistent-hash binding weights for \(weights.weights.count) queues, in binding order (\(listed)): the busiest queue goes from \(Int(weights.equalMaxRate.rounded())) to \(Int(weights.maxRate.rounded())) \(unit) at the sizing window (its hottest routing key alone is \(Int(weights.floorRate.rounded())) \(unit), which no weight moves)"
+                ))
+        }
         // Schemes that fit only after splitting more keys: one line each, and the keys for the
         // one needing the fewest nodes.
         for result in plan.schemes where result.nodes == nil {
             guard let fit = result.remedied else { continue }
             var detail =
-                "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) nodes after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) ops/s into at most ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
+                "\(result.scheme): no count up to \(plan.configuration.nodeRange.upperBound) fits as the keys are; \(fit.nodes) \(word)s after splitting the \(fit.keys.count) hottest keys (every key above \(Int(fit.keyRateCap.rounded())) \(unit) into at most ⌈rate ÷ \(Int(fit.keyRateCap.rounded()))⌉ sub-keys)"
             if let few = result.remediedFewestKeys, few.keys.count < fit.keys.count {
-                detail += "; or \(few.nodes) nodes after splitting \(few.keys.count) (above \(Int(few.keyRateCap.rounded())) ops/s)"
+                detail += "; or \(few.nodes) \(word)s after splitting \(few.keys.count) (above \(Int(few.keyRateCap.rounded())) \(unit))"
             }
             recommendations.append(.init(kind: .nodes, factor: Double(fit.nodes), detail: detail))
         }
@@ -77,7 +94,7 @@ extension ResultDocument.ModelSection {
                     .init(
                         kind: .split, key: key.key, factor: Double(key.subKeys),
                         detail:
-                            "for \(name) to fit \(fit.nodes) nodes: split into \(key.subKeys) sub-keys (key#0…key#\(key.subKeys - 1)) or serve reads from \(key.subKeys) replicas: one node's share goes from \(Int((key.utilisationBefore * 100).rounded()))% to \(Int((key.utilisationAfter * 100).rounded()))%"
+                            "for \(name) to fit \(fit.nodes) \(word)s: split into \(key.subKeys) sub-keys (key#0…key#\(key.subKeys - 1))\(plan.configuration.queues ? "" : " or serve reads from \(key.subKeys) replicas"): one \(word)'s share goes from \(Int((key.utilisationBefore * 100).rounded()))% to \(Int((key.utilisationAfter * 100).rounded()))%"
                     ))
             }
         }

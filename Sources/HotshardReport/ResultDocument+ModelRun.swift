@@ -13,7 +13,7 @@ extension ResultDocument {
         // Today's node count is the servers the traffic went to, unless the user said otherwise.
         let seen = observedServers.count
         if request.currentNodes == nil, seen >= 2 { request.currentNodes = seen }
-        let workload = Workload(result: self, basis: request.basis)
+        let workload = Workload(result: self, basis: request.basis, publishesOnly: request.queues)
         let (plan, needed) = request.plan(workload)
         var section = ModelSection(plan: plan)
         section.capacityPerNode = request.capacityPerNode

@@ -12,10 +12,19 @@ import HotshardProtocols
 extension Workload {
     /// The workload at the window `basis` picks (the busiest, or the 99th percentile of window
     /// totals), each hot key also at its own peak second; whole-run means for `.mean` or without windows.
-    public init(result: ResultDocument, basis: RateBasis = .peak) {
+    ///
+    /// `publishesOnly` (queues, `--queue-capacity`): the window is chosen by its publishes — the
+    /// keys written and never read, summed from each window's top list — since a queue's
+    /// deliveries are the same messages leaving and a consumer draining a backlog must not pick it.
+    public init(result: ResultDocument, basis: RateBasis = .peak, publishesOnly: Bool = false) {
         let series = result.windows.series
         let windowSeconds = result.windows.seconds
-        guard basis != .mean, windowSeconds > 0, let index = Self.sizingWindow(series.map(\.requests), basis: basis) else {
+        var weights = series.map(\.requests)
+        if publishesOnly {
+            let published = Set(result.hotKeys.filter { $0.writes > 0 && $0.reads == 0 }.map(\.key))
+            weights = series.map { window in window.top.reduce(0) { $0 + (published.contains($1.key) ? $1.count : 0) } }
+        }
+        guard basis != .mean, windowSeconds > 0, let index = Self.sizingWindow(weights, basis: basis) else {
             self.init(meanOf: result)
             return
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HotshardProtocols
 
 extension TerminalSummary {
     /// The load section of a load or replay run for a terminal: arrival and target, what was sent
@@ -19,6 +20,16 @@ extension TerminalSummary {
                 + (load.errorsByKind.isEmpty
                     ? "" : " (" + load.errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
                 + ", dropped \(load.dropped), timeouts \(load.timeouts), reconnects \(load.reconnects)")
+        if let confirms = load.amqpConfirms, !confirms {
+            lines.append("confirms   off: a publish completes when written (no latency measured)")
+        }
+        if let deliveries = load.deliveries {
+            let total = deliveries.reduce(0) { $0 + $1.deliveries }
+            lines.append(
+                "consumed   \(total) deliveries: "
+                    + deliveries.prefix(8).map { "\($0.queue.escaped) \($0.deliveries)" }.joined(separator: ", ")
+                    + (deliveries.count > 8 ? ", …" : ""))
+        }
         func row(_ name: String, _ summary: ResultDocument.LatencySummary?) -> String {
             guard let summary else { return "\(name) —" }
             return String(

@@ -46,7 +46,8 @@ public enum TerminalSummary {
         var cumulative = 0.0
         for (rank, entry) in shown.enumerated() {
             cumulative += entry.share
-            let lookups = entry.hits + entry.misses
+            // A queue's deliveries acknowledged are not cache hits: no hit% for AMQP keys.
+            let lookups = entry.wireProtocol == "amqp" ? 0 : entry.hits + entry.misses
             let hitRatio = lookups > 0 ? percent(entry.hits, of: lookups) : "-"
             var key = entry.key.escaped
             if key.count > 32 { key = String(key.prefix(31)) + "…" }

@@ -22,7 +22,7 @@ struct ModelOptions: ParsableArguments {
         help: ArgumentHelp(
             "Messages per second one queue or partition moves at 100% utilisation: size queues instead of nodes.",
             discussion:
-                "Each queue is one server (M/M/1), loaded by the publishes routed to it; the schemes default to rabbitmq-consistent-hash and kafka. Replaces --node-capacity."
+                "Each queue is one server (M/M/1), loaded by the publishes routed to it; the schemes default to rabbitmq-consistent-hash, rabbitmq-sharding and kafka. Replaces --node-capacity."
         ))
     var queueCapacity: Double?
 

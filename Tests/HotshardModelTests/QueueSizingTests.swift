@@ -36,7 +36,7 @@ import HotshardProtocols
         // Its queue alone is at 900 ÷ 500 = 1.8 of capacity: over it at any queue count; split in 3, 0.6.
         #expect(abs((plan.remedies.first?.utilisationBefore ?? 0) - 1.8) < 1e-12)
         #expect(abs((plan.remedies.first?.utilisationAfter ?? 0) - 0.6) < 1e-12)
-        #expect(plan.schemes.map(\.scheme) == ["rabbitmq-consistent-hash", "kafka"])
+        #expect(plan.schemes.map(\.scheme) == ["rabbitmq-consistent-hash", "rabbitmq-sharding", "kafka"])
         for scheme in plan.schemes {
             let today = try #require(scheme.current, "\(scheme.scheme) at 4 queues")
             for node in today.perNode where !node.prediction.isSaturated {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts or stops a throw-away RabbitMQ broker (Debian's rabbitmq-server) as a plain process on a
 # loopback port, never as a system service: every file it writes lives under DIR, which is made
-# over to the `rabbitmq` user (the broker drops to it). The consistent-hash exchange plugin is on.
+# over to the `rabbitmq` user (the broker drops to it). The consistent-hash exchange and sharding
+# (x-modulus-hash) plugins are on.
 #
 #   scripts/test/rabbitmq-test-server.sh start DIR PORT [DIST_PORT EPMD_PORT]
 #                                                    # waits until the broker accepts AMQP (~6 s)
@@ -42,7 +43,7 @@ case "$command" in
     port="${3:?PORT}"
     mkdir -p "$dir/mnesia" "$dir/log"
     echo "$port ${4:-$((port + 1))} ${5:-$((port + 2))}" > "$dir/port"
-    echo '[rabbitmq_consistent_hash_exchange].' > "$dir/enabled_plugins"
+    echo '[rabbitmq_consistent_hash_exchange,rabbitmq_sharding].' > "$dir/enabled_plugins"
     printf 'loopback_users = none\nlisteners.tcp.default = 127.0.0.1:%s\n' "$port" > "$dir/rabbitmq.conf"
     : > "$dir/rabbitmq-env.conf"
     [ "$(id -u)" -eq 0 ] && chown -R rabbitmq:rabbitmq "$dir"

@@ -15,6 +15,8 @@ public struct LoadProfile: Sendable {
     /// HTTP: the path for a key (`{key}` is replaced by the key), extra headers, POST body size.
     public var httpPath: String = "/{key}"
     public var httpHeaders: [(String, String)] = []
+    /// AMQP targets: exchange, confirms, queues declared and consumed (nil for other protocols).
+    public var amqp: AMQPSettings?
     public var connections: Int = 8
     public var pipeline: Int = 1
     /// Event-loop threads of the client.
@@ -57,6 +59,7 @@ public struct LoadProfile: Sendable {
         case .redis: .resp
         case .memcached: .memcached
         case .http: .http
+        case .amqp: .amqp
         }
     }
 
@@ -103,6 +106,8 @@ public enum ArrivalSpec: Sendable, Equatable {
 public struct OperationSpec: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
         case get, set, multiGet, delete, incr, httpGet, httpPost
+        /// AMQP basic.publish: the key is the routing key, the value size the body's.
+        case publish
     }
     public var kind: Kind
     /// Keys per request (MGET / memcached multi-get); 1 otherwise.
@@ -115,10 +120,10 @@ public struct OperationSpec: Sendable, Equatable {
         self.weight = weight
     }
 
-    public var isWrite: Bool { kind == .set || kind == .delete || kind == .incr || kind == .httpPost }
+    public var isWrite: Bool { kind == .set || kind == .delete || kind == .incr || kind == .httpPost || kind == .publish }
 }
 
-/// Value sizes for writes (SET, memcached set, HTTP POST bodies).
+/// Value sizes for writes (SET, memcached set, HTTP POST bodies, AMQP message bodies).
 public enum ValueSize: Sendable, Equatable {
     case fixed(Int)
     /// Uniform over min...max.

@@ -1,7 +1,7 @@
 /// Where a load goes: protocol, loopback host and port. Only loopback addresses are accepted —
 /// the tool's safety rule, so that a profile can never aim load at a shared server.
 public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
-    public enum Scheme: String, Sendable { case redis, memcached, http }
+    public enum Scheme: String, Sendable { case redis, memcached, http, amqp }
 
     public var scheme: Scheme
     /// A numeric loopback address (`127.0.0.1`, any 127/8, or `::1`).
@@ -14,7 +14,7 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .badURL(let text):
-                "target \(text) is not redis://HOST:PORT, memcached://HOST:PORT or http://HOST:PORT"
+                "target \(text) is not redis://HOST:PORT, memcached://HOST:PORT, http://HOST:PORT or amqp://HOST:PORT"
             case .notLoopback(let host):
                 "target host \(host) is not a loopback address: hotshard load only drives servers on this machine (127.0.0.0/8, ::1, localhost)"
             }
@@ -27,7 +27,7 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `redis://127.0.0.1:6379` (default ports 6379, 11211, 80); refuses non-loopback hosts
+    /// Parses `redis://127.0.0.1:6379` (default ports 6379, 11211, 80, 5672); refuses non-loopback hosts
     /// unless `loopbackOnly` is false (replay, whose writes to other hosts ask for `--allow-writes`).
     public init(parsing text: String, loopbackOnly: Bool = true) throws(Problem) {
         guard let separator = text.range(of: "://"),
@@ -55,6 +55,7 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
             case .redis: 6379;
             case .memcached: 11211;
             case .http: 80
+            case .amqp: 5672
             }
         var port = defaultPort
         if let portText {

@@ -126,7 +126,7 @@ struct FieldReader {
     static let topFields: Set<String> = [
         "name", "description", "target", "protocol", "http", "connections", "pipeline", "threads", "arrival",
         "duration", "requests", "warmup", "seed", "timeout", "backlog", "keys", "operations", "values", "phases",
-        "thresholds", "scheme",
+        "thresholds", "scheme", "amqp",
     ]
 
     func profile(_ root: Node) throws(ProfileError) -> LoadProfile {
@@ -164,9 +164,11 @@ struct FieldReader {
             case (.memcached, "meta"): profile.memcachedProtocol = .meta
             case (.memcached, "binary"): profile.memcachedProtocol = .binary
             case (.http, "http/1.1"), (.http, "http1.1"): break
+            case (.amqp, "amqp"), (.amqp, "amqp-0-9-1"), (.amqp, "amqp0-9-1"): break
             default:
                 throw fail(
-                    node, "protocol", "`\(text)` does not fit a \(target.scheme.rawValue) target (resp2 or resp3; text, meta or binary; http/1.1)")
+                    node, "protocol",
+                    "`\(text)` does not fit a \(target.scheme.rawValue) target (resp2 or resp3; text, meta or binary; http/1.1; amqp)")
             }
         }
         if let node = fields["http"] {
@@ -193,6 +195,11 @@ struct FieldReader {
                     profile.httpHeaders.append((nameText, valueText))
                 }
             }
+        }
+        if target.scheme == .amqp {
+            profile.amqp = try amqpSettings(fields["amqp"])
+        } else if let node = fields["amqp"] {
+            throw fail(node, "amqp", "only for amqp:// targets")
         }
         if let node = fields["connections"] { profile.connections = try int(node, "connections", min: 1, max: 10_000) }
         if let node = fields["pipeline"] { profile.pipeline = try int(node, "pipeline", min: 1, max: 10_000) }
@@ -401,12 +408,14 @@ struct FieldReader {
             case (.redis, "INCR"), (.memcached, "INCR"): kind = .incr
             case (.http, "GET"): kind = .httpGet
             case (.http, "POST"): kind = .httpPost
+            case (.amqp, "PUBLISH"), (.amqp, "BASIC.PUBLISH"): kind = .publish
             default:
                 let allowed =
                     switch scheme {
                     case .redis: "GET, SET, MGET, DEL, INCR"
                     case .memcached: "get, multi-get, set, delete, incr"
                     case .http: "GET, POST"
+                    case .amqp: "publish"
                     }
                 throw fail(opNode, "\(itemField).op", "`\(name)` is not an operation for \(scheme.rawValue) (\(allowed))")
             }
@@ -427,6 +436,59 @@ struct FieldReader {
         }
         guard out.contains(where: { $0.weight > 0 }) else { throw fail(node, field, "needs at least one operation with a positive weight") }
         return out
+    }
+
+    /// The `amqp:` section (all optional: the default exchange, confirms on, nothing declared).
+    func amqpSettings(_ node: Node?) throws(ProfileError) -> AMQPSettings {
+        var settings = AMQPSettings()
+        guard let node else { return settings }
+        let fields = try mapping(
+            node, "amqp",
+            allowed: ["exchange", "exchangeType", "confirms", "queues", "purge", "consumers", "prefetch", "user", "password", "vhost"])
+        func name(_ node: Node, _ field: String) throws(ProfileError) -> [UInt8] {
+            let bytes = Array(try string(node, field).utf8)
+            guard bytes.count <= 255 else { throw fail(node, field, "AMQP names are at most 255 bytes") }
+            return bytes
+        }
+        func flag(_ node: Node, _ field: String) throws(ProfileError) -> Bool {
+            switch try string(node, field).lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            case let other: throw fail(node, field, "`\(other)` is not true or false")
+            }
+        }
+        if let node = fields["exchange"] { settings.exchange = try name(node, "amqp.exchange") }
+        if let node = fields["exchangeType"] {
+            guard !settings.exchange.isEmpty else { throw fail(node, "amqp.exchangeType", "the default exchange (\"\") cannot be declared") }
+            settings.exchangeType = try string(node, "amqp.exchangeType")
+        }
+        if let node = fields["confirms"] { settings.confirms = try flag(node, "amqp.confirms") }
+        if let node = fields["purge"] { settings.purge = try flag(node, "amqp.purge") }
+        if let node = fields["queues"] {
+            for (index, item) in try sequence(node, "amqp.queues").enumerated() {
+                let field = "amqp.queues[\(index)]"
+                if item.scalar != nil {
+                    settings.queues.append(.init(name: try name(item, field)))
+                    continue
+                }
+                let queue = try mapping(item, field, allowed: ["name", "bind"])
+                guard let nameNode = queue["name"] else { throw fail(item, "\(field).name", "missing") }
+                let binding = try queue["bind"].map { n throws(ProfileError) in try name(n, "\(field).bind") }
+                if binding != nil, settings.exchange.isEmpty {
+                    throw fail(queue["bind"], "\(field).bind", "the default exchange binds every queue by its name already")
+                }
+                settings.queues.append(.init(name: try name(nameNode, "\(field).name"), bindingKey: binding))
+            }
+        }
+        if let node = fields["consumers"] {
+            guard !settings.queues.isEmpty else { throw fail(node, "amqp.consumers", "consumers need amqp.queues to consume from") }
+            settings.consumerConnections = try int(node, "amqp.consumers", min: 0, max: 1_000)
+        }
+        if let node = fields["prefetch"] { settings.prefetch = UInt16(try int(node, "amqp.prefetch", min: 1, max: 65_535)) }
+        if let node = fields["user"] { settings.user = try string(node, "amqp.user") }
+        if let node = fields["password"] { settings.password = try string(node, "amqp.password") }
+        if let node = fields["vhost"] { settings.virtualHost = try string(node, "amqp.vhost") }
+        return settings
     }
 
     func valueSize(_ node: Node) throws(ProfileError) -> ValueSize {

@@ -37,4 +37,7 @@ public enum SkipReason: String, Sendable, CaseIterable, Codable {
     case timeRange = "time-range"
     /// `--key-prefix` could not be applied to its encoding.
     case rewrite
+    /// AMQP traffic other than basic.publish (deliveries, acks, declarations): replay republishes
+    /// publishes only; the target's exchanges, queues and bindings must exist.
+    case notPublish = "not-publish"
 }

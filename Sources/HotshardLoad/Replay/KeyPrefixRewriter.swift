@@ -12,8 +12,37 @@ enum KeyPrefixRewriter {
         case .memcached:
             return bytes.first == 0x80 ? memcachedBinary(bytes, rule: rule) : textLine(bytes, keys: keys, rule: rule)
         case .http: return http(bytes, keys: keys, rule: rule)
-        case .amqp: return nil  // not replayed yet
+        case .amqp: return amqpPublish(bytes, rule: rule)
         }
+    }
+
+    /// A basic.publish method frame with its routing key rewritten (the exchange is not a key).
+    /// Nil when the bytes are not one such frame or the new key is over 255 bytes.
+    static func amqpPublish(_ bytes: [UInt8], rule: KeyRewrite) -> [UInt8]? {
+        // type, channel (2), size (4); class 60, method 40, reserved short; exchange, routing key, bits; 0xCE.
+        guard bytes.count >= 16, bytes[0] == 1, bytes[7] == 0, bytes[8] == 60, bytes[9] == 0, bytes[10] == 40 else { return nil }
+        var index = 13
+        let exchangeLength = Int(bytes[index])
+        index += 1 + exchangeLength
+        guard index < bytes.count else { return nil }
+        let keyLength = Int(bytes[index])
+        let keyStart = index + 1
+        guard keyStart + keyLength + 2 == bytes.count else { return nil }
+        let key = rule.apply(Array(bytes[keyStart..<(keyStart + keyLength)]))
+        guard key.count <= 255 else { return nil }
+        var payload = Array(bytes[7..<index])
+        payload.append(UInt8(key.count))
+        payload += key
+        payload.append(bytes[bytes.count - 2])
+        var out = Array(bytes[0..<3])
+        let size = payload.count
+        out += [
+            UInt8(truncatingIfNeeded: size >> 24), UInt8(truncatingIfNeeded: size >> 16), UInt8(truncatingIfNeeded: size >> 8),
+            UInt8(truncatingIfNeeded: size),
+        ]
+        out += payload
+        out.append(0xCE)
+        return out
     }
 
     /// Replaces the arguments that are the keys, in order (the first argument, the command, never is).

@@ -6,6 +6,9 @@ import HotshardConcurrency
 struct ReplayItem: Sendable {
     var captureNanos: Int64
     var request: PreparedRequest
+    /// AMQP: `request` is a basic.publish method frame, to be sent on channel 1 with content of this
+    /// many bytes (made at send time, so that waiting requests do not hold their bodies).
+    var amqpBodySize: Int? = nil
 }
 
 /// The hand-over from the reader thread to the event loop: the reader blocks while `capacity`
@@ -108,6 +111,12 @@ final class ReplayRequests: RequestSource {
         let second = Int(max(0, time) / 1_000_000_000)
         perSecond[second, default: 0] += 1
         perSecond.removeValue(forKey: second - 3)
+        if let bodySize = item.amqpBodySize {
+            var request = item.request
+            // A frame the reader checked; should it not be one, it goes as it is and the broker says so.
+            request.bytes = AMQPFrameWriter.republish(methodFrame: request.bytes, channel: 1, bodySize: bodySize) ?? request.bytes
+            return request
+        }
         return item.request
     }
 

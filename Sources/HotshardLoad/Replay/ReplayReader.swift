@@ -178,7 +178,10 @@ final class ReplayReader: @unchecked Sendable {
         let request = PreparedRequest(
             bytes: bytes, command: message.command, operation: message.operation, keys: keys,
             connection: captured.connection % connections)
-        batch.append(ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request))
+        // AMQP: the publish's content (of the captured body's size) is made when it is sent.
+        let bodySize = message.wireProtocol == .amqp ? message.requestBytes : nil
+        batch.append(
+            ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request, amqpBodySize: bodySize))
         if batch.count >= 256 { flush() }
     }
 

@@ -68,6 +68,9 @@ public final class ReplayRunner: @unchecked Sendable {
             operations: [OperationSpec(kind: .get, weight: 1)])
         profile.connections = connections
         profile.pool = pool
+        // AMQP: each connection opens channel 1 with publisher confirms (a publish completes with
+        // its confirm); nothing is declared — the capture's exchanges and queues must exist.
+        if target.scheme == .amqp { profile.amqp = AMQPSettings() }
         profile.threads = 1
         profile.durationSeconds = durationSeconds
         profile.requests = nil

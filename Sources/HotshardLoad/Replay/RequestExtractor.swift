@@ -197,12 +197,29 @@ public final class RequestExtractor: StreamSink, MessageSink {
     /// Cuts every waiting message whose bytes are all here, in order; stops at the first still arriving.
     private func drain(_ flow: FlowID, _ state: FlowBytes) {
         while let message = state.messages.first {
-            guard let offset = message.requestOffset, message.requestBytes > 0 else {
+            var length = message.requestBytes
+            if message.wireProtocol == .amqp {
+                // A publish is cut as its method frame alone (exchange, routing key, flags; its
+                // length in its frame header): replay sends content of the body's size
+                // (`requestBytes`) after it. Other AMQP messages are not replayed.
+                guard message.command == "basic.publish", let offset = message.requestOffset else {
+                    state.messages.removeFirst()
+                    skip(.notPublish, 1)
+                    continue
+                }
+                guard let frame = Self.frameLength(state, at: offset) else {
+                    state.messages.removeFirst()
+                    skip(offset < state.floor ? .bufferCap : .incomplete, 1)
+                    continue
+                }
+                length = frame
+            }
+            guard let offset = message.requestOffset, length > 0 else {
                 state.messages.removeFirst()
                 skip(.incomplete, 1)
                 continue
             }
-            let end = offset + message.requestBytes
+            let end = offset + length
             if end > state.end { return }  // still arriving
             state.messages.removeFirst()
             guard offset >= state.floor else {
@@ -230,6 +247,18 @@ public final class RequestExtractor: StreamSink, MessageSink {
             }
             output(CapturedRequest(message: message, bytes: bytes, connection: connection))
         }
+    }
+
+    /// The whole length (header, payload, end octet) of the AMQP frame at `offset`, read from its
+    /// 7-byte header when that is held in one chunk; nil otherwise.
+    private static func frameLength(_ state: FlowBytes, at offset: Int) -> Int? {
+        guard offset >= state.floor,
+            let chunk = state.chunks.first(where: { $0.offset <= offset && offset + 7 <= $0.end })
+        else { return nil }
+        let start = offset - chunk.offset
+        let header = chunk.bytes[start..<(start + 7)]
+        let size = header.dropFirst(3).reduce(0) { $0 << 8 | Int($1) }
+        return size + 8
     }
 
     /// Requests come out in order: bytes before the end of one cut are not needed again.

@@ -1,5 +1,6 @@
 import Histogram
 import HotshardAnalysis
+import HotshardProtocols
 
 /// What a load run measured (after the warm-up): counts, errors by kind, both latency
 /// histograms (µs) — `service` from the actual send, `corrected` from the intended send time
@@ -78,6 +79,10 @@ public struct LoadRun: Sendable {
     public var sendSpanSeconds: Double = 0
     /// Per node of a pool, in node order (empty for one server).
     public var nodes: [Node] = []
+    /// AMQP: whether publishes waited for publisher confirms (nil for other protocols), and the
+    /// deliveries the run's consumers received per queue (empty without consumers).
+    public var amqpConfirms: Bool?
+    public var amqpDeliveries: [Key: Int] = [:]
     /// The pool's placement scheme (`ketama`, `redis-cluster`, …); nil for one server.
     public var scheme: String?
     /// Multi-key requests whose keys map to more than one node (replay sends them to the first key's node).

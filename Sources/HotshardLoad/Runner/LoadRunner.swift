@@ -56,6 +56,17 @@ public final class LoadRunner: Sendable {
         let cpuAtStart = Self.processCPUSeconds()
         let startWall = Int64(Date().timeIntervalSince1970 * 1e9)
         let start = Int64(NIODeadline.now().uptimeNanoseconds)
+        // AMQP: the exchange and queues declared, the consumers consuming, before the first publish.
+        var consumers: AMQPConsumerGroup?
+        if let amqp = profile.amqp {
+            do {
+                consumers = try await Self.prepareAMQP(
+                    amqp, target: profile.target, timeoutSeconds: profile.timeoutSeconds, analysis: analysis, loop: group.next())
+            } catch {
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
         var made: [LoadWorker] = []
         var loops = group.makeIterator()
         for index in 0..<threads {
@@ -105,6 +116,16 @@ public final class LoadRunner: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+        var deliveries: [Key: Int] = [:]
+        if let consumers {
+            // The queues drained: no delivery for half a second (or the timeout passed).
+            let consumed = try await consumers.finish(
+                idleNanos: 500_000_000, deadlineNanos: Int64(max(1, profile.timeoutSeconds) * 1e9)
+            ).get()
+            deliveries = consumed.deliveries
+            results.append(
+                LoadWorker.WorkerResult(stats: LoadWorker.Stats(), analysis: consumed.analysis, parserHealth: consumed.health))
+        }
         let cpu = Self.processCPUSeconds() - cpuAtStart
         reporter.cancel()
         try? await group.shutdownGracefully()
@@ -113,6 +134,8 @@ public final class LoadRunner: Sendable {
             results, profile: profile, startWall: profile.startAtNanos ?? startWall, interrupted: interrupted)
         run.clientCPUSeconds = cpu
         run.histogramLogProblem = histogramLog?.finish()
+        run.amqpConfirms = profile.amqp?.confirms
+        run.amqpDeliveries = deliveries
         if let layout {
             // The nodes driven (a cluster's masters as its slot map named them).
             run.target = layout.nodes.map(\.description).joined(separator: ",")

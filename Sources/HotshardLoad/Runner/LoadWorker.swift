@@ -284,6 +284,16 @@ final class LoadWorker: @unchecked Sendable {
             connected(slotIndex, .failure(error))
             return
         }
+        if let amqp = profile.amqp {
+            // AMQP: the connection is up once the handshake (and confirm.select) is answered.
+            AMQPHandshakeHandler.connect(
+                loop: loop, address: address, settings: amqp, steps: amqp.publisherSteps, timeoutNanos: timeoutNanos,
+                makeNext: { LoadConnectionHandler(worker: worker, slot: slotIndex) }
+            ).whenComplete { result in
+                worker.connected(slotIndex, result.map { $0.0 }, transcript: try? result.get().1)
+            }
+            return
+        }
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             // A server that stopped accepting is given up on as soon as a request would be.
@@ -299,7 +309,8 @@ final class LoadWorker: @unchecked Sendable {
             }
     }
 
-    private func connected(_ slotIndex: Int, _ result: Result<Channel, Error>) {
+    /// `transcript`: an AMQP connection's handshake, fed to its decoder (its confirm mode).
+    private func connected(_ slotIndex: Int, _ result: Result<Channel, Error>, transcript: AMQPHandshakeHandler.Transcript? = nil) {
         let slot = slots[slotIndex]
         defer {
             if task == nil {
@@ -323,6 +334,11 @@ final class LoadWorker: @unchecked Sendable {
             slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow, httpKey: httpKey)
             slot.outgoing = channel.allocator.buffer(capacity: 4_096)
             slot.replyCarry.removeAll()
+            if let transcript {
+                let wallTime = wall(now())
+                transcript.sent.withUnsafeBytes { slot.decoder.sent($0, atNanos: wallTime) }
+                transcript.received.withUnsafeBytes { _ = slot.decoder.received($0, atNanos: wallTime) { _ in } }
+            }
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: slot)
             }

@@ -4,12 +4,13 @@ import HotshardProtocols
 /// One connection's conversation as the protocol parsers see it: requests are fed as the
 /// client-to-server direction when sent, replies as the server-to-client direction when read,
 /// and the parser emits each request paired with its reply as a `Message` — the same parsers
-/// (`RESPParser`, `MemcachedParser`, `HTTPParser`) that decode captures, so load and analysis agree.
+/// (`RESPParser`, `MemcachedParser`, `HTTPParser`, `AMQPParser`) that decode captures, so load and analysis agree.
 struct ReplyDecoder {
-    // One of the three is set; optionals (not an enum with payloads) so that `?.feed` mutates in place.
+    // One of the four is set; optionals (not an enum with payloads) so that `?.feed` mutates in place.
     private var resp: RESPParser?
     private var memcached: MemcachedParser?
     private var http: HTTPParser?
+    private var amqp: AMQPParser?
     /// Parse errors seen so far: a reply that raises them is not the protocol spoken.
     private var parseErrors = 0
 
@@ -24,12 +25,17 @@ struct ReplyDecoder {
             configuration.httpKey = httpKey
             http = HTTPParser(flow: flow, configuration: configuration)
         case .amqp:
-            break  // no AMQP load client yet: nothing is sent, so nothing is decoded
+            // Publishes keyed by routing key; with confirms each comes out with the broker's
+            // basic.ack / nack (in order on the connection's one channel, `multiple` settling
+            // several), without them as soon as its last body byte is sent (status `noReply`).
+            var configuration = DecoderConfiguration()
+            configuration.maxPendingRequests = 1 << 20
+            amqp = AMQPParser(flow: flow, configuration: configuration)
         }
     }
 
     var health: ParserHealth {
-        resp?.health ?? memcached?.health ?? http?.health ?? ParserHealth()
+        resp?.health ?? memcached?.health ?? http?.health ?? amqp?.health ?? ParserHealth()
     }
 
     /// Requests went out (one or more, whole). `emit` gets requests that expect no reply (memcached
@@ -54,5 +60,6 @@ struct ReplyDecoder {
         resp?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)
         memcached?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)
         http?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)
+        amqp?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)
     }
 }

@@ -2,7 +2,7 @@ import HotshardProtocols
 import NIOCore
 
 /// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text, meta or
-/// binary commands, HTTP/1.1 requests with keep-alive. Appends to a caller's byte array (no allocation once it
+/// binary commands, HTTP/1.1 requests with keep-alive, AMQP basic.publish with its content frames. Appends to a caller's byte array (no allocation once it
 /// has grown). Values are filler bytes of the requested size.
 public struct RequestEncoder: Sendable {
     public let scheme: LoadTarget.Scheme
@@ -10,10 +10,13 @@ public struct RequestEncoder: Sendable {
     let pathPrefix: [UInt8]
     let pathSuffix: [UInt8]
     let headerBlock: [UInt8]
+    /// AMQP: the exchange publishes go to.
+    let exchange: [UInt8]
 
     public init(profile: LoadProfile) {
         scheme = profile.target.scheme
         memcachedProtocol = profile.memcachedProtocol
+        exchange = profile.amqp?.exchange ?? []
         let path = Array(profile.httpPath.utf8)
         let placeholder = Array("{key}".utf8)
         var split = path.count
@@ -32,12 +35,13 @@ public struct RequestEncoder: Sendable {
 
     /// The command name the result will count for a request (`GET`, `MGET`, `DEL`, …).
     public func commandName(_ kind: OperationSpec.Kind) -> String {
+        if scheme == .amqp || kind == .publish { return "basic.publish" }
         if scheme == .memcached, memcachedProtocol != .text {
             // As MemcachedParser names them.
             let binary = memcachedProtocol == .binary
             switch kind {
             case .get, .multiGet, .httpGet: return binary ? "GET" : "MG"
-            case .set, .httpPost: return binary ? "SET" : "MS"
+            case .set, .httpPost, .publish: return binary ? "SET" : "MS"
             case .delete: return binary ? "DELETE" : "MD"
             case .incr: return binary ? "INCREMENT" : "MA"
             }
@@ -64,6 +68,12 @@ public struct RequestEncoder: Sendable {
             case .binary: encodeBinary(request, into: &out)
             }
         case .http: encodeHTTP(request, into: &out)
+        case .amqp:
+            // basic.publish on channel 1 (the one the connection opened), routing key = the key.
+            let key = request.keys.first?.key ?? Key()
+            key.withUnsafeBytes {
+                AMQPFrameWriter.publish(channel: 1, exchange: exchange, routingKey: $0, bodySize: request.valueSize, into: &out)
+            }
         }
     }
 
@@ -80,7 +90,7 @@ public struct RequestEncoder: Sendable {
         var extra = 0
         switch request.kind {
         case .get, .httpGet: name = "GET"
-        case .set, .httpPost: name = "SET"; extra = 1
+        case .set, .httpPost, .publish: name = "SET"; extra = 1
         case .multiGet: name = "MGET"
         case .delete: name = "DEL"
         case .incr: name = "INCR"
@@ -183,7 +193,7 @@ public struct RequestEncoder: Sendable {
         var extra = 0
         switch request.kind {
         case .get, .httpGet: name = Self.getName
-        case .set, .httpPost: name = Self.setName; extra = 1
+        case .set, .httpPost, .publish: name = Self.setName; extra = 1
         case .multiGet: name = Self.mgetName
         case .delete: name = Self.delName
         case .incr: name = Self.incrName
@@ -213,7 +223,7 @@ public struct RequestEncoder: Sendable {
                 reference.key.withUnsafeBytes { out.append(contentsOf: $0) }
             }
             appendLineEnd(to: &out)
-        case .set, .httpPost:
+        case .set, .httpPost, .publish:
             out.append(static: "set ")
             appendFirstKey(request, to: &out)
             out.append(static: " 0 0 ")
@@ -239,7 +249,7 @@ public struct RequestEncoder: Sendable {
             out.append(static: "mg ")
             appendFirstKey(request, to: &out)
             out.append(static: " v\r\n")
-        case .set, .httpPost:
+        case .set, .httpPost, .publish:
             out.append(static: "ms ")
             appendFirstKey(request, to: &out)
             out.append(0x20)
@@ -266,7 +276,7 @@ public struct RequestEncoder: Sendable {
         var value = 0
         switch request.kind {
         case .get, .multiGet, .httpGet: opcode = 0x00
-        case .set, .httpPost:
+        case .set, .httpPost, .publish:
             opcode = 0x01
             extras = Self.setExtras
             value = request.valueSize

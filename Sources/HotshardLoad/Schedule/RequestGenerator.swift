@@ -99,7 +99,7 @@ public struct RequestGenerator: Sendable {
             }
         }
         var size = 0
-        if operation.kind == .set || operation.kind == .httpPost {
+        if operation.kind == .set || operation.kind == .httpPost || operation.kind == .publish {
             switch profile.valueSize {
             case .fixed(let fixed): size = fixed
             case .uniform(let low, let high): size = low + Int(random.next(below: UInt64(high - low + 1)))

@@ -15,6 +15,19 @@ public enum ErlangPhash2 {
         (bytes.isEmpty ? binaryTag : blockHash(bytes, initial: binaryTag)) & ((1 << 27) - 1)
     }
 
+    /// phash2 of a one-element list of a binary, `[Bin]`: a message's routing keys as RabbitMQ
+    /// holds them (`#basic_message.routing_keys`, hashed whole by the sharding plugin's
+    /// x-modulus-hash exchange). erts `make_hash2`: the binary as above, then the list's tail `[]`
+    /// folded in with `UINT32_HASH(NIL_DEF = 2, HCONST_2)`. In `0..<2^27`. Equal to the VM's
+    /// `erlang:phash2([<<"key-1">>], 1 bsl 27)` = 57358350 and `[<<>>]` → 38220213 (OTP 25).
+    public static func hashOfList(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var c = bytes.isEmpty ? binaryTag : blockHash(bytes, initial: binaryTag)
+        var a = golden &* 2 &+ 2
+        var b = golden &* 2
+        mix(&a, &b, &c)
+        return c & ((1 << 27) - 1)
+    }
+
     /// lookup2's `hash()` over whole 12-byte blocks, then the tail, then the length.
     static func blockHash(_ bytes: UnsafeRawBufferPointer, initial: UInt32) -> UInt32 {
         var a = golden, b = golden, c = initial

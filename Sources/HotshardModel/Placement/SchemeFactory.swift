@@ -5,7 +5,7 @@ public enum SchemeFactory {
         "ketama", "ketama-twemproxy", "redis-cluster", "kafka", "librdkafka-consistent-random",
         "jump", "rendezvous", "maglev", "envoy-maglev", "envoy-ring-hash", "nginx-consistent",
         "bounded-loads", "haproxy-consistent", "cassandra", "rabbitmq-consistent-hash",
-        "modulo", "modulo-crc32", "modulo-fnv1a_64", "modulo-murmur3", "modulo-xxhash64", "modulo-md5",
+        "rabbitmq-sharding", "modulo", "modulo-crc32", "modulo-fnv1a_64", "modulo-murmur3", "modulo-xxhash64", "modulo-md5",
     ]
 
     /// Schemes whose spread depends on a vnode / point count (the planner recommends one).
@@ -61,6 +61,7 @@ public enum SchemeFactory {
                 balanceFactor: options.haproxyBalanceFactor)
         case "cassandra": return CassandraScheme(servers: servers, numTokens: vnodes ?? 16, seed: seed)
         case "rabbitmq-consistent-hash": return RabbitMQConsistentHashScheme(servers: servers)
+        case "rabbitmq-sharding": return RabbitMQShardingScheme(nodeNames: names)
         case "modulo": return ModuloScheme(function: .crc32, nodeNames: names)
         default:
             if name.hasPrefix("modulo-"), let function = ModuloScheme.HashFunction(rawValue: String(name.dropFirst(7))) {

@@ -53,6 +53,7 @@ public struct ModelRequest: Sendable, Equatable {
             currentScheme: currentScheme, replicas: replicas, readPolicy: readPolicy, serverThreads: queues ? 1 : serverThreads,
             simulate: simulate)
         configuration.schemeOptions.haproxyBalanceFactor = haproxyBalanceFactor
+        configuration.queues = queues
         return configuration
     }
 
@@ -62,7 +63,15 @@ public struct ModelRequest: Sendable, Equatable {
     public func plan(_ measured: Workload) -> (plan: Plan, neededCapacity: Double?) {
         let (planned, needed) = planNodes(queues ? QueueSizing.publishes(measured) : measured)
         var plan = planned
-        if queues { plan.assumptions += QueueSizing.assumptions(capacity: capacityPerNode ?? needed ?? 0) }
+        if queues {
+            plan.assumptions += QueueSizing.assumptions(capacity: capacityPerNode ?? needed ?? 0)
+            let count = plan.recommendedNodes ?? currentNodes ?? spreadNodes
+            if plan.configuration.schemes.contains("rabbitmq-consistent-hash"), count >= 2 {
+                let published = QueueSizing.publishes(measured)
+                plan.bindingWeights = ConsistentHashWeights.propose(
+                    keys: published.hotKeys.map { ($0.key, $0.sizingRate) }, tailRate: published.tailRate, queues: count)
+            }
+        }
         return (plan, needed)
     }
 

@@ -207,6 +207,9 @@ public struct Plan: Sendable {
     public var simulation: SimulationCheck?
     /// Everything the predictions assume besides Poisson arrivals and the queue model.
     public var assumptions: [String]
+    /// Queues under `rabbitmq-consistent-hash`: binding weights that lighten the busiest queue
+    /// (`ConsistentHashWeights`), at the recommended (or today's) queue count; nil otherwise.
+    public var bindingWeights: ConsistentHashWeights.Proposal? = nil
     /// Wall-clock seconds spent hashing and ordering the keys before the schemes were planned
     /// (for `hotshard plan --timings`; not part of the answer).
     public var keyPreparationSeconds: Double = 0

@@ -10,6 +10,13 @@ public struct PlanConfiguration: Sendable {
 
     /// Requests per second one node serves at 100% utilisation.
     public var capacityPerNode: Double
+    /// Nodes are message queues or partitions (`--queue-capacity`): rates are messages per second
+    /// and the plan's text says queue where it would say node.
+    public var queues = false
+    /// "msg/s" for queues, "ops/s" for cache nodes.
+    public var rateUnit: String { queues ? "msg/s" : "ops/s" }
+    /// "queue" or "node", for the plan's text.
+    public var nodeWord: String { queues ? "queue" : "node" }
     /// The highest utilisation any node may reach (default 0.7).
     public var targetUtilisation: Double = 0.7
     /// An optional p99 objective (seconds) every node must also meet.

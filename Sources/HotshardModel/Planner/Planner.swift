@@ -131,12 +131,14 @@ public struct Planner: Sendable {
         if let best, let nodes = best.nodes {
             reason = "\(best.scheme) meets utilisation ≤ \(format(config.targetUtilisation))"
             if let p99 = config.p99ObjectiveSeconds { reason += " and p99 ≤ \(format(p99 * 1000)) ms" }
-            reason += " with \(nodes) node\(nodes == 1 ? "" : "s") (fewest of \(results.count) schemes; max/mean \(format(best.maxOverMean)))"
+            reason +=
+                " with \(nodes) \(config.nodeWord)\(nodes == 1 ? "" : "s") (fewest of \(results.count) schemes; max/mean \(format(best.maxOverMean)))"
             let lower = Int((totalRate * Double(config.replicas) / max(limit, 1e-9)).rounded(.up))
             reason += "; the ideal even spread would need \(max(lower, 1))"
-            if !remedies.isEmpty { reason += ", after the remedies for \(remedies.count) key(s) no node count can fix" }
+            if !remedies.isEmpty { reason += ", after the remedies for \(remedies.count) key(s) no \(config.nodeWord) count can fix" }
         } else {
-            reason = "no scheme meets the objectives within \(config.nodeRange.lowerBound)–\(config.nodeRange.upperBound) nodes as the keys are"
+            reason =
+                "no scheme meets the objectives within \(config.nodeRange.lowerBound)–\(config.nodeRange.upperBound) \(config.nodeWord)s as the keys are"
         }
         // Schemes that fit only once more keys are split: the one needing the fewest nodes (then
         // the fewest keys split, then the more even spread), when no scheme fits as is or it needs fewer.
@@ -145,8 +147,9 @@ public struct Planner: Sendable {
             return (x.nodes, x.keys.count, x.maxOverMean) < (y.nodes, y.keys.count, y.maxOverMean)
         }
         if let remediedBest, let fit = remediedBest.remedied, best?.nodes.map({ fit.nodes < $0 }) ?? true {
-            reason += "; after splitting the \(fit.keys.count) hottest key(s) (every key above \(format(fit.keyRateCap.rounded())) ops/s"
-            reason += " into at most ⌈rate ÷ \(format(fit.keyRateCap.rounded()))⌉ sub-keys), \(remediedBest.scheme) fits with \(fit.nodes) nodes"
+            reason += "; after splitting the \(fit.keys.count) hottest key(s) (every key above \(format(fit.keyRateCap.rounded())) \(config.rateUnit)"
+            reason +=
+                " into at most ⌈rate ÷ \(format(fit.keyRateCap.rounded()))⌉ sub-keys), \(remediedBest.scheme) fits with \(fit.nodes) \(config.nodeWord)s"
         }
 
         var simulation: Plan.SimulationCheck?
@@ -165,8 +168,8 @@ public struct Planner: Sendable {
 
         let vnodeAdvice = best.flatMap { b in b.nodes.map { vnodeRecommendation(nodes: $0) } } ?? nil
         var assumptions = [
-            "Poisson arrivals; \(queueKind == .mmc ? "M/M/\(config.serverThreads) (Erlang C)" : queueKind == .mg1 ? "M/G/1 (Pollaczek–Khinchine, p99 approximated)" : "M/M/1") per node, capacity \(format(config.capacityPerNode)) ops/s",
-            "the untracked tail (\(format(workload.tailRate)) ops/s) spreads by each node's share of the hash space",
+            "Poisson arrivals; \(queueKind == .mmc ? "M/M/\(config.serverThreads) (Erlang C)" : queueKind == .mg1 ? "M/G/1 (Pollaczek–Khinchine, p99 approximated)" : "M/M/1") per \(config.nodeWord), capacity \(format(config.capacityPerNode)) \(config.rateUnit)",
+            "the untracked tail (\(format(workload.tailRate)) \(config.rateUnit)) spreads by each \(config.nodeWord)'s share of the hash space",
             "nodes named node0…node{N-1} (ports 11211) when building rings",
         ]
         if config.replicas > 1 {

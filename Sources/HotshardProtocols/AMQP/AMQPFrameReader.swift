@@ -6,9 +6,9 @@
 /// `maxFrameBytes`), is counted as a parse error and the reader resynchronises: it skips to the
 /// next 0xCE and accepts the bytes after it as a frame header only if that header is plausible.
 /// Memory is bounded by `maxBufferedPayload` whatever the wire's lengths say.
-struct AMQPFrameReader {
+package struct AMQPFrameReader {
     /// The frame types of AMQP 0-9-1 (RabbitMQ sends heartbeats as type 8).
-    enum FrameType: UInt8 {
+    package enum FrameType: UInt8 {
         case method = 1
         case header = 2
         case body = 3
@@ -17,14 +17,14 @@ struct AMQPFrameReader {
 
     /// One complete frame. `payload` holds the payload of method and header frames; body frames
     /// have an empty one and only their `size`.
-    struct Frame {
-        var type: FrameType
-        var channel: UInt16
-        var size: Int
+    package struct Frame {
+        package var type: FrameType
+        package var channel: UInt16
+        package var size: Int
         /// Where the frame's first byte lies in this direction's stream.
-        var streamOffset: Int
+        package var streamOffset: Int
         /// When the frame's first byte was seen.
-        var firstNanos: Int64
+        package var firstNanos: Int64
     }
 
     private enum Phase {
@@ -38,8 +38,8 @@ struct AMQPFrameReader {
         case resync
     }
 
-    static let protocolHeader: [UInt8] = [0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]
-    static let frameEnd: UInt8 = 0xCE
+    package static let protocolHeader: [UInt8] = [0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]
+    package static let frameEnd: UInt8 = 0xCE
     /// Frames above this are impossible here (RabbitMQ's frame_max is 128 KiB by default and
     /// negotiated far below 4 GiB in practice): a parse error, then resync.
     static let maxFrameBytes = 16 << 20
@@ -53,12 +53,12 @@ struct AMQPFrameReader {
     /// True from a bad frame until a frame ends well: implausible headers meanwhile are not new errors.
     private var resynchronising = false
     private var oversizedPayload = false
-    var health = ParserHealth()
+    package var health = ParserHealth()
     /// Offset in this direction's stream of the next byte fed (gaps included).
     private(set) var streamOffset = 0
 
     /// `client`: this direction starts with the protocol header.
-    init(client: Bool) {
+    package init(client: Bool) {
         phase = client ? .protocolHeader(matched: 0) : .header
     }
 
@@ -89,7 +89,7 @@ struct AMQPFrameReader {
 
     /// Consumes in-order bytes; `onFrame` gets each frame that ended with 0xCE, with its payload
     /// (empty for bodies and oversized payloads), valid only during the call.
-    mutating func consume(
+    package mutating func consume(
         _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
         onFrame: (Frame, UnsafeRawBufferPointer) -> Void
     ) {

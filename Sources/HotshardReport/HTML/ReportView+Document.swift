@@ -165,7 +165,8 @@ extension ReportView {
         return entries.enumerated().map { index, entry in
             cumulative += entry.share
             let key = KeyText(entry.key, limit: hotKeyTableKeyLimit)
-            let lookups = entry.hits.saturatingAdd(entry.misses)
+            // A queue's deliveries acknowledged are not cache hits: no hit ratio for AMQP keys.
+            let lookups = entry.wireProtocol == "amqp" ? 0 : entry.hits.saturatingAdd(entry.misses)
             let hitRatio: Double? = lookups > 0 ? Double(entry.hits) / Double(lookups) : nil
             let bytes = entry.requestBytes.saturatingAdd(entry.replyBytes)
             let p99 = entry.latencyMicros?.p99

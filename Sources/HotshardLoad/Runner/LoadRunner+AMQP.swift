@@ -1,0 +1,33 @@
+import HotshardAnalysis
+import NIOCore
+
+extension LoadRunner {
+    /// Before an AMQP run: one connection declares the exchange (when a type is given), the queues,
+    /// their bindings (and purges them when asked), then closes; the consumers (if any) connect and
+    /// start consuming. Fails with the broker's reply when it refuses a declaration.
+    static func prepareAMQP(
+        _ settings: AMQPSettings, target: LoadTarget, timeoutSeconds: Double, analysis: AnalysisConfiguration,
+        loop: EventLoop
+    ) async throws -> AMQPConsumerGroup? {
+        let timeoutNanos = Int64(timeoutSeconds * 1e9)
+        let steps = settings.setupSteps
+        if !steps.isEmpty {
+            let address = try SocketAddress(ipAddress: target.host, port: target.port)
+            let (channel, _) = try await AMQPHandshakeHandler.connect(
+                loop: loop, address: address, settings: settings, steps: steps, timeoutNanos: timeoutNanos,
+                makeNext: { nil }
+            ).get()
+            try? await channel.close()
+        }
+        guard settings.consumerConnections > 0, !settings.queues.isEmpty else { return nil }
+        let consumers = AMQPConsumerGroup(
+            loop: loop, settings: settings, target: target, timeoutNanos: timeoutNanos, analysis: analysis)
+        do {
+            try await consumers.start().get()
+        } catch {
+            consumers.close()
+            throw error
+        }
+        return consumers
+    }
+}

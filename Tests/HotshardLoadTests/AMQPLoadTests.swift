@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import HotshardProtocols
+import HotshardTestSupport
+@testable import HotshardLoad
+
+extension RealServerSuites {
+    /// `load` and `replay` against a real RabbitMQ broker on loopback: what the run says it
+    /// published, had confirmed and consumed is what the broker holds (its own queue counts, read
+    /// by pika's passive queue.declare). Skipped, visibly, without root, rabbitmq-server or pika.
+    @Suite(.serialized) struct AMQPLoadTests {
+        static let enabled = RabbitMQBroker.isAvailable && RabbitMQBroker.pikaAvailable
+        static let skip: Comment = "needs root, rabbitmq-server and python3 pika (make setup): skipped"
+
+        /// Four routing keys rk.0…rk.3, each bound to its own queue on a direct exchange.
+        static func profile(port: UInt16, requests: Int, confirms: Bool, consumers: Int) -> String {
+            """
+            target: amqp://127.0.0.1:\(port)
+            protocol: amqp
+            connections: 2
+            pipeline: 32
+            arrival: {kind: constant, rate: 3000}
+            requests: \(requests)
+            seed: 7
+            keys: {count: 4, format: "rk.{n}", distribution: zipfian}
+            values:
+              choices:
+                - {size: 10, weight: 5}
+                - {size: 2000, weight: 3}
+                - {size: 150000, weight: 1}
+            operations: [{op: publish}]
+            amqp:
+              exchange: hs.load
+              exchangeType: direct
+              confirms: \(confirms)
+              purge: true
+              consumers: \(consumers)
+              queues:
+                - {name: lq.0, bind: rk.0}
+                - {name: lq.1, bind: rk.1}
+                - {name: lq.2, bind: rk.2}
+                - {name: lq.3, bind: rk.3}
+            """
+        }
+
+        static func counts(_ broker: RabbitMQBroker, _ queues: [String]) throws -> [String: Int] {
+            (try broker.truthClient(["counts"] + queues)["counts"] as? [String: Int]) ?? [:]
+        }
+
+        static func keyCounts(_ run: LoadRun, prefix: String) -> [String: Int] {
+            var out: [String: Int] = [:]
+            for tracked in run.analysis.keys {
+                guard let text = tracked.key.utf8Text, text.hasPrefix(prefix) else { continue }
+                out[text] = tracked.count
+            }
+            return out
+        }
+
+        /// One broker for the three runs (it takes 6-15 s to start): each run purges or declares its own queues.
+        @Test(.enabled(if: enabled, skip))
+        func loadAndReplayAgainstOneBroker() async throws {
+            let broker = try RabbitMQBroker()
+            try await publishAndConfirmCountsEqualTheBrokers(broker)
+            try await consumersCountEveryDeliveryAndDrainTheQueues(broker)
+            try await replayRepublishesTheCapturedPublishes(broker)
+        }
+
+        /// 1,200 confirmed publishes (bodies 10 B to 150 kB, two body frames) over 2 connections.
+        func publishAndConfirmCountsEqualTheBrokers(_ broker: RabbitMQBroker) async throws {
+            let run = try await LoadTestSupport.run(Self.profile(port: broker.port, requests: 1_200, confirms: true, consumers: 0))
+            #expect(run.requestsSent == 1_200)
+            #expect(run.completed == 1_200, "every publish confirmed")
+            #expect(run.errorCount == 0, "\(run.errorsByKind)")
+            #expect(run.amqpConfirms == true)
+            // With confirms a publish's latency runs to its basic.ack: both histograms have them all.
+            #expect(run.service?.totalCount == 1_200)
+            #expect(run.corrected?.totalCount == 1_200)
+            let published = Self.keyCounts(run, prefix: "rk.")
+            let held = try Self.counts(broker, ["lq.0", "lq.1", "lq.2", "lq.3"])
+            // The broker's queue counts are the run's per-routing-key publishes.
+            #expect(
+                held == [
+                    "lq.0": published["rk.0"] ?? 0, "lq.1": published["rk.1"] ?? 0, "lq.2": published["rk.2"] ?? 0, "lq.3": published["rk.3"] ?? 0,
+                ])
+            #expect(held.values.reduce(0, +) == 1_200)
+            // Zipfian over 4 keys: rk.0 is the hottest.
+            #expect((published["rk.0"] ?? 0) > (published["rk.3"] ?? 0))
+        }
+
+        /// 600 unconfirmed publishes, two consumer connections.
+        func consumersCountEveryDeliveryAndDrainTheQueues(_ broker: RabbitMQBroker) async throws {
+            let run = try await LoadTestSupport.run(Self.profile(port: broker.port, requests: 600, confirms: false, consumers: 2))
+            #expect(run.requestsSent == 600)
+            // Without confirms a publish completes when written, with no latency measured.
+            #expect(run.completed == 600)
+            #expect(run.errorCount == 0, "\(run.errorsByKind)")
+            #expect(run.service == nil)
+            let published = Self.keyCounts(run, prefix: "rk.")
+            var delivered: [String: Int] = [:]
+            for (queue, count) in run.amqpDeliveries { delivered[queue.utf8Text ?? "?"] = count }
+            #expect(
+                delivered
+                    == [
+                        "lq.0": published["rk.0"] ?? 0, "lq.1": published["rk.1"] ?? 0, "lq.2": published["rk.2"] ?? 0,
+                        "lq.3": published["rk.3"] ?? 0,
+                    ].filter { $0.value > 0 })
+            // The deliveries are in the analysis too, keyed by queue, each acknowledged.
+            #expect(Self.keyCounts(run, prefix: "lq.") == delivered)
+            #expect(try Self.counts(broker, ["lq.0", "lq.1", "lq.2", "lq.3"]).values.reduce(0, +) == 0, "the queues are drained")
+        }
+
+        /// The committed pika capture (560 confirmed publishes on 4 routing keys) replayed at 4× speed
+        /// into the same exchange and queues, declared fresh.
+        func replayRepublishesTheCapturedPublishes(_ broker: RabbitMQBroker) async throws {
+            struct Truth: Decodable {
+                let publishes: [String: Int]
+                let bindings: [String: String]
+                let exchange: String
+            }
+            let truth = try JSONDecoder().decode(
+                Truth.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("amqp/hot-routing-key.truth.json"))))
+            _ = try broker.truthClient(["declare", truth.exchange] + truth.bindings.map { "\($0.key)=\($0.value)" })
+            var options = ReplayOptions()
+            try options.decoder.addPortOption("amqp=25672")
+            options.timing = .original(speed: 4)
+            let runner = ReplayRunner(
+                files: [Fixtures.path("amqp/hot-routing-key.pcap.gz")],
+                target: LoadTarget(scheme: .amqp, host: "127.0.0.1", port: Int(broker.port)), options: options)
+            let run = try await runner.run()
+            let total = truth.publishes.values.reduce(0, +)
+            #expect(run.load.requestsSent == total)
+            #expect(run.load.completed == total, "every republish confirmed")
+            #expect(run.load.errorCount == 0, "\(run.load.errorsByKind)")
+            #expect((run.skipped[.notPublish] ?? 0) > 0, "deliveries and declarations are not replayed")
+            #expect(run.skipped[.incomplete] == nil && run.skipped[.bufferCap] == nil, "\(run.skipped)")
+            let held = try Self.counts(broker, Array(truth.bindings.keys))
+            var expected: [String: Int] = [:]
+            for (queue, binding) in truth.bindings { expected[queue] = truth.publishes[binding] ?? 0 }
+            #expect(held == expected)
+        }
+    }
+}
