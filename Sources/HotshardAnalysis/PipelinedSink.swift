@@ -16,6 +16,8 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
     /// (about half a megabyte) meant fresh pages from the kernel, zeroed, every time.
     private var spare: [[Message]] = []
     private var closed = false
+    /// The sink is receiving a batch outside the lock (so a barrier waits for it too).
+    private var busy = false
     private let maxQueued: Int
     private let done = DispatchSemaphore(value: 0)
 
@@ -45,6 +47,17 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
         done.wait()
     }
 
+    /// Hands over what is queued, waits until the sink has received all of it, then runs `body`
+    /// on the sink from the caller's thread while the drain thread waits: a consistent look at the
+    /// sink in the middle of a run (a live capture's metrics) without closing the pipeline.
+    public func withDrained<T>(_ body: (Downstream) -> T) -> T {
+        handOver()
+        condition.lock()
+        defer { condition.unlock() }
+        while !queue.isEmpty || busy { condition.wait() }
+        return body(downstream)
+    }
+
     private func handOver() {
         guard !batch.isEmpty else { return }
         condition.lock()
@@ -71,12 +84,15 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
                 return
             }
             var next = queue.removeFirst()
+            busy = true
             condition.broadcast()
             condition.unlock()
             downstream.receive(contentsOf: next)
             next.removeAll(keepingCapacity: true)
             condition.lock()
+            busy = false
             if spare.count < maxQueued { spare.append(next) }
+            condition.broadcast()
             condition.unlock()
         }
     }

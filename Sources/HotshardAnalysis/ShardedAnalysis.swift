@@ -48,8 +48,18 @@ public final class ShardedAnalysis: MessageSink {
 
     /// Everything measured, the shards merged. Call after `finish()`.
     public func snapshot() -> AnalysisSnapshot {
-        let parts = analyzers.map { analyzer in
-            var snapshot = analyzer.snapshot()
+        merge(analyzers.map { $0.snapshot() })
+    }
+
+    /// Everything measured so far, while the run goes on: each shard drains what it was handed and
+    /// pauses for its snapshot (`PipelinedSink.withDrained`). Call from the thread that feeds it.
+    public func snapshotInFlight() -> AnalysisSnapshot {
+        merge(pipes.map { pipe in pipe.withDrained { $0.snapshot() } })
+    }
+
+    private func merge(_ shards: [AnalysisSnapshot]) -> AnalysisSnapshot {
+        let parts = shards.map { shard in
+            var snapshot = shard
             snapshot.configuration = configuration
             return snapshot
         }

@@ -10,7 +10,8 @@ struct LoadCommand: AsyncParsableCommand {
         abstract: "Synthetic open-loop load against a server from a workload profile.",
         discussion: """
             Targets must be on loopback (127.0.0.0/8, ::1). Progress once a second on stderr; Ctrl-C stops \
-            sending, drains in-flight requests for up to a second and writes the result.
+            sending, drains in-flight requests for up to a second and writes the result. --metrics-listen serves \
+            Prometheus metrics while it runs (see README, Live metrics).
             \(ExitStatus.help([.success, .failure, .badInput, .thresholdMissed]))
             """
     )
@@ -55,6 +56,8 @@ struct LoadCommand: AsyncParsableCommand {
 
     @OptionGroup var output: ResultOutputOptions
 
+    @OptionGroup(title: "Live metrics") var metrics: MetricsOptions
+
     func run() async throws {
         var stderr = StandardError()
         let loaded: LoadProfile
@@ -77,7 +80,13 @@ struct LoadCommand: AsyncParsableCommand {
         }
         let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
+        let metricsServer = try metrics.start(command: "load")
         let runner = LoadRunner(profile: loaded, analysis: analysis)
+        let began = Date()
+        if let metricsServer {
+            let top = metrics.metricsTop
+            runner.onLiveState = { state in metricsServer.publish(MetricsSnapshot(command: "load", live: state, top: top)) }
+        }
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {
@@ -91,6 +100,9 @@ struct LoadCommand: AsyncParsableCommand {
             var stderr = StandardError()
             print(progress.line, to: &stderr)
         }
+        metrics.finish(
+            metricsServer,
+            with: MetricsSnapshot(command: "load", run: run, elapsedSeconds: Date().timeIntervalSince(began), top: metrics.metricsTop))
         var document = ResultDocument(load: run, profilePath: profile, topKeys: output.keptKeys, thresholds: loaded.thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         output.model.attach(to: &document)

@@ -13,6 +13,7 @@ packages=(
   rabbitmq-server                     # tests: a real AMQP 0-9-1 broker (scripts/test/rabbitmq-test-server.sh)
   wrk                                 # benchmarks: HTTP load baseline
   tmux                                # tests: `hotshard top` driven in a terminal
+  prometheus                          # tests: promtool check metrics, a real scrape of --metrics-listen
   chromium                            # report tests: headless browser
   python3                             # scripts: command-table generation, clients
   time                                # benchmarks: /usr/bin/time -v for peak memory

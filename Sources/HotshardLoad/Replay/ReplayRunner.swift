@@ -18,6 +18,8 @@ public final class ReplayRunner: @unchecked Sendable {
     public var durationSeconds: Double?
     public var thresholds: [Threshold] = []
     public var timeoutSeconds = 5.0
+    /// The replay's cumulative measurements about once a second (`LoadRunner.onLiveState`).
+    public var onLiveState: (@Sendable (LoadLiveState) -> Void)?
     /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
     public var pool: LoadPool?
     private let lock = NSLock()
@@ -86,6 +88,7 @@ public final class ReplayRunner: @unchecked Sendable {
         let runner = LoadRunner(profile: profile, analysis: analysis) { _, _ in
             ReplayRequests(queue: queue, timing: timing)
         }
+        runner.onLiveState = onLiveState
         let alreadyStopped = lock.withLock {
             self.runner = runner
             self.reader = reader

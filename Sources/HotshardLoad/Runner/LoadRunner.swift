@@ -37,6 +37,10 @@ public final class LoadRunner: @unchecked Sendable {
         self.makeSource = makeSource
     }
 
+    /// Called about once a second (on another thread) with the run's cumulative measurements so
+    /// far, when set before `run` (`--metrics-listen`); each call costs the workers a snapshot.
+    public var onLiveState: (@Sendable (LoadLiveState) -> Void)?
+
     /// Runs to the end. `progress` is called about once a second (on another thread).
     public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadRun {
         let threads = max(1, min(profile.threads, profile.connections))
@@ -73,6 +77,8 @@ public final class LoadRunner: @unchecked Sendable {
                     routing: routing,
                     analysis: analysis, board: board, startWallNanos: startWall, source: source))
         }
+        let live = onLiveState
+        for worker in made { worker.postsLiveState = live != nil }
         let alreadyStopped = lock.withLock {
             workers = made
             return stopRequested
@@ -85,6 +91,7 @@ public final class LoadRunner: @unchecked Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
                 if let line = board.take() { progress?(line) }
+                if let live, let state = board.takeLive() { live(state) }
             }
         }
         var results: [LoadWorker.WorkerResult] = []

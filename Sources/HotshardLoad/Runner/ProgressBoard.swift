@@ -17,6 +17,18 @@ final class ProgressBoard: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entries: [Int: Entry] = [:]
+    /// Each worker's last cumulative state, when the runner asked for them (`--metrics-listen`).
+    private var live: [Int: LoadLiveState] = [:]
+
+    func postLive(worker: Int, _ state: LoadLiveState) {
+        lock.withLock { live[worker] = state }
+    }
+
+    /// The workers' last cumulative states as one; nil before any was posted.
+    func takeLive() -> LoadLiveState? {
+        let states = lock.withLock { live.sorted { $0.key < $1.key }.map(\.value) }
+        return LoadLiveState.merged(states)
+    }
 
     func post(
         worker: Int, elapsed: Double, measuring: Bool, targetRate: Double?, completed: Int, errors: Int,
