@@ -20,13 +20,13 @@ public final class RotatingAnalysis: MessageSink {
         current.receive(message)
     }
 
-    /// Ends the current interval and returns what it measured; the next message starts a new one
-    /// with empty state (the old one's threads end and its memory is released).
-    public func rotate() -> AnalysisSnapshot {
+    /// Ends the current interval and hands it over (its snapshot is taken by whoever writes it);
+    /// the next message starts a new interval with empty state. Costs the capture thread the
+    /// shards' drain and the new interval's tables, not the snapshot.
+    public func rotate() -> EndedAnalysis {
         let ended = current
         current = ShardedAnalysis(configuration: configuration, shards: shards)
-        ended.finish()
-        return ended.snapshot()
+        return EndedAnalysis(finishing: ended)
     }
 
     /// The current interval so far, without ending it.
@@ -36,7 +36,11 @@ public final class RotatingAnalysis: MessageSink {
 
     /// Ends the last interval: what it measured.
     public func finish() -> AnalysisSnapshot {
-        current.finish()
-        return current.snapshot()
+        end().snapshot()
+    }
+
+    /// Ends the last interval and hands it over, as `rotate` does, without starting another.
+    public func end() -> EndedAnalysis {
+        EndedAnalysis(finishing: current)
     }
 }

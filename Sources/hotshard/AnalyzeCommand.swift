@@ -72,7 +72,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Live capture: write one result per interval of this length (30s, 15m, 1h; at least 1s) and keep running.",
             discussion:
-                "Intervals are aligned on the clock (a 15m interval starts at :00, :15, …; the first is partial), each written atomically as --output-dir/NAME-YYYYMMDDTHHMMSSZ.json (NAME: --name, default hotshard), named by its start in UTC; the analysis starts afresh in each, so memory stays that of one interval. No HTML per interval: merge the intervals and render that.",
+                "Intervals are aligned on the clock (a 15m interval starts at :00, :15, …; the first is partial), each written atomically as --output-dir/NAME-YYYYMMDDTHHMMSSZ.json (NAME: --name, default hotshard), named by its start in UTC; the analysis starts afresh in each, so memory stays that of one interval. No HTML and no model per interval: `hotshard merge` models and renders the merged intervals.",
             valueName: "duration"))
     var rotate: String?
 
@@ -150,13 +150,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
             configuration: analysisConfiguration,
             shards: ProcessInfo.processInfo.activeProcessorCount)
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
+        let carried = LockedBox(MetricsSnapshot(command: "analyze"))
+        let command = self
+        let metricsTop = metrics.metricsTop
         let agent = LiveAgent(
             command: self, session: session, pipe: pipe, source: source, metricsServer: metricsServer,
             writer: rotationSeconds.map { _ in
                 IntervalWriter(
                     directory: outputDirectory ?? "reports/live-\(interface ?? "capture")", name: output.name ?? "hotshard",
-                    keepUnwritten: rotateKeepUnwritten, quiet: output.quiet)
-            })
+                    keepUnwritten: rotateKeepUnwritten, quiet: output.quiet,
+                    makeDocument: { snapshot, capture in command.document(snapshot, capture: capture, source: source, model: false) },
+                    onSnapshot: { snapshot in carried.value.add(analysis: snapshot, top: metricsTop) })
+            }, carried: carried)
 
         let interrupt = InterruptHandler { session.stop() }
         let progress = ProgressLine(enabled: !output.quiet) { session.progress }
@@ -172,13 +177,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
             throw error
         }
         decoder.finish(timestampNanos: 0)
-        let snapshot = pipe.finish()
         progress.stop()
 
         let problems = session.problems.map(\.description)
         var stderr = StandardError()
         if let writer = agent.writer {
-            agent.endInterval(snapshot, at: Date())
+            agent.endInterval(pipe.end(), at: Date())
             let outcome = writer.finish()
             metrics.finish(metricsServer, with: agent.metricsSnapshot(current: nil))
             for problem in problems { print("hotshard analyze: \(problem)", to: &stderr) }
@@ -192,6 +196,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             }
             return
         }
+        let snapshot = pipe.finish()
         metrics.finish(metricsServer, with: agent.metricsSnapshot(current: snapshot))
         let document = self.document(
             snapshot, capture: session.health, source: source, protocolHealth: decoder.health, problems: problems)
@@ -219,18 +224,20 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
     }
 
-    /// A result of the analysis of one interval (`--rotate`) or of the whole run: hot keys, model,
-    /// redaction, as every result of `analyze` has them.
+    /// A result of the analysis of the whole run, or of one interval (`--rotate`): hot keys and
+    /// redaction, and the model unless `model` is false. An interval's result has no model: an
+    /// agent on a production host should not plan clusters every interval, and `merge` models the
+    /// merged intervals anyway.
     func document(
         _ snapshot: AnalysisSnapshot, capture: CaptureHealth, source: ResultDocument.Source,
-        protocolHealth: ParserHealth? = nil, problems: [String] = []
+        protocolHealth: ParserHealth? = nil, problems: [String] = [], model: Bool = true
     ) -> ResultDocument {
         var document = ResultDocument(
             analysis: snapshot, capture: capture, source: source,
             topKeys: output.keptKeys, protocolHealth: protocolHealth,
             inputProblems: problems)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
-        output.model.attach(to: &document)
+        if model { output.model.attach(to: &document) }
         if let redactor = redaction.redactor { document = redactor.redact(document) }
         return document
     }

@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import HotshardAnalysis
+import HotshardCapture
 import HotshardReport
 import Synchronization
 
@@ -27,6 +29,10 @@ final class IntervalWriter: Sendable {
     let name: String
     let keepUnwritten: Int
     let quiet: Bool
+    /// The result of an interval from its analysis and capture counters (hot keys, model, redaction).
+    private let makeDocument: @Sendable (AnalysisSnapshot, CaptureHealth) -> ResultDocument
+    /// Told every interval's analysis, in order (the live metrics' cumulative counters).
+    private let onSnapshot: @Sendable (AnalysisSnapshot) -> Void
     private let queue = DispatchQueue(label: "hotshard-interval-writer")
     private let state = Mutex(State())
     /// Intervals dropped so far, for the live metrics.
@@ -39,7 +45,13 @@ final class IntervalWriter: Sendable {
         var written = 0
     }
 
-    init(directory: String, name: String, keepUnwritten: Int, quiet: Bool) {
+    init(
+        directory: String, name: String, keepUnwritten: Int, quiet: Bool,
+        makeDocument: @escaping @Sendable (AnalysisSnapshot, CaptureHealth) -> ResultDocument,
+        onSnapshot: @escaping @Sendable (AnalysisSnapshot) -> Void
+    ) {
+        self.makeDocument = makeDocument
+        self.onSnapshot = onSnapshot
         self.directory = directory
         self.name = name
         self.keepUnwritten = max(1, keepUnwritten)
@@ -55,9 +67,14 @@ final class IntervalWriter: Sendable {
         return URL(fileURLWithPath: directory).appendingPathComponent("\(name)-\(formatter.string(from: start)).json").path
     }
 
-    /// Queues `interval` behind those still waiting and tries to write them all, oldest first.
-    func submit(_ interval: Interval) {
+    /// Takes the snapshot of an interval that started at `start` and ended with the capture
+    /// counters `capture` (the interval's own), makes its result, queues it behind those still
+    /// waiting and tries to write them all, oldest first. Returns at once: the work is the writer's.
+    func submit(start: Date, ended: EndedAnalysis, capture: CaptureHealth) {
         queue.async { [self] in
+            let snapshot = ended.snapshot()
+            onSnapshot(snapshot)
+            let interval = Interval(start: start, document: makeDocument(snapshot, capture))
             state.withLock { state in
                 state.waiting.append(interval)
                 while state.waiting.count > keepUnwritten {

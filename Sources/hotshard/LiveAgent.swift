@@ -2,7 +2,6 @@ import Foundation
 import HotshardAnalysis
 import HotshardCapture
 import HotshardReport
-import Synchronization
 
 /// What `analyze -i` does between packets, on the capture thread's ticks (`CaptureSession.run`'s
 /// `tick`): publishes the live metrics once a second and, as a capture agent (`--rotate`), ends
@@ -17,8 +16,9 @@ final class LiveAgent {
     let writer: IntervalWriter?
     private let rotationNanos: Int64?
     private let began = Date()
-    /// The counters of the intervals already ended (metrics stay cumulative across rotations).
-    private var carried = MetricsSnapshot(command: "analyze")
+    /// The counters of the intervals already ended (metrics stay cumulative across rotations),
+    /// added by the writer as it takes each interval's snapshot.
+    let carried: LockedBox<MetricsSnapshot>
     /// The capture counters at the start of the current interval.
     private var healthAtStart = CaptureHealth()
     private var intervalStart: Date
@@ -26,8 +26,9 @@ final class LiveAgent {
 
     init(
         command: AnalyzeCommand, session: CaptureSession, pipe: RotatingAnalysis, source: ResultDocument.Source,
-        metricsServer: MetricsServer?, writer: IntervalWriter?
+        metricsServer: MetricsServer?, writer: IntervalWriter?, carried: LockedBox<MetricsSnapshot>
     ) {
+        self.carried = carried
         self.command = command
         self.session = session
         self.pipe = pipe
@@ -57,15 +58,12 @@ final class LiveAgent {
         }
     }
 
-    /// Ends the current interval with what it measured: its result goes to the writer, its counters
-    /// to the carried metrics, and the next interval starts at the boundary that holds `date`.
-    func endInterval(_ snapshot: AnalysisSnapshot, at date: Date) {
+    /// Ends the current interval: its analysis and capture counters go to the writer (which takes
+    /// the snapshot, makes the result and adds its counters to `carried`), and the next interval
+    /// starts at the boundary that holds `date`.
+    func endInterval(_ ended: EndedAnalysis, at date: Date) {
         let health = session.health
-        carried.add(analysis: snapshot, top: command.metrics.metricsTop)
-        if let writer {
-            let document = command.document(snapshot, capture: health.since(healthAtStart), source: source)
-            writer.submit(IntervalWriter.Interval(start: intervalStart, document: document))
-        }
+        writer?.submit(start: intervalStart, ended: ended, capture: health.since(healthAtStart))
         healthAtStart = health
         intervalStart = Self.aligned(date, rotationNanos)
     }
@@ -73,7 +71,7 @@ final class LiveAgent {
     /// The metrics now: the ended intervals' counters plus the current interval's (`current`; nil
     /// when every interval has ended), the capture's counters and the dropped intervals.
     func metricsSnapshot(current: AnalysisSnapshot?) -> MetricsSnapshot {
-        var snapshot = carried
+        var snapshot = carried.value
         if let current { snapshot.add(analysis: current, top: command.metrics.metricsTop) }
         snapshot.capture = session.health
         snapshot.elapsedSeconds = Date().timeIntervalSince(began)

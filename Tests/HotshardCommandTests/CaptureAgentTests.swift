@@ -151,11 +151,18 @@ struct CaptureAgentTests {
         FileManager.default.createFile(atPath: intervals.path, contents: Data("not a directory".utf8))
         let log = directory.appendingPathComponent("agent.log")
         let agent = try Self.startAgent(
-            port: server.port, directory: intervals, seconds: 6, extra: ["--rotate-keep-unwritten", "1"], stderr: log)
-        Thread.sleep(forTimeInterval: 3.5)
+            port: server.port, directory: intervals, seconds: 30, extra: ["--rotate-keep-unwritten", "1"], stderr: log)
+        defer { if agent.isRunning { agent.terminate() } }
+        let said = { (text: String) in ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains(text) }
+        // The file stays until the agent has dropped an interval, then goes; the agent stops (as at
+        // Ctrl-C) once it has written again.
+        for _ in 0..<150 where !said("dropped the unwritten interval") { Thread.sleep(forTimeInterval: 0.1) }
         try FileManager.default.removeItem(at: intervals)
+        for _ in 0..<150 where Self.intervalFiles(intervals).isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        kill(agent.processIdentifier, SIGINT)
         agent.waitUntilExit()
         let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(agent.terminationStatus == 0, "\(stderr)")
         #expect(stderr.contains("dropped the unwritten interval"), "\(stderr)")
         let files = Self.intervalFiles(intervals)
         let dropped = try files.compactMap { path in

@@ -179,9 +179,9 @@ struct MetricsEndpointTests {
         let directory = try Fixtures.temporaryDirectory("hotshard-metrics-analyze")
         let port = try RealServer.freePort()
         let analyze = try Self.start([
-            "analyze", "-i", "lo", "--port", "resp=\(server.port)", "--filter", "tcp port \(server.port)", "--duration", "6",
+            "analyze", "-i", "lo", "--port", "resp=\(server.port)", "--filter", "tcp port \(server.port)", "--duration", "4",
             "--quiet", "--no-html", "--json", directory.appendingPathComponent("live.json").path,
-            "--metrics-listen", "127.0.0.1:\(port)", "--metrics-linger", "2",
+            "--metrics-listen", "127.0.0.1:\(port)",
         ])
         defer { if analyze.isRunning { analyze.terminate() } }
         _ = try Self.scrape(port: port) { $0.contains("hotshard_capture_packets_total") }
