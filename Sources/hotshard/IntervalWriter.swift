@@ -90,7 +90,21 @@ final class IntervalWriter: Sendable {
             }
             writeWaiting()
         }
+        queue.async { Self.returnFreedMemory() }
     }
+
+    /// Gives the ended interval's freed tables back to the system. glibc keeps freed blocks of
+    /// its arenas (and, after the first large free, serves large tables from them): without this
+    /// an agent's resident memory rose by about 3.5 MB per interval.
+    private static func returnFreedMemory() {
+        _ = mallocTrim?(0)
+    }
+
+    /// glibc's `malloc_trim`, looked up at run time: the Glibc module does not declare `<malloc.h>`.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
 
     /// Waits for the queued writes, tries once more what is still waiting, and says what happened.
     func finish() -> Outcome {
