@@ -154,12 +154,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let command = self
         let metricsTop = metrics.metricsTop
         let agent = LiveAgent(
-            command: self, session: session, pipe: pipe, source: source, metricsServer: metricsServer,
+            command: self, session: session, decoder: decoder, pipe: pipe, source: source, metricsServer: metricsServer,
             writer: rotationSeconds.map { _ in
                 IntervalWriter(
                     directory: outputDirectory ?? "reports/live-\(interface ?? "capture")", name: output.name ?? "hotshard",
                     keepUnwritten: rotateKeepUnwritten, quiet: output.quiet,
-                    makeDocument: { snapshot, capture in command.document(snapshot, capture: capture, source: source, model: false) },
+                    makeDocument: { snapshot, capture, parserHealth in
+                        command.document(snapshot, capture: capture, source: source, protocolHealth: parserHealth, model: false)
+                    },
                     onSnapshot: { snapshot in carried.value.add(analysis: snapshot, top: metricsTop) })
             }, carried: carried)
 

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HotshardAnalysis
 import HotshardCapture
+import HotshardProtocols
 import HotshardReport
 import Synchronization
 
@@ -30,7 +31,7 @@ final class IntervalWriter: Sendable {
     let keepUnwritten: Int
     let quiet: Bool
     /// The result of an interval from its analysis and capture counters (hot keys, model, redaction).
-    private let makeDocument: @Sendable (AnalysisSnapshot, CaptureHealth) -> ResultDocument
+    private let makeDocument: @Sendable (AnalysisSnapshot, CaptureHealth, ParserHealth) -> ResultDocument
     /// Told every interval's analysis, in order (the live metrics' cumulative counters).
     private let onSnapshot: @Sendable (AnalysisSnapshot) -> Void
     private let queue = DispatchQueue(label: "hotshard-interval-writer")
@@ -47,7 +48,7 @@ final class IntervalWriter: Sendable {
 
     init(
         directory: String, name: String, keepUnwritten: Int, quiet: Bool,
-        makeDocument: @escaping @Sendable (AnalysisSnapshot, CaptureHealth) -> ResultDocument,
+        makeDocument: @escaping @Sendable (AnalysisSnapshot, CaptureHealth, ParserHealth) -> ResultDocument,
         onSnapshot: @escaping @Sendable (AnalysisSnapshot) -> Void
     ) {
         self.makeDocument = makeDocument
@@ -67,14 +68,14 @@ final class IntervalWriter: Sendable {
         return URL(fileURLWithPath: directory).appendingPathComponent("\(name)-\(formatter.string(from: start)).json").path
     }
 
-    /// Takes the snapshot of an interval that started at `start` and ended with the capture
-    /// counters `capture` (the interval's own), makes its result, queues it behind those still
+    /// Takes the snapshot of an interval that started at `start` and ended with the capture and
+    /// parser counters given (the interval's own), makes its result, queues it behind those still
     /// waiting and tries to write them all, oldest first. Returns at once: the work is the writer's.
-    func submit(start: Date, ended: EndedAnalysis, capture: CaptureHealth) {
+    func submit(start: Date, ended: EndedAnalysis, capture: CaptureHealth, parserHealth: ParserHealth) {
         queue.async { [self] in
             let snapshot = ended.snapshot()
             onSnapshot(snapshot)
-            let interval = Interval(start: start, document: makeDocument(snapshot, capture))
+            let interval = Interval(start: start, document: makeDocument(snapshot, capture, parserHealth))
             state.withLock { state in
                 state.waiting.append(interval)
                 while state.waiting.count > keepUnwritten {

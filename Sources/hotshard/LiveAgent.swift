@@ -1,6 +1,7 @@
 import Foundation
 import HotshardAnalysis
 import HotshardCapture
+import HotshardProtocols
 import HotshardReport
 
 /// What `analyze -i` does between packets, on the capture thread's ticks (`CaptureSession.run`'s
@@ -10,6 +11,7 @@ import HotshardReport
 final class LiveAgent {
     let command: AnalyzeCommand
     let session: CaptureSession
+    let decoder: TrafficDecoder
     let pipe: RotatingAnalysis
     let source: ResultDocument.Source
     let metricsServer: MetricsServer?
@@ -21,16 +23,19 @@ final class LiveAgent {
     let carried: LockedBox<MetricsSnapshot>
     /// The capture counters at the start of the current interval.
     private var healthAtStart = CaptureHealth()
+    /// The parsers' counters at the start of the current interval.
+    private var parserHealthAtStart = ParserHealth()
     private var intervalStart: Date
     private var lastMetrics = Date.distantPast
 
     init(
-        command: AnalyzeCommand, session: CaptureSession, pipe: RotatingAnalysis, source: ResultDocument.Source,
+        command: AnalyzeCommand, session: CaptureSession, decoder: TrafficDecoder, pipe: RotatingAnalysis, source: ResultDocument.Source,
         metricsServer: MetricsServer?, writer: IntervalWriter?, carried: LockedBox<MetricsSnapshot>
     ) {
         self.carried = carried
         self.command = command
         self.session = session
+        self.decoder = decoder
         self.pipe = pipe
         self.source = source
         self.metricsServer = metricsServer
@@ -63,8 +68,12 @@ final class LiveAgent {
     /// starts at the boundary that holds `date`.
     func endInterval(_ ended: EndedAnalysis, at date: Date) {
         let health = session.health
-        writer?.submit(start: intervalStart, ended: ended, capture: health.since(healthAtStart))
+        let parserHealth = decoder.health
+        writer?.submit(
+            start: intervalStart, ended: ended, capture: health.since(healthAtStart),
+            parserHealth: parserHealth.since(parserHealthAtStart))
         healthAtStart = health
+        parserHealthAtStart = parserHealth
         intervalStart = Self.aligned(date, rotationNanos)
     }
 

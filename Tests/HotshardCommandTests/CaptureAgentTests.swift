@@ -20,7 +20,8 @@ struct CaptureAgentTests {
 
     static var binary: String { BuiltProduct.hotshard ?? "hotshard" }
 
-    /// `analyze -i lo` on the server's port, rotating every second, for `seconds`.
+    /// `analyze -i lo` on the server's port, rotating every second, for at most `seconds` (the
+    /// tests stop it with SIGINT, as Ctrl-C, once their traffic is in).
     static func startAgent(port: UInt16, directory: URL, seconds: Int, extra: [String] = [], stderr: URL) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -63,6 +64,21 @@ struct CaptureAgentTests {
         }
     }
 
+    /// Waits until the agent has written its first interval (its capture is open and rotating:
+    /// a debug build on a busy machine may take seconds to get there).
+    static func waitForFirstInterval(_ directory: URL) {
+        for _ in 0..<200 where intervalFiles(directory).isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+    }
+
+    /// Stops the agent as Ctrl-C does, a second and a half after the last request (the capture
+    /// reads what the kernel queued), and returns its stderr.
+    static func stop(_ agent: Process, log: URL) -> String {
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(agent.processIdentifier, SIGINT)
+        agent.waitUntilExit()
+        return (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    }
+
     static func intervalFiles(_ directory: URL) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasPrefix("agent-") && $0.hasSuffix(".json") }.sorted()
@@ -90,15 +106,15 @@ struct CaptureAgentTests {
         let directory = try Fixtures.temporaryDirectory("hotshard-agent")
         let intervals = directory.appendingPathComponent("intervals")
         let log = directory.appendingPathComponent("agent.log")
-        let agent = try Self.startAgent(port: server.port, directory: intervals, seconds: 6, stderr: log)
-        Thread.sleep(forTimeInterval: 1.5)
+        let agent = try Self.startAgent(port: server.port, directory: intervals, seconds: 60, stderr: log)
+        defer { if agent.isRunning { agent.terminate() } }
+        Self.waitForFirstInterval(intervals)
         try Self.send(port: server.port, bursts: 8, perBurst: 500, pause: 0.4)
-        agent.waitUntilExit()
-        let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let stderr = Self.stop(agent, log: log)
         #expect(agent.terminationStatus == 0, "\(stderr)")
         let files = Self.intervalFiles(intervals)
-        // Six seconds in one-second intervals aligned on the clock: six or seven files, named by start.
-        #expect(files.count >= 5, "\(files)")
+        // About five seconds in one-second intervals aligned on the clock, each named by its start.
+        #expect(files.count >= 4, "\(files)")
         #expect(files.allSatisfy { URL(fileURLWithPath: $0).lastPathComponent.range(of: #"^agent-\d{8}T\d{6}Z\.json$"#, options: .regularExpression) != nil })
         let merged = try Self.merge(files, into: directory.appendingPathComponent("merged.json").path)
         Self.expectEqualCounts(merged, try Self.serverCounts(port: server.port))
@@ -120,18 +136,17 @@ struct CaptureAgentTests {
         let intervals = directory.appendingPathComponent("intervals")
         let before = directory.appendingPathComponent("before")
         let log = directory.appendingPathComponent("agent.log")
-        let agent = try Self.startAgent(port: server.port, directory: intervals, seconds: 7, stderr: log)
-        Thread.sleep(forTimeInterval: 1.5)
+        let agent = try Self.startAgent(port: server.port, directory: intervals, seconds: 60, stderr: log)
+        defer { if agent.isRunning { agent.terminate() } }
+        Self.waitForFirstInterval(intervals)
         try Self.send(port: server.port, bursts: 2, perBurst: 300, pause: 0.5)
         // What was written so far moves aside; a file stands where the directory was.
-        for _ in 0..<30 where Self.intervalFiles(intervals).isEmpty { Thread.sleep(forTimeInterval: 0.1) }
         try FileManager.default.moveItem(at: intervals, to: before)
         FileManager.default.createFile(atPath: intervals.path, contents: Data("not a directory".utf8))
         try Self.send(port: server.port, bursts: 5, perBurst: 300, pause: 0.5)
         try FileManager.default.removeItem(at: intervals)
         try Self.send(port: server.port, bursts: 2, perBurst: 300, pause: 0.4)
-        agent.waitUntilExit()
-        let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let stderr = Self.stop(agent, log: log)
         #expect(agent.terminationStatus == 0, "\(stderr)")
         #expect(stderr.contains("could not write"), "\(stderr)")
         #expect(stderr.contains("kept in memory"), "\(stderr)")
@@ -159,9 +174,7 @@ struct CaptureAgentTests {
         for _ in 0..<150 where !said("dropped the unwritten interval") { Thread.sleep(forTimeInterval: 0.1) }
         try FileManager.default.removeItem(at: intervals)
         for _ in 0..<150 where Self.intervalFiles(intervals).isEmpty { Thread.sleep(forTimeInterval: 0.1) }
-        kill(agent.processIdentifier, SIGINT)
-        agent.waitUntilExit()
-        let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let stderr = Self.stop(agent, log: log)
         #expect(agent.terminationStatus == 0, "\(stderr)")
         #expect(stderr.contains("dropped the unwritten interval"), "\(stderr)")
         let files = Self.intervalFiles(intervals)
