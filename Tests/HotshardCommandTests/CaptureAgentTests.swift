@@ -115,7 +115,10 @@ struct CaptureAgentTests {
         let files = Self.intervalFiles(intervals)
         // About five seconds in one-second intervals aligned on the clock, each named by its start.
         #expect(files.count >= 4, "\(files)")
-        #expect(files.allSatisfy { URL(fileURLWithPath: $0).lastPathComponent.range(of: #"^agent-\d{8}T\d{6}Z\.json$"#, options: .regularExpression) != nil })
+        #expect(
+            files.allSatisfy {
+                URL(fileURLWithPath: $0).lastPathComponent.range(of: #"^agent-\d{8}T\d{6}Z\.json$"#, options: .regularExpression) != nil
+            })
         let merged = try Self.merge(files, into: directory.appendingPathComponent("merged.json").path)
         Self.expectEqualCounts(merged, try Self.serverCounts(port: server.port))
         // The traffic spanned several intervals: more than one holds requests.
