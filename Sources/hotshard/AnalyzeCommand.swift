@@ -186,7 +186,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         if let writer = agent.writer {
             agent.endInterval(pipe.end(), at: Date())
             let outcome = writer.finish()
-            metrics.finish(metricsServer, with: agent.metricsSnapshot(current: nil))
+            metrics.publishFinal(metricsServer, with: agent.metricsSnapshot(current: nil))
+            defer { metrics.close(metricsServer) }
             for problem in problems { print("hotshard analyze: \(problem)", to: &stderr) }
             if !output.quiet { print("\(outcome.written) interval results in \(writer.directory)") }
             if interrupt.fired { print("hotshard analyze: interrupted; the last interval covers what was read", to: &stderr) }
@@ -199,7 +200,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
             return
         }
         let snapshot = pipe.finish()
-        metrics.finish(metricsServer, with: agent.metricsSnapshot(current: snapshot))
+        metrics.publishFinal(metricsServer, with: agent.metricsSnapshot(current: snapshot))
+        defer { metrics.close(metricsServer) }
         let document = self.document(
             snapshot, capture: session.health, source: source, protocolHealth: decoder.health, problems: problems)
         let (jsonPath, htmlPath) = try output.write(document, defaultName: defaultName())

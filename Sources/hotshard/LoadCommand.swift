@@ -100,9 +100,10 @@ struct LoadCommand: AsyncParsableCommand {
             var stderr = StandardError()
             print(progress.line, to: &stderr)
         }
-        metrics.finish(
+        metrics.publishFinal(
             metricsServer,
             with: MetricsSnapshot(command: "load", run: run, elapsedSeconds: Date().timeIntervalSince(began), top: metrics.metricsTop))
+        defer { metrics.close(metricsServer) }
         var document = ResultDocument(load: run, profilePath: profile, topKeys: output.keptKeys, thresholds: loaded.thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         output.model.attach(to: &document)

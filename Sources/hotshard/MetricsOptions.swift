@@ -20,7 +20,7 @@ struct MetricsOptions: ParsableArguments {
 
     @Option(
         name: .customLong("metrics-linger"),
-        help: "After the run, serve the final values until a scrape has read them or this many seconds have passed.")
+        help: "After the run, once the result is written, serve the final values until a scrape has read them or this many seconds have passed.")
     var metricsLinger: Double = 0
 
     func validate() throws {
@@ -59,12 +59,19 @@ struct MetricsOptions: ParsableArguments {
         }
     }
 
-    /// Publishes the final values, lingers for a last scrape and stops the endpoint.
-    func finish(_ server: MetricsServer?, with snapshot: MetricsSnapshot) {
+    /// Publishes the final values (the result's), marked finished. Call `close` when the result
+    /// is written.
+    func publishFinal(_ server: MetricsServer?, with snapshot: MetricsSnapshot) {
         guard let server else { return }
         var snapshot = snapshot
         snapshot.finished = true
         server.publish(snapshot)
+    }
+
+    /// Lingers for a last scrape (`--metrics-linger`) and stops the endpoint: after the result is
+    /// written, so that waiting for a scraper never holds the result back.
+    func close(_ server: MetricsServer?) {
+        guard let server else { return }
         server.linger(upTo: metricsLinger)
         server.stop()
     }

@@ -195,10 +195,11 @@ struct ReplayCommand: AsyncParsableCommand {
             print("hotshard replay: \(error)", to: &stderr)
             throw ExitStatus.failure.exitCode
         }
-        metrics.finish(
+        metrics.publishFinal(
             metricsServer,
             with: MetricsSnapshot(
                 command: "replay", run: run.load, elapsedSeconds: Date().timeIntervalSince(began), top: metrics.metricsTop))
+        defer { metrics.close(metricsServer) }
         var document = ResultDocument(replay: run, topKeys: output.keptKeys, thresholds: thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         output.model.attach(to: &document)

@@ -117,7 +117,8 @@ struct TopCommand: ParsableCommand {
         var document = pipeline.finish(
             capture: session.health, source: source, topKeys: max(rows, 100),
             problems: session.problems.map(\.description))
-        metrics.finish(metricsServer, with: metricsSnapshot())
+        metrics.publishFinal(metricsServer, with: metricsSnapshot())
+        defer { metrics.close(metricsServer) }
         model.attach(to: &document)
         let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/top-\(interface).json")
         print("\nresult     \(jsonPath)")
