@@ -29,9 +29,9 @@ public final class RotatingAnalysis: MessageSink {
         return EndedAnalysis(finishing: ended)
     }
 
-    /// The current interval so far, without ending it.
-    public func snapshotInFlight() -> AnalysisSnapshot {
-        current.snapshotInFlight()
+    /// The current interval so far, without ending it (`keyLimit`: only its hottest keys).
+    public func snapshotInFlight(keyLimit: Int? = nil) -> AnalysisSnapshot {
+        current.snapshotInFlight(keyLimit: keyLimit)
     }
 
     /// Ends the last interval: what it measured.

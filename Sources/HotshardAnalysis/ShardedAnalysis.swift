@@ -53,8 +53,10 @@ public final class ShardedAnalysis: MessageSink {
 
     /// Everything measured so far, while the run goes on: each shard drains what it was handed and
     /// pauses for its snapshot (`PipelinedSink.withDrained`). Call from the thread that feeds it.
-    public func snapshotInFlight() -> AnalysisSnapshot {
-        merge(pipes.map { pipe in pipe.withDrained { $0.snapshot() } })
+    /// `keyLimit`: only the hottest keys of each shard (`HotKeyAnalyzer.snapshot(keyLimit:)`); the
+    /// shards hold disjoint keys, so the merged hottest `keyLimit` are exact.
+    public func snapshotInFlight(keyLimit: Int? = nil) -> AnalysisSnapshot {
+        merge(pipes.map { pipe in pipe.withDrained { analyzer in keyLimit.map { analyzer.snapshot(keyLimit: $0) } ?? analyzer.snapshot() } })
     }
 
     private func merge(_ shards: [AnalysisSnapshot]) -> AnalysisSnapshot {

@@ -59,7 +59,7 @@ final class LiveAgent {
         }
         if metricsServer != nil, now.timeIntervalSince(lastMetrics) >= 1 {
             lastMetrics = now
-            metricsServer?.publish(metricsSnapshot(current: pipe.snapshotInFlight()))
+            metricsServer?.publish(metricsSnapshot(current: pipe.snapshotInFlight(keyLimit: command.metrics.metricsTop)))
         }
     }
 

@@ -85,6 +85,7 @@ struct LoadCommand: AsyncParsableCommand {
         let began = Date()
         if let metricsServer {
             let top = metrics.metricsTop
+            runner.liveKeyLimit = max(100, 4 * top)
             runner.onLiveState = { state in metricsServer.publish(MetricsSnapshot(command: "load", live: state, top: top)) }
         }
         let interrupt = InterruptHandler { runner.stop() }

@@ -175,6 +175,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let began = Date()
         if let metricsServer {
             let top = metrics.metricsTop
+            runner.liveKeyLimit = Swift.max(100, 4 * top)
             runner.onLiveState = { state in metricsServer.publish(MetricsSnapshot(command: "replay", live: state, top: top)) }
         }
         let interrupt = InterruptHandler { runner.stop() }

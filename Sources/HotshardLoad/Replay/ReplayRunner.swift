@@ -20,6 +20,8 @@ public final class ReplayRunner: @unchecked Sendable {
     public var timeoutSeconds = 5.0
     /// The replay's cumulative measurements about once a second (`LoadRunner.onLiveState`).
     public var onLiveState: (@Sendable (LoadLiveState) -> Void)?
+    /// `LoadRunner.liveKeyLimit`.
+    public var liveKeyLimit = 100
     /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
     public var pool: LoadPool?
     private let lock = NSLock()
@@ -89,6 +91,7 @@ public final class ReplayRunner: @unchecked Sendable {
             ReplayRequests(queue: queue, timing: timing)
         }
         runner.onLiveState = onLiveState
+        runner.liveKeyLimit = liveKeyLimit
         let alreadyStopped = lock.withLock {
             self.runner = runner
             self.reader = reader

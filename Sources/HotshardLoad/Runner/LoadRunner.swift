@@ -40,6 +40,9 @@ public final class LoadRunner: @unchecked Sendable {
     /// Called about once a second (on another thread) with the run's cumulative measurements so
     /// far, when set before `run` (`--metrics-listen`); each call costs the workers a snapshot.
     public var onLiveState: (@Sendable (LoadLiveState) -> Void)?
+    /// The hottest keys of each worker a live state carries (workers see overlapping keys, so
+    /// keep it a few times what is shown: a key near the cut may be missing from one worker's).
+    public var liveKeyLimit = 100
 
     /// Runs to the end. `progress` is called about once a second (on another thread).
     public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadRun {
@@ -78,7 +81,10 @@ public final class LoadRunner: @unchecked Sendable {
                     analysis: analysis, board: board, startWallNanos: startWall, source: source))
         }
         let live = onLiveState
-        for worker in made { worker.postsLiveState = live != nil }
+        for worker in made {
+            worker.postsLiveState = live != nil
+            worker.liveKeyLimit = liveKeyLimit
+        }
         let alreadyStopped = lock.withLock {
             workers = made
             return stopRequested

@@ -103,6 +103,8 @@ final class LoadWorker: @unchecked Sendable {
     /// Posts its cumulative histograms and analysis with every progress post (`--metrics-listen`).
     /// Set before `start`.
     var postsLiveState = false
+    /// The hottest keys each live state carries (`LoadRunner.liveKeyLimit`).
+    var liveKeyLimit = 100
     private var stats = Stats()
     private var interval = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
     private var intervalCompleted = 0
@@ -936,7 +938,7 @@ final class LoadWorker: @unchecked Sendable {
             board.postLive(
                 worker: index,
                 LoadLiveState(
-                    service: stats.service, corrected: stats.corrected, analysis: analyzer.snapshot(), inFlight: inFlight,
+                    service: stats.service, corrected: stats.corrected, analysis: analyzer.snapshot(keyLimit: liveKeyLimit), inFlight: inFlight,
                     elapsedSeconds: Double(time) / 1e9))
         }
         interval.reset()
