@@ -15,4 +15,10 @@ public final class EndedAnalysis: @unchecked Sendable {
     public func snapshot() -> AnalysisSnapshot {
         analysis.snapshot()
     }
+
+    /// Its totals and latency, and only its `keyLimit` hottest keys (`HotKeyAnalyzer.snapshot(keyLimit:)`):
+    /// cheap enough for the capture thread, for the live metrics' counters.
+    public func snapshot(keyLimit: Int) -> AnalysisSnapshot {
+        analysis.snapshot(keyLimit: keyLimit)
+    }
 }

@@ -51,6 +51,11 @@ public final class ShardedAnalysis: MessageSink {
         merge(analyzers.map { $0.snapshot() })
     }
 
+    /// `snapshot()` with only the hottest `keyLimit` keys of each shard. Call after `finish()`.
+    public func snapshot(keyLimit: Int) -> AnalysisSnapshot {
+        merge(analyzers.map { $0.snapshot(keyLimit: keyLimit) })
+    }
+
     /// Everything measured so far, while the run goes on: each shard drains what it was handed and
     /// pauses for its snapshot (`PipelinedSink.withDrained`). Call from the thread that feeds it.
     /// `keyLimit`: only the hottest keys of each shard (`HotKeyAnalyzer.snapshot(keyLimit:)`); the

@@ -150,9 +150,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             configuration: analysisConfiguration,
             shards: ProcessInfo.processInfo.activeProcessorCount)
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
-        let carried = LockedBox(MetricsSnapshot(command: "analyze"))
         let command = self
-        let metricsTop = metrics.metricsTop
         let agent = LiveAgent(
             command: self, session: session, decoder: decoder, pipe: pipe, source: source, metricsServer: metricsServer,
             writer: rotationSeconds.map { _ in
@@ -161,9 +159,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     keepUnwritten: rotateKeepUnwritten, quiet: output.quiet,
                     makeDocument: { snapshot, capture, parserHealth in
                         command.document(snapshot, capture: capture, source: source, protocolHealth: parserHealth, model: false)
-                    },
-                    onSnapshot: { snapshot in carried.value.add(analysis: snapshot, top: metricsTop) })
-            }, carried: carried)
+                    })
+            })
 
         let interrupt = InterruptHandler { session.stop() }
         let progress = ProgressLine(enabled: !output.quiet) { session.progress }

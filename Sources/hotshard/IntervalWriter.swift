@@ -32,8 +32,6 @@ final class IntervalWriter: Sendable {
     let quiet: Bool
     /// The result of an interval from its analysis and capture counters (hot keys, model, redaction).
     private let makeDocument: @Sendable (AnalysisSnapshot, CaptureHealth, ParserHealth) -> ResultDocument
-    /// Told every interval's analysis, in order (the live metrics' cumulative counters).
-    private let onSnapshot: @Sendable (AnalysisSnapshot) -> Void
     private let queue = DispatchQueue(label: "hotshard-interval-writer")
     private let state = Mutex(State())
     /// Intervals dropped so far, for the live metrics.
@@ -48,11 +46,9 @@ final class IntervalWriter: Sendable {
 
     init(
         directory: String, name: String, keepUnwritten: Int, quiet: Bool,
-        makeDocument: @escaping @Sendable (AnalysisSnapshot, CaptureHealth, ParserHealth) -> ResultDocument,
-        onSnapshot: @escaping @Sendable (AnalysisSnapshot) -> Void
+        makeDocument: @escaping @Sendable (AnalysisSnapshot, CaptureHealth, ParserHealth) -> ResultDocument
     ) {
         self.makeDocument = makeDocument
-        self.onSnapshot = onSnapshot
         self.directory = directory
         self.name = name
         self.keepUnwritten = max(1, keepUnwritten)
@@ -74,7 +70,6 @@ final class IntervalWriter: Sendable {
     func submit(start: Date, ended: EndedAnalysis, capture: CaptureHealth, parserHealth: ParserHealth) {
         queue.async { [self] in
             let snapshot = ended.snapshot()
-            onSnapshot(snapshot)
             let interval = Interval(start: start, document: makeDocument(snapshot, capture, parserHealth))
             state.withLock { state in
                 state.waiting.append(interval)

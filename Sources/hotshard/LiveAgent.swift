@@ -19,8 +19,8 @@ final class LiveAgent {
     private let rotationNanos: Int64?
     private let began = Date()
     /// The counters of the intervals already ended (metrics stay cumulative across rotations),
-    /// added by the writer as it takes each interval's snapshot.
-    let carried: LockedBox<MetricsSnapshot>
+    /// added at each rotation, so that no scrape sees a counter go back.
+    private var carried = MetricsSnapshot(command: "analyze")
     /// The capture counters at the start of the current interval.
     private var healthAtStart = CaptureHealth()
     /// The parsers' counters at the start of the current interval.
@@ -30,9 +30,8 @@ final class LiveAgent {
 
     init(
         command: AnalyzeCommand, session: CaptureSession, decoder: TrafficDecoder, pipe: RotatingAnalysis, source: ResultDocument.Source,
-        metricsServer: MetricsServer?, writer: IntervalWriter?, carried: LockedBox<MetricsSnapshot>
+        metricsServer: MetricsServer?, writer: IntervalWriter?
     ) {
-        self.carried = carried
         self.command = command
         self.session = session
         self.decoder = decoder
@@ -63,10 +62,13 @@ final class LiveAgent {
         }
     }
 
-    /// Ends the current interval: its analysis and capture counters go to the writer (which takes
-    /// the snapshot, makes the result and adds its counters to `carried`), and the next interval
-    /// starts at the boundary that holds `date`.
+    /// Ends the current interval: its counters join `carried` (with live metrics), its analysis
+    /// and capture counters go to the writer (which takes the full snapshot and makes the result),
+    /// and the next interval starts at the boundary that holds `date`.
     func endInterval(_ ended: EndedAnalysis, at date: Date) {
+        if metricsServer != nil {
+            carried.add(analysis: ended.snapshot(keyLimit: command.metrics.metricsTop), top: command.metrics.metricsTop)
+        }
         let health = session.health
         let parserHealth = decoder.health
         writer?.submit(
@@ -80,7 +82,7 @@ final class LiveAgent {
     /// The metrics now: the ended intervals' counters plus the current interval's (`current`; nil
     /// when every interval has ended), the capture's counters and the dropped intervals.
     func metricsSnapshot(current: AnalysisSnapshot?) -> MetricsSnapshot {
-        var snapshot = carried.value
+        var snapshot = carried
         if let current { snapshot.add(analysis: current, top: command.metrics.metricsTop) }
         snapshot.capture = session.health
         snapshot.elapsedSeconds = Date().timeIntervalSince(began)
