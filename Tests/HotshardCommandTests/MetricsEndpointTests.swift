@@ -196,6 +196,42 @@ struct MetricsEndpointTests {
         analyze.waitUntilExit()
     }
 
+    /// A capture agent's counters stay cumulative across rotations: scraped through three one-second
+    /// intervals of traffic they never go back, and the final one is every SET sent.
+    @Test(
+        .enabled(
+            if: getuid() == 0 && canLoad,
+            "needs root for live capture, redis-server and the built hotshard: skipped"))
+    func rotatingAgentCountersNeverGoBack() throws {
+        let server = try RealServer(.redis)
+        defer { server.stop() }
+        let directory = try Fixtures.temporaryDirectory("hotshard-metrics-rotate")
+        let port = try RealServer.freePort()
+        let agent = try Self.start([
+            "analyze", "-i", "lo", "--port", "resp=\(server.port)", "--filter", "tcp port \(server.port)", "--duration", "30",
+            "--rotate", "1s", "--output-dir", directory.appendingPathComponent("intervals").path, "--quiet",
+            "--metrics-listen", "127.0.0.1:\(port)", "--metrics-linger", "5",
+        ])
+        defer { if agent.isRunning { agent.terminate() } }
+        _ = try Self.scrape(port: port) { $0.contains("hotshard_capture_packets_total") }
+        let redis = try RedisConnection(port: server.port)
+        var seen: [Double] = []
+        for round in 0..<3 {
+            for index in 0..<50 { _ = try redis.call("SET", "rotate:\(round):\(index)", "v") }
+            for _ in 0..<6 {
+                if let body = try? Self.get(port: port).body { seen.append(Self.sample(body, "hotshard_requests_total{command=\"SET\"}") ?? 0) }
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
+        Thread.sleep(forTimeInterval: 1)
+        kill(agent.processIdentifier, SIGINT)
+        let final = try Self.scrape(port: port) { Self.sample($0, "hotshard_run_finished") == 1 }
+        agent.waitUntilExit()
+        seen.append(Self.sample(final.body, "hotshard_requests_total{command=\"SET\"}") ?? 0)
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 <= $1 }, "\(seen)")
+        #expect(seen.last == 150, "\(seen)")
+    }
+
     @Test(
         .enabled(
             if: getuid() == 0 && canLoad && promtool != nil && ExternalTool.find("tmux") != nil,
