@@ -242,18 +242,24 @@ struct AnalyzerState {
         }
     }
 
-    func snapshot() -> AnalysisSnapshot {
-        let series = windows.finished { summary.counters[$0].key }
+    /// `keyLimit`: only the hottest keys, without prefixes or windows (a live view's snapshot,
+    /// once a second on the analysing thread: it costs one pass over the counters, not a sort and a
+    /// copy of every tracked key's statistics).
+    func snapshot(keyLimit: Int? = nil) -> AnalysisSnapshot {
+        let series =
+            keyLimit == nil
+            ? windows.finished { summary.counters[$0].key }
+            : (originNanos: Int64(0), windowNanos: Int64(configuration.windowSeconds * 1e9), windows: [])
         var tracked: [TrackedKey] = []
-        tracked.reserveCapacity(summary.count)
-        for slot in summary.slotsByCount() {
+        tracked.reserveCapacity(keyLimit.map { min($0, summary.count) } ?? summary.count)
+        for slot in keyLimit.map({ summary.slotsByCount(limit: $0) }) ?? summary.slotsByCount() {
             let counter = summary.counters[slot]
             tracked.append(
                 TrackedKey(
                     key: counter.key, count: counter.count, error: counter.error,
                     statistics: statistics[slot]))
         }
-        let prefixCounts = prefixes.slotsByCount().map {
+        let prefixCounts = (keyLimit == nil ? prefixes.slotsByCount() : []).map {
             PrefixCount(
                 prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,
                 error: prefixes.counters[$0].error)

@@ -38,6 +38,12 @@ public final class HotKeyAnalyzer: MessageSink {
     public func snapshot() -> AnalysisSnapshot {
         state.snapshot()
     }
+
+    /// A live view: totals and latency as `snapshot()`, but only the `keyLimit` hottest keys and
+    /// no prefixes or windows, in one pass over the counters (once a second on a hot thread).
+    public func snapshot(keyLimit: Int) -> AnalysisSnapshot {
+        state.snapshot(keyLimit: keyLimit)
+    }
 }
 
 /// Request totals of a run.

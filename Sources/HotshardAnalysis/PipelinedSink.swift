@@ -4,11 +4,11 @@ import HotshardProtocols
 /// Runs a message sink on a thread of its own: messages are handed over in batches through a
 /// bounded queue, so that reading and parsing (the caller's thread) and analysis (this one) use
 /// both cores. Order is kept. `finish()` delivers what is left and waits for the sink to drain;
-/// the sink must not be touched from elsewhere until then.
+/// the sink must not be touched from elsewhere until then (but see `withDrained`).
 ///
 /// `@unchecked Sendable`: the downstream sink is handed to the worker thread at `init` and back
-/// at `finish()` (the join orders it), and `batch` belongs to the caller's thread alone; every
-/// other shared field is inside the `Monitor`.
+/// at `finish()` (the join orders it) or inside `withDrained` (the worker waits on the monitor),
+/// and `batch` belongs to the caller's thread alone; every other shared field is in the `Monitor`.
 public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: MessageSink, @unchecked Sendable {
     private struct Queue {
         var batches: [[Message]] = []
@@ -16,6 +16,8 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
         /// (about half a megabyte) meant fresh pages from the kernel, zeroed, every time.
         var spare: [[Message]] = []
         var closed = false
+        /// The sink is receiving a batch outside the lock (so `withDrained` waits for it too).
+        var busy = false
     }
 
     private let downstream: Downstream
@@ -46,6 +48,15 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
         worker?.join()
     }
 
+    /// Hands over what is queued, waits until the sink has received all of it, then runs `body`
+    /// on the sink from the caller's thread while the drain thread waits: a consistent look at the
+    /// sink in the middle of a run (a live capture's metrics, `top`) without closing the pipeline.
+    public func withDrained<T>(_ body: (Downstream) -> T) -> T {
+        handOver()
+        let downstream = self.downstream
+        return queue.wait(until: { $0.batches.isEmpty && !$0.busy }) { _ in body(downstream) }
+    }
+
     private func handOver() {
         guard !batch.isEmpty else { return }
         let full = batch
@@ -65,13 +76,16 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
     private func drain() {
         while true {
             let taken: [Message]? = queue.wait(until: { !$0.batches.isEmpty || $0.closed }) { queue in
-                queue.batches.isEmpty ? nil : queue.batches.removeFirst()
+                guard !queue.batches.isEmpty else { return nil }
+                queue.busy = true
+                return queue.batches.removeFirst()
             }
             guard var next = taken else { return }
             downstream.receive(contentsOf: next)
             next.removeAll(keepingCapacity: true)
             let maxQueued = self.maxQueued
-            queue.withLock { queue in
+            queue.update { queue in
+                queue.busy = false
                 if queue.spare.count < maxQueued { queue.spare.append(next) }
             }
         }

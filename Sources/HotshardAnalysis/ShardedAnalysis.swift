@@ -48,8 +48,25 @@ public final class ShardedAnalysis: MessageSink {
 
     /// Everything measured, the shards merged. Call after `finish()`.
     public func snapshot() -> AnalysisSnapshot {
-        let parts = analyzers.map { analyzer in
-            var snapshot = analyzer.snapshot()
+        merge(analyzers.map { $0.snapshot() })
+    }
+
+    /// `snapshot()` with only the hottest `keyLimit` keys of each shard. Call after `finish()`.
+    public func snapshot(keyLimit: Int) -> AnalysisSnapshot {
+        merge(analyzers.map { $0.snapshot(keyLimit: keyLimit) })
+    }
+
+    /// Everything measured so far, while the run goes on: each shard drains what it was handed and
+    /// pauses for its snapshot (`PipelinedSink.withDrained`). Call from the thread that feeds it.
+    /// `keyLimit`: only the hottest keys of each shard (`HotKeyAnalyzer.snapshot(keyLimit:)`); the
+    /// shards hold disjoint keys, so the merged hottest `keyLimit` are exact.
+    public func snapshotInFlight(keyLimit: Int? = nil) -> AnalysisSnapshot {
+        merge(pipes.map { pipe in pipe.withDrained { analyzer in keyLimit.map { analyzer.snapshot(keyLimit: $0) } ?? analyzer.snapshot() } })
+    }
+
+    private func merge(_ shards: [AnalysisSnapshot]) -> AnalysisSnapshot {
+        let parts = shards.map { shard in
+            var snapshot = shard
             snapshot.configuration = configuration
             return snapshot
         }

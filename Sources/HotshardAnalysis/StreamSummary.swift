@@ -139,6 +139,30 @@ struct StreamSummary {
         }
     }
 
+    /// The `limit` slots of highest count, highest first (ties by key), in one pass over the
+    /// counters: O(n log limit) where `slotsByCount` sorts them all. For a live view once a second.
+    func slotsByCount(limit: Int) -> [Int] {
+        guard limit > 0 else { return [] }
+        guard limit < counters.count else { return slotsByCount() }
+        return counters.withUnsafeBufferPointer { counters in
+            func before(_ a: Int, _ b: Int) -> Bool {
+                let x = counters[a].count, y = counters[b].count
+                return x != y ? x > y : counters[a].key < counters[b].key
+            }
+            // The best `limit` so far, best first; a candidate enters only above the last.
+            var best: [Int] = []
+            best.reserveCapacity(limit + 1)
+            for slot in counters.indices {
+                if best.count == limit, let last = best.last, !before(slot, last) { continue }
+                var position = best.count
+                while position > 0 && before(slot, best[position - 1]) { position -= 1 }
+                best.insert(slot, at: position)
+                if best.count > limit { best.removeLast() }
+            }
+            return best
+        }
+    }
+
     // MARK: Buckets
 
     /// The buckets and their lists, from the counts: ascending counts, and in each list the most

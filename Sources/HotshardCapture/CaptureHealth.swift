@@ -24,6 +24,10 @@ public struct CaptureHealth: Codable, Sendable, Equatable {
     public var interfaceDrops: Int? = nil
     /// How often each cap was hit, by cap name (`flows`, `bufferedBytes`, `flowBufferedBytes`).
     public var capsHit: [String: Int] = [:]
+    /// A capture agent (`analyze --rotate`): intervals it measured and had to drop unwritten
+    /// since its last written result (the output could not be written for longer than it keeps
+    /// intervals); nil elsewhere. Their traffic is missing from every result.
+    public var droppedIntervals: Int? = nil
 
     public init() {}
 }

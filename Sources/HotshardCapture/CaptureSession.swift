@@ -11,6 +11,8 @@ public final class CaptureSession: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     /// When the capture loop first saw the stop (the reading thread's own).
     private var drainStarted: ContinuousClock.Instant?
+    /// A live run with a `tick`: a packet-less wake-up returns to the loop, which ticks.
+    private var ticking = false
     private let packetsProgress = Atomic<Int>(0)
     private let bytesProgress = Atomic<Int>(0)
     private let totalBytes: Int?
@@ -61,6 +63,14 @@ public final class CaptureSession: @unchecked Sendable {
     /// Reads until the input ends, a limit is reached or `stop()` is called, then closes every
     /// flow (delivering what was buffered). Calls into `sink` happen on the calling thread.
     public func run<Sink: StreamSink>(into sink: Sink) throws {
+        try run(into: sink, tick: nil)
+    }
+
+    /// `run(into:)`, and `tick`, when given, runs on the calling thread about four times a second
+    /// while a live capture runs, between packets and also when none arrive: where a live consumer
+    /// publishes its metrics or rotates its interval without a lock on the packet path.
+    public func run<Sink: StreamSink>(into sink: Sink, tick: (() -> Void)?) throws {
+        ticking = tick != nil
         var health = CaptureHealth()
         let reassembler = TCPReassembler(options: options)
         var decoders = sources.map { PacketDecoder(link: $0.link) }
@@ -117,6 +127,7 @@ public final class CaptureSession: @unchecked Sendable {
                     health.interfaceDrops = stats.interfaceDropped
                 }
                 publish(health, packets: packets, perSource: packetsPerSource)
+                tick?()
             }
             if let deadline, (ContinuousClock.now - startClock).nanoseconds >= deadline { break }
             if !advance(index, source) { active.remove(at: position) }
@@ -147,7 +158,7 @@ public final class CaptureSession: @unchecked Sendable {
                 }
                 if source.isLive {
                     // Let the loop check its deadline: a packet-less wake-up is "still active", with no packet.
-                    if options.durationSeconds != nil || options.packetLimit != nil { return true }
+                    if options.durationSeconds != nil || options.packetLimit != nil || ticking { return true }
                     continue
                 }
                 return false

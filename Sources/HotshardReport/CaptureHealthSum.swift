@@ -29,5 +29,6 @@ public struct CaptureHealthSum {
         if let drops = health.kernelDrops { total.kernelDrops = (total.kernelDrops ?? 0) + drops }
         if let drops = health.interfaceDrops { total.interfaceDrops = (total.interfaceDrops ?? 0) + drops }
         total.capsHit.merge(health.capsHit, uniquingKeysWith: +)
+        if let dropped = health.droppedIntervals { total.droppedIntervals = (total.droppedIntervals ?? 0) + dropped }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import HotshardAnalysis
 import HotshardCapture
+import HotshardLoad
 import HotshardProtocols
 import HotshardReport
 
@@ -10,7 +11,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Hot keys from capture files or a live interface, then model and report.",
-        discussion: ExitStatus.help([.success, .failure, .damagedInput])
+        discussion: """
+            A live capture can serve Prometheus metrics while it runs (--metrics-listen) and, as a capture agent, \
+            write one result per interval and keep running (--rotate); `hotshard merge` makes one result of the \
+            intervals and agents. See README, Live metrics and Capture agents.
+            \(ExitStatus.help([.success, .failure, .badInput, .damagedInput]))
+            """
     )
 
     @Argument(help: "pcap or pcapng files (.gz read transparently), merged in time order.")
@@ -62,6 +68,26 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Flag(help: "Print the capture health counters.")
     var stats = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Live capture: write one result per interval of this length (30s, 15m, 1h; at least 1s) and keep running.",
+            discussion:
+                "Intervals are aligned on the clock (a 15m interval starts at :00, :15, …; the first is partial), each written atomically as --output-dir/NAME-YYYYMMDDTHHMMSSZ.json (NAME: --name, default hotshard), named by its start in UTC; the analysis starts afresh in each, so memory stays that of one interval. No HTML and no model per interval: `hotshard merge` models and renders the merged intervals.",
+            valueName: "duration"))
+    var rotate: String?
+
+    @Option(name: .customLong("output-dir"), help: "With --rotate: the directory of the interval results (default reports/live-IFACE).")
+    var outputDirectory: String?
+
+    @Option(
+        name: .customLong("rotate-keep-unwritten"),
+        help:
+            "With --rotate: intervals kept in memory while their results cannot be written (disk full, directory gone), retried at each rotation; beyond it the oldest is dropped and counted in the next result's capture.droppedIntervals."
+    )
+    var rotateKeepUnwritten: Int = 4
+
+    @OptionGroup(title: "Live metrics") var metrics: MetricsOptions
+
     func validate() throws {
         if files.isEmpty && interface == nil {
             throw ValidationError("give capture files or -i IFACE")
@@ -70,6 +96,26 @@ struct AnalyzeCommand: AsyncParsableCommand {
             throw ValidationError("give capture files or -i IFACE, not both")
         }
         if window <= 0 { throw ValidationError("--window must be positive") }
+        if interface == nil, metrics.metricsListen != nil { throw ValidationError("--metrics-listen needs a live capture (-i IFACE)") }
+        if let rotate {
+            guard interface != nil else { throw ValidationError("--rotate needs a live capture (-i IFACE)") }
+            guard rotationSeconds != nil else {
+                throw ValidationError("--rotate \(rotate): expected a duration of at least 1s, such as 30s, 15m or 1h")
+            }
+            if output.paths.json != nil || output.paths.html != nil {
+                throw ValidationError("--rotate writes one result per interval into --output-dir; --json and --html name one file")
+            }
+            if emitProfile != nil { throw ValidationError("--emit-profile needs one result: give it to a run without --rotate") }
+        } else if outputDirectory != nil {
+            throw ValidationError("--output-dir is where --rotate writes its intervals; give --json PATH for one result")
+        }
+        if rotateKeepUnwritten < 1 { throw ValidationError("--rotate-keep-unwritten must be at least 1") }
+    }
+
+    /// `--rotate` in seconds; nil without it or when it is not a duration of at least a second.
+    var rotationSeconds: Double? {
+        guard let rotate, let seconds = ProfileOverrides.seconds(rotate), seconds >= 1, seconds.isFinite else { return nil }
+        return seconds
     }
 
     func run() async throws {
@@ -87,6 +133,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         decoderConfiguration.httpKey = httpKey
         decoderConfiguration.amqpKey = amqpKey
 
+        // Before the capture opens: a metrics port in use ends the command before it measures.
+        let metricsServer = try metrics.start(command: "analyze")
         let session: CaptureSession
         let source: ResultDocument.Source
         if let interface {
@@ -96,11 +144,23 @@ struct AnalyzeCommand: AsyncParsableCommand {
             session = try CaptureSession(files: files, options: captureOptions)
             source = ResultDocument.Source(kind: .capture, inputs: files)
         }
-        // Reading and parsing on this thread, analysis split by key over one thread per core.
-        let pipe = ShardedAnalysis(
+        // Reading and parsing on this thread, analysis split by key over one thread per core; a
+        // live capture's analysis can be looked at mid-run and cut into intervals.
+        let pipe = RotatingAnalysis(
             configuration: analysisConfiguration,
             shards: ProcessInfo.processInfo.activeProcessorCount)
         let decoder = TrafficDecoder(configuration: decoderConfiguration, sink: pipe)
+        let command = self
+        let agent = LiveAgent(
+            command: self, session: session, decoder: decoder, pipe: pipe, source: source, metricsServer: metricsServer,
+            writer: rotationSeconds.map { _ in
+                IntervalWriter(
+                    directory: outputDirectory ?? "reports/live-\(interface ?? "capture")", name: output.name ?? "hotshard",
+                    keepUnwritten: rotateKeepUnwritten, quiet: output.quiet,
+                    makeDocument: { snapshot, capture, parserHealth in
+                        command.document(snapshot, capture: capture, source: source, protocolHealth: parserHealth, model: false)
+                    })
+            })
 
         let interrupt = InterruptHandler { session.stop() }
         let progress = ProgressLine(enabled: !output.quiet) { session.progress }
@@ -109,24 +169,38 @@ struct AnalyzeCommand: AsyncParsableCommand {
             interrupt.cancel()
         }
         do {
-            try session.run(into: decoder)
+            try session.run(into: decoder, tick: interface == nil ? nil : { agent.tick() })
         } catch {
-            pipe.finish()
+            _ = pipe.finish()
+            metricsServer?.stop()
             throw error
         }
         decoder.finish(timestampNanos: 0)
-        pipe.finish()
         progress.stop()
 
         let problems = session.problems.map(\.description)
-        let snapshot = pipe.snapshot()
-        var document = ResultDocument(
-            analysis: snapshot, capture: session.health, source: source,
-            topKeys: output.keptKeys, protocolHealth: decoder.health,
-            inputProblems: problems)
-        document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
-        output.model.attach(to: &document)
-        if let redactor = redaction.redactor { document = redactor.redact(document) }
+        var stderr = StandardError()
+        if let writer = agent.writer {
+            agent.endInterval(pipe.end(), at: Date())
+            let outcome = writer.finish()
+            metrics.publishFinal(metricsServer, with: agent.metricsSnapshot(current: nil))
+            defer { metrics.close(metricsServer) }
+            for problem in problems { print("hotshard analyze: \(problem)", to: &stderr) }
+            if !output.quiet { print("\(outcome.written) interval results in \(writer.directory)") }
+            if interrupt.fired { print("hotshard analyze: interrupted; the last interval covers what was read", to: &stderr) }
+            if outcome.unwritten > 0 {
+                print(
+                    "hotshard analyze: \(outcome.unwritten) interval results could not be written to \(writer.directory) (see above)",
+                    to: &stderr)
+                throw ExitStatus.failure.exitCode
+            }
+            return
+        }
+        let snapshot = pipe.finish()
+        metrics.publishFinal(metricsServer, with: agent.metricsSnapshot(current: snapshot))
+        defer { metrics.close(metricsServer) }
+        let document = self.document(
+            snapshot, capture: session.health, source: source, protocolHealth: decoder.health, problems: problems)
         let (jsonPath, htmlPath) = try output.write(document, defaultName: defaultName())
         if let emitProfile {
             var listed = ResultDocument(
@@ -137,7 +211,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(ProfileEmitter.yaml(listed).utf8).write(to: url, options: .atomic)
         }
-        var stderr = StandardError()
         if !output.quiet {
             print(TerminalSummary.render(document, top: output.top, includeHealth: stats), terminator: "")
             print("\nresult     \(jsonPath)")
@@ -150,6 +223,24 @@ struct AnalyzeCommand: AsyncParsableCommand {
         if Self.inputWasDamaged(document) {
             throw ExitStatus.damagedInput.exitCode
         }
+    }
+
+    /// A result of the analysis of the whole run, or of one interval (`--rotate`): hot keys and
+    /// redaction, and the model unless `model` is false. An interval's result has no model: an
+    /// agent on a production host should not plan clusters every interval, and `merge` models the
+    /// merged intervals anyway.
+    func document(
+        _ snapshot: AnalysisSnapshot, capture: CaptureHealth, source: ResultDocument.Source,
+        protocolHealth: ParserHealth? = nil, problems: [String] = [], model: Bool = true
+    ) -> ResultDocument {
+        var document = ResultDocument(
+            analysis: snapshot, capture: capture, source: source,
+            topKeys: output.keptKeys, protocolHealth: protocolHealth,
+            inputProblems: problems)
+        document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
+        if model { output.model.attach(to: &document) }
+        if let redactor = redaction.redactor { document = redactor.redact(document) }
+        return document
     }
 
     static func inputWasDamaged(_ document: ResultDocument) -> Bool {

@@ -10,7 +10,8 @@ struct LoadCommand: AsyncParsableCommand {
         abstract: "Synthetic open-loop load against a server from a workload profile.",
         discussion: """
             Targets must be on loopback (127.0.0.0/8, ::1) unless --allow-remote is given. Progress once a second on stderr; Ctrl-C stops \
-            sending, drains in-flight requests for up to a second and writes the result.
+            sending, drains in-flight requests for up to a second and writes the result. --metrics-listen serves \
+            Prometheus metrics while it runs (see README, Live metrics).
 
             Sharded load (several processes or Kubernetes pods as one client): `--shard I/N` (or `--shards N` \
             with I from JOB_COMPLETION_INDEX) sends exactly the requests I, I+N, I+2N, … of the sequence the \
@@ -90,6 +91,8 @@ struct LoadCommand: AsyncParsableCommand {
     var hlog: String?
 
     @OptionGroup var output: ResultOutputOptions
+
+    @OptionGroup(title: "Live metrics") var metrics: MetricsOptions
 
     func validate() throws {
         _ = try resolvedShard(environment: ProcessInfo.processInfo.environment)
@@ -171,7 +174,14 @@ struct LoadCommand: AsyncParsableCommand {
         }
         let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
+        let metricsServer = try metrics.start(command: "load")
         let runner = LoadRunner(profile: loaded, analysis: analysis, histogramLogPath: hlog)
+        let began = Date()
+        if let metricsServer {
+            let top = metrics.metricsTop
+            runner.liveKeyLimit = max(100, 4 * top)
+            runner.onLiveState = { state in metricsServer.publish(MetricsSnapshot(command: "load", live: state, top: top)) }
+        }
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {
@@ -186,6 +196,10 @@ struct LoadCommand: AsyncParsableCommand {
             var stderr = StandardError()
             print(progress.line, to: &stderr)
         }
+        metrics.publishFinal(
+            metricsServer,
+            with: MetricsSnapshot(command: "load", run: run, elapsedSeconds: Date().timeIntervalSince(began), top: metrics.metricsTop))
+        defer { metrics.close(metricsServer) }
         var document = ResultDocument(
             load: run, profilePath: profile, topKeys: output.keptKeys, thresholds: loaded.thresholds,
             profileIdentity: loaded.shard == nil ? nil : profileIdentity())

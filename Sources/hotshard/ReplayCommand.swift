@@ -102,6 +102,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var output: ResultOutputOptions
 
+    @OptionGroup(title: "Live metrics") var metrics: MetricsOptions
+
     func validate() throws {
         if [speed != nil, rate != nil, max].filter({ $0 }).count > 1 {
             throw ValidationError("choose one of --speed, --rate and --max")
@@ -176,6 +178,13 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         runner.thresholds = thresholds
         runner.timeoutSeconds = timeout
+        let metricsServer = try metrics.start(command: "replay")
+        let began = Date()
+        if let metricsServer {
+            let top = metrics.metricsTop
+            runner.liveKeyLimit = Swift.max(100, 4 * top)
+            runner.onLiveState = { state in metricsServer.publish(MetricsSnapshot(command: "replay", live: state, top: top)) }
+        }
         let interrupt = InterruptHandler { runner.stop() }
         defer { interrupt.cancel() }
         if !output.quiet {
@@ -190,9 +199,15 @@ struct ReplayCommand: AsyncParsableCommand {
                 print(progress.line, to: &stderr)
             }
         } catch {
+            metricsServer?.stop()
             print("hotshard replay: \(error)", to: &stderr)
             throw ExitStatus.failure.exitCode
         }
+        metrics.publishFinal(
+            metricsServer,
+            with: MetricsSnapshot(
+                command: "replay", run: run.load, elapsedSeconds: Date().timeIntervalSince(began), top: metrics.metricsTop))
+        defer { metrics.close(metricsServer) }
         var document = ResultDocument(replay: run, topKeys: output.keptKeys, thresholds: thresholds)
         document.hotKeys = Array(document.hotKeys.prefix(output.keptKeys))
         output.model.attach(to: &document)

@@ -11,7 +11,8 @@ import HotshardReport
 struct TopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "top",
-        abstract: "Live, refreshing terminal view of the hottest keys on an interface."
+        abstract: "Live, refreshing terminal view of the hottest keys on an interface.",
+        discussion: ExitStatus.help([.success, .failure, .badInput])
     )
 
     @Option(name: .shortAndLong, help: "Interface to capture from (needs root or CAP_NET_RAW).")
@@ -44,6 +45,8 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup var paths: ResultPathOptions
 
+    @OptionGroup(title: "Live metrics") var metrics: MetricsOptions
+
     func validate() throws {
         guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
         guard rows >= 1 else { throw ValidationError("--rows must be at least 1") }
@@ -60,6 +63,7 @@ struct TopCommand: ParsableCommand {
         var analysisConfiguration = AnalysisConfiguration()
         if let capacity { analysisConfiguration.capacity = capacity }
 
+        let metricsServer = try metrics.start(command: "top")
         let session = try CaptureSession(liveInterface: interface, options: options)
         let analyzer = HotKeyAnalyzer(configuration: analysisConfiguration)
         let pipeline = LockedPipeline(TrafficDecoder(configuration: decoderConfiguration, sink: analyzer), analyzer)
@@ -87,6 +91,14 @@ struct TopCommand: ParsableCommand {
             lastFrame = now
             print(frame, terminator: "")
             fflush(nil)  // nil: every stream; naming stdout trips strict concurrency
+            metricsServer?.publish(metricsSnapshot())
+        }
+        func metricsSnapshot() -> MetricsSnapshot {
+            var snapshot = MetricsSnapshot(command: "top")
+            snapshot.add(analysis: pipeline.analysis(), top: metrics.metricsTop)
+            snapshot.capture = session.health
+            snapshot.elapsedSeconds = Date().timeIntervalSince(start)
+            return snapshot
         }
         draw()
         while captureDone.wait(timeout: .now()) == .timedOut {
@@ -105,6 +117,8 @@ struct TopCommand: ParsableCommand {
         var document = pipeline.finish(
             capture: session.health, source: source, topKeys: max(rows, 100),
             problems: session.problems.map(\.description))
+        metrics.publishFinal(metricsServer, with: metricsSnapshot())
+        defer { metrics.close(metricsServer) }
         model.attach(to: &document)
         let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/top-\(interface).json")
         print("\nresult     \(jsonPath)")
@@ -146,6 +160,11 @@ final class LockedPipeline: StreamSink, @unchecked Sendable {
                 analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
                 protocolHealth: decoder.health)
         }
+    }
+
+    /// The analysis so far (the metrics endpoint's counters and hot keys).
+    func analysis() -> AnalysisSnapshot {
+        lock.withLock { analyzer.snapshot() }
     }
 
     /// Closes every open conversation (unanswered requests count as such) and gives the result.

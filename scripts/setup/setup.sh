@@ -15,6 +15,7 @@ packages=(
   libmemcached-tools                  # benchmarks: memaslap (memcaslap), the memcached load baseline
   gcc libc6-dev                       # benchmarks: builds ../shared/floor/respfloor.c
   tmux                                # tests: `hotshard top` driven in a terminal
+  prometheus                          # tests: promtool check metrics, a real scrape of --metrics-listen
   chromium                            # report tests: headless browser
   python3                             # scripts: command-table generation, clients
   time                                # benchmarks: /usr/bin/time -v for peak memory

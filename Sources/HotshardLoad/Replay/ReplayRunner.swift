@@ -20,6 +20,10 @@ public final class ReplayRunner: @unchecked Sendable {
     public var durationSeconds: Double?
     public var thresholds: [Threshold] = []
     public var timeoutSeconds = 5.0
+    /// The replay's cumulative measurements about once a second (`LoadRunner.onLiveState`).
+    public var onLiveState: (@Sendable (LoadLiveState) -> Void)?
+    /// `LoadRunner.liveKeyLimit`.
+    public var liveKeyLimit = 100
     /// Replays to a pool (`target` is its first node): each request goes to its first key's node.
     public var pool: LoadPool?
     /// `--hlog`: the HdrHistogram interval log of corrected and service latency; nil: none.
@@ -91,6 +95,8 @@ public final class ReplayRunner: @unchecked Sendable {
         let runner = LoadRunner(profile: profile, analysis: analysis, histogramLogPath: histogramLogPath) { _, _ in
             ReplayRequests(queue: queue, timing: timing)
         }
+        runner.onLiveState = onLiveState
+        runner.liveKeyLimit = liveKeyLimit
         let alreadyStopped = running.withLock {
             $0.runner = runner
             $0.reader = reader

@@ -43,6 +43,23 @@ public final class LoadRunner: Sendable {
         self.makeSource = makeSource
     }
 
+    /// `onLiveState` and `liveKeyLimit`, set before `run` from whichever thread builds the run.
+    private let live = Mutex<(report: (@Sendable (LoadLiveState) -> Void)?, keyLimit: Int)>((nil, 100))
+
+    /// Called about once a second (on another thread) with the run's cumulative measurements so
+    /// far, when set before `run` (`--metrics-listen`); each call costs the workers a snapshot.
+    public var onLiveState: (@Sendable (LoadLiveState) -> Void)? {
+        get { live.withLock { $0.report } }
+        set { live.withLock { $0.report = newValue } }
+    }
+
+    /// The hottest keys of each worker a live state carries (workers see overlapping keys, so
+    /// keep it a few times what is shown: a key near the cut may be missing from one worker's).
+    public var liveKeyLimit: Int {
+        get { live.withLock { $0.keyLimit } }
+        set { live.withLock { $0.keyLimit = newValue } }
+    }
+
     /// Runs to the end. `progress` is called about once a second (on another thread).
     public func run(progress: (@Sendable (LoadProgress) -> Void)? = nil) async throws -> LoadRun {
         let threads = max(1, min(profile.threads, profile.connections))
@@ -92,6 +109,12 @@ public final class LoadRunner: Sendable {
                     analysis: analysis, board: board, startWallNanos: startWall, source: source,
                     histogramLog: histogramLog))
         }
+        let live = onLiveState
+        let keyLimit = liveKeyLimit
+        for worker in made {
+            worker.postsLiveState = live != nil
+            worker.liveKeyLimit = keyLimit
+        }
         let alreadyStopped = control.withLock {
             $0.workers = made
             return $0.stopRequested
@@ -106,6 +129,7 @@ public final class LoadRunner: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
                 if let line = board.take() { progress?(line) }
+                if let live, let state = board.takeLive() { live(state) }
             }
         }
         var results: [LoadWorker.WorkerResult] = []

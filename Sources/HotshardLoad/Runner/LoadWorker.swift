@@ -100,6 +100,11 @@ final class LoadWorker: @unchecked Sendable {
     private let source: RequestSource
     private let analyzer: HotKeyAnalyzer
     private let board: ProgressBoard
+    /// Posts its cumulative histograms and analysis with every progress post (`--metrics-listen`).
+    /// Set before `start`.
+    var postsLiveState = false
+    /// The hottest keys each live state carries (`LoadRunner.liveKeyLimit`).
+    var liveKeyLimit = 100
     private var stats = Stats()
     private var interval = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
     private var intervalCompleted = 0
@@ -994,6 +999,14 @@ final class LoadWorker: @unchecked Sendable {
             worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
             targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
             errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
+        if postsLiveState {
+            drainAnalysis()
+            board.postLive(
+                worker: index,
+                LoadLiveState(
+                    service: stats.service, corrected: stats.corrected, analysis: analyzer.snapshot(keyLimit: liveKeyLimit), inFlight: inFlight,
+                    elapsedSeconds: Double(time) / 1e9))
+        }
         interval.reset()
         intervalCompleted = 0
         intervalErrors = 0

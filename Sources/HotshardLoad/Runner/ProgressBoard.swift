@@ -16,6 +16,18 @@ final class ProgressBoard: Sendable {
     }
 
     private let entries = Mutex<[Int: Entry]>([:])
+    /// Each worker's last cumulative state, when the runner asked for them (`--metrics-listen`).
+    private let live = Mutex<[Int: LoadLiveState]>([:])
+
+    func postLive(worker: Int, _ state: LoadLiveState) {
+        live.withLock { $0[worker] = state }
+    }
+
+    /// The workers' last cumulative states as one; nil before any was posted.
+    func takeLive() -> LoadLiveState? {
+        let states = live.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
+        return LoadLiveState.merged(states)
+    }
 
     func post(
         worker: Int, elapsed: Double, measuring: Bool, targetRate: Double?, completed: Int, errors: Int,

@@ -23,6 +23,9 @@ extension ReportView {
         ]
         if let drops = c.kernelDrops { rows.append(row("kernel drops", drops, "Packets the kernel dropped before Hotshard saw them.")) }
         if let drops = c.interfaceDrops { rows.append(row("interface drops", drops, "Packets the interface dropped.")) }
+        if let dropped = c.droppedIntervals {
+            rows.append(row("dropped intervals", dropped, "Capture-agent intervals dropped unwritten (the output failed too long)."))
+        }
         for (name, value) in c.byLinkType.sorted(by: { $0.key < $1.key }) {
             rows.append(row("link \(KeyText(text: name, limit: 24).short)", value, "Packets of this link type.", bad: false))
         }
