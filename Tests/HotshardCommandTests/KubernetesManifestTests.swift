@@ -12,15 +12,6 @@ import Yams
     static let loadFile = "load-job.yaml", captureFile = "capture-daemonset.yaml", mergeFile = "merge-job.yaml"
     static let indexField = "metadata.annotations['batch.kubernetes.io/job-completion-index']"
 
-    static func help(_ command: String) -> String {
-        guard let binary = BuiltProduct.hotshard, let output = try? ExternalTool.run(binary, [command, "--help"]) else { return "" }
-        return output.stdout
-    }
-    /// The flags the load Job uses that other branches add; until they are merged the tests that
-    /// run the Job's command are skipped (with this reason shown).
-    static let shardingAvailable = ["--shards", "--start-at", "--allow-remote"].allSatisfy(help("load").contains)
-    static let captureAgentAvailable = ["--rotate", "--metrics-listen"].allSatisfy(help("analyze").contains)
-
     /// N, from the Job; the tests check that every other place agrees.
     static func shardCount() throws -> Int {
         try #require(try KubernetesManifests.workload(loadFile).spec["completions"] as? Int)
@@ -135,8 +126,9 @@ import Yams
         #expect(!arguments.contains { $0.contains("$(") }, "unexpanded: \(arguments)")
         let rotate = try KubernetesManifests.envFile("capture.env")["ROTATE"]
         #expect(Self.value(after: "--rotate", in: arguments) == rotate)
-        let results = try #require(Self.value(after: "--json", in: arguments))
+        let results = try #require(Self.value(after: "--output-dir", in: arguments))
         #expect(results == "/results/capture/node-a")
+        #expect(Self.value(after: "--name", in: arguments) == "node-a")
         let mount = try #require(agents.mount(holding: results))
         #expect(!mount.readOnly && agents.claim(of: mount) == "hotshard-results")
 
@@ -260,8 +252,7 @@ import Yams
     /// equal the merged result's. The profile's 30 s are cut to 1 s (`--duration`, `--warmup`
     /// added after the Job's arguments) to keep the test fast.
     @Test(
-        .enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"),
-        .enabled(if: shardingAvailable, "`hotshard load --help` lacks --shards or --start-at (sharded load not merged yet): skipped"))
+        .enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
     func loadJobRunsAsShardsAgainstRedis() throws {
         let server = try RealServer(.redis)
         let job = try KubernetesManifests.workload(Self.loadFile)
@@ -308,8 +299,7 @@ import Yams
     /// on loopback), stopped after 2 s: the arguments are accepted and a result lands in the
     /// node's folder on the volume.
     @Test(
-        .enabled(if: getuid() == 0, "live capture needs root or CAP_NET_RAW: skipped"),
-        .enabled(if: captureAgentAvailable, "`hotshard analyze --help` lacks --rotate or --metrics-listen (capture agents not merged yet): skipped"))
+        .enabled(if: getuid() == 0, "live capture needs root or CAP_NET_RAW: skipped"))
     func captureAgentArgumentsRunHere() throws {
         let agents = try KubernetesManifests.workload(Self.captureFile)
         let directory = try Fixtures.temporaryDirectory("hotshard-kube-capture")
