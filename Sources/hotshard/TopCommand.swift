@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotshardAnalysis
 import HotshardCapture
+import HotshardConcurrency
 import HotshardProtocols
 import HotshardReport
 
@@ -65,126 +66,84 @@ struct TopCommand: ParsableCommand {
 
         let metricsServer = try metrics.start(command: "top")
         let session = try CaptureSession(liveInterface: interface, options: options)
-        let analyzer = HotKeyAnalyzer(configuration: analysisConfiguration)
-        let pipeline = LockedPipeline(TrafficDecoder(configuration: decoderConfiguration, sink: analyzer), analyzer)
         let source = ResultDocument.Source(kind: .live, inputs: [interface])
-        let captureDone = DispatchSemaphore(value: 0)
-        let failure = LockedBox<(any Error)?>(nil)
-        let thread = Thread {
-            do { try session.run(into: pipeline) } catch { failure.value = error }
-            captureDone.signal()
+        let frames = TopFrames()
+        let analysisSettings = analysisConfiguration, decoderSettings = decoderConfiguration
+        // The pipeline `analyze` runs: reading and decoding on the capture thread, analysis split
+        // by key over one thread per core. Everything is made and fed on the capture thread; the
+        // screen gets snapshots from its ticks.
+        let capture = WorkerThread(name: "hotshard-capture") {
+            let pipe = RotatingAnalysis(
+                configuration: analysisSettings, shards: ProcessInfo.processInfo.activeProcessorCount)
+            let decoder = TrafficDecoder(configuration: decoderSettings, sink: pipe)
+            let result = Result<TopFrames.Frame, any Error> {
+                try session.run(into: decoder) {
+                    if frames.takeRequest() {
+                        frames.post(TopFrames.Frame(analysis: pipe.snapshotInFlight(), protocolHealth: decoder.health))
+                    }
+                }
+                // Unanswered requests are counted as such.
+                decoder.finish(timestampNanos: 0)
+                return TopFrames.Frame(analysis: pipe.finish(), protocolHealth: decoder.health)
+            }
+            if case .failure = result { _ = pipe.finish() }
+            frames.finish(result)
         }
-        thread.start()
 
         let interrupt = InterruptHandler { session.stop() }
         let terminal = RawTerminal()
         var screen = TopScreen(interface: interface, rows: rows)
         let start = Date()
         var lastFrame = start
-        var frame = ""
-        func draw() {
+        var shown: ResultDocument?
+        func draw(_ document: ResultDocument) {
             let now = Date()
-            let document = pipeline.document(capture: session.health, source: source, topKeys: max(rows, 100))
-            frame = screen.render(
+            let frame = screen.render(
                 document, elapsed: now.timeIntervalSince(start),
                 interval: now.timeIntervalSince(lastFrame), drops: session.health.kernelDrops)
             lastFrame = now
             print(frame, terminator: "")
             fflush(nil)  // nil: every stream; naming stdout trips strict concurrency
-            metricsServer?.publish(metricsSnapshot())
         }
-        func metricsSnapshot() -> MetricsSnapshot {
+        func metricsSnapshot(_ analysis: AnalysisSnapshot) -> MetricsSnapshot {
             var snapshot = MetricsSnapshot(command: "top")
-            snapshot.add(analysis: pipeline.analysis(), top: metrics.metricsTop)
+            snapshot.add(analysis: analysis, top: metrics.metricsTop)
             snapshot.capture = session.health
             snapshot.elapsedSeconds = Date().timeIntervalSince(start)
             return snapshot
         }
-        draw()
-        while captureDone.wait(timeout: .now()) == .timedOut {
-            let wait = interval - Date().timeIntervalSince(lastFrame)
-            if let key = terminal.key(waitingUpTo: max(0, wait)) {
-                if key == UInt8(ascii: "q") { session.stop(); break }
-                if let ranking = TopScreen.Ranking(key: key) { screen.ranking = ranking; draw() }
+        while !capture.isFinished {
+            if let key = terminal.key(waitingUpTo: 0.05) {
+                if key == UInt8(ascii: "q") { session.stop() }
+                if let ranking = TopScreen.Ranking(key: key), let document = shown {
+                    screen.ranking = ranking
+                    draw(document)
+                }
             }
-            if Date().timeIntervalSince(lastFrame) >= interval { draw() }
+            if let frame = frames.takeFrame() {
+                let document = ResultDocument(
+                    analysis: frame.analysis, capture: session.health, source: source, topKeys: max(rows, 100),
+                    protocolHealth: frame.protocolHealth)
+                shown = document
+                draw(document)
+                metricsServer?.publish(metricsSnapshot(frame.analysis))
+            }
+            if Date().timeIntervalSince(lastFrame) >= interval { frames.request() }
         }
-        _ = captureDone.wait(timeout: .now() + 10)
+        capture.join()
         interrupt.cancel()
         terminal.restore()
-        if let error = failure.value { throw error }
+        guard let finished = frames.finished else { throw ExitStatus.failure.exitCode }
+        let last = try finished.get()
 
-        var document = pipeline.finish(
-            capture: session.health, source: source, topKeys: max(rows, 100),
-            problems: session.problems.map(\.description))
-        metrics.publishFinal(metricsServer, with: metricsSnapshot())
+        var document = ResultDocument(
+            analysis: last.analysis, capture: session.health, source: source, topKeys: max(rows, 100),
+            protocolHealth: last.protocolHealth, inputProblems: session.problems.map(\.description))
+        metrics.publishFinal(metricsServer, with: metricsSnapshot(last.analysis))
         defer { metrics.close(metricsServer) }
         model.attach(to: &document)
         let (jsonPath, htmlPath) = try paths.write(document, defaultJSON: "reports/top-\(interface).json")
         print("\nresult     \(jsonPath)")
         if let htmlPath { print("report     \(htmlPath)") }
-    }
-}
-
-/// The decoder and analyzer behind one lock: the capture thread feeds them while the screen
-/// takes snapshots.
-final class LockedPipeline: StreamSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private let decoder: TrafficDecoder
-    private let analyzer: HotKeyAnalyzer
-
-    init(_ decoder: TrafficDecoder, _ analyzer: HotKeyAnalyzer) {
-        self.decoder = decoder
-        self.analyzer = analyzer
-    }
-
-    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
-        lock.withLock { decoder.streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes) }
-    }
-
-    func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
-        lock.withLock { decoder.streamGap(flow, direction, timestampNanos: timestampNanos, length: length) }
-    }
-
-    func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
-        lock.withLock { decoder.streamClosed(flow, timestampNanos: timestampNanos, reason: reason) }
-    }
-
-    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
-        lock.withLock { decoder.datagram(flow, direction, timestampNanos: timestampNanos, bytes: bytes) }
-    }
-
-    func document(capture: CaptureHealth, source: ResultDocument.Source, topKeys: Int) -> ResultDocument {
-        lock.withLock {
-            ResultDocument(
-                analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
-                protocolHealth: decoder.health)
-        }
-    }
-
-    /// The analysis so far (the metrics endpoint's counters and hot keys).
-    func analysis() -> AnalysisSnapshot {
-        lock.withLock { analyzer.snapshot() }
-    }
-
-    /// Closes every open conversation (unanswered requests count as such) and gives the result.
-    func finish(capture: CaptureHealth, source: ResultDocument.Source, topKeys: Int, problems: [String]) -> ResultDocument {
-        lock.withLock {
-            decoder.finish(timestampNanos: 0)
-            return ResultDocument(
-                analysis: analyzer.snapshot(), capture: capture, source: source, topKeys: topKeys,
-                protocolHealth: decoder.health, inputProblems: problems)
-        }
-    }
-}
-
-/// A value shared between threads behind a lock.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }
