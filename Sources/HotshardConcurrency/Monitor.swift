@@ -39,4 +39,14 @@ public final class Monitor<State>: @unchecked Sendable {
         while !ready(state) { condition.wait() }
         return try body(&state)
     }
+
+    /// Blocks until `ready` holds or `deadline` passes; whether it holds.
+    public func wait(until ready: (State) -> Bool, deadline: Date) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !ready(state) {
+            if !condition.wait(until: deadline) { return ready(state) }
+        }
+        return true
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HotshardConcurrency
 import HotshardReport
 
 #if canImport(Glibc)
@@ -13,16 +14,19 @@ import Darwin
 /// rendering happens on the publishing thread, outside the lock), and a scrape only copies the
 /// last rendered text. One connection at a time, each bounded by a 2 s socket timeout and an 8 KB
 /// request head, so a slow or hostile client delays scrapes but cannot grow memory or stop the run.
-final class MetricsServer: @unchecked Sendable {
+final class MetricsServer: Sendable {
+    private struct State {
+        var body = ""
+        var finalPublished = false
+        var finalScraped = false
+        var stopped = false
+    }
+
     /// The address as bound (`127.0.0.1:9464`; the real port when 0 was asked for).
     let address: String
     private let listener: Int32
-    private let lock = NSCondition()
-    private var body = ""
-    private var finalPublished = false
-    private var finalScraped = false
-    private var stopped = false
-    private let done = DispatchSemaphore(value: 0)
+    private let state = Monitor(State())
+    private let worker: WorkerThread
 
     /// Binds and listens on `host:port` (`host` numeric or a name; empty for every interface).
     init(host: String, port: UInt16) throws {
@@ -54,19 +58,18 @@ final class MetricsServer: @unchecked Sendable {
         }
         listener = descriptor
         address = Self.boundAddress(descriptor) ?? shown
-        let thread = Thread { [self] in serve() }
-        thread.name = "hotshard-metrics"
-        thread.start()
+        let state = self.state
+        worker = WorkerThread(name: "hotshard-metrics") { Self.serve(descriptor, state: state) }
     }
 
     /// Makes `snapshot` what the next scrapes see. Renders on the caller's thread.
     func publish(_ snapshot: MetricsSnapshot) {
         let text = MetricsExposition.render(snapshot)
-        lock.withLock {
-            body = text
+        state.withLock { state in
+            state.body = text
             if snapshot.finished {
-                finalPublished = true
-                finalScraped = false
+                state.finalPublished = true
+                state.finalScraped = false
             }
         }
     }
@@ -75,37 +78,33 @@ final class MetricsServer: @unchecked Sendable {
     /// so that a scraper's last sample is the result's (`--metrics-linger`).
     func linger(upTo seconds: Double) {
         guard seconds > 0 else { return }
-        let deadline = Date().addingTimeInterval(seconds)
-        lock.lock()
-        while !(finalPublished && finalScraped) && lock.wait(until: deadline) {}
-        lock.unlock()
+        _ = state.wait(until: { $0.finalPublished && $0.finalScraped }, deadline: Date().addingTimeInterval(seconds))
     }
 
     /// Stops listening and waits for the serving thread to end.
     func stop() {
-        let first = lock.withLock {
-            defer { stopped = true }
-            return !stopped
+        let first = state.withLock { state in
+            defer { state.stopped = true }
+            return !state.stopped
         }
         guard first else { return }
-        done.wait()
+        worker.join()
         close(listener)
     }
 
-    private func serve() {
-        defer { done.signal() }
-        while !lock.withLock({ stopped }) {
+    private static func serve(_ listener: Int32, state: Monitor<State>) {
+        while !state.withLock({ $0.stopped }) {
             var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, 200) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
-            answer(connection)
+            answer(connection, state: state)
             close(connection)
         }
     }
 
     /// Reads one request head (at most 8 KB, 2 s) and writes one response; the connection closes.
-    private func answer(_ connection: Int32) {
+    private static func answer(_ connection: Int32, state: Monitor<State>) {
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -126,12 +125,9 @@ final class MetricsServer: @unchecked Sendable {
         if method != "GET" && method != "HEAD" {
             response = Self.response("405 Method Not Allowed", "text/plain; charset=utf-8", "GET /metrics\n", head: false)
         } else if path == "/metrics" {
-            let text = lock.withLock {
-                if finalPublished {
-                    finalScraped = true
-                    lock.broadcast()
-                }
-                return body
+            let text = state.update { state in
+                if state.finalPublished { state.finalScraped = true }
+                return state.body
             }
             response = Self.response("200 OK", MetricsExposition.contentType, text, head: method == "HEAD")
         } else if path == "/" {
