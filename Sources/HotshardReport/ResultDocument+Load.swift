@@ -110,6 +110,7 @@ extension ResultDocument {
         /// The corrected and service latency histograms (µs), each in HdrHistogram's compressed
         /// encoding as base64 (`HdrHistogramCodec`): what `merge` adds, bucket by bucket.
         public var correctedHistogram: String?
+        /// The service latency histogram (from the actual send), encoded the same way.
         public var serviceHistogram: String?
         /// AMQP: whether publishes waited for publisher confirms (then `completed` counts the
         /// broker's basic.ack/nack; without, a publish completes when written). Absent for other protocols.
@@ -121,9 +122,12 @@ extension ResultDocument {
 
     /// One queue's deliveries: `{"key" | "keyBase64": queue, "deliveries": n}`.
     public struct QueueDeliveries: Codable, Sendable, Equatable {
+        /// The queue the consumers read from.
         public var queue: Key
+        /// Messages delivered from it and acknowledged.
         public var deliveries: Int
 
+        /// One queue's count.
         public init(queue: Key, deliveries: Int) {
             self.queue = queue
             self.deliveries = deliveries
@@ -131,11 +135,13 @@ extension ResultDocument {
 
         private enum CodingKeys: String, CodingKey { case deliveries }
 
+        /// Reads the queue flattened into the object, beside `deliveries`.
         public init(from decoder: any Decoder) throws {
             queue = try Key(from: decoder)
             deliveries = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .deliveries)
         }
 
+        /// Writes the queue as `key` or `keyBase64` beside `deliveries`.
         public func encode(to encoder: any Encoder) throws {
             try queue.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)

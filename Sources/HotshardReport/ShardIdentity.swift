@@ -6,7 +6,9 @@ import Crypto
 public struct ShardIdentity: Codable, Sendable, Equatable {
     /// From 0, as Kubernetes' `JOB_COMPLETION_INDEX`.
     public var index: Int
+    /// N: how many shards the run was split into.
     public var count: Int
+    /// The run's seed: every shard of one run has the same.
     public var seed: UInt64
     /// SHA-256 (hex) of the profile file's bytes and the overrides that change what is sent
     /// (`digest(profile:overrides:)`).
@@ -14,6 +16,7 @@ public struct ShardIdentity: Codable, Sendable, Equatable {
     /// The shared start (`--start-at`), seconds since the epoch; absent when not given.
     public var startAt: Double?
 
+    /// A shard identity as `load` records it.
     public init(index: Int, count: Int, seed: UInt64, profile: String, startAt: Double?) {
         self.index = index
         self.count = count

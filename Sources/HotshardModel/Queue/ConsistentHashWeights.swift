@@ -17,14 +17,18 @@ import HotshardProtocols
 public enum ConsistentHashWeights {
     /// A proposal and what it changes, in messages per second.
     public struct Proposal: Sendable, Equatable {
+        /// Each queue's binding weight, in binding order.
         public var weights: [Int]
         /// Each queue's rate under the proposed weights, and under equal ones.
         public var rates: [Double]
+        /// Each queue's rate with every weight equal (`base`), for comparison.
         public var equalRates: [Double]
         /// The largest single key's rate: no weighting brings the busiest queue below it.
         public var floorRate: Double
 
+        /// The busiest queue's rate under the proposal.
         public var maxRate: Double { rates.max() ?? 0 }
+        /// The busiest queue's rate with equal weights.
         public var equalMaxRate: Double { equalRates.max() ?? 0 }
         /// True when the proposal lowers the busiest queue's rate at all.
         public var improves: Bool { maxRate < equalMaxRate - 1e-9 }

@@ -14,7 +14,9 @@ public struct LatencyBuckets: Sendable, Equatable {
 
     /// Values at most `bounds[i]`, cumulative; the `+Inf` bucket is `count`.
     public var cumulative: [UInt64]
+    /// The sum of the values, in seconds (`_sum`).
     public var sumSeconds: Double
+    /// How many values (`_count`, and the `+Inf` bucket).
     public var count: UInt64
 
     /// From (microseconds, count) pairs in any order.

@@ -9,6 +9,7 @@ public enum MetricsExposition {
     /// The `Content-Type` of the format.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
+    /// The text a scrape of `snapshot` returns.
     public static func render(_ snapshot: MetricsSnapshot) -> String {
         var out = ""
         out.reserveCapacity(4_096)

@@ -34,6 +34,7 @@ public struct MetricsSnapshot: Sendable {
     /// True once the run has ended and these are its final values.
     public var finished = false
 
+    /// An empty snapshot of `command` (`load`, `replay`, `top`, `analyze`).
     public init(command: String) {
         self.command = command
     }
