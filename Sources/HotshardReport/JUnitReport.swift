@@ -45,23 +45,14 @@ public enum JUnitReport {
         return String(format: "%.3f", value)
     }
 
-    /// `text` with `& < > " '` as entities and the characters XML 1.0 forbids (most C0 controls) dropped.
+    /// `text` with `& < > " '` as character references (HTML's escaping, which XML reads the same)
+    /// and the characters XML 1.0 forbids (most C0 controls) dropped.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
+        var allowed = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars
+        where scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : "\t\n\r".unicodeScalars.contains(scalar) {
+            allowed.append(scalar)
         }
-        return out
+        return HTMLEscape.text(String(allowed))
     }
 }
