@@ -1,7 +1,7 @@
-import Dispatch
 import Foundation
 import HotshardAnalysis
 import HotshardCapture
+import HotshardConcurrency
 import HotshardProtocols
 import HotshardReport
 import Synchronization
@@ -32,7 +32,7 @@ final class IntervalWriter: Sendable {
     let quiet: Bool
     /// The result of an interval from its analysis and capture counters (hot keys, model, redaction).
     private let makeDocument: @Sendable (AnalysisSnapshot, CaptureHealth, ParserHealth) -> ResultDocument
-    private let queue = DispatchQueue(label: "hotshard-interval-writer")
+    private let queue = SerialWorker(name: "hotshard-interval-writer")
     private let state = Mutex(State())
     /// Intervals dropped so far, for the live metrics.
     let droppedTotal = Atomic<Int>(0)
@@ -68,7 +68,7 @@ final class IntervalWriter: Sendable {
     /// parser counters given (the interval's own), makes its result, queues it behind those still
     /// waiting and tries to write them all, oldest first. Returns at once: the work is the writer's.
     func submit(start: Date, ended: EndedAnalysis, capture: CaptureHealth, parserHealth: ParserHealth) {
-        queue.async { [self] in
+        queue.submit { [self] in
             let snapshot = ended.snapshot()
             let interval = Interval(start: start, document: makeDocument(snapshot, capture, parserHealth))
             state.withLock { state in
@@ -86,7 +86,7 @@ final class IntervalWriter: Sendable {
             }
             writeWaiting()
         }
-        queue.async { Self.returnFreedMemory() }
+        queue.submit { Self.returnFreedMemory() }
     }
 
     /// Gives the ended interval's freed tables back to the system. glibc keeps freed blocks of
@@ -104,7 +104,8 @@ final class IntervalWriter: Sendable {
 
     /// Waits for the queued writes, tries once more what is still waiting, and says what happened.
     func finish() -> Outcome {
-        queue.sync { writeWaiting() }
+        queue.close()
+        writeWaiting()
         return state.withLock { Outcome(written: $0.written, unwritten: $0.waiting.count, dropped: droppedTotal.load(ordering: .relaxed)) }
     }
 

@@ -137,15 +137,19 @@ struct CaptureAgentTests {
         defer { server.stop() }
         let directory = try Fixtures.temporaryDirectory("hotshard-agent-failure")
         let intervals = directory.appendingPathComponent("intervals")
-        let before = directory.appendingPathComponent("before")
         let log = directory.appendingPathComponent("agent.log")
         let agent = try Self.startAgent(port: server.port, directory: intervals, seconds: 60, stderr: log)
         defer { if agent.isRunning { agent.terminate() } }
         Self.waitForFirstInterval(intervals)
         try Self.send(port: server.port, bursts: 2, perBurst: 300, pause: 0.5)
-        // What was written so far moves aside; a file stands where the directory was.
-        try FileManager.default.moveItem(at: intervals, to: before)
-        FileManager.default.createFile(atPath: intervals.path, contents: Data("not a directory".utf8))
+        // What was written so far moves aside; a file stands where the directory was. The agent
+        // may make the directory again between the two steps (a write at that instant): then
+        // that one moves aside too, until the file is in place.
+        var aside: [URL] = []
+        repeat {
+            aside.append(directory.appendingPathComponent("before-\(aside.count)"))
+            try FileManager.default.moveItem(at: intervals, to: aside[aside.count - 1])
+        } while !FileManager.default.createFile(atPath: intervals.path, contents: Data("not a directory".utf8))
         try Self.send(port: server.port, bursts: 5, perBurst: 300, pause: 0.5)
         try FileManager.default.removeItem(at: intervals)
         try Self.send(port: server.port, bursts: 2, perBurst: 300, pause: 0.4)
@@ -153,7 +157,7 @@ struct CaptureAgentTests {
         #expect(agent.terminationStatus == 0, "\(stderr)")
         #expect(stderr.contains("could not write"), "\(stderr)")
         #expect(stderr.contains("kept in memory"), "\(stderr)")
-        let files = Self.intervalFiles(before) + Self.intervalFiles(intervals)
+        let files = aside.flatMap(Self.intervalFiles) + Self.intervalFiles(intervals)
         let merged = try Self.merge(files, into: directory.appendingPathComponent("merged.json").path)
         #expect(merged.capture.droppedIntervals == nil)
         Self.expectEqualCounts(merged, try Self.serverCounts(port: server.port))

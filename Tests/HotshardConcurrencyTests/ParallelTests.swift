@@ -67,3 +67,28 @@ struct WorkerThreadTests {
         #expect(received.withLock { $0 } == Array(0..<5_000))
     }
 }
+
+@Suite("SerialWorker")
+struct SerialWorkerTests {
+    @Test("jobs run one at a time, in order; drain waits for them; close ends the thread")
+    func jobsRunInOrder() {
+        let worker = SerialWorker(name: "test-serial")
+        let seen = Monitor([Int]())
+        let running = Monitor(0)
+        for value in 0..<1_000 {
+            worker.submit {
+                let overlapping = running.update { running -> Int in
+                    running += 1
+                    return running
+                }
+                seen.withLock { $0.append(overlapping == 1 ? value : -1) }
+                running.update { $0 -= 1 }
+            }
+        }
+        worker.drain()
+        #expect(seen.withLock { $0 } == Array(0..<1_000))
+        worker.submit { seen.withLock { $0.append(1_000) } }
+        worker.close()
+        #expect(seen.withLock { $0.count } == 1_001)
+    }
+}
