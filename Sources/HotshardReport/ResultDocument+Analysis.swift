@@ -60,6 +60,13 @@ extension ResultDocument {
         self.protocolHealth = protocolHealth
         self.inputProblems = inputProblems.isEmpty ? nil : inputProblems
         summaryState = analysis
+        let flows = analysis.queueFlows()
+        if !flows.isEmpty {
+            queues = flows.map {
+                QueueEntry($0, durationSeconds: totals.durationSeconds, startOffset: windowStartOffset)
+            }
+            if let dropped = analysis.queueBindings?.dropped, dropped > 0 { queueBindingsDropped = dropped }
+        }
         if !analysis.servers.isEmpty {
             var hotOn: [String: Int] = [:]
             for entry in hotKeys { if let server = entry.server { hotOn[server, default: 0] += 1 } }
