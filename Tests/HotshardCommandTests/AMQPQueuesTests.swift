@@ -86,4 +86,24 @@ import HotshardTestSupport
         #expect(page.contains("id=\"queues\""))
         #expect(page.contains("q.idle"))
     }
+
+    /// `--redact` hides queue names and their routing keys too, and keeps the numbers.
+    @Test func redactedQueuesKeepTheirNumbersNotTheirNames() throws {
+        let directory = try Fixtures.temporaryDirectory("hotshard-amqp-queues-redacted").path
+        let json = "\(directory)/result.json", html = "\(directory)/result.html"
+        let output = try ExternalTool.run(
+            TopCommandTests.binary,
+            [
+                "analyze", Fixtures.path("amqp/hot-routing-key.pcap.gz"), "--port", "amqp=25672", "--redact",
+                "--json", json,
+            ])
+        #expect(output.status == 0, "\(output.stderr)")
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        for name in ["q.idle", "orders.idle"] {
+            #expect(!text.contains(name) && !page.contains(name), "\(name)")
+        }
+        let result = try JSONDecoder().decode(Result.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(result.queues?.map(\.backlog).sorted() == [0, 0, 0, 40])
+    }
 }
