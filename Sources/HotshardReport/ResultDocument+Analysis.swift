@@ -62,9 +62,11 @@ extension ResultDocument {
         summaryState = analysis
         let flows = analysis.queueFlows()
         if !flows.isEmpty {
-            queues = flows.map {
+            // As many queues as hot keys: each carries a row per window.
+            queues = flows.prefix(max(1, topKeys)).map {
                 QueueEntry($0, durationSeconds: totals.durationSeconds, startOffset: windowStartOffset)
             }
+            if flows.count > max(1, topKeys) { queuesOmitted = flows.count - max(1, topKeys) }
             if let dropped = analysis.queueBindings?.dropped, dropped > 0 { queueBindingsDropped = dropped }
         }
         if !analysis.servers.isEmpty {

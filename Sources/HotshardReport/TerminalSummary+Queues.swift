@@ -22,7 +22,8 @@ extension TerminalSummary {
             out += pad(format(queue.outflowPerSecond, 1), 9) + pad(mark + "\(queue.inflow)", 9)
             out += pad(mark + "\(queue.outflow)", 9) + pad("\(queue.backlog)", 9) + pad(arrow, 7) + "\n"
         }
-        if queues.count > limit { out += "  … \(queues.count - limit) more queues in the JSON result\n" }
+        let more = queues.count - min(queues.count, limit) + (document.queuesOmitted ?? 0)
+        if more > 0 { out += "  … \(more) more queues with less inflow\n" }
         if let dropped = document.queueBindingsDropped {
             out += "  \(dropped) bindings were not kept (limit): their queues' inflow is a lower bound\n"
         }
