@@ -11,13 +11,16 @@ extension AnalysisSnapshot {
     /// Bindings are matched as a direct exchange matches them: topic patterns and fanout are not
     /// expanded. Per window, a key's count is split into publishes and deliveries only when the
     /// key was only one of them over the run; otherwise, or where the key fell out of a full top
-    /// list, the window's number is unknown (nil), as in the heat timeline.
-    public func queueFlows() -> [QueueFlow] {
+    /// list, the window's number is unknown (nil), as in the heat timeline. Only the first
+    /// `windowsFor` queues get their windows and trend (the others: none, trend unknown), so that a
+    /// broker with thousands of queues costs one pass over the windows per queue shown.
+    public func queueFlows(windowsFor: Int = .max) -> [QueueFlow] {
         guard totals.byProtocol[WireProtocol.amqp.rawValue, default: 0] > 0 else { return [] }
-        var tracked: [Key: TrackedKey] = [:]
-        for key in keys where key.statistics.wireProtocol == .amqp { tracked[key.key] = key }
+        // By index: a tracked key carries about 1 kB of statistics, too much to copy into a table.
+        var tracked: [Key: Int] = [:]
+        for index in keys.indices where keys[index].statistics.wireProtocol == .amqp { tracked[keys[index].key] = index }
         var sourcesByQueue: [Key: [(key: Key, rule: QueueFlow.Rule)]] = [:]
-        for (key, entry) in tracked where entry.statistics.reads > 0 { sourcesByQueue[key] = [] }
+        for (key, index) in tracked where keys[index].statistics.reads > 0 { sourcesByQueue[key] = [] }
         for binding in queueBindings?.bindings ?? [] where sourcesByQueue[binding.queue] == nil {
             sourcesByQueue[binding.queue] = []
         }
@@ -28,43 +31,49 @@ extension AnalysisSnapshot {
                 sourcesByQueue[binding.queue]?.append((key, .binding))
             }
         }
-        let windowSplit = windowCounts(tracked: tracked)
-        let flows = sourcesByQueue.map { queue, sources -> QueueFlow in
+        var flows = sourcesByQueue.map { queue, sources -> QueueFlow in
             var exact = true
             func statistics(_ key: Key) -> KeyStatistics? {
-                guard let entry = tracked[key] else {
+                guard let index = tracked[key] else {
                     // Untracked: zero when nothing was ever evicted, else unknown.
                     if !self.exact { exact = false }
                     return nil
                 }
-                if entry.error > 0 { exact = false }
-                return entry.statistics
+                if keys[index].error > 0 { exact = false }
+                return keys[index].statistics
             }
             let counted = sources.map {
                 QueueFlow.Source(key: $0.key, rule: $0.rule, publishes: statistics($0.key)?.writes ?? 0)
             }
             let outflow = statistics(queue)?.reads ?? 0
-            let windows = windowSplit(queue, sources.map(\.key))
             return QueueFlow(
                 queue: queue, sources: counted.filter { $0.publishes > 0 || $0.rule == .binding },
-                inflow: counted.reduce(0) { $0 + $1.publishes }, outflow: outflow, exact: exact, windows: windows,
-                trend: Self.trend(windows, traffic: max(1, counted.reduce(0) { $0 + $1.publishes }, outflow)))
+                inflow: counted.reduce(0) { $0 + $1.publishes }, outflow: outflow, exact: exact, windows: [],
+                trend: .unknown)
         }
-        return flows.sorted { $0.inflow != $1.inflow ? $0.inflow > $1.inflow : $0.queue < $1.queue }
+        flows.sort { $0.inflow != $1.inflow ? $0.inflow > $1.inflow : $0.queue < $1.queue }
+        let windowSplit = windowCounts(tracked: tracked)
+        for index in flows.indices.prefix(max(0, windowsFor)) {
+            let queue = flows[index].queue
+            let windows = windowSplit(queue, sourcesByQueue[queue]?.map(\.key) ?? [])
+            flows[index].windows = windows
+            flows[index].trend = Self.trend(windows, traffic: max(1, flows[index].inflow, flows[index].outflow))
+        }
+        return flows
     }
 
     /// The key a binding's publishes carry: `exchange/routing-key` when such a key was published,
     /// else the routing key.
-    private func publishKey(_ binding: QueueBinding, tracked: [Key: TrackedKey]) -> Key {
+    private func publishKey(_ binding: QueueBinding, tracked: [Key: Int]) -> Key {
         var bytes = binding.exchange.bytes
         bytes.append(UInt8(ascii: "/"))
         bytes.append(contentsOf: binding.routingKey.bytes)
         let combined = Key(bytes)
-        return (tracked[combined]?.statistics.writes ?? 0) > 0 ? combined : binding.routingKey
+        return tracked[combined].map { keys[$0].statistics.writes > 0 } == true ? combined : binding.routingKey
     }
 
     /// Per window, a queue's inflow, outflow and cumulative backlog from the windows' top lists.
-    private func windowCounts(tracked: [Key: TrackedKey]) -> (Key, [Key]) -> [QueueFlow.Window] {
+    private func windowCounts(tracked: [Key: Int]) -> (Key, [Key]) -> [QueueFlow.Window] {
         let limit = configuration.topPerWindow
         let series = windowSeries
         let lists = series.map { window in
@@ -73,9 +82,9 @@ extension AnalysisSnapshot {
         return { queue, inflowKeys in
             // A key's window count is publishes (or deliveries) only if it was nothing else.
             func part(_ key: Key, reads: Bool, in window: Int) -> Int? {
-                let stats = tracked[key]?.statistics
-                let other = reads ? stats?.writes ?? 0 : stats?.reads ?? 0
-                let mine = reads ? stats?.reads ?? 0 : stats?.writes ?? 0
+                guard let index = tracked[key] else { return self.exact ? 0 : nil }
+                let (keyReads, keyWrites) = (self.keys[index].statistics.reads, self.keys[index].statistics.writes)
+                let (mine, other) = reads ? (keyReads, keyWrites) : (keyWrites, keyReads)
                 if mine == 0 { return 0 }
                 guard other == 0 else { return nil }
                 let (counts, complete) = lists[window]

@@ -60,7 +60,7 @@ extension ResultDocument {
         self.protocolHealth = protocolHealth
         self.inputProblems = inputProblems.isEmpty ? nil : inputProblems
         summaryState = analysis
-        let flows = analysis.queueFlows()
+        let flows = analysis.queueFlows(windowsFor: max(1, topKeys))
         if !flows.isEmpty {
             // As many queues as hot keys: each carries a row per window.
             queues = flows.prefix(max(1, topKeys)).map {

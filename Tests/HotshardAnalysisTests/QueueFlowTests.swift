@@ -104,4 +104,14 @@ import Testing
         #expect(set.bindings.count == QueueBindingSet.limit && set.dropped == 5)
         #expect(set.bindings == set.bindings.sorted())
     }
+
+    /// Windows (and so the trend) only for the queues asked for, busiest inflow first.
+    @Test func windowsOnlyForTheQueuesShown() {
+        let analyzer = HotKeyAnalyzer()
+        analyzer.receive(contentsOf: Self.traffic())
+        let flows = analyzer.snapshot().queueFlows(windowsFor: 1)
+        #expect(flows.map(\.queue.escaped) == ["q.bound", "q.idle", "q.direct"])
+        #expect(flows.map(\.windows.count) == [4, 0, 0])
+        #expect(flows.map(\.trend) == [.rising, .unknown, .unknown])
+    }
 }
