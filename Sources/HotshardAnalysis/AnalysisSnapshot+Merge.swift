@@ -66,6 +66,7 @@ extension AnalysisSnapshot {
                 : a.minimumCount + b.minimumCount)
         result.totals.add(b.totals)
         result.servers = ServerTally.merged(a.servers, b.servers)
+        result.queueBindings = QueueBindingSet.merged(a.queueBindings, b.queueBindings)
         result.distinct.merge(b.distinct)
         result.service = mergeSparse(a.service, b.service)
         result.byCommand = a.byCommand.merging(b.byCommand, uniquingKeysWith: mergeSparse)

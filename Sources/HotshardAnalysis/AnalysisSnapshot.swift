@@ -35,6 +35,8 @@ public struct AnalysisSnapshot: Codable, Sendable {
     var windows: [WindowSeries.Window]
     /// Each server's load, busiest first (bounded: `ServerTally.limit`).
     public var servers: [ServerLoad] = []
+    /// AMQP bindings seen (`queue.bind`); nil when the traffic had none (and in older results).
+    public var queueBindings: QueueBindingSet?
 
     public var exact: Bool { evictions == 0 }
 

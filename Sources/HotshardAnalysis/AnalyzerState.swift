@@ -29,6 +29,8 @@ struct AnalyzerState {
     private var protocolCounts = [Int](repeating: 0, count: WireProtocol.allCases.count)
     private var statusCounts = [Int](repeating: 0, count: 4)
     private var servers = ServerTally()
+    /// AMQP `queue.bind`s seen (nil until the first).
+    private var bindings: QueueBindingSet?
 
     init(configuration: AnalysisConfiguration, shard: Int = 0, of shardCount: Int = 1) {
         self.configuration = configuration
@@ -97,6 +99,13 @@ struct AnalyzerState {
             timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos,
             countsRequest: countsMessage)
         guard !message.keys.isEmpty else { return }
+        if message.operation == .other, message.wireProtocol == .amqp, let binding = QueueBinding(message) {
+            // A binding's names are not hot keys; every shard keeps it (the sets merge by union).
+            var set = bindings ?? QueueBindingSet()
+            set.insert(binding)
+            bindings = set
+            return
+        }
         let share = message.keys.count
         let requestBytes = message.requestBytes / share
         let client = message.flow.client.addressHigh ^ (message.flow.client.addressLow &* 0x9e37_79b9_7f4a_7c15)
@@ -280,6 +289,7 @@ struct AnalyzerState {
             minimumCount: summary.minimumCount, prefixes: prefixCounts, distinct: distinct,
             service: SparseHistogram(service), byCommand: byCommand,
             windowOriginNanos: series.originNanos, windowNanos: series.windowNanos,
-            windows: series.windows, servers: servers.servers.sorted { ($0.requests, $1.server) > ($1.requests, $0.server) })
+            windows: series.windows, servers: servers.servers.sorted { ($0.requests, $1.server) > ($1.requests, $0.server) },
+            queueBindings: bindings)
     }
 }

@@ -45,8 +45,8 @@ public struct KeyRedactor: Sendable {
         return Key(out)
     }
 
-    /// `document` with every key replaced: hot keys, window top lists, emerging keys, keys in
-    /// recommendations and (unless prefixes are kept) prefix groups. The mergeable summary state is
+    /// `document` with every key replaced: hot keys, window top lists, emerging keys, queues and
+    /// their routing keys, keys in recommendations and (unless prefixes are kept) prefix groups. The mergeable summary state is
     /// dropped — it holds raw keys and sketches of them — so a redacted result cannot be merged.
     public func redact(_ document: ResultDocument) -> ResultDocument {
         var result = document
@@ -84,6 +84,12 @@ public struct KeyRedactor: Sendable {
                 return entry
             }
             result.model = model
+        }
+        result.queues = result.queues?.map { queue in
+            var queue = queue
+            queue.queue = redact(queue.queue)
+            for index in queue.sources.indices { queue.sources[index].routingKey = redact(queue.sources[index].routingKey) }
+            return queue
         }
         result.summaryState = nil
         result.redaction = ResultDocument.Redaction(

@@ -60,6 +60,15 @@ extension ResultDocument {
         self.protocolHealth = protocolHealth
         self.inputProblems = inputProblems.isEmpty ? nil : inputProblems
         summaryState = analysis
+        let flows = analysis.queueFlows(windowsFor: max(1, topKeys))
+        if !flows.isEmpty {
+            // As many queues as hot keys: each carries a row per window.
+            queues = flows.prefix(max(1, topKeys)).map {
+                QueueEntry($0, durationSeconds: totals.durationSeconds, startOffset: windowStartOffset)
+            }
+            if flows.count > max(1, topKeys) { queuesOmitted = flows.count - max(1, topKeys) }
+            if let dropped = analysis.queueBindings?.dropped, dropped > 0 { queueBindingsDropped = dropped }
+        }
         if !analysis.servers.isEmpty {
             var hotOn: [String: Int] = [:]
             for entry in hotKeys { if let server = entry.server { hotOn[server, default: 0] += 1 } }

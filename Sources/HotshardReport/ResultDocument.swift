@@ -57,6 +57,14 @@ public struct ResultDocument: Codable, Sendable {
     /// Each server's load as the traffic showed it, busiest first: today's layout (absent in results
     /// written before servers were tallied).
     public var servers: [ServerEntry]?
+    /// AMQP traffic: per queue, inflow, outflow and backlog over the run and per window, highest
+    /// inflow first, as many as hot keys are kept (absent for other protocols).
+    public var queues: [QueueEntry]?
+    /// AMQP bindings seen but not kept (`QueueBindingSet.limit`): their queues' inflow is a lower
+    /// bound. Absent when none was dropped.
+    public var queueBindingsDropped: Int?
+    /// Queues with less inflow than the last one listed, left out (as many are listed as hot keys).
+    public var queuesOmitted: Int?
 
     /// A document from its mandatory sections; the optional ones are set afterwards by the builders.
     public init(

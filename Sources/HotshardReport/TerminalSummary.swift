@@ -83,6 +83,7 @@ public enum TerminalSummary {
             out += " top 1/10/100 keys carry \(format(popularity.top1Share * 100, 1))%/"
             out += "\(format(popularity.top10Share * 100, 1))%/\(format(popularity.top100Share * 100, 1))%\n"
         }
+        out += queueTable(document)
         if let model = document.model { out += "\n" + modelLines(model) }
         return out
     }

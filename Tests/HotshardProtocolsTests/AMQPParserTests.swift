@@ -163,4 +163,25 @@ import HotshardCapture
         #expect(throws: Never.self) { try configuration.addPortOption("amqp=15672") }
         #expect(configuration.ports[15672] == .amqp)
     }
+
+    /// `queue.bind` names its binding as three keys (queue, exchange, routing key), answered by
+    /// `bind-ok`, at every split.
+    @Test func queueBindNamesItsBinding() {
+        var client = AMQPWire(bytes: AMQPWire.protocolHeader)
+        client.method(channel: 1, 20, 10, [0])  // channel.open
+        client.method(
+            channel: 1, 50, 20,
+            AMQPWire.short(0) + AMQPWire.shortString("q.orders") + AMQPWire.shortString("hs.orders")
+                + AMQPWire.shortString("orders.eu") + [0] + AMQPWire.long(0))
+        var server = AMQPWire()
+        server.method(channel: 1, 20, 11, AMQPWire.long(0))  // channel.open-ok
+        server.method(channel: 1, 50, 21, [])  // queue.bind-ok
+        for split in 0...client.bytes.count {
+            let (messages, health) = Self.run(client: client.bytes, server: server.bytes, clientSplit: split)
+            #expect(messages.map(\.command) == ["queue.bind"], "split \(split)")
+            #expect(messages.first?.keys.map(\.key.escaped) == ["q.orders", "hs.orders", "orders.eu"], "split \(split)")
+            #expect(messages.first?.operation == .other && messages.first?.status == .ok)
+            #expect(health.parseErrors == 0)
+        }
+    }
 }

@@ -16,8 +16,11 @@ import HotshardCapture
 ///   to no-ack consumers are emitted with status `noReply`. A delivery to a consumer the capture did
 ///   not see start is keyed by its routing key when it came through the default exchange (where
 ///   the routing key is the queue's name), else by its consumer tag.
-/// - `queue.declare`, `queue.bind`, `basic.consume` and `confirm.select` are keyless requests
-///   answered by their `-ok` (or by a `channel.close`, whose reply code is the error kind).
+/// - `queue.declare`, `basic.consume` and `confirm.select` are keyless requests answered by their
+///   `-ok` (or by a `channel.close`, whose reply code is the error kind). `queue.bind` is answered
+///   the same way and names its binding as three keys, queue, exchange and routing key, in that
+///   order (operation `other`): the analyzer takes them as a binding, not as hot keys, so that
+///   a queue's inflow can be found from the publishes whose routing key binds to it.
 ///
 /// Bad frames are counted and skipped to the next frame boundary (`AMQPFrameReader`). Memory is
 /// bounded: frames by the reader's caps, in-flight publishes and deliveries together by
@@ -159,10 +162,14 @@ public struct AMQPParser: ConversationParser {
             guard reader.short() != nil, reader.shortString() != nil, let bits = reader.octet() else { return malformed() }
             synchronous(id, "queue.declare", frame: frame, noWait: bits & 0x10 != 0, reply: (50, 11), emit: emit)
         case (50, 20):  // queue.bind
-            guard reader.short() != nil, reader.shortString() != nil, reader.shortString() != nil,
-                reader.shortString() != nil, let bits = reader.octet()
+            guard reader.short() != nil, let queue = reader.shortString(), let exchange = reader.shortString(),
+                let routingKey = reader.shortString(), let bits = reader.octet()
             else { return malformed() }
-            synchronous(id, "queue.bind", frame: frame, noWait: bits & 1 != 0, reply: (50, 21), emit: emit)
+            let names = KeyList([
+                KeyReference(key: Key(queue)), KeyReference(key: Key(exchange)), KeyReference(key: Key(routingKey)),
+            ])
+            synchronous(
+                id, "queue.bind", frame: frame, noWait: bits & 1 != 0, reply: (50, 21), keys: names, emit: emit)
         case (60, 20):  // basic.consume
             guard reader.short() != nil, let queue = reader.shortString(), let tag = reader.shortString(),
                 let bits = reader.octet()
@@ -391,11 +398,11 @@ public struct AMQPParser: ConversationParser {
 
     private mutating func synchronous(
         _ id: UInt16, _ command: String, frame: AMQPFrameReader.Frame, noWait: Bool,
-        reply: (UInt16, UInt16), emit: (inout Message) -> Void
+        reply: (UInt16, UInt16), keys: KeyList = KeyList(), emit: (inout Message) -> Void
     ) {
         var message = Message(
             timestampNanos: frame.firstNanos, flow: flow, wireProtocol: .amqp, command: command,
-            operation: .other, keys: KeyList(), requestBytes: frame.size + 8,
+            operation: .other, keys: keys, requestBytes: frame.size + 8,
             requestOffset: frame.streamOffset)
         if noWait {
             emit(&message)

@@ -17,7 +17,7 @@ enum ReportTemplate {
         <body>
         <header>
         <h1>{{title}}</h1>
-        <nav aria-label="Sections"><a href="#summary">Summary</a> {{#hasRecommendations}}<a href="#recommendations">Recommendations</a> {{/hasRecommendations}}<a href="#hot-keys-section">Hot keys</a> <a href="#heat">Heat timeline</a> <a href="#traffic">Traffic</a> <a href="#latency">Latency</a> {{#hasPrefixes}}<a href="#prefixes">Prefixes</a> {{/hasPrefixes}}{{#model}}<a href="#model">Model</a> {{/model}}{{#replayNote}}<a href="#replay">Replay</a> {{/replayNote}}<a href="#health">Capture health</a> <a href="#configuration">Configuration</a></nav>
+        <nav aria-label="Sections"><a href="#summary">Summary</a> {{#hasRecommendations}}<a href="#recommendations">Recommendations</a> {{/hasRecommendations}}<a href="#hot-keys-section">Hot keys</a> <a href="#heat">Heat timeline</a> <a href="#traffic">Traffic</a> <a href="#latency">Latency</a> {{#hasPrefixes}}<a href="#prefixes">Prefixes</a> {{/hasPrefixes}}{{#hasQueues}}<a href="#queues">Queues</a> {{/hasQueues}}{{#model}}<a href="#model">Model</a> {{/model}}{{#replayNote}}<a href="#replay">Replay</a> {{/replayNote}}<a href="#health">Capture health</a> <a href="#configuration">Configuration</a></nav>
         </header>
         <main>
         <section id="summary" aria-labelledby="summary-h">
@@ -144,6 +144,16 @@ enum ReportTemplate {
         {{/prefixes}}</tbody></table></div>
         </section>
         {{/hasPrefixes}}
+
+        {{#hasQueues}}
+        <section id="queues" aria-labelledby="queues-h">
+        <h2 id="queues-h">Queues</h2>
+        <p>Inflow is the publishes whose routing key reaches the queue: a binding seen in the capture (direct matching), or the queue's own name on the default exchange. Outflow is its deliveries; backlog is inflow − outflow over the run; the trend is its direction over the second half of the windows. ≥ marks counts that are lower bounds.</p>
+        <div class="scroll"><table class="sortable data" id="queue-flows"><thead><tr><th scope="col" data-col="queue" data-type="text">queue</th><th scope="col" data-col="in-rate" data-type="num">in/s</th><th scope="col" data-col="out-rate" data-type="num">out/s</th><th scope="col" data-col="inflow" data-type="num">inflow</th><th scope="col" data-col="outflow" data-type="num">outflow</th><th scope="col" data-col="backlog" data-type="num">backlog</th><th scope="col" data-col="trend" data-type="text">trend</th><th scope="col" data-col="sources" data-type="text">inflow from</th></tr></thead>
+        <tbody>{{#queues}}<tr>{{#cells}}<td{{#hasExact}} data-v="{{exact}}"{{/hasExact}}>{{text}}</td>{{/cells}}</tr>
+        {{/queues}}</tbody></table></div>
+        </section>
+        {{/hasQueues}}
 
         {{#model}}
         <section id="model" aria-labelledby="model-h">

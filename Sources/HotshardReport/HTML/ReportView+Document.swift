@@ -113,6 +113,8 @@ extension ReportView {
         configuration = Self.configurationPairs(document)
         self.totals = Self.totalPairs(totals)
         hasPrefixes = !prefixes.isEmpty
+        queues = Self.queueRows(document)
+        hasQueues = !queues.isEmpty
         hasEmerging = !emerging.isEmpty
         hasRecommendations = !recommendations.isEmpty
         hasLatencyByCommand = !latencyByCommand.isEmpty

@@ -177,6 +177,9 @@ struct ReportView {
     var configuration: [Pair]
     var totals: [Pair]
     var hasPrefixes: Bool
+    /// AMQP traffic: one row per queue (inflow, outflow, backlog, trend).
+    var queues: [Row] = []
+    var hasQueues = false
     /// The page's constants, set by `HTMLReport`: its CSP, CSS and script (never input).
     var csp = ""
     var style = ""
