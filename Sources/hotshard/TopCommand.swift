@@ -28,7 +28,7 @@ struct TopCommand: ParsableCommand {
     @Option(name: .customLong("http-key"), help: "What names an HTTP request's key (route collapses ID-like path segments).")
     var httpKey: HTTPKeyMode = .path
 
-    @Option(help: "Seconds between refreshes.")
+    @Option(help: "Seconds between refreshes (frames come from the capture thread, at most four a second).")
     var interval: Double = 1
 
     @Option(help: "Keys shown.")
