@@ -190,13 +190,18 @@ final class BinaryInput {
 
     /// Reads one value: scalars directly, anything else through its `init(from:)`.
     func decodeValue<T: Decodable>(_ type: T.Type, at offset: Int, codingPath: [any CodingKey]) throws -> T {
-        // The scalars that fill results, read without a decoder each.
-        if T.self == Int.self, let value = try signed(Int.self, at: offset, path: codingPath) as? T { return value }
-        if T.self == Int64.self, let value = try signed(Int64.self, at: offset, path: codingPath) as? T { return value }
-        if T.self == UInt64.self, let value = try unsigned(UInt64.self, at: offset, path: codingPath) as? T { return value }
-        if T.self == Double.self, let value = try double(at: offset, path: codingPath) as? T { return value }
-        if T.self == String.self, let value = try string(at: offset, path: codingPath) as? T { return value }
-        if T.self == Bool.self, let value = try bool(at: offset, path: codingPath) as? T { return value }
+        // The scalars that fill results, read without a decoder each (told apart by type identity:
+        // dynamic casts cost more than the reading).
+        switch ObjectIdentifier(T.self) {
+        case ObjectIdentifier(Int.self): return unsafeBitCast(try signed(Int.self, at: offset, path: codingPath), to: T.self)
+        case ObjectIdentifier(Int64.self): return unsafeBitCast(try signed(Int64.self, at: offset, path: codingPath), to: T.self)
+        case ObjectIdentifier(UInt64.self):
+            return unsafeBitCast(try unsigned(UInt64.self, at: offset, path: codingPath), to: T.self)
+        case ObjectIdentifier(Double.self): return unsafeBitCast(try double(at: offset, path: codingPath), to: T.self)
+        case ObjectIdentifier(String.self): return unsafeBitCast(try string(at: offset, path: codingPath), to: T.self)
+        case ObjectIdentifier(Bool.self): return unsafeBitCast(try bool(at: offset, path: codingPath), to: T.self)
+        default: break
+        }
         return try T(from: BinaryValueDecoder(input: self, offset: offset, codingPath: codingPath))
     }
 }
