@@ -66,6 +66,8 @@ final class MetricsServer: Sendable {
     func publish(_ snapshot: MetricsSnapshot) {
         let text = MetricsExposition.render(snapshot)
         state.withLock { state in
+            // Once the result's values are out, a late live snapshot must not replace them.
+            guard snapshot.finished || !state.finalPublished else { return }
             state.body = text
             if snapshot.finished {
                 state.finalPublished = true

@@ -139,7 +139,7 @@ struct MetricsEndpointTests {
         // them, and the run then ended its linger).
         let final =
             Self.sample(live.body, "hotshard_run_finished") == 1
-            ? live : try Self.scrape(port: port, seconds: 40) { Self.sample($0, "hotshard_run_finished") == 1 }
+            ? live : try Self.scrape(port: port) { Self.sample($0, "hotshard_run_finished") == 1 }
         try Self.checkWithPromtool(final.body)
         load.waitUntilExit()
         #expect(load.terminationStatus == 0 || load.terminationStatus == 4)

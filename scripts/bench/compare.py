@@ -15,7 +15,9 @@ same work — `analyze` with ../shared/floor/respfloor.c --replies (built here w
 
 Environment: HOTSHARD_BIN (default .build/release/hotshard), BENCH_RUNS (3), BENCH_WORK,
 BENCH_RESP_REQUESTS, BENCH_MEMCACHED_REQUESTS, BENCH_HTTP_SECONDS, BENCH_LOAD_REQUESTS,
-BENCH_LOAD_SECONDS, BENCH_ONLY (comma-separated part names, e.g. analyze-resp,load-http).
+BENCH_LOAD_SECONDS, BENCH_ONLY (comma-separated part names, e.g. analyze-resp,load-http),
+BENCH_OUTPUT (the Markdown written, default BENCHMARKS.md: another path measures an older binary
+without replacing the committed figures).
 """
 import contextlib
 import json
@@ -562,7 +564,7 @@ def main():
             errors.append(f"{name}: {error}")
             print(f"bench: {name} did not run: {error}", file=sys.stderr)
     load_after = os.getloadavg()
-    with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
+    with open(os.environ.get("BENCH_OUTPUT", os.path.join(ROOT, "BENCHMARKS.md")), "w") as f:
         f.write("# Benchmarks\n\n")
         f.write(f"Made by `make bench` (scripts/bench/compare.py) on {time.strftime('%Y-%m-%d')} in "
                 f"{(time.time() - started) / 60:.0f} min, {machine()}, load average {load_before[0]:.1f} before and "

@@ -125,9 +125,12 @@ public final class LoadRunner: Sendable {
             worker.loop.execute { worker.start(uptimeNanos: start, scheduleAt: scheduleAt) }
         }
         if alreadyStopped { stop() }
+        // A cancelled sleep throws: the loop must end there, not post one more live state, which
+        // would land after the caller's final one (a scraper then saw the run's last live values
+        // instead of its result). `run` waits for the reporter's end before it returns.
         let reporter = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
+            while true {
+                do { try await Task.sleep(nanoseconds: 1_000_000_000) } catch { return }
                 if let line = board.take() { progress?(line) }
                 if let live, let state = board.takeLive() { live(state) }
             }
@@ -137,6 +140,7 @@ public final class LoadRunner: Sendable {
             for worker in made { results.append(try await worker.future.get()) }
         } catch {
             reporter.cancel()
+            await reporter.value
             try? await group.shutdownGracefully()
             throw error
         }
@@ -152,6 +156,7 @@ public final class LoadRunner: Sendable {
         }
         let cpu = Self.processCPUSeconds() - cpuAtStart
         reporter.cancel()
+        await reporter.value
         try? await group.shutdownGracefully()
         let interrupted = control.withLock { $0.stopRequested }
         var run = try Self.merge(
