@@ -40,29 +40,16 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "A pool's placement scheme, as `hotshard place` knows it (ketama, jump, rendezvous, modulo-crc32, …); no default.")
     var scheme: String?
 
-    @Option(help: "Override the arrival rate (requests/s; makes a ramp or steps profile constant).")
-    var rate: Double?
-
-    @Option(help: "Override the measured duration (30s, 500ms, 2m).")
-    var duration: String?
-
-    @Option(help: "Override: stop after this many measured requests.")
-    var requests: Int?
+    @OptionGroup var schedule: ScheduleOverrideOptions
 
     @Option(help: "Override the warm-up (excluded from the result).")
     var warmup: String?
-
-    @Option(help: "Override the number of connections.")
-    var connections: Int?
 
     @Option(help: "Override the pipeline depth per connection.")
     var pipeline: Int?
 
     @Option(help: "Override the number of event-loop threads.")
     var threads: Int?
-
-    @Option(help: "Override the random seed (keys, operations, Poisson gaps).")
-    var seed: UInt64?
 
     @Option(
         help: ArgumentHelp(
@@ -84,11 +71,7 @@ struct LoadCommand: AsyncParsableCommand {
         help: ArgumentHelp("Also write the thresholds as JUnit XML (a test case per threshold, a failure for each missed one).", valueName: "PATH"))
     var junit: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Also write an HdrHistogram interval log (v1.3, tags corrected and service, µs) of the measured latencies, one interval a second.",
-            valueName: "PATH"))
-    var hlog: String?
+    @OptionGroup var histogramLog: HistogramLogOption
 
     @OptionGroup var output: ResultOutputOptions
 
@@ -130,9 +113,10 @@ struct LoadCommand: AsyncParsableCommand {
         var overrides: [String] = []
         if !target.isEmpty { overrides.append("target=" + target.joined(separator: ",")) }
         if let scheme { overrides.append("scheme=\(scheme)") }
-        if let rate { overrides.append("rate=\(rate)") }
-        if let duration { overrides.append("duration=\(duration)") }
-        if let requests { overrides.append("requests=\(requests)") }
+        if let rate = schedule.rate { overrides.append("rate=\(rate)") }
+        if let duration = schedule.duration { overrides.append("duration=\(duration)") }
+        if let requests = schedule.requests { overrides.append("requests=\(requests)") }
+        if let seed = schedule.seed { overrides.append("seed=\(seed)") }
         if let warmup { overrides.append("warmup=\(warmup)") }
         return ShardIdentity.digest(profile: bytes, overrides: overrides)
     }
@@ -145,14 +129,10 @@ struct LoadCommand: AsyncParsableCommand {
             overrides.targets = target
             overrides.loopbackOnly = !allowRemote
             overrides.scheme = scheme
-            overrides.rate = rate
-            overrides.duration = duration
-            overrides.requests = requests
+            schedule.apply(to: &overrides)
             overrides.warmup = warmup
-            overrides.connections = connections
             overrides.pipeline = pipeline
             overrides.threads = threads
-            overrides.seed = seed
             loaded = try overrides.apply(to: try ProfileReader.read(path: profile))
         } catch {
             print("hotshard load: \(error.description)", to: &stderr)
@@ -175,7 +155,7 @@ struct LoadCommand: AsyncParsableCommand {
         let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
         let metricsServer = try metrics.start(command: "load")
-        let runner = LoadRunner(profile: loaded, analysis: analysis, histogramLogPath: hlog)
+        let runner = LoadRunner(profile: loaded, analysis: analysis, histogramLogPath: histogramLog.hlog)
         let began = Date()
         if let metricsServer {
             let top = metrics.metricsTop

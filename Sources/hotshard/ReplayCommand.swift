@@ -94,11 +94,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
     var maxQueued: Int = 100_000
 
-    @Option(
-        help: ArgumentHelp(
-            "Also write an HdrHistogram interval log (v1.3, tags corrected and service, µs) of the measured latencies.",
-            valueName: "PATH"))
-    var hlog: String?
+    @OptionGroup var histogramLog: HistogramLogOption
 
     @OptionGroup var output: ResultOutputOptions
 
@@ -169,7 +165,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let runner = ReplayRunner(files: captures, target: parsedTarget, options: options, analysis: output.analysis)
         runner.pool = pool
-        runner.histogramLogPath = hlog
+        runner.histogramLogPath = histogramLog.hlog
         if let duration {
             guard let seconds = ProfileOverrides.seconds(duration), seconds > 0 else {
                 throw ValidationError("--duration \(duration) is not a duration such as 30s or 500ms")

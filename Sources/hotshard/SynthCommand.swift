@@ -19,20 +19,7 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The pcap file to write.")
     var output: String
 
-    @Option(help: "Override the random seed.")
-    var seed: UInt64?
-
-    @Option(help: "Override the arrival rate (requests/s).")
-    var rate: Double?
-
-    @Option(help: "Override the duration (30s, 500ms, 2m).")
-    var duration: String?
-
-    @Option(help: "Override: this many requests.")
-    var requests: Int?
-
-    @Option(help: "Override the number of connections.")
-    var connections: Int?
+    @OptionGroup var schedule: ScheduleOverrideOptions
 
     @Option(name: .customLong("max-requests"), help: "Refuse to write more requests than this.")
     var maxRequests: Int = 10_000_000
@@ -42,11 +29,7 @@ struct SynthCommand: AsyncParsableCommand {
         let loaded: LoadProfile
         do {
             var overrides = ProfileOverrides()
-            overrides.seed = seed
-            overrides.rate = rate
-            overrides.duration = duration
-            overrides.requests = requests
-            overrides.connections = connections
+            schedule.apply(to: &overrides)
             loaded = try overrides.apply(to: try ProfileReader.read(path: profile))
         } catch {
             print("hotshard synth: \(error.description)", to: &stderr)
@@ -54,7 +37,7 @@ struct SynthCommand: AsyncParsableCommand {
         }
         var synthesizer = TrafficSynthesizer(profile: loaded)
         synthesizer.maxRequests = maxRequests
-        if let rate { synthesizer.closedLoopRate = rate }
+        if let rate = schedule.rate { synthesizer.closedLoopRate = rate }
         do {
             let summary = try synthesizer.write(to: output)
             print(
