@@ -3,17 +3,30 @@
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String { encode(Array(bytes)) }
+
+    /// Whole groups of three by index, then the padded tail: a result's summary state is megabytes,
+    /// and the generic iterator it replaced (unspecialised across modules) ran at ~35 MB/s.
+    public static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var iterator = bytes.makeIterator()
-        while let b0 = iterator.next() {
-            let b1 = iterator.next(), b2 = iterator.next()
-            let n = UInt32(b0) << 16 | UInt32(b1 ?? 0) << 8 | UInt32(b2 ?? 0)
+        let whole = bytes.count - bytes.count % 3
+        var index = 0
+        while index < whole {
+            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)])
+            out.append(alphabet[Int(n & 63)])
+            index += 3
+        }
+        if whole < bytes.count {
+            let b1: UInt8? = whole + 1 < bytes.count ? bytes[whole + 1] : nil
+            let n = UInt32(bytes[whole]) << 16 | UInt32(b1 ?? 0) << 8
             out.append(alphabet[Int(n >> 18 & 63)])
             out.append(alphabet[Int(n >> 12 & 63)])
             out.append(b1 == nil ? UInt8(ascii: "=") : alphabet[Int(n >> 6 & 63)])
-            out.append(b2 == nil ? UInt8(ascii: "=") : alphabet[Int(n & 63)])
+            out.append(UInt8(ascii: "="))
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -23,7 +36,10 @@ public enum Base64 {
         decode(bytes: Array(text.utf8))
     }
 
-    public static func decode<Bytes: Collection<UInt8>>(bytes: Bytes) -> [UInt8]? {
+    public static func decode<Bytes: Collection<UInt8>>(bytes: Bytes) -> [UInt8]? { decode(bytes: Array(bytes)) }
+
+    /// Over an array, not generic: specialised here, not left to the caller's module.
+    public static func decode(bytes: [UInt8]) -> [UInt8]? {
         guard bytes.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count / 4 * 3)

@@ -188,21 +188,94 @@ final class BinaryInput {
         return .typeMismatch(type, DecodingError.Context(codingPath: path, debugDescription: "expected \(type), found \(found)"))
     }
 
-    /// Reads one value: scalars directly, anything else through its `init(from:)`.
-    func decodeValue<T: Decodable>(_ type: T.Type, at offset: Int, codingPath: [any CodingKey]) throws -> T {
-        // The scalars that fill results, read without a decoder each (told apart by type identity:
-        // dynamic casts cost more than the reading).
-        switch ObjectIdentifier(T.self) {
-        case ObjectIdentifier(Int.self): return unsafeBitCast(try signed(Int.self, at: offset, path: codingPath), to: T.self)
-        case ObjectIdentifier(Int64.self): return unsafeBitCast(try signed(Int64.self, at: offset, path: codingPath), to: T.self)
-        case ObjectIdentifier(UInt64.self):
-            return unsafeBitCast(try unsigned(UInt64.self, at: offset, path: codingPath), to: T.self)
-        case ObjectIdentifier(Double.self): return unsafeBitCast(try double(at: offset, path: codingPath), to: T.self)
-        case ObjectIdentifier(String.self): return unsafeBitCast(try string(at: offset, path: codingPath), to: T.self)
-        case ObjectIdentifier(Bool.self): return unsafeBitCast(try bool(at: offset, path: codingPath), to: T.self)
-        default: break
+    /// Reads one value: scalars and arrays of numbers directly, anything else through its
+    /// `init(from:)`. The coding path is built only for an error or a nested decoder: building it
+    /// per member cost an allocation each.
+    func decodeValue<T: Decodable>(_ type: T.Type, at offset: Int, codingPath: @autoclosure () -> [any CodingKey]) throws -> T {
+        // Told apart by type identity: dynamic casts cost more than the reading.
+        do {
+            switch ObjectIdentifier(T.self) {
+            case ObjectIdentifier(Int.self): return unsafeBitCast(try signed(Int.self, at: offset, path: []), to: T.self)
+            case ObjectIdentifier(Int64.self): return unsafeBitCast(try signed(Int64.self, at: offset, path: []), to: T.self)
+            case ObjectIdentifier(UInt64.self): return unsafeBitCast(try unsigned(UInt64.self, at: offset, path: []), to: T.self)
+            case ObjectIdentifier(Double.self): return unsafeBitCast(try double(at: offset, path: []), to: T.self)
+            case ObjectIdentifier(String.self): return unsafeBitCast(try string(at: offset, path: []), to: T.self)
+            case ObjectIdentifier(Bool.self): return unsafeBitCast(try bool(at: offset, path: []), to: T.self)
+            case ObjectIdentifier([Int].self): return unsafeBitCast(try integers(Int.self, at: offset), to: T.self)
+            case ObjectIdentifier([Int64].self): return unsafeBitCast(try integers(Int64.self, at: offset), to: T.self)
+            case ObjectIdentifier([UInt64].self): return unsafeBitCast(try integers(UInt64.self, at: offset), to: T.self)
+            case ObjectIdentifier([UInt32].self): return unsafeBitCast(try integers(UInt32.self, at: offset), to: T.self)
+            case ObjectIdentifier([UInt8].self): return unsafeBitCast(try integers(UInt8.self, at: offset), to: T.self)
+            case ObjectIdentifier([Double].self): return unsafeBitCast(try doubles(at: offset), to: T.self)
+            default: break
+            }
+        } catch {
+            throw Self.placed(error, at: codingPath())
         }
-        return try T(from: BinaryValueDecoder(input: self, offset: offset, codingPath: codingPath))
+        return try T(from: BinaryValueDecoder(input: self, offset: offset, codingPath: codingPath()))
+    }
+
+    /// An array of integers read in one loop (the elements as `signed` / `unsigned` read them).
+    private func integers<Element: FixedWidthInteger>(_ type: Element.Type, at offset: Int) throws -> [Element] {
+        let (count, body) = try container(at: offset, .array, path: [])
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        var cursor = body.lowerBound
+        for index in 0..<count {
+            do {
+                guard cursor < body.upperBound else { throw Self.corrupt([], "an element runs past its array") }
+                let tag = bytes[cursor]
+                cursor += 1
+                let raw = try Self.varint(bytes, &cursor, end: body.upperBound, path: [])
+                let value: Element?
+                switch tag {
+                case BinaryFormat.Tag.int.rawValue: value = Element(exactly: Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))))
+                case BinaryFormat.Tag.uint.rawValue: value = Element(exactly: raw)
+                default: throw mismatch(Element.self, at: cursor - 1, path: [])
+                }
+                guard let value else { throw Self.corrupt([], "number does not fit \(Element.self)") }
+                result.append(value)
+            } catch {
+                throw Self.placed(error, at: [IndexKey(intValue: index)])
+            }
+        }
+        return result
+    }
+
+    /// An array of doubles read in one loop.
+    private func doubles(at offset: Int) throws -> [Double] {
+        let (count, body) = try container(at: offset, .array, path: [])
+        var result: [Double] = []
+        result.reserveCapacity(count)
+        var cursor = body.lowerBound
+        for index in 0..<count {
+            do {
+                guard cursor < body.upperBound else { throw Self.corrupt([], "an element runs past its array") }
+                result.append(try double(at: cursor, path: []))
+                cursor = try skip(at: cursor, path: [])
+                guard cursor <= body.upperBound else { throw Self.corrupt([], "an element runs past its array") }
+            } catch {
+                throw Self.placed(error, at: [IndexKey(intValue: index)])
+            }
+        }
+        return result
+    }
+
+    /// `error` with `path` put before its own coding path (errors from the fast paths are made
+    /// without one).
+    static func placed(_ error: any Error, at path: [any CodingKey]) -> any Error {
+        guard !path.isEmpty, let error = error as? DecodingError else { return error }
+        func moved(_ context: DecodingError.Context) -> DecodingError.Context {
+            DecodingError.Context(
+                codingPath: path + context.codingPath, debugDescription: context.debugDescription, underlyingError: context.underlyingError)
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return DecodingError.typeMismatch(type, moved(context))
+        case .valueNotFound(let type, let context): return DecodingError.valueNotFound(type, moved(context))
+        case .keyNotFound(let key, let context): return DecodingError.keyNotFound(key, moved(context))
+        case .dataCorrupted(let context): return DecodingError.dataCorrupted(moved(context))
+        @unknown default: return error
+        }
     }
 }
 
@@ -266,14 +339,22 @@ struct BinaryKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func contains(_ key: Key) -> Bool { offset(key) != nil }
 
-    func decodeNil(forKey key: Key) throws -> Bool { try input.decodeNil(at: try required(key), path: codingPath + [key]) }
+    func decodeNil(forKey key: Key) throws -> Bool { try isNil(at: try required(key), key) }
+
+    private func isNil(at offset: Int, _ key: Key) throws -> Bool {
+        do {
+            return try input.decodeNil(at: offset, path: [])
+        } catch {
+            throw BinaryInput.placed(error, at: codingPath + [key])
+        }
+    }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try input.decodeValue(type, at: try required(key), codingPath: codingPath + [key])
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let offset = offset(key), try !input.decodeNil(at: offset, path: codingPath + [key]) else { return nil }
+        guard let offset = offset(key), try !isNil(at: offset, key) else { return nil }
         return try input.decodeValue(type, at: offset, codingPath: codingPath + [key])
     }
 
@@ -322,7 +403,11 @@ struct BinaryUnkeyedDecoder: UnkeyedDecodingContainer {
                 Any.self, DecodingError.Context(codingPath: path, debugDescription: "the array has no more elements"))
         }
         let offset = cursor
-        cursor = try input.skip(at: offset, path: path)
+        do {
+            cursor = try input.skip(at: offset, path: [])
+        } catch {
+            throw BinaryInput.placed(error, at: path)
+        }
         guard cursor <= end else { throw BinaryInput.corrupt(path, "an element runs past its array") }
         currentIndex += 1
         return offset
@@ -335,8 +420,8 @@ struct BinaryUnkeyedDecoder: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let elementPath = path
-        return try input.decodeValue(type, at: try next(), codingPath: elementPath)
+        let index = currentIndex
+        return try input.decodeValue(type, at: try next(), codingPath: codingPath + [IndexKey(intValue: index)])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
