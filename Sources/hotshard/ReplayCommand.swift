@@ -92,7 +92,7 @@ struct ReplayCommand: AsyncParsableCommand {
     var httpKey: HTTPKeyMode = .path
 
     @Option(name: .customLong("max-queued"), help: "Requests read ahead of the replay clock at most (bounds memory).")
-    var maxQueued: Int = 100_000
+    var maxQueued: Int = ReplayOptions().maxQueuedRequests
 
     @OptionGroup var histogramLog: HistogramLogOption
 

@@ -31,9 +31,15 @@ public struct ReplayOptions: Sendable {
     /// Bytes of one flow's client→server stream kept while its requests' messages are pending.
     public var maxBytesPerFlow = 16 << 20
     /// Captured request bytes held over all flows at once.
-    public var maxBytesTotal = 256 << 20
-    /// Requests read ahead of the replay clock (the hand-over queue) and held for reordering.
-    public var maxQueuedRequests = 100_000
+    public var maxBytesTotal = 64 << 20
+    /// Requests read ahead of the replay clock (the hand-over queue), and requests held for
+    /// reordering (the same number again, except with `--max`). About 250 bytes each for small
+    /// requests: 32,768 is 8 MB a side, and at 100,000 requests/s a third of a second of read-ahead.
+    public var maxQueuedRequests = 32_768
+    /// Keys the capture's own analysis tracks (Space-Saving, about 1 kB each): it only serves the
+    /// comparison of the replay's hottest keys and commands with the capture's, while the replay's
+    /// analysis has the whole `AnalysisConfiguration.capacity`. 4,096 is about 4 MB.
+    public var captureKeyCapacity = 4_096
     /// Messages come out of the parsers when their reply arrives: requests are held this long in
     /// capture time so that they are replayed in the order they were sent.
     public var reorderWindowSeconds = 2.0

@@ -11,6 +11,11 @@ import Synchronization
 /// original connection onto a replay connection, and hands them to the worker through the
 /// bounded `ReplayQueue`. The requests of the first pass also go through a `HotKeyAnalyzer`: the
 /// capture's own latency, per command and per key, for the comparison with the replay's.
+///
+/// Memory is bounded by `ReplayOptions`, whatever the capture's size: the extractor's flow bytes
+/// (`maxBytesPerFlow`, `maxBytesTotal`), the reorder heap and the queue (`maxQueuedRequests` each;
+/// `--max` needs no reordering and holds no heap), one batch being filled, and the capture
+/// analyzer (`captureKeyCapacity` keys). `peakHeld` and the queue's `peakQueued` show it.
 final class ReplayReader: @unchecked Sendable {
     private struct Held: Comparable {
         var nanos: Int64
@@ -40,13 +45,26 @@ final class ReplayReader: @unchecked Sendable {
     private(set) var captureSpanNanos: Int64 = 0
     private(set) var passes = 0
     private(set) var originalConnections = 0
+    /// The most request bytes the extractor held at once (first pass).
+    private(set) var peakHeldBytes = 0
 
     // Per pass.
     private var heap = Heap<Held>()
+    /// The most requests the reorder heap held at once (any pass).
+    private(set) var peakHeld = 0
     private var sequence = 0
     private var batch: [ReplayItem] = []
+    /// First-pass messages on their way to `captureAnalyzer`, which takes them in batches (it prefetches).
+    private var analysisBatch: [Message] = []
+    /// `--max`: requests go on as the parsers give them (each original connection's still in
+    /// order); the order across connections, and so the reorder heap, only matters for the timing.
+    private let reorders: Bool
+    /// `batchSize`, or the queue's capacity when that is smaller (a batch never exceeds it).
+    private let batchLimit: Int
     private var passFirst: Int64?
     private var passLast: Int64 = 0
+    /// The earliest request of the pass (without reordering the first one need not be it).
+    private var passLowest: Int64?
     private var passCount = 0
     private var passStart: Int64 = 0
     private var random: SeededGenerator
@@ -61,7 +79,13 @@ final class ReplayReader: @unchecked Sendable {
         self.target = target
         self.connections = max(1, connections)
         self.queue = queue
-        self.captureAnalyzer = HotKeyAnalyzer(configuration: analysis)
+        var captureAnalysis = analysis
+        captureAnalysis.capacity = max(1, min(analysis.capacity, options.captureKeyCapacity))
+        self.captureAnalyzer = HotKeyAnalyzer(configuration: captureAnalysis)
+        if case .max = options.timing { reorders = false } else { reorders = true }
+        batchLimit = max(1, min(Self.batchSize, options.maxQueuedRequests))
+        batch.reserveCapacity(batchLimit)
+        analysisBatch.reserveCapacity(64)
         self.random = SeededGenerator(seed: options.seed ^ 0x5eed_5a3b_1e00_0000)
     }
 
@@ -105,6 +129,7 @@ final class ReplayReader: @unchecked Sendable {
         guard proceed else { return }
         heap = Heap()
         passFirst = nil
+        passLowest = nil
         passCount = 0
         var extractorClock: () -> Int64 = { .min }
         var captureStart: () -> Int64? = { nil }
@@ -113,6 +138,7 @@ final class ReplayReader: @unchecked Sendable {
             maxBytesTotal: options.maxBytesTotal
         ) {
             [unowned self] request in
+            guard reorders else { return shape(request, pass: pass, captureStart: captureStart()) }
             sequence += 1
             heap.insert(Held(nanos: request.message.timestampNanos, sequence: sequence, request: request))
             let horizon = extractorClock() - Int64(options.reorderWindowSeconds * 1e9)
@@ -120,6 +146,7 @@ final class ReplayReader: @unchecked Sendable {
                 heap.removeMin()
                 shape(oldest.request, pass: pass, captureStart: captureStart())
             }
+            peakHeld = max(peakHeld, heap.count)
         }
         extractorClock = { [unowned extractor] in extractor.clockNanos }
         captureStart = { [unowned extractor] in extractor.firstNanos }
@@ -128,11 +155,13 @@ final class ReplayReader: @unchecked Sendable {
         while let oldest = heap.popMin() { shape(oldest.request, pass: pass, captureStart: extractor.firstNanos) }
         flush()
         if pass == 0 {
+            peakHeldBytes = extractor.peakHeldBytes
+            analyseBatch()
             health = session.health
             problems = session.problems.map { String(describing: $0) }
             parserHealth = extractor.trafficDecoder?.health ?? ParserHealth()
             for (reason, count) in extractor.skipped { skipped[reason, default: 0] += count }
-            if let first = passFirst { captureSpanNanos = passLast - first }
+            if let first = passLowest ?? passFirst { captureSpanNanos = passLast - first }
         }
         // The next pass follows this one by its span and one mean gap.
         if let first = passFirst {
@@ -153,7 +182,9 @@ final class ReplayReader: @unchecked Sendable {
             if let from = options.fromSeconds, seconds < from { return skip(.timeRange) }
             if let to = options.toSeconds, seconds >= to { return skip(.timeRange) }
         }
-        if let reason = options.keeps(command: message.command, operation: message.operation) { return skip(reason) }
+        if filters, let reason = options.keeps(command: message.command, operation: message.operation) {
+            return skip(reason)
+        }
         if options.sample < 1, random.nextDouble() >= options.sample { return skip(.sample) }
         var bytes = captured.bytes
         if let rule = options.keyRewrite {
@@ -167,14 +198,20 @@ final class ReplayReader: @unchecked Sendable {
         }
         let first = passFirst ?? message.timestampNanos
         passFirst = first
+        passLowest = min(passLowest ?? message.timestampNanos, message.timestampNanos)
         passLast = max(passLast, message.timestampNanos)
         passCount += 1
         if pass == 0 {
             originalConnections = max(originalConnections, captured.connection + 1)
-            captureAnalyzer.receive(message)
+            analysisBatch.append(message)
+            if analysisBatch.count >= 64 { analyseBatch() }
         }
-        // The keys alone: what the captured reply said about them is not this run's answer.
-        let keys = KeyList(message.keys.map { KeyReference(key: $0.key) })
+        // The keys alone: what the captured reply said about them is not this run's answer
+        // (rewritten in place: a single-key list allocates nothing).
+        var keys = message.keys
+        for index in keys.indices where keys[index].hit != nil || keys[index].valueBytes != 0 {
+            keys[index] = KeyReference(key: keys[index].key)
+        }
         let request = PreparedRequest(
             bytes: bytes, command: message.command, operation: message.operation, keys: keys,
             connection: captured.connection % connections)
@@ -182,7 +219,19 @@ final class ReplayReader: @unchecked Sendable {
         let bodySize = message.wireProtocol == .amqp ? message.requestBytes : nil
         batch.append(
             ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request, amqpBodySize: bodySize))
-        if batch.count >= 256 { flush() }
+        if batch.count >= batchLimit { flush() }
+    }
+
+    /// Requests handed to the queue at once: one lock, and one wake-up of the worker, per batch.
+    static let batchSize = 256
+
+    /// Whether `--only-reads`, `--include` or `--exclude` is given (else no request is looked at for them).
+    private var filters: Bool { options.onlyReads || !options.include.isEmpty || !options.exclude.isEmpty }
+
+    private func analyseBatch() {
+        guard !analysisBatch.isEmpty else { return }
+        captureAnalyzer.receive(contentsOf: analysisBatch)
+        analysisBatch.removeAll(keepingCapacity: true)
     }
 
     private func flush() {

@@ -21,6 +21,11 @@ public struct ReplayRun: Sendable {
     /// Damaged parts of the capture files (what came before was used).
     public var problems: [String]
     public var parserHealth: ParserHealth
+    /// What the replay held at most, each bounded by `ReplayOptions` whatever the capture's size:
+    /// requests in the hand-over queue, requests in the reorder heap, captured request bytes.
+    public var peakQueued = 0
+    public var peakReordered = 0
+    public var peakHeldBytes = 0
 
     /// `original`, `speed ×2`, `rate 500/s` or `max`.
     public var timingDescription: String {

@@ -9,8 +9,9 @@ import Synchronization
 
 /// Replays captured requests against a target with the load runner's machinery: the same NIO
 /// connections, schedule, corrected latency, reply decoding and progress. The capture is read on
-/// a thread of its own and streamed to the event loop through a bounded queue (memory: the
-/// queue, the reorder heap and the per-flow byte buffers, all capped by `ReplayOptions`).
+/// a thread of its own and streamed to the event loop through a bounded queue of batches (memory:
+/// the queue, the reorder heap, the per-flow byte buffers and the capture's analysis, all capped by
+/// `ReplayOptions`; `ReplayRun.peakQueued` and friends show what was held).
 public final class ReplayRunner: @unchecked Sendable {
     public let files: [String]
     public let target: LoadTarget
@@ -120,7 +121,7 @@ public final class ReplayRunner: @unchecked Sendable {
         if case .original = timing { run.targetRate = nil }
         // Without a duration the run lasts as long as the sending did (a slow target stretches it).
         if durationSeconds == nil { run.measuredSeconds = max(run.measuredSeconds, run.sendSpanSeconds) }
-        return ReplayRun(
+        var replayed = ReplayRun(
             load: run, captureAnalysis: reader.captureAnalyzer.snapshot(), timing: timing, files: files,
             skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
             captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
@@ -128,6 +129,10 @@ public final class ReplayRunner: @unchecked Sendable {
             problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? [])
                 + (run.histogramLogProblem.map { ["--hlog: \($0)"] } ?? []),
             parserHealth: reader.parserHealth)
+        replayed.peakQueued = queue.peakQueued
+        replayed.peakReordered = reader.peakHeld
+        replayed.peakHeldBytes = reader.peakHeldBytes
+        return replayed
     }
 
     /// Stops sending (SIGINT): in-flight requests get up to a second; the result covers what was replayed.

@@ -69,10 +69,33 @@ public final class RequestExtractor: StreamSink, MessageSink {
         if nanos > clockNanos { clockNanos = nanos }
     }
 
+    /// The flow looked up last: a packet's bytes, its messages and the next packet of the same
+    /// flow find its state without hashing the flow id again.
+    private var recentFlow: FlowID?
+    private var recentState: FlowBytes?
+
+    private func lookUp(_ flow: FlowID) -> FlowBytes? {
+        if let recentState, recentFlow == flow { return recentState }
+        guard let found = flows[flow] else { return nil }
+        recentFlow = flow
+        recentState = found
+        return found
+    }
+
+    private func forget(_ flow: FlowID) -> FlowBytes? {
+        if recentFlow == flow {
+            recentFlow = nil
+            recentState = nil
+        }
+        return flows.removeValue(forKey: flow)
+    }
+
     private func flowBytes(_ flow: FlowID) -> FlowBytes {
-        if let existing = flows[flow] { return existing }
+        if let existing = lookUp(flow) { return existing }
         let made = FlowBytes()
         flows[flow] = made
+        recentFlow = flow
+        recentState = made
         return made
     }
 
@@ -135,7 +158,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
         tick(timestampNanos)
         if direction == .clientToServer { append(flow, bytes) }
         decoder?.streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
-        if direction == .clientToServer, let state = flows[flow], !state.messages.isEmpty { drain(flow, state) }
+        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
     }
 
     public func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
@@ -145,13 +168,13 @@ public final class RequestExtractor: StreamSink, MessageSink {
             state.end += max(0, length)
         }
         decoder?.streamGap(flow, direction, timestampNanos: timestampNanos, length: length)
-        if direction == .clientToServer, let state = flows[flow], !state.messages.isEmpty { drain(flow, state) }
+        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
     }
 
     public func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
         tick(timestampNanos)
         decoder?.streamClosed(flow, timestampNanos: timestampNanos, reason: reason)
-        if let state = flows.removeValue(forKey: flow) {
+        if let state = forget(flow) {
             drain(flow, state)
             skip(.incomplete, state.messages.count)
             heldBytes -= state.held
@@ -168,7 +191,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
             append(flow, UnsafeRawBufferPointer(rebasing: bytes[8...]))
         }
         decoder?.datagram(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
-        if direction == .clientToServer, let state = flows[flow], !state.messages.isEmpty { drain(flow, state) }
+        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
     }
 
     /// End of input: flushes the decoder's open flows and every waiting message.
@@ -179,13 +202,15 @@ public final class RequestExtractor: StreamSink, MessageSink {
             skip(.incomplete, state.messages.count)
         }
         flows.removeAll()
+        recentFlow = nil
+        recentState = nil
         heldBytes = 0
     }
 
     // MARK: MessageSink
 
     public func receive(_ message: Message) {
-        guard let state = flows[message.flow] else {
+        guard let state = lookUp(message.flow) else {
             // A message after its flow's bytes were released (cannot happen for TCP; counted if it does).
             skip(.incomplete, 1)
             return
