@@ -43,6 +43,8 @@ MEMORY_TARGET_MB = 150
 BENCHMARKS_PACKAGE = os.path.join(ROOT, "Benchmarks")
 NIO_FLOOR = os.path.join(BENCHMARKS_PACKAGE, ".build", "release", "NIOFloorClient")
 KEY_SPACE = 100_000
+# redis-benchmark's -r for the analyze capture: its keys are drawn from this many.
+RESP_KEY_SPACE = 1_000_000
 # tshark is far slower than the others: it reads a prefix of each capture and is scaled by packets.
 TSHARK_PREFIX_PACKETS = 100_000
 
@@ -211,13 +213,13 @@ def resp_capture():
     # Issue 21's capture: -P 4 over a key space of a million gives ~1.0 M packets, 2.0 M requests
     # and ~870 k distinct keys (the targets ask ≥ 1 M packets and ≥ 500 k distinct keys).
     requests = env_int("BENCH_RESP_REQUESTS", 1_000_000)
-    recipe = (f"redis-benchmark -n {requests:,} -r 1,000,000 -c 50 -P 4 -t set,get "
+    recipe = (f"redis-benchmark -n {requests:,} -r {RESP_KEY_SPACE:,} -c 50 -P 4 -t set,get "
               "against redis-server on loopback")
     need("redis-benchmark")
     path = os.path.join(WORK, "resp-benchmark.pcap")
     meta = capture(path, recipe, server("redis"), lambda port: run(
         ["redis-benchmark", "-p", str(port), "-n", str(requests), "-P", "4", "-c", "50",
-         "-r", "1000000", "-t", "set,get", "-q"]))
+         "-r", str(RESP_KEY_SPACE), "-t", "set,get", "-q"]))
     return path, meta
 
 
@@ -341,13 +343,13 @@ def analyze_http(rows, failures, inputs):
 
 # --- load --------------------------------------------------------------------------------------
 
-def load_profile(name, target, connections, pipeline, threads, stop, extra=""):
+def load_profile(name, target, connections, pipeline, threads, stop, extra="", keys=KEY_SPACE):
     """A closed-loop profile for `hotshard load` (format: profiles/README.md)."""
     path = os.path.join(WORK, f"load-{name}.yaml")
     with open(path, "w") as f:
         f.write(f"target: {target}\nconnections: {connections}\npipeline: {pipeline}\nthreads: {threads}\n"
                 f"arrival: closed\n{stop}\n"
-                f"keys: {{count: {KEY_SPACE}, format: \"key:{{n:012}}\", distribution: uniform}}\n{extra}")
+                f"keys: {{count: {keys}, format: \"key:{{n:012}}\", distribution: uniform}}\n{extra}")
     return path
 
 
@@ -498,8 +500,10 @@ def replay_resp(rows, failures, inputs):
     path, _ = resp_capture()
     requests = env_int("BENCH_LOAD_REQUESTS", 1_000_000)
     with server("redis") as port:
+        # The same work as the replay: the capture's key space (redis-benchmark -r 1,000,000: ~870 k
+        # distinct keys in 2 M requests) and its half-and-half SET/GET, so that both track as many keys.
         profile = load_profile("replay-resp", f"redis://127.0.0.1:{port}", 50, 16, 1, f"requests: {requests}",
-                               "operations: [{op: GET, weight: 1}, {op: SET, weight: 1}]\n")
+                               "operations: [{op: GET, weight: 1}, {op: SET, weight: 1}]\n", keys=RESP_KEY_SPACE)
 
         def replay():
             out = os.path.join(WORK, "replay-resp.json")
@@ -519,7 +523,8 @@ def replay_resp(rows, failures, inputs):
         if peak > MEMORY_TARGET_MB:
             failures.append(f"replay resp: {peak:,.0f} MB peak while streaming (target ≤ {MEMORY_TARGET_MB} MB)")
     inputs.append("replay resp: `hotshard replay --max --connections 50 --pipeline 16` of the analyze capture, and "
-                  f"`hotshard load` of {requests:,} SET/GET (same connections and pipeline) against one redis-server; "
+                  f"`hotshard load` of {requests:,} SET/GET over {RESP_KEY_SPACE:,} uniform keys (the capture's key space; same "
+                  "connections and pipeline) against one redis-server; "
                   "the requests/s row is informative, the target is CPU per request")
 
 
