@@ -4,9 +4,17 @@ public struct AnalysisConfiguration: Sendable, Codable {
         case requests, bytes, latency
     }
 
-    /// Keys tracked individually (Space-Saving counters with full statistics, about 1 kB each):
-    /// 65,536 is about 64 MB.
+    /// Keys tracked individually (Space-Saving counters, exact while the keys fit, bounded after).
     public var capacity = 65_536
+    /// Keys with full statistics (reads and writes, bytes, hits, clients, latency): the candidates
+    /// for the reported top, the keys of highest count (`CandidateTier`); nil means 1,024. Every
+    /// tracked key still has its exact-or-bounded count. Ranking by bytes or latency needs every
+    /// key's statistics, so it gives all `capacity` keys statistics.
+    public var candidateCapacity: Int?
+    /// The keys with full statistics, as `candidateCapacity` and `rankBy` make it.
+    public var effectiveCandidateCapacity: Int {
+        rankBy == .requests ? max(1, min(capacity, candidateCapacity ?? 1_024)) : capacity
+    }
     public var rankBy = RankBy.requests
     public var windowSeconds = 1.0
     /// Top keys kept per window (for the heat timeline and emerging keys).

@@ -151,16 +151,20 @@ extension AnalysisSnapshot {
                 inB[existing] = true
                 combined[existing].count += b.keys[index].count
                 combined[existing].error += b.keys[index].error
+                combined[existing].statisticsSince += b.keys[index].statisticsSince
                 combined[existing].statistics.merge(b.keys[index].statistics)
             } else {
                 combined.append(b.keys[index])
                 combined[combined.count - 1].count += a.minimumCount
                 combined[combined.count - 1].error += a.minimumCount
+                // References it may have had in `a` were not measured either.
+                combined[combined.count - 1].statisticsSince += a.minimumCount
             }
         }
         for index in a.keys.indices where !inB[index] {
             combined[index].count += b.minimumCount
             combined[index].error += b.minimumCount
+            combined[index].statisticsSince += b.minimumCount
         }
         return combined
     }

@@ -7,7 +7,32 @@ public struct TrackedKey: Codable, Sendable {
     public var count: Int
     /// `count − error ≤ true count ≤ count`.
     public var error: Int
+    /// Measured over the key's last `count − statisticsSince` references only: full statistics are
+    /// kept for the candidates for the top (`CandidateTier`), from the reference that promoted them.
     var statistics: KeyStatistics
+    /// The key's count before its `statistics` began: 0 when they cover every counted reference,
+    /// `count` when it never had any (it was never a candidate for the top).
+    public var statisticsSince: Int
+
+    init(key: Key, count: Int, error: Int, statistics: KeyStatistics, statisticsSince: Int = 0) {
+        self.key = key
+        self.count = count
+        self.error = error
+        self.statistics = statistics
+        self.statisticsSince = statisticsSince
+    }
+
+    private enum CodingKeys: String, CodingKey { case key, count, error, statistics, statisticsSince }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        key = try container.decode(Key.self, forKey: .key)
+        count = try container.decode(Int.self, forKey: .count)
+        error = try container.decode(Int.self, forKey: .error)
+        statistics = try container.decode(KeyStatistics.self, forKey: .statistics)
+        // Absent in states written before statistics were tiered: they covered every reference.
+        statisticsSince = try container.decodeIfPresent(Int.self, forKey: .statisticsSince) ?? 0
+    }
 }
 
 public struct PrefixCount: Codable, Sendable, Equatable {
@@ -72,6 +97,10 @@ public struct AnalysisSnapshot: Codable, Sendable {
         public var server: String?
         public var offServerRequests = 0
         public var otherServer: String?
+        /// The key's count before its statistics (everything above but `count`, `errorBound`,
+        /// `guaranteed`, `ratePerSecond`, `share`) began: they cover its last `count − statisticsSince`
+        /// references (`TrackedKey.statisticsSince`).
+        public var statisticsSince = 0
     }
 
     /// The top `limit` keys ranked by the configured measure. A key is `guaranteed` when its
@@ -107,7 +136,7 @@ public struct AnalysisSnapshot: Codable, Sendable {
                 lastSeenSeconds: stats.lastSeenNanos == .min ? 0 : Double(stats.lastSeenNanos - origin) / 1e9,
                 totalLatencyMicros: totalLatency,
                 server: serverNames[stats.server], offServerRequests: stats.offServerRequests,
-                otherServer: serverNames[stats.otherServer])
+                otherServer: serverNames[stats.otherServer], statisticsSince: tracked.statisticsSince)
         }
         switch configuration.rankBy {
         case .requests:

@@ -6,9 +6,10 @@ import HotshardProtocols
 /// runs under one exclusive access instead of a dynamic check per field.
 struct AnalyzerState {
     let configuration: AnalysisConfiguration
+    /// Tier 1: every tracked key's count and error bound (they alone rank the keys and bound them).
     private var summary: StreamSummary
-    /// Statistics per Space-Saving slot, side by side (plain values: no box to chase per update).
-    private var statistics: [KeyStatistics] = []
+    /// Tier 2: full statistics for the candidates for the top (plain values, side by side).
+    private var candidates: CandidateTier
     private var prefixes: StreamSummary
     private var windows: WindowSeries
     private var distinct = HyperLogLog()
@@ -37,7 +38,7 @@ struct AnalyzerState {
         self.shard = shard
         self.shardCount = max(1, shardCount)
         summary = StreamSummary(capacity: configuration.capacity)
-        statistics.reserveCapacityOnHugePages(min(configuration.capacity, 1 << 20))
+        candidates = CandidateTier(capacity: configuration.effectiveCandidateCapacity)
         prefixes = StreamSummary(capacity: configuration.prefixCapacity)
         windows = WindowSeries(configuration: configuration)
     }
@@ -115,19 +116,35 @@ struct AnalyzerState {
             totals.keyReferences += 1
             distinct.add(hash: reference.key.hash64)
             let (slot, replaced) = summary.increment(reference.key)
-            if slot >= statistics.count {
-                statistics.append(KeyStatistics())
-            } else if replaced {
-                // Space-Saving replaces keys all the time on a wide key space: reuse the storage.
-                statistics[slot].reset()
+            var entry = summary.candidate(of: slot)
+            if replaced {
+                // Space-Saving replaces keys all the time on a wide key space: the evicted key's
+                // statistics entry (if it had one) is free for the next candidate.
+                if entry >= 0 {
+                    candidates.release(entry)
+                    summary.setCandidate(-1, of: slot)
+                    entry = -1
+                }
                 windows.forget(slot: slot)
-                if let next = summary.prefetchNextVictim() { prefetchStatistics(of: next) }
+                if let next = summary.prefetchNextVictim() { windows.prefetch(slot: next) }
             }
             windows.count(slot: slot)
-            Self.update(
-                &statistics[slot], reference: reference, message: message, requestBytes: requestBytes,
-                share: share, isError: isError, client: client, second: second)
-            statistics[slot].recordServer(server)
+            let count = summary.count(of: slot)
+            if entry >= 0 {
+                candidates.noteCount(count, of: entry)
+            } else if let promoted = candidates.promote(slot: slot, count: count) {
+                if promoted.demoted >= 0 { summary.setCandidate(-1, of: Int(promoted.demoted)) }
+                summary.setCandidate(promoted.entry, of: slot)
+                entry = promoted.entry
+            }
+            if entry >= 0 {
+                candidates.withStatistics(of: entry) { stats in
+                    Self.update(
+                        &stats, reference: reference, message: message, requestBytes: requestBytes,
+                        share: share, isError: isError, client: client, second: second)
+                    stats.recordServer(server)
+                }
+            }
             if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
         }
     }
@@ -152,28 +169,12 @@ struct AnalyzerState {
         }
     }
 
+    /// The candidates' statistics are few enough to stay in cache: only the counter and the
+    /// window count are fetched ahead.
     @inline(__always)
     private func prefetchSlot(of message: Message) {
-        guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash),
-            slot < statistics.count
-        else { return }
+        guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash) else { return }
         windows.prefetch(slot: slot)
-        prefetchStatistics(of: slot)
-    }
-
-    /// The counters, the latency histogram and the client tally's first entries: a slot's first
-    /// four cache lines (a busy key's full latency table is behind a pointer, and in cache already).
-    @inline(__always)
-    private func prefetchStatistics(of slot: Int) {
-        guard slot < statistics.count else { return }
-        statistics.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let start = UnsafeRawPointer(base + slot)
-            hotshard_prefetch(start)
-            hotshard_prefetch(start + 64)
-            hotshard_prefetch(start + 128)
-            hotshard_prefetch(start + 192)
-        }
     }
 
     /// A workload uses a handful of commands: comparing against the first few is cheaper than hashing.
@@ -263,10 +264,19 @@ struct AnalyzerState {
         tracked.reserveCapacity(keyLimit.map { min($0, summary.count) } ?? summary.count)
         for slot in keyLimit.map({ summary.slotsByCount(limit: $0) }) ?? summary.slotsByCount() {
             let counter = summary.counters[slot]
-            tracked.append(
-                TrackedKey(
-                    key: counter.key, count: counter.count, error: counter.error,
-                    statistics: statistics[slot]))
+            if counter.candidate >= 0 {
+                let entry = Int(counter.candidate)
+                tracked.append(
+                    TrackedKey(
+                        key: counter.key, count: counter.count, error: counter.error,
+                        statistics: candidates.statistics[entry], statisticsSince: candidates.since[entry]))
+            } else {
+                // Never a candidate: nothing measured beyond the count.
+                tracked.append(
+                    TrackedKey(
+                        key: counter.key, count: counter.count, error: counter.error,
+                        statistics: KeyStatistics(), statisticsSince: counter.count))
+            }
         }
         let prefixCounts = (keyLimit == nil ? prefixes.slotsByCount() : []).map {
             PrefixCount(

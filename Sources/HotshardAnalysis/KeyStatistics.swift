@@ -1,7 +1,7 @@
 import HotshardProtocols
 
-/// Everything measured about one tracked key. Reset when Space-Saving gives its slot to another key.
-/// Plain values, side by side in one array (one slot each), updated for every message: a new key's
+/// Everything measured about one candidate for the top (`CandidateTier`). Reset when its entry goes
+/// to another key. Plain values, side by side in one array, updated for every message: a new key's
 /// statistics are 376 bytes (80 of them the latency histogram's inline form), and an update touches
 /// their first cache lines. The one reference is the latency histogram's spill, for a key with more
 /// than eight distinct latency buckets.

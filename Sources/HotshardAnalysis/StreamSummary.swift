@@ -25,6 +25,10 @@ struct StreamSummary {
         var next: Int32
         /// When the count last changed (increments so far): orders equal counts when the buckets are built.
         var lastIncrement: Int
+        /// The key's entry in the analyzer's candidate tier (its full statistics), -1 when it has
+        /// none. Kept here, beside the count every increment reads, so that finding a key's
+        /// statistics costs no further lookup; it fills the padding after the three links.
+        var candidate: Int32 = -1
     }
 
     private struct Bucket {
@@ -86,7 +90,8 @@ struct StreamSummary {
     }
 
     /// Counts one occurrence of `key`; returns its slot and, when the key took over an evicted
-    /// slot, true (the caller resets per-slot statistics).
+    /// slot, true (the caller resets per-slot statistics, and releases the slot's `candidate` entry,
+    /// which still names the evicted key's).
     @inline(__always)
     mutating func increment(_ key: Key) -> (slot: Int, replaced: Bool) {
         increments += 1
@@ -120,6 +125,17 @@ struct StreamSummary {
         bump(victim)
         return (Int(victim), true)
     }
+
+    /// The candidate-tier entry of the key in `slot` (-1: none); see `Counter.candidate`.
+    @inline(__always)
+    func candidate(of slot: Int) -> Int32 { counters[slot].candidate }
+
+    @inline(__always)
+    mutating func setCandidate(_ entry: Int32, of slot: Int) { counters[slot].candidate = entry }
+
+    /// The count of the key in `slot`.
+    @inline(__always)
+    func count(of slot: Int) -> Int { counters[slot].count }
 
     /// The smallest tracked count (0 while the summary is not full): the bound for untracked keys.
     var minimumCount: Int {

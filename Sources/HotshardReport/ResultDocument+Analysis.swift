@@ -30,6 +30,7 @@ extension ResultDocument {
                 latencyMicros: hot.latencyMicros.map { Percentiles(p50: $0.p50, p90: $0.p90, p99: $0.p99, max: $0.max) },
                 clients: hot.clients, topClientShare: hot.topClientShare,
                 hotSince: emergingByKey[hot.key]?.hotSinceSeconds, coolSince: emergingByKey[hot.key]?.coolSinceSeconds)
+            entry.statisticsSince = hot.statisticsSince
             if !analysis.servers.isEmpty {
                 entry.server = hot.server
                 entry.offServerRequests = hot.offServerRequests

@@ -238,12 +238,18 @@ public struct ResultDocument: Codable, Sendable {
         public var offServerRequests: Int?
         /// The last server other than `server` the key's requests went to.
         public var otherServer: String?
+        /// The key's count before its statistics were measured: full statistics (reads, writes,
+        /// bytes, hits, misses, errors, peak rate, latency, clients, server) are kept only for the
+        /// candidates for the top, from the request that made the key one, so they cover its last
+        /// `count − statisticsSince` requests. 0: measured from its first request; absent in results
+        /// that do not say (older ones, and runs that measure every key).
+        public var statisticsSince: Int?
 
         private enum CodingKeys: String, CodingKey {
             case wireProtocol = "protocol"
             case count, errorBound, guaranteed, reads, writes, requestBytes, replyBytes, maxReplyBytes
             case hits, misses, errors, ratePerSecond, peakRatePerSecond, share, latencyMicros, clients
-            case topClientShare, hotSince, coolSince, server, offServerRequests, otherServer
+            case topClientShare, hotSince, coolSince, server, offServerRequests, otherServer, statisticsSince
         }
 
         /// An entry with every measured figure; the server fields are set afterwards when servers are known.
@@ -304,6 +310,7 @@ public struct ResultDocument: Codable, Sendable {
             server = try c.decodeIfPresent(String.self, forKey: .server)
             offServerRequests = try c.decodeIfPresent(Int.self, forKey: .offServerRequests)
             otherServer = try c.decodeIfPresent(String.self, forKey: .otherServer)
+            statisticsSince = try c.decodeIfPresent(Int.self, forKey: .statisticsSince)
         }
 
         /// Writes the key flattened beside the fields; absent server fields are left out.
@@ -333,6 +340,7 @@ public struct ResultDocument: Codable, Sendable {
             try c.encodeIfPresent(server, forKey: .server)
             try c.encodeIfPresent(offServerRequests, forKey: .offServerRequests)
             try c.encodeIfPresent(otherServer, forKey: .otherServer)
+            try c.encodeIfPresent(statisticsSince, forKey: .statisticsSince)
         }
     }
 

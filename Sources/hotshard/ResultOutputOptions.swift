@@ -32,10 +32,12 @@ struct ResultOutputOptions: ParsableArguments {
     /// Hot keys kept in the document: what is printed, and at least the 100 the report shows.
     var keptKeys: Int { max(top, 100) }
 
-    /// The analysis settings with `--capacity` applied.
+    /// The analysis settings with `--capacity` applied, and full statistics for at least twice the
+    /// keys kept (the default 1,024 candidates cover `--top` up to 512).
     var analysis: AnalysisConfiguration {
         var configuration = AnalysisConfiguration()
         if let capacity { configuration.capacity = capacity }
+        configuration.candidateCapacity = max(1_024, 2 * keptKeys)
         return configuration
     }
 

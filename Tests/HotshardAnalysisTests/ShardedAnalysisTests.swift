@@ -28,6 +28,9 @@ import Testing
         let (messages, _) = Self.messages(count: 40_000, keys: 3_000)
         var configuration = AnalysisConfiguration()
         configuration.capacity = 10_000
+        // Statistics for every key: each shard has a candidate tier of the configured size, so with
+        // fewer candidates than keys the shards together would measure more keys than one analyzer.
+        configuration.candidateCapacity = 10_000
         let single = HotKeyAnalyzer(configuration: configuration)
         let sharded = ShardedAnalysis(configuration: configuration, shards: shards)
         for message in messages {
