@@ -52,14 +52,9 @@ final class LoadWorker: @unchecked Sendable {
     private var backlog: RequestBacklog
     private var dealer = RoundRobinDealer()
     private var accounting: LoadAccounting
+    /// When the schedule starts, and its zero on the uptime and wall clocks.
+    private var origin: ScheduleStart
     private var task: RepeatedTask?
-    private var startUptime: Int64 = 0
-    private var startWall: Int64
-    /// `--start-at` as uptime ns; nil: the schedule starts once the connections are tried.
-    private var scheduleAtUptime: Int64?
-    /// True while the connections are open and the schedule waits for `scheduleAtUptime`.
-    private var waitingForStart = false
-    private var pendingConnects = 0
     private var lastProgressSecond = 0
     private var lastTimeoutCheck: Int64 = 0
     /// Sum of the connections' in-flight counts, kept so that a top-up does not walk every connection.
@@ -91,7 +86,7 @@ final class LoadWorker: @unchecked Sendable {
         self.source = source
         self.analyzer = HotKeyAnalyzer(configuration: analysis)
         self.board = board
-        self.startWall = startWallNanos
+        self.origin = ScheduleStart(connections: 0, uptimeNanos: 0, wallNanos: startWallNanos, scheduleAtUptime: nil)
         let warmupNanos = Int64(profile.warmupSeconds * 1e9)
         // Split the request budget among the workers; the warm-up comes on top.
         let requestLimit = profile.requests.map { $0 / workers + (index < $0 % workers ? 1 : 0) }
@@ -112,8 +107,9 @@ final class LoadWorker: @unchecked Sendable {
 
     // MARK: Clock
 
-    private func now() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) - startUptime }
-    private func wall(_ offset: Int64) -> Int64 { startWall + offset }
+    private func uptime() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
+    private func now() -> Int64 { uptime() - origin.originUptime }
+    private func wall(_ offset: Int64) -> Int64 { origin.originWall + offset }
 
     // MARK: Start and stop
 
@@ -121,8 +117,8 @@ final class LoadWorker: @unchecked Sendable {
     /// same wall-clock instant for every shard), nil: once every connection has been tried.
     func start(uptimeNanos: Int64, scheduleAt: Int64? = nil) {
         loop.assertInEventLoop()
-        startUptime = uptimeNanos
-        scheduleAtUptime = scheduleAt
+        origin = ScheduleStart(
+            connections: slotRange.count, uptimeNanos: uptimeNanos, wallNanos: origin.originWall, scheduleAtUptime: scheduleAt)
         for index in slotRange {
             let node = min(nodes.count - 1, (index - slotRange.lowerBound) / perNode)
             let flow = FlowID(
@@ -134,39 +130,30 @@ final class LoadWorker: @unchecked Sendable {
                     index: index - slotRange.lowerBound, node: node, depth: profile.pipeline,
                     decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
-        pendingConnects = connections.count
         for connection in connections { connect(connection) }
     }
 
-    /// The schedule starts once every connection has been tried (as wrk2 does): connection set-up
-    /// is not load, and must not show as the first requests' latency.
-    private func beginSchedule() {
-        guard task == nil, !phase.isFinished, !waitingForStart else { return }
-        var elapsed = now()
-        if let scheduleAtUptime {
-            // A shared start: wait for it with the connections open; when they opened late, the
-            // schedule still counts from it (the late requests' corrected latency shows the delay).
-            let wait = scheduleAtUptime - startUptime - elapsed
-            if wait > 0 {
-                waitingForStart = true
-                loop.scheduleTask(in: .nanoseconds(wait)) { [self] in
-                    waitingForStart = false
-                    beginSchedule()
-                }
-                return
+    /// Carries out what `origin` says: wait for the shared start, or start the schedule (its zero
+    /// moved, the times kept so far move with it).
+    private func startSchedule(_ action: ScheduleStart.Action) {
+        switch action {
+        case .none:
+            return
+        case .wait(let nanos):
+            loop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+                guard !phase.isFinished else { return }
+                startSchedule(origin.due(atUptime: uptime()))
             }
-            elapsed = scheduleAtUptime - startUptime
+        case .begin(let shift):
+            for connection in connections {
+                connection.lifecycle.shift(by: shift)
+                connection.window.shift(by: shift)
+            }
+            task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
+                tick()
+            }
+            if closedLoop { topUp() }
         }
-        startUptime += elapsed
-        startWall += elapsed
-        for connection in connections {
-            connection.lifecycle.shift(by: elapsed)
-            connection.window.shift(by: elapsed)
-        }
-        task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
-            tick()
-        }
-        if closedLoop { topUp() }
     }
 
     /// Stops sending (SIGINT): in-flight requests get `drainSeconds` to finish.
@@ -229,10 +216,8 @@ final class LoadWorker: @unchecked Sendable {
     private func connected(_ slot: Int, _ result: Result<Channel, Error>, transcript: AMQPHandshakeHandler.Transcript? = nil) {
         let connection = connections[slot]
         defer {
-            if task == nil {
-                pendingConnects -= 1
-                if pendingConnects <= 0 { beginSchedule() }
-            }
+            // The schedule starts once every connection has been tried (see `ScheduleStart`).
+            if !origin.isStarted, !phase.isFinished { startSchedule(origin.attemptEnded(atUptime: uptime())) }
         }
         switch result {
         case .success(let channel):
@@ -328,7 +313,7 @@ final class LoadWorker: @unchecked Sendable {
     private func take(_ connection: LoadConnection, into piece: inout ReplyPiece) {
         swap(&piece.window, &connection.window)
         swap(&piece.batch, &analysisBatch)
-        piece.startWall = startWall
+        piece.startWall = origin.originWall
         piece.tally.node = connection.node
     }
 
@@ -348,7 +333,7 @@ final class LoadWorker: @unchecked Sendable {
         guard let second = accounting.takeLogInterval() else { return }
         histogramLog.post(
             worker: index, interval: lastProgressSecond, corrected: second.corrected, service: second.service, endNanos: end,
-            baseNanos: startWall)
+            baseNanos: origin.originWall)
     }
 
     /// One decoded reply (or request answered by silence), paired with the oldest request in flight.
