@@ -152,7 +152,7 @@ public final class LoadRunner: Sendable {
             ).get()
             deliveries = consumed.deliveries
             results.append(
-                LoadWorker.WorkerResult(stats: LoadWorker.Stats(), analysis: consumed.analysis, parserHealth: consumed.health))
+                LoadWorker.WorkerResult(stats: LoadStats(), analysis: consumed.analysis, parserHealth: consumed.health))
         }
         let cpu = Self.processCPUSeconds() - cpuAtStart
         reporter.cancel()
@@ -202,7 +202,7 @@ public final class LoadRunner: Sendable {
         _ results: [LoadWorker.WorkerResult], profile: LoadProfile, startWall: Int64,
         interrupted: Bool
     ) throws -> LoadRun {
-        var stats = LoadWorker.Stats()
+        var stats = LoadStats()
         var seconds: [LoadRun.Second] = []
         for result in results {
             let part = result.stats

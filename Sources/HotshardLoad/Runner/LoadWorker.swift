@@ -1,5 +1,3 @@
-import DequeModule
-import Histogram
 import HotshardAnalysis
 import HotshardCapture
 import HotshardProtocols
@@ -9,148 +7,64 @@ import NIOPosix
 /// One event loop's share of a load run: its connections, its part of the schedule, its
 /// histograms and its analyzer. Every method runs on `loop` (hence `@unchecked Sendable`:
 /// confinement, not locks); the runner merges the workers' results at the end.
+///
+/// The decisions are the state machines' (as swift-nio's handlers keep theirs): `SchedulePhase`
+/// (generating, draining, finished; the request budget), `RequestBacklog` (requests due and not
+/// yet sent), each connection's `ConnectionLifecycle` and `PipelineWindow` (requests in flight,
+/// paired with replies in order), `RoundRobinDealer` (which connection sends next),
+/// `ReplyTally` and `LoadAccounting` (the counts). The worker is the glue: it reads the clock,
+/// feeds them events, and does the I/O they call for.
 final class LoadWorker: @unchecked Sendable {
-    struct Scheduled {
-        var request: PreparedRequest
-        var intendedNanos: Int64
-    }
-
-    struct InFlight {
-        var intendedNanos: Int64
-        var sentNanos: Int64
-        var measured: Bool
-        var control: Bool
-        var command: String
-        var operation: OperationClass
-        var keys: KeyList
-        var requestBytes: Int
-        /// Redis Cluster: the request's bytes, to send again after a `MOVED` or `ASK`; nil elsewhere.
-        var resend: [UInt8]? = nil
-        /// Redirections the request has followed so far (a cluster in flux may send it around).
-        var hops: UInt8 = 0
-    }
-
-    final class Slot {
-        enum State { case down, connecting, up }
-        let index: Int
-        /// The pool node this connection goes to (0 for one server).
-        let node: Int
-        var state = State.down
-        var channel: Channel?
-        var inflight = Deque<InFlight>()
-        /// Requests bound to this connection (replay), due and waiting for room in the pipeline.
-        var waiting = Deque<Scheduled>()
-        var decoder: ReplyDecoder
-        var outgoing: ByteBuffer?
-        var backoffNanos: Int64 = 10_000_000
-        var reconnectAtNanos: Int64 = 0
-        var closeReason: String?
-        var flow: FlowID
-        /// Redis Cluster: reply bytes read but not yet consumed by a decoded reply, so that a
-        /// `MOVED`/`ASK` reply's text (slot and address) can be read; empty elsewhere.
-        var replyCarry: [UInt8] = []
-        init(index: Int, node: Int, decoder: ReplyDecoder, flow: FlowID) {
-            self.index = index
-            self.node = node
-            self.decoder = decoder
-            self.flow = flow
-        }
-    }
-
     struct WorkerResult {
-        var stats: Stats
+        var stats: LoadStats
         var analysis: AnalysisSnapshot
         var parserHealth: ParserHealth
-    }
-
-    struct Stats {
-        var service = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-        var corrected = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-        var sent = 0
-        var completed = 0
-        var errors = 0
-        var errorsByKind: [String: Int] = [:]
-        var dropped = 0
-        var timeouts = 0
-        var connectFailures = 0
-        var reconnects = 0
-        var seconds: [LoadRun.Second] = []
-        var intendedMeasured = 0
-        /// First and last measured send (ns from the start of the schedule).
-        var firstSentNanos: Int64 = .max
-        var lastSentNanos: Int64 = .min
-        /// Per pool node (empty for one server).
-        var nodes: [LoadRun.Node] = []
     }
 
     let loop: EventLoop
     let profile: LoadProfile
     let index: Int
+    /// This worker's run-wide connection indices.
     private let slotRange: Range<Int>
     /// The servers (one, or a pool's nodes) and this worker's connections to each.
     private let nodes: [LoadTarget]
     private let perNode: Int
-    /// True when driving a pool: per-node figures are kept.
-    private let pooled: Bool
-    /// A Redis Cluster pool: `MOVED` and `ASK` replies are followed (see `followRedirect`).
-    private let clusterRouting: Bool
     /// The pool's request router (its slot map is updated on `MOVED`); nil for one server.
     private let routing: RoutedRequests?
-    private var slots: [Slot] = []
+    /// A Redis Cluster pool: `MOVED` and `ASK` replies are followed (see `followRedirects`).
+    private let clusterRouting: Bool
     private let source: RequestSource
     private let analyzer: HotKeyAnalyzer
     private let board: ProgressBoard
+    /// `--hlog`: where each second's measured latencies go.
+    private let histogramLog: HistogramLogSink?
+    private let timeoutNanos: Int64
+    private let closedLoop: Bool
+    private let promise: EventLoopPromise<WorkerResult>
     /// Posts its cumulative histograms and analysis with every progress post (`--metrics-listen`).
     /// Set before `start`.
     var postsLiveState = false
     /// The hottest keys each live state carries (`LoadRunner.liveKeyLimit`).
     var liveKeyLimit = 100
-    private var stats = Stats()
-    private var interval = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
-    private var intervalCompleted = 0
-    private var intervalErrors = 0
-    private var backlog = Deque<Scheduled>()
-    /// Requests waiting in the slots' own queues (sum of `waiting` counts).
-    private var waitingCount = 0
-    private var generated = 0
-    private var generating = true
-    private var drainDeadline: Int64?
-    private var finished = false
+
+    private var connections: [LoadConnection] = []
+    private var phase: SchedulePhase
+    private var backlog: RequestBacklog
+    private var dealer = RoundRobinDealer()
+    private var accounting: LoadAccounting
+    /// When the schedule starts, and its zero on the uptime and wall clocks.
+    private var origin: ScheduleStart
     private var task: RepeatedTask?
-    private var roundRobin = 0
-    private var startUptime: Int64 = 0
-    /// `--start-at` as uptime ns; nil: the schedule starts once the connections are tried.
-    private var scheduleAtUptime: Int64?
-    /// True while the connections are open and the schedule waits for `scheduleAtUptime`.
-    private var waitingForStart = false
-    private var startWall: Int64
-    private var pendingConnects = 0
     private var lastProgressSecond = 0
-    /// `--hlog`: where this second's measured latencies go, and the histograms they gather in.
-    private let histogramLog: HistogramLogSink?
-    private var logCorrected: Histogram<UInt64>?
-    private var logService: Histogram<UInt64>?
-    private let warmupNanos: Int64
-    private let endNanos: Int64?
-    private let requestLimit: Int?
-    private let timeoutNanos: Int64
-    private let closedLoop: Bool
-    private let promise: EventLoopPromise<WorkerResult>
-    /// HTTP keys as the parser names them: the request path, with its query when the key is in it.
-    private var httpKey: HTTPKeyMode { profile.httpPath.contains("?") ? .pathWithQuery : .path }
     private var lastTimeoutCheck: Int64 = 0
-    /// Sum of the slots' `inflight` counts, kept so that a top-up does not walk every connection.
+    /// Sum of the connections' in-flight counts, kept so that a top-up does not walk every connection.
     private var inFlightTotal = 0
-    /// Connections in state `up`: with `inFlightTotal`, the room left on all of them together.
+    /// Connections that are up: with `inFlightTotal`, the room left on all of them together.
     private var upCount = 0
-    /// Slots with bytes written since their last flush, each once.
+    /// Connections with bytes written since their last flush, each once.
     private var unflushed: [Int] = []
     /// Finished messages not yet given to the analyzer: it takes them in batches (it prefetches).
     private var analysisBatch: [Message] = []
-    /// Scratch for `dispatch`: slots that have room, in round-robin order.
-    private var openSlots: [Int] = []
-    /// Scratch for `writeDirectly`: how many requests each of `openSlots` gets.
-    private var shares: [Int] = []
 
     /// `connections`: this worker's run-wide connection indices; with a pool, `nodes.count × perNode`
     /// of them, node by node (`perNode` connections to each node).
@@ -161,44 +75,41 @@ final class LoadWorker: @unchecked Sendable {
         histogramLog: HistogramLogSink? = nil
     ) {
         self.histogramLog = histogramLog
-        if histogramLog != nil {
-            logCorrected = Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
-            logService = logCorrected
-        }
         self.loop = loop
         self.profile = profile
         self.index = index
         self.slotRange = connections
         self.nodes = nodes ?? [profile.target]
         self.perNode = max(1, perNode ?? connections.count)
-        self.pooled = nodes != nil
         self.routing = routing
         self.clusterRouting = routing != nil && profile.pool?.placement == .redisCluster
         self.source = source
         self.analyzer = HotKeyAnalyzer(configuration: analysis)
         self.board = board
-        self.startWall = startWallNanos
-        self.warmupNanos = Int64(profile.warmupSeconds * 1e9)
-        self.endNanos = profile.totalSeconds.map { Int64($0 * 1e9) }
-        if let requests = profile.requests {
-            // Split the request budget among the workers; the warm-up comes on top.
-            let share = requests / workers + (index < requests % workers ? 1 : 0)
-            self.requestLimit = share
-        } else {
-            self.requestLimit = nil
-        }
+        self.origin = ScheduleStart(connections: 0, uptimeNanos: 0, wallNanos: startWallNanos, scheduleAtUptime: nil)
+        let warmupNanos = Int64(profile.warmupSeconds * 1e9)
+        // Split the request budget among the workers; the warm-up comes on top.
+        let requestLimit = profile.requests.map { $0 / workers + (index < $0 % workers ? 1 : 0) }
+        self.phase = SchedulePhase(
+            warmupNanos: warmupNanos, endNanos: profile.totalSeconds.map { Int64($0 * 1e9) }, requestLimit: requestLimit)
+        self.backlog = RequestBacklog(connections: connections.count, capacity: profile.maxBacklog, warmupNanos: warmupNanos)
+        self.accounting = LoadAccounting(
+            warmupNanos: warmupNanos, nodes: nodes.map { $0.map { "\($0.host):\($0.port)" } }, logging: histogramLog != nil)
         self.timeoutNanos = Int64(profile.timeoutSeconds * 1e9)
         self.closedLoop = !profile.arrival.isOpenLoop
         self.promise = loop.makePromise(of: WorkerResult.self)
-        if let nodes { stats.nodes = nodes.map { LoadRun.Node(name: "\($0.host):\($0.port)") } }
     }
 
     var future: EventLoopFuture<WorkerResult> { promise.futureResult }
 
+    /// HTTP keys as the parser names them: the request path, with its query when the key is in it.
+    private var httpKey: HTTPKeyMode { profile.httpPath.contains("?") ? .pathWithQuery : .path }
+
     // MARK: Clock
 
-    private func now() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) - startUptime }
-    private func wall(_ offset: Int64) -> Int64 { startWall + offset }
+    private func uptime() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
+    private func now() -> Int64 { uptime() - origin.originUptime }
+    private func wall(_ offset: Int64) -> Int64 { origin.originWall + offset }
 
     // MARK: Start and stop
 
@@ -206,96 +117,83 @@ final class LoadWorker: @unchecked Sendable {
     /// same wall-clock instant for every shard), nil: once every connection has been tried.
     func start(uptimeNanos: Int64, scheduleAt: Int64? = nil) {
         loop.assertInEventLoop()
-        startUptime = uptimeNanos
-        scheduleAtUptime = scheduleAt
+        origin = ScheduleStart(
+            connections: slotRange.count, uptimeNanos: uptimeNanos, wallNanos: origin.originWall, scheduleAtUptime: scheduleAt)
         for index in slotRange {
             let node = min(nodes.count - 1, (index - slotRange.lowerBound) / perNode)
             let flow = FlowID(
                 client: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: 1 + index)),
                 server: Endpoint(ipv4: 0x7f00_0001, port: UInt16(truncatingIfNeeded: nodes[node].port)),
                 transport: .tcp)
-            slots.append(
-                Slot(
-                    index: index, node: node,
+            connections.append(
+                LoadConnection(
+                    index: index - slotRange.lowerBound, node: node, depth: profile.pipeline,
                     decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
-        pendingConnects = slots.count
-        for slot in slots { connect(slot) }
+        for connection in connections { connect(connection) }
     }
 
-    /// The schedule starts once every connection has been tried (as wrk2 does): connection set-up
-    /// is not load, and must not show as the first requests' latency.
-    private func beginSchedule() {
-        guard task == nil, !finished, !waitingForStart else { return }
-        var elapsed = now()
-        if let scheduleAtUptime {
-            // A shared start: wait for it with the connections open; when they opened late, the
-            // schedule still counts from it (the late requests' corrected latency shows the delay).
-            let wait = scheduleAtUptime - startUptime - elapsed
-            if wait > 0 {
-                waitingForStart = true
-                loop.scheduleTask(in: .nanoseconds(wait)) { [self] in
-                    waitingForStart = false
-                    beginSchedule()
-                }
-                return
+    /// Carries out what `origin` says: wait for the shared start, or start the schedule (its zero
+    /// moved, the times kept so far move with it).
+    private func startSchedule(_ action: ScheduleStart.Action) {
+        switch action {
+        case .none:
+            return
+        case .wait(let nanos):
+            loop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+                guard !phase.isFinished else { return }
+                startSchedule(origin.due(atUptime: uptime()))
             }
-            elapsed = scheduleAtUptime - startUptime
-        }
-        startUptime += elapsed
-        startWall += elapsed
-        for slot in slots {
-            slot.reconnectAtNanos -= elapsed
-            for index in slot.inflight.indices {
-                slot.inflight[index].intendedNanos -= elapsed
-                slot.inflight[index].sentNanos -= elapsed
+        case .begin(let shift):
+            for connection in connections {
+                connection.lifecycle.shift(by: shift)
+                connection.window.shift(by: shift)
             }
+            task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
+                tick()
+            }
+            if closedLoop { topUp() }
         }
-        task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(250)) { [self] _ in
-            tick()
-        }
-        if closedLoop { topUp() }
     }
 
     /// Stops sending (SIGINT): in-flight requests get `drainSeconds` to finish.
     func stop(drainSeconds: Double) {
         loop.assertInEventLoop()
-        guard !finished else { return }
-        if generating {
-            generating = false
-            drainDeadline = now() + Int64(drainSeconds * 1e9)
-        }
+        guard !phase.isFinished else { return }
+        phase.stopGenerating(drainUntil: now() + Int64(drainSeconds * 1e9))
         // Requests not yet sent will not be: they are dropped, not errors of the server.
-        stats.dropped += backlog.filter { $0.intendedNanos >= warmupNanos }.count
-        backlog.removeAll()
-        for slot in slots {
-            stats.dropped += slot.waiting.filter { $0.intendedNanos >= warmupNanos }.count
-            slot.waiting.removeAll()
-        }
-        waitingCount = 0
+        accounting.droppedAtStop(backlog.removeAll())
     }
+
+    private func stopGenerating(_ time: Int64) {
+        phase.stopGenerating(drainUntil: time + max(timeoutNanos, 1_000_000_000))
+    }
+
+    /// A connection that fails or closes is tried again while there is something to send.
+    private var retries: Bool { !phase.isFinished && (phase.isGenerating || !backlog.isEmpty) }
 
     // MARK: Connections
 
-    private func connect(_ slot: Slot) {
-        guard !finished else { return }
-        slot.state = .connecting
+    private func connect(_ connection: LoadConnection) {
+        guard !phase.isFinished else { return }
+        connection.lifecycle.connecting()
         let worker = self
-        let slotIndex = slot.index - slotRange.lowerBound
+        let slot = connection.index
+        let node = nodes[connection.node]
         let address: SocketAddress
         do {
-            address = try SocketAddress(ipAddress: nodes[slot.node].host, port: nodes[slot.node].port)
+            address = try SocketAddress(ipAddress: node.host, port: node.port)
         } catch {
-            connected(slotIndex, .failure(error))
+            connected(slot, .failure(error))
             return
         }
         if let amqp = profile.amqp {
             // AMQP: the connection is up once the handshake (and confirm.select) is answered.
             AMQPHandshakeHandler.connect(
                 loop: loop, address: address, settings: amqp, steps: amqp.publisherSteps, timeoutNanos: timeoutNanos,
-                makeNext: { LoadConnectionHandler(worker: worker, slot: slotIndex) }
+                makeNext: { LoadConnectionHandler(worker: worker, slot: slot) }
             ).whenComplete { result in
-                worker.connected(slotIndex, result.map { $0.0 }, transcript: try? result.get().1)
+                worker.connected(slot, result.map { $0.0 }, transcript: try? result.get().1)
             }
             return
         }
@@ -305,94 +203,75 @@ final class LoadWorker: @unchecked Sendable {
             .connectTimeout(.nanoseconds(timeoutNanos))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LoadConnectionHandler(worker: worker, slot: slotIndex))
+                    try channel.pipeline.syncOperations.addHandler(LoadConnectionHandler(worker: worker, slot: slot))
                 }
             }
             .connect(to: address)
             .whenComplete { result in
-                worker.connected(slotIndex, result)
+                worker.connected(slot, result)
             }
     }
 
     /// `transcript`: an AMQP connection's handshake, fed to its decoder (its confirm mode).
-    private func connected(_ slotIndex: Int, _ result: Result<Channel, Error>, transcript: AMQPHandshakeHandler.Transcript? = nil) {
-        let slot = slots[slotIndex]
+    private func connected(_ slot: Int, _ result: Result<Channel, Error>, transcript: AMQPHandshakeHandler.Transcript? = nil) {
+        let connection = connections[slot]
         defer {
-            if task == nil {
-                pendingConnects -= 1
-                if pendingConnects <= 0 { beginSchedule() }
-            }
+            // The schedule starts once every connection has been tried (see `ScheduleStart`).
+            if !origin.isStarted, !phase.isFinished { startSchedule(origin.attemptEnded(atUptime: uptime())) }
         }
         switch result {
         case .success(let channel):
-            if finished {
+            if phase.isFinished {
                 channel.close(promise: nil)
                 return
             }
-            slot.channel = channel
-            slot.state = .up
+            connection.channel = channel
+            connection.lifecycle.connected()
             upCount += 1
-            slot.backoffNanos = 10_000_000
-            slot.closeReason = nil
             let localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
-            slot.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
-            slot.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: slot.flow, httpKey: httpKey)
-            slot.outgoing = channel.allocator.buffer(capacity: 4_096)
-            slot.replyCarry.removeAll()
+            connection.flow.client = Endpoint(ipv4: 0x7f00_0001, port: localPort)
+            connection.decoder = ReplyDecoder(wireProtocol: profile.wireProtocol, flow: connection.flow, httpKey: httpKey)
+            connection.outgoing = channel.allocator.buffer(capacity: 4_096)
+            connection.replyCarry.removeAll()
             if let transcript {
                 let wallTime = wall(now())
-                transcript.sent.withUnsafeBytes { slot.decoder.sent($0, atNanos: wallTime) }
-                transcript.received.withUnsafeBytes { _ = slot.decoder.received($0, atNanos: wallTime) { _ in } }
+                transcript.sent.withUnsafeBytes { connection.decoder.sent($0, atNanos: wallTime) }
+                transcript.received.withUnsafeBytes { _ = connection.decoder.received($0, atNanos: wallTime) { _ in } }
             }
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
-                sendControl(EncodedHello.bytes, on: slot)
+                sendControl(EncodedHello.bytes, on: connection)
             }
             if task != nil {
                 if closedLoop { topUp() } else { dispatch() }
             }
             flushAll()
         case .failure:
-            slot.state = .down
-            stats.connectFailures += 1
-            scheduleReconnect(slot)
+            accounting.connectFailed()
+            connection.lifecycle.connectFailed(at: now(), retry: retries)
         }
-    }
-
-    private func scheduleReconnect(_ slot: Slot) {
-        guard !finished, generating || hasQueued else { return }
-        slot.reconnectAtNanos = now() + slot.backoffNanos
-        slot.backoffNanos = min(1_000_000_000, slot.backoffNanos * 2)
     }
 
     /// The channel closed (server gone, timeout, reset): its in-flight requests failed.
-    func closed(_ slotIndex: Int) {
-        let slot = slots[slotIndex]
-        guard slot.state == .up else { return }
-        slot.state = .down
-        upCount -= 1
-        slot.channel = nil
-        slot.outgoing = nil
-        let kind = slot.closeReason ?? "connection-closed"
+    func closed(_ slot: Int) {
+        let connection = connections[slot]
         let time = now()
-        inFlightTotal -= slot.inflight.count
-        while let request = slot.inflight.popFirst() {
-            if !request.control { fail(request, kind: kind, at: time, flow: slot.flow, node: slot.node) }
+        guard let kind = connection.lifecycle.channelClosed(at: time, retry: retries) else { return }
+        upCount -= 1
+        connection.channel = nil
+        connection.outgoing = nil
+        inFlightTotal -= connection.window.count
+        connection.window.removeAll { request in
+            if !request.control { fail(request, kind: kind, at: time, flow: connection.flow, node: connection.node) }
         }
-        stats.reconnects += 1
-        scheduleReconnect(slot)
-        if finished { return }
+        accounting.reconnecting()
+        if phase.isFinished { return }
         checkFinished(time)
     }
 
     /// A request that got no reply: counted as an error of `kind`, and analysed as such.
-    private func fail(_ request: InFlight, kind: String, at time: Int64, flow: FlowID, node: Int) {
-        intervalErrors += 1
+    private func fail(_ request: InFlightRequest, kind: String, at time: Int64, flow: FlowID, node: Int) {
+        accounting.failed(kind: kind, measured: request.measured, node: node, at: time)
         guard request.measured else { return }
-        if pooled { stats.nodes[node].errors += 1 }
-        stats.errors += 1
-        stats.errorsByKind[kind, default: 0] += 1
-        if kind == "timeout" { stats.timeouts += 1 }
-        addSecond(time) { $0.errors += 1 }
         analyse(
             Message(
                 timestampNanos: wall(request.intendedNanos), flow: flow, wireProtocol: profile.wireProtocol,
@@ -402,177 +281,109 @@ final class LoadWorker: @unchecked Sendable {
 
     // MARK: Replies
 
-    func received(_ slotIndex: Int, _ buffer: ByteBuffer) {
-        let slot = slots[slotIndex]
-        guard slot.state == .up else { return }
+    func received(_ slot: Int, _ buffer: ByteBuffer) {
+        let connection = connections[slot]
+        guard connection.lifecycle.isUp else { return }
         let time = now()
         let wallTime = wall(time)
-        var tally = ReplyTally()
-        take(slot, into: &tally)
-        if clusterRouting { buffer.withUnsafeReadableBytes { slot.replyCarry.append(contentsOf: $0) } }
+        var piece = ReplyPiece()
+        take(connection, into: &piece)
+        if clusterRouting { buffer.withUnsafeReadableBytes { connection.replyCarry.append(contentsOf: $0) } }
         let parsed = buffer.withUnsafeReadableBytes { bytes in
-            slot.decoder.received(bytes, atNanos: wallTime) { message in
-                complete(message, at: time, tally: &tally)
+            connection.decoder.received(bytes, atNanos: wallTime) { message in
+                complete(message, at: time, piece: &piece)
             }
         }
-        add(&tally, to: slot, at: time)
-        if clusterRouting { followRedirects(&tally, from: slot, at: time) }
+        add(&piece, to: connection, at: time)
+        if clusterRouting { followRedirects(&piece, from: connection, at: time) }
         if !parsed {
-            slot.closeReason = "malformed-reply"
-            slot.channel?.close(promise: nil)
+            if connection.lifecycle.close(reason: "malformed-reply") { connection.channel?.close(promise: nil) }
             return
         }
         if closedLoop {
-            topUp(answered: slotIndex)
-        } else if hasQueued {
+            topUp(answered: slot)
+        } else if !backlog.isEmpty {
             dispatch()
             flushAll()
         }
         checkFinished(time)
     }
 
-    /// What the replies of one piece of bytes (all read at one time) add to the run's figures,
-    /// added once for the piece. Latencies come in runs of equal values (a connection's requests
-    /// went out in one write and are answered in one read): each run is recorded at once, with its count.
-    private struct ReplyTally {
-        /// The connection's in-flight requests and the analysis batch, held here while the piece is
-        /// decoded (reached as locals, not as the worker's and the slot's fields, once per reply).
-        var inflight = Deque<InFlight>()
-        var batch: [Message] = []
-        /// `wall(0)`: the schedule's start in wall-clock ns.
-        var startWall: Int64 = 0
-        /// In-flight entries answered (control ones included).
-        var answered = 0
-        /// Measured requests completed, and those of them that failed.
-        var completed = 0
-        var errors = 0
-        /// All requests with a reply, and those that failed (for progress).
-        var intervalCompleted = 0
-        var intervalErrors = 0
-        /// The current run of equal latencies (µs): its length among all replies and among measured ones.
-        var serviceMicros: UInt64 = 0
-        var correctedMicros: UInt64 = 0
-        var run = 0
-        var measuredRun = 0
-        /// The pool node of the connection the piece came from.
-        var node = 0
-        /// Redis Cluster: reply bytes the decoded replies took so far (offset into the slot's
-        /// `replyCarry`), and the redirected requests with where their reply lies there.
-        var consumed = 0
-        var redirects: [(request: InFlight, start: Int, length: Int)] = []
+    /// Lends the connection's requests in flight and the analysis batch to `piece` while it is decoded.
+    private func take(_ connection: LoadConnection, into piece: inout ReplyPiece) {
+        swap(&piece.window, &connection.window)
+        swap(&piece.batch, &analysisBatch)
+        piece.startWall = origin.originWall
+        piece.tally.node = connection.node
     }
 
-    private func take(_ slot: Slot, into tally: inout ReplyTally) {
-        swap(&tally.inflight, &slot.inflight)
-        swap(&tally.batch, &analysisBatch)
-        tally.startWall = startWall
-        tally.node = slot.node
-    }
-
-    /// Puts back what `take` lent and adds the tally to the run's figures.
-    private func add(_ tally: inout ReplyTally, to slot: Slot, at time: Int64) {
-        swap(&tally.inflight, &slot.inflight)
-        swap(&tally.batch, &analysisBatch)
-        guard tally.answered > 0 else { return }
-        inFlightTotal -= tally.answered
-        recordRun(tally)
-        intervalCompleted += tally.intervalCompleted
-        intervalErrors += tally.intervalErrors
-        guard tally.completed > 0 else { return }
-        if pooled {
-            stats.nodes[tally.node].completed += tally.completed
-            stats.nodes[tally.node].errors += tally.errors
-        }
-        stats.completed += tally.completed
-        stats.errors += tally.errors
-        addSecond(time) {
-            $0.completed += tally.completed
-            $0.errors += tally.errors
-        }
-    }
-
-    private func recordRun(_ tally: ReplyTally) {
-        guard tally.run > 0 else { return }
-        _ = interval.record(tally.correctedMicros, count: UInt64(tally.run))
-        guard tally.measuredRun > 0 else { return }
-        _ = stats.service.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
-        if pooled { _ = stats.nodes[tally.node].service.record(tally.serviceMicros, count: UInt64(tally.measuredRun)) }
-        _ = stats.corrected.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
-        if histogramLog != nil {
-            _ = logCorrected?.record(tally.correctedMicros, count: UInt64(tally.measuredRun))
-            _ = logService?.record(tally.serviceMicros, count: UInt64(tally.measuredRun))
-        }
+    /// Puts back what `take` lent and adds the piece's tally to the run's figures.
+    private func add(_ piece: inout ReplyPiece, to connection: LoadConnection, at time: Int64) {
+        swap(&piece.window, &connection.window)
+        swap(&piece.batch, &analysisBatch)
+        inFlightTotal -= piece.tally.answered
+        accounting.add(&piece.tally, at: time)
     }
 
     /// Hands this worker's histograms of interval `lastProgressSecond` (ending at `end`) to the
     /// `--hlog` sink; nothing for intervals wholly inside the warm-up.
     private func postLog(end: Int64) {
-        guard let histogramLog, var corrected = logCorrected, var service = logService else { return }
-        guard Int64(lastProgressSecond + 1) * 1_000_000_000 > warmupNanos else { return }
+        guard let histogramLog else { return }
+        guard Int64(lastProgressSecond + 1) * 1_000_000_000 > phase.warmupNanos else { return }
+        guard let second = accounting.takeLogInterval() else { return }
         histogramLog.post(
-            worker: index, interval: lastProgressSecond, corrected: corrected, service: service, endNanos: end,
-            baseNanos: startWall)
-        corrected.reset()
-        service.reset()
-        logCorrected = corrected
-        logService = service
+            worker: index, interval: lastProgressSecond, corrected: second.corrected, service: second.service, endNanos: end,
+            baseNanos: origin.originWall)
     }
 
-    private func complete(_ message: Message, at time: Int64, tally: inout ReplyTally) {
-        guard let request = tally.inflight.popFirst() else { return }
-        tally.answered += 1
-        let replyStart = tally.consumed
-        tally.consumed += message.replyBytes
+    /// One decoded reply (or request answered by silence), paired with the oldest request in flight.
+    private func complete(_ message: Message, at time: Int64, piece: inout ReplyPiece) {
+        // The decoder pairs replies with the requests it was fed, as the window does: a reply with
+        // nothing in flight cannot come from it, and is ignored if it ever did.
+        guard case .paired(let request) = piece.window.reply(command: message.command) else { return }
+        piece.tally.answered += 1
+        let replyStart = piece.consumed
+        piece.consumed += message.replyBytes
         if request.control { return }
         if clusterRouting, request.resend != nil, case .error(let kind) = message.status, kind == Self.moved || kind == Self.ask {
             // Not an answer: the request goes again to the node the reply names (after this piece).
-            if request.measured { stats.nodes[tally.node].redirections += 1 }
-            tally.redirects.append((request, replyStart, message.replyBytes))
+            if request.measured { accounting.redirected(from: piece.tally.node) }
+            piece.redirects.append((request, replyStart, message.replyBytes))
             return
         }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
             guard request.measured else { return }
-            tally.completed += 1
-            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos, tally: &tally)
+            piece.tally.completedSilently()
+            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos, piece: &piece)
             return
         }
-        let service = max(0, time - request.sentNanos)
-        let corrected = max(0, time - request.intendedNanos)
-        let serviceMicros = UInt64(service / 1_000)
-        let correctedMicros = UInt64(corrected / 1_000)
-        if tally.run == 0 || serviceMicros != tally.serviceMicros || correctedMicros != tally.correctedMicros {
-            recordRun(tally)
-            tally.serviceMicros = serviceMicros
-            tally.correctedMicros = correctedMicros
-            tally.run = 0
-            tally.measuredRun = 0
-        }
-        tally.run += 1
-        tally.intervalCompleted += 1
+        let latency = request.latency(repliedAt: time)
         var isError = false
         if case .error(let kind) = message.status {
             isError = true
-            tally.intervalErrors += 1
-            if request.measured { stats.errorsByKind[kind.description, default: 0] += 1 }
+            if request.measured { accounting.errorReply(kind: kind.description) }
+        }
+        if let ended = piece.tally.replied(
+            serviceNanos: latency.serviceNanos, correctedNanos: latency.correctedNanos, measured: request.measured,
+            isError: isError)
+        {
+            accounting.record(ended, node: piece.tally.node)
         }
         guard request.measured else { return }
-        tally.measuredRun += 1
-        tally.completed += 1
-        if isError { tally.errors += 1 }
-        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: service, tally: &tally)
+        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: latency.serviceNanos, piece: &piece)
     }
 
     /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot),
     /// stamped with its intended send time and its latency.
-    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?, tally: inout ReplyTally) {
-        tally.batch.append(message)
-        let last = tally.batch.count - 1
-        tally.batch[last].timestampNanos = tally.startWall + intendedNanos
-        tally.batch[last].latencyNanos = latencyNanos
-        if tally.batch.count >= 64 {
-            analyzer.receive(contentsOf: tally.batch)
-            tally.batch.removeAll(keepingCapacity: true)
+    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?, piece: inout ReplyPiece) {
+        piece.batch.append(message)
+        let last = piece.batch.count - 1
+        piece.batch[last].timestampNanos = piece.startWall + intendedNanos
+        piece.batch[last].latencyNanos = latencyNanos
+        if piece.batch.count >= 64 {
+            analyzer.receive(contentsOf: piece.batch)
+            piece.batch.removeAll(keepingCapacity: true)
         }
     }
 
@@ -591,61 +402,39 @@ final class LoadWorker: @unchecked Sendable {
     // MARK: Sending
 
     private func tick() {
-        guard !finished else { return }
+        guard !phase.isFinished else { return }
         let time = now()
-        if generating, !closedLoop {
+        if phase.isGenerating, !closedLoop {
             while let intended = source.nextIntendedNanos(), intended <= time {
-                if let endNanos, intended >= endNanos { stopGenerating(time); break }
-                if let requestLimit, generated - warmupCount >= requestLimit, intended >= warmupNanos {
+                guard phase.admits(intended: intended) else {
                     stopGenerating(time)
                     break
                 }
                 guard let request = source.take(intended: intended) else { break }
-                generated += 1
-                if intended < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
-                addSecond(intended) { $0.intended += 1 }
-                enqueue(Scheduled(request: request, intendedNanos: intended))
+                phase.generated(intended: intended)
+                accounting.generated(intended: intended)
+                enqueue(ScheduledRequest(request: request, intendedNanos: intended))
             }
             if source.isExhausted { stopGenerating(time) }
             dispatch()
             flushAll()
-        } else if generating, closedLoop {
-            if let endNanos, time >= endNanos { stopGenerating(time) } else { topUp() }
-        } else if hasQueued {
+        } else if phase.isGenerating, closedLoop {
+            if let endNanos = phase.endNanos, time >= endNanos { stopGenerating(time) } else { topUp() }
+        } else if !backlog.isEmpty {
             dispatch()
             flushAll()
         }
-        for slot in slots where slot.state == .down && slot.reconnectAtNanos <= time && (generating || hasQueued) {
-            connect(slot)
+        if retries {
+            for connection in connections where connection.lifecycle.reconnectDue(at: time) { connect(connection) }
         }
         if time - lastTimeoutCheck > 10_000_000 {
             lastTimeoutCheck = time
             // Requests that waited `timeout` for a connection (server gone) are given up, as a client would.
-            func giveUp(_ first: Scheduled) {
-                intervalErrors += 1
-                if first.intendedNanos >= warmupNanos {
-                    stats.timeouts += 1
-                    stats.errors += 1
-                    stats.errorsByKind["timeout-waiting", default: 0] += 1
-                    addSecond(time) { $0.errors += 1 }
-                }
+            backlog.expire(at: time, timeoutNanos: timeoutNanos) { request in
+                accounting.gaveUpWaiting(measured: request.intendedNanos >= phase.warmupNanos, at: time)
             }
-            while let first = backlog.first, time - first.intendedNanos > timeoutNanos {
-                backlog.removeFirst()
-                giveUp(first)
-            }
-            for slot in slots {
-                while let first = slot.waiting.first, time - first.intendedNanos > timeoutNanos {
-                    slot.waiting.removeFirst()
-                    waitingCount -= 1
-                    giveUp(first)
-                }
-            }
-            for slot in slots where slot.state == .up {
-                if let first = slot.inflight.first, time - first.sentNanos > timeoutNanos {
-                    slot.closeReason = "timeout"
-                    slot.channel?.close(promise: nil)
-                }
+            for connection in connections where connection.window.timedOut(at: time, timeoutNanos: timeoutNanos) {
+                if connection.lifecycle.close(reason: "timeout") { connection.channel?.close(promise: nil) }
             }
         }
         let second = Int(time / 1_000_000_000)
@@ -657,71 +446,35 @@ final class LoadWorker: @unchecked Sendable {
         checkFinished(time)
     }
 
-    private var warmupCount = 0
-
-    private func stopGenerating(_ time: Int64) {
-        guard generating else { return }
-        generating = false
-        drainDeadline = time + max(timeoutNanos, 1_000_000_000)
-    }
-
-    /// Requests due and not yet sent.
-    private var hasQueued: Bool { !backlog.isEmpty || waitingCount > 0 }
-
-    /// Queues a due request: on its own connection's queue when it names one, else on the shared backlog.
-    /// Beyond `maxBacklog` queued requests the oldest is dropped and counted.
-    private func enqueue(_ scheduled: Scheduled) {
-        if backlog.count + waitingCount >= profile.maxBacklog {
-            var dropped = backlog.popFirst()
-            if dropped == nil, let fullest = slots.max(by: { $0.waiting.count < $1.waiting.count }) {
-                dropped = fullest.waiting.popFirst()
-                if dropped != nil { waitingCount -= 1 }
-            }
-            if let dropped, dropped.intendedNanos >= warmupNanos {
-                stats.dropped += 1
-                stats.errors += 1
-                stats.errorsByKind["dropped", default: 0] += 1
-            }
-        }
-        if let connection = scheduled.request.connection {
-            let local = connection - slotRange.lowerBound
-            guard slots.indices.contains(local) else { return }
-            slots[local].waiting.append(scheduled)
-            waitingCount += 1
-        } else {
-            backlog.append(scheduled)
+    /// Queues a due request (on its own connection's queue when it names one); a request dropped
+    /// to make room is counted.
+    private func enqueue(_ scheduled: ScheduledRequest) {
+        let local = scheduled.request.connection.map { $0 - slotRange.lowerBound }
+        if let dropped = backlog.enqueue(scheduled, connection: local) {
+            accounting.droppedForRoom(measured: dropped.intendedNanos >= phase.warmupNanos)
         }
     }
 
     private func dispatch() {
-        guard waitingCount > 0 || !backlog.isEmpty else { return }
+        guard !backlog.isEmpty else { return }
         // One clock reading for the whole batch: the requests go out in the same write.
         let time = now()
-        if waitingCount > 0 {
-            for slot in slots where slot.state == .up {
-                while slot.inflight.count < profile.pipeline, let next = slot.waiting.popFirst() {
-                    waitingCount -= 1
-                    send(next.request, intended: next.intendedNanos, on: slot, at: time)
+        if backlog.waitingCount > 0 {
+            for connection in connections where connection.lifecycle.isUp {
+                while connection.window.hasRoom, let next = backlog.nextWaiting(on: connection.index) {
+                    send(next.request, intended: next.intendedNanos, on: connection, at: time)
                 }
             }
         }
-        guard !backlog.isEmpty else { return }
-        // One request per connection with room, in turn (round robin, skipping full ones): the
-        // connections with room are listed once, not searched for once per request.
-        let count = slots.count
-        openSlots.removeAll(keepingCapacity: true)
-        for step in 0..<count {
-            let index = (roundRobin &+ step) % count
-            if slots[index].state == .up, slots[index].inflight.count < profile.pipeline { openSlots.append(index) }
-        }
+        guard !backlog.sharedIsEmpty else { return }
+        // One request per connection with room, in turn (round robin, skipping full ones).
+        dealer.list(count: connections.count) { connections[$0].lifecycle.isUp ? connections[$0].window.room : 0 }
         var position = 0
-        while !openSlots.isEmpty, let next = backlog.popFirst() {
-            if position >= openSlots.count { position = 0 }
-            let index = openSlots[position]
-            let slot = slots[index]
-            send(next.request, intended: next.intendedNanos, on: slot, at: time)
-            roundRobin = index &+ 1
-            if slot.inflight.count >= profile.pipeline { openSlots.remove(at: position) } else { position += 1 }
+        while !dealer.open.isEmpty, let next = backlog.nextShared() {
+            if position >= dealer.open.count { position = 0 }
+            let connection = connections[dealer.open[position]]
+            send(next.request, intended: next.intendedNanos, on: connection, at: time)
+            position = dealer.took(at: position, full: !connection.window.hasRoom)
         }
     }
 
@@ -730,16 +483,15 @@ final class LoadWorker: @unchecked Sendable {
     /// `answered`: the connection whose replies were just read, when there is one (usually the only
     /// one with room).
     private func topUp(answered: Int? = nil) {
-        if generating {
+        if phase.isGenerating {
             let time = now()
-            let window = slots.count * profile.pipeline
-            var open = window - backlog.count - waitingCount - inFlightTotal
-            if open > 0, !hasQueued, source.sendsOnAnyConnection {
+            var open = connections.count * profile.pipeline - backlog.count - inFlightTotal
+            if open > 0, backlog.isEmpty, source.sendsOnAnyConnection {
                 open -= writeDirectly(open, at: time, answered: answered)
             }
-            let anyUp = slots.contains { $0.state == .up }
-            while generating, anyUp, open > 0 {
-                if let requestLimit, generated - warmupCount >= requestLimit, time >= warmupNanos {
+            let anyUp = connections.contains { $0.lifecycle.isUp }
+            while phase.isGenerating, anyUp, open > 0 {
+                guard phase.withinBudget(intended: time) else {
                     stopGenerating(time)
                     break
                 }
@@ -747,10 +499,9 @@ final class LoadWorker: @unchecked Sendable {
                     if source.isExhausted { stopGenerating(time) }
                     break
                 }
-                generated += 1
-                if time < warmupNanos { warmupCount += 1 } else { stats.intendedMeasured += 1 }
-                addSecond(time) { $0.intended += 1 }
-                enqueue(Scheduled(request: request, intendedNanos: time))
+                phase.generated(intended: time)
+                accounting.generated(intended: time)
+                enqueue(ScheduledRequest(request: request, intendedNanos: time))
                 open -= 1
             }
         }
@@ -763,8 +514,7 @@ final class LoadWorker: @unchecked Sendable {
     /// them), sent at `time`. Counted per connection batch, not per request. Returns how many.
     private func writeDirectly(_ wanted: Int, at time: Int64, answered: Int?) -> Int {
         var allowed = wanted
-        if let requestLimit, time >= warmupNanos {
-            let left = requestLimit - (generated - warmupCount)
+        if let left = phase.remaining(intended: time) {
             guard left > 0 else {
                 stopGenerating(time)
                 return 0
@@ -773,72 +523,39 @@ final class LoadWorker: @unchecked Sendable {
         }
         // Deal the requests out one per connection with room, in turn, before writing any: each
         // connection's share is then written in one piece.
-        let count = slots.count
-        openSlots.removeAll(keepingCapacity: true)
-        shares.removeAll(keepingCapacity: true)
-        var room = 0
-        if let answered, slots[answered].state == .up,
-            profile.pipeline - slots[answered].inflight.count == upCount * profile.pipeline - inFlightTotal
+        if let answered, connections[answered].lifecycle.isUp,
+            connections[answered].window.room == upCount * profile.pipeline - inFlightTotal
         {
             // All the room is on the connection just answered (the steady state): no need to look at the others.
-            let free = profile.pipeline - slots[answered].inflight.count
+            let free = connections[answered].window.room
             guard free > 0 else { return 0 }
-            openSlots.append(answered)
-            shares.append(0)
-            room = free
-        }
-        if openSlots.isEmpty {
-            for step in 0..<count {
-                let index = (roundRobin &+ step) % count
-                let free = profile.pipeline - slots[index].inflight.count
-                if slots[index].state == .up, free > 0 {
-                    openSlots.append(index)
-                    shares.append(0)
-                    room += free
-                }
-            }
-        }
-        guard !openSlots.isEmpty else { return 0 }
-        var dealt = 0
-        if allowed >= room {
-            for (position, index) in openSlots.enumerated() { shares[position] = profile.pipeline - slots[index].inflight.count }
-            dealt = room
-            roundRobin = (openSlots.last ?? 0) &+ 1
+            dealer.list(only: answered, room: free)
         } else {
-            var position = 0
-            while dealt < allowed {
-                if position >= openSlots.count { position = 0 }
-                let index = openSlots[position]
-                if profile.pipeline - slots[index].inflight.count - shares[position] > 0 {
-                    shares[position] += 1
-                    dealt += 1
-                    roundRobin = index &+ 1
-                }
-                position += 1
-            }
+            dealer.list(count: connections.count) { connections[$0].lifecycle.isUp ? connections[$0].window.room : 0 }
         }
-        let measured = time >= warmupNanos
+        guard dealer.deal(allowed, room: { connections[$0].window.room }) > 0 else { return 0 }
+        let measured = time >= phase.warmupNanos
         var written = 0
         var exhausted = false
-        for (position, index) in openSlots.enumerated() where shares[position] > 0 {
-            let slot = slots[index]
-            guard var outgoing = slot.outgoing else { continue }
+        for (position, index) in dealer.open.enumerated() where dealer.shares[position] > 0 {
+            let connection = connections[index]
+            guard var outgoing = connection.outgoing else { continue }
             // The buffer and the in-flight queue are moved out while written to (the buffer stays
             // uniquely referenced, and each is reached once per batch, not once per request).
-            slot.outgoing = nil
-            var inflight = Deque<InFlight>()
-            swap(&inflight, &slot.inflight)
+            connection.outgoing = nil
+            var window = PipelineWindow(depth: 0)
+            swap(&window, &connection.window)
             if outgoing.readableBytes == 0 { unflushed.append(index) }
-            let share = shares[position]
+            let share = dealer.shares[position]
             let count = source.write(share, intended: time, into: &outgoing) { request in
-                inflight.append(
-                    InFlight(
+                window.sent(
+                    InFlightRequest(
                         intendedNanos: time, sentNanos: time, measured: measured, control: false,
                         command: request.command, operation: request.operation,
                         keys: request.keys, requestBytes: request.byteCount))
             }
-            swap(&inflight, &slot.inflight)
-            slot.outgoing = outgoing
+            swap(&window, &connection.window)
+            connection.outgoing = outgoing
             written += count
             if count < share {
                 exhausted = true
@@ -846,20 +563,9 @@ final class LoadWorker: @unchecked Sendable {
             }
         }
         if written > 0 {
-            generated += written
+            phase.generated(written, intended: time)
             inFlightTotal += written
-            if measured {
-                stats.intendedMeasured += written
-                stats.sent += written
-                stats.firstSentNanos = min(stats.firstSentNanos, time)
-                stats.lastSentNanos = max(stats.lastSentNanos, time)
-            } else {
-                warmupCount += written
-            }
-            addSecond(time) {
-                $0.intended += written
-                if measured { $0.sent += written }
-            }
+            accounting.generatedAndSent(written, at: time)
         }
         if exhausted, source.isExhausted { stopGenerating(time) }
         return exhausted ? wanted : written
@@ -870,65 +576,60 @@ final class LoadWorker: @unchecked Sendable {
 
     /// `hops`: redirections followed so far (a request sent again after `MOVED`/`ASK` is not
     /// counted as sent twice, except by the node that got it).
-    private func send(_ request: PreparedRequest, intended: Int64, on slot: Slot, at time: Int64, hops: UInt8 = 0) {
-        let measured = intended >= warmupNanos
-        if pooled, measured { stats.nodes[slot.node].sent += 1 }
-        slot.inflight.append(
-            InFlight(
+    private func send(_ request: PreparedRequest, intended: Int64, on connection: LoadConnection, at time: Int64, hops: UInt8 = 0) {
+        let measured = intended >= phase.warmupNanos
+        accounting.sentToNode(connection.node, measured: measured)
+        connection.window.sent(
+            InFlightRequest(
                 intendedNanos: intended, sentNanos: time, measured: measured, control: false,
                 command: request.command, operation: request.operation, keys: request.keys,
                 requestBytes: request.bytes.count, resend: clusterRouting ? request.bytes : nil,
                 hops: hops))
         inFlightTotal += 1
-        write(request.bytes, on: slot)
-        if measured, hops == 0 {
-            stats.sent += 1
-            stats.firstSentNanos = min(stats.firstSentNanos, time)
-            stats.lastSentNanos = max(stats.lastSentNanos, time)
-            addSecond(time) { $0.sent += 1 }
-        }
+        write(request.bytes, on: connection)
+        if hops == 0 { accounting.sent(at: time, measured: measured) }
     }
 
-    private func sendControl(_ bytes: [UInt8], on slot: Slot, command: String = "HELLO") {
+    private func sendControl(_ bytes: [UInt8], on connection: LoadConnection, command: String = "HELLO") {
         let time = now()
-        slot.inflight.append(
-            InFlight(
+        connection.window.sent(
+            InFlightRequest(
                 intendedNanos: time, sentNanos: time, measured: false, control: true,
                 command: command, operation: .other, keys: [], requestBytes: bytes.count))
         inFlightTotal += 1
-        write(bytes, on: slot)
+        write(bytes, on: connection)
     }
 
-    /// Queues a request's bytes on the slot; they go out (and to the decoder) with the next `flushAll`.
-    private func write(_ bytes: [UInt8], on slot: Slot) {
-        guard slot.outgoing != nil else { return }
-        if slot.outgoing?.readableBytes == 0 { unflushed.append(slot.index - slotRange.lowerBound) }
-        slot.outgoing?.writeBytes(bytes)
+    /// Queues a request's bytes on the connection; they go out (and to the decoder) with the next `flushAll`.
+    private func write(_ bytes: [UInt8], on connection: LoadConnection) {
+        guard connection.outgoing != nil else { return }
+        if connection.outgoing?.readableBytes == 0 { unflushed.append(connection.index) }
+        connection.outgoing?.writeBytes(bytes)
     }
 
-    /// Writes and flushes every slot's queued requests, one write per connection, and feeds them to
-    /// its decoder in one piece.
+    /// Writes and flushes every connection's queued requests, one write per connection, and feeds
+    /// them to its decoder in one piece.
     private func flushAll() {
         guard !unflushed.isEmpty else { return }
         let time = now()
         for index in unflushed {
-            let slot = slots[index]
-            guard let channel = slot.channel, var outgoing = slot.outgoing, outgoing.readableBytes > 0 else { continue }
-            slot.outgoing = nil
+            let connection = connections[index]
+            guard let channel = connection.channel, var outgoing = connection.outgoing, outgoing.readableBytes > 0 else { continue }
+            connection.outgoing = nil
             // A request that expects no reply (memcached noreply, CLIENT REPLY OFF) comes out of the
             // decoder as soon as the requests before it are answered: it completes its in-flight entry then.
-            var tally = ReplyTally()
-            take(slot, into: &tally)
+            var piece = ReplyPiece()
+            take(connection, into: &piece)
             outgoing.withUnsafeReadableBytes { bytes in
-                slot.decoder.sent(bytes, atNanos: wall(time)) { message in
-                    complete(message, at: time, tally: &tally)
+                connection.decoder.sent(bytes, atNanos: wall(time)) { message in
+                    complete(message, at: time, piece: &piece)
                 }
             }
-            add(&tally, to: slot, at: time)
+            add(&piece, to: connection, at: time)
             channel.writeAndFlush(outgoing, promise: nil)
             // Written at once when the socket takes it (the usual case): the storage is ours again, and reused.
             outgoing.clear()
-            if slot.channel != nil { slot.outgoing = outgoing }
+            if connection.channel != nil { connection.outgoing = outgoing }
         }
         unflushed.removeAll(keepingCapacity: true)
     }
@@ -943,31 +644,31 @@ final class LoadWorker: @unchecked Sendable {
     /// node for every later request and sends the request there, or — `ASK` — sends `ASKING` and the
     /// request to that node once, the slot map unchanged. A request redirected 5 times, or to a node
     /// not in the slot map, fails (`redirect-loop`, `redirect-unknown-node`).
-    private func followRedirects(_ tally: inout ReplyTally, from slot: Slot, at time: Int64) {
+    private func followRedirects(_ piece: inout ReplyPiece, from connection: LoadConnection, at time: Int64) {
         defer {
-            slot.replyCarry.removeFirst(min(tally.consumed, slot.replyCarry.count))
-            tally.redirects.removeAll()
+            connection.replyCarry.removeFirst(min(piece.consumed, connection.replyCarry.count))
+            piece.redirects.removeAll()
         }
-        for (request, start, length) in tally.redirects {
-            guard start >= 0, length > 0, start + length <= slot.replyCarry.count,
-                let redirect = ClusterRedirect(slot.replyCarry[start..<(start + length)])
+        for (request, start, length) in piece.redirects {
+            guard start >= 0, length > 0, start + length <= connection.replyCarry.count,
+                let redirect = ClusterRedirect(connection.replyCarry[start..<(start + length)])
             else {
-                fail(request, kind: "redirect-unreadable", at: time, flow: slot.flow, node: slot.node)
+                fail(request, kind: "redirect-unreadable", at: time, flow: connection.flow, node: connection.node)
                 continue
             }
             guard let node = nodes.firstIndex(where: { $0.host == redirect.host && $0.port == redirect.port }) else {
-                fail(request, kind: "redirect-unknown-node", at: time, flow: slot.flow, node: slot.node)
+                fail(request, kind: "redirect-unknown-node", at: time, flow: connection.flow, node: connection.node)
                 continue
             }
             guard request.hops < 5, let bytes = request.resend else {
-                fail(request, kind: "redirect-loop", at: time, flow: slot.flow, node: slot.node)
+                fail(request, kind: "redirect-loop", at: time, flow: connection.flow, node: connection.node)
                 continue
             }
             if !redirect.ask { routing?.moved(slot: redirect.slot, to: node) }
             // The node's open connection with the fewest requests in flight.
-            let candidates = slots.filter { $0.node == node && $0.state == .up }
-            guard let target = candidates.min(by: { $0.inflight.count < $1.inflight.count }) else {
-                fail(request, kind: "redirect-unreachable", at: time, flow: slot.flow, node: node)
+            let candidates = connections.filter { $0.node == node && $0.lifecycle.isUp }
+            guard let target = candidates.min(by: { $0.window.count < $1.window.count }) else {
+                fail(request, kind: "redirect-unreachable", at: time, flow: connection.flow, node: node)
                 continue
             }
             if redirect.ask { sendControl(Self.asking, on: target, command: "ASKING") }
@@ -978,106 +679,49 @@ final class LoadWorker: @unchecked Sendable {
         flushAll()
     }
 
-    // MARK: Accounting
-
-    private func addSecond(_ time: Int64, _ update: (inout LoadRun.Second) -> Void) {
-        let second = Int(max(0, time) / 1_000_000_000)
-        guard second < 7 * 86_400 else { return }
-        while stats.seconds.count <= second {
-            let start = Int64(stats.seconds.count) * 1_000_000_000
-            stats.seconds.append(
-                LoadRun.Second(
-                    second: stats.seconds.count, measured: start >= warmupNanos,
-                    sent: 0, intended: 0, completed: 0, errors: 0))
-        }
-        update(&stats.seconds[second])
-    }
+    // MARK: Progress and the end
 
     private func postProgress(_ time: Int64) {
-        let inFlight = slots.reduce(0) { $0 + $1.inflight.count }
+        let inFlight = connections.reduce(0) { $0 + $1.window.count }
         board.post(
-            worker: index, elapsed: Double(time) / 1e9, measuring: time >= warmupNanos,
-            targetRate: source.targetRate(at: Double(time) / 1e9), completed: intervalCompleted,
-            errors: intervalErrors, histogram: interval, inFlight: inFlight, backlog: backlog.count + waitingCount)
+            worker: index, elapsed: Double(time) / 1e9, measuring: time >= phase.warmupNanos,
+            targetRate: source.targetRate(at: Double(time) / 1e9), completed: accounting.intervalCompleted,
+            errors: accounting.intervalErrors, histogram: accounting.interval, inFlight: inFlight, backlog: backlog.count)
         if postsLiveState {
             drainAnalysis()
             board.postLive(
                 worker: index,
                 LoadLiveState(
-                    service: stats.service, corrected: stats.corrected, analysis: analyzer.snapshot(keyLimit: liveKeyLimit), inFlight: inFlight,
+                    service: accounting.stats.service, corrected: accounting.stats.corrected,
+                    analysis: analyzer.snapshot(keyLimit: liveKeyLimit), inFlight: inFlight,
                     elapsedSeconds: Double(time) / 1e9))
         }
-        interval.reset()
-        intervalCompleted = 0
-        intervalErrors = 0
+        accounting.resetInterval()
     }
 
     private func checkFinished(_ time: Int64) {
-        guard !finished, !generating else { return }
-        let idle = !hasQueued && slots.allSatisfy { $0.inflight.allSatisfy(\.control) }
-        let expired = drainDeadline.map { time >= $0 } ?? true
-        guard idle || expired else { return }
-        finished = true
+        guard case .draining = phase.state else { return }
+        let idle = backlog.isEmpty && connections.allSatisfy { $0.window.onlyControl }
+        guard phase.finishIfDone(at: time, idle: idle) else { return }
         task?.cancel()
         inFlightTotal = 0
-        for slot in slots {
-            while let request = slot.inflight.popFirst() {
-                if !request.control { fail(request, kind: "unanswered", at: time, flow: slot.flow, node: slot.node) }
+        for connection in connections {
+            connection.window.removeAll { request in
+                if !request.control { fail(request, kind: "unanswered", at: time, flow: connection.flow, node: connection.node) }
             }
         }
-        var left = backlog.filter { $0.intendedNanos >= warmupNanos }.count
-        for slot in slots {
-            left += slot.waiting.filter { $0.intendedNanos >= warmupNanos }.count
-            slot.waiting.removeAll()
-        }
-        waitingCount = 0
-        stats.dropped += left
-        if left > 0 {
-            stats.errors += left
-            stats.errorsByKind["dropped", default: 0] += left
-        }
-        backlog.removeAll()
+        accounting.droppedAtEnd(backlog.removeAll())
         var health = ParserHealth()
-        for slot in slots {
-            health += slot.decoder.health
-            slot.state = .down
-            slot.channel?.close(promise: nil)
-            slot.channel = nil
+        for connection in connections {
+            health += connection.decoder.health
+            connection.lifecycle.finish()
+            connection.channel?.close(promise: nil)
+            connection.channel = nil
         }
         upCount = 0
         postProgress(time)
         drainAnalysis()
         postLog(end: time)
-        promise.succeed(WorkerResult(stats: stats, analysis: analyzer.snapshot(), parserHealth: health))
-    }
-}
-
-/// `HELLO 3`, which switches a connection to RESP3.
-enum EncodedHello {
-    static let bytes = RequestEncoder.hello3
-}
-
-/// Hands a connection's bytes and its closing to the worker that owns it.
-final class LoadConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let worker: LoadWorker
-    let slot: Int
-
-    init(worker: LoadWorker, slot: Int) {
-        self.worker = worker
-        self.slot = slot
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        worker.received(slot, Self.unwrapInboundIn(data))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        worker.closed(slot)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
+        promise.succeed(WorkerResult(stats: accounting.stats, analysis: analyzer.snapshot(), parserHealth: health))
     }
 }
