@@ -19,7 +19,7 @@ public struct RESPParser: ConversationParser {
         var role: Role
         /// The table entry whose name and class `message` holds (nil: another name): a slot that
         /// held the same command before skips writing them.
-        var named: ObjectIdentifier? = nil
+        var named: UnsafeMutableRawPointer? = nil
 
         var operation: OperationClass { message.operation }
 
@@ -46,11 +46,13 @@ public struct RESPParser: ConversationParser {
 
         /// Sets the command's name and class, unless the slot's last request had the same command.
         @inline(__always)
-        mutating func name(_ entry: RedisCommandEntry) {
-            let identity = ObjectIdentifier(entry)
+        mutating func name(_ entry: Unmanaged<RedisCommandEntry>) {
+            let identity = entry.toOpaque()
             guard named != identity else { return }
-            message.command = entry.name
-            message.operation = entry.spec.operation
+            entry._withUnsafeGuaranteedRef { entry in
+                message.command = entry.name
+                message.operation = entry.spec.operation
+            }
             named = identity
         }
 
@@ -385,7 +387,7 @@ public struct RESPParser: ConversationParser {
         let entry = commands.lookup(arguments)
         var role = Role.plain
         var isClientReply = false
-        switch entry?.role {
+        switch entry?._withUnsafeGuaranteedRef({ $0.role }) {
         case .plain, nil: break
         case .multi: role = .multi
         case .exec: role = .exec
@@ -446,7 +448,7 @@ public struct RESPParser: ConversationParser {
     /// Static, with the request's fields as arguments: it runs while the queue is being changed.
     @inline(__always)
     private static func describe(
-        _ request: inout PendingRequest, entry: RedisCommandEntry?,
+        _ request: inout PendingRequest, entry: Unmanaged<RedisCommandEntry>?,
         arguments: RESPArguments, firstNanos: Int64, lastNanos: Int64, requestBytes: Int,
         requestOffset: Int, expectsReply: Bool, role: Role, flow: FlowID
     ) {
@@ -455,7 +457,7 @@ public struct RESPParser: ConversationParser {
             requestOffset: requestOffset, expectsReply: expectsReply, role: role, flow: flow)
         if let entry {
             request.name(entry)
-            RedisCommandTable.replaceKeys(&request.message.keys, of: arguments, entry: entry)
+            entry._withUnsafeGuaranteedRef { RedisCommandTable.replaceKeys(&request.message.keys, of: arguments, entry: $0) }
         } else {
             request.name(unknown: arguments.count > 0 ? String(arguments.upperText(0).prefix(32)) : "?")
             request.message.keys.removeAll()
@@ -510,7 +512,7 @@ public struct RESPParser: ConversationParser {
             let command = Self.readBulkString(&cursor),
             let word = cursor.peekWord(at: command.start, length: command.length),
             let entry = commands.cached((word, command.length)),
-            entry.hasOneKeyFirst,
+            entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
             let key = Self.readBulkString(&cursor),
             let keyBytes = cursor.bytes(at: key.start, count: min(key.length, arguments.maxStoredBytes))
         else { return nil }

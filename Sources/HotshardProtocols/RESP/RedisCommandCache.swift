@@ -8,17 +8,17 @@ struct RedisCommandCache {
     private struct Slot {
         var word: UInt64 = 0
         var length = 0
-        /// The table holds its entries for the life of the process, so the slot needs no
-        /// reference count of its own (`unowned(unsafe)`: a retain and release per request cost as
-        /// much as the rest of the lookup).
-        unowned(unsafe) var entry: RedisCommandEntry?
+        /// The table holds its entries for the life of the process.
+        var entry: Unmanaged<RedisCommandEntry>?
     }
 
     private var slots = InlineArray<8, Slot>(repeating: Slot())
 
-    /// The entry of the request's command (`RedisCommandTable.lookup`'s answer).
+    /// The entry of the request's command (`RedisCommandTable.lookup`'s answer), unretained: the
+    /// table keeps it, and a retain and release of it per request cost as much as the rest of
+    /// the lookup (read it with `_withUnsafeGuaranteedRef`).
     @inline(__always)
-    mutating func lookup(_ arguments: RESPArguments) -> RedisCommandEntry? {
+    mutating func lookup(_ arguments: RESPArguments) -> Unmanaged<RedisCommandEntry>? {
         if let command = arguments.shortCommand, let entry = cached(command) { return entry }
         return fill(arguments)
     }
@@ -26,7 +26,7 @@ struct RedisCommandCache {
     /// The slot's entry when it holds this command; nil otherwise. Mutating only so that the
     /// slots are read where they lie: a non-mutating read copied all eight to the stack first.
     @inline(__always)
-    mutating func cached(_ command: (word: UInt64, length: Int)) -> RedisCommandEntry? {
+    mutating func cached(_ command: (word: UInt64, length: Int)) -> Unmanaged<RedisCommandEntry>? {
         let index = Self.index(command.word)
         return slots[index].length == command.length && slots[index].word == command.word ? slots[index].entry : nil
     }
@@ -34,12 +34,13 @@ struct RedisCommandCache {
     /// The table's answer, kept for next time when the command can be. Apart from the hit path:
     /// the whole argument list is passed (and copied) only here.
     @inline(never)
-    private mutating func fill(_ arguments: RESPArguments) -> RedisCommandEntry? {
+    private mutating func fill(_ arguments: RESPArguments) -> Unmanaged<RedisCommandEntry>? {
         guard let found = RedisCommandTable.lookup(arguments) else { return nil }
+        let unretained = Unmanaged.passUnretained(found)
         if let command = arguments.shortCommand, !found.isContainer {
-            slots[Self.index(command.word)] = Slot(word: command.word, length: command.length, entry: found)
+            slots[Self.index(command.word)] = Slot(word: command.word, length: command.length, entry: unretained)
         }
-        return found
+        return unretained
     }
 
     /// What a command is cached by: the word its bytes spell and their count; nil unless it has
