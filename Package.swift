@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "hotshard", targets: ["hotshard"]),
         // Libraries are products so that the separate Benchmarks/ package can measure them.
         .library(name: "HotshardConcurrency", targets: ["HotshardConcurrency"]),
+        .library(name: "HotshardBytes", targets: ["HotshardBytes"]),
         .library(name: "HotshardCapture", targets: ["HotshardCapture"]),
         .library(name: "HotshardProtocols", targets: ["HotshardProtocols"]),
         .library(name: "HotshardAnalysis", targets: ["HotshardAnalysis"]),
@@ -34,16 +35,21 @@ let package = Package(
         ),
         // Threads, loops over the cores and the one blocking primitive, shared by every module.
         .target(name: "HotshardConcurrency"),
+        // The byte cursor and fixed-capacity storage every parser and capture reader reads and
+        // keeps bytes through: the package's pointer arithmetic, in one place, with its own tests.
+        .target(name: "HotshardBytes"),
         .target(
             name: "HotshardCapture",
             dependencies: [
                 "CPcap",
+                "HotshardBytes",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),
         .target(
             name: "HotshardProtocols",
             dependencies: [
+                "HotshardBytes",
                 "HotshardCapture",
                 .product(name: "Collections", package: "swift-collections"),
             ]
@@ -129,6 +135,7 @@ let package = Package(
             path: "Tests/HotshardTestSupport"
         ),
         .testTarget(name: "HotshardConcurrencyTests", dependencies: ["HotshardConcurrency"]),
+        .testTarget(name: "HotshardBytesTests", dependencies: ["HotshardBytes"]),
         .testTarget(name: "HotshardCaptureTests", dependencies: ["HotshardCapture", "HotshardTestSupport"]),
         .testTarget(name: "HotshardProtocolsTests", dependencies: ["HotshardProtocols", "HotshardTestSupport"]),
         .testTarget(name: "HotshardAnalysisTests", dependencies: ["HotshardAnalysis", "HotshardTestSupport"]),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HotshardBytes
 
 /// One direction of a line-oriented protocol with length-counted data blocks (memcached text,
 /// HTTP headers): lines are handed out in place; a line split across feeds is joined in a small
@@ -92,23 +93,11 @@ struct TextStreamReader {
 /// checked its capacity and uniqueness per word, and handing out the array retained it: a third of
 /// the memcached text parser's time).
 struct LineWords {
-    /// Ranges of the last line split. A class so that the storage is freed with the last copy.
-    fileprivate final class Storage {
-        let ranges: UnsafeMutablePointer<Range<Int>>
-        let capacity: Int
-
-        init(capacity: Int) {
-            self.capacity = capacity
-            ranges = .allocate(capacity: capacity)
-        }
-
-        deinit { ranges.deallocate() }
-    }
-
     /// The words of one line. They hold their storage, so that the next `split` writes elsewhere
     /// while they live (in practice they are read at once, where split, and it is reused).
     struct Words: RandomAccessCollection {
-        fileprivate let storage: Storage
+        /// Ranges of the line split, freed with the last copy.
+        fileprivate let storage: FixedStorage<Range<Int>>
         let count: Int
 
         var startIndex: Int { 0 }
@@ -116,19 +105,19 @@ struct LineWords {
 
         subscript(position: Int) -> Range<Int> {
             precondition(position >= 0 && position < count, "word index out of range")
-            return storage.ranges[position]
+            return storage[position]
         }
     }
 
-    private var storage = Storage(capacity: 16)
+    private var storage = FixedStorage<Range<Int>>(capacity: 16)
 
     mutating func split(_ line: UnsafeRawBufferPointer, limit: Int = 4_096) -> Words {
         // A line has at most one word per two bytes; room for that, up to the limit, is made once.
         let room = min(limit, line.count / 2 + 1)
         if room > storage.capacity || !isKnownUniquelyReferenced(&storage) {
-            storage = Storage(capacity: max(room, storage.capacity))
+            storage = FixedStorage(capacity: max(room, storage.capacity))
         }
-        let ranges = storage.ranges
+        let ranges = storage
         guard let base = line.baseAddress else { return Words(storage: storage, count: 0) }
         // The bytes through a local pointer and length: read through the buffer, both were
         // reloaded for every byte.
@@ -140,7 +129,7 @@ struct LineWords {
             let start = index
             while index < end, base.load(fromByteOffset: index, as: UInt8.self) != 0x20 { index += 1 }
             if index > start {
-                (ranges + words).initialize(to: start..<index)
+                ranges.write(start..<index, at: words)
                 words += 1
             }
         }

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// Frames of AMQP 0-9-1 from one direction of a connection: the 7-byte header (type, channel,
 /// size), the payload and the frame-end octet 0xCE. Method and content-header payloads are kept
 /// (at most `maxBufferedPayload` bytes); body payloads are counted and skipped, never buffered.
@@ -93,14 +95,14 @@ package struct AMQPFrameReader {
         _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
         onFrame: (Frame, UnsafeRawBufferPointer) -> Void
     ) {
-        var index = 0
+        var cursor = ByteCursor(bytes)
         let base = streamOffset
         defer { streamOffset = base + bytes.count }
-        while index < bytes.count {
+        while let next = cursor.peek() {
             switch phase {
             case .protocolHeader(let matched):
-                if bytes[index] == Self.protocolHeader[matched] {
-                    index += 1
+                if next == Self.protocolHeader[matched] {
+                    cursor.advance(by: 1)
                     phase = matched + 1 == Self.protocolHeader.count ? .header : .protocolHeader(matched: matched + 1)
                 } else if matched == 0 {
                     // No protocol header: the capture started mid-connection.
@@ -113,33 +115,28 @@ package struct AMQPFrameReader {
                     phase = .resync
                 }
             case .resync:
-                while index < bytes.count, bytes[index] != Self.frameEnd {
-                    index += 1
-                    health.skippedBytes += 1
-                }
-                guard index < bytes.count else { return }
-                index += 1
+                let end = cursor.firstIndex(of: Self.frameEnd, from: cursor.offset) ?? cursor.count
+                health.skippedBytes += end - cursor.offset
+                cursor.advance(by: end - cursor.offset)
+                guard cursor.readByte() != nil else { return }
                 health.skippedBytes += 1
                 header.removeAll(keepingCapacity: true)
                 phase = .header
             case .header:
                 if header.isEmpty {
                     frame.firstNanos = timestampNanos
-                    frame.streamOffset = base + index
+                    frame.streamOffset = base + cursor.offset
                 }
-                let take = min(7 - header.count, bytes.count - index)
-                header.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]))
-                index += take
+                if let piece = cursor.readBytes(min(7 - header.count, cursor.remaining)) { header.append(contentsOf: piece) }
                 guard header.count == 7 else { return }
                 startFrame()
             case .payload(let remaining, let keep):
-                let take = min(remaining, bytes.count - index)
-                if keep { payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])) }
-                index += take
+                let take = min(remaining, cursor.remaining)
+                if let piece = cursor.readBytes(take), keep { payload.append(contentsOf: piece) }
                 phase = remaining - take == 0 ? .frameEnd : .payload(remaining: remaining - take, keep: keep)
             case .frameEnd:
-                let octet = bytes[index]
-                index += 1
+                cursor.advance(by: 1)
+                let octet = next
                 header.removeAll(keepingCapacity: true)
                 if octet == Self.frameEnd {
                     resynchronising = false

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// Frames of the memcached binary protocol from one direction: the 24-byte header and the key
 /// are kept; extras and values are skipped without being buffered.
 struct BinaryFrameReader {
@@ -40,25 +42,22 @@ struct BinaryFrameReader {
         _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64, expectedMagic: UInt8,
         onFrame: (Frame) -> Void
     ) {
-        var index = 0
+        var cursor = ByteCursor(bytes)
         let base = streamOffset
         defer { streamOffset = base + bytes.count }
-        while index < bytes.count {
+        while !cursor.isAtEnd {
             if !inBody {
                 if header.isEmpty {
                     // Resynchronise on the magic byte.
-                    while index < bytes.count, bytes[index] != expectedMagic {
-                        health.skippedBytes += 1
-                        index += 1
-                    }
-                    guard index < bytes.count else { return }
+                    let magic = cursor.firstIndex(of: expectedMagic, from: cursor.offset) ?? cursor.count
+                    health.skippedBytes += magic - cursor.offset
+                    cursor.advance(by: magic - cursor.offset)
+                    guard !cursor.isAtEnd else { return }
                     frame = Frame()
                     frame.firstNanos = timestampNanos
-                    frame.streamOffset = base + index
+                    frame.streamOffset = base + cursor.offset
                 }
-                let take = min(24 - header.count, bytes.count - index)
-                header.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]))
-                index += take
+                if let piece = cursor.readBytes(min(24 - header.count, cursor.remaining)) { header.append(contentsOf: piece) }
                 guard header.count == 24 else { return }
                 let keyLength = Int(header[2]) << 8 | Int(header[3])
                 let extrasLength = Int(header[4])
@@ -81,18 +80,16 @@ struct BinaryFrameReader {
                 header.removeAll(keepingCapacity: true)
                 inBody = true
             }
-            let skipExtras = min(extrasRemaining, bytes.count - index)
+            let skipExtras = min(extrasRemaining, cursor.remaining)
             extrasRemaining -= skipExtras
-            index += skipExtras
-            let takeKey = min(keyRemaining, bytes.count - index)
-            if takeKey > 0 {
-                frame.key.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + takeKey)]))
-                keyRemaining -= takeKey
-                index += takeKey
+            cursor.advance(by: skipExtras)
+            if keyRemaining > 0, let piece = cursor.readBytes(min(keyRemaining, cursor.remaining)) {
+                frame.key.append(contentsOf: piece)
+                keyRemaining -= piece.count
             }
-            let skipValue = min(valueRemaining, bytes.count - index)
+            let skipValue = min(valueRemaining, cursor.remaining)
             valueRemaining -= skipValue
-            index += skipValue
+            cursor.advance(by: skipValue)
             if extrasRemaining == 0, keyRemaining == 0, valueRemaining == 0 {
                 inBody = false
                 onFrame(frame)

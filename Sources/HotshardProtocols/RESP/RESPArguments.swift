@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// The arguments of one request: byte ranges either in a reusable buffer of their own (a request
 /// that arrived in pieces) or in the caller's input (a request that arrived whole: the common case,
 /// read without copying).
@@ -10,22 +12,10 @@ struct RESPArguments {
         var length: Int
     }
 
-    /// Spans live in a buffer of their own, written in place and emptied by setting `count`
-    /// (an array's `removeAll(keepingCapacity:)` ran a generic replace on every request).
-    private final class SpanBuffer {
-        let spans: UnsafeMutablePointer<Span>
-        let capacity: Int
-
-        init(capacity: Int) {
-            self.capacity = capacity
-            spans = .allocate(capacity: capacity)
-        }
-
-        deinit { spans.deallocate() }
-    }
-
     private var storage: [UInt8] = []
-    private var buffer = SpanBuffer(capacity: 16)
+    /// Spans live in storage of their own, written in place and emptied by setting `count`
+    /// (an array's `removeAll(keepingCapacity:)` ran a generic replace on every request).
+    private var buffer = FixedStorage<Span>(capacity: 16)
     private(set) var count = 0
     /// The input the spans point into while a whole request is read in place; nil when stored.
     private var borrowed: UnsafeRawPointer?
@@ -49,9 +39,9 @@ struct RESPArguments {
     /// Starts reading a request in place: arguments are then ranges of `base`, which must stay
     /// valid until the request is finished.
     @inline(__always)
-    mutating func borrow(_ base: UnsafeRawPointer) {
+    mutating func borrow(_ bytes: UnsafeRawBufferPointer) {
         count = 0
-        borrowed = base
+        borrowed = bytes.baseAddress
         droppedArguments = 0
     }
 
@@ -61,9 +51,7 @@ struct RESPArguments {
     mutating func reserve(_ count: Int) -> Bool {
         guard count <= maxArguments else { return false }
         if count > buffer.capacity || !isKnownUniquelyReferenced(&buffer) {
-            let larger = SpanBuffer(capacity: max(count, buffer.capacity))
-            larger.spans.update(from: buffer.spans, count: self.count)
-            buffer = larger
+            buffer = FixedStorage(capacity: max(count, buffer.capacity), copying: buffer, count: self.count)
         }
         return true
     }
@@ -72,7 +60,7 @@ struct RESPArguments {
     /// `reserve` made room for (its one caller appends exactly the count it reserved, right after).
     @inline(__always)
     mutating func appendBorrowedReserved(start: Int, length: Int) {
-        buffer.spans[count] = Span(start: start, length: length)
+        buffer.write(Span(start: start, length: length), at: count)
         count += 1
     }
 
@@ -83,7 +71,7 @@ struct RESPArguments {
             return false
         }
         if count == buffer.capacity || !isKnownUniquelyReferenced(&buffer) { grow() }
-        buffer.spans[count] = span
+        buffer.write(span, at: count)
         count += 1
         return true
     }
@@ -91,9 +79,7 @@ struct RESPArguments {
     /// A larger buffer when full; a buffer of its own when a copy of these arguments shares it.
     private mutating func grow() {
         let capacity = count == buffer.capacity ? min(maxArguments, buffer.capacity * 2) : buffer.capacity
-        let larger = SpanBuffer(capacity: capacity)
-        larger.spans.update(from: buffer.spans, count: count)
-        buffer = larger
+        buffer = FixedStorage(capacity: capacity, copying: buffer, count: count)
     }
 
     /// Starts a new stored argument.
@@ -106,17 +92,17 @@ struct RESPArguments {
         guard count > 0 else { return }
         if !isKnownUniquelyReferenced(&buffer) { grow() }
         let last = count - 1
-        let room = maxStoredBytes - buffer.spans[last].length
+        let room = maxStoredBytes - buffer[last].length
         guard room > 0 else { return }
         let take = min(room, bytes.count)
         storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
-        buffer.spans[last].length += take
+        buffer[last].length += take
     }
 
     @inline(__always)
     func withArgument<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         precondition(index >= 0 && index < count, "argument index out of range")
-        let span = buffer.spans[index]
+        let span = buffer[index]
         if let borrowed {
             return body(UnsafeRawBufferPointer(start: borrowed + span.start, count: span.length))
         }
@@ -133,7 +119,7 @@ struct RESPArguments {
 
     func length(_ index: Int) -> Int {
         precondition(index >= 0 && index < count, "argument index out of range")
-        return buffer.spans[index].length
+        return buffer[index].length
     }
 
     /// The argument as a key.
@@ -155,7 +141,7 @@ struct RESPArguments {
     }
 
     func equalsIgnoringCase(_ index: Int, _ upper: [UInt8]) -> Bool {
-        guard index >= 0, index < count, buffer.spans[index].length == upper.count else { return false }
+        guard index >= 0, index < count, buffer[index].length == upper.count else { return false }
         return withArgument(index) { bytes in
             for (byte, expected) in zip(bytes, upper) {
                 if asciiUppercased(byte) != expected { return false }
@@ -166,7 +152,7 @@ struct RESPArguments {
 
     /// The argument as a decimal integer, nil when it is not one.
     func integer(_ index: Int) -> Int? {
-        guard index >= 0, index < count, buffer.spans[index].length > 0, buffer.spans[index].length <= 18 else { return nil }
+        guard index >= 0, index < count, buffer[index].length > 0, buffer[index].length <= 18 else { return nil }
         return withArgument(index) { bytes in
             var value = 0
             var negative = false

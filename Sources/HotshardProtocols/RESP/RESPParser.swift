@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import HotshardBytes
 import HotshardCapture
 
 /// Redis / Valkey / KeyDB conversations (RESP2 and RESP3): requests with every key they name,
@@ -138,6 +134,48 @@ public struct RESPParser: ConversationParser {
         }
     }
 
+    /// Where the request side is, as NIO's decoders keep it: one value instead of a count with a
+    /// sentinel and flags that had to agree.
+    private enum RequestState {
+        /// Between requests: the next token starts one (whole requests are read in place here).
+        case betweenRequests
+        /// Inside an array request, `remaining` arguments still to come; `argumentOpen` when the
+        /// argument being read is being stored (false past the argument cap).
+        case readingArguments(RequestHead, remaining: Int, argumentOpen: Bool)
+    }
+
+    /// What is known of a request once its first token was read.
+    private struct RequestHead {
+        /// Its bytes on the wire so far.
+        var bytes: Int
+        var firstNanos: Int64
+        /// Where it starts in the client's stream (for replay).
+        var streamOffset: Int
+    }
+
+    /// Where the reply side is.
+    private enum ReplyState {
+        /// Between replies: the next token starts one (whole simple replies are read in place here).
+        case betweenReplies
+        /// Inside a reply (`reply` and `replyStack` hold it so far); `bulk` while a bulk string's
+        /// bytes are being read: its length and whether it is a RESP3 blob error.
+        case inReply(bulk: (bytes: Int, isError: Bool)?)
+
+        var isBetweenReplies: Bool {
+            if case .betweenReplies = self { return true }
+            return false
+        }
+    }
+
+    /// CLIENT REPLY ON / OFF / SKIP: whether the server answers the next requests.
+    private enum ReplyMode {
+        case on
+        /// No replies until CLIENT REPLY ON.
+        case off
+        /// No reply to the next request, then on again.
+        case skipNext
+    }
+
     private let flow: FlowID
     private var requestReader = RESPReader(isRequestSide: true)
     private var replyReader = RESPReader(isRequestSide: false)
@@ -152,25 +190,19 @@ public struct RESPParser: ConversationParser {
     private var queued: [PendingRequest] = []
     private let maxPending: Int
 
-    // Request being assembled.
-    private var requestExpected = -1
-    private var requestBytes = 0
-    private var requestFirstNanos: Int64 = 0
-    private var requestStreamOffset = 0
-    private var argumentOpen = false
+    /// Where the client's side stands between tokens.
+    private var requestState = RequestState.betweenRequests
+    /// Where the server's side stands between tokens.
+    private var replyState = ReplyState.betweenReplies
+    /// What CLIENT REPLY last asked for.
+    private var replyMode = ReplyMode.on
 
-    // Reply being assembled.
+    // Storage kept from one reply to the next (its state is `replyState`).
     private var reply = Reply()
     private var replyStack: [(remaining: Int, isAttribute: Bool)] = []
-    private var replyStarted = false
-    private var elementBytes = 0
-    private var elementIsError = false
     private var firstElementText: [UInt8] = []
     private var errorText: [UInt8] = []
 
-    private var inMulti = false
-    private var repliesOff = false
-    private var skipNext = false
     private var parserHealth = ParserHealth()
 
     public init(flow: FlowID, maxPendingRequests: Int = 100_000) {
@@ -198,7 +230,7 @@ public struct RESPParser: ConversationParser {
         var index = 0
         if direction == .clientToServer {
             while index < bytes.count {
-                if requestExpected < 0, requestReader.isAtMessageBoundary {
+                if case .betweenRequests = requestState, requestReader.isAtMessageBoundary {
                     let read = readWholeRequests(
                         UnsafeRawBufferPointer(rebasing: bytes[index...]),
                         timestampNanos: timestampNanos, emit: emit)
@@ -212,13 +244,14 @@ public struct RESPParser: ConversationParser {
                 requestReader = Self.idleRequestReader
                 index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, end in
                     requestToken(token, wireBytes: wireBytes, end: end, timestampNanos: timestampNanos, emit: emit)
-                    return requestExpected < 0
+                    if case .betweenRequests = requestState { return true }
+                    return false
                 }
                 requestReader = reader
             }
         } else {
             while index < bytes.count {
-                if !replyStarted, replyReader.isAtMessageBoundary {
+                if replyState.isBetweenReplies, replyReader.isAtMessageBoundary {
                     let read = readWholeReplies(
                         UnsafeRawBufferPointer(rebasing: bytes[index...]),
                         timestampNanos: timestampNanos, emit: emit)
@@ -230,7 +263,7 @@ public struct RESPParser: ConversationParser {
                 replyReader = Self.idleReplyReader
                 index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, _ in
                     replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
-                    return !replyStarted
+                    return replyState.isBetweenReplies
                 }
                 replyReader = reader
             }
@@ -242,14 +275,14 @@ public struct RESPParser: ConversationParser {
         emit: (inout Message) -> Void
     ) {
         if direction == .clientToServer {
-            requestExpected = -1
+            requestState = .betweenRequests
             requestReader.resynchronise()
             requestReader.skip(length)
         } else {
-            if replyStarted {
+            if !replyState.isBetweenReplies {
                 // The reply being read is lost: its request gets no reply.
                 if frontIsAnswerable(before: reply.firstByteNanos) { pending.removeFirst { emit(&$0.message) } }
-                replyStarted = false
+                replyState = .betweenReplies
                 replyStack.removeAll(keepingCapacity: true)
             }
             replyReader.resynchronise()
@@ -276,50 +309,52 @@ public struct RESPParser: ConversationParser {
         _ token: RESPReader.Token, wireBytes: Int, end: Int, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) {
-        switch token {
-        case .aggregate(let kind, let count):
-            if requestExpected > 0 || kind != UInt8(ascii: "*") {
+        let head = RequestHead(bytes: wireBytes, firstNanos: timestampNanos, streamOffset: end - wireBytes)
+        switch (token, requestState) {
+        case (.aggregate(let kind, let count), _):
+            if case .readingArguments = requestState {
                 // A new array inside an unfinished request: the request was malformed.
                 parserHealth.parseErrors += 1
-            }
-            arguments.reset()
-            requestBytes = wireBytes
-            requestFirstNanos = timestampNanos
-            requestStreamOffset = end - wireBytes
-            requestExpected = max(0, count)
-            if requestExpected == 0 { requestExpected = -1 }
-        case .bulkHeader(_, let length):
-            guard requestExpected > 0 else {
+            } else if kind != UInt8(ascii: "*") {
                 parserHealth.parseErrors += 1
-                return
             }
-            requestBytes += wireBytes
-            argumentOpen = arguments.begin()
-            if length < 0 { finishArgument(timestampNanos: timestampNanos, emit: emit) }
-        case .bulkChunk(let chunk):
-            requestBytes += wireBytes
-            if argumentOpen { arguments.append(chunk) }
-        case .bulkEnd:
-            requestBytes += wireBytes
-            finishArgument(timestampNanos: timestampNanos, emit: emit)
-        case .inline(let line):
             arguments.reset()
-            requestFirstNanos = timestampNanos
-            requestBytes = wireBytes
-            requestStreamOffset = end - wireBytes
+            requestState = count > 0 ? .readingArguments(head, remaining: count, argumentOpen: false) : .betweenRequests
+        case (.bulkHeader(_, let length), .readingArguments(var request, let remaining, _)):
+            request.bytes += wireBytes
+            requestState = .readingArguments(request, remaining: remaining, argumentOpen: arguments.begin())
+            if length < 0 { finishArgument(timestampNanos: timestampNanos, emit: emit) }
+        case (.bulkChunk(let chunk), .readingArguments(var request, let remaining, let argumentOpen)):
+            request.bytes += wireBytes
+            requestState = .readingArguments(request, remaining: remaining, argumentOpen: argumentOpen)
+            if argumentOpen { arguments.append(chunk) }
+        case (.bulkEnd, .readingArguments(var request, let remaining, let argumentOpen)):
+            request.bytes += wireBytes
+            requestState = .readingArguments(request, remaining: remaining, argumentOpen: argumentOpen)
+            finishArgument(timestampNanos: timestampNanos, emit: emit)
+        case (.bulkHeader, .betweenRequests):
+            // A bulk string outside an array request: malformed (its bytes are skipped).
+            parserHealth.parseErrors += 1
+        case (.bulkChunk, .betweenRequests), (.bulkEnd, .betweenRequests):
+            break
+        case (.inline(let line), _):
+            // The state stays: an inline line inside an array request leaves the array's count as it was.
+            arguments.reset()
             Self.splitInline(line, into: &arguments)
-            if arguments.count > 0 { completeRequest(timestampNanos: timestampNanos, emit: emit) }
-        case .simple:
+            if arguments.count > 0 { completeRequest(head, timestampNanos: timestampNanos, emit: emit) }
+        case (.simple, _):
             parserHealth.parseErrors += 1
         }
     }
 
+    /// One argument of the array request being read is complete.
     private mutating func finishArgument(timestampNanos: Int64, emit: (inout Message) -> Void) {
-        guard requestExpected > 0 else { return }
-        requestExpected -= 1
-        if requestExpected == 0 {
-            requestExpected = -1
-            completeRequest(timestampNanos: timestampNanos, emit: emit)
+        guard case .readingArguments(let request, let remaining, let argumentOpen) = requestState else { return }
+        if remaining > 1 {
+            requestState = .readingArguments(request, remaining: remaining - 1, argumentOpen: argumentOpen)
+        } else {
+            requestState = .betweenRequests
+            completeRequest(request, timestampNanos: timestampNanos, emit: emit)
         }
     }
 
@@ -348,7 +383,7 @@ public struct RESPParser: ConversationParser {
         }
     }
 
-    private mutating func completeRequest(timestampNanos: Int64, emit: (inout Message) -> Void) {
+    private mutating func completeRequest(_ head: RequestHead, timestampNanos: Int64, emit: (inout Message) -> Void) {
         let entry = commands.lookup(arguments)
         var role = Role.plain
         var isClientReply = false
@@ -360,33 +395,34 @@ public struct RESPParser: ConversationParser {
         case .subscribe: role = .subscribe(channels: max(1, arguments.count - 1))
         case .clientReply: isClientReply = true
         }
-        var expectsReply = !repliesOff
-        if skipNext {
+        var expectsReply: Bool
+        switch replyMode {
+        case .on: expectsReply = true
+        case .off: expectsReply = false
+        case .skipNext:
             expectsReply = false
-            skipNext = false
+            replyMode = .on
         }
         if isClientReply, arguments.count > 2 {
             if arguments.equalsIgnoringCase(2, Array("OFF".utf8)) {
-                repliesOff = true
+                replyMode = .off
                 expectsReply = false
             } else if arguments.equalsIgnoringCase(2, Array("SKIP".utf8)) {
-                skipNext = true
+                // SKIP while replies are off leaves them off (the server ignores it then).
+                if case .on = replyMode { replyMode = .skipNext }
                 expectsReply = false
             } else if arguments.equalsIgnoringCase(2, Array("ON".utf8)) {
-                repliesOff = false
+                replyMode = .on
                 expectsReply = true
             }
         }
-        if case .multi = role { inMulti = true }
-        if case .exec = role { inMulti = false }
-        if case .discard = role { inMulti = false }
         if !expectsReply && pending.isEmpty {
             var request = PendingRequest(
                 message: .blank(flow: flow, wireProtocol: .resp), lastByteNanos: 0,
                 expectsReply: false, role: .plain)
             Self.describe(
-                &request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
-                lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
+                &request, entry: entry, arguments: arguments, firstNanos: head.firstNanos,
+                lastNanos: timestampNanos, requestBytes: head.bytes, requestOffset: head.streamOffset,
                 expectsReply: expectsReply, role: role, flow: flow)
             emit(&request.message)
             return
@@ -401,8 +437,8 @@ public struct RESPParser: ConversationParser {
         // cost more than reading the request.
         pending.append(reusing: { request in
             Self.describe(
-                &request, entry: entry, arguments: arguments, firstNanos: requestFirstNanos,
-                lastNanos: timestampNanos, requestBytes: requestBytes, requestOffset: requestStreamOffset,
+                &request, entry: entry, arguments: arguments, firstNanos: head.firstNanos,
+                lastNanos: timestampNanos, requestBytes: head.bytes, requestOffset: head.streamOffset,
                 expectsReply: expectsReply, role: role, flow: flow)
         })
     }
@@ -437,87 +473,79 @@ public struct RESPParser: ConversationParser {
         _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
+        var cursor = ByteCursor(bytes)
         // Once, not per request: the spans must not outlive the input.
         defer { arguments.reset() }
         pending.makeUnique()
-        let end = bytes.count
-        var index = 0
-        while index < end {
-            let start = index
-            guard base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "*"),
-                let header = Self.lengthLine(base, from: index + 1, end: end),
-                header.value > 0, header.value <= Self.maxWholeArguments
+        while !cursor.isAtEnd {
+            let start = cursor.offset
+            guard cursor.read(UInt8(ascii: "*")), let count = cursor.readLengthLine(),
+                count > 0, count <= Self.maxWholeArguments
             else { return start }
-            index = header.next
-            if let next = oneKeyRequest(
-                base, from: index, end: end, arguments: header.value, requestStart: start,
-                timestampNanos: timestampNanos)
-            {
-                index = next
+            if let next = oneKeyRequest(cursor, arguments: count, requestStart: start, timestampNanos: timestampNanos) {
+                cursor = next
                 continue
             }
-            arguments.borrow(base)
-            guard arguments.reserve(header.value) else { return start }
-            for _ in 0..<header.value {
-                guard let argument = Self.bulkString(base, at: index, end: end) else { return start }
+            arguments.borrow(bytes)
+            guard arguments.reserve(count) else { return start }
+            for _ in 0..<count {
+                guard let argument = Self.readBulkString(&cursor) else { return start }
                 arguments.appendBorrowedReserved(start: argument.start, length: argument.length)
-                index = argument.next
             }
-            requestBytes = index - start
-            requestFirstNanos = timestampNanos
-            requestStreamOffset = requestReader.streamOffset + start
-            completeRequest(timestampNanos: timestampNanos, emit: emit)
+            let head = RequestHead(
+                bytes: cursor.offset - start, firstNanos: timestampNanos, streamOffset: requestReader.streamOffset + start)
+            completeRequest(head, timestampNanos: timestampNanos, emit: emit)
         }
-        return end
+        return cursor.count
     }
 
     /// Reads and queues a whole request of a cached command whose one key is its first argument
-    /// (GET, SET, INCR, …: most traffic) without an argument list; returns where it ends. Nil,
-    /// with nothing changed, for anything else or when the connection's state needs the general
-    /// path (replies off or skipped, a full queue).
+    /// (GET, SET, INCR, …: most traffic) without an argument list; returns the cursor after it.
+    /// Nil, with nothing changed, for anything else or when the connection's state needs the
+    /// general path (replies off or skipped, a full queue).
     @inline(__always)
     private mutating func oneKeyRequest(
-        _ base: UnsafeRawPointer, from start: Int, end: Int, arguments count: Int,
-        requestStart: Int, timestampNanos: Int64
-    ) -> Int? {
-        guard count >= 2, !repliesOff, !skipNext, pending.count < maxPending,
-            let command = Self.bulkString(base, at: start, end: end),
-            let cacheKey = RedisCommandCache.key(
-                UnsafeRawBufferPointer(
-                    start: base + command.start,
-                    count: command.length)),
-            let entry = commands.cached(cacheKey),
+        _ cursor: ByteCursor, arguments count: Int, requestStart: Int, timestampNanos: Int64
+    ) -> ByteCursor? {
+        var cursor = cursor
+        guard count >= 2, case .on = replyMode, pending.count < maxPending,
+            let command = Self.readBulkString(&cursor),
+            let word = cursor.peekWord(at: command.start, length: command.length),
+            let entry = commands.cached((word, command.length)),
             entry._withUnsafeGuaranteedRef({ $0.hasOneKeyFirst }),
-            let key = Self.bulkString(base, at: command.next, end: end)
+            let key = Self.readBulkString(&cursor),
+            let keyBytes = cursor.bytes(at: key.start, count: min(key.length, arguments.maxStoredBytes))
         else { return nil }
-        var index = key.next
         for _ in 2..<count {
-            guard let argument = Self.bulkString(base, at: index, end: end) else { return nil }
-            index = argument.next
+            guard Self.readBulkString(&cursor) != nil else { return nil }
         }
-        let keyBytes = arguments.keyBytes(UnsafeRawBufferPointer(start: base + key.start, count: key.length))
         let offset = requestReader.streamOffset + requestStart
+        let requestBytes = cursor.offset - requestStart
         pending.appendToUnique(reusing: { request in
             request.stamp(
-                firstNanos: timestampNanos, lastNanos: timestampNanos, requestBytes: index - requestStart,
+                firstNanos: timestampNanos, lastNanos: timestampNanos, requestBytes: requestBytes,
                 requestOffset: offset, expectsReply: true, role: .plain, flow: flow)
             request.name(entry)
             request.message.keys.replaceAll(withKey: keyBytes)
         })
-        return index
+        return cursor
     }
 
-    /// A whole bulk string (`$3\r\nGET\r\n`) at `index`: where its bytes start, how many, and where
-    /// it ends; nil when it is not one or not all there.
+    /// Reads a whole bulk string (`$3\r\nGET\r\n`): where its bytes start and how many; nil,
+    /// with the cursor where it was, when it is not one or not all there.
     @inline(__always)
-    private static func bulkString(_ base: UnsafeRawPointer, at index: Int, end: Int) -> (start: Int, length: Int, next: Int)? {
-        guard index < end, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "$"),
-            let bulk = lengthLine(base, from: index + 1, end: end),
-            bulk.value <= end - bulk.next - 2,
-            base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == crlf
-        else { return nil }
-        return (bulk.next, bulk.value, bulk.next + bulk.value + 2)
+    private static func readBulkString(_ cursor: inout ByteCursor) -> (start: Int, length: Int)? {
+        let start = cursor.offset
+        guard cursor.read(UInt8(ascii: "$")), let length = cursor.readLengthLine() else {
+            cursor.offset = start
+            return nil
+        }
+        let bytesStart = cursor.offset
+        guard cursor.advance(by: length), cursor.readCRLF() else {
+            cursor.offset = start
+            return nil
+        }
+        return (bytesStart, length)
     }
 
     /// Reads the whole simple replies (`+`, `-`, `:`, bulk strings) at the start of `bytes`;
@@ -526,40 +554,28 @@ public struct RESPParser: ConversationParser {
         _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
+        var cursor = ByteCursor(bytes)
         pending.makeUnique()
-        let end = bytes.count
-        var index = 0
-        while index < end {
-            let start = index
-            let kind = base.load(fromByteOffset: index, as: UInt8.self)
+        while let kind = cursor.peek() {
+            let start = cursor.offset
             var isNull = false
             var line = UnsafeRawBufferPointer(start: nil, count: 0)
+            cursor.advance(by: 1)
             switch kind {
             case UInt8(ascii: "$"):
-                guard let bulk = Self.lengthLine(base, from: index + 1, end: end, allowingNull: true) else { return start }
-                if bulk.value < 0 {
+                if cursor.peekUInt16(at: cursor.offset) == Self.minusOne, cursor.peekUInt16(at: cursor.offset + 2) == ByteCursor.crlf {
                     isNull = true
-                    index = bulk.next
+                    cursor.advance(by: 4)
                 } else {
-                    guard bulk.value <= end - bulk.next - 2,
-                        base.loadUnaligned(fromByteOffset: bulk.next + bulk.value, as: UInt16.self) == Self.crlf
-                    else {
-                        return start
-                    }
-                    index = bulk.next + bulk.value + 2
+                    guard let length = cursor.readLengthLine(), cursor.advance(by: length), cursor.readCRLF() else { return start }
                 }
             case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"):
-                guard index + 1 < end, let found = memchr(base + index + 1, 0x0a, end - index - 1) else { return start }
-                let newline = UnsafeRawPointer(found) - base
-                guard base.load(fromByteOffset: newline - 1, as: UInt8.self) == 0x0d, newline - 1 > index else {
-                    return start
-                }
-                line = UnsafeRawBufferPointer(start: base + index + 1, count: newline - 1 - index - 1)
-                index = newline + 1
+                guard let read = cursor.readLine(strict: true) else { return start }
+                line = read
             default:
                 return start
             }
+            let index = cursor.offset
             let isQueued = kind == UInt8(ascii: "+") && bytesEqual(line, "QUEUED")
             if kind != UInt8(ascii: "-"), !isQueued,
                 answerPlainFront(
@@ -573,10 +589,10 @@ public struct RESPParser: ConversationParser {
             reply.queued = isQueued
             if kind == UInt8(ascii: "-") { reply.errorKind = Self.errorKind(line) }
             reply.bytes = index - start
-            replyStarted = true
+            replyState = .inReply(bulk: nil)
             finishReply(emit: emit)
         }
-        return end
+        return cursor.count
     }
 
     /// Answers the front request with a plain reply (a value, a nil, `+OK`, an integer) and emits
@@ -599,44 +615,8 @@ public struct RESPParser: ConversationParser {
     }
 
     private static let maxWholeArguments = 1_024
-    private static let crlf = UInt16(0x0a0d)
-
-    /// A length line's value (`*3\r\n`, `$5\r\n`, after the type byte) and where the line ends;
-    /// nil when it is incomplete, malformed or longer than nine digits.
-    @inline(__always)
-    private static func lengthLine(
-        _ base: UnsafeRawPointer, from start: Int, end: Int,
-        allowingNull: Bool = false
-    ) -> (value: Int, next: Int)? {
-        if allowingNull, start + 4 <= end, base.load(fromByteOffset: start, as: UInt8.self) == UInt8(ascii: "-"),
-            base.load(fromByteOffset: start + 1, as: UInt8.self) == UInt8(ascii: "1"),
-            base.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self) == crlf
-        {
-            return (-1, start + 4)
-        }
-        // One digit (`$3\r\n`, `*2\r\n`: most length lines of small requests) in one compare.
-        if start + 3 <= end {
-            let digit = base.load(fromByteOffset: start, as: UInt8.self) &- 0x30
-            if digit < 10, base.loadUnaligned(fromByteOffset: start + 1, as: UInt16.self) == crlf {
-                return (Int(digit), start + 3)
-            }
-        }
-        var value = 0
-        var index = start
-        while index < end {
-            let byte = base.load(fromByteOffset: index, as: UInt8.self)
-            if byte == 0x0d {
-                guard index > start, index - start <= 9, index + 1 < end,
-                    base.load(fromByteOffset: index + 1, as: UInt8.self) == 0x0a
-                else { return nil }
-                return (value, index + 2)
-            }
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            value = value &* 10 &+ Int(byte &- 0x30)
-            index += 1
-        }
-        return nil
-    }
+    /// `-1` as `ByteCursor.peekUInt16` reads it: a null bulk string's length.
+    private static var minusOne: UInt16 { UInt16(littleEndian: 0x312d) }
 
     // MARK: Replies
 
@@ -644,8 +624,8 @@ public struct RESPParser: ConversationParser {
         _ token: RESPReader.Token, wireBytes: Int, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) {
-        if !replyStarted {
-            replyStarted = true
+        if replyState.isBetweenReplies {
+            replyState = .inReply(bulk: nil)
             reply.reset(firstByteNanos: timestampNanos)
             if !firstElementText.isEmpty { firstElementText.removeAll(keepingCapacity: true) }
             if !errorText.isEmpty { errorText.removeAll(keepingCapacity: true) }
@@ -679,22 +659,25 @@ public struct RESPParser: ConversationParser {
                 isNull: isNull, isError: isError, bytes: line.count, isAttribute: false,
                 timestampNanos: timestampNanos, emit: emit)
         case .bulkHeader(let kind, let length):
-            elementBytes = max(0, length)
-            elementIsError = kind == UInt8(ascii: "!")
+            replyState = .inReply(bulk: (max(0, length), kind == UInt8(ascii: "!")))
             if length < 0 {
+                replyState = .inReply(bulk: nil)
                 if depth == 0 { reply.isNull = true }
                 valueCompleted(
                     isNull: true, isError: false, bytes: 0, isAttribute: false,
                     timestampNanos: timestampNanos, emit: emit)
             }
         case .bulkChunk(let chunk):
-            if depth == 0, elementIsError, errorText.count < 32 { errorText += chunk.prefix(32 - errorText.count) }
+            guard case .inReply(let bulk?) = replyState else { break }
+            if depth == 0, bulk.isError, errorText.count < 32 { errorText += chunk.prefix(32 - errorText.count) }
             if depth == 1, replyStack.last?.isAttribute == false, reply.elements.isEmpty, firstElementText.count < 16 {
                 firstElementText += chunk.prefix(16 - firstElementText.count)
             }
         case .bulkEnd:
+            guard case .inReply(let bulk?) = replyState else { break }
+            replyState = .inReply(bulk: nil)
             valueCompleted(
-                isNull: false, isError: elementIsError, bytes: elementBytes, isAttribute: false,
+                isNull: false, isError: bulk.isError, bytes: bulk.bytes, isAttribute: false,
                 timestampNanos: timestampNanos, emit: emit)
         case .inline:
             break
@@ -711,7 +694,7 @@ public struct RESPParser: ConversationParser {
             if replyStack.isEmpty {
                 if completedAttribute {
                     // An attribute precedes the real reply: keep reading.
-                    replyStarted = true
+                    replyState = .inReply(bulk: nil)
                     return
                 }
                 if isError { reply.errorKind = Self.errorKind(errorText) }
@@ -737,7 +720,7 @@ public struct RESPParser: ConversationParser {
     }
 
     private mutating func finishReply(emit: (inout Message) -> Void) {
-        replyStarted = false
+        replyState = .betweenReplies
         // RESP2 pub/sub messages arrive as arrays whose first element names them.
         if !reply.isPush, !reply.elements.isEmpty {
             switch String(decoding: firstElementText, as: UTF8.self).lowercased() {

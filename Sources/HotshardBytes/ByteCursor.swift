@@ -1,0 +1,227 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read position in bytes someone else owns: what the protocol parsers and capture readers
+/// read wire data through, so that their pointer arithmetic lives here, once, bounds-checked.
+///
+/// Every read checks that its bytes are there: one that runs past the end returns nil and leaves
+/// the cursor where it was, so a parser that meets a message cut by a packet boundary keeps its
+/// place and waits for more data (as NIO's `ByteBuffer` reads do), and malformed input never traps.
+/// Nothing is copied: the cursor borrows the bytes, which must outlive it — make it inside the
+/// `withUnsafeBytes` (or `feed`) call that lends them, and never store it.
+public struct ByteCursor {
+    @usableFromInline let base: UnsafeRawPointer?
+    /// How many bytes the cursor reads, from its start.
+    public let count: Int
+    /// How many bytes were read or skipped.
+    public var offset: Int
+
+    /// A cursor at the first of `bytes`.
+    @inlinable
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        base = bytes.baseAddress
+        count = bytes.baseAddress == nil ? 0 : bytes.count
+        offset = 0
+    }
+
+    /// How many bytes are left to read.
+    @inlinable
+    public var remaining: Int { count &- offset }
+
+    @inlinable
+    public var isAtEnd: Bool { offset >= count }
+
+    /// The bytes not yet read, without moving.
+    @inlinable
+    public var rest: UnsafeRawBufferPointer { bytes(at: offset, count: remaining) ?? UnsafeRawBufferPointer(start: nil, count: 0) }
+
+    /// `length` bytes at `position` (from the cursor's start), or nil when they are not all there.
+    @inlinable
+    public func bytes(at position: Int, count length: Int) -> UnsafeRawBufferPointer? {
+        guard position >= 0, length >= 0, length <= count &- position, let base else {
+            return length == 0 && position >= 0 && position <= count ? UnsafeRawBufferPointer(start: nil, count: 0) : nil
+        }
+        return UnsafeRawBufferPointer(start: base + position, count: length)
+    }
+
+    // MARK: Looking ahead
+
+    /// The next byte, or nil at the end.
+    @inlinable
+    public func peek() -> UInt8? { peek(at: offset) }
+
+    /// The byte at `position` (from the cursor's start), or nil when it is not there.
+    @inlinable
+    public func peek(at position: Int) -> UInt8? {
+        guard position >= 0, position < count, let base else { return nil }
+        return base.load(fromByteOffset: position, as: UInt8.self)
+    }
+
+    /// The two bytes at `position` as the host reads them (`0x0a0d` is `\r\n` on a little-endian
+    /// host): one compare for a line end. Nil when they are not both there.
+    @inlinable
+    public func peekUInt16(at position: Int) -> UInt16? {
+        guard position >= 0, position < count &- 1, let base else { return nil }
+        return base.loadUnaligned(fromByteOffset: position, as: UInt16.self)
+    }
+
+    /// The integer stored big-endian (network order: packet headers) at `position`, or nil when
+    /// its bytes are not all there.
+    @inlinable
+    public func peekBigEndian<T: FixedWidthInteger>(at position: Int, as type: T.Type) -> T? {
+        guard position >= 0, MemoryLayout<T>.size <= count &- position, let base else { return nil }
+        return T(bigEndian: base.loadUnaligned(fromByteOffset: position, as: T.self))
+    }
+
+    /// Up to eight bytes at `position` in one word, the first byte lowest (zeros beyond
+    /// `length`): a short name or command compared in one instruction. Four to eight bytes are two
+    /// four-byte loads that overlap in the middle (equal bytes, so or-ing them is exact), fewer are
+    /// read byte by byte; nothing beyond the bytes is touched. Nil when `length` is not 1...8 or the
+    /// bytes are not all there.
+    @inlinable
+    public func peekWord(at position: Int, length: Int) -> UInt64? {
+        guard length > 0, length <= 8, position >= 0, length <= count &- position, let base else { return nil }
+        let start = base + position
+        if length >= 4 {
+            let low = UInt64(UInt32(littleEndian: start.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: start.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self)))
+            return low | high << (UInt64(length &- 4) &* 8)
+        }
+        var word: UInt64 = 0
+        for index in 0..<length {
+            word |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) &* 8)
+        }
+        return word
+    }
+
+    /// Where the next `byte` lies at or after `position` (from the cursor's start), nil when none
+    /// does: `memchr`, which reads a word or a vector at a time.
+    @inlinable
+    public func firstIndex(of byte: UInt8, from position: Int) -> Int? {
+        guard position >= 0, position < count, let base else { return nil }
+        guard let found = memchr(base + position, Int32(byte), count &- position) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
+    // MARK: Reading
+
+    /// Moves on by `length` bytes; false, without moving, when fewer are left.
+    @inlinable
+    @discardableResult
+    public mutating func advance(by length: Int) -> Bool {
+        guard length >= 0, length <= remaining else { return false }
+        offset &+= length
+        return true
+    }
+
+    /// The next byte, read; nil at the end.
+    @inlinable
+    public mutating func readByte() -> UInt8? {
+        guard let byte = peek() else { return nil }
+        offset &+= 1
+        return byte
+    }
+
+    /// The next `length` bytes, read; nil, without moving, when fewer are left.
+    @inlinable
+    public mutating func readBytes(_ length: Int) -> UnsafeRawBufferPointer? {
+        guard let read = bytes(at: offset, count: length) else { return nil }
+        offset &+= length
+        return read
+    }
+
+    /// Reads `byte` if it is next; false, without moving, otherwise.
+    @inlinable
+    public mutating func read(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
+        offset &+= 1
+        return true
+    }
+
+    /// Reads `\r\n` if it is next; false, without moving, otherwise.
+    @inlinable
+    public mutating func readCRLF() -> Bool {
+        guard peekUInt16(at: offset) == Self.crlf else { return false }
+        offset &+= 2
+        return true
+    }
+
+    /// The next line without its end, read with its end; nil, without moving, when no whole line
+    /// is there yet. With `strict` a line ends at `\r\n` and a bare `\n` makes the line malformed
+    /// (nil too: RESP); without, at `\n` with an optional `\r` before it (memcached, HTTP).
+    @inlinable
+    public mutating func readLine(strict: Bool = false) -> UnsafeRawBufferPointer? {
+        guard let newline = firstIndex(of: 0x0a, from: offset) else { return nil }
+        var end = newline
+        if newline > offset, peek(at: newline &- 1) == 0x0d {
+            end &-= 1
+        } else if strict {
+            return nil
+        }
+        let line = bytes(at: offset, count: end &- offset)
+        offset = newline &+ 1
+        return line
+    }
+
+    /// A decimal integer (an optional `-` and 1–19 digits) that fits an `Int64`, read up to the
+    /// first byte that is not a digit, which stays unread. Nil, without moving, when there is no
+    /// digit, the value passes `Int64`'s limits, or the bytes end inside the number (more digits
+    /// may follow in the next piece: the number is not known to be whole).
+    @inlinable
+    public mutating func readDecimal() -> Int64? {
+        var position = offset
+        let negative = peek(at: position) == UInt8(ascii: "-")
+        if negative { position &+= 1 }
+        let first = position
+        // Accumulated negatively: Int64.min has no positive twin.
+        var value: Int64 = 0
+        while let byte = peek(at: position) {
+            let digit = byte &- 0x30
+            guard digit < 10 else { break }
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = times10.subtractingReportingOverflow(Int64(digit))
+            guard !overflow, !overflow2 else { return nil }
+            value = next
+            position &+= 1
+        }
+        guard position > first, position < count else { return nil }
+        if !negative {
+            guard value != .min else { return nil }
+            value = -value
+        }
+        offset = position
+        return value
+    }
+
+    /// A line that is one non-negative decimal of at most `maxDigits` digits (`3\r\n` after RESP's
+    /// `$` or `*`), read with its `\r\n`; nil, without moving, when it is anything else or not all
+    /// there. A one-digit line, most of them, costs two compares.
+    @inlinable
+    public mutating func readLengthLine(maxDigits: Int = 9) -> Int? {
+        if let digit = peek(at: offset).map({ $0 &- 0x30 }), digit < 10, peekUInt16(at: offset &+ 1) == Self.crlf {
+            offset &+= 3
+            return Int(digit)
+        }
+        guard let base else { return nil }
+        var value = 0
+        var index = offset
+        let limit = min(count, offset &+ maxDigits)
+        while index < limit {
+            let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
+            guard digit < 10 else { break }
+            value = value &* 10 &+ Int(digit)
+            index &+= 1
+        }
+        guard index > offset, peekUInt16(at: index) == Self.crlf else { return nil }
+        offset = index &+ 2
+        return value
+    }
+
+    /// `\r\n` as `peekUInt16` reads it (computed, not stored: a stored one is read through a
+    /// lazy initialiser in other modules).
+    @inlinable
+    public static var crlf: UInt16 { UInt16(littleEndian: 0x0a0d) }
+}
