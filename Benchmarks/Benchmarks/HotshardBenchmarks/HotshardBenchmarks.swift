@@ -65,7 +65,7 @@ let benchmarks: @Sendable () -> Void = {
                 replies += Array("$\(valueSize)\r\n\(value)\r\n".utf8)
             }
         }
-        parseBenchmark("RESP GET/SET, \(valueSize)-byte values,", requests: requests, replies: replies, messages: 1_000) {
+        parseBenchmark("RESP GET and SET, \(valueSize)-byte values,", requests: requests, replies: replies, messages: 1_000) {
             RESPParser(flow: flow)
         }
     }
@@ -121,7 +121,9 @@ let benchmarks: @Sendable () -> Void = {
     }
     if let path = ProcessInfo.processInfo.environment["HOTSHARD_BENCH_PCAP"] {
         Benchmark(
-            "Capture read + decode + reassemble (\(path))",
+            // Named for the capture make bench makes (compare.py's RESP capture), not its path: the
+            // recorded allocation thresholds are looked up by name.
+            "Capture read + decode + reassemble (make bench's RESP capture)",
             configuration: .init(
                 metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
                 maxDuration: .seconds(30), maxIterations: 5, thresholds: allocationsOnly)
@@ -216,7 +218,9 @@ let benchmarks: @Sendable () -> Void = {
 /// BENCHMARKS.md compares them by hand). Computed: the dictionary type is not Sendable.
 var allocationsOnly: [BenchmarkMetric: BenchmarkThresholds] {
     [
-        .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 1.0, .p90: 1.0], absolute: [.p50: 20, .p90: 20]),
+        // A run's harness allocations vary by a few (28-30 for a parse of 100,000 requests), so
+        // 10 %: a per-message allocation adds thousands and still fails.
+        .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 10.0, .p90: 10.0], absolute: [.p50: 20, .p90: 20]),
         .wallClock: .none, .cpuUser: .none, .cpuTotal: .none, .throughput: .none, .peakMemoryResident: .none,
     ]
 }
