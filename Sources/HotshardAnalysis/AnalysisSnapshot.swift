@@ -57,8 +57,8 @@ public struct PrefixCount: Codable, Sendable, Equatable {
 public struct AnalysisSnapshot: Codable, Sendable {
     public var configuration: AnalysisConfiguration
     public var totals: AnalysisTotals
-    /// Every tracked key, highest count first.
-    public var keys: [TrackedKey]
+    /// Every tracked key, highest count first (stored column by column).
+    @TrackedKeyColumns public var keys: [TrackedKey]
     /// Keys whose slot was taken over: 0 means all counts are exact.
     public var evictions: Int
     /// The bound on any untracked key's count.
