@@ -41,8 +41,74 @@ data = open(f"{work}/zipf.pcap", "rb").read()
 pattern = re.compile(rb"\*[23]\r\n\$3\r\n(?:GET|SET)\r\n\$14\r\n(user:\d{9})\r\n")
 truth = collections.Counter(m.group(1).decode() for m in pattern.finditer(data))
 result = json.load(open(f"{work}/result.json"))
-state = result["summaryState"]
-tracked = {k["key"]["key"]: k for k in state["keys"]}
+
+
+def decode_state(compact):
+    """The summary state (schema 2: hotshard-binary/1, zlib, base64; see BinaryFormat.swift) as
+    plain Python values."""
+    import base64, struct, zlib
+    raw = zlib.decompress(base64.b64decode(compact["data"]))
+    assert raw[:4] == b"HSB1", "not a hotshard binary value"
+    table_at = struct.unpack_from("<Q", raw, 4)[0]
+
+    def varint(at):
+        value = shift = 0
+        while True:
+            byte = raw[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value, at
+            shift += 7
+
+    count, at = varint(table_at)
+    names = []
+    for _ in range(count):
+        length, at = varint(at)
+        names.append(raw[at:at + length].decode())
+        at += length
+
+    def value(at):
+        tag = raw[at]
+        at += 1
+        if tag in (0, 1, 2):
+            return (None, False, True)[tag], at
+        if tag == 3:
+            v, at = varint(at)
+            return (v >> 1) ^ -(v & 1), at
+        if tag == 4:
+            return varint(at)
+        if tag == 5:
+            return struct.unpack_from("<d", raw, at)[0], at + 8
+        if tag == 6:
+            return struct.unpack_from("<f", raw, at)[0], at + 4
+        if tag == 7:
+            length, at = varint(at)
+            return raw[at:at + length].decode(), at + length
+        length, elements = struct.unpack_from("<II", raw, at)
+        at += 8
+        if tag == 8:
+            items = []
+            for _ in range(elements):
+                item, at = value(at)
+                items.append(item)
+            return items, at
+        members = {}
+        for _ in range(elements):
+            key, at = varint(at)
+            members[names[key]], at = value(at)
+        return members, at
+
+    return value(12)[0]
+
+
+state = decode_state(result["summaryState"])
+columns = state["keys"]
+tracked, offset = {}, 0
+for row, length in enumerate(columns["keyLengths"]):
+    key = bytes(columns["keyBytes"][offset:offset + length]).decode()
+    offset += length
+    tracked[key] = {"count": columns["counts"][row], "error": columns["errors"][row]}
 ranked = sorted(truth.items(), key=lambda kv: -kv[1])
 cut = ranked[99][1]
 reported = [h["key"] for h in result["hotKeys"][:100]]
