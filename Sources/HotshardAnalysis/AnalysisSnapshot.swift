@@ -29,21 +29,11 @@ public struct TrackedKey: Codable, Sendable {
         key = try container.decode(Key.self, forKey: .key)
         count = try container.decode(Int.self, forKey: .count)
         error = try container.decode(Int.self, forKey: .error)
-        // Absent for a key nothing was measured of (never a candidate).
+        // Absent in rows written between the two tiers and the columns (`TrackedKeyColumns`
+        // decides which keys carry statistics now).
         statistics = try container.decodeIfPresent(KeyStatistics.self, forKey: .statistics) ?? KeyStatistics()
         // Absent in states written before statistics were tiered: they covered every reference.
         statisticsSince = try container.decodeIfPresent(Int.self, forKey: .statisticsSince) ?? 0
-    }
-
-    /// Statistics only where something was measured: most tracked keys were never candidates,
-    /// and writing their empty statistics was most of a 100,000-key result's encoding time.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(key, forKey: .key)
-        try container.encode(count, forKey: .count)
-        try container.encode(error, forKey: .error)
-        if statistics.requests > 0 { try container.encode(statistics, forKey: .statistics) }
-        try container.encode(statisticsSince, forKey: .statisticsSince)
     }
 }
 
