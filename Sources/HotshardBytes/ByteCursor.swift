@@ -27,6 +27,14 @@ public struct ByteCursor {
         offset = 0
     }
 
+    /// A cursor at the first byte of `view`.
+    @inlinable
+    public init(_ view: ByteView) {
+        base = view.base
+        count = view.count
+        offset = 0
+    }
+
     /// How many bytes are left to read.
     @inlinable
     public var remaining: Int { count &- offset }
