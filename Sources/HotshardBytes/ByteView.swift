@@ -166,3 +166,11 @@ extension Array where Element == UInt8 {
         try withUnsafeBytes { try body(ByteView($0)) }
     }
 }
+
+extension ArraySlice where Element == UInt8 {
+    /// The slice's bytes as a view (indices from 0) for the length of `body`.
+    @inlinable
+    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes { try body(ByteView($0)) }
+    }
+}
