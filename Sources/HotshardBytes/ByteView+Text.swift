@@ -38,6 +38,19 @@ extension ByteView {
         return memcmp(base, text.utf8Start, length) == 0
     }
 
+    /// Whether the view orders before `other`: bytes compared as unsigned numbers (`memcmp`), a
+    /// view that is a prefix of the other first. What keys sort by; the standard library's generic
+    /// `lexicographicallyPrecedes` reads a byte per step.
+    @inlinable
+    public func lexicographicallyPrecedes(_ other: ByteView) -> Bool {
+        let common = Swift.min(count, other.count)
+        if common > 0, let base, let otherBase = other.base {
+            let order = memcmp(base, otherBase, common)
+            if order != 0 { return order < 0 }
+        }
+        return count < other.count
+    }
+
     /// Whether the view holds `lowercase`'s bytes with ASCII letters in either case (`lowercase`
     /// must be lower case: header names, methods, keywords).
     @inlinable

@@ -80,6 +80,13 @@ import Testing
                 #expect(![UInt8]("{".utf8).withByteView { $0.elementsEqual(ignoringASCIICase: bracket) })
             }
         }
+        // Unsigned order, a prefix first: the order of the bytes as numbers, as memcmp gives it.
+        let ordered: [[UInt8]] = [[], [0x00], [0x00, 0x00], [0x41], [0x41, 0x42], [0x7f], [0x80], [0xff]]
+        for (left, right) in zip(ordered, ordered.dropFirst()) {
+            #expect(left.withByteView { l in right.withByteView { l.lexicographicallyPrecedes($0) } })
+            #expect(!right.withByteView { r in left.withByteView { r.lexicographicallyPrecedes($0) } })
+            #expect(!left.withByteView { l in left.withByteView { l.lexicographicallyPrecedes($0) } })
+        }
         let text = "clé:1"
         #expect(text.withByteView { Array($0) } == Array(text.utf8))
         #expect(Array("abcdef".utf8)[2..<5].withByteView { Array($0) } == Array("cde".utf8))
