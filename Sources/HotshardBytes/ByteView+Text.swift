@@ -71,13 +71,3 @@ extension ByteView {
         return true
     }
 }
-
-extension String {
-    /// The string's UTF-8 bytes as a view for the length of `body` (made contiguous first, as
-    /// `withUTF8` does: a bridged or lazily built string is copied once).
-    @inlinable
-    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
-        var text = self
-        return try text.withUTF8 { try body(ByteView(UnsafeRawBufferPointer($0))) }
-    }
-}

@@ -174,3 +174,13 @@ extension ArraySlice where Element == UInt8 {
         try withUnsafeBytes { try body(ByteView($0)) }
     }
 }
+
+extension String {
+    /// The string's UTF-8 bytes as a view for the length of `body` (made contiguous first, as
+    /// `withUTF8` does: a bridged or lazily built string is copied once).
+    @inlinable
+    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
+        var text = self
+        return try text.withUTF8 { try body(ByteView(UnsafeRawBufferPointer($0))) }
+    }
+}
