@@ -274,8 +274,7 @@ struct AnalyzerState {
                 // Never a candidate: nothing measured beyond the count.
                 tracked.append(
                     TrackedKey(
-                        key: counter.key, count: counter.count, error: counter.error,
-                        statistics: KeyStatistics(), statisticsSince: counter.count))
+                        key: counter.key, count: counter.count, error: counter.error, statisticsSince: counter.count))
             }
         }
         let prefixCounts = (keyLimit == nil ? prefixes.slotsByCount() : []).map {
