@@ -237,13 +237,14 @@ struct StreamSummary {
     /// The buckets and their lists, from the counts: ascending counts, and in each list the most
     /// recently incremented tally first (as pushing on every increment would have left them).
     /// Every error is 0 until the first eviction, which comes right after: the stamps are cleared.
+    /// The order is sorted as plain values (count, stamp, slot): a comparison that read two tallies
+    /// through `self` took 10 % of a fresh analyzer's first 131,072 messages (the Analyzer benchmark).
+    /// Stamps are distinct, so the order is total.
     private mutating func buildBuckets() {
-        let order = tallies.indices.sorted {
-            let x = tallies[$0], y = tallies[$1]
-            return x.count != y.count ? x.count < y.count : x.errorOrStamp < y.errorOrStamp
-        }
+        var order = tallies.enumerated().map { (count: $1.count, stamp: $1.errorOrStamp, slot: $0) }
+        order.sort { $0.count != $1.count ? $0.count < $1.count : $0.stamp < $1.stamp }
         var last: Int32 = -1
-        for slot in order {
+        for (_, _, slot) in order {
             let count = tallies[slot].count
             if last < 0 || buckets[Int(last)].count != count {
                 let bucket = newBucket(count: count)
