@@ -74,12 +74,12 @@ public struct RendezvousScheme: PlacementScheme {
             guard uniform else { return keys.map { node(forHash: hashes[$0]) } }
             // Four keys' draws over all nodes at a time, in C.
             var out = [Int](repeating: 0, count: keys.count)
-            var lanes = RendezvousLanes()
+            var lanes = RendezvousLanes(seeds: seeds)
             var k = keys.lowerBound
             while k < keys.upperBound {
                 let count = min(4, keys.upperBound - k)
-                lanes.start(hashes, from: k, lanes: count, seeds: seeds)
-                _ = Self.scan(seeds: seeds, from: 1, lanes: &lanes)
+                lanes.start(hashes, from: k, lanes: count)
+                _ = Self.scan(from: 1, lanes: &lanes)
                 for lane in 0..<count { out[k - keys.lowerBound + lane] = Int(lanes.node[lane]) }
                 k += count
             }
@@ -88,23 +88,25 @@ public struct RendezvousScheme: PlacementScheme {
         return chunks == 1 ? placed[0] : Array(placed.joined())
     }
 
-    /// Continues four keys' uniform-weight scans over nodes `from..<seeds.count` (`from` ≥ 1): a
+    /// Continues four keys' uniform-weight scans over nodes `from..<lanes.seeds.count` (`from` ≥ 1): a
     /// node whose draw `mix(hash ^ seed)` is strictly above the key's best so far takes over the
     /// lane's best draw and node, nodes in order — the loop of `node(forHash:)`, run by CRendezvous
     /// four keys at a time. Returns the number of rises; `events`, when given, receives each rise
-    /// as node × 4 + lane, in node order (it is grown to the 4 × (seeds.count − from) values the C
+    /// as node × 4 + lane, in node order (it is grown to the 4 × (seeds − from) values the C
     /// scan may write). The arrays are handed to C as they are, checked to hold four lanes first.
-    static func scan(seeds: [UInt64], from: Int, lanes: inout RendezvousLanes, events: inout [Int32]) -> Int {
-        guard from < seeds.count, lanes.isComplete else { return 0 }
-        let needed = 4 * (seeds.count - from)
+    static func scan(from: Int, lanes: inout RendezvousLanes, events: inout [Int32]) -> Int {
+        let count = lanes.seeds.count
+        guard from < count, lanes.isComplete else { return 0 }
+        let needed = 4 * (count - from)
         if events.count < needed { events = [Int32](repeating: 0, count: needed) }
-        return hotshard_rendezvous_scan4(seeds, from, seeds.count, lanes.hashes, &lanes.best, &lanes.node, &events)
+        return hotshard_rendezvous_scan4(lanes.seeds, from, count, lanes.hashes, &lanes.best, &lanes.node, &events)
     }
 
-    /// `scan(seeds:from:lanes:events:)` without recording the rises.
-    static func scan(seeds: [UInt64], from: Int, lanes: inout RendezvousLanes) -> Int {
-        guard from < seeds.count, lanes.isComplete else { return 0 }
-        return hotshard_rendezvous_scan4(seeds, from, seeds.count, lanes.hashes, &lanes.best, &lanes.node, nil)
+    /// `scan(from:lanes:events:)` without recording the rises.
+    static func scan(from: Int, lanes: inout RendezvousLanes) -> Int {
+        let count = lanes.seeds.count
+        guard from < count, lanes.isComplete else { return 0 }
+        return hotshard_rendezvous_scan4(lanes.seeds, from, count, lanes.hashes, &lanes.best, &lanes.node, nil)
     }
 
     /// `w_i / Σw`, exactly, as the logarithmic method guarantees.

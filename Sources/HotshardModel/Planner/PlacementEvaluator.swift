@@ -147,16 +147,14 @@ struct PlacementEvaluator {
         var accumulator = LoadAccumulator(nodes: scheme.nodeNames.count, replicas: replicas, readPolicy: readPolicy)
         if strategy == .ring, let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
             let values = ring.values, owners = ring.owners
-            let points = min(values.count, owners.count)
+            let points = values.count
             var p = 0
             if accumulator.replicas == 1 {
                 // Without replicas: the same sums in the same order, straight into the loads.
-                let hashes = order.hashes, rates = order.rates
                 var loads = accumulator.takeLoads()
-                for j in 0..<min(hashes.count, rates.count) {
-                    let hash = hashes[j]
+                for (hash, rate) in zip(order.hashes, order.rates) {
                     while p < points && values[p] < hash { p += 1 }
-                    loads[owners[p == points ? 0 : p]] += rates[j]
+                    loads[owners[p == points ? 0 : p]] += rate
                 }
                 accumulator.loads = loads
             } else {
@@ -229,13 +227,12 @@ struct PlacementEvaluator {
     /// count (`order` holds each key once; the ring is not empty).
     @inline(__always)
     private static func sweep(_ ring: HashRing, _ order: PlannerKeys.HashOrder, _ body: (Int, Int) -> Void) {
-        let values = ring.values, hashes = order.hashes, keys = order.order
+        let values = ring.values
         var p = 0
         let points = values.count
-        for j in 0..<min(hashes.count, keys.count) {
-            let hash = hashes[j]
+        for (hash, key) in zip(order.hashes, order.order) {
             while p < points && values[p] < hash { p += 1 }
-            body(Int(keys[j]), p == points ? 0 : p)
+            body(Int(key), p == points ? 0 : p)
         }
     }
 }

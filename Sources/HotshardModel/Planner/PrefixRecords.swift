@@ -134,7 +134,7 @@ extension PrefixRecords.Chunk {
         records.reserveCapacity(range.count * 4)
         let high = seeds.count
         var events = [Int32](repeating: 0, count: 4 * max(high - low, 1))
-        var lanes = RendezvousLanes()
+        var lanes = RendezvousLanes(seeds: seeds)
         var local = 0
         while local < range.count {
             let count = min(4, range.count - local)
@@ -147,10 +147,10 @@ extension PrefixRecords.Chunk {
             var start = low
             if start == 0 {
                 // Node 0 always starts the scan (its draw is the first best).
-                lanes.startAtNodeZero(seeds: seeds)
+                lanes.startAtNodeZero()
                 start = 1
             }
-            let rises = RendezvousScheme.scan(seeds: seeds, from: start, lanes: &lanes, events: &events)
+            let rises = RendezvousScheme.scan(from: start, lanes: &lanes, events: &events)
             for lane in 0..<count {
                 if low == 0 { records.append(0) }
                 for event in events[0..<rises] where Int(event & 3) == lane { records.append(event >> 2) }
