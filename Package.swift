@@ -72,6 +72,7 @@ let package = Package(
             name: "HotshardModel",
             dependencies: [
                 "HotshardConcurrency",
+                "HotshardBytes",
                 "CRendezvous",
                 "HotshardProtocols",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -81,6 +82,7 @@ let package = Package(
             name: "HotshardLoad",
             dependencies: [
                 "HotshardConcurrency",
+                "HotshardBytes",
                 "HotshardCapture",
                 "HotshardProtocols",
                 "HotshardAnalysis",

@@ -1,4 +1,3 @@
-import CPrefetch
 import Histogram
 import HotshardProtocols
 
@@ -94,7 +93,7 @@ struct AnalyzerState {
         }
         if windows.opensWindow(at: message.timestampNanos) {
             let summary = summary
-            windows.advance(to: message.timestampNanos) { summary.counters[$0].key }
+            windows.advance(to: message.timestampNanos) { summary.key(of: $0) }
         }
         windows.record(
             timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos,
@@ -126,7 +125,7 @@ struct AnalyzerState {
                     entry = -1
                 }
                 windows.forget(slot: slot)
-                if let next = summary.prefetchNextVictim() { windows.prefetch(slot: next) }
+                if let next = summary.prefetchNextVictims() { windows.prefetch(slot: next) }
             }
             windows.count(slot: slot)
             let count = summary.count(of: slot)
@@ -258,14 +257,15 @@ struct AnalyzerState {
     func snapshot(keyLimit: Int? = nil) -> AnalysisSnapshot {
         let series =
             keyLimit == nil
-            ? windows.finished { summary.counters[$0].key }
+            ? windows.finished { summary.key(of: $0) }
             : (originNanos: Int64(0), windowNanos: Int64(configuration.windowSeconds * 1e9), windows: [])
         var tracked: [TrackedKey] = []
         tracked.reserveCapacity(keyLimit.map { min($0, summary.count) } ?? summary.count)
         for slot in keyLimit.map({ summary.slotsByCount(limit: $0) }) ?? summary.slotsByCount() {
-            let counter = summary.counters[slot]
-            if counter.candidate >= 0 {
-                let entry = Int(counter.candidate)
+            let counter = summary.counter(at: slot)
+            let candidate = summary.candidate(of: slot)
+            if candidate >= 0 {
+                let entry = Int(candidate)
                 tracked.append(
                     TrackedKey(
                         key: counter.key, count: counter.count, error: counter.error,
@@ -274,14 +274,11 @@ struct AnalyzerState {
                 // Never a candidate: nothing measured beyond the count.
                 tracked.append(
                     TrackedKey(
-                        key: counter.key, count: counter.count, error: counter.error,
-                        statistics: KeyStatistics(), statisticsSince: counter.count))
+                        key: counter.key, count: counter.count, error: counter.error, statisticsSince: counter.count))
             }
         }
         let prefixCounts = (keyLimit == nil ? prefixes.slotsByCount() : []).map {
-            PrefixCount(
-                prefix: prefixes.counters[$0].key, count: prefixes.counters[$0].count,
-                error: prefixes.counters[$0].error)
+            PrefixCount(prefix: prefixes.key(of: $0), count: prefixes.count(of: $0), error: prefixes.error(of: $0))
         }
         var totals = self.totals
         for proto in WireProtocol.allCases where protocolCounts[Self.protocolIndex(proto)] > 0 {

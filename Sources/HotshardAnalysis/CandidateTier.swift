@@ -70,12 +70,10 @@ struct CandidateTier {
     /// The full tier's slow path: finds the smallest count; hands its entry over when `count` beats it.
     private mutating func promoteOverFloor(slot: Int, count: Int) -> (entry: Int32, demoted: Int32)? {
         var smallest = 0
-        counts.withUnsafeBufferPointer { counts in
-            var minimum = Int.max
-            for index in counts.indices where counts[index] < minimum {
-                minimum = counts[index]
-                smallest = index
-            }
+        var minimum = Int.max
+        for (index, value) in counts.enumerated() where value < minimum {
+            minimum = value
+            smallest = index
         }
         floor = counts[smallest]
         guard count > floor else { return nil }

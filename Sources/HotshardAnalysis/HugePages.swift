@@ -1,3 +1,5 @@
+import CPrefetch
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,5 +26,14 @@ extension Array {
             _ = madvise(pointer, end - start, MADV_HUGEPAGE)
         }
         #endif
+    }
+
+    /// Asks the CPU to start loading element `index` (nothing when it is outside the array): the
+    /// analyzer's tables call it for the slots of messages a few places ahead. With `madvise`
+    /// above, the one place in the analysis that takes an element's address.
+    @inline(__always)
+    func prefetchElement(at index: Int) {
+        guard index >= 0, index < count else { return }
+        withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + index) } }
     }
 }

@@ -1,4 +1,3 @@
-import CPrefetch
 import HotshardProtocols
 
 /// Slots of a stream summary by key, without hashing the key again: open addressing with linear
@@ -38,7 +37,7 @@ struct KeySlotTable {
     @inline(__always)
     func prefetch(hash: UInt64) {
         let index = Int(truncatingIfNeeded: hash) & mask
-        entries.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + index) } }
+        entries.prefetchElement(at: index)
     }
 
     /// The slot a lookup of `hash` will most likely find: the first of the next few entries with that

@@ -1,14 +1,21 @@
-import CPrefetch
 import HotshardProtocols
 
 /// Space-Saving top-k (Metwally, Agrawal & El Abbadi, 2005) as a stream summary: counters
 /// grouped in buckets of equal count, so that an increment is O(1).
 ///
+/// Tier 1 of the analyzer (issue 21): every tracked key has a compact counter, a 32-byte `Tally`
+/// (its count, error bound, bucket links and candidate entry; two to a cache line), in a flat array
+/// indexed by slot. The keys themselves lie in an array of their own (`keys`, the key arena), read
+/// only to verify a lookup and when a result is built; `KeySlotTable` finds a key's slot by its
+/// 64-bit hash (its fingerprint), with backward-shift deletion, so evictions leave no tombstones.
+/// A tally that sat beside its key (88 bytes, most spanning two cache lines) made the bucket walks
+/// of every increment and eviction drag the keys through the cache as well.
+///
 /// The buckets exist only to find the smallest count when a key must be evicted, so they are built
 /// at the first eviction, not kept from the start: until the summary is full an increment is a
 /// lookup and an add. Keeping them cost every increment three or four random cache lines (the
 /// neighbours in its bucket's list), and a load run, which tracks every key it can name, never
-/// evicts. Each counter remembers its last increment, so the lists are built in the order the
+/// evicts. Each tally remembers its last increment, so the lists are built in the order the
 /// eager structure would have had (most recent first among equal counts): evictions and results
 /// are the same either way.
 ///
@@ -16,19 +23,27 @@ import HotshardProtocols
 /// tracked; a tracked key's `count` overestimates its true count by at most its `error`
 /// (`count − error ≤ true ≤ count`); while no more than m distinct keys were seen every error is 0.
 struct StreamSummary {
-    struct Counter {
+    /// One tracked key as a result reads it.
+    struct Counter: Equatable {
         var key: Key
         var count: Int
         var error: Int
+    }
+
+    /// A tracked key's compact counter (32 bytes).
+    private struct Tally {
+        var count: Int
+        /// The error bound once the buckets are built. Before (no key was evicted yet, so every
+        /// error is 0) the increment that last changed the count: it orders equal counts when the
+        /// buckets are built, and needs no field of its own.
+        var errorOrStamp: Int
         var bucket: Int32
         var previous: Int32
         var next: Int32
-        /// When the count last changed (increments so far): orders equal counts when the buckets are built.
-        var lastIncrement: Int
         /// The key's entry in the analyzer's candidate tier (its full statistics), -1 when it has
         /// none. Kept here, beside the count every increment reads, so that finding a key's
-        /// statistics costs no further lookup; it fills the padding after the three links.
-        var candidate: Int32 = -1
+        /// statistics costs no further lookup.
+        var candidate: Int32
     }
 
     private struct Bucket {
@@ -39,7 +54,10 @@ struct StreamSummary {
     }
 
     let capacity: Int
-    private(set) var counters: [Counter] = []
+    /// Per slot: the key (the arena lookups verify against).
+    private var keys: [Key] = []
+    /// Per slot: the key's compact counter.
+    private var tallies: [Tally] = []
     private var buckets: [Bucket] = []
     private var freeBuckets: [Int32] = []
     private var index: KeySlotTable
@@ -49,43 +67,85 @@ struct StreamSummary {
     private(set) var evictions = 0
     /// Increments so far.
     private var increments = 0
-    /// True once the buckets are built (at the first eviction); before, counters are in no list.
+    /// True once the buckets are built (at the first eviction); before, tallies are in no list.
     private var structured = false
+    /// The bits of `Key.hash64` the index stores and probes by: all of them, except in tests that
+    /// make different keys share a fingerprint (the key comparison must then tell them apart).
+    private let fingerprintMask: UInt64
 
-    init(capacity: Int) {
+    /// `fingerprintMask`: see the property; only tests pass one.
+    init(capacity: Int, fingerprintMask: UInt64 = .max) {
         self.capacity = max(1, capacity)
-        counters.reserveCapacityOnHugePages(min(self.capacity, 1 << 20))
+        self.fingerprintMask = fingerprintMask
+        keys.reserveCapacityOnHugePages(min(self.capacity, 1 << 20))
+        tallies.reserveCapacityOnHugePages(min(self.capacity, 1 << 20))
         index = KeySlotTable(minimumCapacity: min(self.capacity, 1 << 16))
     }
 
-    var count: Int { counters.count }
+    /// Keys tracked.
+    var count: Int { tallies.count }
+
+    /// The tracked keys by slot (a copy: for tests and small summaries; results read by slot).
+    var counters: [Counter] { tallies.indices.map(counter(at:)) }
+
+    /// The key, count and error of `slot`.
+    func counter(at slot: Int) -> Counter {
+        Counter(key: keys[slot], count: tallies[slot].count, error: error(of: slot))
+    }
+
+    /// The key in `slot`.
+    @inline(__always)
+    func key(of slot: Int) -> Key { keys[slot] }
+
+    /// The count of the key in `slot`.
+    @inline(__always)
+    func count(of slot: Int) -> Int { tallies[slot].count }
+
+    /// The error bound of the key in `slot`: `count − error ≤ true count ≤ count`.
+    @inline(__always)
+    func error(of slot: Int) -> Int { structured ? tallies[slot].errorOrStamp : 0 }
 
     /// Starts loading what `increment` of a key with `hash` reads first (its index entry).
     @inline(__always)
     func prefetchIndex(hash: UInt64) {
-        index.prefetch(hash: hash)
+        index.prefetch(hash: hash & fingerprintMask)
     }
 
-    /// Starts loading the counter of the key with `hash` (once its index entry is in cache) and returns
-    /// its probable slot, for the caller to prefetch per-slot data of its own.
+    /// Starts loading the tally and key of the key with `hash` (once its index entry is in cache)
+    /// and returns its probable slot, for the caller to prefetch per-slot data of its own.
     @inline(__always)
     func prefetchCounter(hash: UInt64) -> Int? {
-        guard let slot = index.probableSlot(hash: hash), Int(slot) < counters.count else { return nil }
-        counters.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + Int(slot)) } }
+        guard let slot = index.probableSlot(hash: hash & fingerprintMask), Int(slot) < tallies.count else { return nil }
+        tallies.prefetchElement(at: Int(slot))
+        keys.prefetchElement(at: Int(slot))
         return Int(slot)
     }
 
-    /// Starts loading the counter of the slot the next eviction will take (the head of the smallest
-    /// count's list) and returns that slot, for the caller to prefetch per-slot data of its own; nil
-    /// while the summary is not full.
-    /// On a key space wider than the capacity most new keys evict one: called after an eviction,
-    /// it has the next one's memory on its way a few messages ahead.
+    /// Called after an eviction: starts loading what the next two evictions read, and returns the
+    /// slot whose tally and key it requested, for the caller to prefetch per-slot data of its own;
+    /// nil while the summary is not full.
+    /// On a key space wider than the capacity most new keys evict one, in the order of the smallest
+    /// count's list (a newcomer moves up a bucket at once). The next victim's tally and key were
+    /// requested at the previous eviction, so they are in cache now: its key's hash leads to the
+    /// index entry its removal will take (requested here), and its list link to the victim after it
+    /// (whose tally and key are requested here). Each miss is thus requested an eviction ahead, a
+    /// few messages, without a load that waits; a guess the stream proves wrong costs a prefetch.
     @inline(__always)
-    func prefetchNextVictim() -> Int? {
-        guard counters.count >= capacity, minBucket >= 0 else { return nil }
+    func prefetchNextVictims() -> Int? {
+        guard let victim = nextVictim else { return nil }
+        index.prefetch(hash: fingerprint(keys[victim]))
+        let after = Int(tallies[victim].next)
+        guard after >= 0 else { return nil }
+        tallies.prefetchElement(at: after)
+        keys.prefetchElement(at: after)
+        return after
+    }
+
+    @inline(__always)
+    private var nextVictim: Int? {
+        guard structured, minBucket >= 0 else { return nil }
         let victim = Int(buckets[Int(minBucket)].head)
-        guard victim >= 0, victim < counters.count else { return nil }
-        counters.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + victim) } }
+        guard victim >= 0, victim < tallies.count else { return nil }
         return victim
     }
 
@@ -95,104 +155,97 @@ struct StreamSummary {
     @inline(__always)
     mutating func increment(_ key: Key) -> (slot: Int, replaced: Bool) {
         increments += 1
-        if let slot = index.slot(hash: key.hash64, matches: { counters[Int($0)].key == key }) {
+        if let slot = index.slot(hash: fingerprint(key), matches: { keys[Int($0)] == key }) {
             if structured {
                 bump(slot)
             } else {
-                counters[Int(slot)].count += 1
-                counters[Int(slot)].lastIncrement = increments
+                tallies[Int(slot)].count += 1
+                tallies[Int(slot)].errorOrStamp = increments
             }
             return (Int(slot), false)
         }
-        if counters.count < capacity {
-            let slot = Int32(counters.count)
-            counters.append(
-                Counter(
-                    key: key, count: 1, error: 0, bucket: -1, previous: -1, next: -1,
-                    lastIncrement: increments))
-            index.insert(hash: key.hash64, slot: slot)
+        if tallies.count < capacity {
+            let slot = Int32(tallies.count)
+            keys.append(key)
+            tallies.append(
+                Tally(count: 1, errorOrStamp: increments, bucket: -1, previous: -1, next: -1, candidate: -1))
+            index.insert(hash: fingerprint(key), slot: slot)
             return (Int(slot), false)
         }
         if !structured { buildBuckets() }
         // Replace the key with the smallest count: the newcomer inherits that count as its error.
         let victim = buckets[Int(minBucket)].head
-        let minimum = counters[Int(victim)].count
-        index.remove(hash: counters[Int(victim)].key.hash64, slot: victim)
-        counters[Int(victim)].key = key
-        counters[Int(victim)].error = minimum
-        index.insert(hash: key.hash64, slot: victim)
+        let minimum = tallies[Int(victim)].count
+        index.remove(hash: fingerprint(keys[Int(victim)]), slot: victim)
+        keys[Int(victim)] = key
+        tallies[Int(victim)].errorOrStamp = minimum
+        index.insert(hash: fingerprint(key), slot: victim)
         evictions += 1
         bump(victim)
         return (Int(victim), true)
     }
 
-    /// The candidate-tier entry of the key in `slot` (-1: none); see `Counter.candidate`.
     @inline(__always)
-    func candidate(of slot: Int) -> Int32 { counters[slot].candidate }
+    private func fingerprint(_ key: Key) -> UInt64 { key.hash64 & fingerprintMask }
+
+    /// The candidate-tier entry of the key in `slot` (-1: none); see `Tally.candidate`.
+    @inline(__always)
+    func candidate(of slot: Int) -> Int32 { tallies[slot].candidate }
 
     @inline(__always)
-    mutating func setCandidate(_ entry: Int32, of slot: Int) { counters[slot].candidate = entry }
-
-    /// The count of the key in `slot`.
-    @inline(__always)
-    func count(of slot: Int) -> Int { counters[slot].count }
+    mutating func setCandidate(_ entry: Int32, of slot: Int) { tallies[slot].candidate = entry }
 
     /// The smallest tracked count (0 while the summary is not full): the bound for untracked keys.
     var minimumCount: Int {
-        guard counters.count >= capacity else { return 0 }
-        guard structured, minBucket >= 0 else { return counters.lazy.map(\.count).min() ?? 0 }
+        guard tallies.count >= capacity else { return 0 }
+        guard structured, minBucket >= 0 else { return tallies.lazy.map(\.count).min() ?? 0 }
         return buckets[Int(minBucket)].count
+    }
+
+    /// Whether `a` ranks before `b`: higher count first, then by key.
+    @inline(__always)
+    private func ranksBefore(_ a: Int, _ b: Int) -> Bool {
+        let x = tallies[a].count, y = tallies[b].count
+        return x != y ? x > y : keys[a] < keys[b]
     }
 
     /// Slots from the highest count down.
     func slotsByCount() -> [Int] {
-        // Compared where they lie, not copied out (with their keys) for every comparison.
-        counters.withUnsafeBufferPointer { counters in
-            counters.indices.sorted {
-                let x = counters[$0].count, y = counters[$1].count
-                return x != y ? x > y : counters[$0].key < counters[$1].key
-            }
-        }
+        tallies.indices.sorted(by: ranksBefore)
     }
 
     /// The `limit` slots of highest count, highest first (ties by key), in one pass over the
-    /// counters: O(n log limit) where `slotsByCount` sorts them all. For a live view once a second.
+    /// tallies: O(n log limit) where `slotsByCount` sorts them all. For a live view once a second.
     func slotsByCount(limit: Int) -> [Int] {
         guard limit > 0 else { return [] }
-        guard limit < counters.count else { return slotsByCount() }
-        return counters.withUnsafeBufferPointer { counters in
-            func before(_ a: Int, _ b: Int) -> Bool {
-                let x = counters[a].count, y = counters[b].count
-                return x != y ? x > y : counters[a].key < counters[b].key
-            }
-            // The best `limit` so far, best first; a candidate enters only above the last.
-            var best: [Int] = []
-            best.reserveCapacity(limit + 1)
-            for slot in counters.indices {
-                if best.count == limit, let last = best.last, !before(slot, last) { continue }
-                var position = best.count
-                while position > 0 && before(slot, best[position - 1]) { position -= 1 }
-                best.insert(slot, at: position)
-                if best.count > limit { best.removeLast() }
-            }
-            return best
+        guard limit < tallies.count else { return slotsByCount() }
+        // The best `limit` so far, best first; a candidate enters only above the last.
+        var best: [Int] = []
+        best.reserveCapacity(limit + 1)
+        for slot in tallies.indices {
+            if best.count == limit, let last = best.last, !ranksBefore(slot, last) { continue }
+            var position = best.count
+            while position > 0 && ranksBefore(slot, best[position - 1]) { position -= 1 }
+            best.insert(slot, at: position)
+            if best.count > limit { best.removeLast() }
         }
+        return best
     }
 
     // MARK: Buckets
 
     /// The buckets and their lists, from the counts: ascending counts, and in each list the most
-    /// recently incremented counter first (as pushing on every increment would have left them).
+    /// recently incremented tally first (as pushing on every increment would have left them).
+    /// Every error is 0 until the first eviction, which comes right after: the stamps are cleared.
+    /// The order is sorted as plain values (count, stamp, slot): a comparison that read two tallies
+    /// through `self` took 10 % of a fresh analyzer's first 131,072 messages (the Analyzer benchmark).
+    /// Stamps are distinct, so the order is total.
     private mutating func buildBuckets() {
-        let order = counters.withUnsafeBufferPointer { counters in
-            counters.indices.sorted {
-                let x = counters[$0], y = counters[$1]
-                return x.count != y.count ? x.count < y.count : x.lastIncrement < y.lastIncrement
-            }
-        }
+        var order = tallies.enumerated().map { (count: $1.count, stamp: $1.errorOrStamp, slot: $0) }
+        order.sort { $0.count != $1.count ? $0.count < $1.count : $0.stamp < $1.stamp }
         var last: Int32 = -1
-        for slot in order {
-            let count = counters[slot].count
+        for (_, _, slot) in order {
+            let count = tallies[slot].count
             if last < 0 || buckets[Int(last)].count != count {
                 let bucket = newBucket(count: count)
                 buckets[Int(bucket)].previous = last
@@ -200,12 +253,13 @@ struct StreamSummary {
                 last = bucket
             }
             push(Int32(slot), onto: last)
+            tallies[slot].errorOrStamp = 0
         }
         structured = true
     }
 
     private mutating func bump(_ slot: Int32) {
-        let current = counters[Int(slot)].bucket
+        let current = tallies[Int(slot)].bucket
         let newCount = buckets[Int(current)].count + 1
         detach(slot)
         let next = buckets[Int(current)].next
@@ -213,7 +267,7 @@ struct StreamSummary {
             push(slot, onto: next)
             removeIfEmpty(current)
         } else if buckets[Int(current)].head < 0 {
-            // The counter was alone: its bucket simply takes the new count.
+            // The tally was alone: its bucket simply takes the new count.
             buckets[Int(current)].count = newCount
             push(slot, onto: current)
         } else {
@@ -243,22 +297,22 @@ struct StreamSummary {
 
     private mutating func push(_ slot: Int32, onto bucket: Int32) {
         let head = buckets[Int(bucket)].head
-        counters[Int(slot)].bucket = bucket
-        counters[Int(slot)].previous = -1
-        counters[Int(slot)].next = head
-        counters[Int(slot)].count = buckets[Int(bucket)].count
-        if head >= 0 { counters[Int(head)].previous = slot }
+        tallies[Int(slot)].bucket = bucket
+        tallies[Int(slot)].previous = -1
+        tallies[Int(slot)].next = head
+        tallies[Int(slot)].count = buckets[Int(bucket)].count
+        if head >= 0 { tallies[Int(head)].previous = slot }
         buckets[Int(bucket)].head = slot
     }
 
     private mutating func detach(_ slot: Int32) {
-        let counter = counters[Int(slot)]
-        if counter.previous >= 0 {
-            counters[Int(counter.previous)].next = counter.next
+        let tally = tallies[Int(slot)]
+        if tally.previous >= 0 {
+            tallies[Int(tally.previous)].next = tally.next
         } else {
-            buckets[Int(counter.bucket)].head = counter.next
+            buckets[Int(tally.bucket)].head = tally.next
         }
-        if counter.next >= 0 { counters[Int(counter.next)].previous = counter.previous }
+        if tally.next >= 0 { tallies[Int(tally.next)].previous = tally.previous }
     }
 
     private mutating func removeIfEmpty(_ bucket: Int32) {
@@ -269,11 +323,16 @@ struct StreamSummary {
         freeBuckets.append(bucket)
     }
 
-    /// Checks the structure's invariants (tests call it after every operation).
+    /// Checks the structure's invariants (tests call it after every operation): every tally in
+    /// the list of the bucket of its count, buckets ascending, every key found by its own hash.
     func checkInvariants() -> Bool {
+        guard keys.count == tallies.count, index.count == tallies.count else { return false }
+        for slot in keys.indices where index.slot(hash: fingerprint(keys[slot]), matches: { keys[Int($0)] == keys[slot] }) != Int32(slot) {
+            return false
+        }
         guard structured else {
-            return minBucket < 0 && index.count == counters.count
-                && counters.allSatisfy { $0.count >= 1 && $0.bucket < 0 && $0.lastIncrement <= increments }
+            return minBucket < 0
+                && tallies.allSatisfy { $0.count >= 1 && $0.bucket < 0 && $0.errorOrStamp <= increments }
         }
         var seen = 0
         var cursor = minBucket
@@ -284,12 +343,15 @@ struct StreamSummary {
             lastCount = bucket.count
             var slot = bucket.head
             while slot >= 0 {
-                guard counters[Int(slot)].count == bucket.count, counters[Int(slot)].bucket == cursor else { return false }
+                let tally = tallies[Int(slot)]
+                guard tally.count == bucket.count, tally.bucket == cursor, tally.errorOrStamp <= tally.count else {
+                    return false
+                }
                 seen += 1
-                slot = counters[Int(slot)].next
+                slot = tally.next
             }
             cursor = bucket.next
         }
-        return seen == counters.count && index.count == counters.count
+        return seen == tallies.count
     }
 }

@@ -88,7 +88,7 @@ public struct TrackedKeyColumns: Codable, Sendable {
             keys.append(
                 TrackedKey(
                     key: Key(Array(keyBytes[offset..<offset + length])), count: counts[row], error: errors[row],
-                    statistics: KeyStatistics(), statisticsSince: since[row]))
+                    statisticsSince: since[row]))
             offset += length
         }
         guard offset == keyBytes.count else {

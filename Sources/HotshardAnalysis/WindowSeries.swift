@@ -1,4 +1,3 @@
-import CPrefetch
 import HotshardProtocols
 
 /// Per-window totals, top keys and latency over time, in bounded memory: when the number of
@@ -112,8 +111,7 @@ struct WindowSeries: Sendable {
 
     @inline(__always)
     func prefetch(slot: Int) {
-        guard slot < counts.count else { return }
-        counts.withUnsafeBufferPointer { if let base = $0.baseAddress { hotshard_prefetch(base + slot) } }
+        counts.prefetchElement(at: slot)
     }
 
     mutating func forget(slot: Int) {

@@ -244,6 +244,9 @@ public struct ResultDocument: Codable, Sendable {
         /// `count − statisticsSince` requests. 0: measured from its first request; absent in results
         /// that do not say (older ones, and runs that measure every key).
         public var statisticsSince: Int?
+        /// The first request (1-based) the key's statistics cover, when that is not its first:
+        /// what the report and the terminal show beside them.
+        public var measuredFrom: Int? { statisticsSince.flatMap { $0 > 0 ? $0 + 1 : nil } }
 
         private enum CodingKeys: String, CodingKey {
             case wireProtocol = "protocol"

@@ -54,8 +54,18 @@ public enum TerminalSummary {
             let count = entry.errorBound > 0 ? "\(entry.count)±\(entry.errorBound)" : "\(entry.count)"
             out += pad("\(rank + 1)", 4) + "  " + pad(key, 32, left: true) + pad(count, 10)
             out += pad(format(entry.share * 100, 2) + "%", 8) + pad(format(cumulative * 100, 1) + "%", 8)
-            out += pad("\(entry.reads)", 8) + pad("\(entry.writes)", 8) + pad(bytes(entry.requestBytes + entry.replyBytes), 10)
+            let reads = entry.measuredFrom == nil ? "\(entry.reads)" : "*\(entry.reads)"
+            out += pad(reads, 8) + pad("\(entry.writes)", 8) + pad(bytes(entry.requestBytes + entry.replyBytes), 10)
             out += pad(hitRatio, 7) + pad(entry.latencyMicros.map { micros($0.p99) } ?? "-", 10) + "\n"
+        }
+        let partial = shown.enumerated().compactMap { rank, entry in
+            entry.measuredFrom.map { "rank \(rank + 1) from request \($0) of \(entry.count)" }
+        }
+        if !partial.isEmpty {
+            // A key that became a candidate for the top late: its count covers every request, the
+            // columns after it only those since then.
+            out += "* reads to p99 measured from a later request, when the key became a candidate for the top: "
+            out += partial.joined(separator: "; ") + "\n"
         }
         return out
     }

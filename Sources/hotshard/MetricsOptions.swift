@@ -60,10 +60,10 @@ struct MetricsOptions: ParsableArguments {
     }
 
     /// Publishes the final values (the result's), marked finished. Call `close` when the result
-    /// is written.
-    func publishFinal(_ server: MetricsServer?, with snapshot: MetricsSnapshot) {
+    /// is written. Made only when there is an endpoint: it walks the analysis's keys.
+    func publishFinal(_ server: MetricsServer?, with snapshot: @autoclosure () -> MetricsSnapshot) {
         guard let server else { return }
-        var snapshot = snapshot
+        var snapshot = snapshot()
         snapshot.finished = true
         server.publish(snapshot)
     }

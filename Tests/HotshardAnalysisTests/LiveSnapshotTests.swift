@@ -15,7 +15,7 @@ import HotshardProtocols
         var generator = SeededGenerator(seed: 3)
         stream.shuffle(using: &generator)
         for key in stream { _ = summary.increment(Key(key)) }
-        let names = { (slots: [Int]) in slots.map { summary.counters[$0].key.utf8Text ?? "" } }
+        let names = { (slots: [Int]) in slots.map { summary.counter(at: $0).key.utf8Text ?? "" } }
         #expect(names(summary.slotsByCount(limit: 4)) == ["k40", "k39", "k38", "k37"])
         #expect(names(summary.slotsByCount(limit: 36)).suffix(3) == ["k7", "k7b", "k6"])
         for limit in [0, 1, 5, 41, 500] {

@@ -106,7 +106,7 @@ import HotshardProtocols
             _ = summary.increment(Key("key:\(item)"))
         }
         _ = analyzer
-        let reported = summary.slotsByCount().prefix(100).map { summary.counters[$0] }
+        let reported = summary.slotsByCount().prefix(100).map { summary.counter(at: $0) }
         let trueTop = truth.indices.sorted { truth[$0] > truth[$1] }.prefix(100).map { Key("key:\($0)") }
         let precision = Double(Set(reported.map(\.key)).intersection(trueTop).count) / 100
         #expect(precision >= 0.99)

@@ -206,7 +206,7 @@ struct HAProxyConsistentTests {
     /// byte, saturating), truncated to 32 bits. HAProxy 2.6 does not take `none` (its parser
     /// names sdbm, djb2, crc32 and wt6); these vectors follow the later backend.c and intops.c.
     @Test func noneReadsTheKeyAsAnInteger() {
-        func none(_ text: String) -> UInt32 { Array(text.utf8).withUnsafeBytes { HAProxyHash.none($0) } }
+        func none(_ text: String) -> UInt32 { HAProxyHash.none(Array(text.utf8)) }
         #expect(none("12345") == 12345)
         #expect(none("4294967297") == 1)
         #expect(none("-1") == 0xffff_ffff)

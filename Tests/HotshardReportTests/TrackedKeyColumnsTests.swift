@@ -47,11 +47,25 @@ import Testing
         #expect(Self.rows(json.keys) == Self.rows(snapshot.keys))
     }
 
+    /// A tracked key as states before the columns wrote it: one object per key.
+    struct Row: Encodable {
+        var key: Key
+        var count: Int
+        var error: Int
+        var statistics: KeyStatistics?
+        var statisticsSince: Int
+    }
+
     @Test func keysWrittenOneObjectEachAreRead() throws {
         let keys = Self.snapshot().keys
-        let binary = try BinaryDecoder.decode(TrackedKeyColumns.self, from: try BinaryEncoder.encode(keys))
+        let rows = keys.map {
+            Row(
+                key: $0.key, count: $0.count, error: $0.error,
+                statistics: $0.statistics.requests > 0 ? $0.statistics : nil, statisticsSince: $0.statisticsSince)
+        }
+        let binary = try BinaryDecoder.decode(TrackedKeyColumns.self, from: try BinaryEncoder.encode(rows))
         #expect(Self.rows(binary.wrappedValue) == Self.rows(keys))
-        let json = try JSONDecoder().decode(TrackedKeyColumns.self, from: try JSONEncoder().encode(keys))
+        let json = try JSONDecoder().decode(TrackedKeyColumns.self, from: try JSONEncoder().encode(rows))
         #expect(Self.rows(json.wrappedValue) == Self.rows(keys))
     }
 

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardProtocols
 
 /// Renders item numbers as keys from a template such as `user:{n:07}`: literal bytes around one
@@ -49,31 +50,23 @@ public struct KeyFormat: Sendable, Equatable {
 
     /// The key bytes for item `number`.
     public func render(_ number: UInt64) -> [UInt8] {
-        let total = length(number)
         // One allocation: the key's bytes, filled in place.
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            write(number, into: UnsafeMutableRawBufferPointer(buffer))
-            initialized = total
-        }
+        var bytes = [UInt8](repeating: 0, count: length(number))
+        emit(number) { position, byte in bytes[position] = byte }
+        return bytes
     }
 
     /// The key for item `number`, rendered on the stack (no allocation for inline-sized keys).
     public func key(_ number: UInt64) -> Key {
         let length = length(number)
         guard length <= Key.inlineCapacity else { return Key(render(number)) }
-        // Rendered into words on the stack; the closures see only pointers and numbers (capturing
-        // the format itself copied its template and byte arrays for every key).
-        let width = width, zeroPad = zeroPad
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return prefix.withUnsafeBytes { prefix in
-            suffix.withUnsafeBytes { suffix in
-                withUnsafeMutableBytes(of: &words) { raw in
-                    let buffer = UnsafeMutableRawBufferPointer(rebasing: raw[0..<length])
-                    Self.write(number, prefix: prefix, suffix: suffix, width: width, zeroPad: zeroPad, into: buffer)
-                    return Key(UnsafeRawBufferPointer(buffer))
-                }
-            }
-        }
+        // Rendered into words on the stack, byte p at bits 8 × (p mod 8) of word p ÷ 8: the
+        // layout of the bytes in memory on a little-endian machine (and made so on others).
+        var words = SIMD4<UInt64>()
+        emit(number) { position, byte in words[position >> 3] |= UInt64(byte) << UInt64((position & 7) << 3) }
+        for index in 0..<4 { words[index] = words[index].littleEndian }
+        // The first `length` bytes of the words, checked by the view; Key copies them from a buffer.
+        return withUnsafeBytes(of: words) { ByteView($0).prefix(upTo: length).withUnsafeBytes { Key($0) } }
     }
 
     /// Bytes of the key for item `number`.
@@ -82,38 +75,33 @@ public struct KeyFormat: Sendable, Equatable {
         return prefix.count + max(0, width - digitCount) + digitCount + suffix.count
     }
 
-    /// Writes the key for `number` into `buffer`, which holds exactly `length(number)` bytes.
-    private func write(_ number: UInt64, into buffer: UnsafeMutableRawBufferPointer) {
-        prefix.withUnsafeBytes { prefix in
-            suffix.withUnsafeBytes { suffix in
-                Self.write(number, prefix: prefix, suffix: suffix, width: width, zeroPad: zeroPad, into: buffer)
-            }
-        }
-    }
-
-    private static func write(
-        _ number: UInt64, prefix: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer,
-        width: Int, zeroPad: Bool, into buffer: UnsafeMutableRawBufferPointer
-    ) {
+    /// Calls `put(position, byte)` for each of the `length(number)` bytes of the key for
+    /// `number`: the prefix, the padding, the digits, the suffix.
+    @inline(__always)
+    private func emit(_ number: UInt64, _ put: (Int, UInt8) -> Void) {
         let digitCount = decimalDigitCount(number)
         let padding = max(0, width - digitCount)
-        precondition(buffer.count == prefix.count + padding + digitCount + suffix.count, "key length")
         var index = 0
-        UnsafeMutableRawBufferPointer(rebasing: buffer[0..<prefix.count]).copyMemory(from: prefix)
-        index += prefix.count
+        for byte in prefix {
+            put(index, byte)
+            index += 1
+        }
         let pad = zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " ")
         for _ in 0..<padding {
-            buffer[index] = pad
+            put(index, pad)
             index += 1
         }
         var rest = number
         var position = index + digitCount - 1
         repeat {
-            buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            put(position, UInt8(ascii: "0") + UInt8(rest % 10))
             rest /= 10
             position -= 1
         } while rest > 0
         index += digitCount
-        UnsafeMutableRawBufferPointer(rebasing: buffer[index..<(index + suffix.count)]).copyMemory(from: suffix)
+        for byte in suffix {
+            put(index, byte)
+            index += 1
+        }
     }
 }

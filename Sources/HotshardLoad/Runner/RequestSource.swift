@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardProtocols
 import NIOCore
 
@@ -128,7 +129,7 @@ final class GeneratedRequests: RequestSource {
         bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
-        let keys = http ? bytes.withUnsafeBytes(Self.targetKeys) : request.keys
+        let keys = http ? bytes.withByteView(Self.targetKeys) : request.keys
         return PreparedRequest(
             bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
             keys: keys)
@@ -155,7 +156,7 @@ final class GeneratedRequests: RequestSource {
             for _ in 1..<stride { generator.skip(at: seconds) }
             let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
             // HTTP requests are encoded in `scratch`: their key (the target) is read from there.
-            let keys = http ? scratch.withUnsafeBytes(targetKeys) : request.keys
+            let keys = http ? scratch.withByteView(targetKeys) : request.keys
             record(
                 WrittenRequest(
                     command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
@@ -174,7 +175,7 @@ final class GeneratedRequests: RequestSource {
 
     /// An HTTP request's key as the parser names it: its target (the path, with the query when
     /// the profile puts the key there), read from the encoded request.
-    private static func targetKeys(_ request: UnsafeRawBufferPointer) -> KeyList {
+    private static func targetKeys(_ request: ByteView) -> KeyList {
         var keys = KeyList()
         keys.append(KeyReference(key: RequestEncoder.httpTarget(of: request)))
         return keys

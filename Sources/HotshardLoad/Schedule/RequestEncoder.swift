@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardProtocols
 import NIOCore
 
@@ -72,7 +73,8 @@ public struct RequestEncoder: Sendable {
             // basic.publish on channel 1 (the one the connection opened), routing key = the key.
             let key = request.keys.first?.key ?? Key()
             key.withUnsafeBytes {
-                AMQPFrameWriter.publish(channel: 1, exchange: exchange, routingKey: $0, bodySize: request.valueSize, into: &out)
+                AMQPFrameWriter.publish(
+                    channel: 1, exchange: exchange, routingKey: ByteView($0), bodySize: request.valueSize, into: &out)
             }
         }
     }
@@ -102,25 +104,28 @@ public struct RequestEncoder: Sendable {
         var size = 3 + Self.digits(arguments) + Self.bulkSize(name.utf8CodeUnitCount)
         for index in keys.indices { size += Self.bulkSize(keys[index].key.count) }
         if extra == 1 { size += Self.bulkSize(valueSize) }
-        return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
-            var out = RawWriter(raw)
-            out.byte(UInt8(ascii: "*"))
-            out.decimal(arguments)
-            out.lineEnd()
-            out.bulk(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            for index in keys.indices {
-                keys[index].key.withUnsafeBytes { out.bulk($0) }
-            }
-            if extra == 1 {
-                out.byte(UInt8(ascii: "$"))
-                out.decimal(valueSize)
-                out.lineEnd()
-                out.filler(valueSize)
-                out.lineEnd()
-            }
-            precondition(out.position == size, "RESP request size")
-            return size
+        // One reservation at the exact size; then NIO's own writes (a copy per key, a fill for the value).
+        buffer.reserveCapacity(minimumWritableBytes: size)
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt8(ascii: "*"))
+        Self.writeDecimal(arguments, to: &buffer)
+        buffer.writeStaticString("\r\n")
+        Self.writeBulkHeader(name.utf8CodeUnitCount, to: &buffer)
+        buffer.writeStaticString(name)
+        buffer.writeStaticString("\r\n")
+        for index in keys.indices {
+            let key = keys[index].key
+            Self.writeBulkHeader(key.count, to: &buffer)
+            _ = key.withUnsafeBytes { buffer.writeBytes(ByteView($0)) }
+            buffer.writeStaticString("\r\n")
         }
+        if extra == 1 {
+            Self.writeBulkHeader(valueSize, to: &buffer)
+            buffer.writeRepeatingByte(UInt8(ascii: "v"), count: max(0, valueSize))
+            buffer.writeStaticString("\r\n")
+        }
+        precondition(buffer.writerIndex - start == size, "RESP request size")
+        return size
     }
 
     /// Decimal digits of a non-negative count.
@@ -129,56 +134,21 @@ public struct RequestEncoder: Sendable {
     /// `$LEN\r\n` + `length` bytes + `\r\n`.
     private static func bulkSize(_ length: Int) -> Int { 5 + digits(length) + length }
 
-    /// Writes into memory reserved at a request's exact size; every store is checked against it.
-    private struct RawWriter {
-        let base: UnsafeMutableRawBufferPointer
-        var position = 0
+    /// `$LEN\r\n`, a bulk string's header.
+    private static func writeBulkHeader(_ length: Int, to buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "$"))
+        writeDecimal(length, to: &buffer)
+        buffer.writeStaticString("\r\n")
+    }
 
-        init(_ base: UnsafeMutableRawBufferPointer) { self.base = base }
-
-        mutating func byte(_ value: UInt8) {
-            precondition(position < base.count)
-            base[position] = value
-            position += 1
-        }
-
-        mutating func lineEnd() {
-            byte(0x0d)
-            byte(0x0a)
-        }
-
-        mutating func bytes(_ bytes: UnsafeRawBufferPointer) {
-            precondition(bytes.count <= base.count - position)
-            UnsafeMutableRawBufferPointer(rebasing: base[position..<(position + bytes.count)]).copyMemory(from: bytes)
-            position += bytes.count
-        }
-
-        mutating func bulk(_ bytes: UnsafeRawBufferPointer) {
-            byte(UInt8(ascii: "$"))
-            decimal(bytes.count)
-            lineEnd()
-            self.bytes(bytes)
-            lineEnd()
-        }
-
-        mutating func filler(_ count: Int) {
-            precondition(count >= 0 && count <= base.count - position)
-            UnsafeMutableRawBufferPointer(rebasing: base[position..<(position + count)])
-                .initializeMemory(as: UInt8.self, repeating: UInt8(ascii: "v"))
-            position += count
-        }
-
-        mutating func decimal(_ value: Int) {
-            let count = RequestEncoder.digits(value)
-            precondition(value >= 0 && count <= base.count - position)
-            var rest = value
-            var index = position + count - 1
-            while index >= position {
-                base[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-                index -= 1
-            }
-            position += count
+    /// A non-negative count's decimal digits, most significant first (a negative one as 0).
+    private static func writeDecimal(_ value: Int, to buffer: inout ByteBuffer) {
+        let value = max(0, value)
+        var divisor = 1
+        for _ in 1..<digits(value) { divisor *= 10 }
+        while divisor > 0 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
+            divisor /= 10
         }
     }
 
@@ -201,9 +171,9 @@ public struct RequestEncoder: Sendable {
         out.append(UInt8(ascii: "*"))
         appendDecimal(1 + request.keys.count + extra, to: &out)
         appendLineEnd(to: &out)
-        name.withUnsafeBytes { appendBulk($0, to: &out) }
+        name.withByteView { appendBulk($0, to: &out) }
         for reference in request.keys {
-            reference.key.withUnsafeBytes { appendBulk($0, to: &out) }
+            reference.key.withUnsafeBytes { appendBulk(ByteView($0), to: &out) }
         }
         if extra == 1 {
             out.append(UInt8(ascii: "$"))
@@ -220,7 +190,7 @@ public struct RequestEncoder: Sendable {
             out.append(static: "get")
             for reference in request.keys {
                 out.append(0x20)
-                reference.key.withUnsafeBytes { out.append(contentsOf: $0) }
+                reference.key.withUnsafeBytes { out.append(contentsOf: ByteView($0)) }
             }
             appendLineEnd(to: &out)
         case .set, .httpPost, .publish:
@@ -308,7 +278,7 @@ public struct RequestEncoder: Sendable {
         let isPost = request.kind == .httpPost || request.kind == .set
         out.append(static: isPost ? "POST " : "GET ")
         out += pathPrefix
-        if let key = request.keys.first?.key { key.withUnsafeBytes { appendEscaped($0, to: &out) } }
+        if let key = request.keys.first?.key { key.withUnsafeBytes { appendEscaped(ByteView($0), to: &out) } }
         out += pathSuffix
         out.append(static: " HTTP/1.1\r\n")
         out += headerBlock
@@ -324,17 +294,16 @@ public struct RequestEncoder: Sendable {
 
     /// The target of an HTTP request this encoder wrote (between the method's space and the
     /// version's): the key the HTTP parser names the request by, under the key mode `load` uses.
-    public static func httpTarget(of request: UnsafeRawBufferPointer) -> Key {
+    public static func httpTarget(of request: ByteView) -> Key {
         guard let start = request.firstIndex(of: 0x20) else { return Key() }
-        let rest = request[(start + 1)...]
-        let end = rest.firstIndex(of: 0x20) ?? rest.endIndex
-        return Key(UnsafeRawBufferPointer(rebasing: request[(start + 1)..<end]))
+        let end = request.firstIndex(of: 0x20, from: start + 1) ?? request.count
+        return request.extracting((start + 1)..<end).withUnsafeBytes { Key($0) }
     }
 
-    private static let hexDigits: StaticString = "0123456789ABCDEF"
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    private func appendEscaped(_ key: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        let hex = UnsafeRawBufferPointer(start: Self.hexDigits.utf8Start, count: Self.hexDigits.utf8CodeUnitCount)
+    private func appendEscaped(_ key: ByteView, to out: inout [UInt8]) {
+        let hex = Self.hexDigits
         for byte in key {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -352,10 +321,10 @@ public struct RequestEncoder: Sendable {
 
     /// The first key's bytes (memcached commands name one key).
     private func appendFirstKey(_ request: LoadRequest, to out: inout [UInt8], limit: Int = .max) {
-        request.keys.first?.key.withUnsafeBytes { out.append(contentsOf: $0.prefix(limit)) }
+        request.keys.first?.key.withUnsafeBytes { out.append(contentsOf: ByteView($0).prefix(upTo: limit)) }
     }
 
-    private func appendBulk(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    private func appendBulk(_ bytes: ByteView, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "$"))
         appendDecimal(bytes.count, to: &out)
         appendLineEnd(to: &out)
@@ -391,6 +360,6 @@ public struct RequestEncoder: Sendable {
 extension [UInt8] {
     /// Appends a literal's bytes (no array made for it).
     mutating func append(static text: StaticString) {
-        append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        text.withUTF8Buffer { append(contentsOf: $0) }
     }
 }

@@ -9,9 +9,8 @@ public enum CRC16 {
     /// The CRC-16/XMODEM of `bytes` (check value of "123456789" is 0x31C3).
     public static func xmodem<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt16 {
         var crc: UInt16 = 0
-        table.withUnsafeBufferPointer { t in
-            for byte in bytes { crc = (crc << 8) ^ t[Int(((crc >> 8) ^ UInt16(byte)) & 0xff)] }
-        }
+        let table = Self.table
+        for byte in bytes { crc = (crc << 8) ^ table[Int(((crc >> 8) ^ UInt16(byte)) & 0xff)] }
         return crc
     }
 }

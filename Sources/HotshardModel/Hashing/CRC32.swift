@@ -13,9 +13,8 @@ public enum CRC32 {
     /// Feeds `bytes` into a running CRC state.
     public static func update<Bytes: Sequence<UInt8>>(_ state: UInt32, _ bytes: Bytes) -> UInt32 {
         var crc = state
-        table.withUnsafeBufferPointer { t in
-            for byte in bytes { crc = t[Int((crc ^ UInt32(byte)) & 0xff)] ^ (crc >> 8) }
-        }
+        let table = Self.table
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xff)] ^ (crc >> 8) }
         return crc
     }
 

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// `erlang:phash2/1` of a binary, as the Erlang VM computes it (erts `make_hash2`: Bob
 /// Jenkins' lookup2 `block_hash` of the bytes, seeded with `HCONST_13`, kept to 27 bits; the
 /// empty binary hashes to `HCONST_13` itself).
@@ -10,7 +12,10 @@ public enum ErlangPhash2 {
     static let binaryTag: UInt32 = golden &* 13
 
     /// phash2 of a binary: in `0..<2^27`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func hash(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { hash($0) } }
+
+    /// phash2 of a binary: in `0..<2^27`.
+    public static func hash(_ bytes: ByteView) -> UInt32 {
         // The empty binary is not block-hashed: its hash is the tag itself.
         (bytes.isEmpty ? binaryTag : blockHash(bytes, initial: binaryTag)) & ((1 << 27) - 1)
     }
@@ -20,7 +25,7 @@ public enum ErlangPhash2 {
     /// x-modulus-hash exchange). erts `make_hash2`: the binary as above, then the list's tail `[]`
     /// folded in with `UINT32_HASH(NIL_DEF = 2, HCONST_2)`. In `0..<2^27`. Equal to the VM's
     /// `erlang:phash2([<<"key-1">>], 1 bsl 27)` = 57358350 and `[<<>>]` → 38220213 (OTP 25).
-    public static func hashOfList(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func hashOfList(_ bytes: ByteView) -> UInt32 {
         var c = bytes.isEmpty ? binaryTag : blockHash(bytes, initial: binaryTag)
         var a = golden &* 2 &+ 2
         var b = golden &* 2
@@ -28,13 +33,15 @@ public enum ErlangPhash2 {
         return c & ((1 << 27) - 1)
     }
 
+    /// `hashOfList` of an array's bytes.
+    public static func hashOfList(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { hashOfList($0) } }
+
     /// lookup2's `hash()` over whole 12-byte blocks, then the tail, then the length.
-    static func blockHash(_ bytes: UnsafeRawBufferPointer, initial: UInt32) -> UInt32 {
+    static func blockHash(_ bytes: ByteView, initial: UInt32) -> UInt32 {
         var a = golden, b = golden, c = initial
         var offset = 0
-        func word(_ at: Int) -> UInt32 {
-            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-        }
+        // Only called below with whole words left: the nil case never happens.
+        func word(_ at: Int) -> UInt32 { bytes.littleEndian(at: at, as: UInt32.self) ?? 0 }
         while bytes.count - offset >= 12 {
             a &+= word(offset)
             b &+= word(offset + 4)

@@ -1,10 +1,12 @@
+import HotshardBytes
+
 /// HAProxy's request-hash functions (`hash-type … sdbm | djb2 | wt6 | crc32 | none`, src/hash.c
 /// and backend.c `gen_hash`) and its integer avalanche `full_hash` (include/haproxy/tools.h, Bob
 /// Jenkins' 6-shift hash times 3221225473), transcribed so that a key hashes to the 32-bit value
 /// HAProxy 2.6 computes. Every function reads the key as unsigned bytes, as HAProxy's do.
 public enum HAProxyHash {
     /// `hash_sdbm`: h = c + (h << 6) + (h << 16) − h; HAProxy's default.
-    public static func sdbm(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func sdbm(_ bytes: ByteView) -> UInt32 {
         var hash: UInt32 = 0
         for byte in bytes {
             hash = UInt32(byte) &+ (hash << 6) &+ (hash << 16) &- hash
@@ -13,14 +15,14 @@ public enum HAProxyHash {
     }
 
     /// `hash_djb2`: h = h × 33 + c from 5381.
-    public static func djb2(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func djb2(_ bytes: ByteView) -> UInt32 {
         var hash: UInt32 = 5381
         for byte in bytes { hash = (hash << 5) &+ hash &+ UInt32(byte) }
         return hash
     }
 
     /// `hash_wt6`: Willy Tarreau's 6-bit rotation hash.
-    public static func wt6(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func wt6(_ bytes: ByteView) -> UInt32 {
         var h0: UInt32 = 0xa53c_965a
         var h1: UInt32 = 0x5ca6_953a
         var step0: UInt32 = 6
@@ -48,14 +50,14 @@ public enum HAProxyHash {
     }
 
     /// `hash_crc32`: the IEEE CRC-32 (bitwise, same value as zlib's).
-    public static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func crc32(_ bytes: ByteView) -> UInt32 {
         CRC32.checksum(bytes)
     }
 
     /// `hash-type … none`: `read_int64` over the key — an optional sign, then decimal digits up to
     /// the first other byte, saturating at ±2^63 — truncated to 32 bits as `gen_hash` returns it.
     /// From HAProxy releases after 2.6 (2.6's parser refuses `none`); not checked against a server here.
-    public static func none(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func none(_ bytes: ByteView) -> UInt32 {
         var index = 0
         var negative = false
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
@@ -82,6 +84,17 @@ public enum HAProxyHash {
         }
         return UInt32(truncatingIfNeeded: signed)
     }
+
+    /// `sdbm` of an array's bytes.
+    public static func sdbm(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { sdbm($0) } }
+    /// `djb2` of an array's bytes.
+    public static func djb2(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { djb2($0) } }
+    /// `wt6` of an array's bytes.
+    public static func wt6(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { wt6($0) } }
+    /// `crc32` of an array's bytes.
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { crc32($0) } }
+    /// `none` of an array's bytes.
+    public static func none(_ bytes: [UInt8]) -> UInt32 { bytes.withByteView { none($0) } }
 
     /// `full_hash`: the avalanche applied to ring points and, with `avalanche`, to request hashes.
     public static func fullHash(_ value: UInt32) -> UInt32 {

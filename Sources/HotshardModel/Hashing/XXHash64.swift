@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// xxHash64 (Yann Collet), the hash Envoy's `ring_hash` and `maglev` balancers use (`HashUtil::xxHash64`).
 public enum XXHash64 {
     static let p1: UInt64 = 11_400_714_785_074_694_791
@@ -16,16 +18,17 @@ public enum XXHash64 {
 
     /// xxHash64 of `bytes` with `seed` (0 for the balancers' key hashes).
     public static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
-        bytes.withUnsafeBytes { hash($0, seed: seed) }
+        bytes.withByteView { hash($0, seed: seed) }
     }
 
-    /// xxHash64 of the bytes in `buffer` with `seed`, without copying them.
-    public static func hash(_ buffer: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
-        let count = buffer.count
+    /// xxHash64 of the bytes in `view` with `seed`, without copying them.
+    public static func hash(_ view: ByteView, seed: UInt64 = 0) -> UInt64 {
+        let count = view.count
         var i = 0
         var h: UInt64
-        @inline(__always) func read64(_ at: Int) -> UInt64 { UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        @inline(__always) func read32(_ at: Int) -> UInt64 { UInt64(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+        // The loops below read only whole words inside the view: the nil cases never happen.
+        @inline(__always) func read64(_ at: Int) -> UInt64 { view.littleEndian(at: at, as: UInt64.self) ?? 0 }
+        @inline(__always) func read32(_ at: Int) -> UInt64 { UInt64(view.littleEndian(at: at, as: UInt32.self) ?? 0) }
         if count >= 32 {
             var v1 = seed &+ p1 &+ p2, v2 = seed &+ p2, v3 = seed, v4 = seed &- p1
             while i + 32 <= count {
@@ -50,7 +53,7 @@ public enum XXHash64 {
             i += 4
         }
         while i < count {
-            h ^= UInt64(buffer[i]) &* p5
+            h ^= UInt64(view[i]) &* p5
             h = rotl(h, 11) &* p1
             i += 1
         }

@@ -48,7 +48,7 @@ public struct BoundedLoadsScheme: PlacementScheme {
     }
 
     /// xxHash64 of the key (seed 0).
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.hashInput { XXHash64.hash($0) } }
     /// The plain ring's owner (no loads known): the first point at or after the hash.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     /// Each server's arc of the ring (the rates' bound does not apply to the tail).
@@ -71,30 +71,23 @@ public struct BoundedLoadsScheme: PlacementScheme {
         let capacity = (1 + epsilon) * total / Double(n)
         var load = [Double](repeating: 0, count: n)
         var result = [Int](repeating: 0, count: startPoints.count)
-        let points = ring.values.count
-        ring.owners.withUnsafeBufferPointer { owners in
-            startPoints.withUnsafeBufferPointer { startPoints in
-                load.withUnsafeMutableBufferPointer { load in
-                    result.withUnsafeMutableBufferPointer { result in
-                        for index in order {
-                            let rate = index < rates.count ? rates[index] : 0
-                            let start = Int(startPoints[index])
-                            var chosen = owners[start]
-                            var p = start
-                            var visited = 0
-                            // Walk at most one full turn of the ring.
-                            while visited < points {
-                                let candidate = owners[p]
-                                if load[candidate] + rate <= capacity { chosen = candidate; break }
-                                p = p + 1 == points ? 0 : p + 1
-                                visited += 1
-                            }
-                            load[chosen] += rate
-                            result[index] = chosen
-                        }
-                    }
-                }
+        let owners = ring.owners
+        let points = owners.count
+        for index in order {
+            let rate = index < rates.count ? rates[index] : 0
+            let start = Int(startPoints[index])
+            var chosen = owners[start]
+            var p = start
+            var visited = 0
+            // Walk at most one full turn of the ring.
+            while visited < points {
+                let candidate = owners[p]
+                if load[candidate] + rate <= capacity { chosen = candidate; break }
+                p = p + 1 == points ? 0 : p + 1
+                visited += 1
             }
+            load[chosen] += rate
+            result[index] = chosen
         }
         return result
     }

@@ -17,14 +17,19 @@ enum EnvoyHostKey {
 
     /// The address as Envoy prints it: IPv6 in brackets, both families in inet_ntop's form.
     static func canonicalHost(_ host: String) -> String {
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         if host.contains(":") {
             var address = in6_addr()
-            guard inet_pton(AF_INET6, host, &address) == 1 else { return "[\(host)]" }
-            return "[\(ntop(AF_INET6, &address, Int(INET6_ADDRSTRLEN)) ?? host)]"
+            guard inet_pton(AF_INET6, host, &address) == 1,
+                inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil
+            else { return "[\(host)]" }
+            return "[\(string(text))]"
         }
         var address = in_addr()
-        guard inet_pton(AF_INET, host, &address) == 1 else { return host }
-        return ntop(AF_INET, &address, Int(INET_ADDRSTRLEN)) ?? host
+        guard inet_pton(AF_INET, host, &address) == 1,
+            inet_ntop(AF_INET, &address, &text, socklen_t(text.count)) != nil
+        else { return host }
+        return string(text)
     }
 
     /// Whether `text` is an IPv4 or IPv6 literal (without brackets).
@@ -33,12 +38,8 @@ enum EnvoyHostKey {
         return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
-    private static func ntop<Address>(_ family: Int32, _ address: inout Address, _ size: Int) -> String? {
-        var buffer = [CChar](repeating: 0, count: size)
-        let ok = withUnsafePointer(to: &address) { pointer in
-            buffer.withUnsafeMutableBufferPointer { inet_ntop(family, pointer, $0.baseAddress, socklen_t(size)) != nil }
-        }
-        guard ok else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// The text inet_ntop wrote: the characters before the terminating zero.
+    private static func string(_ characters: [CChar]) -> String {
+        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

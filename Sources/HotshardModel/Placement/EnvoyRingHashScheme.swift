@@ -52,7 +52,7 @@ public struct EnvoyRingHashScheme: PlacementScheme {
     }
 
     /// xxHash64 of the key (seed 0), Envoy's default request hash.
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.hashInput { XXHash64.hash($0) } }
     /// The owner of the first point at or after the hash, wrapping.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     /// Each host's arc of the 64-bit ring.

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardProtocols
 
 /// HAProxy 2.6 `hash-type consistent` (src/lb_chash.c, src/backend.c, src/hash.c), key for key:
@@ -106,11 +107,11 @@ public struct HAProxyConsistentScheme: PlacementScheme {
 
     /// The request hash `gen_hash` computes for the key, widened to 64 bits.
     public func keyHash(_ key: Key) -> UInt64 {
-        UInt64(key.withUnsafeBytes { requestHash($0) })
+        UInt64(key.hashInput { requestHash($0) })
     }
 
     /// The 32-bit hash `gen_hash` computes for these bytes (with the avalanche when set).
-    public func requestHash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public func requestHash(_ bytes: ByteView) -> UInt32 {
         let hash: UInt32
         switch function {
         case .sdbm: hash = HAProxyHash.sdbm(bytes)

@@ -72,11 +72,9 @@ public struct HashRing: Sendable {
     @inline(__always)
     public func pointIndex(_ hash: UInt64) -> Int {
         var low = 0, high = values.count
-        values.withUnsafeBufferPointer { v in
-            while low < high {
-                let mid = (low + high) >> 1
-                if v[mid] < hash { low = mid + 1 } else { high = mid }
-            }
+        while low < high {
+            let mid = (low + high) >> 1
+            if values[mid] < hash { low = mid + 1 } else { high = mid }
         }
         return low == values.count ? 0 : low
     }

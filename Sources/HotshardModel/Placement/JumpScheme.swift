@@ -25,7 +25,7 @@ public struct JumpScheme: PlacementScheme {
     }
 
     /// xxHash64 of the key (seed 0), the 64-bit key jump hash needs.
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.hashInput { XXHash64.hash($0) } }
     /// The key's jump-hash bucket.
     public func node(forHash hash: UInt64) -> Int { Self.bucket(hash, buckets: nodeNames.count) }
     /// 1/N each, as jump hash guarantees.

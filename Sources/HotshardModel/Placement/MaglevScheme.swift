@@ -62,7 +62,7 @@ public struct MaglevScheme: PlacementScheme {
     }
 
     /// xxHash64 of the key (seed 0), as Envoy's maglev hashes the request.
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.hashInput { XXHash64.hash($0) } }
     /// The node in table entry `hash mod M`.
     public func node(forHash hash: UInt64) -> Int { Int(max(table[Int(hash % UInt64(tableSize))], 0)) }
 

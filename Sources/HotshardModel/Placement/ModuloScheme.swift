@@ -39,7 +39,7 @@ public struct ModuloScheme: PlacementScheme {
         case .crc32: key.withUnsafeBytes { UInt64(CRC32.checksum($0)) }
         case .fnv1a_64: key.withUnsafeBytes { Key.fnv1a64($0) }
         case .murmur3: UInt64(Murmur3.x86_32(key.bytes))
-        case .xxhash64: key.withUnsafeBytes { XXHash64.hash($0) }
+        case .xxhash64: key.hashInput { XXHash64.hash($0) }
         case .md5: UInt64(KetamaMD5.keyHash(key.bytes))
         }
     }

@@ -30,7 +30,7 @@ public struct RabbitMQConsistentHashScheme: PlacementScheme {
 
     /// `erlang:phash2` of the routing key.
     public func keyHash(_ key: Key) -> UInt64 {
-        UInt64(key.withUnsafeBytes { ErlangPhash2.hash($0) })
+        UInt64(key.hashInput { ErlangPhash2.hash($0) })
     }
 
     /// The queue owning the key's jump-hash bucket.

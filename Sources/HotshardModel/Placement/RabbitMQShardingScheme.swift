@@ -26,7 +26,7 @@ public struct RabbitMQShardingScheme: PlacementScheme {
 
     /// `erlang:phash2([RoutingKey], 2^27)`, equal to the Erlang VM's (checked against `erl`).
     public func keyHash(_ key: Key) -> UInt64 {
-        UInt64(key.withUnsafeBytes { ErlangPhash2.hashOfList($0) })
+        UInt64(key.hashInput { ErlangPhash2.hashOfList($0) })
     }
 
     /// The plugin's plain modulus over the bound queues.

@@ -34,7 +34,7 @@ public struct RendezvousScheme: PlacementScheme {
     }
 
     /// xxHash64 of the key (seed 0).
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { XXHash64.hash($0) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.hashInput { XXHash64.hash($0) } }
 
     /// The node with the highest score for the hash (the largest draw when weights are equal). O(N).
     public func node(forHash hash: UInt64) -> Int {
@@ -72,62 +72,41 @@ public struct RendezvousScheme: PlacementScheme {
             let keys = min(chunk * size, hashes.count)..<min((chunk + 1) * size, hashes.count)
             // Weighted: the logarithmic scores of `node(forHash:)`, per key.
             guard uniform else { return keys.map { node(forHash: hashes[$0]) } }
+            // Four keys' draws over all nodes at a time, in C.
             var out = [Int](repeating: 0, count: keys.count)
-            seeds.withUnsafeBufferPointer { seeds in
-                hashes.withUnsafeBufferPointer { hashes in
-                    var k = keys.lowerBound
-                    while k < keys.upperBound {
-                        let lanes = min(4, keys.upperBound - k)
-                        let group = Self.group(hashes, from: k, lanes: lanes)
-                        var best = Self.firstDraws(group, seeds: seeds)
-                        var node = SIMD4<Int32>(repeating: 0)
-                        _ = Self.scan(seeds: seeds, from: 1, hashes: group, best: &best, node: &node, events: nil)
-                        for lane in 0..<lanes { out[k - keys.lowerBound + lane] = Int(node[lane]) }
-                        k += lanes
-                    }
-                }
+            var lanes = RendezvousLanes(seeds: seeds)
+            var k = keys.lowerBound
+            while k < keys.upperBound {
+                let count = min(4, keys.upperBound - k)
+                lanes.start(hashes, from: k, lanes: count)
+                _ = Self.scan(from: 1, lanes: &lanes)
+                for lane in 0..<count { out[k - keys.lowerBound + lane] = Int(lanes.node[lane]) }
+                k += count
             }
             return out
         }
         return chunks == 1 ? placed[0] : Array(placed.joined())
     }
 
-    /// `hashes[from..<from + lanes]` (1…4 of them) as four lanes, the last repeated into unused lanes.
-    @inline(__always) static func group(_ hashes: UnsafeBufferPointer<UInt64>, from: Int, lanes: Int) -> SIMD4<UInt64> {
-        var group = SIMD4<UInt64>(repeating: hashes[from + lanes - 1])
-        for lane in 0..<lanes { group[lane] = hashes[from + lane] }
-        return group
+    /// Continues four keys' uniform-weight scans over nodes `from..<lanes.seeds.count` (`from` ≥ 1): a
+    /// node whose draw `mix(hash ^ seed)` is strictly above the key's best so far takes over the
+    /// lane's best draw and node, nodes in order — the loop of `node(forHash:)`, run by CRendezvous
+    /// four keys at a time. Returns the number of rises; `events`, when given, receives each rise
+    /// as node × 4 + lane, in node order (it is grown to the 4 × (seeds − from) values the C
+    /// scan may write). The arrays are handed to C as they are, checked to hold four lanes first.
+    static func scan(from: Int, lanes: inout RendezvousLanes, events: inout [Int32]) -> Int {
+        let count = lanes.seeds.count
+        guard from < count, lanes.isComplete else { return 0 }
+        let needed = 4 * (count - from)
+        if events.count < needed { events = [Int32](repeating: 0, count: needed) }
+        return hotshard_rendezvous_scan4(lanes.seeds, from, count, lanes.hashes, &lanes.best, &lanes.node, &events)
     }
 
-    /// Node 0's draw for each lane: where every scan starts.
-    @inline(__always) static func firstDraws(_ hashes: SIMD4<UInt64>, seeds: UnsafeBufferPointer<UInt64>) -> SIMD4<UInt64> {
-        SIMD4(mix(hashes[0] ^ seeds[0]), mix(hashes[1] ^ seeds[0]), mix(hashes[2] ^ seeds[0]), mix(hashes[3] ^ seeds[0]))
-    }
-
-    /// Continues four keys' uniform-weight scans over nodes `from..<seeds.count` (`from` ≥ 1): a
-    /// node whose draw `mix(hash ^ seed)` is strictly above the key's best so far takes over `best`
-    /// and `node`, nodes in order — the loop of `node(forHash:)`, run by CRendezvous four keys at a
-    /// time. `events`, when given, receives each rise as node × 4 + lane, in node order, and must
-    /// hold 4 × (seeds.count − from) values. Returns the number of rises.
-    static func scan(
-        seeds: UnsafeBufferPointer<UInt64>, from: Int, hashes: SIMD4<UInt64>,
-        best: inout SIMD4<UInt64>, node: inout SIMD4<Int32>, events: UnsafeMutablePointer<Int32>?
-    ) -> Int {
-        guard let base = seeds.baseAddress, from < seeds.count else { return 0 }
-        var hashes = hashes
-        return withUnsafeMutablePointer(to: &hashes) { hashes in
-            withUnsafeMutablePointer(to: &best) { best in
-                withUnsafeMutablePointer(to: &node) { node in
-                    hashes.withMemoryRebound(to: UInt64.self, capacity: 4) { hashes in
-                        best.withMemoryRebound(to: UInt64.self, capacity: 4) { best in
-                            node.withMemoryRebound(to: Int32.self, capacity: 4) { node in
-                                hotshard_rendezvous_scan4(base, from, seeds.count, hashes, best, node, events)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    /// `scan(from:lanes:events:)` without recording the rises.
+    static func scan(from: Int, lanes: inout RendezvousLanes) -> Int {
+        let count = lanes.seeds.count
+        guard from < count, lanes.isComplete else { return 0 }
+        return hotshard_rendezvous_scan4(lanes.seeds, from, count, lanes.hashes, &lanes.best, &lanes.node, nil)
     }
 
     /// `w_i / Σw`, exactly, as the logarithmic method guarantees.

@@ -146,30 +146,22 @@ struct PlacementEvaluator {
     mutating func loads(_ scheme: any PlacementScheme, replicas: Int, readPolicy: PlanConfiguration.ReadPolicy) -> LoadAccumulator {
         var accumulator = LoadAccumulator(nodes: scheme.nodeNames.count, replicas: replicas, readPolicy: readPolicy)
         if strategy == .ring, let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
-            ring.values.withUnsafeBufferPointer { values in
-                ring.owners.withUnsafeBufferPointer { owners in
-                    var p = 0
-                    let points = values.count
-                    if accumulator.replicas == 1 {
-                        // Without replicas: the same sums in the same order, straight into the buffer.
-                        order.hashes.withUnsafeBufferPointer { hashes in
-                            order.rates.withUnsafeBufferPointer { rates in
-                                accumulator.loads.withUnsafeMutableBufferPointer { loads in
-                                    for j in 0..<hashes.count {
-                                        let hash = hashes[j]
-                                        while p < points && values[p] < hash { p += 1 }
-                                        loads[owners[p == points ? 0 : p]] += rates[j]
-                                    }
-                                }
-                            }
-                        }
-                        return
-                    }
-                    for j in order.hashes.indices {
-                        let hash = order.hashes[j]
-                        while p < points && values[p] < hash { p += 1 }
-                        accumulator.add(owners[p == points ? 0 : p], order.rates[j], order.readFractions[j])
-                    }
+            let values = ring.values, owners = ring.owners
+            let points = values.count
+            var p = 0
+            if accumulator.replicas == 1 {
+                // Without replicas: the same sums in the same order, straight into the loads.
+                var loads = accumulator.takeLoads()
+                for (hash, rate) in zip(order.hashes, order.rates) {
+                    while p < points && values[p] < hash { p += 1 }
+                    loads[owners[p == points ? 0 : p]] += rate
+                }
+                accumulator.loads = loads
+            } else {
+                for j in order.hashes.indices {
+                    let hash = order.hashes[j]
+                    while p < points && values[p] < hash { p += 1 }
+                    accumulator.add(owners[p == points ? 0 : p], order.rates[j], order.readFractions[j])
                 }
             }
         } else if strategy == .slots || strategy == .table, !bucketRates.isEmpty {
@@ -181,11 +173,9 @@ struct PlacementEvaluator {
             let records = prefixRecords()
             let rates = keys.rates, readFractions = keys.readFractions
             if accumulator.replicas == 1 {
-                rates.withUnsafeBufferPointer { rates in
-                    accumulator.loads.withUnsafeMutableBufferPointer { loads in
-                        records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in loads[owner] += rates[i] }
-                    }
-                }
+                var loads = accumulator.takeLoads()
+                records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in loads[owner] += rates[i] }
+                accumulator.loads = loads
             } else {
                 records.forEachOwner(nodes: scheme.nodeNames.count) { i, owner in accumulator.add(owner, rates[i], readFractions[i]) }
             }
@@ -216,19 +206,14 @@ struct PlacementEvaluator {
         case .ring:
             if let ring = (scheme as? any RingPlacement)?.ring, let order = hashOrder, !ring.owners.isEmpty {
                 var result = [Int](repeating: 0, count: hashes.count)
-                result.withUnsafeMutableBufferPointer { result in
-                    ring.owners.withUnsafeBufferPointer { owners in
-                        Self.sweep(ring, order) { key, point in result[key] = owners[point] }
-                    }
-                }
+                let owners = ring.owners
+                Self.sweep(ring, order) { key, point in result[key] = owners[point] }
                 return result
             }
         case .boundedLoads:
             if let bounded = scheme as? BoundedLoadsScheme, let order = hashOrder, !keys.rateOrder.isEmpty, !bounded.ring.owners.isEmpty {
                 var start = [Int32](repeating: 0, count: hashes.count)
-                start.withUnsafeMutableBufferPointer { start in
-                    Self.sweep(bounded.ring, order) { key, point in start[key] = Int32(truncatingIfNeeded: point) }
-                }
+                Self.sweep(bounded.ring, order) { key, point in start[key] = Int32(truncatingIfNeeded: point) }
                 return bounded.assign(startPoints: start, rates: keys.rates, order: keys.rateOrder)
             }
         case .slots, .table, .perKey:
@@ -242,18 +227,12 @@ struct PlacementEvaluator {
     /// count (`order` holds each key once; the ring is not empty).
     @inline(__always)
     private static func sweep(_ ring: HashRing, _ order: PlannerKeys.HashOrder, _ body: (Int, Int) -> Void) {
-        ring.values.withUnsafeBufferPointer { values in
-            order.hashes.withUnsafeBufferPointer { hashes in
-                order.order.withUnsafeBufferPointer { keys in
-                    var p = 0
-                    let points = values.count
-                    for j in 0..<hashes.count {
-                        let hash = hashes[j]
-                        while p < points && values[p] < hash { p += 1 }
-                        body(Int(keys[j]), p == points ? 0 : p)
-                    }
-                }
-            }
+        let values = ring.values
+        var p = 0
+        let points = values.count
+        for (hash, key) in zip(order.hashes, order.order) {
+            while p < points && values[p] < hash { p += 1 }
+            body(Int(key), p == points ? 0 : p)
         }
     }
 }
@@ -269,6 +248,14 @@ struct LoadAccumulator {
         loads = [Double](repeating: 0, count: nodes)
         self.replicas = max(1, min(replicas, nodes))
         self.readPolicy = readPolicy
+    }
+
+    /// The loads, moved out (left empty until put back) so that a loop adds to an array it alone
+    /// holds, without a copy-on-write check per key.
+    mutating func takeLoads() -> [Double] {
+        var taken: [Double] = []
+        swap(&taken, &loads)
+        return taken
     }
 
     @inline(__always)

@@ -134,40 +134,31 @@ extension PrefixRecords.Chunk {
         records.reserveCapacity(range.count * 4)
         let high = seeds.count
         var events = [Int32](repeating: 0, count: 4 * max(high - low, 1))
-        seeds.withUnsafeBufferPointer { s in
-            hashes.withUnsafeBufferPointer { h in
-                events.withUnsafeMutableBufferPointer { events in
-                    var local = 0
-                    while local < range.count {
-                        let lanes = min(4, range.count - local)
-                        let group = RendezvousScheme.group(h, from: range.lowerBound + local, lanes: lanes)
-                        var best = SIMD4<UInt64>(repeating: 0), node = SIMD4<Int32>(repeating: -1)
-                        for lane in 0..<lanes {
-                            best[lane] = bestDraw[local + lane]
-                            node[lane] = bestNode[local + lane]
-                            before[local + lane] = node[lane]
-                        }
-                        var start = low
-                        if start == 0 {
-                            // Node 0 always starts the scan (its draw is the first best).
-                            best = RendezvousScheme.firstDraws(group, seeds: s)
-                            node = SIMD4(repeating: 0)
-                            start = 1
-                        }
-                        let rises = RendezvousScheme.scan(
-                            seeds: s, from: start, hashes: group, best: &best, node: &node,
-                            events: events.baseAddress)
-                        for lane in 0..<lanes {
-                            if low == 0 { records.append(0) }
-                            for event in events[0..<rises] where Int(event & 3) == lane { records.append(event >> 2) }
-                            bestDraw[local + lane] = best[lane]
-                            bestNode[local + lane] = node[lane]
-                            offsets[local + lane + 1] = Int32(truncatingIfNeeded: records.count)
-                        }
-                        local += lanes
-                    }
-                }
+        var lanes = RendezvousLanes(seeds: seeds)
+        var local = 0
+        while local < range.count {
+            let count = min(4, range.count - local)
+            lanes.load(hashes, from: range.lowerBound + local, lanes: count)
+            for lane in 0..<4 {
+                lanes.best[lane] = lane < count ? bestDraw[local + lane] : 0
+                lanes.node[lane] = lane < count ? bestNode[local + lane] : -1
+                if lane < count { before[local + lane] = lanes.node[lane] }
             }
+            var start = low
+            if start == 0 {
+                // Node 0 always starts the scan (its draw is the first best).
+                lanes.startAtNodeZero()
+                start = 1
+            }
+            let rises = RendezvousScheme.scan(from: start, lanes: &lanes, events: &events)
+            for lane in 0..<count {
+                if low == 0 { records.append(0) }
+                for event in events[0..<rises] where Int(event & 3) == lane { records.append(event >> 2) }
+                bestDraw[local + lane] = lanes.best[lane]
+                bestNode[local + lane] = lanes.node[lane]
+                offsets[local + lane + 1] = Int32(truncatingIfNeeded: records.count)
+            }
+            local += count
         }
         self.before.append(before)
         self.offsets.append(offsets)

@@ -10,10 +10,7 @@ struct RadixOrder {
     init(_ input: [UInt64]) {
         let count = input.count
         var values = input
-        var indices = [Int32](unsafeUninitializedCapacity: count) { buffer, initialised in
-            for i in 0..<count { buffer[i] = Int32(truncatingIfNeeded: i) }
-            initialised = count
-        }
+        var indices = (0..<count).map { Int32(truncatingIfNeeded: $0) }
         let widest = input.reduce(0, |)
         let bits = UInt64.bitWidth - widest.leadingZeroBitCount
         if count > 1 && bits > 0 {
@@ -23,7 +20,7 @@ struct RadixOrder {
             var shift: UInt64 = 0
             while shift < UInt64(bits) {
                 let moved = Self.pass(
-                    shift: shift, values: &values, indices: &indices,
+                    shift: shift, values: values, indices: indices,
                     into: &spareValues, &spareIndices, offsets: &offsets)
                 if moved {
                     swap(&values, &spareValues)
@@ -39,37 +36,31 @@ struct RadixOrder {
     /// One stable counting pass on the digit at `shift`; false (nothing written) when every value
     /// has the same digit there.
     private static func pass(
-        shift: UInt64, values: inout [UInt64], indices: inout [Int32],
+        shift: UInt64, values: [UInt64], indices: [Int32],
         into outValues: inout [UInt64], _ outIndices: inout [Int32], offsets: inout [Int]
     ) -> Bool {
         let count = values.count
-        return offsets.withUnsafeMutableBufferPointer { offsets in
-            values.withUnsafeBufferPointer { values in
-                for i in 0..<offsets.count { offsets[i] = 0 }
-                for value in values { offsets[Int(truncatingIfNeeded: (value >> shift) & 2047)] += 1 }
-                if offsets[Int(truncatingIfNeeded: (values[0] >> shift) & 2047)] == count { return false }
-                var running = 0
-                for i in 0..<offsets.count {
-                    let n = offsets[i]
-                    offsets[i] = running
-                    running += n
-                }
-                indices.withUnsafeBufferPointer { indices in
-                    outValues.withUnsafeMutableBufferPointer { outValues in
-                        outIndices.withUnsafeMutableBufferPointer { outIndices in
-                            for i in 0..<count {
-                                let value = values[i]
-                                let digit = Int(truncatingIfNeeded: (value >> shift) & 2047)
-                                let at = offsets[digit]
-                                offsets[digit] = at + 1
-                                outValues[at] = value
-                                outIndices[at] = indices[i]
-                            }
-                        }
-                    }
-                }
-                return true
-            }
+        guard count > 0, offsets.count == 2048, outValues.count == count, outIndices.count == count, indices.count == count else {
+            return false
         }
+        for i in 0..<offsets.count { offsets[i] = 0 }
+        for value in values { offsets[Int(truncatingIfNeeded: (value >> shift) & 2047)] += 1 }
+        if offsets[Int(truncatingIfNeeded: (values[0] >> shift) & 2047)] == count { return false }
+        var running = 0
+        for i in 0..<offsets.count {
+            let n = offsets[i]
+            offsets[i] = running
+            running += n
+        }
+        // Every digit's offsets end at its running total, below count: the stores stay inside.
+        for i in 0..<count {
+            let value = values[i]
+            let digit = Int(truncatingIfNeeded: (value >> shift) & 2047)
+            let at = offsets[digit]
+            offsets[digit] = at + 1
+            outValues[at] = value
+            outIndices[at] = indices[i]
+        }
+        return true
     }
 }

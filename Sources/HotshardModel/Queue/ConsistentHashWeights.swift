@@ -41,7 +41,7 @@ public enum ConsistentHashWeights {
         maxSteps: Int = 200
     ) -> Proposal {
         let count = max(1, queues)
-        let hashes = keys.map { entry in entry.key.withUnsafeBytes { UInt64(ErlangPhash2.hash($0)) } }
+        let hashes = keys.map { entry in entry.key.hashInput { UInt64(ErlangPhash2.hash($0)) } }
         func rates(_ weights: [Int]) -> [Double] {
             let scheme = RabbitMQConsistentHashScheme(
                 servers: weights.enumerated().map { ServerSpec(host: "q\($0.offset)", port: 0, weight: $0.element) })

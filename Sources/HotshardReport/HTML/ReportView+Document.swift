@@ -59,9 +59,12 @@ extension ReportView {
 
         hotKeyRows = Self.hotKeyRows(document.hotKeys)
         hotKeysNote =
-            tracking.exact
-            ? "Counts are exact (error bound 0 ✓)."
-            : "Counts are upper bounds: the true count lies between count − error bound and count. ✓ marks keys certainly in this ranking."
+            (tracking.exact
+                ? "Counts are exact (error bound 0 ✓)."
+                : "Counts are upper bounds: the true count lies between count − error bound and count. ✓ marks keys certainly in this ranking.")
+            + (document.hotKeys.contains { $0.measuredFrom != nil }
+                ? " * Reads, writes, bytes, hit ratio, p99 and clients of a key marked * were measured from a later request (shown on the mark), when it became a candidate for the top; its count covers every request."
+                : "")
         let buckets = WindowBuckets(document.windows, limit: Limits.heatColumns)
         heat = Self.heatChart(document, buckets: buckets)
         traffic = Self.trafficChart(document)
@@ -188,7 +191,10 @@ extension ReportView {
                 clients: ReportFormat.integer(entry.clients), clientsExact: ReportFormat.exact(entry.clients),
                 errorBound: ReportFormat.integer(entry.errorBound), errorBoundExact: ReportFormat.exact(entry.errorBound),
                 guaranteed: entry.guaranteed,
-                hotSince: entry.hotSince.map(ReportFormat.seconds) ?? "–", hotSinceExact: ReportFormat.exact(entry.hotSince))
+                hotSince: entry.hotSince.map(ReportFormat.seconds) ?? "–", hotSinceExact: ReportFormat.exact(entry.hotSince),
+                measuredFrom: entry.measuredFrom.map {
+                    "from request \(ReportFormat.integer($0)) of \(ReportFormat.integer(entry.count))"
+                } ?? "")
         }
     }
 

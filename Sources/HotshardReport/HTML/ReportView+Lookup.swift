@@ -37,6 +37,7 @@ extension ReportView.HotKeyRow: MustacheParent {
         case "guaranteed": guaranteed
         case "hotSince": hotSince
         case "hotSinceExact": hotSinceExact
+        case "measuredFrom": measuredFrom.isEmpty ? nil : measuredFrom
         default: nil
         }
     }

@@ -57,6 +57,9 @@ struct ReportView {
         var guaranteed: Bool
         var hotSince: String
         var hotSinceExact: String
+        /// "from request 1,201 of 5,000" when the key's statistics began after its first request
+        /// (it became a candidate for the top then); empty when they cover every request.
+        var measuredFrom: String
     }
 
     struct Chart {

@@ -47,6 +47,7 @@ public struct MetricsSnapshot: Sendable {
         repliesByStatus.merge(analysis.totals.byStatus, uniquingKeysWith: +)
         let latency = LatencyBuckets(analysis.service)
         if service == nil { service = latency } else { service?.add(latency) }
-        hotKeys = analysis.keys.sorted { $0.count > $1.count }.prefix(max(0, top)).map { ($0.key, $0.count) }
+        // The keys are highest count first already (`AnalysisSnapshot.keys`).
+        hotKeys = analysis.keys.prefix(max(0, top)).map { ($0.key, $0.count) }
     }
 }
