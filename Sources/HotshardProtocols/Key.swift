@@ -31,13 +31,6 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(words: words, longBytes: nil, count: bytes.count, hash64: Self.hashInline(words, count: bytes.count))
     }
 
-    /// The key of bytes lent by a caller that has not moved to `ByteView` yet (the load client's
-    /// encoders, the analyzer's key rebuild).
-    @inline(__always)
-    public init(_ bytes: UnsafeRawBufferPointer) {
-        self.init(ByteView(bytes))
-    }
-
     /// Becomes the key of `bytes` in place, when both it and they are inline (false, unchanged,
     /// otherwise). A parser's queue slot takes each request's key this way: made apart and
     /// assigned, a key went through the stack, stored eight bytes at a time and read back sixteen
@@ -118,13 +111,6 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         var words = self.words
         let count = self.count
         return try Swift.withUnsafeBytes(of: &words) { try body(ByteView($0).prefix(upTo: count)) }
-    }
-
-    /// The key's bytes as a buffer, for callers that have not moved to `withByteView` yet (the
-    /// placement hashes, the load client's encoders, the analyzer).
-    @inlinable @inline(__always)
-    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try withByteView { try $0.withUnsafeBytes(body) }
     }
 
     /// A copy of the key's bytes.
