@@ -20,6 +20,7 @@ let package = Package(
             name: "HotshardBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HotshardBytes", package: hotshard),
                 .product(name: "HotshardCapture", package: hotshard),
                 .product(name: "HotshardProtocols", package: hotshard),
                 .product(name: "HotshardAnalysis", package: hotshard),

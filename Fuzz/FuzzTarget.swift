@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 
@@ -20,7 +21,7 @@ enum FuzzTarget {
         return configuration
     }()
 
-    static func run(_ input: UnsafeRawBufferPointer, parser kind: Parser) {
+    static func run(_ input: ByteView, parser kind: Parser) {
         switch kind {
         case .resp: drive(RESPParser(flow: flow, maxPendingRequests: 64), input)
         case .memcached: drive(MemcachedParser(flow: flow, configuration: configuration), input)
@@ -30,10 +31,10 @@ enum FuzzTarget {
         }
     }
 
-    static func drive<P: ConversationParser>(_ start: P, _ input: UnsafeRawBufferPointer) {
+    static func drive<P: ConversationParser>(_ start: P, _ input: ByteView) {
         guard let control = input.first else { return }
         var parser = start
-        let data = UnsafeRawBufferPointer(rebasing: input.dropFirst())
+        let data = input.dropping(first: 1)
         let chunk = Int(control & 0x3f) + 1
         var emitted = 0
         var offset = 0
@@ -41,7 +42,7 @@ enum FuzzTarget {
         var time: Int64 = 0
         while offset < data.count {
             let end = min(data.count, offset + chunk)
-            let piece = UnsafeRawBufferPointer(rebasing: data[offset..<end])
+            let piece = data.extracting(offset..<end)
             time += 1_000
             if control & 0x40 != 0, offset > 0, offset % (chunk * 3) == 0 {
                 parser.gap(direction, timestampNanos: time, length: chunk) { _ in emitted += 1 }
@@ -55,10 +56,10 @@ enum FuzzTarget {
     }
 
     /// memcached over UDP: the input is cut into datagrams, each with its 8-byte frame header.
-    static func datagrams(_ input: UnsafeRawBufferPointer) {
+    static func datagrams(_ input: ByteView) {
         guard let control = input.first else { return }
         var parser = MemcachedParser(flow: flow, configuration: configuration)
-        let data = UnsafeRawBufferPointer(rebasing: input.dropFirst())
+        let data = input.dropping(first: 1)
         let size = Int(control & 0x7f) + 1
         var offset = 0
         var time: Int64 = 0
@@ -66,7 +67,7 @@ enum FuzzTarget {
         while offset < data.count {
             let end = min(data.count, offset + size)
             time += 1_000
-            parser.datagram(direction, timestampNanos: time, bytes: UnsafeRawBufferPointer(rebasing: data[offset..<end])) { _ in }
+            parser.datagram(direction, timestampNanos: time, bytes: data.extracting(offset..<end)) { _ in }
             if control & 0x80 != 0 { direction = direction == .clientToServer ? .serverToClient : .clientToServer }
             offset = end
         }
@@ -88,7 +89,7 @@ let fuzzedParser: FuzzTarget.Parser = {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> Int32 {
     guard let start else { return 0 }
-    FuzzTarget.run(UnsafeRawBufferPointer(start: start, count: count), parser: fuzzedParser)
+    FuzzTarget.run(ByteView(UnsafeRawBufferPointer(start: start, count: count)), parser: fuzzedParser)
     return 0
 }
 
@@ -129,7 +130,7 @@ struct FuzzReplay {
         let parsers = named.map { [$0] } ?? FuzzTarget.Parser.allCases
         for path in CommandLine.arguments.dropFirst() {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            for parser in parsers { data.withUnsafeBytes { FuzzTarget.run($0, parser: parser) } }
+            for parser in parsers { data.withUnsafeBytes { FuzzTarget.run(ByteView($0), parser: parser) } }
             print("\(path): ok")
         }
     }

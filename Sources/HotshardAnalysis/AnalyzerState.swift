@@ -1,4 +1,5 @@
 import Histogram
+import HotshardBytes
 import HotshardProtocols
 
 /// The mutable state of `HotKeyAnalyzer` and the per-message update. A struct, so that the update
@@ -227,15 +228,15 @@ struct AnalyzerState {
     private func prefix(of key: Key) -> Key? {
         let delimiter = configuration.prefixDelimiter
         let depth = configuration.prefixDepth
-        return key.withUnsafeBytes { bytes -> Key? in
+        return key.withByteView { bytes -> Key? in
             var seen = 0
             for index in bytes.indices where bytes[index] == delimiter {
                 seen += 1
                 guard seen == depth else { continue }
                 return withUnsafeTemporaryAllocation(byteCount: index + 2, alignment: 1) { buffer -> Key in
-                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[...index]))
+                    bytes.prefix(upTo: index + 1).withUnsafeBytes { buffer.copyMemory(from: $0) }
                     buffer[index + 1] = UInt8(ascii: "*")
-                    return Key(UnsafeRawBufferPointer(buffer))
+                    return Key(ByteView(UnsafeRawBufferPointer(buffer)))
                 }
             }
             return nil

@@ -28,7 +28,7 @@ public struct TrackedKeyColumns: Codable, Sendable {
         since.reserveCapacity(wrappedValue.count)
         // Field by field in place: binding each element copied its statistics (~380 bytes) per key.
         for row in wrappedValue.indices {
-            wrappedValue[row].key.withUnsafeBytes { keyBytes.append(contentsOf: $0) }
+            wrappedValue[row].key.withByteView { keyBytes.append(contentsOf: $0) }
             lengths.append(wrappedValue[row].key.count)
             counts.append(wrappedValue[row].count)
             errors.append(wrappedValue[row].error)

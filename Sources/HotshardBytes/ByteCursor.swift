@@ -44,15 +44,15 @@ public struct ByteCursor {
 
     /// The bytes not yet read, without moving.
     @inlinable
-    public var rest: UnsafeRawBufferPointer { bytes(at: offset, count: remaining) ?? UnsafeRawBufferPointer(start: nil, count: 0) }
+    public var rest: ByteView { bytes(at: offset, count: remaining) ?? .empty }
 
     /// `length` bytes at `position` (from the cursor's start), or nil when they are not all there.
     @inlinable
-    public func bytes(at position: Int, count length: Int) -> UnsafeRawBufferPointer? {
+    public func bytes(at position: Int, count length: Int) -> ByteView? {
         guard position >= 0, length >= 0, length <= count &- position, let base else {
-            return length == 0 && position >= 0 && position <= count ? UnsafeRawBufferPointer(start: nil, count: 0) : nil
+            return length == 0 && position >= 0 && position <= count ? .empty : nil
         }
-        return UnsafeRawBufferPointer(start: base + position, count: length)
+        return ByteView(UnsafeRawBufferPointer(start: base + position, count: length))
     }
 
     // MARK: Looking ahead
@@ -135,7 +135,7 @@ public struct ByteCursor {
 
     /// The next `length` bytes, read; nil, without moving, when fewer are left.
     @inlinable
-    public mutating func readBytes(_ length: Int) -> UnsafeRawBufferPointer? {
+    public mutating func readBytes(_ length: Int) -> ByteView? {
         guard let read = bytes(at: offset, count: length) else { return nil }
         offset &+= length
         return read
@@ -161,7 +161,7 @@ public struct ByteCursor {
     /// is there yet. With `strict` a line ends at `\r\n` and a bare `\n` makes the line malformed
     /// (nil too: RESP); without, at `\n` with an optional `\r` before it (memcached, HTTP).
     @inlinable
-    public mutating func readLine(strict: Bool = false) -> UnsafeRawBufferPointer? {
+    public mutating func readLine(strict: Bool = false) -> ByteView? {
         guard let newline = firstIndex(of: 0x0a, from: offset) else { return nil }
         var end = newline
         if newline > offset, peek(at: newline &- 1) == 0x0d {

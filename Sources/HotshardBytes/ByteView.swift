@@ -166,3 +166,21 @@ extension Array where Element == UInt8 {
         try withUnsafeBytes { try body(ByteView($0)) }
     }
 }
+
+extension ArraySlice where Element == UInt8 {
+    /// The slice's bytes as a view (indices from 0) for the length of `body`.
+    @inlinable
+    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes { try body(ByteView($0)) }
+    }
+}
+
+extension String {
+    /// The string's UTF-8 bytes as a view for the length of `body` (made contiguous first, as
+    /// `withUTF8` does: a bridged or lazily built string is copied once).
+    @inlinable
+    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
+        var text = self
+        return try text.withUTF8 { try body(ByteView(UnsafeRawBufferPointer($0))) }
+    }
+}

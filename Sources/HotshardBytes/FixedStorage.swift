@@ -88,4 +88,10 @@ public final class FixedStorage<Element> {
         precondition(index >= 0 && index < filled, "FixedStorage index out of range")
         return slots + index
     }
+
+    /// `address(index)` for reading: for a holder's own `unsafeAddress` accessor.
+    @inlinable
+    public func readAddress(_ index: Int) -> UnsafePointer<Element> {
+        UnsafePointer(address(index))
+    }
 }

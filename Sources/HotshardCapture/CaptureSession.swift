@@ -1,4 +1,5 @@
 import CPcap
+import HotshardBytes
 import Synchronization
 
 /// Reads captures — several files merged in time order, or one live interface — and delivers
@@ -106,16 +107,13 @@ public final class CaptureSession: @unchecked Sendable {
             }
             let index = active[position]
             let source = sources[index]
-            if let header = source.header, let data = source.data {
+            if let packet = source.packet {
                 packets += 1
-                let captured = Int(header.pointee.caplen)
-                let wire = Int(header.pointee.len)
                 let timestamp = source.timestampNanos
                 lastTimestamp = max(lastTimestamp, timestamp)
-                let frame = UnsafeRawBufferPointer(start: data, count: captured)
                 packetsPerSource[index] += 1
                 handle(
-                    frame: frame, wireLength: wire, timestampNanos: timestamp, decoder: &decoders[index],
+                    frame: packet.frame, wireLength: packet.wireLength, timestampNanos: timestamp, decoder: &decoders[index],
                     reassembler: reassembler, health: &health, sink: sink)
                 if packets & 0xfff == 0 { publish(health, packets: packets, perSource: packetsPerSource) }
             }
@@ -187,7 +185,7 @@ public final class CaptureSession: @unchecked Sendable {
 
     @inline(__always)
     private func handle<Sink: StreamSink>(
-        frame: UnsafeRawBufferPointer, wireLength: Int, timestampNanos: Int64,
+        frame: ByteView, wireLength: Int, timestampNanos: Int64,
         decoder: inout PacketDecoder, reassembler: TCPReassembler,
         health: inout CaptureHealth, sink: Sink
     ) {
@@ -198,13 +196,13 @@ public final class CaptureSession: @unchecked Sendable {
         case .tcp:
             health.tcpSegments += 1
             let packet = decoder.packet
-            let payload = UnsafeRawBufferPointer(rebasing: frame[packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength)])
+            let payload = frame.extracting(packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength))
             reassembler.process(packet, payload: payload, timestampNanos: timestampNanos, health: &health, sink: sink)
         case .udp:
             health.udpDatagrams += 1
             let packet = decoder.packet
             guard packet.missingLength == 0 else { return }
-            let payload = UnsafeRawBufferPointer(rebasing: frame[packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength)])
+            let payload = frame.extracting(packet.payloadOffset..<(packet.payloadOffset + packet.payloadLength))
             let sourceIsClient =
                 packet.source.port != packet.destination.port
                 ? packet.source.port > packet.destination.port : true

@@ -43,7 +43,7 @@ struct PacketDecoder {
     }
 
     /// `frame` holds the captured bytes; `wireLength` is the frame's length on the wire.
-    mutating func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int) -> Outcome {
+    mutating func decode(_ bytes: ByteView, wireLength: Int) -> Outcome {
         let frame = ByteCursor(bytes)
         let missing = max(0, wireLength - frame.count)
         switch link {

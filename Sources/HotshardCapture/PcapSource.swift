@@ -1,4 +1,6 @@
 import CPcap
+import HotshardBytes
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +19,14 @@ final class PcapSource {
     private(set) var header: UnsafeMutablePointer<pcap_pkthdr>?
     private(set) var data: UnsafePointer<UInt8>?
     private(set) var packetsRead = 0
+
+    /// The packet read last: the bytes captured (valid until the next `advance()`) and the
+    /// frame's length on the wire; nil when there is none.
+    var packet: (frame: ByteView, wireLength: Int)? {
+        guard let header, let data else { return nil }
+        let frame = ByteView(UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen)))
+        return (frame, Int(header.pointee.len))
+    }
     /// A live source's descriptor for waiting: libpcap's own read timeout never fires in immediate
     /// mode on a quiet link, so reads are non-blocking and the wait is ours.
     private let selectableFD: Int32

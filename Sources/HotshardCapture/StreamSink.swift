@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// Receives what the capture layer makes of packets: reassembled, in-order TCP bytes per
 /// direction, explicit gaps where bytes are missing, flow ends, and UDP datagrams.
 ///
@@ -5,14 +7,14 @@
 /// Timestamps are nanoseconds since the Unix epoch, taken from the packet that carried the bytes.
 public protocol StreamSink: AnyObject {
     /// In-order bytes of one direction of a TCP flow.
-    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer)
+    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView)
     /// `length` bytes of one direction are missing (lost, never captured, or cut by snaplen);
     /// the next `streamData` of that direction continues after them.
     func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int)
     /// The flow ended (FIN both ways, RST, idle timeout, flow-table eviction or end of input).
     func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason)
     /// One UDP datagram's payload.
-    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer)
+    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView)
 }
 
 /// Why a flow's stream ended.

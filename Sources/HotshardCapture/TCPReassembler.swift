@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// Turns TCP segments into in-order byte streams per direction, with explicit gaps.
 ///
 /// - A direction starts at its SYN, or at the first segment seen when the start was not captured.
@@ -25,7 +27,7 @@ final class TCPReassembler {
 
     /// One decoded TCP packet; `payload` is its captured payload.
     func process<Sink: StreamSink>(
-        _ packet: PacketDecoder.Packet, payload: UnsafeRawBufferPointer,
+        _ packet: PacketDecoder.Packet, payload: ByteView,
         timestampNanos: Int64, health: inout CaptureHealth, sink: Sink
     ) {
         if timestampNanos >= nextSweepNanos {
@@ -110,7 +112,7 @@ final class TCPReassembler {
 
     private func accept<Sink: StreamSink>(
         _ state: TCPDirectionState, flow: TCPFlow, direction: FlowDirection,
-        sequence: UInt32, bytes: UnsafeRawBufferPointer, missing: Int,
+        sequence: UInt32, bytes: ByteView, missing: Int,
         timestampNanos: Int64, health: inout CaptureHealth, sink: Sink
     ) {
         let relative = Int(Int32(bitPattern: sequence &- state.nextSequence))
@@ -159,14 +161,14 @@ final class TCPReassembler {
     /// Delivers a segment that starts at or before `nextSequence`, skipping the `skip` bytes already delivered.
     private func deliverInOrder<Sink: StreamSink>(
         _ state: TCPDirectionState, flow: TCPFlow,
-        direction: FlowDirection, skip: Int, bytes: UnsafeRawBufferPointer,
+        direction: FlowDirection, skip: Int, bytes: ByteView,
         missing: Int, timestampNanos: Int64, health: inout CaptureHealth,
         sink: Sink
     ) {
         if skip > 0 { health.retransmitted += 1 }
         var skip = skip
         if skip < bytes.count {
-            let fresh = UnsafeRawBufferPointer(rebasing: bytes[skip...])
+            let fresh = bytes.dropping(first: skip)
             sink.streamData(flow.id, direction, timestampNanos: timestampNanos, bytes: fresh)
             state.nextSequence &+= UInt32(truncatingIfNeeded: fresh.count)
             skip = 0
@@ -196,7 +198,7 @@ final class TCPReassembler {
                 health.retransmitted += 1
                 continue
             }
-            first.bytes.withUnsafeBytes { bytes in
+            first.bytes.withByteView { bytes in
                 deliverInOrder(
                     state, flow: flow, direction: direction, skip: -relative, bytes: bytes,
                     missing: first.missing, timestampNanos: first.timestampNanos, health: &health,

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 
 /// An incremental parser for one flow of one protocol, both directions: requests from the
@@ -14,7 +15,7 @@ import HotshardCapture
 public protocol ConversationParser {
     /// Consumes in-order bytes of one direction. Emits every message completed by them.
     mutating func feed(
-        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView,
         emit: (inout Message) -> Void)
     /// `length` bytes of one direction were lost: drop partial state and resynchronise.
     mutating func gap(_ direction: FlowDirection, timestampNanos: Int64, length: Int, emit: (inout Message) -> Void)

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// What kind of error a reply was: its first word (`ERR`, `WRONGTYPE`, `MOVED`, `ASK`,
 /// `SERVER_ERROR`, `UNKNOWN_COMMAND`, `4xx`), bytes from the wire, at most `capacity` of them.
 ///
@@ -30,15 +32,15 @@ public struct ErrorKind: Sendable, Hashable, ExpressibleByStringLiteral, CustomS
     public var count: Int { Int(UInt64(littleEndian: storage.1) >> 56) }
 
     /// The bytes, valid only inside `body`.
-    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
         let count = self.count
         var storage = self.storage
-        return try Swift.withUnsafeBytes(of: &storage) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        return try Swift.withUnsafeBytes(of: &storage) { try body(ByteView($0).prefix(upTo: count)) }
     }
 
     /// The word as text (invalid UTF-8 shown as U+FFFD); renderers escape it like any wire text.
     public var description: String {
-        withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+        withByteView { String(decoding: $0, as: UTF8.self) }
     }
 
     public static func == (lhs: ErrorKind, rhs: ErrorKind) -> Bool {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import HotshardBytes
 
 /// A key as the server sees it: raw bytes, never assumed to be UTF-8.
 ///
@@ -15,7 +11,7 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let inlineCapacity = 24
 
     /// The bytes of an inline key, zero-padded (so that equal keys have equal words).
-    /// Visible to inlined code (not public) so that `withUnsafeBytes` inlines into other modules:
+    /// Visible to inlined code (not public) so that `withByteView` inlines into other modules:
     /// the load client and the report render keys per request.
     @usableFromInline private(set) var words: (UInt64, UInt64, UInt64)
     /// The bytes of a key longer than `inlineCapacity`; nil for inline keys.
@@ -26,15 +22,12 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Inlined for inline keys (made once per request on the parsers' hot path, where the call
     /// and the 48-byte return through memory cost as much as the hash); a long key takes a call.
     @inline(__always)
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    public init(_ bytes: ByteView) {
         guard bytes.count <= Self.inlineCapacity else {
             self = Self.long(bytes)
             return
         }
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        if let base = bytes.baseAddress {
-            words = Self.loadWords(base, count: bytes.count)
-        }
+        let words = Self.loadWords(bytes)
         self.init(words: words, longBytes: nil, count: bytes.count, hash64: Self.hashInline(words, count: bytes.count))
     }
 
@@ -44,9 +37,9 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// at a time, which the processor cannot forward (it waited), and the old key was destroyed
     /// through a call.
     @inline(__always)
-    mutating func becomeInline(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard longBytes == nil, bytes.count <= Self.inlineCapacity, let base = bytes.baseAddress else { return false }
-        let loaded = Self.loadWords(base, count: bytes.count)
+    mutating func becomeInline(_ bytes: ByteView) -> Bool {
+        guard longBytes == nil, bytes.count <= Self.inlineCapacity else { return false }
+        let loaded = Self.loadWords(bytes)
         words = loaded
         count = bytes.count
         hash64 = Self.hashInline(loaded, count: bytes.count)
@@ -61,7 +54,7 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     @inline(never)
-    private static func long(_ bytes: UnsafeRawBufferPointer) -> Key {
+    private static func long(_ bytes: ByteView) -> Key {
         Key(words: (0, 0, 0), longBytes: [UInt8](bytes), count: bytes.count, hash64: hashLong(bytes))
     }
 
@@ -76,34 +69,19 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// `hashInline((0, 0, 0), count: 0)`, written out: every empty key list makes an empty key.
     static let emptyHash: UInt64 = 0x04f6_139c_0897_749e
 
-    /// Up to eight bytes as the zero-padded number they spell little-endian, read without touching
-    /// a byte beyond them: four to eight bytes as two four-byte loads that overlap in the middle
-    /// (equal bytes, so or-ing them is exact), fewer byte by byte.
-    @inline(__always)
-    static func word(_ base: UnsafeRawPointer, count: Int) -> UInt64 {
-        if count >= 4 {
-            let low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
-            let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
-            return low | high << (UInt64(count - 4) * 8)
-        }
-        var word: UInt64 = 0
-        for index in 0..<count {
-            word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) * 8)
-        }
-        return word
-    }
-
     /// Up to 24 bytes as zero-padded little-endian words, read a word at a time (no call to
     /// memmove per key): past the first word, the last word is read ending at the key's last
-    /// byte and shifted down, so nothing beyond the key is touched.
+    /// byte and shifted down, so nothing beyond the key is touched. Fewer than eight bytes are
+    /// `ByteView.word`'s overlapping loads.
     @inline(__always)
-    private static func loadWords(_ base: UnsafeRawPointer, count: Int) -> (UInt64, UInt64, UInt64) {
-        guard count >= 8 else { return (Self.word(base, count: count).littleEndian, 0, 0) }
+    private static func loadWords(_ bytes: ByteView) -> (UInt64, UInt64, UInt64) {
+        let count = bytes.count
+        guard count >= 8 else { return ((bytes.word(at: 0, length: count) ?? 0).littleEndian, 0, 0) }
         func word(_ index: Int) -> UInt64 {
             let end = index * 8 + 8
-            if end <= count { return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            if end <= count { return bytes.littleEndian(at: index * 8, as: UInt64.self) ?? 0 }
             if end - 8 >= count { return 0 }
-            let tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            let tail = bytes.littleEndian(at: count - 8, as: UInt64.self) ?? 0
             return tail >> (UInt64(end - count) * 8)
         }
         return (word(0).littleEndian, word(1).littleEndian, word(2).littleEndian)
@@ -111,34 +89,33 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public init(_ bytes: [UInt8]) {
         if bytes.count <= Self.inlineCapacity {
-            self = bytes.withUnsafeBytes { Key($0) }
+            self = bytes.withByteView { Key($0) }
         } else {
             count = bytes.count
             words = (0, 0, 0)
             longBytes = bytes
-            hash64 = bytes.withUnsafeBytes { Self.hashLong($0) }
+            hash64 = bytes.withByteView { Self.hashLong($0) }
         }
     }
 
     public init(_ text: String) {
-        var text = text
-        self = text.withUTF8 { Key(UnsafeRawBufferPointer($0)) }
+        self = text.withByteView { Key($0) }
     }
 
     /// The key's bytes, valid only inside `body`: the way to read a key without copying it.
     @inlinable @inline(__always)
-    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
         if let longBytes {
-            return try longBytes.withUnsafeBytes(body)
+            return try longBytes.withByteView(body)
         }
         var words = self.words
         let count = self.count
-        return try Swift.withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        return try Swift.withUnsafeBytes(of: &words) { try body(ByteView($0).prefix(upTo: count)) }
     }
 
     /// A copy of the key's bytes.
     public var bytes: [UInt8] {
-        withUnsafeBytes { [UInt8]($0) }
+        withByteView { [UInt8]($0) }
     }
 
     public static func == (lhs: Key, rhs: Key) -> Bool {
@@ -152,21 +129,16 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public static func < (lhs: Key, rhs: Key) -> Bool {
-        lhs.withUnsafeBytes { left in
-            rhs.withUnsafeBytes { right in
-                let common = min(left.count, right.count)
-                if common > 0, let l = left.baseAddress, let r = right.baseAddress {
-                    let order = memcmp(l, r, common)
-                    if order != 0 { return order < 0 }
-                }
-                return left.count < right.count
+        lhs.withByteView { left in
+            rhs.withByteView { right in
+                left.lexicographicallyPrecedes(right)
             }
         }
     }
 
     /// The key as text when it is valid UTF-8, otherwise nil (the result document then carries base64).
     public var utf8Text: String? {
-        withUnsafeBytes { String(validating: $0, as: UTF8.self) }
+        withByteView { String(validating: $0, as: UTF8.self) }
     }
 
     public var description: String { escaped }
@@ -198,16 +170,16 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         return fold(first ^ seeds.1, second ^ seeds.0)
     }
 
-    private static func hashLong(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    /// Sixteen bytes at a time as two little-endian words (a short last piece zero-padded: the
+    /// words a copy into zeroed memory made on a little-endian machine, so hashes are unchanged).
+    private static func hashLong(_ bytes: ByteView) -> UInt64 {
         var state = fold(UInt64(bytes.count) ^ seeds.0, seeds.1)
         var offset = 0
         while offset < bytes.count {
-            var pair: (UInt64, UInt64) = (0, 0)
             let take = min(16, bytes.count - offset)
-            withUnsafeMutableBytes(of: &pair) { destination in
-                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
-            }
-            state = fold(pair.0 ^ seeds.2 ^ state, pair.1 ^ seeds.3)
+            let first = bytes.word(at: offset, length: min(8, take)) ?? 0
+            let second = take > 8 ? bytes.word(at: offset + 8, length: take - 8) ?? 0 : 0
+            state = fold(first ^ seeds.2 ^ state, second ^ seeds.3)
             offset += take
         }
         return fold(state ^ seeds.1, seeds.0)

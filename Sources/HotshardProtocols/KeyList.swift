@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// The keys of one request, in request order: the first inside the value, the others (multi-key
 /// commands) in an array, so that a single-key request — nearly all traffic — allocates nothing.
 public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection, Sendable, Hashable {
@@ -57,7 +59,7 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
 
     /// Makes the list hold the key of `bytes` alone, written in place when it is inline.
     @inline(__always)
-    mutating func replaceAll(withKey bytes: UnsafeRawBufferPointer) {
+    mutating func replaceAll(withKey bytes: ByteView) {
         if head.key.becomeInline(bytes) {
             head.hit = nil
             head.valueBytes = 0

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// The start of a line that one feed ended in, kept until the next feed brings its end; bounded,
 /// so that a stream without newlines cannot grow it. Shared by the line-oriented readers.
 struct LineCarry {
@@ -17,7 +19,7 @@ struct LineCarry {
 
     /// Keeps `bytes`, the unfinished start (or middle) of a line. False, and the line is dropped,
     /// when it would pass `maxLineBytes`.
-    mutating func hold(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    mutating func hold(_ bytes: ByteView) -> Bool {
         guard buffer.count + bytes.count <= maxLineBytes else {
             clear()
             return false
@@ -29,7 +31,7 @@ struct LineCarry {
     /// The whole line: what was kept followed by `end` (through its newline), moved out so that
     /// the caller may parse it while changing its own state; nil, and the line dropped, when it
     /// would pass `maxLineBytes`. Hand the array back with `reuse` to keep its storage.
-    mutating func take(appending end: UnsafeRawBufferPointer) -> [UInt8]? {
+    mutating func take(appending end: ByteView) -> [UInt8]? {
         guard buffer.count + end.count <= maxLineBytes else {
             clear()
             return nil

@@ -41,7 +41,7 @@ struct PendingQueue<Element> {
     subscript(offset: Int) -> Element {
         unsafeAddress {
             precondition(offset >= 0 && offset < count, "pending request index out of range")
-            return UnsafePointer(storage.address(position(offset)))
+            return storage.readAddress(position(offset))
         }
         unsafeMutableAddress {
             precondition(offset >= 0 && offset < count, "pending request index out of range")

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// Recognises a flow's protocol from the first bytes the client sent.
 public enum ProtocolDetector {
     private static let httpMethods: [[UInt8]] = [
@@ -19,7 +21,7 @@ public enum ProtocolDetector {
     private static let amqpHeader: [UInt8] = Array("AMQP".utf8)
 
     /// Nil when the bytes fit no protocol (yet).
-    public static func detect(_ bytes: UnsafeRawBufferPointer) -> WireProtocol? {
+    public static func detect(_ bytes: ByteView) -> WireProtocol? {
         guard let first = bytes.first else { return nil }
         // AMQP 0-9-1 opens with its protocol header, `AMQP\0\0\9\1`.
         if hasPrefix(bytes, amqpHeader, ignoringCase: false) { return .amqp }
@@ -34,7 +36,7 @@ public enum ProtocolDetector {
         return nil
     }
 
-    private static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ prefix: [UInt8], ignoringCase: Bool) -> Bool {
+    private static func hasPrefix(_ bytes: ByteView, _ prefix: [UInt8], ignoringCase: Bool) -> Bool {
         guard bytes.count >= prefix.count else { return false }
         for (index, expected) in prefix.enumerated() {
             let byte = ignoringCase ? asciiUppercased(bytes[index]) : bytes[index]
@@ -43,7 +45,7 @@ public enum ProtocolDetector {
         return true
     }
 
-    private static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+    private static func contains(_ bytes: ByteView, _ needle: [UInt8]) -> Bool {
         let limit = min(bytes.count, 8192)
         guard limit >= needle.count else { return false }
         for start in 0...(limit - needle.count) {

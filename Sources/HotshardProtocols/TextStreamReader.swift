@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HotshardBytes
 
 /// One direction of a line-oriented protocol with length-counted data blocks (memcached text,
@@ -36,7 +31,7 @@ struct TextStreamReader {
     /// just after it, and returns how many bytes of data block follow it (0 for none); `onData`
     /// gets each skipped chunk's length.
     mutating func consume(
-        _ bytes: UnsafeRawBufferPointer, onLine: (UnsafeRawBufferPointer, Int, Int) -> Int,
+        _ bytes: ByteView, onLine: (ByteView, Int, Int) -> Int,
         onData: (Int) -> Void = { _ in }
     ) {
         var index = 0
@@ -51,31 +46,26 @@ struct TextStreamReader {
                 onData(take)
                 continue
             }
-            guard let base = bytes.baseAddress,
-                let found = memchr(base + index, 0x0a, count - index)
-            else {
+            guard let newline = bytes.firstIndex(of: 0x0a, from: index) else {
                 let held = carry.count
-                if !carry.hold(UnsafeRawBufferPointer(rebasing: bytes[index..<count])) {
+                if !carry.hold(bytes.extracting(index..<count)) {
                     health.oversized += 1
                     health.parseErrors += 1
                     health.skippedBytes += held + count - index
                 }
                 return
             }
-            let newline = UnsafeRawPointer(found) - base
             let wire = newline + 1 - index
             if carry.isEmpty {
                 var end = newline
-                if end > index, bytes[end - 1] == 0x0d { end -= 1 }
-                skipping = onLine(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), wire, origin + newline + 1)
+                if end > index, bytes.byte(at: end - 1) == 0x0d { end -= 1 }
+                skipping = onLine(bytes.extracting(index..<end), wire, origin + newline + 1)
             } else {
                 let held = carry.count
-                if var joined = carry.take(appending: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])) {
+                if var joined = carry.take(appending: bytes.extracting(index..<(newline + 1))) {
                     var end = joined.count - 1
                     if end > 0, joined[end - 1] == 0x0d { end -= 1 }
-                    skipping = joined.withUnsafeBytes {
-                        onLine(UnsafeRawBufferPointer(rebasing: $0[0..<end]), joined.count, origin + newline + 1)
-                    }
+                    skipping = joined.withByteView { onLine($0.extracting(0..<end), joined.count, origin + newline + 1) }
                     carry.reuse(&joined)
                 } else {
                     health.oversized += 1
@@ -111,23 +101,21 @@ struct LineWords {
 
     private var storage = FixedStorage<Range<Int>>(capacity: 16)
 
-    mutating func split(_ line: UnsafeRawBufferPointer, limit: Int = 4_096) -> Words {
+    mutating func split(_ line: ByteView, limit: Int = 4_096) -> Words {
         // A line has at most one word per two bytes; room for that, up to the limit, is made once.
         let room = min(limit, line.count / 2 + 1)
         if room > storage.capacity || !isKnownUniquelyReferenced(&storage) {
             storage = FixedStorage(capacity: max(room, storage.capacity))
         }
         let ranges = storage
-        guard let base = line.baseAddress else { return Words(storage: storage, count: 0) }
-        // The bytes through a local pointer and length: read through the buffer, both were
-        // reloaded for every byte.
+        // Runs scanned by the view, its bounds checked once per run rather than per byte.
         let end = line.count
         var index = 0
         var words = 0
         while index < end, words < room {
-            while index < end, base.load(fromByteOffset: index, as: UInt8.self) == 0x20 { index += 1 }
+            index = line.firstIndex(from: index) { $0 != 0x20 } ?? end
             let start = index
-            while index < end, base.load(fromByteOffset: index, as: UInt8.self) != 0x20 { index += 1 }
+            index = line.firstIndex(from: index) { $0 == 0x20 } ?? end
             if index > start {
                 ranges.write(start..<index, at: words)
                 words += 1
@@ -137,7 +125,7 @@ struct LineWords {
     }
 }
 
-func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+func decimal(_ bytes: ByteView) -> Int? {
     guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
     var value = 0
     for byte in bytes {
@@ -156,22 +144,18 @@ func asciiUppercased(_ byte: UInt8) -> UInt8 {
 /// True when `bytes` are exactly the ASCII `text` (a generic `elementsEqual` against a String's
 /// UTF-8 view cost a noticeable share of every reply line).
 @inline(__always)
-func bytesEqual(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-    bytes.count == text.utf8CodeUnitCount && bytesHavePrefix(bytes, text)
+func bytesEqual(_ bytes: ByteView, _ text: StaticString) -> Bool {
+    bytes.elementsEqual(text)
 }
 
 /// True when the two byte ranges hold the same bytes.
 @inline(__always)
-func bytesEqual(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {
-    guard bytes.count == other.count else { return false }
-    guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return true }
-    return memcmp(base, otherBase, bytes.count) == 0
+func bytesEqual(_ bytes: ByteView, _ other: ByteView) -> Bool {
+    bytes.elementsEqual(other)
 }
 
 /// True when `bytes` begin with the ASCII `text`.
 @inline(__always)
-func bytesHavePrefix(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-    guard bytes.count >= text.utf8CodeUnitCount else { return false }
-    guard let base = bytes.baseAddress else { return true }
-    return memcmp(base, text.utf8Start, text.utf8CodeUnitCount) == 0
+func bytesHavePrefix(_ bytes: ByteView, _ text: StaticString) -> Bool {
+    bytes.hasPrefix(text)
 }

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 
 /// Connects the capture layer to the protocol parsers: picks each flow's protocol (server port,
@@ -52,7 +53,7 @@ public final class TrafficDecoder: StreamSink {
 
     public func streamData(
         _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-        bytes: UnsafeRawBufferPointer
+        bytes: ByteView
     ) {
         let parser: FlowParser
         if let existing = parsers[flow] {
@@ -124,7 +125,7 @@ public final class TrafficDecoder: StreamSink {
     /// memcached over UDP: each flow (client port) keeps a parser; datagrams carry the frame header.
     public func datagram(
         _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-        bytes: UnsafeRawBufferPointer
+        bytes: ByteView
     ) {
         guard configuration.ports[flow.server.port] == .memcached else {
             unparsedBytes += bytes.count
@@ -150,7 +151,7 @@ public final class TrafficDecoder: StreamSink {
         }
     }
 
-    private func choose(_ flow: FlowID, direction: FlowDirection, firstBytes: UnsafeRawBufferPointer) -> FlowParser {
+    private func choose(_ flow: FlowID, direction: FlowDirection, firstBytes: ByteView) -> FlowParser {
         if parsers.count >= configuration.maxFlows {
             flowCapHits += 1
             return .unsupported
@@ -167,7 +168,7 @@ public final class TrafficDecoder: StreamSink {
         return .undetected
     }
 
-    private func detect(_ flow: FlowID, _ bytes: UnsafeRawBufferPointer) -> FlowParser? {
+    private func detect(_ flow: FlowID, _ bytes: ByteView) -> FlowParser? {
         guard let proto = ProtocolDetector.detect(bytes) else { return nil }
         return make(proto, flow: flow)
     }

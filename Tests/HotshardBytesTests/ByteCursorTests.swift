@@ -14,7 +14,7 @@ import Testing
         }
     }
 
-    func string(_ bytes: UnsafeRawBufferPointer?) -> String? {
+    func string(_ bytes: ByteView?) -> String? {
         bytes.map { String(decoding: $0, as: UTF8.self) }
     }
 

@@ -54,4 +54,41 @@ import Testing
             #expect(cursor.advance(by: 6) && cursor.remaining == 12)
         }
     }
+
+    /// The reads the line parsers make of a line (`ByteView+Text`): runs scanned to their end,
+    /// ASCII comparisons with and without letter case, and the slice and string sources of views.
+    @Test func textReadsOfALine() {
+        [UInt8]("  GET  user:42 \tHTTP/1.1".utf8).withByteView { line in
+            #expect(line.firstIndex(from: 0) { $0 != 0x20 } == 2)
+            #expect(line.firstIndex(from: 2) { $0 == 0x20 } == 5)
+            #expect(line.firstIndex(from: 14) { $0 == 0x09 } == 15)
+            #expect(line.firstIndex(from: 16) { $0 == 0x20 } == nil && line.firstIndex(from: 99) { _ in true } == nil)
+            #expect(line.firstIndex(from: -1) { _ in true } == nil)
+            let method = line.extracting(2..<5)
+            #expect(method.elementsEqual("GET") && !method.elementsEqual("GE") && !method.elementsEqual("GETS"))
+            #expect(line.extracting(16..<24).hasPrefix("HTTP/1.") && !method.hasPrefix("GETTING"))
+            #expect(ByteView.empty.elementsEqual("") && ByteView.empty.hasPrefix("") && !ByteView.empty.hasPrefix("G"))
+        }
+        [UInt8]("Content-LENGTH: 5".utf8).withByteView { header in
+            [UInt8]("content-length".utf8).withByteView { name in
+                #expect(header.extracting(0..<14).elementsEqual(ignoringASCIICase: name))
+                #expect(header.hasPrefix(ignoringASCIICase: name) && !name.hasPrefix(ignoringASCIICase: header))
+                #expect(!header.elementsEqual(ignoringASCIICase: name))
+            }
+            // Only letters fold: "[" (0x5b) is not "{" (0x7b) in any case.
+            [UInt8]("[".utf8).withByteView { bracket in
+                #expect(![UInt8]("{".utf8).withByteView { $0.elementsEqual(ignoringASCIICase: bracket) })
+            }
+        }
+        // Unsigned order, a prefix first: the order of the bytes as numbers, as memcmp gives it.
+        let ordered: [[UInt8]] = [[], [0x00], [0x00, 0x00], [0x41], [0x41, 0x42], [0x7f], [0x80], [0xff]]
+        for (left, right) in zip(ordered, ordered.dropFirst()) {
+            #expect(left.withByteView { l in right.withByteView { l.lexicographicallyPrecedes($0) } })
+            #expect(!right.withByteView { r in left.withByteView { r.lexicographicallyPrecedes($0) } })
+            #expect(!left.withByteView { l in left.withByteView { l.lexicographicallyPrecedes($0) } })
+        }
+        let text = "clé:1"
+        #expect(text.withByteView { Array($0) } == Array(text.utf8))
+        #expect(Array("abcdef".utf8)[2..<5].withByteView { Array($0) } == Array("cde".utf8))
+    }
 }

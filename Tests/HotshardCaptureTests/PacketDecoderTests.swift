@@ -1,4 +1,6 @@
+import HotshardBytes
 import Testing
+
 @testable import HotshardCapture
 
 /// The link, network and transport decoding of single frames, written out byte by byte from the
@@ -33,7 +35,7 @@ import Testing
         -> (PacketDecoder.Outcome, PacketDecoder.Packet)
     {
         var decoder = PacketDecoder(link: link)
-        let outcome = frame.withUnsafeBytes { decoder.decode($0, wireLength: wireLength ?? frame.count) }
+        let outcome = frame.withByteView { decoder.decode($0, wireLength: wireLength ?? frame.count) }
         return (outcome, decoder.packet)
     }
 

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 
 /// A sink that keeps every stream's bytes per direction, for comparison with tshark.
@@ -15,7 +16,7 @@ final class StreamRecorder: StreamSink, @unchecked Sendable {
     var lastTimestamp: Int64 = .min
     var timestampsInOrder = true
 
-    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
+    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
         if streams[flow] == nil { order.append(flow) }
         if direction == .clientToServer {
             streams[flow, default: Stream()].clientToServer.append(contentsOf: bytes)
@@ -33,7 +34,7 @@ final class StreamRecorder: StreamSink, @unchecked Sendable {
         if streams[flow] != nil { streams[flow]?.closeReason = reason }
     }
 
-    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
+    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
         datagrams += 1
     }
 }

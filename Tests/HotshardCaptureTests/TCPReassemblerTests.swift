@@ -1,4 +1,6 @@
+import HotshardBytes
 import Testing
+
 @testable import HotshardCapture
 
 /// The reassembler on hand-made segments whose streams follow from RFC 9293's sequence rules:
@@ -31,7 +33,7 @@ import Testing
             packet.payloadLength = bytes.count
             packet.missingLength = missing
             clock += 10
-            bytes.withUnsafeBytes {
+            bytes.withByteView {
                 reassembler.process(packet, payload: $0, timestampNanos: clock, health: &health, sink: recorder)
             }
         }

@@ -1,8 +1,10 @@
 import Foundation
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 import HotshardTestSupport
 import Testing
+
 @testable import HotshardLoad
 
 /// Cutting requests out of the lab captures by the parsers' request offsets: every cut, parsed
@@ -23,7 +25,7 @@ import Testing
     static func reparse(_ request: CapturedRequest) -> Message? {
         let flow = request.message.flow
         var found: Message?
-        request.bytes.withUnsafeBytes { bytes in
+        request.bytes.withByteView { bytes in
             switch request.message.wireProtocol {
             case .resp:
                 var parser = RESPParser(flow: flow)
@@ -153,7 +155,7 @@ import Testing
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + 7)
-                bytes[start..<end].withUnsafeBytes {
+                bytes[start..<end].withByteView {
                     extractor.streamData(flow, .clientToServer, timestampNanos: nanos, bytes: $0)
                 }
                 nanos += 1_000

@@ -1,5 +1,7 @@
-import Testing
+import HotshardBytes
 import HotshardCapture
+import Testing
+
 @testable import HotshardProtocols
 
 /// The AMQP 0-9-1 parser on conversations written from the specification (`AMQPWire`): each test
@@ -24,7 +26,7 @@ import HotshardCapture
             let cut = min(split ?? bytes.count, bytes.count)
             for piece in [Array(bytes[..<cut]), Array(bytes[cut...])] where !piece.isEmpty {
                 time += 1_000
-                piece.withUnsafeBytes { parser.feed(direction, timestampNanos: time, bytes: $0) { messages.append($0) } }
+                piece.withByteView { parser.feed(direction, timestampNanos: time, bytes: $0) { messages.append($0) } }
             }
         }
         parser.finish(timestampNanos: time + 1) { messages.append($0) }
@@ -98,7 +100,7 @@ import HotshardCapture
         var messages: [Message] = []
         for (direction, bytes) in [(FlowDirection.clientToServer, client.bytes), (.serverToClient, server.bytes), (.clientToServer, acks.bytes)] {
             for byte in bytes {  // one byte per segment
-                [byte].withUnsafeBytes { parser.feed(direction, timestampNanos: 5, bytes: $0) { messages.append($0) } }
+                [byte].withByteView { parser.feed(direction, timestampNanos: 5, bytes: $0) { messages.append($0) } }
             }
         }
         parser.finish(timestampNanos: 9) { messages.append($0) }
@@ -157,7 +159,7 @@ import HotshardCapture
     }
 
     @Test func detectedByItsProtocolHeader() {
-        AMQPWire.protocolHeader.withUnsafeBytes { #expect(ProtocolDetector.detect($0) == .amqp) }
+        AMQPWire.protocolHeader.withByteView { #expect(ProtocolDetector.detect($0) == .amqp) }
         #expect(DecoderConfiguration().ports[5672] == .amqp)
         var configuration = DecoderConfiguration()
         #expect(throws: Never.self) { try configuration.addPortOption("amqp=15672") }

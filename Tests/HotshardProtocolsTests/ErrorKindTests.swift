@@ -1,5 +1,7 @@
-import Testing
+import HotshardBytes
 import HotshardCapture
+import Testing
+
 @testable import HotshardProtocols
 
 /// An error reply's kind is its first word, held inline: up to 15 bytes, compared by bytes and
@@ -33,10 +35,10 @@ import HotshardCapture
         var parser = RESPParser(flow: RESPSplitTests.flow)
         var kinds: [String] = []
         for reply in replies {
-            Array("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n".utf8).withUnsafeBytes { bytes in
+            Array("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n".utf8).withByteView { bytes in
                 parser.feed(.clientToServer, timestampNanos: 1, bytes: bytes) { _ in }
             }
-            Array(reply.utf8).withUnsafeBytes { bytes in
+            Array(reply.utf8).withByteView { bytes in
                 parser.feed(.serverToClient, timestampNanos: 2, bytes: bytes) { message in
                     if case .error(let kind) = message.status { kinds.append(kind.description) }
                 }

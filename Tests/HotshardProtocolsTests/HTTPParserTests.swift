@@ -1,6 +1,8 @@
-import Testing
+import HotshardBytes
 import HotshardCapture
 import HotshardTestSupport
+import Testing
+
 @testable import HotshardProtocols
 
 /// HTTP/1.1 framing: each case is a conversation whose requests, keys and reply statuses are
@@ -106,14 +108,14 @@ import HotshardTestSupport
         var parser = HTTPParser(flow: Self.flow)
         var messages: [Message] = []
         let overlong = [UInt8](repeating: UInt8(ascii: "a"), count: 70_000)
-        overlong.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { messages.append($0) } }
-        overlong.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { messages.append($0) } }
+        overlong.withByteView { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { messages.append($0) } }
+        overlong.withByteView { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { messages.append($0) } }
         parser.gap(.clientToServer, timestampNanos: 3, length: 100) { messages.append($0) }
         parser.gap(.serverToClient, timestampNanos: 3, length: 50) { messages.append($0) }
-        Array("GET /after HTTP/1.1\r\n\r\n".utf8).withUnsafeBytes {
+        Array("GET /after HTTP/1.1\r\n\r\n".utf8).withByteView {
             parser.feed(.clientToServer, timestampNanos: 4, bytes: $0) { messages.append($0) }
         }
-        Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8).withUnsafeBytes {
+        Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8).withByteView {
             parser.feed(.serverToClient, timestampNanos: 5, bytes: $0) { messages.append($0) }
         }
         #expect(Self.keys(messages) == ["/after"])
@@ -174,13 +176,13 @@ extension HTTPParserTests {
     /// Header names match ignoring ASCII case only: "-" is not a lowered CR.
     @Test func headerNamesCompareIgnoringASCIICaseOnly() {
         func matches(_ text: [UInt8], _ name: String) -> Bool {
-            text.withUnsafeBytes { HTTPParser.equalsIgnoringCase($0, Array(name.utf8)) }
+            text.withByteView { HTTPParser.equalsIgnoringCase($0, Array(name.utf8)) }
         }
         #expect(matches(Array("Content-Length".utf8), "content-length"))
         #expect(matches(Array("CONTENT-LENGTH".utf8), "content-length"))
         #expect(!matches(Array("content\rlength".utf8), "content-length"))
         #expect(!matches(Array("content-lengths".utf8), "content-length"))
         let chunked = Array("gzip, CHUNKED".utf8)
-        #expect(chunked.withUnsafeBytes { HTTPParser.containsIgnoringCase($0, HTTPParser.chunkedCoding) })
+        #expect(chunked.withByteView { HTTPParser.containsIgnoringCase($0, HTTPParser.chunkedCoding) })
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import HotshardBytes
 import Testing
+
 @testable import HotshardProtocols
 
 @Suite struct KeyTests {
@@ -47,7 +49,7 @@ import Testing
         let keys = lengths.map { length in (0..<length).map { UInt8(0x61 + $0 % 26) } }
         for bytes in keys {
             let fromArray = Key(bytes)
-            let fromBuffer = bytes.withUnsafeBytes { Key($0) }
+            let fromBuffer = bytes.withByteView { Key($0) }
             let fromText = Key(String(decoding: bytes, as: UTF8.self))
             #expect(fromArray == fromBuffer && fromBuffer == fromText)
             #expect(fromArray.hash64 == fromBuffer.hash64 && fromBuffer.hash64 == fromText.hash64)
@@ -99,7 +101,7 @@ import Testing
         for offset in [0, 1, 5] {
             for length in 0...40 {
                 let bytes = Array(buffer[offset..<(offset + length)])
-                let key = buffer.withUnsafeBytes { Key(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
+                let key = buffer.withByteView { Key($0.extracting(offset..<(offset + length))) }
                 #expect(key.bytes == bytes, "offset \(offset), length \(length)")
                 #expect(key == Key(bytes) && key.hash64 == Key(bytes).hash64, "offset \(offset), length \(length)")
             }
@@ -115,7 +117,7 @@ import Testing
         var list: KeyList = [KeyReference(key: Key("a")), KeyReference(key: Key("b"))]
         for length in [0, 3, 24, 25, 7, 40, 8, 0, 16, 17, 24, 1] {
             let bytes = Array(buffer[5..<(5 + length)])
-            buffer.withUnsafeBytes { list.replaceAll(withKey: UnsafeRawBufferPointer(rebasing: $0[5..<(5 + length)])) }
+            buffer.withByteView { list.replaceAll(withKey: $0.extracting(5..<(5 + length))) }
             #expect(list.count == 1 && list.tail.capacity == 0, "length \(length)")
             #expect(list[0].key == Key(bytes) && list[0].key.hash64 == Key(bytes).hash64, "length \(length)")
             #expect(list[0].hit == nil && list[0].valueBytes == 0, "length \(length)")

@@ -1,11 +1,13 @@
+import HotshardBytes
 import Testing
+
 @testable import HotshardProtocols
 
 /// Splitting text-protocol lines into words: ranges into the line, spaces collapsed, at most
 /// `limit` words, storage grown for long lines and never shared between copies.
 @Suite struct LineWordsTests {
     func split(_ words: inout LineWords, _ text: String, limit: Int = 4_096) -> [Range<Int>] {
-        Array(text.utf8).withUnsafeBytes { Array(words.split($0, limit: limit)) }
+        Array(text.utf8).withByteView { Array(words.split($0, limit: limit)) }
     }
 
     @Test func wordsAreTheRangesBetweenSpaces() {
@@ -26,12 +28,12 @@ import Testing
         #expect(ranges[300] == 4 + keys.dropLast().reduce(0) { $0 + $1.utf8.count + 1 }..<(4 + keys.reduce(0) { $0 + $1.utf8.count + 1 } - 1))
         var copy = words
         let line = Array("a b".utf8)
-        line.withUnsafeBytes { bytes in
+        line.withByteView { bytes in
             let first = words.split(bytes)
-            _ = Array("ccc ddd eee".utf8).withUnsafeBytes { copy.split($0) }
+            _ = Array("ccc ddd eee".utf8).withByteView { copy.split($0) }
             #expect(Array(first) == [0..<1, 2..<3])
             // Words still held when the next line is split keep their ranges.
-            let second = Array("fff ggg".utf8).withUnsafeBytes { words.split($0) }
+            let second = Array("fff ggg".utf8).withByteView { words.split($0) }
             #expect(Array(first) == [0..<1, 2..<3] && Array(second) == [0..<3, 4..<7])
         }
     }

@@ -1,6 +1,8 @@
-import Testing
+import HotshardBytes
 import HotshardCapture
 import HotshardTestSupport
+import Testing
+
 @testable import HotshardProtocols
 
 /// Whole single-key requests and plain replies take paths of their own in the RESP parser. They
@@ -70,8 +72,8 @@ import HotshardTestSupport
     @Test func aReplyThatBeganBeforeItsRequestEndedAnswersNothing() {
         var parser = RESPParser(flow: RESPSplitTests.flow)
         var messages: [Seen] = []
-        Array(Self.get("late").utf8).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 10, bytes: $0) { _ in } }
-        Array("$1\r\nv\r\n".utf8).withUnsafeBytes {
+        Array(Self.get("late").utf8).withByteView { parser.feed(.clientToServer, timestampNanos: 10, bytes: $0) { _ in } }
+        Array("$1\r\nv\r\n".utf8).withByteView {
             parser.feed(.serverToClient, timestampNanos: 5, bytes: $0) { messages.append(RESPSplitTests.seen($0)) }
         }
         #expect(messages.isEmpty)

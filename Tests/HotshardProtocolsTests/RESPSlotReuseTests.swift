@@ -1,6 +1,8 @@
-import Testing
+import HotshardBytes
 import HotshardCapture
 import HotshardTestSupport
+import Testing
+
 @testable import HotshardProtocols
 
 /// The RESP parser writes each request over a queue slot that held an earlier one, and finds
@@ -85,8 +87,8 @@ import HotshardTestSupport
         var parser = RESPParser(flow: RESPSplitTests.flow)
         var tails: [Int] = []
         func exchange(_ request: String, _ reply: String) {
-            Array(request.utf8).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in } }
-            Array(reply.utf8).withUnsafeBytes { bytes in
+            Array(request.utf8).withByteView { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in } }
+            Array(reply.utf8).withByteView { bytes in
                 parser.feed(.serverToClient, timestampNanos: 2, bytes: bytes) { tails.append($0.keys.tail.capacity) }
             }
         }
@@ -129,7 +131,7 @@ import HotshardTestSupport
         }
         var parser = RESPParser(flow: RESPSplitTests.flow)
         var found: [(String, [String])] = []
-        Array(wire.utf8).withUnsafeBytes { bytes in
+        Array(wire.utf8).withByteView { bytes in
             parser.feed(.clientToServer, timestampNanos: 1, bytes: bytes) { _ in }
         }
         parser.finish(timestampNanos: 2) { found.append(($0.command, $0.keys.map { $0.key.escaped })) }
@@ -145,7 +147,7 @@ import HotshardTestSupport
             var arguments = RESPArguments()
             for word in words {
                 _ = arguments.begin()
-                Array(word.utf8).withUnsafeBytes { arguments.append($0) }
+                Array(word.utf8).withByteView { arguments.append($0) }
             }
             return RedisCommandTable.lookup(arguments)
         }
@@ -153,9 +155,9 @@ import HotshardTestSupport
         let encoding = try #require(entry("OBJECT", "ENCODING", "k"))
         #expect(get.name == "GET" && encoding.name == "OBJECT|ENCODING")
         func named(_ entry: RedisCommandEntry, _ command: String, _ suffix: String? = nil) -> Bool {
-            Array(command.utf8).withUnsafeBytes { command in
+            Array(command.utf8).withByteView { command in
                 guard let suffix else { return entry.isNamed(command) }
-                return Array(suffix.utf8).withUnsafeBytes { entry.isNamed(command, suffix: $0) }
+                return Array(suffix.utf8).withByteView { entry.isNamed(command, suffix: $0) }
             }
         }
         #expect(named(get, "get") && named(get, "GET") && named(get, "gEt"))

@@ -1,6 +1,8 @@
-import Testing
+import HotshardBytes
 import HotshardCapture
 import HotshardTestSupport
+import Testing
+
 @testable import HotshardProtocols
 
 /// The RESP parser reads whole messages in place and messages split across segments through its
@@ -156,24 +158,24 @@ import HotshardTestSupport
         var parser = RESPParser(flow: Self.flow)
         var keys: [String] = []
         // 40 answered first, so that the queue's front has moved when it grows past 64.
-        for index in 0..<40 { request(index).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in } } }
+        for index in 0..<40 { request(index).withByteView { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in } } }
         for _ in 0..<40 {
-            Array("$1\r\nv\r\n".utf8).withUnsafeBytes {
+            Array("$1\r\nv\r\n".utf8).withByteView {
                 parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { keys.append($0.keys[0].key.escaped) }
             }
         }
-        for index in 40..<300 { request(index).withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 3, bytes: $0) { _ in } } }
+        for index in 40..<300 { request(index).withByteView { parser.feed(.clientToServer, timestampNanos: 3, bytes: $0) { _ in } } }
         var copy = parser
         var copyKeys: [String] = []
         for index in 0..<260 {
             let reply = Array((index % 2 == 0 ? "$1\r\nv\r\n" : "$-1\r\n").utf8)
-            reply.withUnsafeBytes { bytes in
+            reply.withByteView { bytes in
                 parser.feed(.serverToClient, timestampNanos: 4, bytes: bytes) {
                     #expect($0.status == (index % 2 == 0 ? .ok : .miss)); keys.append($0.keys[0].key.escaped)
                 }
             }
             if index < 10 {
-                reply.withUnsafeBytes { bytes in
+                reply.withByteView { bytes in
                     copy.feed(.serverToClient, timestampNanos: 4, bytes: bytes) { copyKeys.append($0.keys[0].key.escaped) }
                 }
             }
@@ -194,21 +196,21 @@ import HotshardTestSupport
         }
         var original = RESPArguments()
         _ = original.begin()
-        "GET".utf8CString.dropLast().withUnsafeBytes { original.append($0) }
+        "GET".utf8CString.dropLast().withUnsafeBytes { original.append(ByteView($0)) }
         let copy = original
         _ = original.begin()
-        "k:1".utf8CString.dropLast().withUnsafeBytes { original.append($0) }
+        "k:1".utf8CString.dropLast().withUnsafeBytes { original.append(ByteView($0)) }
         #expect(text(original) == ["GET", "k:1"])
         #expect(text(copy) == ["GET"])
 
         var second = original
-        "0".utf8CString.dropLast().withUnsafeBytes { second.append($0) }
+        "0".utf8CString.dropLast().withUnsafeBytes { second.append(ByteView($0)) }
         #expect(text(second) == ["GET", "k:10"])
         #expect(text(original) == ["GET", "k:1"])
         // Past the first 16 spans the buffer grows; the copy taken before keeps its two.
         for index in 0..<40 {
             _ = second.begin()
-            "a\(index)".utf8CString.dropLast().withUnsafeBytes { second.append($0) }
+            "a\(index)".utf8CString.dropLast().withUnsafeBytes { second.append(ByteView($0)) }
         }
         #expect(second.count == 42 && text(second)[41] == "a39")
         #expect(text(original) == ["GET", "k:1"])

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 
@@ -22,7 +23,7 @@ public enum ParserHarness {
                     clock += 10
                     time = clock
                 }
-                input.bytes[start..<min(input.bytes.count, start + size)].withUnsafeBytes { piece in
+                input.bytes[start..<min(input.bytes.count, start + size)].withByteView { piece in
                     parser.feed(input.direction, timestampNanos: time, bytes: piece) { emit($0) }
                 }
             }

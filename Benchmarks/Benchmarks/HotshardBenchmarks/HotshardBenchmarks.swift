@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import HotshardAnalysis
+import HotshardBytes
 import HotshardCapture
 import HotshardModel
 import HotshardProtocols
@@ -37,8 +38,8 @@ let benchmarks: @Sendable () -> Void = {
                 var parser = makeParser()
                 var count = 0
                 for _ in 0..<rounds {
-                    requests.withUnsafeBytes { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in count += 1 } }
-                    replies.withUnsafeBytes { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { _ in count += 1 } }
+                    requests.withByteView { parser.feed(.clientToServer, timestampNanos: 1, bytes: $0) { _ in count += 1 } }
+                    replies.withByteView { parser.feed(.serverToClient, timestampNanos: 2, bytes: $0) { _ in count += 1 } }
                 }
                 precondition(count == rounds * messages, "\(name): \(count) messages, expected \(rounds * messages)")
                 blackHole(count)
@@ -112,12 +113,12 @@ let benchmarks: @Sendable () -> Void = {
     // HOTSHARD_BENCH_PCAP names a large capture (make bench makes one with redis-benchmark).
     final class NullSink: StreamSink {
         var bytes = 0
-        func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
+        func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
             self.bytes &+= bytes.count
         }
         func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {}
         func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {}
-        func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {}
+        func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {}
     }
     if let path = ProcessInfo.processInfo.environment["HOTSHARD_BENCH_PCAP"] {
         Benchmark(

@@ -1,5 +1,6 @@
 import Foundation
 import HotshardAnalysis
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 import NIOCore
@@ -95,15 +96,16 @@ final class AMQPConsumerGroup: @unchecked Sendable {
         let connection = connections[slot]
         connection.channel = channel
         let now = Self.wall()
-        transcript.sent.withUnsafeBytes { connection.parser.feed(.clientToServer, timestampNanos: now, bytes: $0) { _ in } }
-        transcript.received.withUnsafeBytes { connection.parser.feed(.serverToClient, timestampNanos: now, bytes: $0) { _ in } }
+        transcript.sent.withByteView { connection.parser.feed(.clientToServer, timestampNanos: now, bytes: $0) { _ in } }
+        transcript.received.withByteView { connection.parser.feed(.serverToClient, timestampNanos: now, bytes: $0) { _ in } }
     }
 
     /// Bytes from consumer connection `slot`: deliveries counted, the whole ones acknowledged.
     func received(_ slot: Int, _ buffer: ByteBuffer) {
         let connection = connections[slot]
         let now = Self.wall()
-        buffer.withUnsafeReadableBytes { bytes in
+        buffer.withUnsafeReadableBytes { buffer in
+            let bytes = ByteView(buffer)
             connection.parser.feed(.serverToClient, timestampNanos: now, bytes: bytes) { batch.append($0) }
             connection.reader.consume(bytes, timestampNanos: now) { frame, payload in
                 track(frame, payload, connection)
@@ -112,7 +114,7 @@ final class AMQPConsumerGroup: @unchecked Sendable {
         if connection.lastComplete > connection.lastAcked, let channel = connection.channel {
             let ack = AMQPFrameWriter.basicAck(1, tag: connection.lastComplete, multiple: true)
             connection.lastAcked = connection.lastComplete
-            ack.withUnsafeBytes { connection.parser.feed(.clientToServer, timestampNanos: now, bytes: $0) { batch.append($0) } }
+            ack.withByteView { connection.parser.feed(.clientToServer, timestampNanos: now, bytes: $0) { batch.append($0) } }
             channel.writeAndFlush(channel.allocator.buffer(bytes: ack), promise: nil)
         }
         if batch.count >= 64 {
@@ -121,7 +123,7 @@ final class AMQPConsumerGroup: @unchecked Sendable {
         }
     }
 
-    private func track(_ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, _ connection: Connection) {
+    private func track(_ frame: AMQPFrameReader.Frame, _ payload: ByteView, _ connection: Connection) {
         switch frame.type {
         case .method:
             var arguments = AMQPArgumentReader(payload)

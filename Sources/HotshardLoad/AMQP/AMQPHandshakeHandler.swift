@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardProtocols
 import NIOCore
 import NIOPosix
@@ -79,7 +80,7 @@ final class AMQPHandshakeHandler: ChannelInboundHandler {
         receivedCount += buffer.readableBytes
         var end: Int?
         buffer.withUnsafeReadableBytes { bytes in
-            reader.consume(bytes, timestampNanos: 0) { frame, payload in
+            reader.consume(ByteView(bytes), timestampNanos: 0) { frame, payload in
                 guard !done, !failed else { return }
                 handle(frame, payload, context: context)
                 if done { end = frame.streamOffset + 8 + frame.size - base }
@@ -102,7 +103,7 @@ final class AMQPHandshakeHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func handle(_ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
+    private func handle(_ frame: AMQPFrameReader.Frame, _ payload: ByteView, context: ChannelHandlerContext) {
         guard frame.type == .method else { return }
         var arguments = AMQPArgumentReader(payload)
         guard let classID = arguments.short(), let methodID = arguments.short() else {

@@ -66,7 +66,7 @@ public struct KeyFormat: Sendable, Equatable {
         emit(number) { position, byte in words[position >> 3] |= UInt64(byte) << UInt64((position & 7) << 3) }
         for index in 0..<4 { words[index] = words[index].littleEndian }
         // The first `length` bytes of the words, checked by the view; Key copies them from a buffer.
-        return withUnsafeBytes(of: words) { ByteView($0).prefix(upTo: length).withUnsafeBytes { Key($0) } }
+        return withUnsafeBytes(of: words) { Key(ByteView($0).prefix(upTo: length)) }
     }
 
     /// Bytes of the key for item `number`.

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 
@@ -12,7 +13,7 @@ final class FlowCounter: StreamSink {
         self.configuration = configuration
     }
 
-    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
+    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
         guard direction == .clientToServer, decided[flow] != true else { return }
         let parsed =
             configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
@@ -27,7 +28,7 @@ final class FlowCounter: StreamSink {
         decided.removeValue(forKey: flow)
     }
 
-    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer) {
+    func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
         guard direction == .clientToServer, decided[flow] == nil else { return }
         let parsed = configuration.ports[flow.server.port] == .memcached
         decided[flow] = parsed

@@ -1,4 +1,5 @@
 import DequeModule
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 
@@ -99,7 +100,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
         return made
     }
 
-    private func append(_ flow: FlowID, _ bytes: UnsafeRawBufferPointer) {
+    private func append(_ flow: FlowID, _ bytes: ByteView) {
         let state = flowBytes(flow)
         if state.parsed == nil || state.parsed == false {
             // Keep bytes only of flows the decoder parses (decided as it does), so others cost nothing.
@@ -153,7 +154,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
 
     public func streamData(
         _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-        bytes: UnsafeRawBufferPointer
+        bytes: ByteView
     ) {
         tick(timestampNanos)
         if direction == .clientToServer { append(flow, bytes) }
@@ -183,12 +184,12 @@ public final class RequestExtractor: StreamSink, MessageSink {
 
     public func datagram(
         _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
-        bytes: UnsafeRawBufferPointer
+        bytes: ByteView
     ) {
         tick(timestampNanos)
         // memcached over UDP: the parser's stream is the payloads after their 8-byte frame headers.
         if direction == .clientToServer, bytes.count > 8 {
-            append(flow, UnsafeRawBufferPointer(rebasing: bytes[8...]))
+            append(flow, bytes.dropping(first: 8))
         }
         decoder?.datagram(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
         if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }

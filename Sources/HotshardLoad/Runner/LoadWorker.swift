@@ -1,4 +1,5 @@
 import HotshardAnalysis
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 import NIOCore
@@ -235,8 +236,8 @@ final class LoadWorker: @unchecked Sendable {
             connection.replyCarry.removeAll()
             if let transcript {
                 let wallTime = wall(now())
-                transcript.sent.withUnsafeBytes { connection.decoder.sent($0, atNanos: wallTime) }
-                transcript.received.withUnsafeBytes { _ = connection.decoder.received($0, atNanos: wallTime) { _ in } }
+                transcript.sent.withByteView { connection.decoder.sent($0, atNanos: wallTime) }
+                transcript.received.withByteView { _ = connection.decoder.received($0, atNanos: wallTime) { _ in } }
             }
             if profile.wireProtocol == .resp, profile.respVersion == 3 {
                 sendControl(EncodedHello.bytes, on: connection)
@@ -290,7 +291,7 @@ final class LoadWorker: @unchecked Sendable {
         take(connection, into: &piece)
         if clusterRouting { buffer.withUnsafeReadableBytes { connection.replyCarry.append(contentsOf: $0) } }
         let parsed = buffer.withUnsafeReadableBytes { bytes in
-            connection.decoder.received(bytes, atNanos: wallTime) { message in
+            connection.decoder.received(ByteView(bytes), atNanos: wallTime) { message in
                 complete(message, at: time, piece: &piece)
             }
         }
@@ -621,7 +622,7 @@ final class LoadWorker: @unchecked Sendable {
             var piece = ReplyPiece()
             take(connection, into: &piece)
             outgoing.withUnsafeReadableBytes { bytes in
-                connection.decoder.sent(bytes, atNanos: wall(time)) { message in
+                connection.decoder.sent(ByteView(bytes), atNanos: wall(time)) { message in
                     complete(message, at: time, piece: &piece)
                 }
             }

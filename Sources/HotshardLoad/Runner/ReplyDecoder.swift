@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 import HotshardProtocols
 
@@ -40,13 +41,13 @@ struct ReplyDecoder {
 
     /// Requests went out (one or more, whole). `emit` gets requests that expect no reply (memcached
     /// noreply, CLIENT REPLY OFF) once the requests before them are answered.
-    mutating func sent(_ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64, emit: (inout Message) -> Void = { _ in }) {
+    mutating func sent(_ bytes: ByteView, atNanos nanos: Int64, emit: (inout Message) -> Void = { _ in }) {
         feed(.clientToServer, bytes, atNanos: nanos, emit: emit)
     }
 
     /// Reply bytes arrived; `emit` gets each request paired with its reply. Returns false when the
     /// bytes did not parse (the server does not speak the protocol; the connection is then closed).
-    mutating func received(_ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64, emit: (inout Message) -> Void) -> Bool {
+    mutating func received(_ bytes: ByteView, atNanos nanos: Int64, emit: (inout Message) -> Void) -> Bool {
         feed(.serverToClient, bytes, atNanos: nanos, emit: emit)
         let errors = health.parseErrors
         defer { parseErrors = errors }
@@ -54,7 +55,7 @@ struct ReplyDecoder {
     }
 
     private mutating func feed(
-        _ direction: FlowDirection, _ bytes: UnsafeRawBufferPointer, atNanos nanos: Int64,
+        _ direction: FlowDirection, _ bytes: ByteView, atNanos nanos: Int64,
         emit: (inout Message) -> Void
     ) {
         resp?.feed(direction, timestampNanos: nanos, bytes: bytes, emit: emit)

@@ -72,9 +72,9 @@ public struct RequestEncoder: Sendable {
         case .amqp:
             // basic.publish on channel 1 (the one the connection opened), routing key = the key.
             let key = request.keys.first?.key ?? Key()
-            key.withUnsafeBytes {
+            key.withByteView {
                 AMQPFrameWriter.publish(
-                    channel: 1, exchange: exchange, routingKey: ByteView($0), bodySize: request.valueSize, into: &out)
+                    channel: 1, exchange: exchange, routingKey: $0, bodySize: request.valueSize, into: &out)
             }
         }
     }
@@ -116,7 +116,7 @@ public struct RequestEncoder: Sendable {
         for index in keys.indices {
             let key = keys[index].key
             Self.writeBulkHeader(key.count, to: &buffer)
-            _ = key.withUnsafeBytes { buffer.writeBytes(ByteView($0)) }
+            _ = key.withByteView { buffer.writeBytes($0) }
             buffer.writeStaticString("\r\n")
         }
         if extra == 1 {
@@ -173,7 +173,7 @@ public struct RequestEncoder: Sendable {
         appendLineEnd(to: &out)
         name.withByteView { appendBulk($0, to: &out) }
         for reference in request.keys {
-            reference.key.withUnsafeBytes { appendBulk(ByteView($0), to: &out) }
+            reference.key.withByteView { appendBulk($0, to: &out) }
         }
         if extra == 1 {
             out.append(UInt8(ascii: "$"))
@@ -190,7 +190,7 @@ public struct RequestEncoder: Sendable {
             out.append(static: "get")
             for reference in request.keys {
                 out.append(0x20)
-                reference.key.withUnsafeBytes { out.append(contentsOf: ByteView($0)) }
+                reference.key.withByteView { out.append(contentsOf: $0) }
             }
             appendLineEnd(to: &out)
         case .set, .httpPost, .publish:
@@ -278,7 +278,7 @@ public struct RequestEncoder: Sendable {
         let isPost = request.kind == .httpPost || request.kind == .set
         out.append(static: isPost ? "POST " : "GET ")
         out += pathPrefix
-        if let key = request.keys.first?.key { key.withUnsafeBytes { appendEscaped(ByteView($0), to: &out) } }
+        if let key = request.keys.first?.key { key.withByteView { appendEscaped($0, to: &out) } }
         out += pathSuffix
         out.append(static: " HTTP/1.1\r\n")
         out += headerBlock
@@ -297,7 +297,7 @@ public struct RequestEncoder: Sendable {
     public static func httpTarget(of request: ByteView) -> Key {
         guard let start = request.firstIndex(of: 0x20) else { return Key() }
         let end = request.firstIndex(of: 0x20, from: start + 1) ?? request.count
-        return request.extracting((start + 1)..<end).withUnsafeBytes { Key($0) }
+        return Key(request.extracting((start + 1)..<end))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
@@ -321,7 +321,7 @@ public struct RequestEncoder: Sendable {
 
     /// The first key's bytes (memcached commands name one key).
     private func appendFirstKey(_ request: LoadRequest, to out: inout [UInt8], limit: Int = .max) {
-        request.keys.first?.key.withUnsafeBytes { out.append(contentsOf: ByteView($0).prefix(upTo: limit)) }
+        request.keys.first?.key.withByteView { out.append(contentsOf: $0.prefix(upTo: limit)) }
     }
 
     private func appendBulk(_ bytes: ByteView, to out: inout [UInt8]) {

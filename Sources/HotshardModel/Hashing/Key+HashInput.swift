@@ -6,6 +6,6 @@ extension Key {
     /// `keyHash` reads the key through this one place.
     @inline(__always)
     func hashInput<Result>(_ body: (ByteView) -> Result) -> Result {
-        withUnsafeBytes { body(ByteView($0)) }
+        withByteView(body)
     }
 }

@@ -12,7 +12,7 @@ public struct LibrdkafkaConsistentRandomScheme: PlacementScheme {
     /// Keyed messages over `nodeNames.count` partitions.
     public init(nodeNames: [String]) { self.nodeNames = nodeNames }
     /// The CRC-32 of the key (`rd_crc32`).
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { UInt64(CRC32.checksum($0)) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.withByteView { UInt64(CRC32.checksum($0)) } }
     /// `hash mod partitions`.
     public func node(forHash hash: UInt64) -> Int { Int(hash % UInt64(max(nodeNames.count, 1))) }
     /// 1/N each: the hash is taken as uniform.

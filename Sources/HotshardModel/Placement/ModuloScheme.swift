@@ -36,8 +36,8 @@ public struct ModuloScheme: PlacementScheme {
     /// The key's hash under `function`, widened to 64 bits.
     public func keyHash(_ key: Key) -> UInt64 {
         switch function {
-        case .crc32: key.withUnsafeBytes { UInt64(CRC32.checksum($0)) }
-        case .fnv1a_64: key.withUnsafeBytes { Key.fnv1a64($0) }
+        case .crc32: key.withByteView { UInt64(CRC32.checksum($0)) }
+        case .fnv1a_64: key.withByteView { Key.fnv1a64($0) }
         case .murmur3: UInt64(Murmur3.x86_32(key.bytes))
         case .xxhash64: key.hashInput { XXHash64.hash($0) }
         case .md5: UInt64(KetamaMD5.keyHash(key.bytes))

@@ -48,7 +48,7 @@ public struct NginxConsistentScheme: PlacementScheme {
     }
 
     /// The CRC-32 of the key, as nginx hashes the `hash` directive's value.
-    public func keyHash(_ key: Key) -> UInt64 { key.withUnsafeBytes { UInt64(CRC32.checksum($0)) } }
+    public func keyHash(_ key: Key) -> UInt64 { key.withByteView { UInt64(CRC32.checksum($0)) } }
     /// The owner of the first point at or after the hash, wrapping.
     public func node(forHash hash: UInt64) -> Int { ring.node(hash) }
     /// Each server's arc of the 32-bit ring.

@@ -7,7 +7,7 @@ import HotshardBytes
 package struct AMQPArgumentReader {
     private var cursor: ByteCursor
 
-    package init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: ByteView) {
         cursor = ByteCursor(bytes)
     }
 
@@ -29,7 +29,7 @@ package struct AMQPArgumentReader {
 
     /// A short string (one length octet, up to 255 bytes), as bytes: names are not assumed UTF-8.
     /// Nil, with nothing read, when the string is not all there.
-    package mutating func shortString() -> UnsafeRawBufferPointer? {
+    package mutating func shortString() -> ByteView? {
         guard let length = cursor.peek(), let text = cursor.bytes(at: cursor.offset + 1, count: Int(length)) else { return nil }
         cursor.advance(by: 1 + Int(length))
         return text

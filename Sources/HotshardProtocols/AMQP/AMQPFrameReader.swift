@@ -92,8 +92,8 @@ package struct AMQPFrameReader {
     /// Consumes in-order bytes; `onFrame` gets each frame that ended with 0xCE, with its payload
     /// (empty for bodies and oversized payloads), valid only during the call.
     package mutating func consume(
-        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
-        onFrame: (Frame, UnsafeRawBufferPointer) -> Void
+        _ bytes: ByteView, timestampNanos: Int64,
+        onFrame: (Frame, ByteView) -> Void
     ) {
         var cursor = ByteCursor(bytes)
         let base = streamOffset
@@ -141,7 +141,7 @@ package struct AMQPFrameReader {
                 if octet == Self.frameEnd {
                     resynchronising = false
                     phase = .header
-                    payload.withUnsafeBytes { onFrame(frame, oversizedPayload ? UnsafeRawBufferPointer(start: nil, count: 0) : $0) }
+                    payload.withByteView { onFrame(frame, oversizedPayload ? .empty : $0) }
                 } else {
                     health.parseErrors += 1
                     health.resyncs += 1

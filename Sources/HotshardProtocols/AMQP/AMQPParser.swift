@@ -1,4 +1,5 @@
 import DequeModule
+import HotshardBytes
 import HotshardCapture
 
 /// AMQP 0-9-1 conversations (RabbitMQ): frames across any segmentation, channels, and the
@@ -52,7 +53,7 @@ public struct AMQPParser: ConversationParser {
     }
 
     public mutating func feed(
-        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView,
         emit: (inout Message) -> Void
     ) {
         // The reader is moved out while its callback changes the rest of the parser.
@@ -99,7 +100,7 @@ public struct AMQPParser: ConversationParser {
     /// One frame in either direction: methods go to the direction's handler; content headers and
     /// bodies are a publish's from the client and a delivery's from the server.
     private mutating func frame(
-        _ frame: AMQPFrameReader.Frame, _ payload: UnsafeRawBufferPointer, fromClient: Bool, now: Int64,
+        _ frame: AMQPFrameReader.Frame, _ payload: ByteView, fromClient: Bool, now: Int64,
         emit: (inout Message) -> Void
     ) {
         switch frame.type {
@@ -222,7 +223,7 @@ public struct AMQPParser: ConversationParser {
             else { return malformed() }
             let getting = channels[id]?.getting
             channels[id]?.getting = nil
-            let queue = getting?.queue ?? Key(exchange.count == 0 ? routingKey : UnsafeRawBufferPointer(start: nil, count: 0))
+            let queue = getting?.queue ?? Key(exchange.count == 0 ? routingKey : ByteView.empty)
             startDelivery(
                 "basic.get-ok", queue: queue, tag: tag, acknowledged: getting?.acknowledges ?? true,
                 frame: frame, now: now)
@@ -275,7 +276,7 @@ public struct AMQPParser: ConversationParser {
     }
 
     private mutating func contentHeader(
-        _ payload: UnsafeRawBufferPointer, channel id: UInt16, publishing: Bool,
+        _ payload: ByteView, channel id: UInt16, publishing: Bool,
         now: Int64, emit: (inout Message) -> Void
     ) {
         var reader = AMQPArgumentReader(payload)
@@ -464,7 +465,7 @@ public struct AMQPParser: ConversationParser {
         parserHealth.parseErrors += 1
     }
 
-    private func publishKey(exchange: UnsafeRawBufferPointer, routingKey: UnsafeRawBufferPointer) -> Key {
+    private func publishKey(exchange: ByteView, routingKey: ByteView) -> Key {
         guard keyMode == .exchangeAndRoutingKey, exchange.count > 0 else { return Key(routingKey) }
         var bytes = [UInt8](exchange)
         bytes.append(UInt8(ascii: "/"))

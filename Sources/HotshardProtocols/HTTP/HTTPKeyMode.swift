@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import HotshardBytes
 
 /// What names the "key" of an HTTP request.
 public enum HTTPKeyMode: Sendable, Equatable, Hashable {
@@ -47,12 +43,10 @@ public enum HTTPKeyMode: Sendable, Equatable, Hashable {
     }
 
     /// The key as `Key`: the path modes straight from the target's bytes, with no array made per request.
-    func keyValue(target: UnsafeRawBufferPointer, host: [UInt8]?, header: (String) -> [UInt8]?) -> Key? {
+    func keyValue(target: ByteView, host: [UInt8]?, header: (String) -> [UInt8]?) -> Key? {
         switch self {
         case .path:
-            guard let base = target.baseAddress else { return Key() }
-            let end = memchr(base, Int32(UInt8(ascii: "?")), target.count).map { UnsafeRawPointer($0) - base } ?? target.count
-            return Key(UnsafeRawBufferPointer(rebasing: target[..<end]))
+            return Key(target.prefix(upTo: target.firstIndex(of: UInt8(ascii: "?")) ?? target.count))
         case .pathWithQuery:
             return Key(target)
         default:

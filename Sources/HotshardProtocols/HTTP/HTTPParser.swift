@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import HotshardBytes
 import HotshardCapture
 
 /// HTTP/1.1 conversations: requests and replies framed by Content-Length or chunked transfer
@@ -110,7 +106,7 @@ public struct HTTPParser: ConversationParser {
     }
 
     public mutating func feed(
-        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView,
         emit: (inout Message) -> Void
     ) {
         if switchedProtocol { return }
@@ -169,7 +165,7 @@ public struct HTTPParser: ConversationParser {
     // MARK: Requests
 
     private mutating func requestLine(
-        _ line: UnsafeRawBufferPointer, wire: Int, offset: Int,
+        _ line: ByteView, wire: Int, offset: Int,
         timestampNanos: Int64, emit: (inout Message) -> Void
     ) -> Int {
         request.bytes += wire
@@ -177,7 +173,7 @@ public struct HTTPParser: ConversationParser {
         case .startLine:
             if line.isEmpty { request.bytes -= wire; return 0 }  // stray CRLF between requests
             let parts = lineWords.split(line, limit: 4)
-            guard parts.count == 3, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[2]]), "HTTP/1.") else {
+            guard parts.count == 3, line.extracting(parts[2]).hasPrefix("HTTP/1.") else {
                 // Not a request line: skip to the next line (resynchronisation).
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
@@ -186,8 +182,8 @@ public struct HTTPParser: ConversationParser {
             }
             request.begin(bytes: wire, firstNanos: timestampNanos)
             request.streamOffset = offset
-            (request.method, request.operation) = HTTPMethod.recognise(UnsafeRawBufferPointer(rebasing: line[parts[0]]))
-            let target = UnsafeRawBufferPointer(rebasing: line[parts[1]])
+            (request.method, request.operation) = HTTPMethod.recognise(line.extracting(parts[0]))
+            let target = line.extracting(parts[1])
             if keyMode.needsHeaders {
                 request.target.append(contentsOf: target)
             } else {
@@ -227,7 +223,7 @@ public struct HTTPParser: ConversationParser {
         var key = request.key
         if keyMode.needsHeaders {
             let keyHeader = request.keyHeader, host = request.host, keyMode = keyMode
-            key = request.target.withUnsafeBytes { keyMode.keyValue(target: $0, host: host) { _ in keyHeader } }
+            key = request.target.withByteView { keyMode.keyValue(target: $0, host: host) { _ in keyHeader } }
         }
         var keys = KeyList()
         if let key { keys.append(KeyReference(key: key)) }
@@ -246,7 +242,7 @@ public struct HTTPParser: ConversationParser {
     // MARK: Replies
 
     private mutating func replyLine(
-        _ line: UnsafeRawBufferPointer, wire: Int,
+        _ line: ByteView, wire: Int,
         timestampNanos: Int64, emit: (inout Message) -> Void
     ) -> Int {
         reply.bytes += wire
@@ -254,8 +250,8 @@ public struct HTTPParser: ConversationParser {
         case .startLine:
             if line.isEmpty { reply.bytes -= wire; return 0 }
             let parts = lineWords.split(line, limit: 3)
-            guard parts.count >= 2, bytesHavePrefix(UnsafeRawBufferPointer(rebasing: line[parts[0]]), "HTTP/1."),
-                let code = decimal(UnsafeRawBufferPointer(rebasing: line[parts[1]]))
+            guard parts.count >= 2, line.extracting(parts[0]).hasPrefix("HTTP/1."),
+                let code = decimal(line.extracting(parts[1]))
             else {
                 parserHealth.parseErrors += 1
                 parserHealth.skippedBytes += wire
@@ -340,7 +336,7 @@ public struct HTTPParser: ConversationParser {
     static let chunkedCoding = Array("chunked".utf8)
 
     /// `bytes` equals `lowercase` ignoring ASCII case.
-    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+    static func equalsIgnoringCase(_ bytes: ByteView, _ lowercase: [UInt8]) -> Bool {
         guard bytes.count == lowercase.count else { return false }
         for (byte, expected) in zip(bytes, lowercase) {
             let lowered = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte
@@ -350,10 +346,10 @@ public struct HTTPParser: ConversationParser {
     }
 
     /// `bytes` contains `lowercase` ignoring ASCII case.
-    static func containsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+    static func containsIgnoringCase(_ bytes: ByteView, _ lowercase: [UInt8]) -> Bool {
         guard bytes.count >= lowercase.count else { return false }
         for offset in 0...(bytes.count - lowercase.count)
-        where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + lowercase.count)]), lowercase) {
+        where equalsIgnoringCase(bytes.extracting(offset..<(offset + lowercase.count)), lowercase) {
             return true
         }
         return false
@@ -363,7 +359,7 @@ public struct HTTPParser: ConversationParser {
 /// What both directions do with their lines: chunk sizes and headers.
 extension HTTPParser.Direction {
     /// A chunk-size line: the size in hex (extensions after `;` ignored); 0 starts the trailers.
-    mutating func chunkLine(_ line: UnsafeRawBufferPointer, health parserHealth: inout ParserHealth) -> Int {
+    mutating func chunkLine(_ line: ByteView, health parserHealth: inout ParserHealth) -> Int {
         var size = 0
         var digits = 0
         for byte in line {
@@ -397,23 +393,19 @@ extension HTTPParser.Direction {
     }
 
     mutating func header(
-        _ line: UnsafeRawBufferPointer, keyMode: HTTPKeyMode, keyHeaderName: [UInt8]?,
+        _ line: ByteView, keyMode: HTTPKeyMode, keyHeaderName: [UInt8]?,
         health parserHealth: inout ParserHealth
     ) {
         headerCount += 1
-        guard headerCount <= HTTPParser.maxHeaders, let base = line.baseAddress,
-            let found = memchr(base, Int32(UInt8(ascii: ":")), line.count)
-        else {
+        guard headerCount <= HTTPParser.maxHeaders, let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
             parserHealth.parseErrors += 1
             return
         }
-        let colon = UnsafeRawPointer(found) - base
-        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        var start = colon + 1
-        while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        let name = line.extracting(0..<colon)
+        let start = line.firstIndex(from: colon + 1) { $0 != 0x20 && $0 != 0x09 } ?? line.count
         var end = line.count
         while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
-        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        let value = line.extracting(start..<end)
         // Header names compared as bytes, without a String per header; by length first, so that
         // most headers reach no name (each a lazily made static: a `swift_once` call per read).
         if name.count == 14, HTTPParser.equalsIgnoringCase(name, HTTPParser.contentLength) {

@@ -39,7 +39,7 @@ struct BinaryFrameReader {
     }
 
     mutating func consume(
-        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64, expectedMagic: UInt8,
+        _ bytes: ByteView, timestampNanos: Int64, expectedMagic: UInt8,
         onFrame: (Frame) -> Void
     ) {
         var cursor = ByteCursor(bytes)

@@ -1,3 +1,4 @@
+import HotshardBytes
 import HotshardCapture
 
 /// memcached conversations: the text protocol (get/gets/gat/gats with many keys, storage
@@ -89,7 +90,7 @@ public struct MemcachedParser: ConversationParser {
     }
 
     public mutating func feed(
-        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView,
         emit: (inout Message) -> Void
     ) {
         if mode == .unknown {
@@ -163,27 +164,27 @@ public struct MemcachedParser: ConversationParser {
 
     /// UDP: an 8-byte frame header (request id, sequence, datagram count, reserved), then the text protocol.
     public mutating func datagram(
-        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView,
         emit: (inout Message) -> Void
     ) {
         guard bytes.count > 8 else {
             parserHealth.parseErrors += 1
             return
         }
-        feed(direction, timestampNanos: timestampNanos, bytes: UnsafeRawBufferPointer(rebasing: bytes[8...]), emit: emit)
+        feed(direction, timestampNanos: timestampNanos, bytes: bytes.dropping(first: 8), emit: emit)
     }
 
     // MARK: Text requests
 
     private mutating func textRequest(
-        _ line: UnsafeRawBufferPointer, wireBytes: Int, offset: Int, timestampNanos: Int64,
+        _ line: ByteView, wireBytes: Int, offset: Int, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) -> Int {
         let fields = lineWords.split(line)
         guard let verbRange = fields.first else { return 0 }
-        func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
+        func field(_ index: Int) -> ByteView { line.extracting(fields[index]) }
         func key(_ index: Int) -> KeyReference { KeyReference(key: Key(field(index))) }
-        let verbBytes = UnsafeRawBufferPointer(rebasing: line[verbRange])
+        let verbBytes = line.extracting(verbRange)
         let verb = MemcachedTextVerb.recognise(verbBytes)
         let noreply = fields.count > 1 && bytesEqual(field(fields.count - 1), "noreply")
         var operation = OperationClass.other
@@ -284,13 +285,13 @@ public struct MemcachedParser: ConversationParser {
     // MARK: Text replies
 
     private mutating func textReply(
-        _ line: UnsafeRawBufferPointer, wireBytes: Int, timestampNanos: Int64,
+        _ line: ByteView, wireBytes: Int, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) -> Int {
         let fields = lineWords.split(line, limit: 8)
         guard let first = fields.first else { return 0 }
-        let word = UnsafeRawBufferPointer(rebasing: line[first])
-        func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
+        let word = line.extracting(first)
+        func field(_ index: Int) -> ByteView { line.extracting(fields[index]) }
         if !replyOpen {
             replyOpen = true
             replyFirstNanos = timestampNanos
@@ -316,7 +317,7 @@ public struct MemcachedParser: ConversationParser {
                 let valueKey = field(1)
                 let keys = pending[0].message.keys
                 if let index = keys.firstIndex(where: { reference in
-                    reference.hit == nil && reference.key.withUnsafeBytes { bytesEqual($0, valueKey) }
+                    reference.hit == nil && reference.key.withByteView { bytesEqual($0, valueKey) }
                 }) {
                     pending[0].message.keys.setOutcome(at: index, hit: true, valueBytes: length)
                 }
@@ -348,7 +349,7 @@ public struct MemcachedParser: ConversationParser {
     }
 
     private mutating func metaReply(
-        _ word: UnsafeRawBufferPointer, fields: LineWords.Words, line: UnsafeRawBufferPointer,
+        _ word: ByteView, fields: LineWords.Words, line: ByteView,
         emit: (inout Message) -> Void
     ) -> Int {
         // The two-letter code compared as bytes: no String per reply.
@@ -373,7 +374,7 @@ public struct MemcachedParser: ConversationParser {
         var dataBytes = 0
         var status: ReplyStatus
         if code("VA") {
-            dataBytes = fields.count >= 2 ? (decimal(UnsafeRawBufferPointer(rebasing: line[fields[1]])) ?? 0) + 2 : 0
+            dataBytes = fields.count >= 2 ? (decimal(line.extracting(fields[1])) ?? 0) + 2 : 0
             status = .ok
             if !pending[0].message.keys.isEmpty {
                 pending[0].message.keys.setOutcome(at: 0, hit: true, valueBytes: max(0, dataBytes - 2))

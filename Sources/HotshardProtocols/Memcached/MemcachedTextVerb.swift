@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// The first word of a memcached text request, recognised from its bytes: a String made,
 /// lower-cased and upper-cased per request cost more than the rest of the request's parsing.
 enum MemcachedTextVerb: CaseIterable {
@@ -37,22 +39,21 @@ enum MemcachedTextVerb: CaseIterable {
 
     /// The verb's letters, lower case, packed as `folded` packs a word.
     private var packed: UInt64 {
-        var name = name.lowercased()
-        return name.withUTF8 { Self.folded(UnsafeRawBufferPointer($0)) ?? 0 }
+        name.lowercased().withByteView { Self.folded($0) ?? 0 }
     }
 
     /// Most frequent first: a lookup compares against each in turn.
     private static let table: [(packed: UInt64, verb: MemcachedTextVerb)] = allCases.map { ($0.packed, $0) }
 
     /// The verb `word` names, in any letter case (as the parser always accepted); nil for others.
-    static func recognise(_ word: UnsafeRawBufferPointer) -> MemcachedTextVerb? {
+    static func recognise(_ word: ByteView) -> MemcachedTextVerb? {
         guard let packed = folded(word) else { return nil }
         for entry in table where entry.packed == packed { return entry.verb }
         return nil
     }
 
     /// Up to eight bytes, ASCII letters lower-cased, one per byte from the lowest; nil when longer.
-    private static func folded(_ word: UnsafeRawBufferPointer) -> UInt64? {
+    private static func folded(_ word: ByteView) -> UInt64? {
         guard word.count <= 8 else { return nil }
         var packed: UInt64 = 0
         for (index, byte) in word.enumerated() {

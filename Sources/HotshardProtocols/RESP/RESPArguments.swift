@@ -18,7 +18,7 @@ struct RESPArguments {
     private var buffer = FixedStorage<Span>(capacity: 16)
     private(set) var count = 0
     /// The input the spans point into while a whole request is read in place; nil when stored.
-    private var borrowed: UnsafeRawPointer?
+    private var borrowed: ByteView?
     let maxStoredBytes: Int
     let maxArguments: Int
     /// Arguments beyond `maxArguments` are counted, not stored.
@@ -39,9 +39,9 @@ struct RESPArguments {
     /// Starts reading a request in place: arguments are then ranges of `base`, which must stay
     /// valid until the request is finished.
     @inline(__always)
-    mutating func borrow(_ bytes: UnsafeRawBufferPointer) {
+    mutating func borrow(_ bytes: ByteView) {
         count = 0
-        borrowed = bytes.baseAddress
+        borrowed = bytes
         droppedArguments = 0
     }
 
@@ -88,26 +88,26 @@ struct RESPArguments {
     }
 
     /// Appends bytes to the stored argument begun last, up to the storage cap.
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    mutating func append(_ bytes: ByteView) {
         guard count > 0 else { return }
         if !isKnownUniquelyReferenced(&buffer) { grow() }
         let last = count - 1
         let room = maxStoredBytes - buffer[last].length
         guard room > 0 else { return }
         let take = min(room, bytes.count)
-        storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
+        storage.append(contentsOf: bytes.prefix(upTo: take))
         buffer[last].length += take
     }
 
     @inline(__always)
-    func withArgument<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    func withArgument<T>(_ index: Int, _ body: (ByteView) -> T) -> T {
         precondition(index >= 0 && index < count, "argument index out of range")
         let span = buffer[index]
         if let borrowed {
-            return body(UnsafeRawBufferPointer(start: borrowed + span.start, count: span.length))
+            return body(borrowed.extracting(span.start..<(span.start + span.length)))
         }
-        return storage.withUnsafeBytes { all in
-            body(UnsafeRawBufferPointer(rebasing: all[span.start..<(span.start + span.length)]))
+        return storage.withByteView { all in
+            body(all.extracting(span.start..<(span.start + span.length)))
         }
     }
 
@@ -129,15 +129,15 @@ struct RESPArguments {
 
     /// The argument's bytes as a key keeps them, valid only inside `body`.
     @inline(__always)
-    func withKeyBytes<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    func withKeyBytes<T>(_ index: Int, _ body: (ByteView) -> T) -> T {
         withArgument(index) { body(keyBytes($0)) }
     }
 
     /// Bytes of a key argument, cut at `maxStoredBytes` however they arrived (memory stays bounded).
-    /// Cut by count, not through `prefix`: the slice cost the fast path 2 ns a request.
+    /// A view of the first bytes, not a `Slice`: the slice cost the fast path 2 ns a request.
     @inline(__always)
-    func keyBytes(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: bytes.baseAddress, count: min(bytes.count, maxStoredBytes))
+    func keyBytes(_ bytes: ByteView) -> ByteView {
+        bytes.prefix(upTo: maxStoredBytes)
     }
 
     func equalsIgnoringCase(_ index: Int, _ upper: [UInt8]) -> Bool {

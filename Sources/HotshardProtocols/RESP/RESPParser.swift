@@ -19,7 +19,7 @@ public struct RESPParser: ConversationParser {
         var role: Role
         /// The table entry whose name and class `message` holds (nil: another name): a slot that
         /// held the same command before skips writing them.
-        var named: UnsafeMutableRawPointer? = nil
+        var named: Unmanaged<RedisCommandEntry>? = nil
 
         var operation: OperationClass { message.operation }
 
@@ -47,13 +47,12 @@ public struct RESPParser: ConversationParser {
         /// Sets the command's name and class, unless the slot's last request had the same command.
         @inline(__always)
         mutating func name(_ entry: Unmanaged<RedisCommandEntry>) {
-            let identity = entry.toOpaque()
-            guard named != identity else { return }
+            guard named?.toOpaque() != entry.toOpaque() else { return }
             entry._withUnsafeGuaranteedRef { entry in
                 message.command = entry.name
                 message.operation = entry.spec.operation
             }
-            named = identity
+            named = entry
         }
 
         /// Names a command the table does not know.
@@ -222,7 +221,7 @@ public struct RESPParser: ConversationParser {
     }
 
     public mutating func feed(
-        _ direction: FlowDirection, timestampNanos: Int64, bytes: UnsafeRawBufferPointer,
+        _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView,
         emit: (inout Message) -> Void
     ) {
         // Whole messages are read straight from the input; the token reader takes what arrives
@@ -232,7 +231,7 @@ public struct RESPParser: ConversationParser {
             while index < bytes.count {
                 if case .betweenRequests = requestState, requestReader.isAtMessageBoundary {
                     let read = readWholeRequests(
-                        UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                        bytes.dropping(first: index),
                         timestampNanos: timestampNanos, emit: emit)
                     requestReader.skip(read)
                     index += read
@@ -242,7 +241,7 @@ public struct RESPParser: ConversationParser {
                 // split line would re-allocate it.
                 var reader = requestReader
                 requestReader = Self.idleRequestReader
-                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, end in
+                index += reader.consume(bytes.dropping(first: index)) { token, wireBytes, end in
                     requestToken(token, wireBytes: wireBytes, end: end, timestampNanos: timestampNanos, emit: emit)
                     if case .betweenRequests = requestState { return true }
                     return false
@@ -253,7 +252,7 @@ public struct RESPParser: ConversationParser {
             while index < bytes.count {
                 if replyState.isBetweenReplies, replyReader.isAtMessageBoundary {
                     let read = readWholeReplies(
-                        UnsafeRawBufferPointer(rebasing: bytes[index...]),
+                        bytes.dropping(first: index),
                         timestampNanos: timestampNanos, emit: emit)
                     replyReader.skip(read)
                     index += read
@@ -261,7 +260,7 @@ public struct RESPParser: ConversationParser {
                 }
                 var reader = replyReader
                 replyReader = Self.idleReplyReader
-                index += reader.consume(UnsafeRawBufferPointer(rebasing: bytes[index...])) { token, wireBytes, _ in
+                index += reader.consume(bytes.dropping(first: index)) { token, wireBytes, _ in
                     replyToken(token, wireBytes: wireBytes, timestampNanos: timestampNanos, emit: emit)
                     return replyState.isBetweenReplies
                 }
@@ -359,7 +358,7 @@ public struct RESPParser: ConversationParser {
     }
 
     /// Telnet-style commands: words split on blanks, double quotes group words.
-    static func splitInline(_ line: UnsafeRawBufferPointer, into arguments: inout RESPArguments) {
+    static func splitInline(_ line: ByteView, into arguments: inout RESPArguments) {
         var index = 0
         let count = line.count
         while index < count {
@@ -378,7 +377,7 @@ public struct RESPParser: ConversationParser {
                 index = end
             }
             if arguments.begin() {
-                arguments.append(UnsafeRawBufferPointer(rebasing: line[start..<end]))
+                arguments.append(line.extracting(start..<end))
             }
         }
     }
@@ -470,7 +469,7 @@ public struct RESPParser: ConversationParser {
     /// bytes they took. Stops at a request that is incomplete or not a plain array of bulk
     /// strings: the token reader takes it from there, with its error handling.
     private mutating func readWholeRequests(
-        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+        _ bytes: ByteView, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) -> Int {
         var cursor = ByteCursor(bytes)
@@ -551,7 +550,7 @@ public struct RESPParser: ConversationParser {
     /// Reads the whole simple replies (`+`, `-`, `:`, bulk strings) at the start of `bytes`;
     /// returns how many bytes they took. Aggregates and RESP3 types go to the token reader.
     private mutating func readWholeReplies(
-        _ bytes: UnsafeRawBufferPointer, timestampNanos: Int64,
+        _ bytes: ByteView, timestampNanos: Int64,
         emit: (inout Message) -> Void
     ) -> Int {
         var cursor = ByteCursor(bytes)
@@ -559,7 +558,7 @@ public struct RESPParser: ConversationParser {
         while let kind = cursor.peek() {
             let start = cursor.offset
             var isNull = false
-            var line = UnsafeRawBufferPointer(start: nil, count: 0)
+            var line = ByteView.empty
             cursor.advance(by: 1)
             switch kind {
             case UInt8(ascii: "$"):

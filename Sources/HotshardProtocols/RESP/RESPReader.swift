@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import HotshardBytes
 
 /// Tokenizes one direction of a RESP2/RESP3 byte stream incrementally.
 ///
@@ -14,13 +10,13 @@ struct RESPReader {
         /// `*`, `%`, `~`, `>`, `|` with their element count (-1 for a null aggregate).
         case aggregate(kind: UInt8, count: Int)
         /// `+ - : , # _ (` with the line after the type byte.
-        case simple(kind: UInt8, line: UnsafeRawBufferPointer)
+        case simple(kind: UInt8, line: ByteView)
         /// `$ ! =` with the payload length (-1 for a null bulk string).
         case bulkHeader(kind: UInt8, length: Int)
-        case bulkChunk(UnsafeRawBufferPointer)
+        case bulkChunk(ByteView)
         case bulkEnd
         /// A request line that is not RESP (telnet-style inline command).
-        case inline(UnsafeRawBufferPointer)
+        case inline(ByteView)
     }
 
     private enum State {
@@ -78,7 +74,7 @@ struct RESPReader {
     /// Feeds bytes; `emit` receives each token with the number of wire bytes it covered and the
     /// stream offset just after it, and returns true when a message just ended. The reader then
     /// stops at that boundary, and returns how many bytes it consumed (all of them otherwise).
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, emit: (Token, Int, Int) -> Bool) -> Int {
+    mutating func consume(_ bytes: ByteView, emit: (Token, Int, Int) -> Bool) -> Int {
         var index = 0
         let count = bytes.count
         let base = streamOffset
@@ -90,7 +86,7 @@ struct RESPReader {
             case .bulk(let remaining):
                 let take = min(remaining, count - index)
                 deliver(
-                    emit, .bulkChunk(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)])), take,
+                    emit, .bulkChunk(bytes.extracting(index..<(index + take))), take,
                     end: base + index + take)
                 index += take
                 state = remaining - take == 0 ? .bulkTerminator(remaining: 2) : .bulk(remaining: remaining - take)
@@ -107,7 +103,7 @@ struct RESPReader {
                 // A message starts after a newline with a type byte (and, for requests, `*<digit>`).
                 while index < count {
                     let byte = bytes[index]
-                    if atLineStart, isPlausibleStart(byte, next: index + 1 < count ? bytes[index + 1] : nil) {
+                    if atLineStart, isPlausibleStart(byte, next: bytes.byte(at: index + 1)) {
                         state = .line
                         break
                     }
@@ -116,9 +112,9 @@ struct RESPReader {
                     index += 1
                 }
             case .line:
-                guard let newline = firstNewline(bytes, from: index) else {
+                guard let newline = bytes.firstIndex(of: 0x0a, from: index) else {
                     let held = carry.count
-                    if !carry.hold(UnsafeRawBufferPointer(rebasing: bytes[index..<count])) {
+                    if !carry.hold(bytes.extracting(index..<count)) {
                         health.oversized += 1
                         health.parseErrors += 1
                         health.skippedBytes += held + count - index
@@ -131,12 +127,12 @@ struct RESPReader {
                 }
                 let lineBytes = newline + 1 - index
                 if carry.isEmpty {
-                    let line = UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])
+                    let line = bytes.extracting(index..<(newline + 1))
                     handleLine(line, wireBytes: lineBytes, streamEnd: base + newline + 1, emit: emit)
                 } else {
                     let held = carry.count
-                    if var joined = carry.take(appending: UnsafeRawBufferPointer(rebasing: bytes[index..<(newline + 1)])) {
-                        joined.withUnsafeBytes { handleLine($0, wireBytes: joined.count, streamEnd: base + newline + 1, emit: emit) }
+                    if var joined = carry.take(appending: bytes.extracting(index..<(newline + 1))) {
+                        joined.withByteView { handleLine($0, wireBytes: joined.count, streamEnd: base + newline + 1, emit: emit) }
                         carry.reuse(&joined)
                     } else {
                         health.oversized += 1
@@ -149,12 +145,6 @@ struct RESPReader {
             }
         }
         return count
-    }
-
-    private func firstNewline(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let base = bytes.baseAddress, start < bytes.count else { return nil }
-        guard let found = memchr(base + start, 0x0a, bytes.count - start) else { return nil }
-        return UnsafeRawPointer(found) - base
     }
 
     private func isPlausibleStart(_ byte: UInt8, next: UInt8?) -> Bool {
@@ -175,7 +165,7 @@ struct RESPReader {
 
     /// One complete line including its `\n` (and usually `\r\n`).
     private mutating func handleLine(
-        _ line: UnsafeRawBufferPointer, wireBytes: Int,
+        _ line: ByteView, wireBytes: Int,
         streamEnd: Int, emit: (Token, Int, Int) -> Bool
     ) {
         var end = line.count - 1
@@ -186,10 +176,10 @@ struct RESPReader {
             return
         }
         let kind = line[0]
-        let body = UnsafeRawBufferPointer(rebasing: line[1..<end])
+        let body = line.extracting(1..<end)
         if isRequestSide, kind != UInt8(ascii: "*"), kind != UInt8(ascii: "$") {
             // Requests are arrays of bulk strings, or inline commands (telnet style).
-            deliver(emit, .inline(UnsafeRawBufferPointer(rebasing: line[0..<end])), wireBytes, end: streamEnd)
+            deliver(emit, .inline(line.extracting(0..<end)), wireBytes, end: streamEnd)
             return
         }
         switch kind {
@@ -229,7 +219,7 @@ struct RESPReader {
     }
 
     /// A decimal integer from the wire, nil when malformed or beyond 18 digits.
-    static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    static func decimal(_ bytes: ByteView) -> Int? {
         guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
         var value = 0
         var negative = false

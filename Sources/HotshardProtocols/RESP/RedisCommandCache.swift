@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// The table entries of the commands a connection sent lately, by their exact bytes: a pipeline
 /// repeats a handful of commands, and finding one here costs a word compare where the table
 /// costs a hash of the name, a probe and a check of the name.
@@ -46,9 +48,9 @@ struct RedisCommandCache {
     /// What a command is cached by: the word its bytes spell and their count; nil unless it has
     /// one to eight bytes.
     @inline(__always)
-    static func key(_ command: UnsafeRawBufferPointer) -> (word: UInt64, length: Int)? {
-        guard command.count > 0, command.count <= 8, let base = command.baseAddress else { return nil }
-        return (Key.word(base, count: command.count), command.count)
+    static func key(_ command: ByteView) -> (word: UInt64, length: Int)? {
+        guard let word = command.word(at: 0, length: command.count) else { return nil }
+        return (word, command.count)
     }
 
     @inline(__always)

@@ -1,3 +1,5 @@
+import HotshardBytes
+
 /// One command of the table, found once per request. A class, so that a lookup hands out one
 /// reference rather than a copy of the name and key specs.
 final class RedisCommandEntry: Sendable {
@@ -31,7 +33,7 @@ final class RedisCommandEntry: Sendable {
     let hasOneKeyFirst: Bool
 
     /// True when `command` (with `|suffix`) is this entry's name, letters in any case.
-    func isNamed(_ command: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> Bool {
+    func isNamed(_ command: ByteView, suffix: ByteView? = nil) -> Bool {
         let suffixLength = suffix.map { $0.count + 1 } ?? 0
         guard nameBytes.count == command.count + suffixLength else { return false }
         for index in 0..<command.count where asciiUppercased(command[index]) != nameBytes[index] { return false }
@@ -104,7 +106,7 @@ enum RedisCommandTable {
         return nil
     }
 
-    static func upperHash(_ bytes: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer? = nil) -> UInt64 {
+    static func upperHash(_ bytes: ByteView, suffix: ByteView? = nil) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash = (hash ^ UInt64(asciiUppercased(byte))) &* 0x0000_0100_0000_01b3
