@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A read position in bytes someone else owns: what the protocol parsers and capture readers
 /// read wire data through, so that their pointer arithmetic lives here, once, bounds-checked.
 ///
@@ -13,27 +7,21 @@ import Darwin
 /// Nothing is copied: the cursor borrows the bytes, which must outlive it — make it inside the
 /// `withUnsafeBytes` (or `feed`) call that lends them, and never store it.
 public struct ByteCursor {
-    @usableFromInline let base: UnsafeRawPointer?
-    /// How many bytes the cursor reads, from its start.
-    public let count: Int
+    /// The bytes read: every look at them goes through the view's checked reads.
+    public let view: ByteView
     /// How many bytes were read or skipped.
     public var offset: Int
-
-    /// A cursor at the first of `bytes`.
-    @inlinable
-    public init(_ bytes: UnsafeRawBufferPointer) {
-        base = bytes.baseAddress
-        count = bytes.baseAddress == nil ? 0 : bytes.count
-        offset = 0
-    }
 
     /// A cursor at the first byte of `view`.
     @inlinable
     public init(_ view: ByteView) {
-        base = view.base
-        count = view.count
+        self.view = view
         offset = 0
     }
+
+    /// How many bytes the cursor reads, from its start.
+    @inlinable
+    public var count: Int { view.count }
 
     /// How many bytes are left to read.
     @inlinable
@@ -44,75 +32,44 @@ public struct ByteCursor {
 
     /// The bytes not yet read, without moving.
     @inlinable
-    public var rest: ByteView { bytes(at: offset, count: remaining) ?? .empty }
+    public var rest: ByteView { view.slice(at: offset, count: remaining) ?? .empty }
 
     /// `length` bytes at `position` (from the cursor's start), or nil when they are not all there.
     @inlinable
-    public func bytes(at position: Int, count length: Int) -> ByteView? {
-        guard position >= 0, length >= 0, length <= count &- position, let base else {
-            return length == 0 && position >= 0 && position <= count ? .empty : nil
-        }
-        return ByteView(UnsafeRawBufferPointer(start: base + position, count: length))
-    }
+    public func bytes(at position: Int, count length: Int) -> ByteView? { view.slice(at: position, count: length) }
 
     // MARK: Looking ahead
 
     /// The next byte, or nil at the end.
     @inlinable
-    public func peek() -> UInt8? { peek(at: offset) }
+    public func peek() -> UInt8? { view.byte(at: offset) }
 
     /// The byte at `position` (from the cursor's start), or nil when it is not there.
     @inlinable
-    public func peek(at position: Int) -> UInt8? {
-        guard position >= 0, position < count, let base else { return nil }
-        return base.load(fromByteOffset: position, as: UInt8.self)
-    }
+    public func peek(at position: Int) -> UInt8? { view.byte(at: position) }
 
     /// The two bytes at `position` as the host reads them (`0x0a0d` is `\r\n` on a little-endian
     /// host): one compare for a line end. Nil when they are not both there.
     @inlinable
     public func peekUInt16(at position: Int) -> UInt16? {
-        guard position >= 0, position < count &- 1, let base else { return nil }
-        return base.loadUnaligned(fromByteOffset: position, as: UInt16.self)
+        view.littleEndian(at: position, as: UInt16.self).map { UInt16(littleEndian: $0) }
     }
 
     /// The integer stored big-endian (network order: packet headers) at `position`, or nil when
     /// its bytes are not all there.
     @inlinable
     public func peekBigEndian<T: FixedWidthInteger>(at position: Int, as type: T.Type) -> T? {
-        guard position >= 0, MemoryLayout<T>.size <= count &- position, let base else { return nil }
-        return T(bigEndian: base.loadUnaligned(fromByteOffset: position, as: T.self))
+        view.bigEndian(at: position, as: type)
     }
 
-    /// Up to eight bytes at `position` in one word, the first byte lowest (zeros beyond
-    /// `length`): a short name or command compared in one instruction. Four to eight bytes are two
-    /// four-byte loads that overlap in the middle (equal bytes, so or-ing them is exact), fewer are
-    /// read byte by byte; nothing beyond the bytes is touched. Nil when `length` is not 1...8 or the
-    /// bytes are not all there.
+    /// Up to eight bytes at `position` in one word, the first byte lowest (`ByteView.word`).
     @inlinable
-    public func peekWord(at position: Int, length: Int) -> UInt64? {
-        guard length > 0, length <= 8, position >= 0, length <= count &- position, let base else { return nil }
-        let start = base + position
-        if length >= 4 {
-            let low = UInt64(UInt32(littleEndian: start.loadUnaligned(as: UInt32.self)))
-            let high = UInt64(UInt32(littleEndian: start.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self)))
-            return low | high << (UInt64(length &- 4) &* 8)
-        }
-        var word: UInt64 = 0
-        for index in 0..<length {
-            word |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (UInt64(index) &* 8)
-        }
-        return word
-    }
+    public func peekWord(at position: Int, length: Int) -> UInt64? { view.word(at: position, length: length) }
 
     /// Where the next `byte` lies at or after `position` (from the cursor's start), nil when none
-    /// does: `memchr`, which reads a word or a vector at a time.
+    /// does (`memchr`).
     @inlinable
-    public func firstIndex(of byte: UInt8, from position: Int) -> Int? {
-        guard position >= 0, position < count, let base else { return nil }
-        guard let found = memchr(base + position, Int32(byte), count &- position) else { return nil }
-        return UnsafeRawPointer(found) - base
-    }
+    public func firstIndex(of byte: UInt8, from position: Int) -> Int? { view.firstIndex(of: byte, from: position) }
 
     // MARK: Reading
 
@@ -213,12 +170,11 @@ public struct ByteCursor {
             offset &+= 3
             return Int(digit)
         }
-        guard let base else { return nil }
         var value = 0
         var index = offset
         let limit = min(count, offset &+ maxDigits)
-        while index < limit {
-            let digit = base.load(fromByteOffset: index, as: UInt8.self) &- 0x30
+        while index < limit, let byte = view.byte(at: index) {
+            let digit = byte &- 0x30
             guard digit < 10 else { break }
             value = value &* 10 &+ Int(digit)
             index &+= 1

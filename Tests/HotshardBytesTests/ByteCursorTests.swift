@@ -8,7 +8,7 @@ import Testing
 @Suite struct ByteCursorTests {
     /// Runs `body` on a cursor over `text`'s UTF-8 bytes.
     func withCursor<T>(_ text: String, _ body: (inout ByteCursor) -> T) -> T {
-        Array(text.utf8).withUnsafeBytes { bytes in
+        Array(text.utf8).withByteView { bytes in
             var cursor = ByteCursor(bytes)
             return body(&cursor)
         }
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func emptyInputReadsNothing() {
-        var cursor = ByteCursor(UnsafeRawBufferPointer(start: nil, count: 0))
+        var cursor = ByteCursor(.empty)
         #expect(cursor.isAtEnd && cursor.remaining == 0 && cursor.count == 0)
         #expect(cursor.peek() == nil && cursor.readByte() == nil)
         #expect(cursor.readLine() == nil && cursor.readDecimal() == nil && cursor.readLengthLine() == nil)
