@@ -14,6 +14,7 @@ public struct ByteCursor {
 
     /// A cursor at the first byte of `view`.
     @inlinable
+    @inline(__always)
     public init(_ view: ByteView) {
         self.view = view
         offset = 0
@@ -21,36 +22,45 @@ public struct ByteCursor {
 
     /// How many bytes the cursor reads, from its start.
     @inlinable
+    @inline(__always)
     public var count: Int { view.count }
 
     /// How many bytes are left to read.
     @inlinable
+    @inline(__always)
     public var remaining: Int { count &- offset }
 
     @inlinable
+
+    @inline(__always)
     public var isAtEnd: Bool { offset >= count }
 
     /// The bytes not yet read, without moving.
     @inlinable
+    @inline(__always)
     public var rest: ByteView { view.slice(at: offset, count: remaining) ?? .empty }
 
     /// `length` bytes at `position` (from the cursor's start), or nil when they are not all there.
     @inlinable
+    @inline(__always)
     public func bytes(at position: Int, count length: Int) -> ByteView? { view.slice(at: position, count: length) }
 
     // MARK: Looking ahead
 
     /// The next byte, or nil at the end.
     @inlinable
+    @inline(__always)
     public func peek() -> UInt8? { view.byte(at: offset) }
 
     /// The byte at `position` (from the cursor's start), or nil when it is not there.
     @inlinable
+    @inline(__always)
     public func peek(at position: Int) -> UInt8? { view.byte(at: position) }
 
     /// The two bytes at `position` as the host reads them (`0x0a0d` is `\r\n` on a little-endian
     /// host): one compare for a line end. Nil when they are not both there.
     @inlinable
+    @inline(__always)
     public func peekUInt16(at position: Int) -> UInt16? {
         view.littleEndian(at: position, as: UInt16.self).map { UInt16(littleEndian: $0) }
     }
@@ -58,23 +68,27 @@ public struct ByteCursor {
     /// The integer stored big-endian (network order: packet headers) at `position`, or nil when
     /// its bytes are not all there.
     @inlinable
+    @inline(__always)
     public func peekBigEndian<T: FixedWidthInteger>(at position: Int, as type: T.Type) -> T? {
         view.bigEndian(at: position, as: type)
     }
 
     /// Up to eight bytes at `position` in one word, the first byte lowest (`ByteView.word`).
     @inlinable
+    @inline(__always)
     public func peekWord(at position: Int, length: Int) -> UInt64? { view.word(at: position, length: length) }
 
     /// Where the next `byte` lies at or after `position` (from the cursor's start), nil when none
     /// does (`memchr`).
     @inlinable
+    @inline(__always)
     public func firstIndex(of byte: UInt8, from position: Int) -> Int? { view.firstIndex(of: byte, from: position) }
 
     // MARK: Reading
 
     /// Moves on by `length` bytes; false, without moving, when fewer are left.
     @inlinable
+    @inline(__always)
     @discardableResult
     public mutating func advance(by length: Int) -> Bool {
         guard length >= 0, length <= remaining else { return false }
@@ -84,6 +98,7 @@ public struct ByteCursor {
 
     /// The next byte, read; nil at the end.
     @inlinable
+    @inline(__always)
     public mutating func readByte() -> UInt8? {
         guard let byte = peek() else { return nil }
         offset &+= 1
@@ -92,6 +107,7 @@ public struct ByteCursor {
 
     /// The next `length` bytes, read; nil, without moving, when fewer are left.
     @inlinable
+    @inline(__always)
     public mutating func readBytes(_ length: Int) -> ByteView? {
         guard let read = bytes(at: offset, count: length) else { return nil }
         offset &+= length
@@ -100,6 +116,7 @@ public struct ByteCursor {
 
     /// Reads `byte` if it is next; false, without moving, otherwise.
     @inlinable
+    @inline(__always)
     public mutating func read(_ byte: UInt8) -> Bool {
         guard peek() == byte else { return false }
         offset &+= 1
@@ -108,6 +125,7 @@ public struct ByteCursor {
 
     /// Reads `\r\n` if it is next; false, without moving, otherwise.
     @inlinable
+    @inline(__always)
     public mutating func readCRLF() -> Bool {
         guard peekUInt16(at: offset) == Self.crlf else { return false }
         offset &+= 2
@@ -118,6 +136,7 @@ public struct ByteCursor {
     /// is there yet. With `strict` a line ends at `\r\n` and a bare `\n` makes the line malformed
     /// (nil too: RESP); without, at `\n` with an optional `\r` before it (memcached, HTTP).
     @inlinable
+    @inline(__always)
     public mutating func readLine(strict: Bool = false) -> ByteView? {
         guard let newline = firstIndex(of: 0x0a, from: offset) else { return nil }
         var end = newline
@@ -136,6 +155,7 @@ public struct ByteCursor {
     /// digit, the value passes `Int64`'s limits, or the bytes end inside the number (more digits
     /// may follow in the next piece: the number is not known to be whole).
     @inlinable
+    @inline(__always)
     public mutating func readDecimal() -> Int64? {
         var position = offset
         let negative = peek(at: position) == UInt8(ascii: "-")
@@ -165,6 +185,7 @@ public struct ByteCursor {
     /// `$` or `*`), read with its `\r\n`; nil, without moving, when it is anything else or not all
     /// there. A one-digit line, most of them, costs two compares.
     @inlinable
+    @inline(__always)
     public mutating func readLengthLine(maxDigits: Int = 9) -> Int? {
         if let digit = peek(at: offset).map({ $0 &- 0x30 }), digit < 10, peekUInt16(at: offset &+ 1) == Self.crlf {
             offset &+= 3
@@ -187,5 +208,6 @@ public struct ByteCursor {
     /// `\r\n` as `peekUInt16` reads it (computed, not stored: a stored one is read through a
     /// lazy initialiser in other modules).
     @inlinable
+    @inline(__always)
     public static var crlf: UInt16 { UInt16(littleEndian: 0x0a0d) }
 }

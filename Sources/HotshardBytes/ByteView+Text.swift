@@ -13,6 +13,7 @@ extension ByteView {
     /// does (or `position` is outside the view). For short runs (a word, a run of blanks) where
     /// `firstIndex(of:from:)`'s call to `memchr` costs more than the bytes it reads.
     @inlinable
+    @inline(__always)
     public func firstIndex(from position: Int, where predicate: (UInt8) throws -> Bool) rethrows -> Int? {
         guard position >= 0, let base else { return nil }
         var index = position
@@ -25,12 +26,14 @@ extension ByteView {
 
     /// Whether the view holds exactly the ASCII (or UTF-8) `text`.
     @inlinable
+    @inline(__always)
     public func elementsEqual(_ text: StaticString) -> Bool {
         count == text.utf8CodeUnitCount && hasPrefix(text)
     }
 
     /// Whether the view starts with the ASCII (or UTF-8) `text`.
     @inlinable
+    @inline(__always)
     public func hasPrefix(_ text: StaticString) -> Bool {
         let length = text.utf8CodeUnitCount
         guard length <= count else { return false }
@@ -42,6 +45,7 @@ extension ByteView {
     /// view that is a prefix of the other first. What keys sort by; the standard library's generic
     /// `lexicographicallyPrecedes` reads a byte per step.
     @inlinable
+    @inline(__always)
     public func lexicographicallyPrecedes(_ other: ByteView) -> Bool {
         let common = Swift.min(count, other.count)
         if common > 0, let base, let otherBase = other.base {
@@ -54,12 +58,14 @@ extension ByteView {
     /// Whether the view holds `lowercase`'s bytes with ASCII letters in either case (`lowercase`
     /// must be lower case: header names, methods, keywords).
     @inlinable
+    @inline(__always)
     public func elementsEqual(ignoringASCIICase lowercase: ByteView) -> Bool {
         count == lowercase.count && hasPrefix(ignoringASCIICase: lowercase)
     }
 
     /// Whether the view starts with `lowercase`'s bytes with ASCII letters in either case.
     @inlinable
+    @inline(__always)
     public func hasPrefix(ignoringASCIICase lowercase: ByteView) -> Bool {
         guard lowercase.count <= count else { return false }
         guard lowercase.count > 0, let base, let other = lowercase.base else { return true }

@@ -20,6 +20,7 @@ public struct ByteView {
 
     /// A view of `bytes`: where memory from C, Foundation or an array's `withUnsafeBytes` enters.
     @inlinable
+    @inline(__always)
     public init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes.count == 0 ? nil : bytes.baseAddress
         count = base == nil ? 0 : bytes.count
@@ -27,10 +28,12 @@ public struct ByteView {
 
     /// No bytes.
     @inlinable
+    @inline(__always)
     public static var empty: ByteView { ByteView(UnsafeRawBufferPointer(start: nil, count: 0)) }
 
     /// The byte at `position`, or nil when the view does not reach it.
     @inlinable
+    @inline(__always)
     public func byte(at position: Int) -> UInt8? {
         guard position >= 0, position < count, let base else { return nil }
         return base.load(fromByteOffset: position, as: UInt8.self)
@@ -38,6 +41,7 @@ public struct ByteView {
 
     /// `length` bytes from `position`, or nil when they are not all there.
     @inlinable
+    @inline(__always)
     public func slice(at position: Int, count length: Int) -> ByteView? {
         guard position >= 0, length >= 0, length <= count &- position else { return nil }
         guard length > 0, let base else { return .empty }
@@ -47,6 +51,7 @@ public struct ByteView {
     /// The bytes in `range`, counted from this view's first byte (the result's indices start at
     /// 0 again). Traps when the range is not inside the view.
     @inlinable
+    @inline(__always)
     public func extracting(_ range: Range<Int>) -> ByteView {
         guard let view = slice(at: range.lowerBound, count: range.count) else {
             preconditionFailure("ByteView range \(range) outside 0..<\(count)")
@@ -56,10 +61,12 @@ public struct ByteView {
 
     /// The first `length` bytes, or all of them when there are fewer.
     @inlinable
+    @inline(__always)
     public func prefix(upTo length: Int) -> ByteView { extracting(0..<Swift.max(0, Swift.min(length, count))) }
 
     /// The bytes after the first `length`, or none when there are fewer.
     @inlinable
+    @inline(__always)
     public func dropping(first length: Int) -> ByteView {
         let skip = Swift.max(0, Swift.min(length, count))
         return extracting(skip..<count)
@@ -68,6 +75,7 @@ public struct ByteView {
     /// Where the next `byte` lies at or after `position`, nil when none does: `memchr`, which reads
     /// a word or a vector at a time.
     @inlinable
+    @inline(__always)
     public func firstIndex(of byte: UInt8, from position: Int = 0) -> Int? {
         guard position >= 0, position < count, let base else { return nil }
         guard let found = memchr(base + position, Int32(byte), count &- position) else { return nil }
@@ -77,6 +85,7 @@ public struct ByteView {
     /// The integer stored little-endian at `position` (hash functions' input words), or nil when
     /// its bytes are not all there.
     @inlinable
+    @inline(__always)
     public func littleEndian<T: FixedWidthInteger>(at position: Int, as type: T.Type) -> T? {
         guard position >= 0, MemoryLayout<T>.size <= count &- position, let base else { return nil }
         return T(littleEndian: base.loadUnaligned(fromByteOffset: position, as: T.self))
@@ -85,6 +94,7 @@ public struct ByteView {
     /// The integer stored big-endian (network order: packet headers) at `position`, or nil when
     /// its bytes are not all there.
     @inlinable
+    @inline(__always)
     public func bigEndian<T: FixedWidthInteger>(at position: Int, as type: T.Type) -> T? {
         guard position >= 0, MemoryLayout<T>.size <= count &- position, let base else { return nil }
         return T(bigEndian: base.loadUnaligned(fromByteOffset: position, as: T.self))
@@ -96,6 +106,7 @@ public struct ByteView {
     /// is exact), fewer are read byte by byte; nothing beyond the bytes is touched. Nil when
     /// `length` is not 1...8 or the bytes are not all there.
     @inlinable
+    @inline(__always)
     public func word(at position: Int, length: Int) -> UInt64? {
         guard length > 0, length <= 8, position >= 0, length <= count &- position, let base else { return nil }
         let start = base + position
@@ -113,6 +124,7 @@ public struct ByteView {
 
     /// Whether both views hold the same bytes (`memcmp`).
     @inlinable
+    @inline(__always)
     public func elementsEqual(_ other: ByteView) -> Bool {
         guard count == other.count else { return false }
         guard count > 0, let base, let otherBase = other.base else { return true }
@@ -121,6 +133,7 @@ public struct ByteView {
 
     /// Whether the view starts with `other`'s bytes.
     @inlinable
+    @inline(__always)
     public func hasPrefix(_ other: ByteView) -> Bool {
         other.count <= count && prefix(upTo: other.count).elementsEqual(other)
     }
@@ -128,6 +141,7 @@ public struct ByteView {
     /// The bytes as a buffer, for C calls (zlib, `send`) and the standard library's own buffer
     /// methods; the buffer is valid only inside `body`.
     @inlinable
+    @inline(__always)
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
@@ -138,12 +152,16 @@ extension ByteView: RandomAccessCollection {
     public typealias Element = UInt8
 
     @inlinable
+
+    @inline(__always)
     public var startIndex: Int { 0 }
     @inlinable
+    @inline(__always)
     public var endIndex: Int { count }
 
     /// The byte at `position`; traps outside the view, as an array does.
     @inlinable
+    @inline(__always)
     public subscript(position: Int) -> UInt8 {
         guard let byte = byte(at: position) else {
             preconditionFailure("ByteView index \(position) outside 0..<\(count)")
@@ -152,6 +170,8 @@ extension ByteView: RandomAccessCollection {
     }
 
     @inlinable
+
+    @inline(__always)
     public func withContiguousStorageIfAvailable<Result>(
         _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
     ) rethrows -> Result? {
@@ -162,6 +182,7 @@ extension ByteView: RandomAccessCollection {
 extension Array where Element == UInt8 {
     /// The array's bytes as a view for the length of `body`.
     @inlinable
+    @inline(__always)
     public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
         try withUnsafeBytes { try body(ByteView($0)) }
     }
@@ -170,6 +191,7 @@ extension Array where Element == UInt8 {
 extension ArraySlice where Element == UInt8 {
     /// The slice's bytes as a view (indices from 0) for the length of `body`.
     @inlinable
+    @inline(__always)
     public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
         try withUnsafeBytes { try body(ByteView($0)) }
     }
@@ -179,6 +201,7 @@ extension String {
     /// The string's UTF-8 bytes as a view for the length of `body` (made contiguous first, as
     /// `withUTF8` does: a bridged or lazily built string is copied once).
     @inlinable
+    @inline(__always)
     public func withByteView<Result>(_ body: (ByteView) throws -> Result) rethrows -> Result {
         var text = self
         return try text.withUTF8 { try body(ByteView(UnsafeRawBufferPointer($0))) }
