@@ -140,31 +140,38 @@ extension AnalysisSnapshot {
     /// minimum count there, which is added to its count and its error. Found through an index by key
     /// and summed in place: each tracked key (~1 kB) is copied once.
     private static func combinedKeys(_ a: AnalysisSnapshot, _ b: AnalysisSnapshot) -> [TrackedKey] {
-        var combined = a.keys
-        combined.reserveCapacity(a.keys.count + b.keys.count)
+        combinedKeys(a.keys, minimum: a.minimumCount, b.keys, minimum: b.minimumCount)
+    }
+
+    /// Two counts of parts of the traffic as one (unordered): a key both have is added up; a key
+    /// one lacks may have had up to that one's `minimum` there (its smallest tracked count, 0 when
+    /// it tracked every key), added to its count, its error and the references it was not measured for.
+    static func combinedKeys(_ a: [TrackedKey], minimum minimumA: Int, _ b: [TrackedKey], minimum minimumB: Int) -> [TrackedKey] {
+        var combined = a
+        combined.reserveCapacity(a.count + b.count)
         var position: [Key: Int] = [:]
-        position.reserveCapacity(a.keys.count)
-        for index in a.keys.indices { position[a.keys[index].key] = index }
-        var inB = [Bool](repeating: false, count: a.keys.count)
-        for index in b.keys.indices {
-            if let existing = position[b.keys[index].key] {
+        position.reserveCapacity(a.count)
+        for index in a.indices { position[a[index].key] = index }
+        var inB = [Bool](repeating: false, count: a.count)
+        for index in b.indices {
+            if let existing = position[b[index].key] {
                 inB[existing] = true
-                combined[existing].count += b.keys[index].count
-                combined[existing].error += b.keys[index].error
-                combined[existing].statisticsSince += b.keys[index].statisticsSince
-                combined[existing].statistics.merge(b.keys[index].statistics)
+                combined[existing].count += b[index].count
+                combined[existing].error += b[index].error
+                combined[existing].statisticsSince += b[index].statisticsSince
+                combined[existing].statistics.merge(b[index].statistics)
             } else {
-                combined.append(b.keys[index])
-                combined[combined.count - 1].count += a.minimumCount
-                combined[combined.count - 1].error += a.minimumCount
+                combined.append(b[index])
+                combined[combined.count - 1].count += minimumA
+                combined[combined.count - 1].error += minimumA
                 // References it may have had in `a` were not measured either.
-                combined[combined.count - 1].statisticsSince += a.minimumCount
+                combined[combined.count - 1].statisticsSince += minimumA
             }
         }
-        for index in a.keys.indices where !inB[index] {
-            combined[index].count += b.minimumCount
-            combined[index].error += b.minimumCount
-            combined[index].statisticsSince += b.minimumCount
+        for index in a.indices where !inB[index] {
+            combined[index].count += minimumB
+            combined[index].error += minimumB
+            combined[index].statisticsSince += minimumB
         }
         return combined
     }

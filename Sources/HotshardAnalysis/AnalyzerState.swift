@@ -8,6 +8,14 @@ struct AnalyzerState {
     let configuration: AnalysisConfiguration
     /// Tier 1: every tracked key's count and error bound (they alone rank the keys and bound them).
     private var summary: StreamSummary
+    /// Tier 1 for keys the sender numbered (`KeyIndexSpace`): exact counts by number. Its keys have
+    /// slots `0..<indexSlots`; the summary's slot `s` is slot `indexSlots + s` wherever slots of
+    /// both are named together (the windows' counts, the candidates' owners).
+    private var indexed: IndexedTally
+    private let keySpace: KeyIndexSpace?
+    private let indexSlots: Int
+    /// Numbered keys counted so far (distinct: each added to `distinct` at its first reference).
+    private var indexedKeys = 0
     /// Tier 2: full statistics for the candidates for the top (plain values, side by side).
     private var candidates: CandidateTier
     private var prefixes: StreamSummary
@@ -33,12 +41,20 @@ struct AnalyzerState {
     /// AMQP `queue.bind`s seen (nil until the first).
     private var bindings: QueueBindingSet?
 
-    init(configuration: AnalysisConfiguration, shard: Int = 0, of shardCount: Int = 1) {
+    /// `keySpace`: count keys whose references carry a number in it by that number (one state only:
+    /// a sharded analysis splits keys by hash, and its messages carry no numbers).
+    init(configuration: AnalysisConfiguration, shard: Int = 0, of shardCount: Int = 1, keySpace: KeyIndexSpace? = nil) {
         self.configuration = configuration
         self.shard = shard
         self.shardCount = max(1, shardCount)
+        let keySpace = shardCount > 1 ? nil : keySpace
+        self.keySpace = keySpace
+        indexSlots = keySpace?.count ?? 0
+        indexed = IndexedTally(count: indexSlots)
         summary = StreamSummary(capacity: configuration.capacity)
-        candidates = CandidateTier(capacity: configuration.effectiveCandidateCapacity)
+        let candidateCapacity = configuration.effectiveCandidateCapacity
+        candidates = CandidateTier(
+            capacity: keySpace == nil ? candidateCapacity : min(candidateCapacity, IndexedTally.entryLimit))
         prefixes = StreamSummary(capacity: configuration.prefixCapacity)
         windows = WindowSeries(configuration: configuration)
     }
@@ -93,8 +109,8 @@ struct AnalyzerState {
             }
         }
         if windows.opensWindow(at: message.timestampNanos) {
-            let summary = summary
-            windows.advance(to: message.timestampNanos) { summary.key(of: $0) }
+            let name = slotNamer
+            windows.advance(to: message.timestampNanos, keyOf: name)
         }
         windows.record(
             timestampNanos: message.timestampNanos, latencyNanos: message.latencyNanos,
@@ -114,27 +130,44 @@ struct AnalyzerState {
         for reference in message.keys {
             if shardCount > 1, Self.shard(ofHash: reference.key.hash64, count: shardCount) != shard { continue }
             totals.keyReferences += 1
-            distinct.add(hash: reference.key.hash64)
-            let (slot, replaced) = summary.increment(reference.key)
-            var entry = summary.candidate(of: slot)
-            if replaced {
-                // Space-Saving replaces keys all the time on a wide key space: the evicted key's
-                // statistics entry (if it had one) is free for the next candidate.
-                if entry >= 0 {
-                    candidates.release(entry)
-                    summary.setCandidate(-1, of: slot)
-                    entry = -1
+            let slot: Int
+            let count: Int
+            var entry: Int32
+            if reference.index >= 0, Int(reference.index) < indexSlots {
+                slot = Int(reference.index)
+                count = indexed.increment(slot)
+                entry = indexed.candidate(of: slot)
+                if count == 1 {
+                    // Adding a key to the sketch again changes nothing: once, at its first reference, is enough.
+                    distinct.add(hash: reference.key.hash64)
+                    indexedKeys += 1
                 }
-                windows.forget(slot: slot)
-                if let next = summary.prefetchNextVictims() { windows.prefetch(slot: next) }
+            } else {
+                distinct.add(hash: reference.key.hash64)
+                let (summarySlot, replaced) = summary.increment(reference.key)
+                slot = indexSlots + summarySlot
+                entry = summary.candidate(of: summarySlot)
+                if replaced {
+                    // Space-Saving replaces keys all the time on a wide key space: the evicted key's
+                    // statistics entry (if it had one) is free for the next candidate.
+                    if entry >= 0 {
+                        candidates.release(entry)
+                        summary.setCandidate(-1, of: summarySlot)
+                        entry = -1
+                    }
+                    windows.forget(slot: slot)
+                    if let next = summary.prefetchNextVictims() { windows.prefetch(slot: indexSlots + next) }
+                }
+                count = summary.count(of: summarySlot)
+                // Numbered keys' prefixes are counted from their exact counts when a result is built.
+                if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
             }
             windows.count(slot: slot)
-            let count = summary.count(of: slot)
             if entry >= 0 {
                 candidates.noteCount(count, of: entry)
             } else if let promoted = candidates.promote(slot: slot, count: count) {
-                if promoted.demoted >= 0 { summary.setCandidate(-1, of: Int(promoted.demoted)) }
-                summary.setCandidate(promoted.entry, of: slot)
+                if promoted.demoted >= 0 { setCandidate(-1, ofSlot: Int(promoted.demoted)) }
+                setCandidate(promoted.entry, ofSlot: slot)
                 entry = promoted.entry
             }
             if entry >= 0 {
@@ -145,8 +178,25 @@ struct AnalyzerState {
                     stats.recordServer(server)
                 }
             }
-            if let prefix = prefix(of: reference.key) { _ = prefixes.increment(prefix) }
         }
+    }
+
+    /// The candidate entry of the key in `slot` (either tier's; see `indexed`).
+    @inline(__always)
+    private mutating func setCandidate(_ entry: Int32, ofSlot slot: Int) {
+        if slot < indexSlots {
+            indexed.setCandidate(entry, of: slot)
+        } else {
+            summary.setCandidate(entry, of: slot - indexSlots)
+        }
+    }
+
+    /// Names the key of a slot of either tier (for the windows).
+    private var slotNamer: (Int) -> Key {
+        let summary = summary
+        let indexSlots = indexSlots
+        guard let keySpace else { return { summary.key(of: $0 - indexSlots) } }
+        return { $0 < indexSlots ? keySpace.name($0) : summary.key(of: $0 - indexSlots) }
     }
 
     /// The messages in order, as `receive` would take them one by one, with the memory of later
@@ -160,8 +210,10 @@ struct AnalyzerState {
             // was copied out, and destroyed after, for every call.
             guard let base = buffer.baseAddress else { return }
             for index in buffer.indices {
-                if index + lookahead < buffer.count, let hash = (base + index + lookahead).pointee.keys.first?.key.hash64 {
-                    summary.prefetchIndex(hash: hash)
+                if index + lookahead < buffer.count, let first = (base + index + lookahead).pointee.keys.first,
+                    first.index < 0 || Int(first.index) >= indexSlots
+                {
+                    summary.prefetchIndex(hash: first.key.hash64)
                 }
                 if index + lookahead / 2 < buffer.count { prefetchSlot(of: (base + index + lookahead / 2).pointee) }
                 receive((base + index).pointee)
@@ -173,8 +225,14 @@ struct AnalyzerState {
     /// window count are fetched ahead.
     @inline(__always)
     private func prefetchSlot(of message: Message) {
-        guard let hash = message.keys.first?.key.hash64, let slot = summary.prefetchCounter(hash: hash) else { return }
-        windows.prefetch(slot: slot)
+        guard let first = message.keys.first else { return }
+        if first.index >= 0, Int(first.index) < indexSlots {
+            indexed.prefetch(Int(first.index))
+            windows.prefetch(slot: Int(first.index))
+            return
+        }
+        guard let slot = summary.prefetchCounter(hash: first.key.hash64) else { return }
+        windows.prefetch(slot: indexSlots + slot)
     }
 
     /// A workload uses a handful of commands: comparing against the first few is cheaper than hashing.
@@ -243,6 +301,74 @@ struct AnalyzerState {
         }
     }
 
+    /// A tracked key as a result holds it: with the statistics of its candidate entry (-1: none).
+    private func trackedKey(_ key: Key, count: Int, error: Int, candidate: Int32) -> TrackedKey {
+        guard candidate >= 0 else {
+            // Never a candidate: nothing measured beyond the count.
+            return TrackedKey(key: key, count: count, error: error, statisticsSince: count)
+        }
+        let entry = Int(candidate)
+        return TrackedKey(
+            key: key, count: count, error: error, statistics: candidates.statistics[entry],
+            statisticsSince: candidates.since[entry])
+    }
+
+    /// The numbered keys counted so far (exact: error 0), highest count first, ties by key. With a
+    /// `limit` (a live view, once a second) only that many, in one pass over the counts, ties by
+    /// number: naming every tied key to compare them would cost more than the view is worth.
+    private func numberedKeys(_ keySpace: KeyIndexSpace, limit: Int?) -> [TrackedKey] {
+        var chosen: [(number: Int, count: Int)] = []
+        if let limit {
+            guard limit > 0 else { return [] }
+            chosen.reserveCapacity(limit + 1)
+            // Numbers come in increasing order: a key equal to the last kept never displaces it.
+            for number in indexed.counted {
+                let count = indexed.count(of: number)
+                if chosen.count == limit, let last = chosen.last, count <= last.count { continue }
+                var position = chosen.count
+                while position > 0 && count > chosen[position - 1].count { position -= 1 }
+                chosen.insert((number, count), at: position)
+                if chosen.count > limit { chosen.removeLast() }
+            }
+        } else {
+            chosen = indexed.counted.map { ($0, indexed.count(of: $0)) }
+        }
+        var keys = chosen.map { (number: $0.number, key: keySpace.name($0.number), count: $0.count) }
+        if limit == nil { keys.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key } }
+        return keys.map { trackedKey($0.key, count: $0.count, error: 0, candidate: indexed.candidate(of: $0.number)) }
+    }
+
+    /// The summary's keys (`summarized`) and the numbered ones as one list, highest count first
+    /// (ties by key), cut to `limit`. A key in both (a reference whose number did not reach the
+    /// analyzer: `KeyList.takeIndices` keeps none when the parser named another key) is one entry:
+    /// its exact numbered count plus what the summary counted, bounded as a merge bounds it.
+    private func merging(_ summarized: [TrackedKey], _ numbered: [TrackedKey], limit: Int?) -> [TrackedKey] {
+        guard !summarized.isEmpty else { return numbered }
+        var merged = AnalysisSnapshot.combinedKeys(numbered, minimum: 0, summarized, minimum: summary.minimumCount)
+        merged.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+        if let limit, merged.count > limit { merged.removeLast(merged.count - limit) }
+        return merged
+    }
+
+    /// The prefixes of the numbered keys, summed from their exact counts, added to `summarized` (the
+    /// other keys' prefixes, from their Space-Saving summary); at most the prefix capacity of them.
+    private func numberedPrefixes(_ keySpace: KeyIndexSpace, adding summarized: [PrefixCount]) -> [PrefixCount] {
+        var sums: [Key: (count: Int, error: Int)] = [:]
+        for number in indexed.counted {
+            guard let prefix = prefix(of: keySpace.name(number)) else { continue }
+            sums[prefix, default: (0, 0)].count += indexed.count(of: number)
+        }
+        guard !sums.isEmpty else { return summarized }
+        for other in summarized {
+            sums[other.prefix, default: (0, 0)].count += other.count
+            sums[other.prefix, default: (0, 0)].error += other.error
+        }
+        var merged = sums.map { PrefixCount(prefix: $0.key, count: $0.value.count, error: $0.value.error) }
+        merged.sort { $0.count != $1.count ? $0.count > $1.count : $0.prefix < $1.prefix }
+        if merged.count > configuration.prefixCapacity { merged.removeLast(merged.count - configuration.prefixCapacity) }
+        return merged
+    }
+
     private static func protocolIndex(_ wireProtocol: WireProtocol) -> Int {
         switch wireProtocol {
         case .resp: 0
@@ -258,28 +384,22 @@ struct AnalyzerState {
     func snapshot(keyLimit: Int? = nil) -> AnalysisSnapshot {
         let series =
             keyLimit == nil
-            ? windows.finished { summary.key(of: $0) }
+            ? windows.finished(keyOf: slotNamer)
             : (originNanos: Int64(0), windowNanos: Int64(configuration.windowSeconds * 1e9), windows: [])
         var tracked: [TrackedKey] = []
-        tracked.reserveCapacity(keyLimit.map { min($0, summary.count) } ?? summary.count)
+        tracked.reserveCapacity(keyLimit.map { min($0, summary.count + indexedKeys) } ?? summary.count + indexedKeys)
         for slot in keyLimit.map({ summary.slotsByCount(limit: $0) }) ?? summary.slotsByCount() {
             let counter = summary.counter(at: slot)
-            let candidate = summary.candidate(of: slot)
-            if candidate >= 0 {
-                let entry = Int(candidate)
-                tracked.append(
-                    TrackedKey(
-                        key: counter.key, count: counter.count, error: counter.error,
-                        statistics: candidates.statistics[entry], statisticsSince: candidates.since[entry]))
-            } else {
-                // Never a candidate: nothing measured beyond the count.
-                tracked.append(
-                    TrackedKey(
-                        key: counter.key, count: counter.count, error: counter.error, statisticsSince: counter.count))
-            }
+            tracked.append(
+                trackedKey(
+                    counter.key, count: counter.count, error: counter.error, candidate: summary.candidate(of: slot)))
         }
-        let prefixCounts = (keyLimit == nil ? prefixes.slotsByCount() : []).map {
+        var prefixCounts = (keyLimit == nil ? prefixes.slotsByCount() : []).map {
             PrefixCount(prefix: prefixes.key(of: $0), count: prefixes.count(of: $0), error: prefixes.error(of: $0))
+        }
+        if let keySpace, indexedKeys > 0 {
+            tracked = merging(tracked, numberedKeys(keySpace, limit: keyLimit), limit: keyLimit)
+            if keyLimit == nil { prefixCounts = numberedPrefixes(keySpace, adding: prefixCounts) }
         }
         var totals = self.totals
         for proto in WireProtocol.allCases where protocolCounts[Self.protocolIndex(proto)] > 0 {

@@ -15,9 +15,11 @@ public final class HotKeyAnalyzer: MessageSink {
     /// per field it touches.
     private var state: AnalyzerState
 
-    public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) {
+    /// `keySpace`: keys whose references carry a number in it are counted by that number, exactly
+    /// (`load`, whose generator numbers every key it sends); nil: every key by Space-Saving.
+    public init(configuration: AnalysisConfiguration = AnalysisConfiguration(), keySpace: KeyIndexSpace? = nil) {
         self.configuration = configuration
-        state = AnalyzerState(configuration: configuration)
+        state = AnalyzerState(configuration: configuration, keySpace: keySpace)
     }
 
     /// One of `shardCount` analyzers that split the traffic by key (`ShardedAnalysis`).

@@ -47,6 +47,20 @@ public struct KeyList: RandomAccessCollection, MutableCollection, RangeReplaceab
         }
     }
 
+    /// Stamps each key with the number `numbered` gives the same key at the same position
+    /// (`KeyReference.index`): how `load` carries its generator's key numbers onto what the parser
+    /// decoded. A key that differs keeps no number, so a number never names another key.
+    public mutating func takeIndices(from numbered: KeyList) {
+        if count > 0, numbered.count > 0, numbered.head.index >= 0, head.key == numbered.head.key {
+            head.index = numbered.head.index
+        }
+        guard count > 1 else { return }
+        for position in 1..<Swift.min(count, numbered.count) {
+            let source = numbered.tail[position - 1]
+            if source.index >= 0, tail[position - 1].key == source.key { tail[position - 1].index = source.index }
+        }
+    }
+
     /// Makes the list hold `reference` alone. The other keys' storage is given up: a list that is
     /// reused for request after request (a parser's queue slot) must not keep a large multi-key
     /// request's storage for the life of its connection.

@@ -44,13 +44,29 @@ public struct KeyReference: Sendable, Hashable {
     public var key: Key
     /// Per-key outcome when known (hit/miss of one key in a multi-get); nil otherwise.
     public var hit: Bool?
+    /// The key's number in a key space the sender enumerated (`load`'s generator knows it), or -1.
+    /// Lets the analyzer count the key in a flat array by number instead of finding it by hash
+    /// (`KeyIndexSpace`). Not part of equality: it names the key, it does not add to it. Held in
+    /// the padding after `hit`, so the reference stays 64 bytes.
+    public var index: Int32
     /// Bytes of this key's value in the reply, when the reply carries one per key.
     public var valueBytes: Int
 
-    public init(key: Key, hit: Bool? = nil, valueBytes: Int = 0) {
+    public init(key: Key, hit: Bool? = nil, valueBytes: Int = 0, index: Int32 = -1) {
         self.key = key
         self.hit = hit
+        self.index = index
         self.valueBytes = valueBytes
+    }
+
+    public static func == (lhs: KeyReference, rhs: KeyReference) -> Bool {
+        lhs.key == rhs.key && lhs.hit == rhs.hit && lhs.valueBytes == rhs.valueBytes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(hit)
+        hasher.combine(valueBytes)
     }
 }
 

@@ -152,7 +152,8 @@ struct LoadCommand: AsyncParsableCommand {
             }
             loaded.startAtNanos = startAt.nanos
         }
-        let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
+        let (analysis, trackingNote) = output.analysis(
+            coveringKeys: loaded.distinctKeysBound, numbered: loaded.countsEveryKeyExactly)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
         let metricsServer = try metrics.start(command: "load")
         let runner = LoadRunner(profile: loaded, analysis: analysis, histogramLogPath: histogramLog.hlog)

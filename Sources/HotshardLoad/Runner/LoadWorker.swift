@@ -85,7 +85,7 @@ final class LoadWorker: @unchecked Sendable {
         self.routing = routing
         self.clusterRouting = routing != nil && profile.pool?.placement == .redisCluster
         self.source = source
-        self.analyzer = HotKeyAnalyzer(configuration: analysis)
+        self.analyzer = HotKeyAnalyzer(configuration: analysis, keySpace: LoadKeySpace.make(profile))
         self.board = board
         self.origin = ScheduleStart(connections: 0, uptimeNanos: 0, wallNanos: startWallNanos, scheduleAtUptime: nil)
         let warmupNanos = Int64(profile.warmupSeconds * 1e9)
@@ -356,7 +356,7 @@ final class LoadWorker: @unchecked Sendable {
             // Answered by silence: sent and done, with no latency to measure.
             guard request.measured else { return }
             piece.tally.completedSilently()
-            analyse(message, intendedNanos: request.intendedNanos, latencyNanos: message.latencyNanos, piece: &piece)
+            analyse(message, of: request, latencyNanos: message.latencyNanos, piece: &piece)
             return
         }
         let latency = request.latency(repliedAt: time)
@@ -372,15 +372,17 @@ final class LoadWorker: @unchecked Sendable {
             accounting.record(ended, node: piece.tally.node)
         }
         guard request.measured else { return }
-        analyse(message, intendedNanos: request.intendedNanos, latencyNanos: latency.serviceNanos, piece: &piece)
+        analyse(message, of: request, latencyNanos: latency.serviceNanos, piece: &piece)
     }
 
     /// Gives `message` to the analyzer, in order, 64 at a time (and the rest before the snapshot),
-    /// stamped with its intended send time and its latency.
-    private func analyse(_ message: Message, intendedNanos: Int64, latencyNanos: Int64?, piece: inout ReplyPiece) {
+    /// stamped with its intended send time, its latency and its keys' numbers (the analyzer counts
+    /// numbered keys by number).
+    private func analyse(_ message: Message, of request: InFlightRequest, latencyNanos: Int64?, piece: inout ReplyPiece) {
         piece.batch.append(message)
         let last = piece.batch.count - 1
-        piece.batch[last].timestampNanos = piece.startWall + intendedNanos
+        piece.batch[last].keys.takeIndices(from: request.keys)
+        piece.batch[last].timestampNanos = piece.startWall + request.intendedNanos
         piece.batch[last].latencyNanos = latencyNanos
         if piece.batch.count >= 64 {
             analyzer.receive(contentsOf: piece.batch)

@@ -129,7 +129,7 @@ final class GeneratedRequests: RequestSource {
         bytes.reserveCapacity(largest)
         encoder.encode(request, into: &bytes)
         largest = max(largest, bytes.count)
-        let keys = http ? bytes.withByteView(Self.targetKeys) : request.keys
+        let keys = http ? bytes.withByteView { Self.targetKeys($0, of: request) } : request.keys
         return PreparedRequest(
             bytes: bytes, command: encoder.commandName(request.kind), operation: Self.operation(request),
             keys: keys)
@@ -156,7 +156,7 @@ final class GeneratedRequests: RequestSource {
             for _ in 1..<stride { generator.skip(at: seconds) }
             let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
             // HTTP requests are encoded in `scratch`: their key (the target) is read from there.
-            let keys = http ? scratch.withByteView(targetKeys) : request.keys
+            let keys = http ? scratch.withByteView { targetKeys($0, of: request) } : request.keys
             record(
                 WrittenRequest(
                     command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
@@ -174,10 +174,11 @@ final class GeneratedRequests: RequestSource {
     }
 
     /// An HTTP request's key as the parser names it: its target (the path, with the query when
-    /// the profile puts the key there), read from the encoded request.
-    private static func targetKeys(_ request: ByteView) -> KeyList {
+    /// the profile puts the key there), read from the encoded request, with the generated key's
+    /// number (`LoadKeySpace` names HTTP numbers by their targets).
+    private static func targetKeys(_ encoded: ByteView, of request: LoadRequest) -> KeyList {
         var keys = KeyList()
-        keys.append(KeyReference(key: RequestEncoder.httpTarget(of: request)))
+        keys.append(KeyReference(key: RequestEncoder.httpTarget(of: encoded), index: request.keys.first?.index ?? -1))
         return keys
     }
 

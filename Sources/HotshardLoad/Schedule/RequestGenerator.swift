@@ -30,28 +30,33 @@ public struct RequestGenerator: Sendable {
     private var random: SeededGenerator
     private let baseMix: Mix
     private let phaseMixes: [Mix?]
-    private let explicitKeys: [Key]
     private let sizeChoices: Mix?
     // The profile's fields read per request, held apart: reading them through `profile` copied
     // the key format (its template and byte arrays) for every key.
     private let keyFormat: KeyFormat
     private let keyCount: UInt64
     private let phases: [Phase]
+    private let explicitKeys: [Key]
+    /// The keys' numbers for the analyzer (`LoadKeySpace`), stamped on each key when `numbered`.
+    private let layout: LoadKeySpace.Layout
+    private let numbered: Bool
 
     public init(profile: LoadProfile, seed: UInt64) {
         self.profile = profile
         keyFormat = profile.keyFormat
         keyCount = profile.keyCount
         phases = profile.phases
+        layout = LoadKeySpace.Layout(profile)
+        numbered = layout.numbered
         sampler = KeySampler(profile.distribution, count: profile.keyCount)
-        random = SeededGenerator(seed: seed)
-        baseMix = Mix(profile.operations)
-        phaseMixes = profile.phases.map { $0.operations.map(Mix.init) }
         if case .weighted(let entries, _) = profile.distribution {
             explicitKeys = entries.map(\.key)
         } else {
             explicitKeys = []
         }
+        random = SeededGenerator(seed: seed)
+        baseMix = Mix(profile.operations)
+        phaseMixes = profile.phases.map { $0.operations.map(Mix.init) }
         if case .choices(let choices) = profile.valueSize {
             sizeChoices = Mix(choices.map { OperationSpec(kind: .set, keys: $0.size, weight: $0.weight) })
         } else {
@@ -75,27 +80,30 @@ public struct RequestGenerator: Sendable {
     private mutating func draw(at seconds: Double, keep: Bool) -> LoadRequest {
         var mixPhase: Int?
         var shift: UInt64 = 0
-        var flash: (key: Key, share: Double)?
+        var flash: (key: Key, share: Double, number: Int32)?
         for index in phases.indices where phases[index].contains(seconds) {
             if phaseMixes[index] != nil { mixPhase = index }
             if let hotShift = phases[index].hotShift { shift = hotShift }
-            if let key = phases[index].flashKey { flash = (key, phases[index].flashShare) }
+            if let key = phases[index].flashKey {
+                flash = (key, phases[index].flashShare, numbered ? layout.flashNumbers[index] : -1)
+            }
         }
         let u = random.nextDouble()
         let operation = if let mixPhase, let phaseMix = phaseMixes[mixPhase] { phaseMix.pick(u) } else { baseMix.pick(u) }
         var keys = KeyList()
         for index in 0..<operation.keys {
             if index == 0, let flash, random.nextDouble() < flash.share {
-                if keep { keys.append(KeyReference(key: flash.key)) }
+                if keep { keys.append(KeyReference(key: flash.key, index: flash.number)) }
                 continue
             }
             let choice = sampler.next(&random)
             guard keep else { continue }
             switch choice {
             case .item(let item):
-                keys.append(KeyReference(key: keyFormat.key((item &+ shift) % keyCount)))
+                let number = (item &+ shift) % keyCount
+                keys.append(KeyReference(key: keyFormat.key(number), index: numbered ? Int32(truncatingIfNeeded: number) : -1))
             case .explicit(let entry):
-                keys.append(KeyReference(key: explicitKeys[entry]))
+                keys.append(KeyReference(key: explicitKeys[entry], index: numbered ? layout.explicitNumbers[entry] : -1))
             }
         }
         var size = 0
