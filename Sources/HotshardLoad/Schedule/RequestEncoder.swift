@@ -78,31 +78,27 @@ public struct RequestEncoder: Sendable {
         }
     }
 
-    /// Each command's name as a RESP bulk string (`$3\r\nGET\r\n`): one append per request.
-    private static let getBulk = Array("$3\r\nGET\r\n".utf8), setBulk = Array("$3\r\nSET\r\n".utf8),
-        mgetBulk = Array("$4\r\nMGET\r\n".utf8), delBulk = Array("$3\r\nDEL\r\n".utf8),
-        incrBulk = Array("$4\r\nINCR\r\n".utf8)
-
     /// `HELLO 3`, sent first on each RESP3 connection.
     public static let hello3: [UInt8] = Array("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".utf8)
 
     private func encodeRESP(_ request: LoadRequest, into out: inout [UInt8]) {
-        let name: [UInt8]
+        // The name as a bulk string, appended in one piece (a literal: no array to retain).
+        let name: StaticString
         var extra = 0
         switch request.kind {
-        case .get, .httpGet: name = Self.getBulk
-        case .set, .httpPost, .publish: name = Self.setBulk; extra = 1
-        case .multiGet: name = Self.mgetBulk
-        case .delete: name = Self.delBulk
-        case .incr: name = Self.incrBulk
+        case .get, .httpGet: name = "$3\r\nGET\r\n"
+        case .set, .httpPost, .publish: name = "$3\r\nSET\r\n"; extra = 1
+        case .multiGet: name = "$4\r\nMGET\r\n"
+        case .delete: name = "$3\r\nDEL\r\n"
+        case .incr: name = "$4\r\nINCR\r\n"
         }
-        let keys = request.keys
         out.append(UInt8(ascii: "*"))
-        appendDecimal(1 + keys.count + extra, to: &out)
+        appendDecimal(1 + request.keys.count + extra, to: &out)
         appendLineEnd(to: &out)
-        out.append(contentsOf: name)
-        for index in keys.indices {
-            keys[index].key.withByteView { appendBulk($0, to: &out) }
+        out.append(static: name)
+        // Each key read in place (a copy of the list retained its storage).
+        for index in request.keys.indices {
+            request.keys[index].key.withByteView { appendBulk($0, to: &out) }
         }
         if extra == 1 {
             out.append(UInt8(ascii: "$"))
@@ -253,6 +249,7 @@ public struct RequestEncoder: Sendable {
         request.keys.first?.key.withByteView { out.append(contentsOf: $0.prefix(upTo: limit)) }
     }
 
+    @inline(__always)
     private func appendBulk(_ bytes: ByteView, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "$"))
         appendDecimal(bytes.count, to: &out)
@@ -261,6 +258,7 @@ public struct RequestEncoder: Sendable {
         appendLineEnd(to: &out)
     }
 
+    @inline(__always)
     private func appendLineEnd(to out: inout [UInt8]) {
         out.append(0x0d)
         out.append(0x0a)
@@ -272,6 +270,7 @@ public struct RequestEncoder: Sendable {
 
     /// A non-negative count's decimal digits (a negative one as 0): lengths below 100 (keys,
     /// argument counts) take one or two appends, longer ones are written in place and reversed.
+    @inline(__always)
     func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 10 {
             out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: max(0, value)))
