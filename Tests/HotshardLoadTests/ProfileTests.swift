@@ -2,7 +2,6 @@ import Foundation
 import HotshardBytes
 import HotshardProtocols
 import HotshardTestSupport
-import NIOCore
 import Testing
 @testable import HotshardLoad
 
@@ -162,40 +161,6 @@ import Testing
         for number: UInt64 in [0, 7, 42, 99_999, 1_000_000, 123_456_789_012, UInt64.max] {
             #expect(format.key(number) == Key(format.render(number)))
             #expect(format.key(number).bytes == format.render(number))
-        }
-    }
-
-    /// The encoder writing into a connection's buffer (RESP in place, the others through scratch
-    /// bytes) writes what the array encoder writes, for every kind, and appends after what is there.
-    @Test(arguments: ["redis://127.0.0.1:1", "memcached://127.0.0.1:1", "http://127.0.0.1:8080"])
-    func bufferEncodingEqualsArrayEncoding(target: String) throws {
-        let kinds: [OperationSpec.Kind] = [.get, .set, .multiGet, .delete, .incr, .httpGet, .httpPost]
-        let keySets: [[String]] = [["k"], ["key:000000012345"], [String(repeating: "x", count: 40)], ["a", "bb", "ccc"]]
-        var protocols: [MemcachedProtocol] = [.text]
-        if target.hasPrefix("memcached") { protocols = [.text, .meta, .binary] }
-        for memcached in protocols {
-            let http = target.hasPrefix("http") ? "http: {path: \"/p/{key}?q=1\"}\n" : ""
-            var profile = try ProfileReader.parse("target: \(target)\n\(http)operations: [{op: GET}]\n", file: "t")
-            profile.memcachedProtocol = memcached
-            let encoder = RequestEncoder(profile: profile)
-            var buffer = ByteBufferAllocator().buffer(capacity: 8)
-            buffer.writeString("before")
-            var scratch: [UInt8] = []
-            var expected = Array("before".utf8)
-            for kind in kinds {
-                for keys in keySets {
-                    for valueSize in [0, 3, 10, 1_234] {
-                        let request = LoadRequest(
-                            kind: kind, keys: KeyList(keys.map { KeyReference(key: Key($0)) }),
-                            valueSize: valueSize)
-                        var one: [UInt8] = []
-                        encoder.encode(request, into: &one)
-                        expected += one
-                        #expect(encoder.encode(request, into: &buffer, scratch: &scratch) == one.count)
-                    }
-                }
-            }
-            #expect(buffer.readableBytesView.elementsEqual(expected))
         }
     }
 

@@ -11,6 +11,13 @@ public struct KeyFormat: Sendable, Equatable {
     let suffix: [UInt8]
     let width: Int
     let zeroPad: Bool
+    /// The key of a number with `width` digits or fewer before its digits are written: the prefix,
+    /// `width` padding bytes, the suffix, zero beyond (only when that fits `Key.inlineCapacity`).
+    let paddedKey: SIMD4<UInt64>
+    /// Bytes of such a key.
+    let paddedLength: Int
+    /// Where such a key's digits end (the number's last digit is the byte before).
+    let digitsEnd: Int
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case missingPlaceholder
@@ -46,6 +53,14 @@ public struct KeyFormat: Sendable, Equatable {
         suffix = Array(bytes[(close + 1)...])
         self.width = width
         self.zeroPad = zeroPad
+        let padded = prefix + [UInt8](repeating: zeroPad ? UInt8(ascii: "0") : UInt8(ascii: " "), count: width) + suffix
+        var words = SIMD4<UInt64>()
+        if padded.count <= Key.inlineCapacity {
+            withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: padded) }
+        }
+        paddedKey = words
+        paddedLength = padded.count
+        digitsEnd = prefix.count + width
     }
 
     /// The key bytes for item `number`.
@@ -57,16 +72,30 @@ public struct KeyFormat: Sendable, Equatable {
     }
 
     /// The key for item `number`, rendered on the stack (no allocation for inline-sized keys).
+    /// A number that fits the placeholder's width (the common case: `key:{n:012}`) starts from
+    /// `paddedKey` and writes only its digits; others are written byte by byte.
     public func key(_ number: UInt64) -> Key {
+        let digitCount = decimalDigitCount(number)
+        if digitCount <= width, paddedLength <= Key.inlineCapacity {
+            var words = paddedKey
+            return withUnsafeMutableBytes(of: &words) { bytes in
+                var rest = number
+                var position = digitsEnd
+                repeat {
+                    position -= 1
+                    bytes[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                } while rest > 0
+                return Key(ByteView(UnsafeRawBufferPointer(bytes)).prefix(upTo: paddedLength))
+            }
+        }
         let length = length(number)
         guard length <= Key.inlineCapacity else { return Key(render(number)) }
-        // Rendered into words on the stack, byte p at bits 8 × (p mod 8) of word p ÷ 8: the
-        // layout of the bytes in memory on a little-endian machine (and made so on others).
         var words = SIMD4<UInt64>()
-        emit(number) { position, byte in words[position >> 3] |= UInt64(byte) << UInt64((position & 7) << 3) }
-        for index in 0..<4 { words[index] = words[index].littleEndian }
-        // The first `length` bytes of the words, checked by the view; Key copies them from a buffer.
-        return withUnsafeBytes(of: words) { Key(ByteView($0).prefix(upTo: length)) }
+        return withUnsafeMutableBytes(of: &words) { bytes in
+            emit(number) { position, byte in bytes[position] = byte }
+            return Key(ByteView(UnsafeRawBufferPointer(bytes)).prefix(upTo: length))
+        }
     }
 
     /// Bytes of the key for item `number`.

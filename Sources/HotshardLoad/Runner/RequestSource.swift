@@ -83,8 +83,9 @@ final class GeneratedRequests: RequestSource {
     private var nextDue: Int64
     /// Bytes of the largest request so far: each request's array is allocated once, at its size.
     private var largest = 64
-    /// Where `write` encodes the protocols it does not write in place (reused: no allocation once grown).
-    private var scratch: [UInt8] = []
+    /// Where `write` encodes a batch before one copy into the connection's buffer (reused: no
+    /// allocation once grown).
+    private var batch: [UInt8] = []
     private let openLoop: Bool
     private let http: Bool
     /// Requests of the run's sequence between two of this worker's (1: all are its own).
@@ -138,30 +139,37 @@ final class GeneratedRequests: RequestSource {
     func write(_ count: Int, intended: Int64, into buffer: inout ByteBuffer, record: (WrittenRequest) -> Void) -> Int {
         // Closed loop only (an open loop's requests wait in the backlog for their intended times).
         assert(!openLoop, "write(_:intended:into:record:) is for the closed loop")
-        // The generator and the scratch bytes taken once for the batch, not once per request.
+        // The generator and the batch's bytes taken once for the batch, not once per request.
         Self.write(
             count, intended: intended, stride: stride, generator: &generator, encoder: encoder, http: http,
-            scratch: &scratch, into: &buffer, record: record)
+            batch: &batch, into: &buffer, record: record)
         return count
     }
 
+    /// Encodes the batch's requests one after another into `batch` (emptied, its storage kept),
+    /// then copies them into `buffer` at once: the `ByteBuffer` is reached once per batch. Written
+    /// field by field into the `ByteBuffer`, each field of each request checked its capacity and
+    /// took a dynamic exclusive access (a runtime call); an array's append checks only its capacity.
     private static func write(
         _ count: Int, intended: Int64, stride: Int, generator: inout RequestGenerator, encoder: RequestEncoder,
-        http: Bool, scratch: inout [UInt8], into buffer: inout ByteBuffer,
+        http: Bool, batch: inout [UInt8], into buffer: inout ByteBuffer,
         record: (WrittenRequest) -> Void
     ) {
         let seconds = Double(intended) / 1e9
+        batch.removeAll(keepingCapacity: true)
         for _ in 0..<count {
             let request = generator.next(at: seconds)
             for _ in 1..<stride { generator.skip(at: seconds) }
-            let byteCount = encoder.encode(request, into: &buffer, scratch: &scratch)
-            // HTTP requests are encoded in `scratch`: their key (the target) is read from there.
-            let keys = http ? scratch.withByteView { targetKeys($0, of: request) } : request.keys
+            let start = batch.count
+            encoder.encode(request, into: &batch)
+            // An HTTP request's key (its target) is read from its encoded bytes.
+            let keys = http ? batch[start...].withByteView { targetKeys($0, of: request) } : request.keys
             record(
                 WrittenRequest(
                     command: encoder.commandName(request.kind), operation: operation(request), keys: keys,
-                    byteCount: byteCount))
+                    byteCount: batch.count - start))
         }
+        buffer.writeBytes(batch)
     }
 
     var sendsOnAnyConnection: Bool { true }

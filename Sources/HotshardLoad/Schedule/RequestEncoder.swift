@@ -1,6 +1,5 @@
 import HotshardBytes
 import HotshardProtocols
-import NIOCore
 
 /// Writes requests in their wire protocol: RESP arrays of bulk strings, memcached text, meta or
 /// binary commands, HTTP/1.1 requests with keep-alive, AMQP basic.publish with its content frames. Appends to a caller's byte array (no allocation once it
@@ -79,101 +78,27 @@ public struct RequestEncoder: Sendable {
         }
     }
 
-    /// Appends `request` to `buffer` and returns its byte count. RESP is written in place at its
-    /// exact size (one reservation, no intermediate bytes); the other protocols are encoded into
-    /// `scratch` (cleared and reused: no allocation once it has grown) and copied in.
-    public func encode(_ request: LoadRequest, into buffer: inout ByteBuffer, scratch: inout [UInt8]) -> Int {
-        guard scheme == .redis else {
-            scratch.removeAll(keepingCapacity: true)
-            encode(request, into: &scratch)
-            return buffer.writeBytes(scratch)
-        }
-        let name: StaticString
-        var extra = 0
-        switch request.kind {
-        case .get, .httpGet: name = "GET"
-        case .set, .httpPost, .publish: name = "SET"; extra = 1
-        case .multiGet: name = "MGET"
-        case .delete: name = "DEL"
-        case .incr: name = "INCR"
-        }
-        let keys = request.keys
-        let valueSize = request.valueSize
-        let arguments = 1 + keys.count + extra
-        // `*N\r\n`, then `$LEN\r\nBYTES\r\n` for the name, each key and the value.
-        var size = 3 + Self.digits(arguments) + Self.bulkSize(name.utf8CodeUnitCount)
-        for index in keys.indices { size += Self.bulkSize(keys[index].key.count) }
-        if extra == 1 { size += Self.bulkSize(valueSize) }
-        // One reservation at the exact size; then NIO's own writes (a copy per key, a fill for the value).
-        buffer.reserveCapacity(minimumWritableBytes: size)
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt8(ascii: "*"))
-        Self.writeDecimal(arguments, to: &buffer)
-        buffer.writeStaticString("\r\n")
-        Self.writeBulkHeader(name.utf8CodeUnitCount, to: &buffer)
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("\r\n")
-        for index in keys.indices {
-            let key = keys[index].key
-            Self.writeBulkHeader(key.count, to: &buffer)
-            _ = key.withByteView { buffer.writeBytes($0) }
-            buffer.writeStaticString("\r\n")
-        }
-        if extra == 1 {
-            Self.writeBulkHeader(valueSize, to: &buffer)
-            buffer.writeRepeatingByte(UInt8(ascii: "v"), count: max(0, valueSize))
-            buffer.writeStaticString("\r\n")
-        }
-        precondition(buffer.writerIndex - start == size, "RESP request size")
-        return size
-    }
-
-    /// Decimal digits of a non-negative count.
-    private static func digits(_ value: Int) -> Int { decimalDigitCount(UInt64(max(0, value))) }
-
-    /// `$LEN\r\n` + `length` bytes + `\r\n`.
-    private static func bulkSize(_ length: Int) -> Int { 5 + digits(length) + length }
-
-    /// `$LEN\r\n`, a bulk string's header.
-    private static func writeBulkHeader(_ length: Int, to buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "$"))
-        writeDecimal(length, to: &buffer)
-        buffer.writeStaticString("\r\n")
-    }
-
-    /// A non-negative count's decimal digits, most significant first (a negative one as 0).
-    private static func writeDecimal(_ value: Int, to buffer: inout ByteBuffer) {
-        let value = max(0, value)
-        var divisor = 1
-        for _ in 1..<digits(value) { divisor *= 10 }
-        while divisor > 0 {
-            buffer.writeInteger(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
-            divisor /= 10
-        }
-    }
-
-    private static let getName = Array("GET".utf8), setName = Array("SET".utf8), mgetName = Array("MGET".utf8),
-        delName = Array("DEL".utf8), incrName = Array("INCR".utf8)
-
     /// `HELLO 3`, sent first on each RESP3 connection.
     public static let hello3: [UInt8] = Array("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".utf8)
 
     private func encodeRESP(_ request: LoadRequest, into out: inout [UInt8]) {
-        let name: [UInt8]
+        // The name as a bulk string, appended in one piece (a literal: no array to retain).
+        let name: StaticString
         var extra = 0
         switch request.kind {
-        case .get, .httpGet: name = Self.getName
-        case .set, .httpPost, .publish: name = Self.setName; extra = 1
-        case .multiGet: name = Self.mgetName
-        case .delete: name = Self.delName
-        case .incr: name = Self.incrName
+        case .get, .httpGet: name = "$3\r\nGET\r\n"
+        case .set, .httpPost, .publish: name = "$3\r\nSET\r\n"; extra = 1
+        case .multiGet: name = "$4\r\nMGET\r\n"
+        case .delete: name = "$3\r\nDEL\r\n"
+        case .incr: name = "$4\r\nINCR\r\n"
         }
         out.append(UInt8(ascii: "*"))
         appendDecimal(1 + request.keys.count + extra, to: &out)
         appendLineEnd(to: &out)
-        name.withByteView { appendBulk($0, to: &out) }
-        for reference in request.keys {
-            reference.key.withByteView { appendBulk($0, to: &out) }
+        out.append(static: name)
+        // Each key read in place (a copy of the list retained its storage).
+        for index in request.keys.indices {
+            request.keys[index].key.withByteView { appendBulk($0, to: &out) }
         }
         if extra == 1 {
             out.append(UInt8(ascii: "$"))
@@ -324,6 +249,7 @@ public struct RequestEncoder: Sendable {
         request.keys.first?.key.withByteView { out.append(contentsOf: $0.prefix(upTo: limit)) }
     }
 
+    @inline(__always)
     private func appendBulk(_ bytes: ByteView, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "$"))
         appendDecimal(bytes.count, to: &out)
@@ -332,6 +258,7 @@ public struct RequestEncoder: Sendable {
         appendLineEnd(to: &out)
     }
 
+    @inline(__always)
     private func appendLineEnd(to out: inout [UInt8]) {
         out.append(0x0d)
         out.append(0x0a)
@@ -341,16 +268,24 @@ public struct RequestEncoder: Sendable {
         out.append(contentsOf: repeatElement(UInt8(ascii: "v"), count: count))
     }
 
+    /// A non-negative count's decimal digits (a negative one as 0): lengths below 100 (keys,
+    /// argument counts) take one or two appends, longer ones are written in place and reversed.
+    @inline(__always)
     func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(max(0, value)))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: max(0, value)))
+            return
+        }
+        if value < 100 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
             return
         }
         // Digits written in place, then reversed: no temporary array.
         let start = out.count
         var rest = value
         while rest > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10))
             rest /= 10
         }
         out[start...].reverse()
