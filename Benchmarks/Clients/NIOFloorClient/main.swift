@@ -3,15 +3,16 @@ import NIOCore
 import NIOPosix
 
 // The floor of a SwiftNIO load client, for BENCHMARKS.md: the same connections, pipeline depth and
-// requests (GET of a random key of `key:{n:012}`) as `hotshard load`, but nothing else per request:
+// requests (GET of a random key of `key:{n:012}`; memcached: 90 % get, 10 % set of 100 bytes, as
+// memcaslap's default mix) as `hotshard load`, but nothing else per request:
 // no request generator, no reply parser beyond finding where each reply ends, no latency, no analysis.
 // Beside `hotshard load` and redis-benchmark or wrk it splits a CPU gap into what SwiftNIO costs
 // and what hotshard's own work costs.
 //
-// Usage: NIOFloorClient resp|http PORT CONNECTIONS PIPELINE THREADS REQUESTS KEYS
+// Usage: NIOFloorClient resp|http|memcached PORT CONNECTIONS PIPELINE THREADS REQUESTS KEYS
 // Prints {"requests": N, "seconds": S, "requests_per_second": R}.
 
-enum FloorProtocol: String { case resp, http }
+enum FloorProtocol: String { case resp, http, memcached }
 
 struct Arguments {
     var wireProtocol: FloorProtocol
@@ -52,7 +53,8 @@ final class LoopBudget: @unchecked Sendable {
 }
 
 /// Where replies end, as cheaply as the protocol allows: RESP simple lines and bulk strings
-/// (`$-1`, or `$N` and N bytes), HTTP headers up to the blank line and a Content-Length body.
+/// (`$-1`, or `$N` and N bytes), HTTP headers up to the blank line and a Content-Length body,
+/// memcached text lines (`VALUE … N` and N bytes, then `END`; `STORED`).
 /// Lines are found with memchr; only a line cut by the end of a read is copied.
 struct ReplyCounter {
     let wireProtocol: FloorProtocol
@@ -120,6 +122,13 @@ struct ReplyCounter {
                 contentLength = Self.decimal(line.dropFirst(name.count))
             }
             return 0
+        case .memcached:
+            // `VALUE key flags N\r`: N bytes and CRLF follow, then `END`; every other line ends a reply.
+            guard line.starts(with: "VALUE ".utf8) else { return 1 }
+            var start = line.count
+            while start > 0, line[start - 1] != UInt8(ascii: " ") { start -= 1 }
+            skip = Self.decimal(line[start...]) + 2
+            return 0
         }
     }
 
@@ -184,6 +193,18 @@ final class FloorHandler: ChannelInboundHandler {
                 buffer.writeStaticString("GET /item/key:")
                 writeDigits(key, into: &buffer)
                 buffer.writeStaticString(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            case .memcached:
+                if random % 10 == 0 {
+                    buffer.writeStaticString("set key:")
+                    writeDigits(key, into: &buffer)
+                    buffer.writeStaticString(" 0 0 100\r\n")
+                    buffer.writeRepeatingByte(UInt8(ascii: "x"), count: 100)
+                    buffer.writeStaticString("\r\n")
+                } else {
+                    buffer.writeStaticString("get key:")
+                    writeDigits(key, into: &buffer)
+                    buffer.writeStaticString("\r\n")
+                }
             }
         }
         context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
@@ -205,7 +226,7 @@ final class FloorHandler: ChannelInboundHandler {
 }
 
 guard let arguments = Arguments(CommandLine.arguments) else {
-    FileHandle.standardError.write(Data("usage: NIOFloorClient resp|http PORT CONNECTIONS PIPELINE THREADS REQUESTS KEYS\n".utf8))
+    FileHandle.standardError.write(Data("usage: NIOFloorClient resp|http|memcached PORT CONNECTIONS PIPELINE THREADS REQUESTS KEYS\n".utf8))
     exit(2)
 }
 let group = MultiThreadedEventLoopGroup(numberOfThreads: arguments.threads)
