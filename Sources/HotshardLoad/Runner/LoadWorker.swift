@@ -41,6 +41,8 @@ final class LoadWorker: @unchecked Sendable {
     private let histogramLog: HistogramLogSink?
     private let timeoutNanos: Int64
     private let closedLoop: Bool
+    /// Free pipeline slots a busy connection waits for before more of its own requests go out (closed loop).
+    private var batchRoom: Int { max(1, profile.pipeline / 2) }
     private let promise: EventLoopPromise<WorkerResult>
     /// Posts its cumulative histograms and analysis with every progress post (`--metrics-listen`).
     /// Set before `start`.
@@ -464,6 +466,11 @@ final class LoadWorker: @unchecked Sendable {
         let time = now()
         if backlog.waitingCount > 0 {
             for connection in connections where connection.lifecycle.isUp {
+                // As fast as possible (`replay --max`), a connection with requests in flight waits
+                // until half its pipeline is free: each reply read freed a few slots on it, and
+                // filling them at once wrote ~5 requests a write where load writes 16 (3x the
+                // write syscalls). Requests with an intended time go out when due.
+                if closedLoop, connection.window.count > 0, connection.window.room < batchRoom { continue }
                 while connection.window.hasRoom, let next = backlog.nextWaiting(on: connection.index) {
                     send(next.request, intended: next.intendedNanos, on: connection, at: time)
                 }
