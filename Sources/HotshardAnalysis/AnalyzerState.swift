@@ -333,9 +333,14 @@ struct AnalyzerState {
         } else {
             chosen = indexed.counted.map { ($0, indexed.count(of: $0)) }
         }
-        var keys = chosen.map { (number: $0.number, key: keySpace.name($0.number), count: $0.count) }
-        if limit == nil { keys.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key } }
-        return keys.map { trackedKey($0.key, count: $0.count, error: 0, candidate: indexed.candidate(of: $0.number)) }
+        var tracked = chosen.map {
+            trackedKey(keySpace.name($0.number), count: $0.count, error: 0, candidate: indexed.candidate(of: $0.number))
+        }
+        chosen = []
+        // Sorted as the results themselves: a list of (number, key, count) beside them held another
+        // 64 bytes a key at the peak, and sorted through generic tuple copies.
+        if limit == nil { tracked.sort { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key } }
+        return tracked
     }
 
     /// The summary's keys (`summarized`) and the numbered ones as one list, highest count first

@@ -152,8 +152,7 @@ struct LoadCommand: AsyncParsableCommand {
             }
             loaded.startAtNanos = startAt.nanos
         }
-        let (analysis, trackingNote) = output.analysis(
-            coveringKeys: loaded.distinctKeysBound, numbered: loaded.countsEveryKeyExactly)
+        let (analysis, trackingNote) = output.analysis(coveringKeys: loaded.distinctKeysBound)
         if let trackingNote { print("hotshard load: \(trackingNote)", to: &stderr) }
         let metricsServer = try metrics.start(command: "load")
         let runner = LoadRunner(profile: loaded, analysis: analysis, histogramLogPath: histogramLog.hlog)

@@ -48,14 +48,13 @@ struct ResultOutputOptions: ParsableArguments {
 
     /// For a run that can name at most `keys` distinct keys (a load): without `--capacity`, all of
     /// them are tracked, up to `automaticCapacityLimit`, so that per-key counts are exact. The
-    /// note says so when they cannot all be. `numbered`: the run counts every key by its number
-    /// (`LoadProfile.countsEveryKeyExactly`), exact whatever the capacity: no note.
-    func analysis(coveringKeys keys: Int, numbered: Bool = false) -> (configuration: AnalysisConfiguration, note: String?) {
+    /// note says so when they cannot all be.
+    func analysis(coveringKeys keys: Int) -> (configuration: AnalysisConfiguration, note: String?) {
         var configuration = analysis
         if capacity == nil {
             configuration.capacity = max(configuration.capacity, min(keys, Self.automaticCapacityLimit))
         }
-        guard keys > configuration.capacity, !numbered else { return (configuration, nil) }
+        guard keys > configuration.capacity else { return (configuration, nil) }
         let note =
             "the profile can name \(keys) keys and \(configuration.capacity) are tracked: the counts of keys "
             + "outside the busiest \(configuration.capacity) are estimates (--capacity \(keys) tracks them all, about 0.4 KB per key)"

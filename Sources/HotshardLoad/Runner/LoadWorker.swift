@@ -87,7 +87,7 @@ final class LoadWorker: @unchecked Sendable {
         self.routing = routing
         self.clusterRouting = routing != nil && profile.pool?.placement == .redisCluster
         self.source = source
-        self.analyzer = HotKeyAnalyzer(configuration: analysis, keySpace: LoadKeySpace.make(profile))
+        self.analyzer = HotKeyAnalyzer(configuration: analysis, keySpace: LoadKeySpace.make(profile, capacity: analysis.capacity))
         self.board = board
         self.origin = ScheduleStart(connections: 0, uptimeNanos: 0, wallNanos: startWallNanos, scheduleAtUptime: nil)
         let warmupNanos = Int64(profile.warmupSeconds * 1e9)

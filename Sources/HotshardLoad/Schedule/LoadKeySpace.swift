@@ -7,11 +7,13 @@ import HotshardProtocols
 /// flash keys that are not items (each once, in that order). The generator stamps these numbers on the keys it makes;
 /// the analyzer names a number back with the same key the parser names the request by.
 enum LoadKeySpace {
-    /// nil when the space is larger than `KeyIndexSpace.limit` (its keys are then counted by
-    /// Space-Saving, as in `analyze`).
-    static func make(_ profile: LoadProfile) -> KeyIndexSpace? {
+    /// nil when the space holds more keys than the analysis may track (`capacity`, which `load`
+    /// raises to cover the profile's keys up to a limit) or than `KeyIndexSpace.limit`: its keys are
+    /// then counted by Space-Saving, as in `analyze`. A result holds every counted key (~0.3 KB
+    /// each at its peak), so counting more keys than the capacity would unbound the memory.
+    static func make(_ profile: LoadProfile, capacity: Int) -> KeyIndexSpace? {
         let layout = Layout(profile)
-        guard layout.total <= KeyIndexSpace.limit else { return nil }
+        guard layout.numbered, layout.total <= capacity else { return nil }
         let keyFormat = profile.keyFormat
         let others = layout.otherKeys
         let items = layout.items
@@ -83,10 +85,4 @@ enum LoadKeySpace {
             return item
         }
     }
-}
-
-extension LoadProfile {
-    /// True when every key the run sends is numbered (`LoadKeySpace`): the analysis then counts
-    /// each exactly, whatever its capacity.
-    public var countsEveryKeyExactly: Bool { LoadKeySpace.Layout(self).numbered }
 }
