@@ -304,6 +304,20 @@ struct FlowKey: Hashable {
     let low: Endpoint
     let high: Endpoint
 
+    /// Whole words only, and the upper address halves only when set (IPv6): the synthesized hash
+    /// fed every field, its ports and flags a byte or two at a time through the hasher's tail
+    /// buffer, for the one flow-table lookup of every segment. Equality still compares every field.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(low.addressLow)
+        hasher.combine(high.addressLow)
+        let flags: UInt64 = (low.isIPv6 ? 1 : 0) | (high.isIPv6 ? 2 : 0)
+        hasher.combine(UInt64(low.port) << 32 | UInt64(high.port) << 8 | flags)
+        if low.addressHigh | high.addressHigh != 0 {
+            hasher.combine(low.addressHigh)
+            hasher.combine(high.addressHigh)
+        }
+    }
+
     init(_ a: Endpoint, _ b: Endpoint) {
         if (a.addressHigh, a.addressLow, a.port) <= (b.addressHigh, b.addressLow, b.port) {
             low = a; high = b
