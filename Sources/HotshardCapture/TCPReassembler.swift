@@ -354,7 +354,8 @@ final class TCPDirectionState {
     var nextSequence: UInt32 = 0
     var finSequence: UInt32?
     var finished = false
-    var pending: [TCPPendingSegment] = []
+    // Unchecked: the reassembler's thread alone touches it, and no access spans a sink call.
+    @exclusivity(unchecked) var pending: [TCPPendingSegment] = []
     var pendingBytes = 0
 
     /// Keeps `pending` ordered by sequence (relative to `nextSequence`, so wrap-around sorts right).
