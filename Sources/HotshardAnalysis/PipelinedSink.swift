@@ -22,7 +22,9 @@ public final class PipelinedSink<Downstream: MessageSink & SendableMetatype>: Me
 
     private let downstream: Downstream
     private let batchSize: Int
-    private var batch: [Message] = []
+    // Unchecked: only the caller's thread touches it, and no access to it spans a call that could
+    // come back here; the dynamic check of each append was ~0.6 % of `analyze`'s samples.
+    @exclusivity(unchecked) private var batch: [Message] = []
     private let queue = Monitor(Queue())
     private let maxQueued: Int
     private var worker: WorkerThread?

@@ -46,6 +46,40 @@ struct StreamSummary {
         var candidate: Int32
     }
 
+    /// A key's place in byte order as plain values, for sorting a run of equal counts
+    /// (`slotsByCount`): its first 24 bytes as big-endian words, zero-padded, and its length.
+    private struct KeyOrder {
+        var words: (UInt64, UInt64, UInt64)
+        var length: Int
+        var slot: Int
+
+        init(_ key: Key, slot: Int) {
+            words = key.withByteView { bytes in
+                func word(_ index: Int) -> UInt64 {
+                    let length = min(8, bytes.count - index * 8)
+                    guard length > 0 else { return 0 }
+                    // The first byte lowest, zeros beyond the key; swapped, the first byte is the highest.
+                    return (bytes.word(at: index * 8, length: length) ?? 0).byteSwapped
+                }
+                return (word(0), word(1), word(2))
+            }
+            length = key.count
+            self.slot = slot
+        }
+
+        /// Whether this key comes before `other`'s in byte order (`Key.<`). Equal words: when
+        /// one key has at most 24 bytes it is a prefix of the other (the other's bytes matched
+        /// its zero padding), so the shorter comes first; only two longer keys compare in full.
+        @inline(__always)
+        func precedes(_ other: KeyOrder, keys: [Key]) -> Bool {
+            if words.0 != other.words.0 { return words.0 < other.words.0 }
+            if words.1 != other.words.1 { return words.1 < other.words.1 }
+            if words.2 != other.words.2 { return words.2 < other.words.2 }
+            if min(length, other.length) <= 24 { return length < other.length }
+            return keys[slot] < keys[other.slot]
+        }
+    }
+
     private struct Bucket {
         var count: Int
         var head: Int32
@@ -209,9 +243,29 @@ struct StreamSummary {
         return x != y ? x > y : keys[a] < keys[b]
     }
 
-    /// Slots from the highest count down.
+    /// Slots from the highest count down, equal counts by key. Sorted as plain values, not by
+    /// comparing tallies and keys through `self` (6.8 % of `analyze` on an HTTP capture, whose
+    /// keys mostly tie on small counts): first the (count, slot) pairs, then each run of equal
+    /// counts by its keys' first 24 bytes as big-endian words (each key read once), and only keys
+    /// that agree on those and are both longer by `Key.<`. The order is `ranksBefore`'s.
     func slotsByCount() -> [Int] {
-        tallies.indices.sorted(by: ranksBefore)
+        var byCount = tallies.indices.map { (count: tallies[$0].count, slot: $0) }
+        byCount.sort { $0.count != $1.count ? $0.count > $1.count : $0.slot < $1.slot }
+        var slots = byCount.map(\.slot)
+        var run: [KeyOrder] = []
+        var start = 0
+        while start < byCount.count {
+            var end = start + 1
+            while end < byCount.count, byCount[end].count == byCount[start].count { end += 1 }
+            if end - start > 1 {
+                run.removeAll(keepingCapacity: true)
+                for position in start..<end { run.append(KeyOrder(keys[slots[position]], slot: slots[position])) }
+                run.sort { $0.precedes($1, keys: keys) }
+                for (offset, entry) in run.enumerated() { slots[start + offset] = entry.slot }
+            }
+            start = end
+        }
+        return slots
     }
 
     /// The `limit` slots of highest count, highest first (ties by key), in one pass over the

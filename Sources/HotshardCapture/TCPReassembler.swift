@@ -13,6 +13,10 @@ import HotshardBytes
 final class TCPReassembler {
     private let options: CaptureOptions
     private var flows: [FlowKey: TCPFlow] = [:]
+    /// Slots of flows removed from `flows`, for the next flows to take (see `StreamSink`).
+    private var freeSlots: [Int] = []
+    /// Slots handed out so far: every slot is below it.
+    private var slotsUsed = 0
     private var flowsCreated = 0
     private var bufferedBytesTotal = 0
     private var nextSweepNanos: Int64 = .min
@@ -38,10 +42,11 @@ final class TCPReassembler {
         let syn = packet.flags & PacketDecoder.syn != 0
         let ackFlag = packet.flags & PacketDecoder.ack != 0
         var flow: TCPFlow
-        if let existing = flows[key], !(existing.closed && syn && !ackFlag) {
+        let existing = flows[key]
+        if let existing, !(existing.closed && syn && !ackFlag) {
             flow = existing
         } else {
-            if flows[key] == nil, flows.count >= options.maxFlows {
+            if existing == nil, flows.count >= options.maxFlows {
                 sweep(now: timestampNanos, health: &health, sink: sink, force: true)
                 if flows.count >= options.maxFlows {
                     health.capsHit["flows", default: 0] += 1
@@ -60,7 +65,8 @@ final class TCPReassembler {
                 sourceIsClient
                 ? FlowID(client: packet.source, server: packet.destination, transport: .tcp)
                 : FlowID(client: packet.destination, server: packet.source, transport: .tcp)
-            flow = TCPFlow(id: id, order: flowsCreated)
+            // A new SYN on a closed flow's endpoints replaces it, in its slot (its close was delivered).
+            flow = TCPFlow(id: id, order: flowsCreated, slot: existing?.slot ?? takeSlot())
             flowsCreated += 1
             health.flows += 1
             flows[key] = flow
@@ -108,6 +114,14 @@ final class TCPReassembler {
             close(flow, key: key, reason: .endOfInput, timestampNanos: timestampNanos, health: &health, sink: sink)
         }
         flows.removeAll()
+        freeSlots.removeAll()
+        slotsUsed = 0
+    }
+
+    private func takeSlot() -> Int {
+        if let slot = freeSlots.popLast() { return slot }
+        slotsUsed += 1
+        return slotsUsed - 1
     }
 
     private func accept<Sink: StreamSink>(
@@ -169,7 +183,7 @@ final class TCPReassembler {
         var skip = skip
         if skip < bytes.count {
             let fresh = bytes.dropping(first: skip)
-            sink.streamData(flow.id, direction, timestampNanos: timestampNanos, bytes: fresh)
+            sink.streamData(flow.id, slot: flow.slot, direction, timestampNanos: timestampNanos, bytes: fresh)
             state.nextSequence &+= UInt32(truncatingIfNeeded: fresh.count)
             skip = 0
         } else {
@@ -179,7 +193,7 @@ final class TCPReassembler {
         if lost > 0 {
             health.gaps += 1
             health.gapBytes += lost
-            sink.streamGap(flow.id, direction, timestampNanos: timestampNanos, length: lost)
+            sink.streamGap(flow.id, slot: flow.slot, direction, timestampNanos: timestampNanos, length: lost)
             state.nextSequence &+= UInt32(truncatingIfNeeded: lost)
         }
     }
@@ -225,7 +239,7 @@ final class TCPReassembler {
         if hole > 0 {
             health.gaps += 1
             health.gapBytes += hole
-            sink.streamGap(flow.id, direction, timestampNanos: timestampNanos, length: hole)
+            sink.streamGap(flow.id, slot: flow.slot, direction, timestampNanos: timestampNanos, length: hole)
             state.nextSequence = target
         }
         drain(state, flow: flow, direction: direction, health: &health, sink: sink)
@@ -264,7 +278,7 @@ final class TCPReassembler {
             }
         }
         flow.closed = true
-        sink.streamClosed(flow.id, timestampNanos: timestampNanos, reason: reason)
+        sink.streamClosed(flow.id, slot: flow.slot, timestampNanos: timestampNanos, reason: reason)
     }
 
     private func sweep<Sink: StreamSink>(now: Int64, health: inout CaptureHealth, sink: Sink, force: Bool = false) {
@@ -280,6 +294,7 @@ final class TCPReassembler {
                     sink: sink)
             }
             flows[key] = nil
+            freeSlots.append(flow.slot)
         }
     }
 }
@@ -288,6 +303,20 @@ final class TCPReassembler {
 struct FlowKey: Hashable {
     let low: Endpoint
     let high: Endpoint
+
+    /// Whole words only, and the upper address halves only when set (IPv6): the synthesized hash
+    /// fed every field, its ports and flags a byte or two at a time through the hasher's tail
+    /// buffer, for the one flow-table lookup of every segment. Equality still compares every field.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(low.addressLow)
+        hasher.combine(high.addressLow)
+        let flags: UInt64 = (low.isIPv6 ? 1 : 0) | (high.isIPv6 ? 2 : 0)
+        hasher.combine(UInt64(low.port) << 32 | UInt64(high.port) << 8 | flags)
+        if low.addressHigh | high.addressHigh != 0 {
+            hasher.combine(low.addressHigh)
+            hasher.combine(high.addressHigh)
+        }
+    }
 
     init(_ a: Endpoint, _ b: Endpoint) {
         if (a.addressHigh, a.addressLow, a.port) <= (b.addressHigh, b.addressLow, b.port) {
@@ -301,14 +330,17 @@ struct FlowKey: Hashable {
 final class TCPFlow {
     let id: FlowID
     let order: Int
+    /// The flow's slot while it is in the table (see `StreamSink`).
+    let slot: Int
     let forward = TCPDirectionState()
     let backward = TCPDirectionState()
     var lastSeenNanos: Int64 = 0
     var closed = false
 
-    init(id: FlowID, order: Int) {
+    init(id: FlowID, order: Int, slot: Int) {
         self.id = id
         self.order = order
+        self.slot = slot
     }
 
     func state(_ direction: FlowDirection) -> TCPDirectionState {
@@ -322,7 +354,8 @@ final class TCPDirectionState {
     var nextSequence: UInt32 = 0
     var finSequence: UInt32?
     var finished = false
-    var pending: [TCPPendingSegment] = []
+    // Unchecked: the reassembler's thread alone touches it, and no access spans a sink call.
+    @exclusivity(unchecked) var pending: [TCPPendingSegment] = []
     var pendingBytes = 0
 
     /// Keeps `pending` ordered by sequence (relative to `nextSequence`, so wrap-around sorts right).

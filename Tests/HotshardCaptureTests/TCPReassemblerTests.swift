@@ -162,4 +162,66 @@ import Testing
         #expect(run.stream?.gapBytes == 10)
         #expect(run.text(run.stream?.clientToServer) == "abcdefghijkl")
     }
+
+    /// The flow cap: a new flow beyond it is refused (counted) while every flow is live; once one
+    /// has ended (RST) the next new flow takes its place, and its slot.
+    @Test func theFlowCapRefusesNewFlowsUntilOneEnds() {
+        var options = CaptureOptions()
+        options.maxFlows = 2
+        let run = Run(options: options)
+        let second = Endpoint(ipv4: 0x0a00_0001, port: 50_001)
+        let third = Endpoint(ipv4: 0x0a00_0001, port: 50_002)
+        run.segment(from: Self.client, to: Self.server, sequence: 100, flags: PacketDecoder.syn)
+        run.segment(from: Self.client, to: Self.server, sequence: 101, "a1")
+        run.segment(from: second, to: Self.server, sequence: 200, "b1")
+        run.segment(from: third, to: Self.server, sequence: 300, "c1")
+        #expect(run.health.capsHit["flows"] == 1 && run.health.flows == 2)
+        let thirdFlow = FlowID(client: third, server: Self.server, transport: .tcp)
+        #expect(run.recorder.streams[thirdFlow] == nil)
+        run.segment(from: Self.server, to: Self.client, sequence: 1, flags: PacketDecoder.rst)
+        #expect(run.stream?.closeReason == .reset)
+        run.segment(from: third, to: Self.server, sequence: 302, "c2")
+        run.finish()
+        #expect(run.health.capsHit["flows"] == 1 && run.health.flows == 3)
+        #expect(run.text(run.recorder.streams[thirdFlow]?.clientToServer) == "c2")
+        #expect(run.recorder.streams[thirdFlow]?.slot == run.stream?.slot)
+        #expect(run.recorder.slotsConsistent)
+    }
+
+    /// Idle flows end: at the periodic sweep after `idleTimeoutSeconds` without a segment
+    /// (`idleTimeout`), or earlier when the flow cap needs their place (`evicted`); a later flow
+    /// takes the freed slot.
+    @Test func idleFlowsExpireAndTheCapEvictsThem() {
+        var options = CaptureOptions()
+        options.idleTimeoutSeconds = 8
+        options.maxFlows = 2
+        let run = Run(options: options)
+        let busy = Endpoint(ipv4: 0x0a00_0001, port: 50_001)
+        let late = Endpoint(ipv4: 0x0a00_0001, port: 50_002)
+        let start = run.clock
+        run.segment(from: Self.client, to: Self.server, sequence: 100, "idle")
+        // The sweep runs every 2 s (a quarter of the timeout), at the first segment due: here at
+        // 2.5, 4.5 and 6.5 s, when the first flow has not been idle for 8 s yet.
+        for (index, at) in [Int64(1_000_000_000), 2_500_000_000, 4_500_000_000, 6_500_000_000].enumerated() {
+            run.clock = start + at
+            run.segment(from: busy, to: Self.server, sequence: UInt32(200 + index), "b")
+        }
+        #expect(run.stream?.closeReason == nil)
+        // 8.2 s: idle past the timeout before the next sweep (8.5 s); a new flow at the cap evicts it.
+        run.clock = start + 8_200_000_000
+        run.segment(from: late, to: Self.server, sequence: 300, "new")
+        #expect(run.stream?.closeReason == .evicted)
+        let lateFlow = FlowID(client: late, server: Self.server, transport: .tcp)
+        #expect(run.recorder.streams[lateFlow]?.slot == run.stream?.slot)
+        #expect(run.health.capsHit["flows"] == nil)
+
+        let quiet = Run(options: options)
+        quiet.segment(from: Self.client, to: Self.server, sequence: 100, "idle")
+        quiet.clock += 9_000_000_000
+        quiet.segment(from: busy, to: Self.server, sequence: 200, "b")
+        #expect(quiet.stream?.closeReason == .idleTimeout)
+        let busyFlow = FlowID(client: busy, server: Self.server, transport: .tcp)
+        #expect(quiet.recorder.streams[busyFlow]?.slot == quiet.stream?.slot)
+        #expect(run.recorder.slotsConsistent && quiet.recorder.slotsConsistent)
+    }
 }

@@ -149,14 +149,14 @@ import Testing
         for (index, request) in requests.enumerated() {
             let bytes = Array(request.utf8)
             if index == 2 {
-                extractor.streamGap(flow, .clientToServer, timestampNanos: nanos, length: bytes.count)
+                extractor.streamGap(flow, slot: 0, .clientToServer, timestampNanos: nanos, length: bytes.count)
                 continue
             }
             var start = 0
             while start < bytes.count {
                 let end = min(bytes.count, start + 7)
                 bytes[start..<end].withByteView {
-                    extractor.streamData(flow, .clientToServer, timestampNanos: nanos, bytes: $0)
+                    extractor.streamData(flow, slot: 0, .clientToServer, timestampNanos: nanos, bytes: $0)
                 }
                 nanos += 1_000
                 start = end

@@ -113,11 +113,11 @@ let benchmarks: @Sendable () -> Void = {
     // HOTSHARD_BENCH_PCAP names a large capture (make bench makes one with redis-benchmark).
     final class NullSink: StreamSink {
         var bytes = 0
-        func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
+        func streamData(_ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
             self.bytes &+= bytes.count
         }
-        func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {}
-        func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {}
+        func streamGap(_ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {}
+        func streamClosed(_ flow: FlowID, slot: Int, timestampNanos: Int64, reason: StreamCloseReason) {}
         func datagram(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {}
     }
     if let path = ProcessInfo.processInfo.environment["HOTSHARD_BENCH_PCAP"] {

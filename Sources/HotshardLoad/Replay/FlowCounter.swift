@@ -13,7 +13,7 @@ final class FlowCounter: StreamSink {
         self.configuration = configuration
     }
 
-    func streamData(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
+    func streamData(_ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64, bytes: ByteView) {
         guard direction == .clientToServer, decided[flow] != true else { return }
         let parsed =
             configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
@@ -22,9 +22,9 @@ final class FlowCounter: StreamSink {
         if parsed { count += 1 }
     }
 
-    func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {}
+    func streamGap(_ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {}
 
-    func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
+    func streamClosed(_ flow: FlowID, slot: Int, timestampNanos: Int64, reason: StreamCloseReason) {
         decided.removeValue(forKey: flow)
     }
 

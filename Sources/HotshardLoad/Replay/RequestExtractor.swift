@@ -153,28 +153,28 @@ public final class RequestExtractor: StreamSink, MessageSink {
     // MARK: StreamSink
 
     public func streamData(
-        _ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64,
+        _ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64,
         bytes: ByteView
     ) {
         tick(timestampNanos)
         if direction == .clientToServer { append(flow, bytes) }
-        decoder?.streamData(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
+        decoder?.streamData(flow, slot: slot, direction, timestampNanos: timestampNanos, bytes: bytes)
         if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
     }
 
-    public func streamGap(_ flow: FlowID, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
+    public func streamGap(_ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
         tick(timestampNanos)
         if direction == .clientToServer {
             let state = flowBytes(flow)
             state.end += max(0, length)
         }
-        decoder?.streamGap(flow, direction, timestampNanos: timestampNanos, length: length)
+        decoder?.streamGap(flow, slot: slot, direction, timestampNanos: timestampNanos, length: length)
         if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
     }
 
-    public func streamClosed(_ flow: FlowID, timestampNanos: Int64, reason: StreamCloseReason) {
+    public func streamClosed(_ flow: FlowID, slot: Int, timestampNanos: Int64, reason: StreamCloseReason) {
         tick(timestampNanos)
-        decoder?.streamClosed(flow, timestampNanos: timestampNanos, reason: reason)
+        decoder?.streamClosed(flow, slot: slot, timestampNanos: timestampNanos, reason: reason)
         if let state = forget(flow) {
             drain(flow, state)
             skip(.incomplete, state.messages.count)
