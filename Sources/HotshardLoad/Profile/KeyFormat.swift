@@ -78,7 +78,7 @@ public struct KeyFormat: Sendable, Equatable {
         let digitCount = decimalDigitCount(number)
         if digitCount <= width, paddedLength <= Key.inlineCapacity {
             var words = paddedKey
-            return withUnsafeMutableBytes(of: &words) { bytes in
+            withUnsafeMutableBytes(of: &words) { bytes in
                 var rest = number
                 var position = digitsEnd
                 repeat {
@@ -86,16 +86,16 @@ public struct KeyFormat: Sendable, Equatable {
                     bytes[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
                     rest /= 10
                 } while rest > 0
-                return Key(ByteView(UnsafeRawBufferPointer(bytes)).prefix(upTo: paddedLength))
             }
+            return withUnsafeBytes(of: words) { Key(ByteView($0).prefix(upTo: paddedLength)) }
         }
         let length = length(number)
         guard length <= Key.inlineCapacity else { return Key(render(number)) }
         var words = SIMD4<UInt64>()
-        return withUnsafeMutableBytes(of: &words) { bytes in
+        withUnsafeMutableBytes(of: &words) { bytes in
             emit(number) { position, byte in bytes[position] = byte }
-            return Key(ByteView(UnsafeRawBufferPointer(bytes)).prefix(upTo: length))
         }
+        return withUnsafeBytes(of: words) { Key(ByteView($0).prefix(upTo: length)) }
     }
 
     /// Bytes of the key for item `number`.

@@ -37,9 +37,8 @@ public struct RequestGenerator: Sendable {
     private let keyCount: UInt64
     private let phases: [Phase]
     private let explicitKeys: [Key]
-    /// The keys' numbers for the analyzer (`LoadKeySpace`), stamped on each key when `numbered`.
+    /// The keys' numbers for the analyzer (`LoadKeySpace`), stamped on each key when it numbers them.
     private let layout: LoadKeySpace.Layout
-    private let numbered: Bool
 
     public init(profile: LoadProfile, seed: UInt64) {
         self.profile = profile
@@ -47,16 +46,15 @@ public struct RequestGenerator: Sendable {
         keyCount = profile.keyCount
         phases = profile.phases
         layout = LoadKeySpace.Layout(profile)
-        numbered = layout.numbered
         sampler = KeySampler(profile.distribution, count: profile.keyCount)
+        random = SeededGenerator(seed: seed)
+        baseMix = Mix(profile.operations)
+        phaseMixes = profile.phases.map { $0.operations.map(Mix.init) }
         if case .weighted(let entries, _) = profile.distribution {
             explicitKeys = entries.map(\.key)
         } else {
             explicitKeys = []
         }
-        random = SeededGenerator(seed: seed)
-        baseMix = Mix(profile.operations)
-        phaseMixes = profile.phases.map { $0.operations.map(Mix.init) }
         if case .choices(let choices) = profile.valueSize {
             sizeChoices = Mix(choices.map { OperationSpec(kind: .set, keys: $0.size, weight: $0.weight) })
         } else {
@@ -85,7 +83,7 @@ public struct RequestGenerator: Sendable {
             if phaseMixes[index] != nil { mixPhase = index }
             if let hotShift = phases[index].hotShift { shift = hotShift }
             if let key = phases[index].flashKey {
-                flash = (key, phases[index].flashShare, numbered ? layout.flashNumbers[index] : -1)
+                flash = (key, phases[index].flashShare, layout.numbered ? layout.flashNumbers[index] : -1)
             }
         }
         let u = random.nextDouble()
@@ -101,9 +99,9 @@ public struct RequestGenerator: Sendable {
             switch choice {
             case .item(let item):
                 let number = (item &+ shift) % keyCount
-                keys.append(KeyReference(key: keyFormat.key(number), index: numbered ? Int32(truncatingIfNeeded: number) : -1))
+                keys.append(KeyReference(key: keyFormat.key(number), index: layout.numbered ? Int32(truncatingIfNeeded: number) : -1))
             case .explicit(let entry):
-                keys.append(KeyReference(key: explicitKeys[entry], index: numbered ? layout.explicitNumbers[entry] : -1))
+                keys.append(KeyReference(key: explicitKeys[entry], index: layout.numbered ? layout.explicitNumbers[entry] : -1))
             }
         }
         var size = 0
