@@ -161,6 +161,31 @@ extension RealServerSuites {
             #expect(Self.perKey(run.load.analysis).values.reduce(0, +) == truth.ops - writes)
         }
 
+        /// `--max` with a queue (`--max-queued 10`) smaller than the pipelines it fills (4 × 16):
+        /// the closed loop takes no more requests than the backlog holds, so none is dropped and the
+        /// server sees every request of the capture (before, the backlog dropped the oldest ones).
+        @Test(.enabled(if: RealServer.isAvailable(.redis), "redis-server is not installed: run make setup"))
+        func smallQueueDropsNothingAsFastAsPossible() async throws {
+            let server = try RealServer(.redis)
+            defer { LoadTestSupport.stop(server) }
+            let truth = try ReplayTestSupport.truth("redis-pipelined")
+            let options = try ReplayTestSupport.options(for: "redis-pipelined") {
+                $0.timing = .max
+                $0.pipeline = 16
+                $0.connections = 4
+                $0.maxQueuedRequests = 10
+            }
+            let run = try await ReplayTestSupport.replay(
+                [ReplayTestSupport.lab("redis-pipelined.pcap.gz")], to: server,
+                scheme: .redis, options: options)
+            let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
+            print("small queue: server \(calls), dropped \(run.load.dropped), errors \(run.load.errorsByKind)")
+            #expect(run.load.dropped == 0)
+            #expect(run.load.errorsByKind["dropped"] == nil)
+            #expect(calls["GET", default: 0] + calls["SET", default: 0] == truth.ops)
+            #expect(run.load.requestsSent == run.captureAnalysis.totals.requests)
+        }
+
         /// `--from/--to`, `--sample`, `--exclude` and `--connections`: every request of the capture is
         /// either replayed or counted under the reason it was left out, and the server saw exactly the
         /// replayed ones.

@@ -43,6 +43,12 @@ final class LoadWorker: @unchecked Sendable {
     private let closedLoop: Bool
     /// Free pipeline slots a busy connection waits for before more of its own requests go out (closed loop).
     private var batchRoom: Int { max(1, profile.pipeline / 2) }
+    /// Closed loop: requests taken from the source and not yet answered, in pipelines per
+    /// connection. Requests bound to a connection (`replay`) arrive spread over all of them, so with
+    /// one pipeline's worth the waiting ones took the room of those in flight: a connection freed
+    /// by a reply found ~8 of its own requests waiting, and the writes carried 7.8 requests where
+    /// load's carry 16. With two, they carry 15.
+    private var takenDepth: Int { source.sendsOnAnyConnection ? 1 : 2 }
     private let promise: EventLoopPromise<WorkerResult>
     /// Posts its cumulative histograms and analysis with every progress post (`--metrics-listen`).
     /// Set before `start`.
@@ -489,13 +495,16 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     /// Closed loop: keep `pipeline` requests in flight on every open connection. Requests bound to
-    /// a connection may wait for it; at most `connections × pipeline` are in flight or waiting.
+    /// a connection may wait for it; at most `connections × pipeline × takenDepth` are in flight or waiting.
     /// `answered`: the connection whose replies were just read, when there is one (usually the only
     /// one with room).
     private func topUp(answered: Int? = nil) {
         if phase.isGenerating {
             let time = now()
-            var open = connections.count * profile.pipeline - backlog.count - inFlightTotal
+            // Never past the backlog's room: a closed loop drops nothing it took.
+            var open =
+                min(
+                    connections.count * profile.pipeline * takenDepth - inFlightTotal, backlog.capacity) - backlog.count
             if open > 0, backlog.isEmpty, source.sendsOnAnyConnection {
                 open -= writeDirectly(open, at: time, answered: answered)
             }
