@@ -7,7 +7,7 @@ import HotshardConcurrency
 /// than one batch held on the worker's side).
 final class ReplayQueue: Sendable {
     private struct State {
-        var batches = Deque<[ReplayItem]>()
+        var batches = Deque<Deque<ReplayItem>>()
         /// Requests in `batches`, and the most there ever were.
         var queued = 0
         var peakQueued = 0
@@ -24,7 +24,7 @@ final class ReplayQueue: Sendable {
 
     /// Reader side: waits while the batch would take the queue past `capacity` (a batch larger than
     /// the capacity goes alone, into an empty queue). False when the consumer cancelled (stop reading).
-    func put(_ batch: [ReplayItem]) -> Bool {
+    func put(_ batch: Deque<ReplayItem>) -> Bool {
         let capacity = self.capacity
         let count = batch.count
         return state.wait(until: { $0.queued == 0 || $0.queued + count <= capacity || $0.cancelled }) { state in
@@ -43,7 +43,7 @@ final class ReplayQueue: Sendable {
 
     /// Worker side: the oldest batch waiting (nil when none is), and whether the reader has
     /// finished and nothing is left.
-    func take() -> (batch: [ReplayItem]?, finished: Bool) {
+    func take() -> (batch: Deque<ReplayItem>?, finished: Bool) {
         state.update { state in
             guard let batch = state.batches.popFirst() else { return (nil, state.finished) }
             state.queued -= batch.count

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import HeapModule
 import HotshardAnalysis
@@ -53,7 +54,7 @@ final class ReplayReader: @unchecked Sendable {
     /// The most requests the reorder heap held at once (any pass).
     private(set) var peakHeld = 0
     private var sequence = 0
-    private var batch: [ReplayItem] = []
+    private var batch = Deque<ReplayItem>()
     /// First-pass messages on their way to `captureAnalyzer`, which takes them in batches (it prefetches).
     private var analysisBatch: [Message] = []
     /// `--max`: requests go on as the parsers give them (each original connection's still in
@@ -84,7 +85,7 @@ final class ReplayReader: @unchecked Sendable {
         self.captureAnalyzer = HotKeyAnalyzer(configuration: captureAnalysis)
         if case .max = options.timing { reorders = false } else { reorders = true }
         batchLimit = max(1, min(Self.batchSize, options.maxQueuedRequests))
-        batch.reserveCapacity(batchLimit)
+        batch = Deque(minimumCapacity: batchLimit)
         analysisBatch.reserveCapacity(64)
         self.random = SeededGenerator(seed: options.seed ^ 0x5eed_5a3b_1e00_0000)
     }
@@ -240,6 +241,8 @@ final class ReplayReader: @unchecked Sendable {
             cancelled = true
             control.withLock { $0.session }?.stop()
         }
-        batch.removeAll(keepingCapacity: true)
+        // Not `removeAll(keepingCapacity:)`: the queue shares the storage, and Deque's would copy
+        // every request first (retaining their bytes and keys) to empty a unique copy.
+        batch = Deque(minimumCapacity: batchLimit)
     }
 }

@@ -1,13 +1,14 @@
+import DequeModule
 import HotshardProtocols
 
 /// `replay`'s request source: the reader's requests at the capture's times divided by the speed,
 /// at a fixed rate, or as fast as the connections take them. It holds one batch of the queue at a
-/// time and walks it by index (no per-request lock, copy or removal).
+/// time and takes each request off its front: no per-request lock, and the request is moved out
+/// rather than copied (a copy retained its bytes and keys, and the batch released them again).
 final class ReplayRequests: RequestSource {
     private let queue: ReplayQueue
     private let timing: ReplayOptions.Timing
-    private var batch: [ReplayItem] = []
-    private var position = 0
+    private var batch = Deque<ReplayItem>()
     private var readerFinished = false
     private var taken = 0
     /// Original timing only: requests intended per second, for the progress line's target rate.
@@ -23,19 +24,18 @@ final class ReplayRequests: RequestSource {
     /// The next request waiting, taking the queue's next batch when this one is done.
     @inline(__always)
     private func refill() -> Bool {
-        if position < batch.count { return true }
+        if !batch.isEmpty { return true }
         guard !readerFinished else { return false }
         let (next, finished) = queue.take()
         readerFinished = finished
         guard let next else { return false }
         batch = next
-        position = 0
         return !batch.isEmpty
     }
 
-    private func intended(_ item: ReplayItem, index: Int) -> Int64 {
+    private func intended(captureNanos: Int64, index: Int) -> Int64 {
         switch timing {
-        case .original(let speed): Int64((Double(item.captureNanos) / speed).rounded())
+        case .original(let speed): Int64((Double(captureNanos) / speed).rounded())
         case .rate(let rate): Int64((Double(index) * 1e9 / rate).rounded())
         case .max: 0
         }
@@ -43,13 +43,11 @@ final class ReplayRequests: RequestSource {
 
     func nextIntendedNanos() -> Int64? {
         guard refill() else { return nil }
-        return intended(batch[position], index: taken)
+        return intended(captureNanos: batch[0].captureNanos, index: taken)
     }
 
     func take(intended time: Int64) -> PreparedRequest? {
-        guard refill() else { return nil }
-        let item = batch[position]
-        position += 1
+        guard refill(), let item = batch.popFirst() else { return nil }
         taken += 1
         if countsSeconds {
             let second = Int(max(0, time) / 1_000_000_000)
