@@ -91,6 +91,13 @@ public struct Message: Sendable {
     /// start, lost bytes of gaps included; UDP: the datagrams' payloads after their frame
     /// headers, one after another); nil when the source has no stream.
     public var requestOffset: Int?
+    /// AMQP publisher confirms: the publish's sequence number on its channel (the delivery tag of
+    /// the basic.ack / basic.nack that confirms it), its low 32 bits; 0 for every other message.
+    /// The broker may confirm publishes out of order, so `load` pairs a confirmed publish with its
+    /// own request by this number, not by arrival order. 32 bits tell apart the publishes in flight
+    /// on a channel (far fewer than 2^32) and fit the padding after `requestOffset`, so a message
+    /// stays 232 bytes.
+    public var publishSequence: UInt32 = 0
 
     public init(
         timestampNanos: Int64,

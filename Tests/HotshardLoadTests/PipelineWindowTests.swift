@@ -1,9 +1,12 @@
+import HotshardCapture
+import HotshardProtocols
 import Testing
 
 @testable import HotshardLoad
 
 /// The pipeline window without a server: requests go out while there is room, replies pair with
-/// the oldest request, and the oldest request's deadline is what times a connection out.
+/// the oldest request (AMQP confirms: with the publish they name), and the oldest request's
+/// deadline is what times a connection out.
 struct PipelineWindowTests {
     static func request(_ number: Int, sentAt sent: Int64 = 0) -> InFlightRequest {
         InFlightRequest(
@@ -93,6 +96,72 @@ struct PipelineWindowTests {
         #expect(latency.serviceNanos == 2)
         // A clock read before the send (never negative).
         #expect(request.latency(repliedAt: 3).serviceNanos == 0)
+    }
+
+    /// A decoded AMQP publish (its confirm) carrying publish sequence number `sequence`.
+    static func confirmed(_ sequence: UInt32) -> Message {
+        var message = Message(
+            timestampNanos: 0, flow: FlowID(client: Endpoint(ipv4: 1, port: 1), server: Endpoint(ipv4: 2, port: 5672), transport: .tcp),
+            wireProtocol: .amqp, command: "basic.publish", operation: .write, keys: [], requestBytes: 10, status: .ok)
+        message.publishSequence = sequence
+        return message
+    }
+
+    /// A sequenced window (AMQP confirms), depth 4, publishes 1-4 in flight (intended at 1…4 ns):
+    /// the confirm of 3 pairs with publish 3 and frees one slot while 1 stays the oldest (its
+    /// deadline times the connection out); a second confirm of 3, or one of 9, is unsolicited;
+    /// once 1 and 2 are confirmed the placeholder of 3 leaves with them. A closed connection hands
+    /// back only what is unconfirmed, and the next connection's publishes count from 1 again.
+    @Test func sequencedWindowPairsConfirmsWithTheirOwnPublish() {
+        var window = PipelineWindow(depth: 4, sequenced: true)
+        for number in 1...4 { window.sent(Self.request(number, sentAt: Int64(100 * number))) }
+        func pairs(_ sequence: UInt32) -> Int64? {
+            guard case .paired(let request) = window.reply(to: Self.confirmed(sequence)) else { return nil }
+            return request.intendedNanos
+        }
+        #expect(pairs(3) == 3)
+        #expect(window.count == 3)
+        #expect(window.room == 1)
+        #expect(window.timedOut(at: 151, timeoutNanos: 50), "publish 1 is still the oldest")
+        #expect(pairs(3) == nil, "confirmed once only")
+        #expect(pairs(9) == nil, "never sent")
+        #expect(pairs(0) == nil, "before the first in flight")
+        #expect(!window.onlyControl)
+        window.sent(Self.request(5, sentAt: 500))
+        #expect(!window.hasRoom)
+        #expect(pairs(1) == 1)
+        #expect(pairs(2) == 2)
+        #expect(window.requests.map(\.intendedNanos) == [4, 5], "the placeholder of 3 left with 2")
+        #expect(window.count == 2)
+        #expect(!window.timedOut(at: 450, timeoutNanos: 50), "publish 4's deadline counts now")
+        #expect(pairs(5) == 5)
+        var removed: [Int64] = []
+        window.removeAll { removed.append($0.intendedNanos) }
+        #expect(removed == [4], "5 was confirmed: not failed again")
+        #expect(window.isEmpty && window.count == 0)
+        window.sent(Self.request(11))
+        #expect(pairs(1) == 11, "a new connection's first publish is number 1")
+    }
+
+    /// A window that is not sequenced pairs in order whatever the message carries (RESP, memcached,
+    /// HTTP, AMQP without confirms).
+    @Test func inOrderWindowIgnoresSequenceNumbers() {
+        var window = PipelineWindow(depth: 2)
+        window.sent(Self.request(1))
+        window.sent(Self.request(2))
+        guard case .paired(let first) = window.reply(to: Self.confirmed(2)) else {
+            Issue.record("nothing paired")
+            return
+        }
+        #expect(first.intendedNanos == 1)
+        #expect(window.count == 1)
+    }
+
+    /// The out-of-order flag lives in `InFlightRequest`'s padding and the sequence number in
+    /// `Message`'s: neither grows for the protocols that answer in order.
+    @Test func sequencingAddsNoBytes() {
+        #expect(MemoryLayout<InFlightRequest>.stride <= 152)
+        #expect(MemoryLayout<Message>.stride <= 232)
     }
 
     @Test func shiftMovesBothTimes() {

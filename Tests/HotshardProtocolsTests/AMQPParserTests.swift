@@ -61,6 +61,8 @@ import Testing
             #expect(publishes.map(\.requestBytes) == [0, 5, 300])
             #expect(publishes.map(\.operation) == [.write, .write, .write])
             #expect(publishes.map(\.status) == [.ok, .ok, .error(kind: "nack")])
+            // Numbered 1, 2, 3 on the channel after confirm.select, as the broker's delivery tags.
+            #expect(publishes.map(\.publishSequence) == [1, 2, 3])
             #expect(publishes.allSatisfy { ($0.latencyNanos ?? -1) >= 0 })
             #expect(health == ParserHealth(), "split \(split)")
         }
@@ -75,6 +77,7 @@ import Testing
         let (messages, _) = Self.run(client: client.bytes, server: [], configuration: configuration)
         #expect(messages.map { $0.keys.first?.key.escaped } == ["orders/user.1", "q.c"])
         #expect(messages.map(\.status) == [.noReply, .noReply])  // no confirm mode: nothing to wait for
+        #expect(messages.map(\.publishSequence) == [0, 0])
     }
 
     /// A consumer started with a server-named tag: deliveries are keyed by the queue, settled by

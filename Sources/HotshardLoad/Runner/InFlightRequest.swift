@@ -9,6 +9,10 @@ struct InFlightRequest {
     var measured: Bool
     /// The client's own requests (`HELLO 3`, `ASKING`): paired with their replies, never counted.
     var control: Bool
+    /// Answered ahead of an older request (an AMQP confirm out of order): the window keeps it in
+    /// its place, not counted, until the requests before it are answered (`PipelineWindow`). Held
+    /// in the padding after `control`.
+    var answered = false
     var command: String
     var operation: OperationClass
     var keys: KeyList

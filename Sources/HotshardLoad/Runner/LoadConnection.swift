@@ -21,10 +21,11 @@ final class LoadConnection {
     /// `MOVED`/`ASK` reply's text (slot and address) can be read; empty elsewhere.
     var replyCarry: [UInt8] = []
 
-    init(index: Int, node: Int, depth: Int, decoder: ReplyDecoder, flow: FlowID) {
+    /// `sequenced`: AMQP with publisher confirms, whose confirms are paired by sequence number (`PipelineWindow`).
+    init(index: Int, node: Int, depth: Int, sequenced: Bool = false, decoder: ReplyDecoder, flow: FlowID) {
         self.index = index
         self.node = node
-        self.window = PipelineWindow(depth: depth)
+        self.window = PipelineWindow(depth: depth, sequenced: sequenced)
         self.decoder = decoder
         self.flow = flow
     }

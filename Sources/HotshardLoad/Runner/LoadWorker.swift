@@ -12,7 +12,7 @@ import NIOPosix
 /// The decisions are the state machines' (as swift-nio's handlers keep theirs): `SchedulePhase`
 /// (generating, draining, finished; the request budget), `RequestBacklog` (requests due and not
 /// yet sent), each connection's `ConnectionLifecycle` and `PipelineWindow` (requests in flight,
-/// paired with replies in order), `RoundRobinDealer` (which connection sends next),
+/// paired with their replies), `RoundRobinDealer` (which connection sends next),
 /// `ReplyTally` and `LoadAccounting` (the counts). The worker is the glue: it reads the clock,
 /// feeds them events, and does the I/O they call for.
 final class LoadWorker: @unchecked Sendable {
@@ -137,6 +137,7 @@ final class LoadWorker: @unchecked Sendable {
             connections.append(
                 LoadConnection(
                     index: index - slotRange.lowerBound, node: node, depth: profile.pipeline,
+                    sequenced: profile.amqp?.confirms == true,
                     decoder: ReplyDecoder(wireProtocol: profile.wireProtocol, flow: flow, httpKey: httpKey), flow: flow))
         }
         for connection in connections { connect(connection) }
@@ -345,11 +346,12 @@ final class LoadWorker: @unchecked Sendable {
             baseNanos: origin.originWall)
     }
 
-    /// One decoded reply (or request answered by silence), paired with the oldest request in flight.
+    /// One decoded reply (or request answered by silence), paired with its request in flight: the
+    /// oldest, or the publish an AMQP confirm names (confirms may come out of order).
     private func complete(_ message: Message, at time: Int64, piece: inout ReplyPiece) {
         // The decoder pairs replies with the requests it was fed, as the window does: a reply with
         // nothing in flight cannot come from it, and is ignored if it ever did.
-        guard case .paired(let request) = piece.window.reply(command: message.command) else { return }
+        guard case .paired(let request) = piece.window.reply(to: message) else { return }
         piece.tally.answered += 1
         let replyStart = piece.consumed
         piece.consumed += message.replyBytes

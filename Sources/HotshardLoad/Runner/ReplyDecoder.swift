@@ -27,8 +27,8 @@ struct ReplyDecoder {
             http = HTTPParser(flow: flow, configuration: configuration)
         case .amqp:
             // Publishes keyed by routing key; with confirms each comes out with the broker's
-            // basic.ack / nack (in order on the connection's one channel, `multiple` settling
-            // several), without them as soon as its last body byte is sent (status `noReply`).
+            // basic.ack / nack for its sequence number (in whatever order they come, `multiple`
+            // settling several), without them as soon as its last body byte is sent (status `noReply`).
             var configuration = DecoderConfiguration()
             configuration.maxPendingRequests = 1 << 20
             amqp = AMQPParser(flow: flow, configuration: configuration)

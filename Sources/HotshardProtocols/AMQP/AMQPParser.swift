@@ -8,8 +8,9 @@ import HotshardCapture
 /// - `basic.publish` is a write keyed by its routing key (or `exchange/routing-key`, see
 ///   `AMQPKeyMode`), its request bytes the body size from the content header. On a channel in
 ///   confirm mode (`confirm.select`) its reply is the broker's `basic.ack` / `basic.nack` for its
-///   sequence number (the `multiple` flag confirms every earlier one too), and its latency runs
-///   from its last body byte to the confirm; otherwise it is emitted with status `noReply`.
+///   sequence number (the `multiple` flag confirms every earlier one too), whatever order the
+///   confirms come in, and its latency runs from its last body byte to the confirm; it carries
+///   that number (`Message.publishSequence`). Otherwise it is emitted with status `noReply`.
 /// - `basic.deliver` and `basic.get-ok` are reads keyed by the queue (the queue the consumer
 ///   tag was started on by `basic.consume`/`consume-ok`, or the one `basic.get` named); their
 ///   reply is the client's `basic.ack` (`ok`), `basic.nack` or `basic.reject` (errors `nack`,
@@ -144,6 +145,7 @@ public struct AMQPParser: ConversationParser {
                 requestBytes: 0, requestOffset: frame.streamOffset)
             message.status = .noReply
             let tag = channel.confirmMode ? channel.nextPublishTag : 0
+            message.publishSequence = UInt32(truncatingIfNeeded: tag)
             if channel.confirmMode { channel.nextPublishTag &+= 1 }
             channel.publishing = AMQPChannel.Assembly(
                 pending: AMQPChannel.Pending(tag: tag, message: message, lastNanos: now),
