@@ -43,7 +43,6 @@ let package = Package(
             dependencies: [
                 "CPcap",
                 "HotshardBytes",
-                .product(name: "Collections", package: "swift-collections"),
             ]
         ),
         .target(
@@ -51,7 +50,7 @@ let package = Package(
             dependencies: [
                 "HotshardBytes",
                 "HotshardCapture",
-                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // A cache prefetch hint for the analyzer's per-message lookups (Swift has none).
@@ -62,7 +61,6 @@ let package = Package(
                 "HotshardConcurrency",
                 "CPrefetch",
                 "HotshardProtocols",
-                .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -87,7 +85,8 @@ let package = Package(
                 "HotshardProtocols",
                 "HotshardAnalysis",
                 "HotshardModel",
-                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
