@@ -115,7 +115,8 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A copy of the key's bytes.
     public var bytes: [UInt8] {
-        withByteView { [UInt8]($0) }
+        // One copy of the bytes, not the generic collection copy that reads them one at a time.
+        withByteView { view in view.withUnsafeBytes { [UInt8]($0) } }
     }
 
     public static func == (lhs: Key, rhs: Key) -> Bool {
