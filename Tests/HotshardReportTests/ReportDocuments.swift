@@ -21,7 +21,15 @@ enum ReportDocuments {
     ]
 
     /// CaptureSession → TrafficDecoder → HotKeyAnalyzer → ResultDocument, as `hotshard analyze` does.
+    /// Each capture is analysed once per test run: a dozen suites read the same few documents, and a
+    /// debug build takes seconds over each.
     static func fromLab(_ name: String, top: Int = 100) throws -> ResultDocument {
+        try analysed.value(for: "\(name) \(top)") { try analyse(name, top: top) }
+    }
+
+    private static let analysed = Memo<ResultDocument>()
+
+    private static func analyse(_ name: String, top: Int) throws -> ResultDocument {
         let files = (lab[name] ?? []).map { Fixtures.path("lab/\($0)") }
         let session = try CaptureSession(files: files)
         let analyzer = HotKeyAnalyzer()
