@@ -34,6 +34,20 @@ enum LoadTestSupport {
         while process.isRunning, Date() < deadline { usleep(10_000) }
     }
 
+    /// What a child wrote to `pipe` until a line holding `marker` arrived, the pipe ended or
+    /// `seconds` passed (checked between writes): a test signals the child only once it runs,
+    /// however long a loaded machine takes to start it.
+    static func read(_ pipe: Pipe, until marker: String, seconds: Double) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var text = ""
+        while !text.contains(marker), Date() < deadline {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        return text
+    }
+
     /// memcached's `stats` as name → value.
     static func memcachedStats(port: UInt16) throws -> [String: String] {
         let connection = try LoopbackSocket(port: port)

@@ -503,17 +503,22 @@ extension RealServerSuites {
             let errors = Pipe()
             load.standardError = errors
             try load.run()
-            try await Task.sleep(nanoseconds: 2_500_000_000)
+            // The first progress line comes a second into the run (later on a loaded machine), then
+            // another second of requests.
+            let started = LoadTestSupport.read(errors, until: "actual", seconds: 30)
+            try await Task.sleep(nanoseconds: 1_000_000_000)
             let interruptedAt = Date()
             kill(load.processIdentifier, SIGINT)
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = started + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             LoadTestSupport.reap(load, seconds: 10)
             let stoppedAfter = Date().timeIntervalSince(interruptedAt)
             print(
                 "sigint: exit \(load.terminationStatus) after \(stoppedAfter) s; progress lines \(stderr.split(separator: "\n").filter { $0.contains("actual") }.count)"
             )
             #expect(load.terminationStatus == 0)
-            #expect(stoppedAfter < 3)
+            // A second's drain and the result written: well before the 60 s run's end, with room
+            // for a debug build on a machine that runs the other tests beside it.
+            #expect(stoppedAfter < 8)
             #expect(stderr.contains("interrupted"))
             // Progress once a second on stderr: target, actual, percentiles, errors, in flight.
             #expect(stderr.contains("target 1000/s  actual"))
@@ -522,7 +527,8 @@ extension RealServerSuites {
             let section = json?["load"] as? [String: Any]
             #expect(section?["interrupted"] as? Bool == true)
             let completed = section?["completed"] as? Int ?? 0
-            #expect(completed > 1_500 && completed < 4_000)
+            // About two seconds of requests at 1,000/s (half of that on a slow start), far from the 60,000 of the whole run.
+            #expect(completed > 500 && completed < 15_000)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             #expect(calls["GET"] == completed)
         }

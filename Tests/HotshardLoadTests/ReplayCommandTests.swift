@@ -35,11 +35,13 @@ extension RealServerSuites {
                 ])
             else { return }
             // Start-up (counting the capture's connections, connecting, reading the first requests) takes
-            // ~1.5 s in a debug build on a loaded machine; then 1,000/s.
-            try await Task.sleep(nanoseconds: 4_000_000_000)
+            // ~1.5 s in a debug build, more on a loaded machine: the SIGINT waits for the first
+            // progress line, a second into the requests, and one second more.
+            let started = LoadTestSupport.read(errors, until: "actual", seconds: 30)
+            try await Task.sleep(nanoseconds: 1_000_000_000)
             let interruptedAt = Date()
             kill(replay.processIdentifier, SIGINT)
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = started + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             LoadTestSupport.reap(replay, seconds: 10)
             let stoppedAfter = Date().timeIntervalSince(interruptedAt)
             print(
@@ -47,8 +49,9 @@ extension RealServerSuites {
             )
             #expect(replay.terminationStatus == 0)
             // A second's drain, the capture reader's thread joined, the JSON and HTML written: 1.5 s on
-            // a quiet machine (debug build), up to 3.5 s seen at load average 10.
-            #expect(stoppedAfter < 5, "\(stderr.split(separator: "\n").suffix(4))")
+            // a quiet machine (debug build), up to 3.5 s seen at load average 10; well before the
+            // 60 s run's end.
+            #expect(stoppedAfter < 8, "\(stderr.split(separator: "\n").suffix(4))")
             #expect(stderr.contains("interrupted"))
             #expect(stderr.contains("target 1000/s  actual"))
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: resultPath))) as? [String: Any]
@@ -56,8 +59,8 @@ extension RealServerSuites {
             #expect((json?["source"] as? [String: Any])?["kind"] as? String == "replay")
             #expect(load?["interrupted"] as? Bool == true)
             let completed = load?["completed"] as? Int ?? 0
-            // Some hundreds to a few thousand, as start-up took 1.5-3.5 s of the 4; the server's count must equal it.
-            #expect(completed > 100 && completed < 5_000)
+            // About two seconds of requests at 1,000/s (half of that on a slow start), far from the whole run's 60,000; the server's count must equal it.
+            #expect(completed > 500 && completed < 15_000)
             let calls = try LoadTestSupport.redisCommandCalls(port: server.port)
             #expect(calls["GET"] == completed)
         }
