@@ -23,7 +23,7 @@ test: setup
 	$(SWIFT) build --build-tests
 	@bash scripts/package/manual.sh debug
 	@bash scripts/package/static-relink.sh debug
-	$(SWIFT) test --skip-build
+	@bash scripts/test/run-tests.sh debug
 
 bench: release
 	@bash scripts/bench/bench.sh
