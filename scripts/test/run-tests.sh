@@ -24,27 +24,27 @@ fi
 [[ -t 1 ]] || export NO_COLOR=1
 
 # The shards partition the tests: the second skips what the first takes. AMQPLoadTests stays with
-# the other tests, where it has always passed: in the real-server process, at the start of the run
-# and the busiest time of the machine, one of three runs counted 599 of 600 unconfirmed publishes
-# as delivered (see the note on issue 21's session of 2026-12-07).
+# the other tests, where it ran before the split: first in the real-server process, at the busiest
+# moment of the machine, one run in three counted 599 of 600 unconfirmed publishes as delivered
+# (likely: `load` ends an AMQP connection without connection.close, and a busy broker loses the last).
+# Each shard's arguments are an array: the skip pattern holds `?`, which an unquoted word would glob.
+real_servers=(--filter RealServerSuites --skip AMQPLoadTests)
+everything_else=(--skip 'RealServerSuites/(?!AMQPLoadTests)')
 names=("real servers" "everything else")
-arguments=("--filter RealServerSuites --skip AMQPLoadTests" "--skip RealServerSuites/(?!AMQPLoadTests)")
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/hotshard-tests.XXXXXX")
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$logs"' EXIT
-pids=()
-for index in "${!names[@]}"; do
-    # shellcheck disable=SC2086 # the arguments are words on purpose
-    "$binary" --testing-library swift-testing ${arguments[$index]} >"$logs/$index.log" 2>&1 &
-    pids+=($!)
-done
+"$binary" --testing-library swift-testing "${real_servers[@]}" >"$logs/0.log" 2>&1 &
+pids=($!)
+"$binary" --testing-library swift-testing "${everything_else[@]}" >"$logs/1.log" 2>&1 &
+pids+=($!)
 
 failed=0
 summary=()
 for index in "${!names[@]}"; do
     status=0
     wait "${pids[$index]}" || status=$?
-    echo "=== tests: ${names[$index]} (${arguments[$index]}) ==="
+    echo "=== tests: ${names[$index]} ==="
     cat "$logs/$index.log"
     last=$(grep -E "Test run with [0-9]+ tests?" "$logs/$index.log" | tail -1)
     summary+=("${names[$index]}: ${last:-no summary line} (exit $status)")
