@@ -12,7 +12,7 @@ struct RequestBacklogTests {
     }
 
     @Test func fullBacklogDropsTheOldest() {
-        var backlog = RequestBacklog(connections: 0, capacity: 3, warmupNanos: 100)
+        let backlog = RequestBacklog(connections: 0, capacity: 3, warmupNanos: 100)
         for intended: Int64 in [50, 150, 250] { #expect(backlog.enqueue(Self.scheduled(intended), connection: nil) == nil) }
         let dropped = backlog.enqueue(Self.scheduled(350), connection: nil)
         #expect(dropped?.intendedNanos == 50)
@@ -27,7 +27,7 @@ struct RequestBacklogTests {
     /// With the shared queue empty the fullest connection's oldest request makes room; a request
     /// naming a connection that is not this worker's is not queued.
     @Test func connectionQueues() {
-        var backlog = RequestBacklog(connections: 2, capacity: 3, warmupNanos: 0)
+        let backlog = RequestBacklog(connections: 2, capacity: 3, warmupNanos: 0)
         _ = backlog.enqueue(Self.scheduled(1), connection: 1)
         _ = backlog.enqueue(Self.scheduled(2), connection: 0)
         _ = backlog.enqueue(Self.scheduled(3), connection: 1)
@@ -46,7 +46,7 @@ struct RequestBacklogTests {
     /// Timeout 100: a request intended at 150 is still queued at 250 and given up at 251; the
     /// shared queue's requests go first, then each connection's.
     @Test func requestsWaitingLongerThanTheTimeoutAreGivenUp() {
-        var backlog = RequestBacklog(connections: 1, capacity: 10, warmupNanos: 0)
+        let backlog = RequestBacklog(connections: 1, capacity: 10, warmupNanos: 0)
         _ = backlog.enqueue(Self.scheduled(140, connection: 0), connection: 0)
         _ = backlog.enqueue(Self.scheduled(150), connection: nil)
         _ = backlog.enqueue(Self.scheduled(160), connection: nil)
@@ -60,7 +60,7 @@ struct RequestBacklogTests {
     }
 
     @Test func removeAllCountsTheMeasuredOnes() {
-        var backlog = RequestBacklog(connections: 1, capacity: 10, warmupNanos: 100)
+        let backlog = RequestBacklog(connections: 1, capacity: 10, warmupNanos: 100)
         _ = backlog.enqueue(Self.scheduled(99), connection: nil)
         _ = backlog.enqueue(Self.scheduled(100), connection: nil)
         _ = backlog.enqueue(Self.scheduled(500, connection: 0), connection: 0)

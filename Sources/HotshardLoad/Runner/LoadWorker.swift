@@ -58,7 +58,7 @@ final class LoadWorker: @unchecked Sendable {
 
     private var connections: [LoadConnection] = []
     private var phase: SchedulePhase
-    private var backlog: RequestBacklog
+    private let backlog: RequestBacklog
     private var dealer = RoundRobinDealer()
     private var accounting: LoadAccounting
     /// When the schedule starts, and its zero on the uptime and wall clocks.
@@ -461,7 +461,7 @@ final class LoadWorker: @unchecked Sendable {
 
     /// Queues a due request (on its own connection's queue when it names one); a request dropped
     /// to make room is counted.
-    private func enqueue(_ scheduled: ScheduledRequest) {
+    private func enqueue(_ scheduled: consuming ScheduledRequest) {
         let local = scheduled.request.connection.map { $0 - slotRange.lowerBound }
         if let dropped = backlog.enqueue(scheduled, connection: local) {
             accounting.droppedForRoom(measured: dropped.intendedNanos >= phase.warmupNanos)
@@ -480,7 +480,8 @@ final class LoadWorker: @unchecked Sendable {
                 // write syscalls). Requests with an intended time go out when due.
                 if closedLoop, connection.window.count > 0, connection.window.room < batchRoom { continue }
                 while connection.window.hasRoom, let next = backlog.nextWaiting(on: connection.index) {
-                    send(next.request, intended: next.intendedNanos, on: connection, at: time)
+                    let intended = next.intendedNanos
+                    send((consume next).request, intended: intended, on: connection, at: time)
                 }
             }
         }
@@ -491,7 +492,8 @@ final class LoadWorker: @unchecked Sendable {
         while !dealer.open.isEmpty, let next = backlog.nextShared() {
             if position >= dealer.open.count { position = 0 }
             let connection = connections[dealer.open[position]]
-            send(next.request, intended: next.intendedNanos, on: connection, at: time)
+            let intended = next.intendedNanos
+            send((consume next).request, intended: intended, on: connection, at: time)
             position = dealer.took(at: position, full: !connection.window.hasRoom)
         }
     }
@@ -597,17 +599,21 @@ final class LoadWorker: @unchecked Sendable {
 
     /// `hops`: redirections followed so far (a request sent again after `MOVED`/`ASK` is not
     /// counted as sent twice, except by the node that got it).
-    private func send(_ request: PreparedRequest, intended: Int64, on connection: LoadConnection, at time: Int64, hops: UInt8 = 0) {
+    ///
+    /// `consuming`: the request's keys (and, for a cluster, its bytes) move into its in-flight entry.
+    /// Borrowed, each send copied the request, retaining its bytes and keys once more.
+    private func send(_ request: consuming PreparedRequest, intended: Int64, on connection: LoadConnection, at time: Int64, hops: UInt8 = 0) {
         let measured = intended >= phase.warmupNanos
         accounting.sentToNode(connection.node, measured: measured)
+        write(request.bytes, on: connection)
+        let requestBytes = request.bytes.count
         connection.window.sent(
             InFlightRequest(
                 intendedNanos: intended, sentNanos: time, measured: measured, control: false,
                 command: request.command, operation: request.operation, keys: request.keys,
-                requestBytes: request.bytes.count, resend: clusterRouting ? request.bytes : nil,
+                requestBytes: requestBytes, resend: clusterRouting ? request.bytes : nil,
                 hops: hops))
         inFlightTotal += 1
-        write(request.bytes, on: connection)
         if hops == 0 { accounting.sent(at: time, measured: measured) }
     }
 
