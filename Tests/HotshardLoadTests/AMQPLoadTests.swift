@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import HotshardProtocols
 import HotshardTestSupport
@@ -43,8 +44,43 @@ extension RealServerSuites {
             """
         }
 
+        /// Unconfirmed publishes to rk.0…rk.3 of `size` bytes, `rate` a second, with no consumers:
+        /// `requests` of them, or as many as `seconds` take.
+        static func unconfirmedProfile(
+            port: UInt16, requests: Int? = nil, seconds: Int? = nil, size: Int = 10, rate: Int, timeout: String = "5s"
+        ) -> String {
+            """
+            target: amqp://127.0.0.1:\(port)
+            protocol: amqp
+            connections: 2
+            pipeline: 64
+            arrival: {kind: constant, rate: \(rate)}
+            \(requests.map { "requests: \($0)" } ?? "duration: \(seconds ?? 1)s")
+            timeout: \(timeout)
+            seed: 11
+            keys: {count: 4, format: "rk.{n}", distribution: uniform}
+            values: {size: \(size)}
+            operations: [{op: publish}]
+            amqp:
+              exchange: hs.load
+              exchangeType: direct
+              confirms: false
+              purge: true
+              queues:
+                - {name: lq.0, bind: rk.0}
+                - {name: lq.1, bind: rk.1}
+                - {name: lq.2, bind: rk.2}
+                - {name: lq.3, bind: rk.3}
+            """
+        }
+
         static func counts(_ broker: RabbitMQBroker, _ queues: [String]) throws -> [String: Int] {
             (try broker.truthClient(["counts"] + queues)["counts"] as? [String: Int]) ?? [:]
+        }
+
+        /// What the queues hold after `published` publishes per routing key: lq.n is bound to rk.n.
+        static func queues(holding published: [String: Int]) -> [String: Int] {
+            ["lq.0": published["rk.0"] ?? 0, "lq.1": published["rk.1"] ?? 0, "lq.2": published["rk.2"] ?? 0, "lq.3": published["rk.3"] ?? 0]
         }
 
         static func keyCounts(_ run: LoadRun, prefix: String) -> [String: Int] {
@@ -62,7 +98,10 @@ extension RealServerSuites {
             let broker = try RabbitMQBroker()
             try await publishAndConfirmCountsEqualTheBrokers(broker)
             try await consumersCountEveryDeliveryAndDrainTheQueues(broker)
+            try await unconfirmedPublishesReachTheirQueuesThoughTheBrokerFellBehind(broker)
             try await replayRepublishesTheCapturedPublishes(broker)
+            // Last: the broker is paused and resumed.
+            try await aBrokerThatStopsAnsweringHoldsTheEndForTheCloseTimeoutOnly(broker)
         }
 
         /// 1,200 confirmed publishes (bodies 10 B to 150 kB, two body frames) over 2 connections.
@@ -78,18 +117,22 @@ extension RealServerSuites {
             let published = Self.keyCounts(run, prefix: "rk.")
             let held = try Self.counts(broker, ["lq.0", "lq.1", "lq.2", "lq.3"])
             // The broker's queue counts are the run's per-routing-key publishes.
-            #expect(
-                held == [
-                    "lq.0": published["rk.0"] ?? 0, "lq.1": published["rk.1"] ?? 0, "lq.2": published["rk.2"] ?? 0, "lq.3": published["rk.3"] ?? 0,
-                ])
+            #expect(held == Self.queues(holding: published))
             #expect(held.values.reduce(0, +) == 1_200)
             // Zipfian over 4 keys: rk.0 is the hottest.
             #expect((published["rk.0"] ?? 0) > (published["rk.3"] ?? 0))
         }
 
-        /// 600 unconfirmed publishes, two consumer connections.
+        /// 600 unconfirmed publishes, two consumer connections. Every connection of the run — the one
+        /// that declares, two publishers, two consumers — closes with connection.close, as the
+        /// broker's log tells: none of its "client unexpectedly closed TCP connection" warnings.
         func consumersCountEveryDeliveryAndDrainTheQueues(_ broker: RabbitMQBroker) async throws {
+            let started = Date()
             let run = try await LoadTestSupport.run(Self.profile(port: broker.port, requests: 600, confirms: false, consumers: 2))
+            #expect(
+                broker.connections(since: started, closing: 5)
+                    == RabbitMQConnectionLog(accepted: 5, closedWithHandshake: 5, closedOtherwise: 0, closedUnexpectedly: 0))
+            #expect(run.amqpUnansweredCloses == 0)
             #expect(run.requestsSent == 600)
             // Without confirms a publish completes when written, with no latency measured.
             #expect(run.completed == 600)
@@ -98,15 +141,67 @@ extension RealServerSuites {
             let published = Self.keyCounts(run, prefix: "rk.")
             var delivered: [String: Int] = [:]
             for (queue, count) in run.amqpDeliveries { delivered[queue.utf8Text ?? "?"] = count }
-            #expect(
-                delivered
-                    == [
-                        "lq.0": published["rk.0"] ?? 0, "lq.1": published["rk.1"] ?? 0, "lq.2": published["rk.2"] ?? 0,
-                        "lq.3": published["rk.3"] ?? 0,
-                    ].filter { $0.value > 0 })
+            #expect(delivered == Self.queues(holding: published).filter { $0.value > 0 })
             // The deliveries are in the analysis too, keyed by queue, each acknowledged.
             #expect(Self.keyCounts(run, prefix: "lq.") == delivered)
             #expect(try Self.counts(broker, ["lq.0", "lq.1", "lq.2", "lq.3"]).values.reduce(0, +) == 0, "the queues are drained")
+        }
+
+        /// 2,000 unconfirmed publishes of 10 kB in one second, sent while the broker is paused (from
+        /// just before the run's shared start to 2 s after it): they fill the sockets' buffers and
+        /// wait in the client, and the run has sent them all while the broker is still paused. Its
+        /// connection.close goes after them, and the broker, once resumed, answers it only after its
+        /// channel processed them: the queues hold every publish. Closed with the socket alone, the
+        /// bytes the client had not yet written were dropped, and the broker shut the channel down
+        /// with the socket: a share of the publishes never reached a queue.
+        func unconfirmedPublishesReachTheirQueuesThoughTheBrokerFellBehind(_ broker: RabbitMQBroker) async throws {
+            let profile = Self.unconfirmedProfile(port: broker.port, requests: 2_000, size: 10_000, rate: 2_000)
+            let (run, paused) = try await Self.runPausing(broker, profile, resumeAfter: 2)
+            #expect(paused, "the broker was paused before the run sent")
+            #expect(run.requestsSent == 2_000)
+            #expect(run.completed == 2_000)
+            #expect(run.errorCount == 0, "\(run.errorsByKind)")
+            #expect(run.amqpUnansweredCloses == 0)
+            let published = Self.keyCounts(run, prefix: "rk.")
+            let held = try Self.counts(broker, ["lq.0", "lq.1", "lq.2", "lq.3"])
+            #expect(held == Self.queues(holding: published))
+            #expect(held.values.reduce(0, +) == 2_000)
+        }
+
+        /// A 1 s run with the broker paused from just before its start to long after its end: neither
+        /// publisher's connection.close is answered. Each waits the profile's 1 s timeout, then
+        /// closes its socket, and the run returns and says so. (The broker is resumed 20 s after the
+        /// start all the same: a close that waited without end is then answered, and fails the test
+        /// instead of hanging it. Wall time is not asserted: under `make test` this test's awaits
+        /// resume late behind tests that block the cooperative pool.)
+        func aBrokerThatStopsAnsweringHoldsTheEndForTheCloseTimeoutOnly(_ broker: RabbitMQBroker) async throws {
+            let profile = Self.unconfirmedProfile(port: broker.port, seconds: 1, rate: 200, timeout: "1s")
+            let (run, paused) = try await Self.runPausing(broker, profile, resumeAfter: 20)
+            broker.resume()
+            #expect(paused, "the broker was paused before the run sent")
+            #expect(run.amqpUnansweredCloses == 2)
+            #expect(run.amqpCloseProblem?.hasPrefix("2 AMQP connections were closed without the broker's connection.close-ok") == true)
+            #expect(run.requestsSent == 200)
+            #expect(run.errorCount == 0, "\(run.errorsByKind)")
+        }
+
+        /// Runs `profile` from a shared start (`--start-at`) 3 s away, by when its connections are
+        /// open, with the broker paused (SIGSTOP) from 0.5 s before the start to `resumeAfter`
+        /// seconds after it. Both are timed on a dispatch queue, not the test's task: tests that
+        /// block the cooperative pool would delay them. Returns the run and whether the broker was paused.
+        static func runPausing(_ broker: RabbitMQBroker, _ yaml: String, resumeAfter: Double) async throws -> (run: LoadRun, paused: Bool) {
+            let lead = 3.0
+            var profile = try LoadTestSupport.profile(yaml)
+            profile.startAtNanos = Int64((Date().timeIntervalSince1970 + lead) * 1e9)
+            let now = DispatchTime.now()
+            let paused = Mutex(false)
+            DispatchQueue.global().asyncAfter(deadline: now + lead - 0.5) {
+                let done = broker.pause()
+                paused.withLock { $0 = done }
+            }
+            DispatchQueue.global().asyncAfter(deadline: now + lead + resumeAfter) { broker.resume() }
+            let run = try await LoadRunner(profile: profile).run()
+            return (run, paused.withLock { $0 })
         }
 
         /// The committed pika capture (560 confirmed publishes on 4 routing keys) replayed at 4× speed

@@ -42,8 +42,43 @@ public final class RabbitMQBroker: @unchecked Sendable {
     deinit { stop() }
 
     public func stop() {
+        // A paused broker would not see the script's SIGTERM.
+        resume()
         _ = try? ExternalTool.run("/bin/bash", [Self.script, "stop", directory.path])
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The broker's log (the script's RABBITMQ_LOG_BASE and node name).
+    public var logURL: URL { directory.appendingPathComponent("log/hotshard-test-\(port)@localhost.log") }
+
+    /// The connections the broker accepted from `since` on, as its log tells, read once `closing`
+    /// of them have closed (the log is written a moment late) or after 10 s.
+    public func connections(since: Date, closing: Int) -> RabbitMQConnectionLog {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+            let log = RabbitMQConnectionLog(text: text, since: since)
+            if log.closed >= closing || Date() > deadline { return log }
+            usleep(50_000)
+        }
+    }
+
+    /// The broker's own process (RABBITMQ_PID_FILE), nil before it wrote its pid.
+    public var processIdentifier: pid_t? {
+        guard let text = try? String(contentsOf: directory.appendingPathComponent("rabbitmq.pid"), encoding: .utf8) else { return nil }
+        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Stops the broker's Erlang VM (SIGSTOP): it reads and answers nothing until `resume`, as a
+    /// broker that hangs. Returns false when its pid is unknown.
+    @discardableResult
+    public func pause() -> Bool {
+        guard let pid = processIdentifier else { return false }
+        return kill(pid, SIGSTOP) == 0
+    }
+
+    public func resume() {
+        if let pid = processIdentifier { kill(pid, SIGCONT) }
     }
 
     /// Runs `scripts/test/amqp-truth-client.py PORT ARGUMENTS…` and returns its JSON output.

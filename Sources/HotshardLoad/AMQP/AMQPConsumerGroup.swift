@@ -20,6 +20,9 @@ final class AMQPConsumerGroup: @unchecked Sendable {
         var deliveries: [Key: Int]
         var analysis: AnalysisSnapshot
         var health: ParserHealth
+        /// Connections the broker did not answer connection.close on (their last acks may not
+        /// have settled their deliveries).
+        var unansweredCloses: Int
     }
 
     private final class Connection {
@@ -156,7 +159,9 @@ final class AMQPConsumerGroup: @unchecked Sendable {
     }
 
     /// After the publishers: waits until no delivery came for `idleNanos` (or `deadlineNanos`
-    /// passed), closes the connections and returns what was consumed.
+    /// passed), closes the connections and returns what was consumed once they are closed.
+    /// Deliveries that arrive after the close are neither counted nor acknowledged: the broker
+    /// requeues them, so the queues' counts and the deliveries counted still add up.
     func finish(idleNanos: Int64, deadlineNanos: Int64) -> EventLoopFuture<Result> {
         let promise = loop.makePromise(of: Result.self)
         loop.execute { [self] in
@@ -165,24 +170,35 @@ final class AMQPConsumerGroup: @unchecked Sendable {
                 let now = Self.uptime()
                 guard now - lastDeliveryUptime >= idleNanos || now >= deadline else { return }
                 task.cancel()
-                var health = ParserHealth()
-                for connection in connections {
-                    health += connection.parser.health
-                    connection.channel?.close(promise: nil)
-                    connection.channel = nil
+                closeAll().whenSuccess { [self] unanswered in
+                    var health = ParserHealth()
+                    for connection in connections { health += connection.parser.health }
+                    analyzer.receive(contentsOf: batch)
+                    batch.removeAll()
+                    promise.succeed(
+                        Result(deliveries: deliveries, analysis: analyzer.snapshot(), health: health, unansweredCloses: unanswered))
                 }
-                analyzer.receive(contentsOf: batch)
-                batch.removeAll()
-                promise.succeed(Result(deliveries: deliveries, analysis: analyzer.snapshot(), health: health))
             }
         }
         return promise.futureResult
     }
 
-    /// Closes every connection at once (the run failed).
-    func close() {
-        loop.execute { [self] in
-            for connection in connections { connection.channel?.close(promise: nil) }
+    /// Closes every connection (the run failed); completes once they are closed.
+    func close() -> EventLoopFuture<Void> {
+        loop.flatSubmit { [self] in closeAll().map { _ in } }
+    }
+
+    /// Closes every connection with connection.close, the last acks written before it; the future
+    /// gives how many the broker did not answer.
+    private func closeAll() -> EventLoopFuture<Int> {
+        var closing: [EventLoopFuture<AMQPCloseHandler.Outcome>] = []
+        for connection in connections {
+            guard let channel = connection.channel else { continue }
+            connection.channel = nil
+            closing.append(AMQPCloseHandler.close(channel, timeoutNanos: timeoutNanos))
+        }
+        return EventLoopFuture.whenAllSucceed(closing, on: loop).map { outcomes in
+            outcomes.filter { $0 != .answered }.count
         }
     }
 }

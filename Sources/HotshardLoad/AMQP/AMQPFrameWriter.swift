@@ -110,6 +110,20 @@ enum AMQPFrameWriter {
         return method(channel: 0, 10, 40, arguments)
     }
 
+    /// connection.close from the client: reply-code 200 and no failing method (class-id and
+    /// method-id 0), as a client library closes a connection it is done with.
+    static func connectionClose(replyCode: UInt16 = 200, replyText: String = "Normal shutdown") -> [UInt8] {
+        var arguments = Arguments()
+        arguments.short(replyCode)
+        arguments.shortString(replyText)
+        arguments.short(0)
+        arguments.short(0)
+        return method(channel: 0, 10, 50, arguments)
+    }
+
+    /// connection.close-ok: the answer to the broker's connection.close.
+    static var connectionCloseOK: [UInt8] { method(channel: 0, 10, 51) }
+
     static func channelOpen(_ channel: UInt16) -> [UInt8] {
         var arguments = Arguments()
         arguments.shortString("")

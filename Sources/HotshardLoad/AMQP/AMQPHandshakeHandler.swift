@@ -13,7 +13,8 @@ import NIOPosix
 /// A broker that closes the connection or the channel fails the promise with its reply code and
 /// text; so does silence for `timeoutNanos`. The first bytes read after the handshake are passed
 /// on after the promise's callbacks ran (they run at once on this event loop), so the handler
-/// after this one is ready for them.
+/// after this one is ready for them. `connect` puts an `AMQPCloseHandler` right after this one, so
+/// that the connection can be closed as a client library closes it.
 final class AMQPHandshakeHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -165,8 +166,9 @@ final class AMQPHandshakeHandler: ChannelInboundHandler {
 }
 
 extension AMQPHandshakeHandler {
-    /// Connects to `address`, runs the handshake and `steps`, and adds `next` (made by
-    /// `makeNext`) after the handshake handler. The future completes once the steps are answered.
+    /// Connects to `address`, runs the handshake and `steps`, and adds an `AMQPCloseHandler` and
+    /// `next` (made by `makeNext`) after the handshake handler. The future completes once the steps
+    /// are answered. Close the channel with `AMQPCloseHandler.close`.
     static func connect(
         loop: EventLoop, address: SocketAddress, settings: AMQPSettings, steps: [Step], timeoutNanos: Int64,
         makeNext: @escaping @Sendable () -> (any ChannelHandler)?
@@ -179,6 +181,7 @@ extension AMQPHandshakeHandler {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         AMQPHandshakeHandler(settings: settings, steps: steps, timeoutNanos: timeoutNanos, promise: handshake))
+                    try channel.pipeline.syncOperations.addHandler(AMQPCloseHandler())
                     if let next = makeNext() { try channel.pipeline.syncOperations.addHandler(next) }
                 }
             }

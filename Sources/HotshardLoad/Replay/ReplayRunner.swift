@@ -127,7 +127,7 @@ public final class ReplayRunner: @unchecked Sendable {
             captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
             originalConnections: reader.originalConnections, capture: reader.health,
             problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? [])
-                + (run.histogramLogProblem.map { ["--hlog: \($0)"] } ?? []),
+                + (run.histogramLogProblem.map { ["--hlog: \($0)"] } ?? []) + (run.amqpCloseProblem.map { [$0] } ?? []),
             parserHealth: reader.parserHealth)
         replayed.peakQueued = queue.peakQueued
         replayed.peakReordered = reader.peakHeld

@@ -83,6 +83,10 @@ public struct LoadRun: Sendable {
     /// deliveries the run's consumers received per queue (empty without consumers).
     public var amqpConfirms: Bool?
     public var amqpDeliveries: [Key: Int] = [:]
+    /// AMQP connections (publishers and consumers) closed without the broker's connection.close-ok:
+    /// it did not answer in time, or closed first. Publishes sent on them without confirms may not
+    /// all be in their queues, and their last acks may not have settled their deliveries.
+    public var amqpUnansweredCloses = 0
     /// The pool's placement scheme (`ketama`, `redis-cluster`, …); nil for one server.
     public var scheme: String?
     /// Multi-key requests whose keys map to more than one node (replay sends them to the first key's node).
@@ -93,6 +97,14 @@ public struct LoadRun: Sendable {
     public var startAtNanos: Int64?
     /// Why the `--hlog` interval log is incomplete (a write failed); nil when it is whole or not asked for.
     public var histogramLogProblem: String?
+
+    /// What to tell the user about `amqpUnansweredCloses`; nil when every close was answered.
+    public var amqpCloseProblem: String? {
+        guard amqpUnansweredCloses > 0 else { return nil }
+        let connections = amqpUnansweredCloses == 1 ? "1 AMQP connection was" : "\(amqpUnansweredCloses) AMQP connections were"
+        return "\(connections) closed without the broker's connection.close-ok (no answer in time, or it closed first): "
+            + "publishes sent on them without confirms may not all be in their queues"
+    }
 
     /// Completed requests per measured second.
     public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }

@@ -3,8 +3,8 @@ import NIOCore
 
 extension LoadRunner {
     /// Before an AMQP run: one connection declares the exchange (when a type is given), the queues,
-    /// their bindings (and purges them when asked), then closes; the consumers (if any) connect and
-    /// start consuming. Fails with the broker's reply when it refuses a declaration.
+    /// their bindings (and purges them when asked), then closes (connection.close); the consumers
+    /// (if any) connect and start consuming. Fails with the broker's reply when it refuses a declaration.
     static func prepareAMQP(
         _ settings: AMQPSettings, target: LoadTarget, timeoutSeconds: Double, analysis: AnalysisConfiguration,
         loop: EventLoop
@@ -17,7 +17,8 @@ extension LoadRunner {
                 loop: loop, address: address, settings: settings, steps: steps, timeoutNanos: timeoutNanos,
                 makeNext: { nil }
             ).get()
-            try? await channel.close()
+            // Every declaration was answered before this, so an unanswered close loses nothing here.
+            _ = try? await AMQPCloseHandler.close(channel, timeoutNanos: timeoutNanos).get()
         }
         guard settings.consumerConnections > 0, !settings.queues.isEmpty else { return nil }
         let consumers = AMQPConsumerGroup(
@@ -25,7 +26,7 @@ extension LoadRunner {
         do {
             try await consumers.start().get()
         } catch {
-            consumers.close()
+            _ = try? await consumers.close().get()
             throw error
         }
         return consumers

@@ -152,7 +152,9 @@ public final class LoadRunner: Sendable {
             ).get()
             deliveries = consumed.deliveries
             results.append(
-                LoadWorker.WorkerResult(stats: LoadStats(), analysis: consumed.analysis, parserHealth: consumed.health))
+                LoadWorker.WorkerResult(
+                    stats: LoadStats(), analysis: consumed.analysis, parserHealth: consumed.health,
+                    unansweredCloses: consumed.unansweredCloses))
         }
         let cpu = Self.processCPUSeconds() - cpuAtStart
         reporter.cancel()
@@ -165,6 +167,7 @@ public final class LoadRunner: Sendable {
         run.histogramLogProblem = histogramLog?.finish()
         run.amqpConfirms = profile.amqp?.confirms
         run.amqpDeliveries = deliveries
+        run.amqpUnansweredCloses = results.reduce(0) { $0 + $1.unansweredCloses }
         if let layout {
             // The nodes driven (a cluster's masters as its slot map named them).
             run.target = layout.nodes.map(\.description).joined(separator: ",")

@@ -20,6 +20,8 @@ final class LoadWorker: @unchecked Sendable {
         var stats: LoadStats
         var analysis: AnalysisSnapshot
         var parserHealth: ParserHealth
+        /// AMQP connections the broker did not answer connection.close on (see `AMQPCloseHandler`).
+        var unansweredCloses = 0
     }
 
     let loop: EventLoop
@@ -232,7 +234,7 @@ final class LoadWorker: @unchecked Sendable {
         switch result {
         case .success(let channel):
             if phase.isFinished {
-                channel.close(promise: nil)
+                _ = close(channel)
                 return
             }
             connection.channel = channel
@@ -738,17 +740,36 @@ final class LoadWorker: @unchecked Sendable {
             }
         }
         accounting.droppedAtEnd(backlog.removeAll())
-        var health = ParserHealth()
+        var closing: [EventLoopFuture<AMQPCloseHandler.Outcome>] = []
         for connection in connections {
-            health += connection.decoder.health
             connection.lifecycle.finish()
-            connection.channel?.close(promise: nil)
+            if let channel = connection.channel, let outcome = close(channel) { closing.append(outcome) }
             connection.channel = nil
         }
         upCount = 0
         postProgress(time)
         drainAnalysis()
         postLog(end: time)
-        promise.succeed(WorkerResult(stats: accounting.stats, analysis: analyzer.snapshot(), parserHealth: health))
+        // The result waits for the closes: the consumers' drain starts after it, once every
+        // publish an answered close covers is in its queue. Nothing is counted meanwhile (the
+        // connections are down: their bytes are not read).
+        EventLoopFuture.whenAllSucceed(closing, on: loop).whenSuccess { [self] outcomes in
+            var health = ParserHealth()
+            for connection in connections { health += connection.decoder.health }
+            var result = WorkerResult(stats: accounting.stats, analysis: analyzer.snapshot(), parserHealth: health)
+            result.unansweredCloses = outcomes.filter { $0 != .answered }.count
+            promise.succeed(result)
+        }
+    }
+
+    /// Closes a connection once the run no longer needs it: AMQP with connection.close after its
+    /// last publish (the future says whether the broker answered; see `AMQPCloseHandler`), the
+    /// other protocols at once (nil; their replies are all in or given up).
+    private func close(_ channel: Channel) -> EventLoopFuture<AMQPCloseHandler.Outcome>? {
+        guard profile.amqp != nil else {
+            channel.close(promise: nil)
+            return nil
+        }
+        return AMQPCloseHandler.close(channel, timeoutNanos: timeoutNanos)
     }
 }
