@@ -8,7 +8,9 @@ struct LoadAccountingTests {
     static let second: Int64 = 1_000_000_000
 
     /// Latencies are counted to the µs: 1,500 and 1,999 ns are both 1 µs. A run ends when the
-    /// next reply's latencies differ; warm-up replies are in the run but not measured.
+    /// next reply's latencies differ; warm-up replies are in the run but not measured. A silent
+    /// completion (noreply, an unconfirmed publish) joins no run; the progress interval counts it,
+    /// warm-up or not, and the run's figures when measured.
     @Test func replyTallyRuns() {
         var tally = ReplyTally()
         #expect(tally.replied(serviceNanos: 1_500, correctedNanos: 2_000, measured: true, isError: false) == nil)
@@ -17,12 +19,13 @@ struct LoadAccountingTests {
         let ended = tally.replied(serviceNanos: 5_000, correctedNanos: 7_000, measured: false, isError: false)
         #expect(ended == LatencyRun(serviceMicros: 1, correctedMicros: 2, count: 3, measuredCount: 3))
         #expect(tally.replied(serviceNanos: 5_000, correctedNanos: 7_000, measured: true, isError: true) == nil)
-        tally.completedSilently()
+        tally.completedSilently(measured: true)
+        tally.completedSilently(measured: false)
         #expect(tally.endRun() == LatencyRun(serviceMicros: 5, correctedMicros: 7, count: 2, measuredCount: 1))
         #expect(tally.endRun() == nil)
         #expect(tally.completed == 5)
         #expect(tally.errors == 1)
-        #expect(tally.intervalCompleted == 5)
+        #expect(tally.intervalCompleted == 7)
         #expect(tally.intervalErrors == 1)
     }
 

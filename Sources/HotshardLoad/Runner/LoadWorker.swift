@@ -366,8 +366,8 @@ final class LoadWorker: @unchecked Sendable {
         }
         if case .noReply = message.status {
             // Answered by silence: sent and done, with no latency to measure.
+            piece.tally.completedSilently(measured: request.measured)
             guard request.measured else { return }
-            piece.tally.completedSilently()
             analyse(message, of: request, latencyNanos: message.latencyNanos, piece: &piece)
             return
         }
