@@ -161,6 +161,7 @@ extension ResultDocument {
         self.init(
             analysis: run.analysis, capture: CaptureHealth(), source: Source(kind: .load, inputs: [profilePath]),
             topKeys: topKeys)
+        inputProblems = run.problems.isEmpty ? nil : run.problems
         latency = Latency(
             service: run.service.map(LatencySummary.init(histogram:)),
             corrected: run.corrected.map(LatencySummary.init(histogram:)))

@@ -13,7 +13,7 @@ extension ResultDocument {
     /// (another profile or overrides, seed or shard count), and a shard given twice — unless the
     /// two are identical (merged once) or one was interrupted and the other completed (a shard
     /// that was stopped and ran again: the completed one is merged, the note says so). Shards
-    /// missing from the set are named in `inputProblems` and in the notes.
+    /// missing from the set are named in `inputProblems` and in the notes, and so are the shards' own problems.
     public static func mergeLoad(
         _ inputs: [(path: String, document: ResultDocument)], topKeys: Int
     ) throws(LoadMergeError) -> (document: ResultDocument, notes: [String]) {
@@ -78,7 +78,11 @@ extension ResultDocument {
             load: run, profilePath: kept.first?.document.source.inputs.first ?? "", topKeys: topKeys,
             thresholds: thresholds)
         document.source = Source(kind: .load, inputs: kept.map(\.path))
-        if let missingNote { document.inputProblems = [missingNote] }
+        // Each shard's own problems (an unanswered AMQP close, an incomplete --hlog) are the merged run's too.
+        let problems =
+            kept.flatMap { shard in (shard.document.inputProblems ?? []).map { "\(shard.path): \($0)" } }
+            + (missingNote.map { [$0] } ?? [])
+        document.inputProblems = problems.isEmpty ? nil : problems
         return (document, notes)
     }
 

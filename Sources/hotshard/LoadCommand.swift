@@ -199,8 +199,7 @@ struct LoadCommand: AsyncParsableCommand {
             if let htmlPath { print("report     \(htmlPath)") }
         }
         for line in TerminalSummary.thresholds(document) { print(line, to: &stderr) }
-        if let problem = run.histogramLogProblem { print("hotshard load: --hlog: \(problem)", to: &stderr) }
-        if let problem = run.amqpCloseProblem { print("hotshard load: \(problem)", to: &stderr) }
+        for problem in run.problems { print("hotshard load: \(problem)", to: &stderr) }
         if interrupt.fired { print("hotshard load: interrupted; the result covers what was measured", to: &stderr) }
         if outcomes.contains(where: { !$0.passed }) {
             throw ExitStatus.thresholdMissed.exitCode

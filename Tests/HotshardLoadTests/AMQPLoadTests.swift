@@ -181,6 +181,7 @@ extension RealServerSuites {
             #expect(paused, "the broker was paused before the run sent")
             #expect(run.amqpUnansweredCloses == 2)
             #expect(run.amqpCloseProblem?.hasPrefix("2 AMQP connections were closed without the broker's connection.close-ok") == true)
+            #expect(run.problems == [run.amqpCloseProblem], "the result's inputProblems and the command's stderr")
             #expect(run.requestsSent == 200)
             #expect(run.errorCount == 0, "\(run.errorsByKind)")
         }

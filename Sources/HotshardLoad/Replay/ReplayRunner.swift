@@ -126,8 +126,7 @@ public final class ReplayRunner: @unchecked Sendable {
             skipped: reader.skipped, requestsPerPass: reader.requestsPerPass,
             captureSpanSeconds: Double(reader.captureSpanNanos) / 1e9, passes: reader.passes,
             originalConnections: reader.originalConnections, capture: reader.health,
-            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? [])
-                + (run.histogramLogProblem.map { ["--hlog: \($0)"] } ?? []) + (run.amqpCloseProblem.map { [$0] } ?? []),
+            problems: reader.problems + (reader.error.map { [String(describing: $0)] } ?? []) + run.problems,
             parserHealth: reader.parserHealth)
         replayed.peakQueued = queue.peakQueued
         replayed.peakReordered = reader.peakHeld

@@ -106,6 +106,12 @@ public struct LoadRun: Sendable {
             + "publishes sent on them without confirms may not all be in their queues"
     }
 
+    /// What went wrong around the measurement without making it wrong (the `--hlog` log, the AMQP
+    /// closes): the result carries them (`inputProblems`) and the commands print them.
+    public var problems: [String] {
+        (histogramLogProblem.map { ["--hlog: \($0)"] } ?? []) + (amqpCloseProblem.map { [$0] } ?? [])
+    }
+
     /// Completed requests per measured second.
     public var completedPerSecond: Double { Double(completed) / max(1e-9, measuredSeconds) }
 
