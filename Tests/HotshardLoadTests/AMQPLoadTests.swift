@@ -196,11 +196,14 @@ extension RealServerSuites {
             profile.startAtNanos = Int64((Date().timeIntervalSince1970 + lead) * 1e9)
             let now = DispatchTime.now()
             let paused = Mutex(false)
-            DispatchQueue.global().asyncAfter(deadline: now + lead - 0.5) {
-                let done = broker.pause()
+            // Weak: a timer that outlives the test must not keep the broker (its deinit stops it). Held,
+            // the 20 s resume kept it past the end of a run of this suite alone: the broker outlived
+            // the test process.
+            DispatchQueue.global().asyncAfter(deadline: now + lead - 0.5) { [weak broker] in
+                let done = broker?.pause() ?? false
                 paused.withLock { $0 = done }
             }
-            DispatchQueue.global().asyncAfter(deadline: now + lead + resumeAfter) { broker.resume() }
+            DispatchQueue.global().asyncAfter(deadline: now + lead + resumeAfter) { [weak broker] in broker?.resume() }
             let run = try await LoadRunner(profile: profile).run()
             return (run, paused.withLock { $0 })
         }
