@@ -165,4 +165,44 @@ import Testing
         extractor.finish()
         #expect(cut == requests.enumerated().filter { $0.offset != 2 }.map(\.element))
     }
+
+    /// A deep pipeline (as `redis-cli --pipe` sends): 2,000 SETs of varied sizes in 64 kB pieces
+    /// before any reply, then the replies in 997-byte pieces. The requests come out as their replies
+    /// are read, each a cut from the front of one large chunk, which is compacted now and then:
+    /// every request is cut byte for byte and in order, all of it was held at the peak, and
+    /// nothing is held at the end.
+    @Test func aDeepPipelineIsCutByteForByte() throws {
+        let flow = FlowID(
+            client: Endpoint(ipv4: 0x7f00_0001, port: 40_001), server: Endpoint(ipv4: 0x7f00_0001, port: 6379),
+            transport: .tcp)
+        let requests = (0..<2_000).map { index in
+            let key = "key:\(index)"
+            let value = String(repeating: "v", count: index % 97)
+            return Array("*3\r\n$3\r\nSET\r\n$\(key.utf8.count)\r\n\(key)\r\n$\(value.utf8.count)\r\n\(value)\r\n".utf8)
+        }
+        let sent = requests.flatMap { $0 }
+        let replies = Array(String(repeating: "+OK\r\n", count: requests.count).utf8)
+        var cut: [[UInt8]] = []
+        let extractor = RequestExtractor(configuration: DecoderConfiguration()) { cut.append($0.bytes) }
+        var nanos: Int64 = 1_000
+        func feed(_ bytes: [UInt8], _ direction: FlowDirection, pieces: Int) {
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + pieces)
+                bytes[start..<end].withByteView {
+                    extractor.streamData(flow, slot: 0, direction, timestampNanos: nanos, bytes: $0)
+                }
+                nanos += 1_000
+                start = end
+            }
+        }
+        feed(sent, .clientToServer, pieces: 65_536)
+        feed(replies, .serverToClient, pieces: 997)
+        #expect(cut.count == requests.count)
+        #expect(cut == requests)
+        #expect(extractor.peakHeldBytes == sent.count)
+        #expect(extractor.heldBytes == 0)
+        extractor.finish()
+        #expect(extractor.skipped.isEmpty)
+    }
 }
