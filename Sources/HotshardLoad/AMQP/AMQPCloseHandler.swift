@@ -145,4 +145,11 @@ extension AMQPCloseHandler {
         channel.triggerUserOutboundEvent(Request(timeout: .nanoseconds(nanos), outcome: outcome), promise: taken)
         return outcome.futureResult
     }
+
+    /// Closes each of `channels` as `close(_:timeoutNanos:)` does; the future gives how many the
+    /// broker did not answer.
+    static func close(_ channels: [Channel], timeoutNanos: Int64, on loop: EventLoop) -> EventLoopFuture<Int> {
+        EventLoopFuture.whenAllSucceed(channels.map { close($0, timeoutNanos: timeoutNanos) }, on: loop)
+            .map { outcomes in outcomes.count { $0 != .answered } }
+    }
 }

@@ -191,14 +191,8 @@ final class AMQPConsumerGroup: @unchecked Sendable {
     /// Closes every connection with connection.close, the last acks written before it; the future
     /// gives how many the broker did not answer.
     private func closeAll() -> EventLoopFuture<Int> {
-        var closing: [EventLoopFuture<AMQPCloseHandler.Outcome>] = []
-        for connection in connections {
-            guard let channel = connection.channel else { continue }
-            connection.channel = nil
-            closing.append(AMQPCloseHandler.close(channel, timeoutNanos: timeoutNanos))
-        }
-        return EventLoopFuture.whenAllSucceed(closing, on: loop).map { outcomes in
-            outcomes.filter { $0 != .answered }.count
-        }
+        let channels = connections.compactMap(\.channel)
+        for connection in connections { connection.channel = nil }
+        return AMQPCloseHandler.close(channels, timeoutNanos: timeoutNanos, on: loop)
     }
 }

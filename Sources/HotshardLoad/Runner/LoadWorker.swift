@@ -234,7 +234,7 @@ final class LoadWorker: @unchecked Sendable {
         switch result {
         case .success(let channel):
             if phase.isFinished {
-                _ = close(channel)
+                _ = close([channel])
                 return
             }
             connection.channel = channel
@@ -740,10 +740,9 @@ final class LoadWorker: @unchecked Sendable {
             }
         }
         accounting.droppedAtEnd(backlog.removeAll())
-        var closing: [EventLoopFuture<AMQPCloseHandler.Outcome>] = []
+        let closing = close(connections.compactMap(\.channel))
         for connection in connections {
             connection.lifecycle.finish()
-            if let channel = connection.channel, let outcome = close(channel) { closing.append(outcome) }
             connection.channel = nil
         }
         upCount = 0
@@ -753,23 +752,23 @@ final class LoadWorker: @unchecked Sendable {
         // The result waits for the closes: the consumers' drain starts after it, once every
         // publish an answered close covers is in its queue. Nothing is counted meanwhile (the
         // connections are down: their bytes are not read).
-        EventLoopFuture.whenAllSucceed(closing, on: loop).whenSuccess { [self] outcomes in
+        closing.whenSuccess { [self] unanswered in
             var health = ParserHealth()
             for connection in connections { health += connection.decoder.health }
             var result = WorkerResult(stats: accounting.stats, analysis: analyzer.snapshot(), parserHealth: health)
-            result.unansweredCloses = outcomes.filter { $0 != .answered }.count
+            result.unansweredCloses = unanswered
             promise.succeed(result)
         }
     }
 
-    /// Closes a connection once the run no longer needs it: AMQP with connection.close after its
-    /// last publish (the future says whether the broker answered; see `AMQPCloseHandler`), the
-    /// other protocols at once (nil; their replies are all in or given up).
-    private func close(_ channel: Channel) -> EventLoopFuture<AMQPCloseHandler.Outcome>? {
+    /// Closes connections the run no longer needs: AMQP with connection.close after the last
+    /// publish (the future gives how many the broker did not answer; see `AMQPCloseHandler`), the
+    /// other protocols at once (their replies are all in or given up).
+    private func close(_ channels: [Channel]) -> EventLoopFuture<Int> {
         guard profile.amqp != nil else {
-            channel.close(promise: nil)
-            return nil
+            for channel in channels { channel.close(promise: nil) }
+            return loop.makeSucceededFuture(0)
         }
-        return AMQPCloseHandler.close(channel, timeoutNanos: timeoutNanos)
+        return AMQPCloseHandler.close(channels, timeoutNanos: timeoutNanos, on: loop)
     }
 }
