@@ -29,6 +29,18 @@ public final class Monitor<State>: @unchecked Sendable {
         return try body(&state)
     }
 
+    /// Changes the state and wakes the waiters only if `wake` holds afterwards: a waiter woken to
+    /// find its condition still false costs two context switches, and on a busy machine each can
+    /// preempt a thread doing real work.
+    public func update<Result>(wakingIf wake: (State) -> Bool, _ body: (inout State) throws -> Result) rethrows -> Result {
+        condition.lock()
+        defer {
+            if wake(state) { condition.broadcast() }
+            condition.unlock()
+        }
+        return try body(&state)
+    }
+
     /// Blocks until `ready` holds, then runs `body` under the same lock and wakes the other waiters.
     public func wait<Result>(until ready: (State) -> Bool, then body: (inout State) throws -> Result) rethrows -> Result {
         condition.lock()

@@ -23,11 +23,20 @@ final class ReplayQueue: Sendable {
     }
 
     /// Reader side: waits while the batch would take the queue past `capacity` (a batch larger than
-    /// the capacity goes alone, into an empty queue). False when the consumer cancelled (stop reading).
+    /// the capacity goes alone, into an empty queue), and once it has waited, until the queue is down
+    /// to `resumeLevel`. False when the consumer cancelled (stop reading).
     func put(_ batch: Deque<ReplayItem>) -> Bool {
-        let capacity = self.capacity
         let count = batch.count
-        return state.wait(until: { $0.queued == 0 || $0.queued + count <= capacity || $0.cancelled }) { state in
+        let (capacity, resumeLevel) = (capacity, resumeLevel)
+        var waited = false
+        return state.wait(
+            until: { state in
+                if state.queued == 0 || state.cancelled { return true }
+                if state.queued + count <= capacity, !waited || state.queued <= resumeLevel { return true }
+                waited = true
+                return false
+            }
+        ) { state in
             if state.cancelled { return false }
             state.batches.append(batch)
             state.queued += count
@@ -35,6 +44,12 @@ final class ReplayQueue: Sendable {
             return true
         }
     }
+
+    /// A reader that found the queue full goes on once the queue holds this many requests or fewer:
+    /// it then reads in long stretches. Woken each time the worker took a batch, it ran a batch at a
+    /// time, and each of its ~8,000 wake-ups in a 2 M-request replay could preempt the worker or the
+    /// server on a 2-core machine.
+    private var resumeLevel: Int { capacity / 2 }
 
     /// Reader side: nothing more will come.
     func finish() {
@@ -44,7 +59,8 @@ final class ReplayQueue: Sendable {
     /// Worker side: the oldest batch waiting (nil when none is), and whether the reader has
     /// finished and nothing is left.
     func take() -> (batch: Deque<ReplayItem>?, finished: Bool) {
-        state.update { state in
+        let resumeLevel = resumeLevel
+        return state.update(wakingIf: { $0.queued <= resumeLevel }) { state in
             guard let batch = state.batches.popFirst() else { return (nil, state.finished) }
             state.queued -= batch.count
             return (batch, false)
