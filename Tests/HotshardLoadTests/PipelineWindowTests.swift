@@ -174,4 +174,38 @@ struct PipelineWindowTests {
         #expect(window.requests.first?.intendedNanos == 0)
         #expect(window.requests.first?.sentNanos == 20)
     }
+
+    /// Publisher confirms across the wrap of the 32-bit sequence (a channel's 2^32nd publish is
+    /// confirmed with delivery tag 2^32, whose low 32 bits `Message` carries as 0): publishes
+    /// 2^32−2, 2^32−1, 2^32 and 2^32+1 are confirmed out of order (tags 0, 2^32−2, 1, 2^32−1
+    /// by their low bits) and each pairs with its own publish; a second confirm of a settled one,
+    /// and one of a publish not yet sent, pair with nothing.
+    @Test func confirmsPairAcrossTheSequenceWrap() {
+        var window = PipelineWindow(depth: 4, sequenced: true, firstSequence: UInt32.max - 1)
+        for number in 0..<4 { window.sent(Self.request(number)) }
+        var paired: [Int64] = []
+        for sequence: UInt32 in [0, UInt32.max - 1, 1, UInt32.max] {
+            guard case .paired(let request) = window.reply(sequence: sequence, command: "basic.ack") else {
+                Issue.record("the confirm of \(sequence) paired with nothing")
+                continue
+            }
+            paired.append(request.intendedNanos)
+        }
+        #expect(paired == [2, 0, 3, 1])
+        #expect(window.isEmpty)
+        guard case .unsolicited = window.reply(sequence: 1, command: "basic.ack") else {
+            Issue.record("a second confirm of publish 2^32+1 paired")
+            return
+        }
+        window.sent(Self.request(4))
+        guard case .unsolicited = window.reply(sequence: 3, command: "basic.ack") else {
+            Issue.record("the confirm of a publish not yet sent paired")
+            return
+        }
+        guard case .paired(let next) = window.reply(sequence: 2, command: "basic.ack") else {
+            Issue.record("the confirm of publish 2^32+2 paired with nothing")
+            return
+        }
+        #expect(next.intendedNanos == 4)
+    }
 }

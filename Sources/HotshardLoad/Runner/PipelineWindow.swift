@@ -35,9 +35,12 @@ struct PipelineWindow {
     /// first request. A channel numbers its publishes from 1 after `confirm.select`.
     private var firstSequence: UInt32 = 1
 
-    init(depth: Int, sequenced: Bool = false) {
+    /// `firstSequence`: the sequence number of the first publish (1 on a new channel; another start
+    /// lets a test reach the wrap past 2^32 without four billion publishes).
+    init(depth: Int, sequenced: Bool = false, firstSequence: UInt32 = 1) {
         self.depth = depth
         self.sequenced = sequenced
+        self.firstSequence = firstSequence
     }
 
     /// Requests in flight (placeholders not counted).
