@@ -740,11 +740,14 @@ final class LoadWorker: @unchecked Sendable {
             }
         }
         accounting.droppedAtEnd(backlog.removeAll())
-        let closing = close(connections.compactMap(\.channel))
+        // Down for good before their channels close: a close fires `closed(_:)` at once, which would
+        // otherwise take an up connection's end for a server's and count a reconnect.
+        let channels = connections.compactMap(\.channel)
         for connection in connections {
             connection.lifecycle.finish()
             connection.channel = nil
         }
+        let closing = close(channels)
         upCount = 0
         postProgress(time)
         drainAnalysis()
