@@ -205,4 +205,35 @@ import Testing
         extractor.finish()
         #expect(extractor.skipped.isEmpty)
     }
+
+    /// A message that comes before all of its request's bytes did waits, and the messages after it
+    /// wait behind it: when the rest arrives, both are cut byte for byte, in order. (The parsers
+    /// say nothing here: with no replies they hold their requests until the end.)
+    @Test func aMessageWaitsForItsBytesAndKeepsItsPlace() throws {
+        let flow = FlowID(
+            client: Endpoint(ipv4: 0x7f00_0001, port: 40_002), server: Endpoint(ipv4: 0x7f00_0001, port: 6379),
+            transport: .tcp)
+        let first = Array("*2\r\n$3\r\nGET\r\n$5\r\nalpha\r\n".utf8)
+        let second = Array("*3\r\n$3\r\nSET\r\n$4\r\nbeta\r\n$1\r\nx\r\n".utf8)
+        var cut: [[UInt8]] = []
+        let extractor = RequestExtractor(configuration: DecoderConfiguration()) { cut.append($0.bytes) }
+        func message(offset: Int, length: Int) -> Message {
+            Message(
+                timestampNanos: 1_000, flow: flow, wireProtocol: .resp, command: "GET", operation: .read,
+                keys: KeyList(), requestBytes: length, requestOffset: offset)
+        }
+        let sent = first + second
+        sent[0..<10].withByteView {
+            extractor.streamData(flow, slot: 3, .clientToServer, timestampNanos: 1_000, bytes: $0)
+        }
+        extractor.receive(message(offset: 0, length: first.count))
+        extractor.receive(message(offset: first.count, length: second.count))
+        #expect(cut.isEmpty)
+        sent[10...].withByteView {
+            extractor.streamData(flow, slot: 3, .clientToServer, timestampNanos: 2_000, bytes: $0)
+        }
+        #expect(cut == [first, second])
+        #expect(extractor.skipped.isEmpty)
+        #expect(extractor.heldBytes == 0)
+    }
 }

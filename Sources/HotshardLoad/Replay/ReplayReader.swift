@@ -171,8 +171,10 @@ final class ReplayReader: @unchecked Sendable {
         }
     }
 
-    private func shape(_ captured: CapturedRequest, pass: Int, captureStart: Int64?) {
+    private func shape(_ captured: consuming CapturedRequest, pass: Int, captureStart: Int64?) {
         guard !cancelled else { return }
+        let connection = captured.connection
+        var bytes = captured.bytes
         var message = captured.message
         func skip(_ reason: SkipReason) {
             if pass == 0 { skipped[reason, default: 0] += 1 }
@@ -187,7 +189,6 @@ final class ReplayReader: @unchecked Sendable {
             return skip(reason)
         }
         if options.sample < 1, random.nextDouble() >= options.sample { return skip(.sample) }
-        var bytes = captured.bytes
         if let rule = options.keyRewrite {
             guard let rewritten = KeyPrefixRewriter.rewrite(bytes, message: message, with: rule) else {
                 return skip(.rewrite)
@@ -202,11 +203,6 @@ final class ReplayReader: @unchecked Sendable {
         passLowest = min(passLowest ?? message.timestampNanos, message.timestampNanos)
         passLast = max(passLast, message.timestampNanos)
         passCount += 1
-        if pass == 0 {
-            originalConnections = max(originalConnections, captured.connection + 1)
-            analysisBatch.append(message)
-            if analysisBatch.count >= 64 { analyseBatch() }
-        }
         // The keys alone: what the captured reply said about them is not this run's answer
         // (rewritten in place: a single-key list allocates nothing).
         var keys = message.keys
@@ -215,11 +211,17 @@ final class ReplayReader: @unchecked Sendable {
         }
         let request = PreparedRequest(
             bytes: bytes, command: message.command, operation: message.operation, keys: keys,
-            connection: captured.connection % connections)
+            connection: connection % connections)
         // AMQP: the publish's content (of the captured body's size) is made when it is sent.
         let bodySize = message.wireProtocol == .amqp ? message.requestBytes : nil
         batch.append(
             ReplayItem(captureNanos: passStart + max(0, message.timestampNanos - first), request: request, amqpBodySize: bodySize))
+        if pass == 0 {
+            // Last: the message moves into the batch instead of being copied.
+            originalConnections = max(originalConnections, connection + 1)
+            analysisBatch.append(message)
+            if analysisBatch.count >= 64 { analyseBatch() }
+        }
         if batch.count >= batchLimit { flush() }
     }
 

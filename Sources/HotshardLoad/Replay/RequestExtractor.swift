@@ -49,6 +49,9 @@ public final class RequestExtractor: StreamSink, MessageSink {
     }
 
     private final class FlowBytes {
+        let flow: FlowID
+        /// The reassembler's slot of the flow (nil: a datagram flow, which has none).
+        let slot: Int?
         var chunks = Deque<Chunk>()
         /// Stream offset of the next byte (gaps included).
         var end = 0
@@ -59,6 +62,11 @@ public final class RequestExtractor: StreamSink, MessageSink {
         /// Whether the decoder parses this flow (as it decides: port, else content).
         var parsed: Bool?
         var held: Int { chunks.reduce(0) { $0 + $1.count } }
+
+        init(flow: FlowID, slot: Int?) {
+            self.flow = flow
+            self.slot = slot
+        }
     }
 
     public let maxBytesPerFlow: Int
@@ -67,10 +75,13 @@ public final class RequestExtractor: StreamSink, MessageSink {
     public private(set) var heldBytes = 0
     public private(set) var peakHeldBytes = 0
     private var flows: [FlowID: FlowBytes] = [:]
+    /// The TCP flows by their reassembler slot: a segment finds its flow's state without hashing
+    /// the flow id (a third of the lookups' cost was the hash).
+    private var bySlot: [FlowBytes?] = []
     private let configuration: DecoderConfiguration
     private var decoder: TrafficDecoder?
     private var nextConnection = 0
-    private let output: (CapturedRequest) -> Void
+    private let output: (consuming CapturedRequest) -> Void
     /// Requests not extracted, by reason.
     public private(set) var skipped: [SkipReason: Int] = [:]
     /// Latest capture timestamp seen (any packet event).
@@ -81,7 +92,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
     /// `output` gets each request in the order its message came out of the parsers (per flow: request order).
     public init(
         configuration: DecoderConfiguration, maxBytesPerFlow: Int = 16 << 20, maxBytesTotal: Int = 256 << 20,
-        output: @escaping (CapturedRequest) -> Void
+        output: @escaping (consuming CapturedRequest) -> Void
     ) {
         self.maxBytesPerFlow = max(1, maxBytesPerFlow)
         self.maxBytesTotal = max(1, maxBytesTotal)
@@ -104,9 +115,17 @@ public final class RequestExtractor: StreamSink, MessageSink {
     private var recentFlow: FlowID?
     private var recentState: FlowBytes?
 
-    private func lookUp(_ flow: FlowID) -> FlowBytes? {
+    /// `slot`: the flow's reassembler slot, when the event came with one.
+    private func lookUp(_ flow: FlowID, slot: Int? = nil) -> FlowBytes? {
         if let recentState, recentFlow == flow { return recentState }
-        guard let found = flows[flow] else { return nil }
+        let found: FlowBytes
+        if let slot, slot < bySlot.count, let held = bySlot[slot], held.flow == flow {
+            found = held
+        } else if let held = flows[flow] {
+            found = held
+        } else {
+            return nil
+        }
         recentFlow = flow
         recentState = found
         return found
@@ -117,20 +136,26 @@ public final class RequestExtractor: StreamSink, MessageSink {
             recentFlow = nil
             recentState = nil
         }
-        return flows.removeValue(forKey: flow)
+        guard let state = flows.removeValue(forKey: flow) else { return nil }
+        if let slot = state.slot, slot < bySlot.count, bySlot[slot] === state { bySlot[slot] = nil }
+        return state
     }
 
-    private func flowBytes(_ flow: FlowID) -> FlowBytes {
-        if let existing = lookUp(flow) { return existing }
-        let made = FlowBytes()
+    private func flowBytes(_ flow: FlowID, slot: Int?) -> FlowBytes {
+        if let existing = lookUp(flow, slot: slot) { return existing }
+        let made = FlowBytes(flow: flow, slot: slot)
         flows[flow] = made
+        if let slot, slot >= 0 {
+            if slot >= bySlot.count { bySlot.append(contentsOf: repeatElement(nil, count: slot + 1 - bySlot.count)) }
+            bySlot[slot] = made
+        }
         recentFlow = flow
         recentState = made
         return made
     }
 
-    private func append(_ flow: FlowID, _ bytes: ByteView) {
-        let state = flowBytes(flow)
+    private func append(_ state: FlowBytes, _ bytes: ByteView) {
+        let flow = state.flow
         if state.parsed == nil || state.parsed == false {
             // Keep bytes only of flows the decoder parses (decided as it does), so others cost nothing.
             if configuration.ports[flow.server.port] != nil || configuration.ports[flow.client.port] != nil
@@ -185,26 +210,26 @@ public final class RequestExtractor: StreamSink, MessageSink {
         bytes: ByteView
     ) {
         tick(timestampNanos)
-        if direction == .clientToServer { append(flow, bytes) }
+        // Looked up before the decoder runs, so that the messages it gives back find the flow at once.
+        let state = direction == .clientToServer ? flowBytes(flow, slot: slot) : lookUp(flow, slot: slot)
+        if direction == .clientToServer, let state { append(state, bytes) }
         decoder?.streamData(flow, slot: slot, direction, timestampNanos: timestampNanos, bytes: bytes)
-        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
+        if direction == .clientToServer, let state, !state.messages.isEmpty { drain(state) }
     }
 
     public func streamGap(_ flow: FlowID, slot: Int, _ direction: FlowDirection, timestampNanos: Int64, length: Int) {
         tick(timestampNanos)
-        if direction == .clientToServer {
-            let state = flowBytes(flow)
-            state.end += max(0, length)
-        }
+        let state = direction == .clientToServer ? flowBytes(flow, slot: slot) : lookUp(flow, slot: slot)
+        if direction == .clientToServer, let state { state.end += max(0, length) }
         decoder?.streamGap(flow, slot: slot, direction, timestampNanos: timestampNanos, length: length)
-        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
+        if direction == .clientToServer, let state, !state.messages.isEmpty { drain(state) }
     }
 
     public func streamClosed(_ flow: FlowID, slot: Int, timestampNanos: Int64, reason: StreamCloseReason) {
         tick(timestampNanos)
         decoder?.streamClosed(flow, slot: slot, timestampNanos: timestampNanos, reason: reason)
         if let state = forget(flow) {
-            drain(flow, state)
+            drain(state)
             skip(.incomplete, state.messages.count)
             heldBytes -= state.held
         }
@@ -217,20 +242,21 @@ public final class RequestExtractor: StreamSink, MessageSink {
         tick(timestampNanos)
         // memcached over UDP: the parser's stream is the payloads after their 8-byte frame headers.
         if direction == .clientToServer, bytes.count > 8 {
-            append(flow, bytes.dropping(first: 8))
+            append(flowBytes(flow, slot: nil), bytes.dropping(first: 8))
         }
         decoder?.datagram(flow, direction, timestampNanos: timestampNanos, bytes: bytes)
-        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(flow, state) }
+        if direction == .clientToServer, let state = lookUp(flow), !state.messages.isEmpty { drain(state) }
     }
 
     /// End of input: flushes the decoder's open flows and every waiting message.
     public func finish() {
         decoder?.finish(timestampNanos: clockNanos == .min ? 0 : clockNanos)
-        for (flow, state) in flows {
-            drain(flow, state)
+        for state in flows.values {
+            drain(state)
             skip(.incomplete, state.messages.count)
         }
         flows.removeAll()
+        bySlot.removeAll()
         recentFlow = nil
         recentState = nil
         heldBytes = 0
@@ -244,63 +270,76 @@ public final class RequestExtractor: StreamSink, MessageSink {
             skip(.incomplete, 1)
             return
         }
+        // Nearly always the bytes are here and nothing waits before it: cut at once, without queueing.
+        if state.messages.isEmpty {
+            if let waiting = cut(message, state) { state.messages.append(waiting) }
+            return
+        }
         state.messages.append(message)
-        drain(message.flow, state)
+        drain(state)
     }
 
     /// Cuts every waiting message whose bytes are all here, in order; stops at the first still arriving.
-    private func drain(_ flow: FlowID, _ state: FlowBytes) {
-        while let message = state.messages.first {
-            var length = message.requestBytes
-            if message.wireProtocol == .amqp {
-                // A publish is cut as its method frame alone (exchange, routing key, flags; its
-                // length in its frame header): replay sends content of the body's size
-                // (`requestBytes`) after it. Other AMQP messages are not replayed.
-                guard message.command == "basic.publish", let offset = message.requestOffset else {
-                    state.messages.removeFirst()
-                    skip(.notPublish, 1)
-                    continue
-                }
-                guard let frame = Self.frameLength(state, at: offset) else {
-                    state.messages.removeFirst()
-                    skip(offset < state.floor ? .bufferCap : .incomplete, 1)
-                    continue
-                }
-                length = frame
+    private func drain(_ state: FlowBytes) {
+        // Each message is moved out once; the rare one whose bytes are still arriving goes back.
+        while !state.messages.isEmpty {
+            let message = state.messages.removeFirst()
+            if let waiting = cut(message, state) {
+                state.messages.prepend(waiting)
+                return
             }
-            guard let offset = message.requestOffset, length > 0 else {
-                state.messages.removeFirst()
-                skip(.incomplete, 1)
-                continue
-            }
-            let end = offset + length
-            if end > state.end { return }  // still arriving
-            state.messages.removeFirst()
-            guard offset >= state.floor else {
-                skip(.bufferCap, 1)
-                continue
-            }
-            guard let chunk = state.chunks.first(where: { $0.offset <= offset && end <= $0.end }) else {
-                skip(.incomplete, 1)
-                release(state, before: end)
-                continue
-            }
-            let bytes = Array(chunk.held((offset - chunk.offset)..<(end - chunk.offset)))
-            release(state, before: end)
-            guard Self.looksLike(message, bytes) else {
-                skip(.unrecognised, 1)
-                continue
-            }
-            let connection: Int
-            if let known = state.connection {
-                connection = known
-            } else {
-                connection = nextConnection
-                nextConnection += 1
-                state.connection = connection
-            }
-            output(CapturedRequest(message: message, bytes: bytes, connection: connection))
         }
+    }
+
+    /// Cuts the request of `message` (or skips it, counted). A message whose bytes are still
+    /// arriving comes back, to wait. Consuming: the message moves on into the request.
+    private func cut(_ message: consuming Message, _ state: FlowBytes) -> Message? {
+        var length = message.requestBytes
+        if message.wireProtocol == .amqp {
+            // A publish is cut as its method frame alone (exchange, routing key, flags; its
+            // length in its frame header): replay sends content of the body's size
+            // (`requestBytes`) after it. Other AMQP messages are not replayed.
+            guard message.command == "basic.publish", let offset = message.requestOffset else {
+                skip(.notPublish, 1)
+                return nil
+            }
+            guard let frame = Self.frameLength(state, at: offset) else {
+                skip(offset < state.floor ? .bufferCap : .incomplete, 1)
+                return nil
+            }
+            length = frame
+        }
+        guard let offset = message.requestOffset, length > 0 else {
+            skip(.incomplete, 1)
+            return nil
+        }
+        let end = offset + length
+        if end > state.end { return message }
+        guard offset >= state.floor else {
+            skip(.bufferCap, 1)
+            return nil
+        }
+        guard let chunk = state.chunks.first(where: { $0.offset <= offset && end <= $0.end }) else {
+            skip(.incomplete, 1)
+            release(state, before: end)
+            return nil
+        }
+        let bytes = Array(chunk.held((offset - chunk.offset)..<(end - chunk.offset)))
+        release(state, before: end)
+        guard Self.looksLike(message, bytes) else {
+            skip(.unrecognised, 1)
+            return nil
+        }
+        let connection: Int
+        if let known = state.connection {
+            connection = known
+        } else {
+            connection = nextConnection
+            nextConnection += 1
+            state.connection = connection
+        }
+        output(CapturedRequest(message: message, bytes: bytes, connection: connection))
+        return nil
     }
 
     /// The whole length (header, payload, end octet) of the AMQP frame at `offset`, read from its
