@@ -159,10 +159,7 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         (0xa076_1d64_78bd_642f, 0xe703_7ed1_a0b4_28db, 0x8ebc_6af0_9c88_c6e3, 0x5899_65cc_7537_4cc3)
 
     @inline(__always)
-    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let product = a.multipliedFullWidth(by: b)
-        return product.high ^ product.low
-    }
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 { multiplyFold(a, b) }
 
     @inline(__always)
     private static func hashInline(_ words: (UInt64, UInt64, UInt64), count: Int) -> UInt64 {

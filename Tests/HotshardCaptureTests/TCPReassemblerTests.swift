@@ -224,4 +224,46 @@ import Testing
         #expect(quiet.recorder.streams[busyFlow]?.slot == quiet.stream?.slot)
         #expect(run.recorder.slotsConsistent && quiet.recorder.slotsConsistent)
     }
+
+    /// 6,000 flows open at once — IPv4 and IPv6, clients differing only in port, address, or the
+    /// upper half of a v6 address — each sending its own text in three interleaved rounds, with
+    /// the server answering every segment: each flow's streams are exactly its own (the flow
+    /// table's hash and equality tell them apart), and from either side a flow is one flow.
+    @Test func manyInterleavedFlowsKeepTheirOwnStreams() {
+        let run = Run()
+        let v6Server = Endpoint(addressHigh: 0x2001_0db8_0000_0000, addressLow: 1, port: 6379, isIPv6: true)
+        let clients: [Endpoint] = (0..<6_000).map { index in
+            switch index % 3 {
+            case 0: Endpoint(ipv4: 0x0a00_0001, port: UInt16(20_000 + index / 3))
+            case 1: Endpoint(ipv4: 0x0a01_0000 | UInt32(index), port: 40_000)
+            default:
+                Endpoint(
+                    addressHigh: 0x2001_0db8_0000_0000 | UInt64(index), addressLow: 1, port: 40_000, isIPv6: true)
+            }
+        }
+        func server(of index: Int) -> Endpoint { index % 3 == 2 ? v6Server : Self.server }
+        var sequence = [UInt32](repeating: 1_000, count: clients.count)
+        for round in 0..<3 {
+            for (index, client) in clients.enumerated() {
+                let text = "c\(index)r\(round);"
+                run.segment(from: client, to: server(of: index), sequence: sequence[index], text)
+                run.segment(from: server(of: index), to: client, sequence: 5_000 + UInt32(round) * 10, "s\(round)123456;")
+                sequence[index] &+= UInt32(text.utf8.count)
+            }
+        }
+        run.finish()
+        #expect(run.health.flows == clients.count)
+        var wrong = 0
+        for (index, client) in clients.enumerated() {
+            let flow = FlowID(client: client, server: server(of: index), transport: .tcp)
+            let stream = run.recorder.streams[flow]
+            if run.text(stream?.clientToServer) != "c\(index)r0;c\(index)r1;c\(index)r2;"
+                || run.text(stream?.serverToClient) != "s0123456;s1123456;s2123456;"
+            {
+                wrong += 1
+            }
+        }
+        #expect(wrong == 0)
+        #expect(run.recorder.slotsConsistent)
+    }
 }
