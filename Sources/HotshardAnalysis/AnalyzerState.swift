@@ -288,6 +288,7 @@ struct AnalyzerState {
     /// prefix is counted again without building and hashing it anew (7 % of an analysis shard's
     /// samples on the bench capture, whose keys share one prefix).
     private mutating func countPrefix(of key: Key) {
+        guard configuration.prefixCapacity > 0 else { return }
         if let lastPrefix,
             key.withByteView({ bytes in
                 lastPrefix.withByteView { last in bytes.hasPrefix(last.prefix(upTo: last.count - 1)) }

@@ -98,7 +98,7 @@ struct WindowSeries: Sendable {
             if let latencyNanos { windows[target].latency.record(latencyNanos) }
         }
         // A late message (its window already closed) counts in that window's total only.
-        countingCurrent = target == currentIndex
+        countingCurrent = topPerWindow > 0 && target == currentIndex
     }
 
     @inline(__always)

@@ -82,6 +82,10 @@ final class ReplayReader: @unchecked Sendable {
         self.queue = queue
         var captureAnalysis = analysis
         captureAnalysis.capacity = max(1, min(analysis.capacity, options.captureKeyCapacity))
+        // The replay's comparison reads the capture's commands and keys only: no prefix groups,
+        // and no keys per window, are counted for it.
+        captureAnalysis.prefixCapacity = 0
+        captureAnalysis.topPerWindow = 0
         self.captureAnalyzer = HotKeyAnalyzer(configuration: captureAnalysis)
         if case .max = options.timing { reorders = false } else { reorders = true }
         batchLimit = max(1, min(Self.batchSize, options.maxQueuedRequests))
