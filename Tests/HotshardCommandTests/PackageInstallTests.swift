@@ -22,7 +22,20 @@ import HotshardTestSupport
         isRoot && ExternalTool.find("dpkg-deb") != nil
         && FileManager.default.fileExists(atPath: manual + "/hotshard.1")
         && FileManager.default.isExecutableFile(atPath: binary)
+        && isCurrent()
         && !installed()
+
+    /// Whether the static binary is at least as new as the debug build this run uses. A working
+    /// copy's earlier `make test` left one of an older commit; `swift build` does not relink it, and
+    /// the version checks below then failed against HEAD instead of saying why.
+    static func isCurrent() -> Bool {
+        let debug = packageRoot.appendingPathComponent(".build/debug/hotshard").path
+        func modified(_ path: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        }
+        guard let relinked = modified(binary), let built = modified(debug) else { return false }
+        return relinked >= built
+    }
 
     /// Whether a hotshard package is installed already (then this test leaves the machine alone).
     static func installed() -> Bool {
@@ -71,7 +84,11 @@ import HotshardTestSupport
             })
     }
 
-    @Test(.enabled(if: canRun, "needs root, dpkg-deb, the manual and static binary `make test` makes, and no hotshard package installed: skipped"))
+    @Test(
+        .enabled(
+            if: canRun,
+            "needs root, dpkg-deb, the manual and static binary `make test` makes (relinked since the last debug build), and no hotshard package installed: skipped"
+        ))
     func packageInstallsWorksFromAnywhereAndRemovesCleanly() throws {
         let scratch = try Fixtures.temporaryDirectory("hotshard-package")
         defer { try? FileManager.default.removeItem(at: scratch) }
