@@ -159,27 +159,24 @@ public struct Key: Hashable, Sendable, Comparable, CustomStringConvertible {
         (0xa076_1d64_78bd_642f, 0xe703_7ed1_a0b4_28db, 0x8ebc_6af0_9c88_c6e3, 0x5899_65cc_7537_4cc3)
 
     @inline(__always)
-    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 { multiplyFold(a, b) }
-
-    @inline(__always)
     private static func hashInline(_ words: (UInt64, UInt64, UInt64), count: Int) -> UInt64 {
-        let first = fold(words.0 ^ seeds.0, words.1 ^ seeds.1)
-        let second = fold(words.2 ^ seeds.2, UInt64(count) ^ seeds.3)
-        return fold(first ^ seeds.1, second ^ seeds.0)
+        let first = multiplyFold(words.0 ^ seeds.0, words.1 ^ seeds.1)
+        let second = multiplyFold(words.2 ^ seeds.2, UInt64(count) ^ seeds.3)
+        return multiplyFold(first ^ seeds.1, second ^ seeds.0)
     }
 
     /// Sixteen bytes at a time as two little-endian words (a short last piece zero-padded: the
     /// words a copy into zeroed memory made on a little-endian machine, so hashes are unchanged).
     private static func hashLong(_ bytes: ByteView) -> UInt64 {
-        var state = fold(UInt64(bytes.count) ^ seeds.0, seeds.1)
+        var state = multiplyFold(UInt64(bytes.count) ^ seeds.0, seeds.1)
         var offset = 0
         while offset < bytes.count {
             let take = min(16, bytes.count - offset)
             let first = bytes.word(at: offset, length: min(8, take)) ?? 0
             let second = take > 8 ? bytes.word(at: offset + 8, length: take - 8) ?? 0 : 0
-            state = fold(first ^ seeds.2 ^ state, second ^ seeds.3)
+            state = multiplyFold(first ^ seeds.2 ^ state, second ^ seeds.3)
             offset += take
         }
-        return fold(state ^ seeds.1, seeds.0)
+        return multiplyFold(state ^ seeds.1, seeds.0)
     }
 }

@@ -76,7 +76,7 @@ public final class RequestExtractor: StreamSink, MessageSink {
     public private(set) var peakHeldBytes = 0
     private var flows: [FlowID: FlowBytes] = [:]
     /// The TCP flows by their reassembler slot: a segment finds its flow's state without hashing
-    /// the flow id (a third of the lookups' cost was the hash).
+    /// the flow id, which `flows` (still the table of record, and the only one for datagrams) does.
     private var bySlot: [FlowBytes?] = []
     private let configuration: DecoderConfiguration
     private var decoder: TrafficDecoder?
